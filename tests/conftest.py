@@ -1,0 +1,216 @@
+"""Test fixtures: one app per database backend, a clean database per test, factories."""
+
+import contextvars
+import email
+import os
+import shutil
+import uuid
+from email import policy
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+
+from vrijstad import create_app
+from vrijstad.extensions import db as _db
+from vrijstad.extensions import limiter
+
+PASSWORD = "Correct-Horse-42"  # noqa: S105
+
+
+def backends() -> list[str]:
+    found = ["sqlite"]
+    if os.environ.get("TEST_DATABASE_URL"):
+        found.append("postgresql")
+    return found
+
+
+def _pg_urls(name: str) -> tuple[str, str]:
+    admin = sa.engine.make_url(os.environ["TEST_DATABASE_URL"]).set(drivername="postgresql+psycopg")
+    return admin.render_as_string(hide_password=False), admin.set(database=name).render_as_string(
+        hide_password=False
+    )
+
+
+@pytest.fixture(scope="session", params=backends())
+def database_url(request, tmp_path_factory):
+    """A fresh database for this run, dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    name = f"vrijstad_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin_url, url = _pg_urls(name)
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    """The application on a database built by the migrations, as production builds it."""
+    from flask_migrate import upgrade
+
+    files = tmp_path_factory.mktemp("files")
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        OUTBOX_DIR=str(files / "outbox"),
+        UPLOAD_DIR=str(files / "uploads"),
+    )
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app):
+    """Each test starts with empty tables, an empty outbox and fresh rate limits."""
+    with app.app_context():
+        limiter.reset()
+        yield
+        _db.session.remove()
+        tables = [t for t in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+    shutil.rmtree(app.config["OUTBOX_DIR"], ignore_errors=True)
+    shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)
+
+
+class CsrfClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every POST unless told not to.
+
+    Each request runs outside the test's own app context, as a real request would: with its
+    own database session and its own per-request caches (language, logged-in user).
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(self._open, *args, **kwargs)
+
+    def _open(self, *args, csrf: bool = True, **kwargs):
+        method = kwargs.get("method", "GET")
+        if csrf and method.upper() in {"POST", "PUT", "PATCH", "DELETE"}:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", uuid.uuid4().hex)
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app):
+    """Read the e-mails the app wrote to its outbox, oldest first."""
+
+    def read() -> list[email.message.EmailMessage]:
+        folder = Path(app.config["OUTBOX_DIR"])
+        if not folder.exists():
+            return []
+        return [
+            email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            for path in sorted(folder.glob("*.eml"))
+        ]
+
+    return read
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: a user with a role ('landlord', 'starter', 'staff', 'admin')."""
+    from vrijstad.auth.models import User
+    from vrijstad.auth.services import hash_password
+
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "starter", email: str | None = None, name: str = "Test Persoon", **kw):
+        n = next(counter)
+        user = User(
+            email=email or f"{role}{n}@example.nl",
+            name=name,
+            password_hash=hash_password(kw.pop("password", PASSWORD)),
+            is_landlord=role == "landlord",
+            is_starter=role == "starter",
+            is_admin=role == "admin",
+            **kw,
+        )
+        _db.session.add(user)
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_org(app, make_user):
+    """Factory: an organisation with one area and street, and a staff member (or admin)."""
+    from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
+    from vrijstad.organisations.models import (
+        MemberRole,
+        Membership,
+        Organisation,
+        OrganisationKind,
+    )
+
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None, city: str = "Dijkerveen", staff_role: str = "staff"):
+        n = next(counter)
+        organisation = Organisation(
+            name=name or f"Binnenstad {n}",
+            kind=OrganisationKind.BINNENSTADSMANAGEMENT,
+            kvk_number=f"{12345670 + n}",
+            city=city,
+        )
+        area = Area(organisation=organisation, name="Centrum", city=city, kind=AreaKind.CITY_CENTRE)
+        area.streets = [Street(name="Hoogstraat", grade=StreetGrade.A1)]
+        staff = make_user("staff", email=f"staff{n}@org{n}.nl")
+        _db.session.add_all(
+            [
+                organisation,
+                area,
+                Membership(user=staff, organisation=organisation, role=MemberRole(staff_role)),
+            ]
+        )
+        _db.session.commit()
+        organisation.test_staff = staff
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in through the real login form."""
+
+    def do(user, password: str = PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.text
+        return response
+
+    return do

@@ -1,0 +1,61 @@
+"""Money: exact splits, parsing and Dutch formatting."""
+
+import random
+
+import pytest
+
+from vrijstad.money import AmountError, format_eur, parse_eur, split_cents
+
+
+def test_split_adds_up_to_the_cent():
+    rng = random.Random(7)
+    for _ in range(500):
+        total = rng.randint(-(10**7), 10**7)
+        weights = [rng.randint(0, 100) for _ in range(rng.randint(1, 6))]
+        if not any(weights):
+            weights[0] = 1
+        parts = split_cents(total, weights)
+        assert sum(parts) == total
+        exact = [total * w / sum(weights) for w in weights]
+        assert all(abs(p - e) < 1 for p, e in zip(parts, exact, strict=True))
+
+
+def test_split_gives_leftover_cents_to_largest_remainders():
+    assert split_cents(100, [1, 1, 1]) == [34, 33, 33]
+    assert split_cents(1000, [70, 20, 10]) == [700, 200, 100]
+    assert split_cents(1, [1, 2]) == [0, 1]
+
+
+def test_split_refuses_nonsense_weights():
+    with pytest.raises(ValueError):
+        split_cents(100, [])
+    with pytest.raises(ValueError):
+        split_cents(100, [0, 0])
+    with pytest.raises(ValueError):
+        split_cents(100, [1, -1])
+
+
+def test_format_eur_dutch_and_english():
+    assert format_eur(123456) == "€\xa01.234,56"
+    assert format_eur(5) == "€\xa00,05"
+    assert format_eur(123456, "en") == "€1,234.56"
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [
+        ("1.234,56", 123456),
+        ("1234,5", 123450),
+        ("12.50", 1250),
+        ("€ 750", 75000),
+        ("1.250", 125000),
+    ],
+)
+def test_parse_eur(text, cents):
+    assert parse_eur(text) == cents
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "12,345"])
+def test_parse_eur_refuses_garbage(text):
+    with pytest.raises(AmountError):
+        parse_eur(text)

@@ -1,0 +1,93 @@
+"""Vrijstad: fill empty shops in Dutch city centres."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, get_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Config | str | None = None, **overrides) -> Flask:
+    """Build the application: one register_* step per concern."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    if config is None or isinstance(config, str):
+        config = get_config(config)
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_i18n(app)
+    register_blueprints(app)
+    register_security(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_shellcontext(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from vrijstad import models  # noqa: F401 - every model known to Alembic
+    from vrijstad.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
+    from vrijstad.notifications import mail as outbox
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    outbox.init_app(app)
+    from vrijstad.auth import services as auth_services
+
+    auth_services.init_login(login_manager)
+
+
+def register_i18n(app: Flask) -> None:
+    from vrijstad import i18n
+
+    i18n.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from vrijstad.admin.views import bp as admin_bp
+    from vrijstad.areas.views import bp as areas_bp
+    from vrijstad.auth.views import bp as auth_bp
+    from vrijstad.main.views import bp as main_bp
+    from vrijstad.organisations.views import bp as organisations_bp
+
+    for bp in (main_bp, auth_bp, admin_bp, organisations_bp, areas_bp):
+        app.register_blueprint(bp)
+
+
+def register_security(app: Flask) -> None:
+    from vrijstad import security
+
+    security.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from vrijstad import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from vrijstad import cli
+
+    cli.init_app(app)
+
+
+def register_shellcontext(app: Flask) -> None:
+    from vrijstad import models
+    from vrijstad.extensions import db
+
+    app.shell_context_processor(lambda: {"db": db, "models": models})

@@ -1,0 +1,45 @@
+"""Platform administration: organisations across all cities."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from vrijstad.extensions import db
+from vrijstad.organisations import services
+from vrijstad.organisations.forms import OrganisationForm
+from vrijstad.organisations.models import Organisation, OrganisationKind
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def require_platform_admin():
+    if not current_user.is_admin:
+        abort(403)
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+def organisations():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = services.create_organisation(
+                current_user,
+                form.name.data,
+                OrganisationKind(form.kind.data),
+                form.kvk_number.data,
+                form.city.data,
+                email=form.email.data or None,
+                website=form.website.data or None,
+            )
+        except services.OrganisationError as exc:
+            form.name.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Organisation %(name)s created.", name=organisation.name), "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    listing = db.session.scalars(sa.select(Organisation).order_by(Organisation.name))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/organisations.html", form=form, organisations=listing), status

@@ -1,0 +1,46 @@
+"""Area pages for staff: the area and its streets."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from vrijstad.areas import services
+from vrijstad.areas.models import Area, StreetGrade
+from vrijstad.extensions import db
+from vrijstad.organisations.forms import StreetForm
+from vrijstad.organisations.services import can_manage
+
+bp = Blueprint("areas", __name__, url_prefix="/areas")
+
+
+def get_managed_area_or_403(area_id: int) -> Area:
+    area = db.get_or_404(Area, area_id)
+    if not can_manage(current_user, area.organisation_id):
+        abort(403)
+    return area
+
+
+@bp.get("/<int:area_id>")
+@login_required
+def detail(area_id: int):
+    area = get_managed_area_or_403(area_id)
+    return render_template("areas/detail.html", area=area, form=StreetForm())
+
+
+@bp.post("/<int:area_id>/streets")
+@login_required
+def add_street(area_id: int):
+    area = get_managed_area_or_403(area_id)
+    form = StreetForm()
+    if form.validate_on_submit():
+        try:
+            street = services.add_street(
+                current_user, area, form.name.data, StreetGrade(form.grade.data)
+            )
+        except services.AreaError as exc:
+            form.name.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Street %(name)s added.", name=street.name), "success")
+            return redirect(url_for("areas.detail", area_id=area.id))
+    return render_template("areas/detail.html", area=area, form=form), 422

@@ -1,0 +1,46 @@
+"""User accounts."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from vrijstad.core import utcnow
+from vrijstad.extensions import db
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in: landlord, starter, organisation staff or platform admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
+    locale: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_landlord: Mapped[bool] = mapped_column(default=False)
+    is_starter: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow
+    )
+
+    memberships: WriteOnlyMapped["Membership"] = relationship(  # noqa: F821
+        back_populates="user", passive_deletes=True
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        # The password hash fragment logs out other sessions when the password changes.
+        return f"{self.id}:{self.password_hash[-12:]}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"

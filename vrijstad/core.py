@@ -1,0 +1,44 @@
+"""Small shared pieces: UTC time, workflow transition checks, domain errors."""
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+def utcnow() -> datetime:
+    """The current time in UTC (a callable default for DateTime columns)."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; treat them as the UTC they were stored as."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an action; the message is shown to the user."""
+
+
+class TransitionError(DomainError):
+    """A workflow was asked to move to a state it cannot reach from where it is."""
+
+
+def check_transition(
+    table: Mapping[StrEnum, frozenset[StrEnum]], current: StrEnum, target: StrEnum
+) -> None:
+    """Raise TransitionError unless the table allows current → target."""
+    if target not in table.get(current, frozenset()):
+        raise TransitionError(f"{current} → {target}")
+
+
+def enum_type(enum_cls: type[StrEnum]):
+    """A portable column type storing a StrEnum's values (not its member names)."""
+    import sqlalchemy as sa
+
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=max(len(m.value) for m in enum_cls) + 8,
+        values_callable=lambda cls: [m.value for m in cls],
+        validate_strings=True,
+    )

@@ -1,0 +1,84 @@
+"""Error pages in the user's language, or JSON for clients that ask for it."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def error_messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please try again.")),
+        403: (_("No access"), _("You do not have permission to see or change this.")),
+        404: (_("Page not found"), _("This page does not exist (any more).")),
+        405: (_("Method not allowed"), _("This action is not possible here.")),
+        413: (
+            _("File too large"),
+            _("The upload is larger than allowed. Choose a smaller file and try again."),
+        ),
+        422: (_("Invalid input"), _("Some of the data could not be processed.")),
+        429: (
+            _("Too many attempts"),
+            _("You have tried too often in a short time. Wait a minute and try again."),
+        ),
+        500: (
+            _("Something went wrong"),
+            _("An unexpected error occurred on our side. Nothing was saved; please try again."),
+        ),
+    }
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = error_messages().get(code, error_messages()[500])
+    if detail:
+        message = detail
+    if wants_json():
+        return jsonify(error=title, message=message, status=code), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def handle_http_exception(exc: HTTPException):
+    code = exc.code or 500
+    detail = None
+    if isinstance(exc, CSRFError):
+        detail = _("Your form has expired or was not sent from this site. Reload and try again.")
+    elif getattr(exc, "user_message", False):
+        detail = exc.description
+    return render_error(code, detail)
+
+
+def handle_unexpected(exc: Exception):
+    from vrijstad.extensions import db
+
+    db.session.rollback()
+    if isinstance(exc, HTTPException):
+        return handle_http_exception(exc)
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error", exc_info=exc)
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(InternalServerError, lambda e: render_error(500))
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def refuse(code: int, message: str):
+    """Abort with a status code and a message the user should see."""
+    from werkzeug.exceptions import default_exceptions
+
+    exc = default_exceptions[code](description=message)
+    exc.user_message = True
+    raise exc

@@ -1,0 +1,54 @@
+"""Form pieces shared by features: validators for Dutch identifiers and a button form."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
+
+KVK_RE = re.compile(r"^\d{8}$")
+POSTCODE_RE = re.compile(r"^[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}$")
+BTW_RE = re.compile(r"^NL\d{9}B\d{2}$")
+
+
+class ButtonForm(FlaskForm):
+    """An empty form: carries the CSRF token for a POST button."""
+
+
+def normalise_kvk(value: str) -> str:
+    return re.sub(r"[\s.]", "", value or "")
+
+
+def valid_kvk(value: str) -> bool:
+    """KvK number: exactly 8 digits, no check digit."""
+    return bool(KVK_RE.match(normalise_kvk(value)))
+
+
+def normalise_postcode(value: str) -> str:
+    compact = re.sub(r"\s", "", (value or "").upper())
+    return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else compact
+
+
+def valid_postcode(value: str) -> bool:
+    """Dutch postcode: 4 digits (not starting with 0), 2 letters, never SA, SD or SS."""
+    return bool(POSTCODE_RE.match(normalise_postcode(value)))
+
+
+def valid_iban(value: str) -> bool:
+    """An IBAN passing the mod-97 check (Dutch IBANs are 18 characters)."""
+    iban = re.sub(r"\s", "", (value or "").upper())
+    if not re.match(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$", iban):
+        return False
+    if iban.startswith("NL") and len(iban) != 18:
+        return False
+    digits = "".join(str(int(c, 36)) for c in iban[4:] + iban[:4])
+    return int(digits) % 97 == 1
+
+
+def valid_btw(value: str) -> bool:
+    return bool(BTW_RE.match(re.sub(r"[\s.]", "", (value or "").upper())))
+
+
+def kvk_validator(form, field) -> None:
+    if field.data and not valid_kvk(field.data):
+        raise ValidationError(_l("A KvK number has exactly 8 digits."))

@@ -1,0 +1,54 @@
+"""Money as integer cents: exact splitting, parsing and Dutch formatting."""
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from babel.numbers import format_currency
+
+_AMOUNT = re.compile(r"^\s*(?:€\s*)?(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:[,.](\d{1,2}))?\s*$")
+_PLAIN_DECIMAL = re.compile(r"^\s*(?:€\s*)?(-?)(\d+)\.(\d{1,2})\s*$")
+
+
+class AmountError(ValueError):
+    """Text that is not an amount in euros."""
+
+
+def split_cents(total_cents: int, weights: Sequence[int | Fraction | Decimal]) -> list[int]:
+    """Split an amount by weights with largest-remainder rounding; the parts sum to the total."""
+    if not weights:
+        raise ValueError("split_cents needs at least one weight")
+    fractions = [Fraction(w) for w in weights]
+    if any(f < 0 for f in fractions):
+        raise ValueError("weights must not be negative")
+    weight_sum = sum(fractions)
+    if weight_sum == 0:
+        raise ValueError("weights must not all be zero")
+    sign = -1 if total_cents < 0 else 1
+    magnitude = abs(total_cents)
+    exact = [magnitude * f / weight_sum for f in fractions]
+    parts = [int(x) for x in exact]  # floor: every exact share is non-negative
+    remainder = magnitude - sum(parts)
+    # Hand out the leftover cents to the largest fractional parts; ties go to the earlier part.
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in order[:remainder]:
+        parts[i] += 1
+    return [sign * p for p in parts]
+
+
+def parse_eur(text: str) -> int:
+    """Parse '1.234,56', '1234,5', '1234.56' or '€ 12' into cents."""
+    match = _PLAIN_DECIMAL.match(text) or _AMOUNT.match(text)
+    if not match:
+        raise AmountError(text)
+    sign, whole, frac = match.groups()
+    cents = int(whole.replace(".", "")) * 100 + int((frac or "0").ljust(2, "0"))
+    return -cents if sign else cents
+
+
+def format_eur(cents: int | None, locale: str = "nl") -> str:
+    """Format cents as euros in the locale's style, e.g. '€ 1.234,56' in Dutch."""
+    if cents is None:
+        return ""
+    return format_currency(Decimal(cents) / 100, "EUR", locale=locale)

@@ -1,0 +1,64 @@
+"""Outgoing e-mail, sent only after the database transaction commits.
+
+Services call queue_mail(); the message waits in the SQLAlchemy session and goes out in the
+session's after_commit event (a rollback drops it). With no MAIL_SERVER configured every
+message is written to the outbox folder as an .eml file instead of being sent.
+"""
+
+import re
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Flask, current_app, render_template
+from flask_mail import Message
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from vrijstad.extensions import db, mail
+
+_PENDING = "vrijstad_pending_mail"
+
+
+def queue_mail(to: str, subject: str, template: str, attachments=(), **context) -> Message:
+    """Render a mail from templates/mail/<template>.txt and send it after the commit."""
+    body = render_template(f"mail/{template}.txt", **context)
+    message = Message(subject=subject, recipients=[to], body=body)
+    for filename, content_type, data in attachments:
+        message.attach(filename, content_type, data)
+    db.session().info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
+    return message
+
+
+def deliver(app: Flask, message: Message) -> None:
+    """Send over SMTP when configured; otherwise write an .eml file to the outbox."""
+    if app.config.get("MAIL_SERVER"):
+        with app.app_context():
+            mail.send(message)
+        return
+    outbox = Path(app.config["OUTBOX_DIR"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    if not message.sender:
+        message.sender = app.config["MAIL_DEFAULT_SENDER"]
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    slug = re.sub(r"[^a-z0-9]+", "-", message.recipients[0].lower()).strip("-")
+    (outbox / f"{stamp}-{slug}-{uuid.uuid4().hex[:6]}.eml").write_bytes(message.as_bytes())
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, [])
+    for app, message in pending:
+        try:
+            deliver(app, message)
+        except Exception:  # a mail failure must not undo a committed change
+            app.logger.exception("could not deliver mail to %s", message.recipients)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def init_app(app: Flask) -> None:
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)

@@ -1,0 +1,146 @@
+"""Organisation pages for its staff: overview, areas, staff and invitations."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+
+from vrijstad.areas import services as area_services
+from vrijstad.areas.models import AreaKind
+from vrijstad.auth.services import AccountError
+from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
+from vrijstad.organisations import services
+from vrijstad.organisations.forms import AcceptInvitationForm, AreaForm, InvitationForm
+from vrijstad.organisations.models import MemberRole, Organisation
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+def get_managed_or_403(organisation_id: int, role: MemberRole = MemberRole.STAFF) -> Organisation:
+    """The organisation, if the current user works for it (with the role); else 404 / 403."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if not services.can_manage(current_user, organisation.id, role):
+        abort(403)
+    return organisation
+
+
+@bp.get("/")
+@login_required
+def index():
+    organisations = services.organisations_of(current_user)
+    if len(organisations) == 1:
+        return redirect(url_for("organisations.detail", organisation_id=organisations[0].id))
+    return render_template("organisations/index.html", organisations=organisations)
+
+
+@bp.get("/<int:organisation_id>")
+@login_required
+def detail(organisation_id: int):
+    organisation = get_managed_or_403(organisation_id)
+    is_admin = services.can_manage(current_user, organisation.id, MemberRole.ADMIN)
+    return render_template(
+        "organisations/detail.html",
+        organisation=organisation,
+        is_admin=is_admin,
+        invitations=services.pending_invitations(organisation) if is_admin else [],
+        area_form=AreaForm(city=organisation.city),
+        invitation_form=InvitationForm(),
+    )
+
+
+@bp.post("/<int:organisation_id>/areas")
+@login_required
+def create_area(organisation_id: int):
+    organisation = get_managed_or_403(organisation_id)
+    form = AreaForm()
+    if form.validate_on_submit():
+        try:
+            area = area_services.create_area(
+                current_user,
+                organisation,
+                form.name.data,
+                form.city.data,
+                AreaKind(form.kind.data),
+                form.description.data,
+            )
+        except area_services.AreaError as exc:
+            form.name.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Area %(name)s added.", name=area.name), "success")
+            return redirect(url_for("areas.detail", area_id=area.id))
+    return render_template(
+        "organisations/detail.html",
+        organisation=organisation,
+        is_admin=False,
+        invitations=[],
+        area_form=form,
+        invitation_form=InvitationForm(),
+    ), 422
+
+
+@bp.post("/<int:organisation_id>/invitations")
+@login_required
+def invite(organisation_id: int):
+    organisation = get_managed_or_403(organisation_id, MemberRole.ADMIN)
+    form = InvitationForm()
+    if form.validate_on_submit():
+        try:
+            services.invite_staff(
+                current_user, organisation, form.email.data, MemberRole(form.role.data)
+            )
+        except services.OrganisationError as exc:
+            form.email.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    return render_template(
+        "organisations/detail.html",
+        organisation=organisation,
+        is_admin=True,
+        invitations=services.pending_invitations(organisation),
+        area_form=AreaForm(city=organisation.city),
+        invitation_form=form,
+    ), 422
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.OrganisationError as exc:
+        return render_template("organisations/invitation_invalid.html", message=str(exc)), 410
+    needs_account = not current_user.is_authenticated
+    form = AcceptInvitationForm() if needs_account else ButtonForm()
+    if form.validate_on_submit():
+        try:
+            membership = services.accept_invitation(
+                invitation,
+                current_user,
+                name=form.name.data if needs_account else "",
+                password=form.password.data if needs_account else "",
+            )
+        except AccountError as exc:
+            getattr(form, exc.field, form.password).errors = [str(exc)]
+        except services.OrganisationError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            login_user(membership.user)
+            flash(_("Welcome to %(org)s.", org=invitation.organisation.name), "success")
+            return redirect(
+                url_for("organisations.detail", organisation_id=invitation.organisation_id)
+            )
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "organisations/accept_invitation.html",
+        invitation=invitation,
+        form=form,
+        needs_account=needs_account,
+    ), status
+
+
+@bp.app_context_processor
+def organisation_context() -> dict:
+    return {"my_organisations": lambda: services.organisations_of(current_user)}
