@@ -214,3 +214,45 @@ def login(client):
         return response
 
     return do
+
+
+@pytest.fixture
+def make_unit(app, make_user):
+    """Factory: a unit (listed by default) owned by a landlord, in an organisation's area."""
+    from datetime import date, timedelta
+
+    from vrijstad.units.models import EnergyLabel, PermittedUse, Unit, UnitStatus
+
+    counter = iter(range(1, 10_000))
+
+    def make(owner=None, area=None, status=UnitStatus.LISTED, **overrides):
+        n = next(counter)
+        owner = owner or make_user("landlord")
+        values = {
+            "street": "Hoogstraat",
+            "house_number": n,
+            "postcode": "7411 KA",
+            "city": area.city if area else "Dijkerveen",
+            "latitude": 52.2550 + n / 10_000,
+            "longitude": 6.1600,
+            "floor_area_vvo": 100,
+            "rent_cents_per_year": 2_400_000,
+            "energy_label": EnergyLabel.B,
+            "available_from": date.today() + timedelta(days=30),
+            "vacant_since": date.today() - timedelta(days=40),
+            "listed_at": None,
+        }
+        values.update(overrides)
+        uses = values.pop("permitted_uses", [PermittedUse.DETAILHANDEL])
+        unit = Unit(owner_id=owner.id, area_id=area.id if area else None, status=status, **values)
+        unit.permitted_uses = uses
+        unit.rent_per_m2_cents_per_year = round(unit.rent_cents_per_year / unit.floor_area_vvo)
+        if unit.listed_at is None and status != UnitStatus.DRAFT:
+            from vrijstad.core import utcnow
+
+            unit.listed_at = utcnow() - timedelta(minutes=10_000 - n)
+        _db.session.add(unit)
+        _db.session.commit()
+        return unit
+
+    return make

@@ -63,8 +63,11 @@ def register_blueprints(app: Flask) -> None:
     from vrijstad.auth.views import bp as auth_bp
     from vrijstad.main.views import bp as main_bp
     from vrijstad.organisations.views import bp as organisations_bp
+    from vrijstad.units.import_views import bp as units_import_bp
+    from vrijstad.units.views import bp as units_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, organisations_bp, areas_bp):
+    blueprints = (main_bp, auth_bp, admin_bp, organisations_bp, areas_bp, units_bp, units_import_bp)
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 

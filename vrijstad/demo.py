@@ -1,30 +1,35 @@
 """A believable fictional city centre for demonstrations: Dijkerveen."""
 
+import random
+from datetime import date, timedelta
+
 import sqlalchemy as sa
 
 from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
 from vrijstad.auth.models import User
 from vrijstad.auth.services import hash_password
+from vrijstad.core import utcnow
 from vrijstad.extensions import db
 from vrijstad.organisations.models import MemberRole, Membership, Organisation, OrganisationKind
+from vrijstad.units.models import EnergyLabel, PermittedUse, Unit, UnitStatus
 
 DEMO_PASSWORD = "vrijstad-demo-2026"  # noqa: S105 - printed for the demo logins
 
 AREAS = {
     ("Binnenstad", AreaKind.CITY_CENTRE): [
-        ("Hoogstraat", StreetGrade.A1, "7411 KA"),
-        ("Markt", StreetGrade.A1, "7411 KB"),
-        ("Kerkstraat", StreetGrade.A2, "7411 HN"),
-        ("Lange Nieuwstraat", StreetGrade.B1, "7411 LC"),
+        ("Hoogstraat", StreetGrade.A1, "7411 KA", (52.2518, 6.1590), (0.0, 0.0011)),
+        ("Markt", StreetGrade.A1, "7411 KB", (52.2530, 6.1565), (0.0004, 0.0004)),
+        ("Kerkstraat", StreetGrade.A2, "7411 HN", (52.2541, 6.1602), (0.0009, 0.0)),
+        ("Lange Nieuwstraat", StreetGrade.B1, "7411 LC", (52.2507, 6.1540), (0.0, 0.0012)),
     ],
     ("Aanloopstraten", AreaKind.APPROACH_STREETS): [
-        ("Molenstraat", StreetGrade.B2, "7412 AD"),
-        ("Havenkade", StreetGrade.B1, "7412 BE"),
-        ("Brugstraat", StreetGrade.C, "7412 CG"),
+        ("Molenstraat", StreetGrade.B2, "7412 AD", (52.2494, 6.1612), (-0.0008, 0.0003)),
+        ("Havenkade", StreetGrade.B1, "7412 BE", (52.2552, 6.1521), (0.0002, -0.0012)),
+        ("Brugstraat", StreetGrade.C, "7412 CG", (52.2480, 6.1570), (-0.0006, -0.0006)),
     ],
     ("Stationskwartier", AreaKind.DISTRICT): [
-        ("Stationsweg", StreetGrade.B2, "7413 EJ"),
-        ("Kanaalstraat", StreetGrade.C, "7413 GL"),
+        ("Stationsweg", StreetGrade.B2, "7413 EJ", (52.2575, 6.1650), (0.0010, 0.0010)),
+        ("Kanaalstraat", StreetGrade.C, "7413 GL", (52.2590, 6.1610), (0.0, 0.0010)),
     ],
 }
 
@@ -74,9 +79,81 @@ def load_demo_data() -> list[tuple[str, str]]:
             ),
         ]
     )
+    landlords = [u for u in users.values() if u.is_landlord]
+    areas = []
     for (area_name, kind), streets in AREAS.items():
         area = Area(organisation=organisation, name=area_name, city="Dijkerveen", kind=kind)
-        area.streets = [Street(name=name, grade=grade) for name, grade, _pc in streets]
+        area.streets = [Street(name=name, grade=grade) for name, grade, *_rest in streets]
         db.session.add(area)
+        areas.append((area, streets))
+    db.session.flush()
+    _demo_units(areas, landlords)
     db.session.flush()
     return [(role, email) for email, _name, _flags, role in PEOPLE]
+
+
+# Per street: units along it; about one in eight is vacant (listed, or a draft being prepared).
+UNITS_PER_STREET = (9, 9, 8, 7, 6, 6, 5, 5, 5)
+USE_MIX = (
+    [PermittedUse.DETAILHANDEL],
+    [PermittedUse.DETAILHANDEL, PermittedUse.DIENSTVERLENING],
+    [PermittedUse.HORECA_1, PermittedUse.DETAILHANDEL],
+    [PermittedUse.DIENSTVERLENING],
+    [PermittedUse.HORECA_2],
+)
+DESCRIPTIONS = (
+    "Winkelpand met brede etalage en een heldere winkelvloer; geschikt voor mode of lifestyle.",
+    "Karakteristiek pand met hoge plafonds en een kelder voor opslag.",
+    "Compacte unit op een hoek met veel passanten, direct beschikbaar.",
+    "Ruime begane grond met achteringang voor bevoorrading.",
+)
+
+
+def _demo_units(areas, landlords) -> None:
+    rng = random.Random(2026)
+    today = date.today()
+    street_index = 0
+    vacant_slots = {3, 11, 19, 26, 34, 41, 49, 56}
+    n = 0
+    for area, streets in areas:
+        for name, grade, postcode, (lat, lon), (dlat, dlon) in streets:
+            count = UNITS_PER_STREET[street_index]
+            street_index += 1
+            for i in range(count):
+                vvo = rng.choice((45, 60, 75, 90, 110, 140, 180, 240))
+                per_m2 = {"A1": 330, "A2": 260, "B1": 200, "B2": 160, "C": 120}[grade]
+                rent_year = round(vvo * per_m2 * rng.uniform(0.85, 1.15) / 10) * 1000
+                vacant = n in vacant_slots
+                status = (
+                    (UnitStatus.DRAFT if n == 56 else UnitStatus.LISTED)
+                    if vacant
+                    else (UnitStatus.LET)
+                )
+                vacant_days = rng.choice((40, 120, 250, 420, 800, 1300)) if vacant else None
+                unit = Unit(
+                    owner_id=landlords[n % len(landlords)].id,
+                    area_id=area.id,
+                    status=status,
+                    street=name,
+                    house_number=2 * i + 1 + (n % 2),
+                    postcode=postcode,
+                    city="Dijkerveen",
+                    latitude=round(lat + dlat * i / 4, 6),
+                    longitude=round(lon + dlon * i / 4, 6),
+                    floor_area_vvo=vvo,
+                    floor_area_wvo=round(vvo * 0.8),
+                    floor_area_bvo=round(vvo * 1.15),
+                    energy_label=rng.choice(list(EnergyLabel)[3:9]),
+                    energy_label_valid_until=today + timedelta(days=rng.randint(200, 3000)),
+                    rent_cents_per_year=rent_year * 100,
+                    service_charges_cents_per_year=rng.choice((0, 60_000, 120_000, 180_000)),
+                    vat_opted=True,
+                    available_from=today + timedelta(days=rng.choice((0, 14, 30, 60))),
+                    vacant_since=today - timedelta(days=vacant_days) if vacant else None,
+                    description=rng.choice(DESCRIPTIONS) if vacant else None,
+                    listed_at=utcnow() - timedelta(days=rng.randint(1, 90)) if vacant else None,
+                )
+                unit.permitted_uses = rng.choice(USE_MIX)
+                unit.rent_per_m2_cents_per_year = round(unit.rent_cents_per_year / vvo)
+                db.session.add(unit)
+                n += 1

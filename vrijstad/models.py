@@ -10,6 +10,13 @@ from vrijstad.organisations.models import (
     Organisation,
     OrganisationKind,
 )
+from vrijstad.units.models import (
+    EnergyLabel,
+    PermittedUse,
+    Unit,
+    UnitPhoto,
+    UnitStatus,
+)
 
 __all__ = [
     "Area",
@@ -23,4 +30,9 @@ __all__ = [
     "Street",
     "StreetGrade",
     "User",
+    "EnergyLabel",
+    "PermittedUse",
+    "Unit",
+    "UnitPhoto",
+    "UnitStatus",
 ]

@@ -40,7 +40,7 @@ def test_error_pages_are_in_dutch(client):
     assert missing.status_code == 404 and "Pagina niet gevonden" in missing.text
     wrong_method = client.get("/logout")
     assert wrong_method.status_code == 405 and "Methode niet toegestaan" in wrong_method.text
-    too_big = client.post("/login", data={"email": "x" * (13 * 1024 * 1024)})
+    too_big = client.post("/login", data={"email": "x" * (33 * 1024 * 1024)})
     assert too_big.status_code == 413 and "Bestand te groot" in too_big.text
 
 

@@ -1,0 +1,218 @@
+"""Unit forms: the listing form (shape checks) and the public search filters."""
+
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    Field,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from vrijstad.forms import normalise_postcode, valid_postcode
+from vrijstad.money import AmountError, parse_eur
+from vrijstad.units.models import EnergyLabel, PermittedUse
+
+MAX_RENT_CENTS_PER_YEAR = 5_000_000_00  # five million euros a year: beyond that, a typo
+
+
+def use_choices():
+    labels = {
+        PermittedUse.DETAILHANDEL: _l("Retail"),
+        PermittedUse.DIENSTVERLENING: _l("Services"),
+        PermittedUse.HORECA_1: _l("Horeca category 1 (light)"),
+        PermittedUse.HORECA_2: _l("Horeca category 2 (medium)"),
+        PermittedUse.HORECA_3: _l("Horeca category 3 (heavy)"),
+        PermittedUse.OTHER: _l("Other"),
+    }
+    return [SelectChoice(use.value, labels[use]) for use in PermittedUse]
+
+
+def label_choices(blank):
+    return [SelectChoice("", blank)] + [SelectChoice(lbl.value, lbl.value) for lbl in EnergyLabel]
+
+
+class EuroField(Field):
+    """An amount in euros typed the Dutch way ('1.250,00'); data is integer cents."""
+
+    widget = widgets.TextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        euros, cents = divmod(self.data, 100)
+        return f"{euros},{cents:02d}" if cents else str(euros)
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = parse_eur(valuelist[0])
+            except AmountError as exc:
+                self.data = None
+                raise ValueError(str(_l("Enter an amount in euros, e.g. 1.250,00."))) from exc
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def postcode_check(form, field) -> None:
+    if field.data and not valid_postcode(field.data):
+        raise ValidationError(_l("Enter a Dutch postcode like 1234 AB."))
+    field.data = normalise_postcode(field.data)
+
+
+def bag_check(form, field) -> None:
+    if field.data and not re.fullmatch(r"\d{16}", field.data.strip()):
+        raise ValidationError(_l("A BAG id has exactly 16 digits."))
+
+
+def amount_range(form, field) -> None:
+    if field.data is not None and not 0 <= field.data <= MAX_RENT_CENTS_PER_YEAR:
+        raise ValidationError(_l("Enter an amount between € 0 and € 5.000.000 per year."))
+
+
+def not_in_future(form, field) -> None:
+    if field.data and field.data > date.today():
+        raise ValidationError(_l("This date cannot be in the future."))
+
+
+class UnitForm(FlaskForm):
+    street = StringField(_l("Street"), validators=[DataRequired(), Length(max=120)])
+    house_number = IntegerField(
+        _l("House number"), validators=[InputRequired(), NumberRange(min=1, max=99999)]
+    )
+    house_letter = StringField(
+        _l("Letter"), validators=[Optional(), Length(max=1)], filters=[lambda v: v or None]
+    )
+    house_number_addition = StringField(
+        _l("Addition"), validators=[Optional(), Length(max=4)], filters=[lambda v: v or None]
+    )
+    postcode = StringField(_l("Postcode"), validators=[DataRequired(), postcode_check])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=80)])
+    area_id = SelectField(_l("Area"), coerce=int, validators=[Optional()])
+    bag_id = StringField(
+        _l("BAG id"),
+        validators=[Optional(), bag_check],
+        filters=[lambda v: v.strip() if v else None],
+        description=_l("16 digits, optional (from the BAG register)."),
+    )
+    latitude = DecimalField(
+        _l("Latitude"), places=6, validators=[Optional(), NumberRange(min=50.7, max=53.6)]
+    )
+    longitude = DecimalField(
+        _l("Longitude"), places=6, validators=[Optional(), NumberRange(min=3.3, max=7.3)]
+    )
+    floor_area_vvo = IntegerField(
+        _l("Lettable floor area (vvo, m²)"),
+        validators=[InputRequired(), NumberRange(min=1, max=100_000)],
+    )
+    floor_area_wvo = IntegerField(
+        _l("Sales floor area (wvo, m²)"), validators=[Optional(), NumberRange(min=1, max=100_000)]
+    )
+    floor_area_bvo = IntegerField(
+        _l("Gross floor area (bvo, m²)"), validators=[Optional(), NumberRange(min=1, max=100_000)]
+    )
+    permitted_uses = MultiCheckboxField(_l("Permitted use"), choices=use_choices)
+    energy_label = SelectField(_l("Energy label"), choices=lambda: label_choices(_l("unknown")))
+    energy_label_valid_until = DateField(_l("Energy label valid until"), validators=[Optional()])
+    is_monument = BooleanField(_l("Listed monument"))
+    rent_cents_per_year = EuroField(
+        _l("Rent per year excl. VAT (€)"), validators=[InputRequired(), amount_range]
+    )
+    service_charges_cents_per_year = EuroField(
+        _l("Service charges per year (€)"), validators=[Optional(), amount_range]
+    )
+    vat_opted = BooleanField(_l("Rent is subject to VAT (option for taxed letting)"), default=True)
+    available_from = DateField(_l("Available from"), validators=[Optional()])
+    vacant_since = DateField(_l("Vacant since"), validators=[Optional(), not_in_future])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+
+    def validate_floor_area_wvo(self, field) -> None:
+        if field.data and self.floor_area_vvo.data and field.data > self.floor_area_vvo.data:
+            raise ValidationError(_l("The sales floor cannot be larger than the lettable area."))
+
+    def validate_floor_area_bvo(self, field) -> None:
+        if field.data and self.floor_area_vvo.data and field.data < self.floor_area_vvo.data:
+            raise ValidationError(_l("The gross area cannot be smaller than the lettable area."))
+
+    def unit_data(self) -> dict:
+        """The validated values as keyword data for the unit services."""
+        data = {name: self[name].data for name in self._fields if name != "csrf_token"}
+        data["energy_label"] = EnergyLabel(data["energy_label"]) if data["energy_label"] else None
+        data["area_id"] = data["area_id"] or None
+        for key in ("latitude", "longitude"):
+            data[key] = float(data[key]) if data[key] is not None else None
+        data["service_charges_cents_per_year"] = data["service_charges_cents_per_year"] or 0
+        data["postcode"] = normalise_postcode(data["postcode"])
+        return data
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for withdrawing"), validators=[DataRequired(), Length(max=500)]
+    )
+
+
+SORTS = ("newest", "rent", "rent_desc", "size", "rent_m2")
+
+
+def sort_choices():
+    return [
+        SelectChoice("newest", _l("Newest first")),
+        SelectChoice("rent", _l("Rent, low to high")),
+        SelectChoice("rent_desc", _l("Rent, high to low")),
+        SelectChoice("size", _l("Floor area, large to small")),
+        SelectChoice("rent_m2", _l("Rent per m², low to high")),
+    ]
+
+
+class SearchForm(FlaskForm):
+    """Public search filters; every value lives in the query string."""
+
+    class Meta:
+        csrf = False
+
+    city = StringField(_l("City"), validators=[Optional(), Length(max=80)])
+    area = IntegerField(_l("Area"), validators=[Optional(), NumberRange(min=1)])
+    street = StringField(_l("Street"), validators=[Optional(), Length(max=120)])
+    min_area = IntegerField(_l("Min. m²"), validators=[Optional(), NumberRange(min=0)])
+    max_area = IntegerField(_l("Max. m²"), validators=[Optional(), NumberRange(min=0)])
+    max_rent = IntegerField(
+        _l("Max. rent per month (€)"), validators=[Optional(), NumberRange(min=0)]
+    )
+    use = SelectField(
+        _l("Use"),
+        choices=lambda: [SelectChoice("", _l("any"))] + use_choices(),
+        validators=[Optional()],
+    )
+    available_by = DateField(_l("Available by"), validators=[Optional()])
+    label = SelectField(
+        _l("Energy label at least"),
+        choices=lambda: label_choices(_l("any")),
+        validators=[Optional()],
+    )
+    sort = SelectField(_l("Sort"), choices=sort_choices, default="newest",
+                       validators=[Optional()])  # fmt: skip

@@ -1,0 +1,5 @@
+"""Placeholder replaced by the import/export work."""
+
+from flask import Blueprint
+
+bp = Blueprint("units_import", __name__)

@@ -1,0 +1,184 @@
+"""Units: create, edit, publish and withdraw; who may see and change them."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from vrijstad.areas.models import Area
+from vrijstad.audit.services import record_event
+from vrijstad.auth.models import User
+from vrijstad.core import DomainError, TransitionError, check_transition, utcnow
+from vrijstad.extensions import db
+from vrijstad.organisations.services import can_manage, organisations_of
+from vrijstad.units.models import UNIT_TRANSITIONS, Unit, UnitStatus
+
+#: Fields a form or import may set on a unit.
+UNIT_FIELDS = (
+    "street", "house_number", "house_letter", "house_number_addition", "postcode", "city",
+    "bag_id", "latitude", "longitude", "floor_area_vvo", "floor_area_wvo", "floor_area_bvo",
+    "permitted_uses", "energy_label", "energy_label_valid_until", "is_monument",
+    "rent_cents_per_year", "service_charges_cents_per_year", "vat_opted", "available_from",
+    "vacant_since", "description", "area_id",
+)  # fmt: skip
+
+
+class UnitError(DomainError):
+    """A unit change was refused; field names the form field it concerns, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class PublishProblem:
+    field: str
+    message: str
+
+
+def can_edit(user: User, unit: Unit) -> bool:
+    """The owner, staff of the unit's area's organisation, and platform admins may edit."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin or unit.owner_id == user.id:
+        return True
+    return unit.area is not None and can_manage(user, unit.area.organisation_id)
+
+
+def can_view(user: User, unit: Unit) -> bool:
+    return unit.is_public or can_edit(user, unit)
+
+
+def areas_for(user: User) -> list[Area]:
+    """Areas a user may file a unit under: every area for landlords, own areas for staff."""
+    query = sa.select(Area).order_by(Area.city, Area.name)
+    if not (user.is_admin or user.is_landlord):
+        org_ids = [o.id for o in organisations_of(user)]
+        query = query.where(Area.organisation_id.in_(org_ids))
+    return list(db.session.scalars(query))
+
+
+def _apply(unit: Unit, data: dict) -> None:
+    for key in UNIT_FIELDS:
+        if key in data:
+            setattr(unit, key, data[key])
+    unit.rent_per_m2_cents_per_year = (
+        round(unit.rent_cents_per_year / unit.floor_area_vvo) if unit.floor_area_vvo else 0
+    )
+
+
+def _check_area(actor: User, data: dict) -> None:
+    area_id = data.get("area_id")
+    if area_id is None:
+        return
+    area = db.session.get(Area, area_id)
+    if area is None:
+        raise UnitError(_("Choose an existing area."), "area_id")
+    if not (actor.is_admin or actor.is_landlord or can_manage(actor, area.organisation_id)):
+        raise UnitError(_("You can only file units under your own organisation's areas."),
+                        "area_id")  # fmt: skip
+
+
+def create_unit(actor: User, owner: User, data: dict) -> Unit:
+    """A landlord lists a unit as a draft, or staff do so on a landlord's behalf."""
+    if owner.id != actor.id:
+        area = db.session.get(Area, data.get("area_id") or 0)
+        if area is None or not can_manage(actor, area.organisation_id):
+            raise UnitError(_("Only the area's staff can list a unit for a landlord."), "owner")
+    if not owner.is_landlord:
+        raise UnitError(_("The owner must have a landlord account."), "owner")
+    if data.get("available_from") and data["available_from"] < date.today():
+        raise UnitError(_("A new listing cannot be available from a date in the past."),
+                        "available_from")  # fmt: skip
+    _check_area(actor, data)
+    unit = Unit(owner_id=owner.id, status=UnitStatus.DRAFT)
+    _apply(unit, data)
+    if unit.vacant_since is None:
+        unit.vacant_since = date.today()
+    db.session.add(unit)
+    db.session.flush()
+    record_event(actor, "unit.created", unit, _org_id(unit), owner=owner.id)
+    return unit
+
+
+def update_unit(actor: User, unit: Unit, data: dict) -> Unit:
+    """Change a unit's facts."""
+    if not can_edit(actor, unit):
+        raise UnitError(_("You may not change this unit."))
+    _check_area(actor, data)
+    _apply(unit, data)
+    db.session.flush()
+    record_event(actor, "unit.updated", unit, _org_id(unit))
+    return unit
+
+
+def publish_problems(unit: Unit) -> list[PublishProblem]:
+    """What is missing before a unit can be listed publicly."""
+    problems = []
+    if unit.area_id is None:
+        problems.append(PublishProblem("area_id", _("Choose the area the unit is in.")))
+    if not unit.uses_mask:
+        problems.append(PublishProblem("permitted_uses", _("Tick at least one permitted use.")))
+    if unit.energy_label is None and not unit.is_monument:
+        problems.append(
+            PublishProblem("energy_label", _("An energy label is required (monuments exempt)."))
+        )
+    if unit.available_from is None:
+        problems.append(PublishProblem("available_from", _("State from when it is available.")))
+    if unit.latitude is None or unit.longitude is None:
+        problems.append(PublishProblem("latitude", _("Place the pin on the map.")))
+    if not unit.rent_cents_per_year:
+        problems.append(PublishProblem("rent", _("State the rent per year.")))
+    return problems
+
+
+def _org_id(unit: Unit) -> int | None:
+    return unit.area.organisation_id if unit.area else None
+
+
+def change_status(actor: User, unit: Unit, target: UnitStatus, reason: str = "") -> Unit:
+    """Move a unit through its workflow; illegal moves raise a clear error."""
+    if not can_edit(actor, unit):
+        raise UnitError(_("You may not change this unit."))
+    try:
+        check_transition(UNIT_TRANSITIONS, unit.status, target)
+    except TransitionError as exc:
+        raise UnitError(
+            _("A unit that is %(current)s cannot become %(target)s.",
+              current=status_label(unit.status), target=status_label(target))
+        ) from exc  # fmt: skip
+    if target == UnitStatus.LISTED:
+        problems = publish_problems(unit)
+        if problems:
+            raise UnitError(" ".join(p.message for p in problems))
+        unit.listed_at = utcnow()
+        unit.withdrawn_reason = None
+        if unit.vacant_since is None:
+            unit.vacant_since = date.today()
+    if target == UnitStatus.WITHDRAWN:
+        if not reason.strip():
+            raise UnitError(_("Give a reason for withdrawing the unit."), "reason")
+        unit.withdrawn_reason = reason.strip()[:500]
+    if target == UnitStatus.LET:
+        unit.vacant_since = None
+    if unit.status == UnitStatus.LET and target == UnitStatus.LISTED:
+        unit.vacant_since = date.today()
+    previous = unit.status
+    unit.status = target
+    db.session.flush()
+    record_event(actor, "unit.status", unit, _org_id(unit), old=previous, new=target,
+                 reason=reason or None)  # fmt: skip
+    return unit
+
+
+def status_label(status: UnitStatus) -> str:
+    return {
+        UnitStatus.DRAFT: _("draft"),
+        UnitStatus.LISTED: _("listed"),
+        UnitStatus.IN_TALKS: _("in talks"),
+        UnitStatus.RESERVED: _("reserved"),
+        UnitStatus.LET: _("let"),
+        UnitStatus.WITHDRAWN: _("withdrawn"),
+    }[UnitStatus(status)]

@@ -1,0 +1,298 @@
+"""Unit pages: public search and detail, landlords' and staff's listing management."""
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from vrijstad.auth.services import find_user_by_email
+from vrijstad.errors import refuse
+from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
+from vrijstad.htmx import render_page
+from vrijstad.organisations.views import get_managed_or_403
+from vrijstad.units import photos, queries, services
+from vrijstad.units.forms import SearchForm, UnitForm, WithdrawForm, use_choices
+from vrijstad.units.models import (
+    EnergyLabel,
+    PermittedUse,
+    Unit,
+    UnitPhoto,
+    UnitStatus,
+    VacancyClass,
+)
+
+bp = Blueprint("units", __name__)
+
+PER_PAGE = 12
+MAP_LIMIT = 2000
+
+
+def get_editable_or_404(unit_id: int) -> Unit:
+    """A unit the current user may change; others' units are 404 (their existence is private)."""
+    unit = db.get_or_404(Unit, unit_id)
+    if not services.can_edit(current_user, unit):
+        abort(404)
+    return unit
+
+
+def search_filters(form: SearchForm) -> queries.UnitFilters:
+    def ok(field):
+        return field.data if not field.errors else None
+
+    return queries.UnitFilters(
+        city=ok(form.city) or None,
+        area=ok(form.area),
+        street=ok(form.street) or None,
+        min_area=ok(form.min_area),
+        max_area=ok(form.max_area),
+        max_rent_month_euros=ok(form.max_rent),
+        use=PermittedUse(form.use.data) if form.use.data and not form.use.errors else None,
+        available_by=ok(form.available_by),
+        label=EnergyLabel(form.label.data) if form.label.data and not form.label.errors else None,
+        sort=form.sort.data if form.sort.data and not form.sort.errors else "newest",
+    )
+
+
+@bp.get("/units")
+def index():
+    form = SearchForm(request.args)
+    valid = form.validate()
+    page = db.paginate(
+        queries.search_units(search_filters(form)), per_page=PER_PAGE, error_out=False
+    )
+    args = {k: v for k, v in request.args.items() if v and k != "page"}
+    return render_page(
+        "units/index.html", "units/_results.html", status=200 if valid else 400,
+        form=form, page=page, args=args,
+        cities=db.session.scalars(queries.public_cities()).all(),
+    )  # fmt: skip
+
+
+@bp.get("/units/map.json")
+def map_data():
+    form = SearchForm(request.args)
+    form.validate()
+    units = db.session.scalars(queries.search_units(search_filters(form)).limit(MAP_LIMIT))
+    markers = [
+        {
+            "lat": u.latitude, "lon": u.longitude, "title": u.address, "city": u.city,
+            "area": u.floor_area_vvo, "url": url_for("units.detail", unit_id=u.id),
+        }
+        for u in units if u.latitude is not None
+    ]  # fmt: skip
+    return jsonify(markers=markers)
+
+
+@bp.get("/units/<int:unit_id>")
+def detail(unit_id: int):
+    unit = db.get_or_404(Unit, unit_id)
+    if not services.can_view(current_user, unit):
+        abort(404)
+    return render_template(
+        "units/detail.html", unit=unit, can_edit=services.can_edit(current_user, unit),
+        button=ButtonForm(), withdraw_form=WithdrawForm(),
+        publish_problems=services.publish_problems(unit),
+    )  # fmt: skip
+
+
+@bp.get("/media/units/<int:unit_id>/<filename>")
+def photo_file(unit_id: int, filename: str):
+    unit = db.get_or_404(Unit, unit_id)
+    if not services.can_view(current_user, unit):
+        abort(404)
+    return send_from_directory(photos.photo_dir(unit.id), filename, max_age=86400)
+
+
+@bp.get("/my/units")
+@login_required
+def mine():
+    units = db.session.scalars(queries.units_of_owner(current_user.id)).all()
+    overdue = [u for u in units if (u.days_vacant() or 0) >= 183 and u.status != UnitStatus.LET]
+    return render_template("units/mine.html", units=units, overdue=overdue)
+
+
+@bp.get("/organisations/<int:organisation_id>/units")
+@login_required
+def organisation_units(organisation_id: int):
+    organisation = get_managed_or_403(organisation_id)
+    page = db.paginate(queries.units_of_organisation(organisation.id), per_page=50)
+    return render_template("units/organisation.html", organisation=organisation, page=page)
+
+
+def _unit_form(unit: Unit | None = None) -> UnitForm:
+    form = UnitForm(obj=unit)
+    if unit is not None and request.method == "GET":
+        form.permitted_uses.data = [u.value for u in unit.permitted_uses]
+        form.energy_label.data = unit.energy_label.value if unit.energy_label else ""
+    form.area_id.choices = [SelectChoice(0, _("— choose an area —"))] + [
+        SelectChoice(a.id, f"{a.city} · {a.name}") for a in services.areas_for(current_user)
+    ]
+    return form
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@login_required
+def create():
+    if not (current_user.is_landlord or current_user.is_admin or services.areas_for(current_user)):
+        abort(403)
+    form = _unit_form()
+    owner_email = request.form.get("owner_email", "").strip()
+    if form.validate_on_submit():
+        owner = find_user_by_email(owner_email) if owner_email else current_user
+        try:
+            if owner is None:
+                raise services.UnitError(_("No landlord account with this e-mail."), "owner")
+            unit = services.create_unit(current_user, owner, form.unit_data())
+        except services.UnitError as exc:
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Unit saved as draft. Add photos and publish it when ready."), "success")
+            return redirect(url_for("units.detail", unit_id=unit.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("units/form.html", form=form, unit=None, owner_email=owner_email,
+                           owner_error=getattr(form, "owner_error", None)), status  # fmt: skip
+
+
+def _field_error(form: UnitForm, exc: services.UnitError) -> None:
+    if exc.field == "owner":
+        form.owner_error = str(exc)
+    elif exc.field and exc.field in form:
+        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(unit_id: int):
+    unit = get_editable_or_404(unit_id)
+    form = _unit_form(unit)
+    if form.validate_on_submit():
+        try:
+            services.update_unit(current_user, unit, form.unit_data())
+        except services.UnitError as exc:
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("units.detail", unit_id=unit.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("units/form.html", form=form, unit=unit), status
+
+
+@bp.post("/units/validate/<field>")
+@login_required
+def validate_field(field: str):
+    """Check one field of the unit form as the user types (htmx); returns the field fragment."""
+    form = _unit_form()
+    if field not in form or field == "csrf_token":
+        abort(404)
+    form.validate()
+    return render_template("units/_field.html", field=form[field]), 200
+
+
+@bp.post("/units/<int:unit_id>/status")
+@login_required
+def change_status(unit_id: int):
+    unit = get_editable_or_404(unit_id)
+    form = WithdrawForm() if request.form.get("status") == "withdrawn" else ButtonForm()
+    try:
+        target = UnitStatus(request.form.get("status", ""))
+    except ValueError:
+        refuse(400, _("Unknown status."))
+    if not form.validate_on_submit():
+        flash(_("Give a reason for withdrawing the unit."), "error")
+        return redirect(url_for("units.detail", unit_id=unit.id))
+    try:
+        services.change_status(current_user, unit, target, request.form.get("reason", ""))
+    except services.UnitError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("units.detail", unit_id=unit.id))
+    db.session.commit()
+    flash(_("The unit is now %(status)s.", status=services.status_label(target)), "success")
+    return redirect(url_for("units.detail", unit_id=unit.id))
+
+
+@bp.post("/units/<int:unit_id>/photos")
+@login_required
+def upload_photo(unit_id: int):
+    unit = get_editable_or_404(unit_id)
+    files = [f for f in request.files.getlist("photo") if f and f.filename]
+    if not ButtonForm().validate_on_submit() or not files:
+        flash(_("Choose a photo to upload."), "error")
+        return redirect(url_for("units.detail", unit_id=unit.id))
+    try:
+        for upload in files:
+            photos.add_photo(current_user, unit, upload.read(photos.MAX_PHOTO_BYTES + 1))
+    except photos.PhotoTooLarge as exc:
+        db.session.rollback()
+        refuse(413, str(exc))
+    except services.UnitError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("units.detail", unit_id=unit.id))
+    db.session.commit()
+    flash(_("Photo added."), "success")
+    return redirect(url_for("units.detail", unit_id=unit.id, _anchor="photos"))
+
+
+@bp.post("/units/<int:unit_id>/photos/<int:photo_id>/<action>")
+@login_required
+def photo_action(unit_id: int, photo_id: int, action: str):
+    unit = get_editable_or_404(unit_id)
+    photo = db.get_or_404(UnitPhoto, photo_id)
+    if photo.unit_id != unit.id or action not in ("delete", "up", "down"):
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if action == "delete":
+        photos.delete_photo(current_user, photo)
+    else:
+        photos.move_photo(current_user, photo, -1 if action == "up" else 1)
+    db.session.commit()
+    return redirect(url_for("units.detail", unit_id=unit.id, _anchor="photos"))
+
+
+@bp.app_template_global()
+def today() -> date:
+    return date.today()
+
+
+@bp.app_context_processor
+def unit_labels() -> dict:
+    return {
+        "unit_status_label": services.status_label,
+        "map_tiles": current_app.config.get("MAP_TILE_URL", ""),
+    }
+
+
+@bp.app_template_filter("use_label")
+def use_label(use: PermittedUse) -> str:
+    return next(str(c.label) for c in use_choices() if c.value == PermittedUse(use).value)
+
+
+@bp.app_template_filter("vacancy_label")
+def vacancy_label(unit: Unit) -> str:
+    labels = {
+        VacancyClass.FRICTIONAL: _("frictional (< 1 year)"),
+        VacancyClass.LONG_TERM: _("long-term (1–3 years)"),
+        VacancyClass.STRUCTURAL: _("structural (> 3 years)"),
+    }
+    vacancy = unit.vacancy_class()
+    return labels[vacancy] if vacancy else "—"
