@@ -122,7 +122,7 @@ def _demo_units(areas, landlords) -> None:
             for i in range(count):
                 vvo = rng.choice((45, 60, 75, 90, 110, 140, 180, 240))
                 per_m2 = {"A1": 330, "A2": 260, "B1": 200, "B2": 160, "C": 120}[grade]
-                rent_year = round(vvo * per_m2 * rng.uniform(0.85, 1.15) / 10) * 1000
+                rent_year = round(vvo * per_m2 * rng.uniform(0.85, 1.15) / 10) * 10  # euros
                 vacant = n in vacant_slots
                 status = (
                     (UnitStatus.DRAFT if n == 56 else UnitStatus.LISTED)
