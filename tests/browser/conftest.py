@@ -1,0 +1,160 @@
+"""Browser tests: the app on a real HTTP server on loopback, driven by Debian's Chromium.
+
+Fixtures:
+
+- ``live_server``: the session's ``app`` served by werkzeug on 127.0.0.1 (a free port) in a
+  daemon thread; yields the base URL. SQLite backend only: skipped on PostgreSQL.
+- ``browser``: one headless Chromium for the session, Debian's ``/usr/bin/chromium`` (never a
+  downloaded Playwright build; ``make browser`` installs it).
+- ``page``: a fresh browser context per test (Dutch locale, ``base_url`` set to the live
+  server, so ``page.goto("/")`` works). It records ``page.console_errors`` (console errors,
+  uncaught exceptions, 5xx responses) and ``page.csp_violations`` (Content-Security-Policy
+  violations), and saves a full-page screenshot to ``test-results/<test name>.png`` when the
+  test fails.
+
+The per-test ``_clean_state`` fixture still empties the tables after every test; the page's
+context is closed before that, so no request is in flight while the tables are emptied.
+"""
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 10_000
+CSP_MARKERS = ("Content Security Policy", "Refused to")
+FAILED_RESOURCE = "Failed to load resource"
+# Chromium asks every site for /favicon.ico on its own; the app has none yet (a 404), and that
+# is no error of the page. A failed stylesheet, script or image still counts.
+FAVICON = re.compile(r"/favicon\.ico$")
+
+# Forwards CSP violation events to Python; added by Playwright, so the page's CSP allows it.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"}` +
+      ` on ${event.documentURI} at ${event.sourceFile || "?"}:${event.lineNumber}` +
+      `:${event.columnNumber} ${event.sample ? JSON.stringify(event.sample) : ""}`.trimEnd()
+  );
+});
+"""
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report on the item (item.rep_setup, rep_call) for the page fixture."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def live_server(app) -> Iterator[str]:
+    """The app over real HTTP on 127.0.0.1 and a free port; yields the base URL."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("browser tests run on the SQLite backend only")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. "
+            "Install it with `make browser` (apt-get install chromium).",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(request, browser, live_server):
+    """A page in a fresh context; records errors and CSP violations, screenshots failures."""
+    context = browser.new_context(locale="nl-NL", base_url=live_server)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.console_errors = []
+    page.csp_violations = []
+    documents: set[str] = set()
+
+    def on_request(req) -> None:
+        if req.resource_type == "document":
+            documents.add(req.url)
+
+    def on_response(response) -> None:
+        if response.status >= 500:
+            page.console_errors.append(
+                f"HTTP {response.status} {response.request.method} {response.url}"
+            )
+
+    def on_console(message) -> None:
+        if message.type != "error":
+            return
+        url = message.location.get("url") or ""
+        # A page's own status is the app's choice (422 for a form with errors) and the test
+        # checks what the page shows; 5xx responses are recorded by on_response.
+        if message.text.startswith(FAILED_RESOURCE) and (url in documents or FAVICON.search(url)):
+            return
+        text = f"{message.text} ({url or '?'}:{message.location.get('lineNumber', '?')})"
+        page.console_errors.append(text)
+        if any(marker in message.text for marker in CSP_MARKERS):
+            page.csp_violations.append(text)
+
+    def on_csp_violation(report: str) -> None:
+        page.csp_violations.append(report)
+
+    page.on("request", on_request)
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
+    context.expose_function("__reportCspViolation", on_csp_violation)
+    context.add_init_script(CSP_LISTENER)
+
+    yield page
+
+    if _failed(request.node):
+        results = request.config.rootpath / "test-results"
+        results.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        try:
+            page.screenshot(path=str(results / f"{name}.png"), full_page=True)
+        except Exception as exc:  # the page may be gone; the test's own failure matters more
+            print(f"could not save a screenshot: {exc}")
+    context.close()
+
+
+def _failed(item: pytest.Item) -> bool:
+    reports = (getattr(item, f"rep_{when}", None) for when in ("setup", "call"))
+    return any(report is not None and report.failed for report in reports)
