@@ -110,7 +110,8 @@ def test_inline_validation_returns_the_field_fragment(client, make_user, make_or
         headers={"HX-Request": "true"},
     )
     assert bad.status_code == 200
-    assert bad.text.strip().startswith('<div class="field" id="field-postcode">')
+    assert bad.text.strip().startswith('<div class="field" id="field-postcode"')
+    assert 'hx-post="/units/validate/postcode"' in bad.text  # stays live after the swap
     assert "Vul een Nederlandse postcode in" in bad.text and "<html" not in bad.text
     good = client.post("/units/validate/postcode", data=unit_form(area.id))
     assert "field-error" not in good.text
