@@ -1,9 +1,17 @@
-"""Flask commands: demo data."""
+"""Flask commands: demo data, and importing and exporting units."""
+
+from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask
+from flask.cli import AppGroup
 
+from vrijstad.auth.services import find_user_by_email
+from vrijstad.core import DomainError
 from vrijstad.extensions import db
+from vrijstad.organisations.models import Organisation
+from vrijstad.units import importer, queries
 
 
 @click.command("demo-data")
@@ -24,5 +32,67 @@ def demo_data_command(if_empty: bool) -> None:
         click.echo(f"  {role:<20} {email}")
 
 
+units_cli = AppGroup("units", help="Import units from a spreadsheet, or export them.")
+
+
+def _organisation(ref: str) -> Organisation:
+    """An organisation by id or by name (case-insensitive)."""
+    organisation = db.session.get(Organisation, int(ref)) if ref.isdigit() else None
+    if organisation is None:
+        organisation = db.session.scalar(
+            sa.select(Organisation).where(sa.func.lower(Organisation.name) == ref.strip().lower())
+        )
+    if organisation is None:
+        raise click.BadParameter(
+            f"no organisation with id or name {ref!r}", param_hint="--organisation"
+        )
+    return organisation
+
+
+@units_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--organisation", "organisation_ref", required=True, help="Its id or name.")
+@click.option(
+    "--as",
+    "actor_email",
+    required=True,
+    help="E-mail of a staff member of the organisation, recorded as the importer.",
+)
+def import_units_command(file: Path, organisation_ref: str, actor_email: str) -> None:
+    """Import units from a .csv or .xlsx FILE: every row, or none if any row has a problem."""
+    organisation = _organisation(organisation_ref)
+    actor = find_user_by_email(actor_email)
+    if actor is None:
+        raise click.BadParameter(f"no user with e-mail {actor_email!r}", param_hint="--as")
+    try:
+        rows = importer.read_rows(file.name, file.read_bytes())
+        result = importer.import_units(actor, organisation, rows)
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    if result.errors:
+        db.session.rollback()
+        for error in result.errors:
+            click.echo(f"line {error.line}, {error.column or '-'}: {error.message}", err=True)
+        raise click.ClickException(f"{len(result.errors)} problem(s) found; nothing imported")
+    db.session.commit()
+    click.echo(f"{len(result.units)} unit(s) imported into {organisation.name}.")
+
+
+@units_cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--organisation", "organisation_ref", required=True, help="Its id or name.")
+def export_units_command(file: Path, organisation_ref: str) -> None:
+    """Export an organisation's units to FILE; its extension, .csv or .xlsx, sets the format."""
+    fmt = file.suffix.lower().lstrip(".")
+    if fmt not in importer.EXPORT_FORMATS:
+        raise click.BadParameter("the file name must end in .csv or .xlsx", param_hint="FILE")
+    organisation = _organisation(organisation_ref)
+    units = db.session.scalars(queries.units_of_organisation(organisation.id)).all()
+    file.write_bytes(importer.export_units(units, fmt))
+    click.echo(f"{len(units)} unit(s) of {organisation.name} exported to {file}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(units_cli)

@@ -134,6 +134,13 @@ class Unit(db.Model):
         # Public search: city + status narrows first, then the sort key.
         sa.Index("ix_units_city_status_rent", "city", "status", "rent_cents_per_year"),
         sa.Index("ix_units_status_listed_at", "status", "listed_at"),
+        # The city list of public search reads only public units; keep in step with PUBLIC_STATUSES.
+        sa.Index(
+            "ix_units_public_city",
+            "city",
+            postgresql_where=sa.text("status IN ('listed', 'in_talks', 'reserved')"),
+            sqlite_where=sa.text("status IN ('listed', 'in_talks', 'reserved')"),
+        ),
     )
 
     @property

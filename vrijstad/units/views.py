@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from vrijstad.auth.services import find_user_by_email
@@ -71,14 +72,13 @@ def search_filters(form: SearchForm) -> queries.UnitFilters:
 def index():
     form = SearchForm(request.args)
     valid = form.validate()
-    page = db.paginate(
-        queries.search_units(search_filters(form)), per_page=PER_PAGE, error_out=False
-    )
+    query = queries.search_units(search_filters(form)).options(selectinload(Unit.photos))
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if v and k != "page"}
     return render_page(
         "units/index.html", "units/_results.html", status=200 if valid else 400,
         form=form, page=page, args=args,
-        cities=db.session.scalars(queries.public_cities()).all(),
+        cities=[] if request.htmx else db.session.scalars(queries.public_cities()).all(),
     )  # fmt: skip
 
 
