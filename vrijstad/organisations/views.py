@@ -33,19 +33,28 @@ def index():
     return render_template("organisations/index.html", organisations=organisations)
 
 
-@bp.get("/<int:organisation_id>")
-@login_required
-def detail(organisation_id: int):
-    organisation = get_managed_or_403(organisation_id)
+def render_detail(
+    organisation: Organisation,
+    area_form: AreaForm | None = None,
+    invitation_form: InvitationForm | None = None,
+    status: int = 200,
+):
+    """The organisation overview; a form that failed is passed in to show its errors."""
     is_admin = services.can_manage(current_user, organisation.id, MemberRole.ADMIN)
     return render_template(
         "organisations/detail.html",
         organisation=organisation,
         is_admin=is_admin,
         invitations=services.pending_invitations(organisation) if is_admin else [],
-        area_form=AreaForm(city=organisation.city),
-        invitation_form=InvitationForm(),
-    )
+        area_form=area_form or AreaForm(city=organisation.city),
+        invitation_form=invitation_form or InvitationForm(),
+    ), status
+
+
+@bp.get("/<int:organisation_id>")
+@login_required
+def detail(organisation_id: int):
+    return render_detail(get_managed_or_403(organisation_id))
 
 
 @bp.post("/<int:organisation_id>/areas")
@@ -69,14 +78,7 @@ def create_area(organisation_id: int):
             db.session.commit()
             flash(_("Area %(name)s added.", name=area.name), "success")
             return redirect(url_for("areas.detail", area_id=area.id))
-    return render_template(
-        "organisations/detail.html",
-        organisation=organisation,
-        is_admin=False,
-        invitations=[],
-        area_form=form,
-        invitation_form=InvitationForm(),
-    ), 422
+    return render_detail(organisation, area_form=form, status=422)
 
 
 @bp.post("/<int:organisation_id>/invitations")
@@ -95,14 +97,7 @@ def invite(organisation_id: int):
             db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
-    return render_template(
-        "organisations/detail.html",
-        organisation=organisation,
-        is_admin=True,
-        invitations=services.pending_invitations(organisation),
-        area_form=AreaForm(city=organisation.city),
-        invitation_form=form,
-    ), 422
+    return render_detail(organisation, invitation_form=form, status=422)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

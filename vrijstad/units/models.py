@@ -6,7 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import as_utc, enum_type, utcnow
+from vrijstad.core import enum_type, utcnow
 from vrijstad.extensions import db
 
 
@@ -180,9 +180,6 @@ class Unit(db.Model):
         if days <= 3 * 365:
             return VacancyClass.LONG_TERM
         return VacancyClass.STRUCTURAL
-
-    def listed_at_utc(self) -> datetime | None:
-        return as_utc(self.listed_at) if self.listed_at else None
 
 
 class UnitPhoto(db.Model):

@@ -121,7 +121,7 @@ def photo_file(unit_id: int, filename: str):
 @login_required
 def mine():
     units = db.session.scalars(queries.units_of_owner(current_user.id)).all()
-    overdue = [u for u in units if (u.days_vacant() or 0) >= 183 and u.status != UnitStatus.LET]
+    overdue = [u for u in units if (u.days_vacant() or 0) >= 183]  # let units have no vacancy
     return render_template("units/mine.html", units=units, overdue=overdue)
 
 
