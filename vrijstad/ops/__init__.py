@@ -1,0 +1,13 @@
+"""Running on several servers: logs, uploads storage, background jobs, health checks."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from vrijstad import jobs, logs, storage
+    from vrijstad.ops import views
+
+    logs.init_app(app)
+    storage.init_app(app)
+    jobs.init_app(app)
+    views.init_app(app)
