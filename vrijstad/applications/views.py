@@ -1,0 +1,322 @@
+"""Applications: apply, the starter's list, the application page and the pipeline board."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from vrijstad.applications import queries, services
+from vrijstad.applications.forms import (
+    ApplyForm,
+    MessageForm,
+    OfferForm,
+    PipelineFilterForm,
+    ViewingForm,
+)
+from vrijstad.applications.models import BOARD_COLUMNS, Application, ApplicationStatus, Viewing
+from vrijstad.areas.models import Area
+from vrijstad.errors import refuse
+from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
+from vrijstad.htmx import render_page
+from vrijstad.letting.models import Placement
+from vrijstad.letting.services import kind_label, percent
+from vrijstad.starters.forms import branch_label
+from vrijstad.starters.services import completeness, profile_of
+from vrijstad.storage import get_storage
+from vrijstad.units.models import Unit
+
+bp = Blueprint("applications", __name__)
+
+
+def get_visible_or_404(application_id: int) -> Application:
+    """An application the current user takes part in; anyone else's is a 404."""
+    application = db.get_or_404(Application, application_id)
+    if not services.can_see(current_user, application):
+        abort(404)
+    return application
+
+
+def _field_error(form, exc: services.ApplicationError) -> None:
+    target = exc.field if exc.field and exc.field in form else None
+    if target:
+        form[target].errors = [*form[target].errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))
+
+
+@bp.route("/units/<int:unit_id>/apply", methods=["GET", "POST"])
+@login_required
+def apply(unit_id: int):
+    unit = db.get_or_404(Unit, unit_id)
+    if not unit.is_public:
+        abort(404)
+    if not current_user.is_starter:
+        refuse(403, _("Only starters can apply. Register a starter account to apply."))
+    form = ApplyForm()
+    if form.validate_on_submit():
+        try:
+            application = services.submit_application(current_user, unit, form.motivation.data)
+        except services.ApplicationError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Your application has been sent. You will hear from us."), "success")
+            return redirect(url_for("applications.detail", application_id=application.id))
+    profile = profile_of(current_user)
+    status = 422 if form.is_submitted() else 200
+    return render_template("applications/apply.html", unit=unit, form=form,
+                           completeness=completeness(profile)), status  # fmt: skip
+
+
+@bp.get("/my/applications")
+@login_required
+def mine():
+    applications = db.session.scalars(
+        queries.applications_of_starter(current_user.id).options(selectinload(Application.unit))
+    ).all()
+    return render_template("applications/mine.html", applications=applications)
+
+
+def _detail_context(application: Application, **forms) -> dict:
+    landlord_side = services.is_landlord_side(current_user, application.unit)
+    placement = db.session.scalar(
+        db.select(Placement).where(Placement.application_id == application.id)
+    )
+    return {
+        "application": application,
+        "landlord_side": landlord_side,
+        "is_starter": application.starter_id == current_user.id,
+        "profile": profile_of(application.starter),
+        "history": db.session.execute(queries.history(application)).all(),
+        "placement": placement,
+        "button": ButtonForm(),
+        "message_form": forms.get("message_form") or MessageForm(formdata=None),
+        "viewing_form": forms.get("viewing_form") or ViewingForm(formdata=None),
+        "offer_form": forms.get("offer_form") or OfferForm(formdata=None),
+    }
+
+
+@bp.get("/applications/<int:application_id>")
+@login_required
+def detail(application_id: int):
+    application = get_visible_or_404(application_id)
+    return render_template("applications/detail.html", **_detail_context(application))
+
+
+def _act(application: Application, action, success: str):
+    """Run a starter's or landlord's button action, commit, and come back to the page."""
+    if not ButtonForm().validate_on_submit():
+        refuse(400, _("Your form has expired. Reload the page and try again."))
+    try:
+        action(current_user, application)
+    except services.ApplicationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("applications.detail", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/withdraw")
+@login_required
+def withdraw(application_id: int):
+    application = get_visible_or_404(application_id)
+    return _act(application, services.withdraw_application, _("Your application was withdrawn."))
+
+
+@bp.post("/applications/<int:application_id>/accept")
+@login_required
+def accept(application_id: int):
+    application = get_visible_or_404(application_id)
+    done = _("Congratulations! The unit is yours; download the draft agreement below.")
+    return _act(application, services.accept_offer, done)
+
+
+@bp.post("/applications/<int:application_id>/decline")
+@login_required
+def decline(application_id: int):
+    application = get_visible_or_404(application_id)
+    return _act(application, services.decline_offer, _("You declined the offer."))
+
+
+@bp.post("/applications/<int:application_id>/offer/withdraw")
+@login_required
+def withdraw_offer(application_id: int):
+    application = get_visible_or_404(application_id)
+    return _act(application, services.withdraw_offer, _("The offer was withdrawn."))
+
+
+@bp.post("/applications/<int:application_id>/messages")
+@login_required
+def post_message(application_id: int):
+    application = get_visible_or_404(application_id)
+    form = MessageForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.post_message(current_user, application, form.body.data)
+        except services.ApplicationError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+            status = 422
+        else:
+            db.session.commit()
+            form = MessageForm(formdata=None)
+    else:
+        status = 422
+    if not request.htmx and status == 200:
+        return redirect(url_for("applications.detail", application_id=application.id,
+                                _anchor="thread"))  # fmt: skip
+    return render_page("applications/detail.html", "applications/_thread.html", status=status,
+                       **_detail_context(application, message_form=form))  # fmt: skip
+
+
+@bp.post("/applications/<int:application_id>/viewing")
+@login_required
+def plan_viewing(application_id: int):
+    application = get_visible_or_404(application_id)
+    form = ViewingForm()
+    if form.validate_on_submit():
+        local = datetime.combine(form.day.data, form.time.data)
+        starts_at = local.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        try:
+            services.plan_viewing(current_user, application, starts_at, form.duration.data,
+                                  form.note.data)  # fmt: skip
+        except services.ApplicationError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The viewing is planned; the starter received it by e-mail."), "success")
+            return redirect(url_for("applications.detail", application_id=application.id))
+    return render_template("applications/detail.html",
+                           **_detail_context(application, viewing_form=form)), 422  # fmt: skip
+
+
+@bp.get("/applications/<int:application_id>/viewings/<int:viewing_id>.ics")
+@login_required
+def viewing_ics(application_id: int, viewing_id: int):
+    application = get_visible_or_404(application_id)
+    viewing = db.get_or_404(Viewing, viewing_id)
+    if viewing.application_id != application.id:
+        abort(404)
+    return (
+        services.viewing_ics(viewing),
+        200,
+        {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="viewing-{viewing.id}.ics"',
+        },
+    )
+
+
+@bp.post("/applications/<int:application_id>/offer")
+@login_required
+def make_offer(application_id: int):
+    application = get_visible_or_404(application_id)
+    form = OfferForm()
+    if form.validate_on_submit():
+        try:
+            services.make_offer(current_user, application, form.terms())
+        except services.ApplicationError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The offer was sent to the starter."), "success")
+            return redirect(url_for("applications.detail", application_id=application.id))
+    return render_template("applications/detail.html",
+                           **_detail_context(application, offer_form=form)), 422  # fmt: skip
+
+
+@bp.get("/applications/<int:application_id>/plan.pdf")
+@login_required
+def plan(application_id: int):
+    application = get_visible_or_404(application_id)
+    profile = profile_of(application.starter)
+    if profile is None or not profile.plan_key:
+        abort(404)
+    return get_storage().send(profile.plan_key, profile.plan_filename or "plan.pdf",
+                              "application/pdf", as_attachment=True)  # fmt: skip
+
+
+# The pipeline board ------------------------------------------------------------------------
+
+
+def _board_context() -> dict:
+    units = db.session.scalars(
+        queries.pipeline_units(current_user).order_by(Unit.city, Unit.street, Unit.house_number)
+    ).all()
+    area_ids = {u.area_id for u in units if u.area_id}
+    areas = db.session.scalars(
+        db.select(Area).where(Area.id.in_(area_ids)).order_by(Area.city, Area.name)
+    ).all()
+    form = PipelineFilterForm(request.args)
+    form.fill(units, areas)
+    form.validate()
+    unit_id = form.unit.data if not form.unit.errors else None
+    area_id = form.area.data if not form.area.errors else None
+    applications = db.session.scalars(
+        queries.pipeline(current_user, unit_id, area_id).options(
+            selectinload(Application.unit), selectinload(Application.starter)
+        )
+    ).all()
+    columns = {status: [] for status in BOARD_COLUMNS}
+    for application in applications:
+        columns[application.status].append(application)
+    filters = {k: v for k, v in request.args.items() if k in ("unit", "area") and v}
+    return {"form": form, "columns": columns, "button": ButtonForm(), "has_units": bool(units),
+            "filters": filters}  # fmt: skip
+
+
+@bp.get("/pipeline")
+@login_required
+def board():
+    context = _board_context()
+    if not context["has_units"] and not current_user.is_admin:
+        refuse(403, _("The pipeline is for landlords and organisation staff."))
+    return render_page("applications/board.html", "applications/_board.html", **context)
+
+
+@bp.post("/applications/<int:application_id>/move")
+@login_required
+def move(application_id: int):
+    application = get_visible_or_404(application_id)
+    if not services.is_landlord_side(current_user, application.unit):
+        abort(403)
+    try:
+        target = ApplicationStatus(request.form.get("status", ""))
+    except ValueError:
+        refuse(400, _("Unknown status."))
+    if not ButtonForm().validate_on_submit():
+        refuse(400, _("Your form has expired. Reload the page and try again."))
+    try:
+        services.move(current_user, application, target)
+    except services.ApplicationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Moved to %(status)s.", status=services.status_label(target)), "success")
+    if not request.htmx:
+        filters = {k: v for k, v in request.args.items() if k in ("unit", "area") and v}
+        return redirect(url_for("applications.board", **filters))
+    # The board replaces itself, with the outcome (also a refusal) shown on top of it.
+    return render_template("applications/_board.html", **_board_context())
+
+
+@bp.app_context_processor
+def application_labels() -> dict:
+    return {
+        "application_status_label": services.status_label,
+        "placement_kind_label": kind_label,
+        "percent": percent,
+        "branch_label": branch_label,
+        "my_open_application": lambda unit: services.open_application(current_user, unit),
+    }

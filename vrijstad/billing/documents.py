@@ -1,0 +1,138 @@
+"""Invoice PDFs (Dutch invoice requirements) and landlord statements (PDF and CSV)."""
+
+import csv
+import io
+
+from flask_babel import gettext as _
+
+from vrijstad.billing.models import Invoice, Settlement, SettlementLine
+from vrijstad.i18n import date_filter, eur_filter
+from vrijstad.pdf import Document
+
+
+def _rate(basis_points: int) -> str:
+    return f"{basis_points / 100:g} %".replace(".", ",")
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    """Number, dates, both parties with KvK and BTW-id, lines, VAT per rate, total, how to pay."""
+    s, c = invoice.supplier, invoice.customer
+    doc = Document(_("Invoice %(number)d", number=invoice.number), author=s["name"])
+    doc.rows(
+        [
+            (_("Invoice number"), str(invoice.number)),
+            (_("Invoice date"), date_filter(invoice.issued_on)),
+            (_("Due date"), date_filter(invoice.due_on)),
+            (_("Period"), date_filter(invoice.period, "long").split(" ", 1)[1]),
+        ]
+    )
+    doc.heading(_("From"))
+    doc.rows(
+        [
+            (_("Name"), s["name"]),
+            (_("Address"), s.get("address") or ""),
+            (_("KvK number"), s.get("kvk") or ""),
+            (_("BTW-id"), s.get("btw_id") or ""),
+        ]
+    )
+    doc.heading(_("To"))
+    doc.rows(
+        [
+            (_("Name"), c["name"]),
+            (_("KvK number"), c.get("kvk") or ""),
+            (_("BTW-id"), c.get("btw_id") or ""),
+            (_("Unit"), c.get("unit") or ""),
+        ]
+    )
+    doc.heading(_("Specification"))
+    doc.rows(
+        [
+            (
+                line.description,
+                f"{eur_filter(line.net_cents)}  ({_('VAT')} {_rate(line.vat_rate_bp)}"
+                f": {eur_filter(line.vat_cents)})",
+            )
+            for line in invoice.lines
+        ],
+        label_width=110,
+    )
+    rates = sorted({line.vat_rate_bp for line in invoice.lines})
+    totals = [(_("Total excl. VAT"), eur_filter(invoice.net_cents))]
+    for rate in rates:
+        vat = sum(line.vat_cents for line in invoice.lines if line.vat_rate_bp == rate)
+        totals.append((_("VAT %(rate)s", rate=_rate(rate)), eur_filter(vat)))
+    totals.append((_("Total to pay"), eur_filter(invoice.total_cents)))
+    doc.rows(totals, label_width=110)
+    if invoice.total_cents:
+        doc.paragraph(
+            _(
+                "Please pay %(amount)s by %(date)s to %(iban)s in the name of %(name)s, "
+                "quoting %(reference)s.",
+                amount=eur_filter(invoice.total_cents),
+                date=date_filter(invoice.due_on),
+                iban=s.get("iban") or "—",
+                name=s["name"],
+                reference=invoice.reference,
+            )
+        )
+    return doc.output()
+
+
+def statement_lines(settlement: Settlement, landlord_id: int) -> list[SettlementLine]:
+    return [
+        line
+        for line in settlement.lines
+        if line.beneficiary.value == "landlord" and line.landlord_id == landlord_id
+    ]
+
+
+def statement_csv(settlement: Settlement, landlord_id: int) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["period", "unit", "received_cents", "your_share_cents", "note"])
+    for line in statement_lines(settlement, landlord_id):
+        writer.writerow(
+            [
+                settlement.period.strftime("%Y-%m"),
+                f"{line.unit.address}, {line.unit.city}",
+                line.received_cents,
+                line.amount_cents,
+                line.note or "",
+            ]
+        )
+    return out.getvalue()
+
+
+def statement_pdf(settlement: Settlement, landlord_id: int, landlord_name: str) -> bytes:
+    lines = statement_lines(settlement, landlord_id)
+    doc = Document(
+        _(
+            "Statement %(collective)s %(month)s",
+            collective=settlement.collective.name,
+            month=settlement.period.strftime("%m-%Y"),
+        )
+    )
+    doc.rows(
+        [
+            (_("Landlord"), landlord_name),
+            (_("Organisation"), settlement.collective.organisation.name),
+        ]
+    )
+    doc.heading(_("Your units"))
+    doc.rows(
+        [
+            (
+                f"{line.unit.address}, {line.unit.city}",
+                _(
+                    "received %(received)s, your share %(share)s",
+                    received=eur_filter(line.received_cents),
+                    share=eur_filter(line.amount_cents),
+                )
+                + (f" — {line.note}" if line.note else ""),
+            )
+            for line in lines
+        ],
+        label_width=70,
+    )
+    doc.rows([(_("Total for you"), eur_filter(sum(line.amount_cents for line in lines)))])
+    return doc.output()

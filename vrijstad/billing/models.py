@@ -1,0 +1,223 @@
+"""Invoices to starters, payments received, settlements of a collective and its fund."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vrijstad.core import enum_type, utcnow
+from vrijstad.extensions import db
+
+VAT_STANDARD_BP = 2100  # 21 %
+
+
+class InvoiceSequence(db.Model):
+    """The next invoice number of an organisation; locked while an invoice is numbered."""
+
+    __tablename__ = "invoice_sequences"
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id"), primary_key=True
+    )
+    next_number: Mapped[int] = mapped_column(default=1)
+
+
+class InvoiceStatus(StrEnum):
+    OPEN = "open"
+    PAID = "paid"
+    CREDITED = "credited"
+
+
+class Invoice(db.Model):
+    """A monthly invoice for a placement; amounts in cents, VAT per line."""
+
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    number: Mapped[int]
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    starter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    collective_id: Mapped[int | None] = mapped_column(sa.ForeignKey("collectives.id"), index=True)
+    period: Mapped[date]
+    issued_on: Mapped[date]
+    due_on: Mapped[date]
+    status: Mapped[InvoiceStatus] = mapped_column(
+        enum_type(InvoiceStatus), default=InvoiceStatus.OPEN
+    )
+    net_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    vat_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    total_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    paid_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: The parties as on the invoice (Dutch invoice requirements), frozen when issued.
+    supplier: Mapped[dict] = mapped_column(sa.JSON)
+    customer: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    lines: Mapped[list["InvoiceLine"]] = relationship(
+        back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan"
+    )
+    placement: Mapped["Placement"] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "number", name="invoice_number_per_org"),
+        sa.UniqueConstraint("placement_id", "period", name="one_invoice_per_placement_month"),
+        sa.CheckConstraint("net_cents >= 0 AND vat_cents >= 0", name="invoice_not_negative"),
+        sa.CheckConstraint("total_cents = net_cents + vat_cents", name="invoice_total_adds_up"),
+    )
+
+    @property
+    def reference(self) -> str:
+        """The payment reference starters quote on a bank transfer."""
+        return f"VS{self.organisation_id:03d}-{self.number:06d}"
+
+    @property
+    def outstanding_cents(self) -> int:
+        return self.total_cents - self.paid_cents
+
+
+class InvoiceLine(db.Model):
+    __tablename__ = "invoice_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("invoices.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    description: Mapped[str] = mapped_column(sa.String(200))
+    net_cents: Mapped[int] = mapped_column(sa.BigInteger)  # a discount is negative
+    vat_rate_bp: Mapped[int]
+    vat_cents: Mapped[int] = mapped_column(sa.BigInteger)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+
+class Payment(db.Model):
+    """Money received for an invoice (bank transfer recorded by staff, or online)."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    #: The part of the amount that is revenue and the part that is VAT (split exactly).
+    net_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    vat_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    received_on: Mapped[date]
+    method: Mapped[str] = mapped_column(sa.String(20), default="bank")
+    reference: Mapped[str | None] = mapped_column(sa.String(120))
+    settlement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("settlements.id"), index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("amount_cents > 0", name="payment_positive"),
+        sa.CheckConstraint("net_cents + vat_cents = amount_cents", name="payment_split_adds_up"),
+    )
+
+
+class SettlementStatus(StrEnum):
+    CALCULATED = "calculated"
+    APPROVED = "approved"
+    PAID = "paid"
+
+
+SETTLEMENT_TRANSITIONS = {
+    SettlementStatus.CALCULATED: frozenset({SettlementStatus.APPROVED}),
+    SettlementStatus.APPROVED: frozenset({SettlementStatus.PAID}),
+    SettlementStatus.PAID: frozenset(),
+}
+
+
+class Settlement(db.Model):
+    """What a collective received in a month and who gets it: landlords, organisation, fund."""
+
+    __tablename__ = "settlements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collective_id: Mapped[int] = mapped_column(sa.ForeignKey("collectives.id"), index=True)
+    period: Mapped[date]
+    status: Mapped[SettlementStatus] = mapped_column(
+        enum_type(SettlementStatus), default=SettlementStatus.CALCULATED
+    )
+    received_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    landlords_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    organisation_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    fund_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    calculated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    collective: Mapped["Collective"] = relationship()  # noqa: F821
+    lines: Mapped[list["SettlementLine"]] = relationship(
+        back_populates="settlement", order_by="SettlementLine.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("collective_id", "period", name="one_settlement_per_month"),
+        sa.CheckConstraint(
+            "landlords_cents + organisation_cents + fund_cents = received_cents",
+            name="settlement_assigns_every_cent",
+        ),
+    )
+
+
+class Beneficiary(StrEnum):
+    LANDLORD = "landlord"
+    ORGANISATION = "organisation"
+    FUND = "fund"
+
+
+class SettlementLine(db.Model):
+    """One beneficiary's share from one unit's revenue."""
+
+    __tablename__ = "settlement_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("settlements.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    beneficiary: Mapped[Beneficiary] = mapped_column(enum_type(Beneficiary))
+    landlord_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    received_cents: Mapped[int] = mapped_column(sa.BigInteger)  # the unit's revenue
+    amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    note: Mapped[str | None] = mapped_column(sa.String(200))
+
+    settlement: Mapped[Settlement] = relationship(back_populates="lines")
+    unit: Mapped["Unit"] = relationship()  # noqa: F821
+
+
+class FundPurpose(StrEnum):
+    PLACEMAKING = "placemaking"
+    AREA_MARKETING = "area_marketing"
+    STARTER_SUPPORT = "starter_support"
+
+
+class FundSpendingStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class FundSpending(db.Model):
+    """Money spent from a collective's fund, approved by an organisation admin."""
+
+    __tablename__ = "fund_spendings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collective_id: Mapped[int] = mapped_column(sa.ForeignKey("collectives.id"), index=True)
+    purpose: Mapped[FundPurpose] = mapped_column(enum_type(FundPurpose))
+    description: Mapped[str] = mapped_column(sa.String(300))
+    amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[FundSpendingStatus] = mapped_column(
+        enum_type(FundSpendingStatus), default=FundSpendingStatus.PROPOSED
+    )
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("amount_cents > 0", name="spending_positive"),)

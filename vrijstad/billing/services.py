@@ -1,0 +1,575 @@
+"""Invoices, payments, settlements and the fund — every movement booked in the ledger.
+
+Our model of collective letting (DOMAIN.md): starters pay the organisation; each month the
+organisation settles what it actually received per unit: the fund's contribution and the
+organisation's fee as percentages, the landlord the rest (pro rata) or what the head lease
+says as far as the money covers it (head-lease rule; a surplus stays with the organisation).
+Every cent received is assigned, with largest-remainder rounding.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from vrijstad.audit.services import record_event
+from vrijstad.auth.models import User
+from vrijstad.billing.models import (
+    SETTLEMENT_TRANSITIONS,
+    VAT_STANDARD_BP,
+    Beneficiary,
+    FundPurpose,
+    FundSpending,
+    FundSpendingStatus,
+    Invoice,
+    InvoiceLine,
+    InvoiceSequence,
+    InvoiceStatus,
+    Payment,
+    Settlement,
+    SettlementLine,
+    SettlementStatus,
+)
+from vrijstad.core import DomainError, TransitionError, check_transition
+from vrijstad.extensions import db
+from vrijstad.i18n import date_filter
+from vrijstad.ledger import services as ledger
+from vrijstad.letting.models import (
+    Collective,
+    HeadLease,
+    HeadLeaseKind,
+    HeadLeaseStatus,
+    LandlordRule,
+    Placement,
+    PlacementStatus,
+    TurnoverReport,
+    TurnoverStatus,
+)
+from vrijstad.letting.services import collective_of, next_month
+from vrijstad.money import split_cents
+from vrijstad.organisations.models import MemberRole, Organisation
+from vrijstad.organisations.services import can_manage
+from vrijstad.starters.services import profile_of
+from vrijstad.units.models import Unit
+
+PAYMENT_TERM_DAYS = 14
+
+
+class BillingError(DomainError):
+    """A billing action was refused; field names the form field, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NeedsConfirmation(BillingError):
+    """A settlement over unchecked turnover reports: staff must confirm it."""
+
+    def __init__(self, message: str, reports: list[TurnoverReport]) -> None:
+        super().__init__(message)
+        self.reports = reports
+
+
+def _staff(actor: User | None, organisation_id: int, role: MemberRole = MemberRole.STAFF) -> None:
+    """None is the scheduler (a CLI run); people must work for the organisation."""
+    if actor is not None and not can_manage(actor, organisation_id, role):
+        raise BillingError(_("Only the organisation's staff can do this."))
+
+
+def round_half_up(numerator: int, denominator: int) -> int:
+    """Integer division rounding halves away from zero (amounts are never floats)."""
+    sign = -1 if (numerator < 0) != (denominator < 0) else 1
+    n, d = abs(numerator), abs(denominator)
+    return sign * ((2 * n + d) // (2 * d))
+
+
+def percent_of(cents: int, basis_points: int) -> int:
+    return round_half_up(cents * basis_points, 10000)
+
+
+# Invoices ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    description: str
+    net_cents: int
+    vat_rate_bp: int
+
+    @property
+    def vat_cents(self) -> int:
+        return percent_of(self.net_cents, self.vat_rate_bp)
+
+
+def month_number(placement: Placement, period: date) -> int:
+    """1 for the placement's first month, 2 for the next, …"""
+    first = placement.start_date.replace(day=1)
+    return (period.year - first.year) * 12 + period.month - first.month + 1
+
+
+def active_days(placement: Placement, period: date) -> tuple[int, int]:
+    """Days of the month the placement runs (start inclusive, end exclusive), and the month's."""
+    days_in_month = calendar.monthrange(period.year, period.month)[1]
+    start = max(placement.start_date, period)
+    end = min(placement.end_date, next_month(period))
+    return max(0, (end - start).days), days_in_month
+
+
+def rent_for(placement: Placement, period: date, turnover_cents: int | None) -> int:
+    """The month's rent: the base fee (pro rata for a part month), or with a turnover clause
+    max(base, pct × turnover) — never below the base."""
+    days, month_days = active_days(placement, period)
+    base = round_half_up(placement.base_fee_cents_per_month * days, month_days)
+    if not placement.turnover_basis_points or turnover_cents is None:
+        return base
+    return max(base, percent_of(turnover_cents, placement.turnover_basis_points))
+
+
+def invoice_lines(placement: Placement, period: date, turnover_cents: int | None) -> list[Line]:
+    """The lines of a month's invoice: rent, a discount from the schedule, VAT where opted."""
+    rate = VAT_STANDARD_BP if placement.vat_opted else 0
+    label = date_filter(period, "long").split(" ", 1)[1]  # "november 2026"
+    days, month_days = active_days(placement, period)
+    base = round_half_up(placement.base_fee_cents_per_month * days, month_days)
+    rent = rent_for(placement, period, turnover_cents)
+    lines = [Line(_("Base fee %(month)s", month=label), base, rate)]
+    if rent > base:
+        lines.append(Line(_("Turnover rent above the base fee (%(pct)s of %(turnover)s)",
+                            pct=f"{placement.turnover_basis_points / 100:g} %".replace(".", ","),
+                            turnover=_eur(turnover_cents or 0)), rent - base, rate))  # fmt: skip
+    discount_bp = placement.discount_bp(month_number(placement, period))
+    if discount_bp:
+        lines.append(Line(_("Discount %(pct)d %% (month %(n)d)", pct=discount_bp // 100,
+                            n=month_number(placement, period)),
+                          -percent_of(rent, discount_bp), rate))  # fmt: skip
+    return lines
+
+
+def _eur(cents: int) -> str:
+    from vrijstad.i18n import eur_filter
+
+    return eur_filter(cents)
+
+
+def _next_number(organisation_id: int) -> int:
+    """The next invoice number without gaps: the sequence row is locked until the commit, so
+    a rolled-back invoice gives its number back."""
+    sequence = db.session.scalar(
+        sa.select(InvoiceSequence)
+        .where(InvoiceSequence.organisation_id == organisation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if sequence is None:
+        sequence = InvoiceSequence(organisation_id=organisation_id, next_number=1)
+        db.session.add(sequence)
+        db.session.flush()
+    number = sequence.next_number
+    sequence.next_number = number + 1
+    return number
+
+
+def _parties(placement: Placement, organisation: Organisation) -> tuple[dict, dict]:
+    profile = profile_of(placement.starter)
+    supplier = {"name": organisation.name, "address": organisation.address,
+                "kvk": organisation.kvk_number, "btw_id": organisation.btw_id,
+                "iban": organisation.iban}  # fmt: skip
+    customer = {"name": placement.starter_trade_name, "kvk": placement.starter_kvk,
+                "btw_id": profile.btw_id if profile else None,
+                "unit": f"{placement.unit.address}, {placement.unit.postcode} "
+                        f"{placement.unit.city}"}  # fmt: skip
+    return supplier, customer
+
+
+def issue_invoice(placement: Placement, period: date, issued_on: date | None = None) -> Invoice:
+    """Issue the month's invoice for a placement and book it (once per placement and month)."""
+    period = period.replace(day=1)
+    existing = db.session.scalar(sa.select(Invoice).where(
+        Invoice.placement_id == placement.id, Invoice.period == period))  # fmt: skip
+    if existing is not None:
+        return existing
+    if placement.organisation_id is None:
+        raise BillingError(_("Only placements through an organisation are invoiced here."))
+    report = None
+    if placement.turnover_basis_points:
+        report = db.session.scalar(
+            sa.select(TurnoverReport).where(
+                TurnoverReport.placement_id == placement.id, TurnoverReport.period == period
+            )
+        )
+        if report is None:
+            raise BillingError(_("The turnover report for this month is missing."))
+    lines = invoice_lines(placement, period, report.turnover_cents if report else None)
+    return _issue(placement, period, lines, issued_on)
+
+
+def _issue(placement: Placement, period: date, lines: list[Line], issued_on: date | None
+           ) -> Invoice:  # fmt: skip
+    """Number, store and book an invoice of these lines."""
+    organisation = db.session.get(Organisation, placement.organisation_id)
+    supplier, customer = _parties(placement, organisation)
+    issued_on = issued_on or date.today()
+    collective = collective_of(placement.unit_id)
+    invoice = Invoice(
+        organisation_id=organisation.id, number=_next_number(organisation.id),
+        placement_id=placement.id, unit_id=placement.unit_id, starter_id=placement.starter_id,
+        collective_id=collective.id if collective else None, period=period, issued_on=issued_on,
+        due_on=issued_on + timedelta(days=PAYMENT_TERM_DAYS),
+        net_cents=sum(line.net_cents for line in lines),
+        vat_cents=sum(line.vat_cents for line in lines), total_cents=0, supplier=supplier,
+        customer=customer,
+    )  # fmt: skip
+    invoice.total_cents = invoice.net_cents + invoice.vat_cents
+    invoice.lines = [
+        InvoiceLine(position=i, description=line.description[:200], net_cents=line.net_cents,
+                    vat_rate_bp=line.vat_rate_bp, vat_cents=line.vat_cents)
+        for i, line in enumerate(lines, 1)
+    ]  # fmt: skip
+    if invoice.total_cents == 0:
+        invoice.status = InvoiceStatus.PAID  # a fully discounted month
+    db.session.add(invoice)
+    db.session.flush()
+    if invoice.total_cents:
+        ledger.book(organisation.id, "invoice", f"invoice:{invoice.id}",
+                    f"Invoice {invoice.number} {placement.starter_trade_name}", [
+                        (ledger.receivable(placement.starter_id), invoice.total_cents),
+                        (ledger.income(placement.unit_id), -invoice.net_cents),
+                        (ledger.vat(organisation.id), -invoice.vat_cents),
+                    ], issued_on)  # fmt: skip
+    return invoice
+
+
+def issue_one_off_invoice(placement: Placement, net_cents: int, description: str,
+                          issued_on: date | None = None) -> Invoice:  # fmt: skip
+    """Invoice a let with one price, e.g. a pop-up booking of some days (booked once)."""
+    period = placement.start_date.replace(day=1)
+    existing = db.session.scalar(sa.select(Invoice).where(
+        Invoice.placement_id == placement.id, Invoice.period == period))  # fmt: skip
+    if existing is not None:
+        return existing
+    rate = VAT_STANDARD_BP if placement.vat_opted else 0
+    return _issue(placement, period, [Line(description, net_cents, rate)], issued_on)
+
+
+@dataclass
+class InvoiceRun:
+    created: list[Invoice]
+    skipped: list[tuple[Placement, str]]
+
+
+def invoiceable(organisation_id: int, period: date) -> sa.Select:
+    """Placements of an organisation that run for at least a day in the month."""
+    from vrijstad.popups.models import Booking
+
+    booked = sa.select(Booking.placement_id).where(Booking.placement_id.is_not(None))
+    return (
+        sa.select(Placement)
+        .where(
+            Placement.organisation_id == organisation_id,
+            Placement.id.not_in(booked),  # a pop-up booking has its own one-off invoice
+            Placement.status != PlacementStatus.ENDED,
+            Placement.start_date < next_month(period),
+            Placement.end_date > period,
+        )
+        .order_by(Placement.id)
+    )
+
+
+def generate_invoices(actor: User | None, organisation: Organisation, period: date) -> InvoiceRun:
+    """Invoice every running placement for the month; missing turnover reports are skipped
+    (and listed), never guessed."""
+    _staff(actor, organisation.id)
+    period = period.replace(day=1)
+    run = InvoiceRun([], [])
+    for placement in db.session.scalars(invoiceable(organisation.id, period)):
+        already = db.session.scalar(sa.select(Invoice.id).where(
+            Invoice.placement_id == placement.id, Invoice.period == period))  # fmt: skip
+        if already:
+            continue
+        try:
+            with db.session.begin_nested():
+                run.created.append(issue_invoice(placement, period))
+        except BillingError as exc:
+            run.skipped.append((placement, str(exc)))
+    if actor is not None:
+        record_event(actor, "invoices.generated", organisation, organisation.id,
+                     period=period.isoformat(), count=len(run.created))  # fmt: skip
+    return run
+
+
+# Payments ----------------------------------------------------------------------------------
+
+
+def record_payment(
+    actor: User | None, invoice: Invoice, amount_cents: int, received_on: date,
+    reference: str | None = None, method: str = "bank", key: str | None = None,
+) -> Payment:  # fmt: skip
+    """Money received for an invoice: booked as bank against the starter's receivable."""
+    _staff(actor, invoice.organisation_id)
+    if amount_cents <= 0:
+        raise BillingError(_("A payment is a positive amount."), "amount")
+    if amount_cents > invoice.outstanding_cents:
+        raise BillingError(_("This is more than the %(amount)s still open on the invoice.",
+                             amount=_eur(invoice.outstanding_cents)), "amount")  # fmt: skip
+    if received_on > date.today():
+        raise BillingError(_("A payment cannot be received in the future."), "received_on")
+    net, vat_part = split_cents(amount_cents, [invoice.net_cents, invoice.vat_cents])
+    payment = Payment(invoice_id=invoice.id, amount_cents=amount_cents, net_cents=net,
+                      vat_cents=vat_part, received_on=received_on, method=method,
+                      reference=(reference or "")[:120] or None,
+                      recorded_by_id=actor.id if actor else None)  # fmt: skip
+    db.session.add(payment)
+    db.session.flush()
+    ledger.book(invoice.organisation_id, "payment", key or f"payment:{payment.id}",
+                f"Payment invoice {invoice.number}", [
+                    (ledger.bank(invoice.organisation_id), amount_cents),
+                    (ledger.receivable(invoice.starter_id), -amount_cents),
+                ], received_on)  # fmt: skip
+    invoice.paid_cents += amount_cents
+    if invoice.paid_cents == invoice.total_cents:
+        invoice.status = InvoiceStatus.PAID
+    db.session.flush()
+    if actor is not None:
+        record_event(actor, "payment.recorded", payment, invoice.organisation_id,
+                     invoice=invoice.id, cents=amount_cents)  # fmt: skip
+    return payment
+
+
+# Settlements -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitShare:
+    unit_id: int
+    landlord_id: int
+    received: int
+    landlord: int
+    organisation: int
+    fund: int
+    note: str | None = None
+
+
+def split_unit(collective: Collective, received: int, lease: HeadLease | None, landlord_id: int,
+               unit_id: int, period: date) -> UnitShare:  # fmt: skip
+    """Divide one unit's received revenue; the three parts always add up to what came in."""
+    rest_bp = 10000 - collective.fund_bp - collective.organisation_fee_bp
+    fund, fee, rest = split_cents(received, [collective.fund_bp, collective.organisation_fee_bp,
+                                             rest_bp])  # fmt: skip
+    note = None
+    landlord = rest
+    if collective.landlord_rule == LandlordRule.HEAD_LEASE and lease is not None:
+        due = lease.rent_for(period)
+        if lease.kind == HeadLeaseKind.TURNOVER:
+            due = max(due, percent_of(received, lease.landlord_share_bp))
+        landlord = min(due, rest)
+        if due > landlord:
+            note = _("%(amount)s of the head-lease rent was not covered by what was received.",
+                     amount=_eur(due - landlord))  # fmt: skip
+        fee += rest - landlord  # a surplus above the head-lease rent stays with the organisation
+    return UnitShare(unit_id, landlord_id, received, landlord, fee, fund, note)
+
+
+def unchecked_reports(collective: Collective, period: date) -> list[TurnoverReport]:
+    units = sa.select(HeadLease.unit_id).where(HeadLease.collective_id == collective.id)
+    return list(db.session.scalars(
+        sa.select(TurnoverReport).join(Placement).where(
+            TurnoverReport.period == period, TurnoverReport.status != TurnoverStatus.CHECKED,
+            Placement.unit_id.in_(units)).order_by(TurnoverReport.id)))  # fmt: skip
+
+
+def calculate_settlement(actor: User | None, collective: Collective, period: date,
+                         confirm_unchecked: bool = False) -> Settlement:  # fmt: skip
+    """Settle what a collective received up to the end of the month and was not settled yet.
+
+    Idempotent: a month already settled returns the existing settlement and books nothing; a
+    payment that arrives later lands in the next month's settlement."""
+    _staff(actor, collective.organisation_id)
+    period = period.replace(day=1)
+    existing = db.session.scalar(sa.select(Settlement).where(
+        Settlement.collective_id == collective.id, Settlement.period == period))  # fmt: skip
+    if existing is not None:
+        return existing
+    if not confirm_unchecked:
+        pending = unchecked_reports(collective, period)
+        if pending:
+            raise NeedsConfirmation(_("%(n)d turnover reports of this month are not checked yet. "
+                                      "Check them, or confirm to settle anyway.", n=len(pending)),
+                                    pending)  # fmt: skip
+    cutoff = next_month(period)
+    received_by_unit = db.session.execute(
+        sa.select(Invoice.unit_id, sa.func.sum(Payment.net_cents))
+        .join(Invoice, Invoice.id == Payment.invoice_id)
+        .where(Invoice.collective_id == collective.id, Payment.settlement_id.is_(None),
+               Payment.received_on < cutoff)
+        .group_by(Invoice.unit_id).order_by(Invoice.unit_id)
+    ).all()  # fmt: skip
+    leases = {lease.unit_id: lease for lease in db.session.scalars(
+        sa.select(HeadLease).where(HeadLease.collective_id == collective.id,
+                                   HeadLease.status != HeadLeaseStatus.DRAFT)
+        .order_by(HeadLease.id))}  # fmt: skip
+    owners = dict(db.session.execute(
+        sa.select(Unit.id, Unit.owner_id).where(Unit.id.in_([u for u, _r in received_by_unit]))
+    ).all())  # fmt: skip
+    shares = [
+        split_unit(collective, int(received), leases.get(unit_id),
+                   leases[unit_id].landlord_id if unit_id in leases else owners[unit_id],
+                   unit_id, period)
+        for unit_id, received in received_by_unit
+    ]  # fmt: skip
+    settlement = Settlement(
+        collective_id=collective.id, period=period,
+        received_cents=sum(s.received for s in shares),
+        landlords_cents=sum(s.landlord for s in shares),
+        organisation_cents=sum(s.organisation for s in shares),
+        fund_cents=sum(s.fund for s in shares),
+    )  # fmt: skip
+    db.session.add(settlement)
+    db.session.flush()
+    # Hundreds of lines per month: one executemany, not the unit of work object by object.
+    rows = [
+        {"settlement_id": settlement.id, "unit_id": s.unit_id, "beneficiary": beneficiary,
+         "landlord_id": landlord_id, "received_cents": s.received, "amount_cents": amount,
+         "note": note}
+        for s in shares
+        for beneficiary, amount, landlord_id, note in (
+            (Beneficiary.LANDLORD, s.landlord, s.landlord_id, s.note),
+            (Beneficiary.ORGANISATION, s.organisation, None, None),
+            (Beneficiary.FUND, s.fund, None, None),
+        )
+    ]  # fmt: skip
+    if rows:  # the table's insert: one executemany even where some values are None
+        db.session.execute(SettlementLine.__table__.insert(), rows)
+    db.session.expire(settlement, ["lines"])
+    db.session.execute(
+        sa.update(Payment)
+        .where(Payment.settlement_id.is_(None), Payment.received_on < cutoff,
+               Payment.invoice_id.in_(sa.select(Invoice.id).where(
+                   Invoice.collective_id == collective.id)))
+        .values(settlement_id=settlement.id)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    lines = [(ledger.income(s.unit_id), s.received) for s in shares]
+    lines += [(ledger.payable(s.landlord_id), -s.landlord) for s in shares]
+    lines += [(ledger.revenue(collective.organisation_id), -settlement.organisation_cents),
+              (ledger.fund(collective.id), -settlement.fund_cents)]  # fmt: skip
+    if settlement.received_cents:
+        ledger.book(
+            collective.organisation_id,
+            "settlement",
+            f"settlement:{settlement.id}",
+            f"Settlement {collective.name} {period:%Y-%m}",
+            lines,
+            cutoff - timedelta(1),
+        )
+    if actor is not None:
+        record_event(actor, "settlement.calculated", settlement, collective.organisation_id,
+                     period=period.isoformat(), received=settlement.received_cents)  # fmt: skip
+    return settlement
+
+
+def settlement_label(status: SettlementStatus) -> str:
+    return {SettlementStatus.CALCULATED: _("calculated"), SettlementStatus.APPROVED: _("approved"),
+            SettlementStatus.PAID: _("paid")}[SettlementStatus(status)]  # fmt: skip
+
+
+def fund_status_label(status: FundSpendingStatus) -> str:
+    return {FundSpendingStatus.PROPOSED: _("proposed"), FundSpendingStatus.APPROVED: _("approved"),
+            FundSpendingStatus.REJECTED: _("rejected")}[FundSpendingStatus(status)]  # fmt: skip
+
+
+def beneficiary_label(beneficiary: Beneficiary) -> str:
+    return {Beneficiary.LANDLORD: _("landlord"), Beneficiary.ORGANISATION: _("organisation"),
+            Beneficiary.FUND: _("fund")}[Beneficiary(beneficiary)]  # fmt: skip
+
+
+def _move_settlement(actor: User, settlement: Settlement, target: SettlementStatus) -> None:
+    try:
+        check_transition(SETTLEMENT_TRANSITIONS, settlement.status, target)
+    except TransitionError as exc:
+        raise BillingError(_("A settlement that is %(current)s cannot become %(target)s.",
+                             current=settlement_label(settlement.status),
+                             target=settlement_label(target))) from exc  # fmt: skip
+    settlement.status = target
+    record_event(actor, "settlement.status", settlement, settlement.collective.organisation_id,
+                 new=target.value)  # fmt: skip
+
+
+def approve_settlement(actor: User, settlement: Settlement) -> Settlement:
+    """An organisation admin approves the calculated split."""
+    _staff(actor, settlement.collective.organisation_id, MemberRole.ADMIN)
+    _move_settlement(actor, settlement, SettlementStatus.APPROVED)
+    settlement.approved_by_id = actor.id
+    db.session.flush()
+    return settlement
+
+
+def mark_settlement_paid(actor: User, settlement: Settlement, paid_on: date | None = None
+                         ) -> Settlement:  # fmt: skip
+    """The landlords have been paid by bank: book each payout from the payable account."""
+    _staff(actor, settlement.collective.organisation_id, MemberRole.ADMIN)
+    _move_settlement(actor, settlement, SettlementStatus.PAID)
+    per_landlord: dict[int, int] = {}
+    for line in settlement.lines:
+        if line.beneficiary == Beneficiary.LANDLORD and line.amount_cents:
+            per_landlord[line.landlord_id] = (
+                per_landlord.get(line.landlord_id, 0) + line.amount_cents
+            )
+    organisation_id = settlement.collective.organisation_id
+    if per_landlord:
+        lines = [(ledger.payable(landlord), cents) for landlord, cents in per_landlord.items()]
+        lines.append((ledger.bank(organisation_id), -sum(per_landlord.values())))
+        ledger.book(organisation_id, "payout", f"payout:settlement:{settlement.id}",
+                    f"Landlord payouts {settlement.collective.name} {settlement.period:%Y-%m}",
+                    lines, paid_on)  # fmt: skip
+    db.session.flush()
+    return settlement
+
+
+# The fund ----------------------------------------------------------------------------------
+
+
+def fund_balance(collective: Collective) -> int:
+    """What the fund holds (its account is credited, so the balance is the negated sum)."""
+    return -ledger.balance(collective.organisation_id, ledger.fund(collective.id))
+
+
+def propose_spending(actor: User, collective: Collective, purpose: FundPurpose,
+                     description: str, amount_cents: int) -> FundSpending:  # fmt: skip
+    """Staff propose spending from the fund; an organisation admin decides."""
+    _staff(actor, collective.organisation_id)
+    if amount_cents <= 0:
+        raise BillingError(_("Enter an amount above € 0."), "amount")
+    if not description.strip():
+        raise BillingError(_("Say what the money is for."), "description")
+    spending = FundSpending(collective_id=collective.id, purpose=purpose,
+                            description=description.strip()[:300], amount_cents=amount_cents,
+                            proposed_by_id=actor.id)  # fmt: skip
+    db.session.add(spending)
+    db.session.flush()
+    record_event(actor, "fund.proposed", spending, collective.organisation_id, cents=amount_cents)
+    return spending
+
+
+def decide_spending(actor: User, spending: FundSpending, approve: bool) -> FundSpending:
+    """An admin approves (booked from the fund) or rejects a proposed spending."""
+    collective = db.session.get(Collective, spending.collective_id)
+    _staff(actor, collective.organisation_id, MemberRole.ADMIN)
+    if spending.status != FundSpendingStatus.PROPOSED:
+        raise BillingError(_("This spending has already been decided."))
+    if approve and spending.amount_cents > fund_balance(collective):
+        raise BillingError(_("The fund holds only %(amount)s.",
+                             amount=_eur(fund_balance(collective))), "amount")  # fmt: skip
+    spending.status = FundSpendingStatus.APPROVED if approve else FundSpendingStatus.REJECTED
+    spending.decided_by_id = actor.id
+    db.session.flush()
+    if approve:
+        ledger.book(collective.organisation_id, "fund_spending", f"fund_spending:{spending.id}",
+                    f"Fund {collective.name}: {spending.description}", [
+                        (ledger.fund(collective.id), spending.amount_cents),
+                        (ledger.bank(collective.organisation_id), -spending.amount_cents),
+                    ])  # fmt: skip
+    record_event(actor, "fund.decided", spending, collective.organisation_id, approved=approve)
+    return spending

@@ -1,0 +1,273 @@
+"""Invoices, payments, settlements, the fund and landlord statements."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from vrijstad.billing import documents, services
+from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
+from vrijstad.billing.models import FundPurpose, FundSpending, Invoice, Settlement, SettlementLine
+from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
+from vrijstad.letting.forms import month_choices
+from vrijstad.letting.models import Collective
+from vrijstad.letting.views import get_collective_or_403, parse_period
+from vrijstad.organisations.services import can_manage
+
+bp = Blueprint("billing", __name__)
+
+
+def _to_collective(collective: Collective, anchor: str, period: str | None = None):
+    return redirect(
+        url_for(
+            "letting.collective",
+            collective_id=collective.id,
+            period=period or request.values.get("period") or None,
+            _anchor=anchor,
+        )
+    )
+
+
+def _period_form() -> PeriodForm:
+    form = PeriodForm()
+    form.period.choices = month_choices()
+    return form
+
+
+@bp.post("/collectives/<int:collective_id>/invoices")
+@login_required
+def generate(collective_id: int):
+    collective = get_collective_or_403(collective_id)
+    form = _period_form()
+    if not form.validate_on_submit():
+        flash(_("Choose a month."), "error")
+        return _to_collective(collective, "invoices")
+    run = services.generate_invoices(
+        current_user, collective.organisation, parse_period(form.period.data)
+    )
+    db.session.commit()
+    flash(_("%(n)d invoices issued.", n=len(run.created)), "success")
+    for placement, reason in run.skipped:
+        flash(f"{placement.starter_trade_name}: {reason}", "error")
+    return _to_collective(collective, "invoices", form.period.data)
+
+
+@bp.get("/invoices/<int:invoice_id>.pdf")
+@login_required
+def invoice_pdf(invoice_id: int):
+    invoice = db.get_or_404(Invoice, invoice_id)
+    if invoice.starter_id != current_user.id and not can_manage(
+        current_user, invoice.organisation_id
+    ):
+        abort(404)
+    return (
+        documents.invoice_pdf(invoice),
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="invoice-{invoice.number}.pdf"',
+        },
+    )
+
+
+@bp.post("/invoices/<int:invoice_id>/payments")
+@login_required
+def record_payment(invoice_id: int):
+    invoice = db.get_or_404(Invoice, invoice_id)
+    if not can_manage(current_user, invoice.organisation_id):
+        abort(403)
+    form = PaymentForm()
+    if form.validate_on_submit():
+        try:
+            services.record_payment(
+                current_user, invoice, form.amount.data, form.received_on.data, form.reference.data
+            )
+        except services.BillingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Payment recorded for invoice %(n)d.", n=invoice.number), "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    collective = (
+        db.session.get(Collective, invoice.collective_id) if invoice.collective_id else None
+    )
+    if collective is None:
+        return redirect(url_for("main.home"))
+    return _to_collective(collective, "invoices", invoice.period.strftime("%Y-%m"))
+
+
+@bp.post("/collectives/<int:collective_id>/settlements")
+@login_required
+def settle(collective_id: int):
+    collective = get_collective_or_403(collective_id)
+    form = _period_form()
+    if not form.validate_on_submit():
+        flash(_("Choose a month."), "error")
+        return _to_collective(collective, "settlements")
+    try:
+        settlement = services.calculate_settlement(
+            current_user, collective, parse_period(form.period.data), form.confirm.data
+        )
+    except services.NeedsConfirmation as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    except services.BillingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "Settlement of %(month)s: %(amount)s received and divided.",
+                month=settlement.period.strftime("%m-%Y"),
+                amount=documents.eur_filter(settlement.received_cents),
+            ),
+            "success",
+        )
+    return _to_collective(collective, "settlements", form.period.data)
+
+
+@bp.get("/settlements/<int:settlement_id>")
+@login_required
+def settlement(settlement_id: int):
+    item = db.get_or_404(Settlement, settlement_id)
+    get_collective_or_403(item.collective_id)
+    return render_template("billing/settlement.html", settlement=item, button=ButtonForm())
+
+
+@bp.post("/settlements/<int:settlement_id>/<action>")
+@login_required
+def settlement_action(settlement_id: int, action: str):
+    item = db.get_or_404(Settlement, settlement_id)
+    get_collective_or_403(item.collective_id)
+    actions = {"approve": services.approve_settlement, "paid": services.mark_settlement_paid}
+    if action not in actions:
+        abort(404)
+    if ButtonForm().validate_on_submit():
+        try:
+            actions[action](current_user, item)
+        except services.BillingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "The settlement is now %(status)s.",
+                    status=services.settlement_label(item.status),
+                ),
+                "success",
+            )
+    return redirect(url_for("billing.settlement", settlement_id=item.id))
+
+
+@bp.post("/collectives/<int:collective_id>/fund")
+@login_required
+def propose_spending(collective_id: int):
+    collective = get_collective_or_403(collective_id)
+    form = SpendingForm()
+    if form.validate_on_submit():
+        try:
+            services.propose_spending(
+                current_user,
+                collective,
+                FundPurpose(form.purpose.data),
+                form.description.data,
+                form.amount.data,
+            )
+        except services.BillingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Spending proposed; an organisation admin decides."), "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return _to_collective(collective, "fund")
+
+
+@bp.post("/fund/<int:spending_id>/<decision>")
+@login_required
+def decide_spending(spending_id: int, decision: str):
+    spending = db.get_or_404(FundSpending, spending_id)
+    collective = get_collective_or_403(spending.collective_id)
+    if decision not in ("approve", "reject"):
+        abort(404)
+    if ButtonForm().validate_on_submit():
+        try:
+            services.decide_spending(current_user, spending, decision == "approve")
+        except services.BillingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Decision recorded."), "success")
+    return _to_collective(collective, "fund")
+
+
+# Landlord statements -----------------------------------------------------------------------
+
+
+def _my_settlement(settlement_id: int) -> Settlement:
+    item = db.get_or_404(Settlement, settlement_id)
+    if not documents.statement_lines(item, current_user.id):
+        abort(404)
+    return item
+
+
+@bp.get("/my/statements")
+@login_required
+def statements():
+    settlements = db.session.scalars(
+        sa.select(Settlement)
+        .where(
+            Settlement.id.in_(
+                sa.select(SettlementLine.settlement_id).where(
+                    SettlementLine.landlord_id == current_user.id
+                )
+            )
+        )
+        .order_by(Settlement.period.desc())
+    ).all()
+    rows = [(s, documents.statement_lines(s, current_user.id)) for s in settlements]
+    return render_template("billing/statements.html", rows=rows)
+
+
+@bp.get("/my/statements/<int:settlement_id>.csv")
+@login_required
+def statement_csv(settlement_id: int):
+    item = _my_settlement(settlement_id)
+    return (
+        documents.statement_csv(item, current_user.id),
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="statement-{item.period:%Y-%m}.csv"',
+        },
+    )
+
+
+@bp.get("/my/statements/<int:settlement_id>.pdf")
+@login_required
+def statement_pdf(settlement_id: int):
+    item = _my_settlement(settlement_id)
+    return (
+        documents.statement_pdf(item, current_user.id, current_user.name),
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="statement-{item.period:%Y-%m}.pdf"',
+        },
+    )
+
+
+@bp.app_context_processor
+def billing_labels() -> dict:
+    return {
+        "settlement_label": services.settlement_label,
+        "fund_status_label": services.fund_status_label,
+        "beneficiary_label": services.beneficiary_label,
+    }

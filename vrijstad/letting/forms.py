@@ -1,0 +1,89 @@
+"""Forms of collective letting: the scheme, head leases, spaces, placements, turnover."""
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from vrijstad.forms import DutchDecimalField
+from vrijstad.letting.models import HeadLeaseKind, LandlordRule, SpaceUnit
+from vrijstad.units.forms import EuroField
+
+
+def basis_points(value: Decimal | None) -> int:
+    return int(((value or Decimal(0)) * 100).to_integral_value())
+
+
+def _pct(label, default=0):
+    return DutchDecimalField(label, places=2, default=Decimal(default),
+                        validators=[InputRequired(), NumberRange(min=0, max=100)])  # fmt: skip
+
+
+class CollectiveForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    area_id = SelectField(_l("Area"), coerce=int)
+    organisation_fee = _pct(_l("Organisation fee, percent of collected revenue"), 10)
+    fund = _pct(_l("Fund contribution, percent of collected revenue"), 5)
+    landlord_rule = SelectField(
+        _l("Landlords receive"),
+        choices=[
+            SelectChoice(LandlordRule.PRO_RATA.value,
+                         _l("what their unit brought in, after fee and fund")),
+            SelectChoice(LandlordRule.HEAD_LEASE.value,
+                         _l("their head-lease rent, as far as the revenue covers it")),
+        ],
+    )  # fmt: skip
+
+
+class HeadLeaseForm(FlaskForm):
+    unit_id = SelectField(_l("Unit"), coerce=int)
+    kind = SelectField(_l("Rent"), choices=[
+        SelectChoice(HeadLeaseKind.FIXED.value, _l("Fixed rent")),
+        SelectChoice(HeadLeaseKind.TURNOVER.value, _l("Turnover rent with a base rent")),
+    ])  # fmt: skip
+    rent = EuroField(_l("Rent (or base rent) per month"), validators=[InputRequired()])
+    landlord_share = _pct(_l("Landlord's share of the turnover rent, in percent"))
+    indexation = _pct(_l("Yearly indexation, in percent"))
+    start_date = DateField(_l("Start date"), validators=[InputRequired()])
+    end_date = DateField(_l("End date"), validators=[Optional()])
+
+
+class SpaceForm(FlaskForm):
+    unit_id = SelectField(_l("Unit"), coerce=int)
+    name = StringField(_l("Name of the space"), validators=[DataRequired(), Length(max=80)])
+    measure = SelectField(_l("Measured in"), choices=[
+        SelectChoice(SpaceUnit.M2.value, _l("m² floor area")),
+        SelectChoice(SpaceUnit.SHELF_METRES.value, _l("shelf metres")),
+    ])  # fmt: skip
+    size = IntegerField(_l("Size"), validators=[InputRequired(), NumberRange(min=1, max=100_000)])
+
+
+class TurnoverForm(FlaskForm):
+    period = DateField(_l("Month"), format="%Y-%m", validators=[InputRequired()])
+    turnover = EuroField(_l("Gross turnover excl. VAT"), validators=[InputRequired()])
+    evidence = FileField(_l("Evidence (till report or bank statement: PDF, PNG or JPEG)"))
+
+
+class ReviewForm(FlaskForm):
+    question = StringField(_l("Question for the starter (leave empty to approve)"),
+                           validators=[Optional(), Length(max=1000)])  # fmt: skip
+
+
+def month_choices(today: date | None = None, back: int = 12) -> list[SelectChoice]:
+    today = today or date.today()
+    choices = []
+    year, month = today.year, today.month
+    for _ in range(back):
+        choices.append(SelectChoice(f"{year:04d}-{month:02d}", f"{month:02d}-{year:04d}"))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return choices

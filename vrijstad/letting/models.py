@@ -1,0 +1,243 @@
+"""Placements: a starter in a unit for a period on agreed terms."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vrijstad.core import enum_type, utcnow
+from vrijstad.extensions import db
+from vrijstad.starters.models import SpaceKind
+
+
+class PlacementStatus(StrEnum):
+    AGREED = "agreed"  # the offer was accepted; the agreement is drafted
+    SIGNED = "signed"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+PLACEMENT_TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
+    PlacementStatus.AGREED: frozenset({PlacementStatus.SIGNED, PlacementStatus.ENDED}),
+    PlacementStatus.SIGNED: frozenset({PlacementStatus.ACTIVE, PlacementStatus.ENDED}),
+    PlacementStatus.ACTIVE: frozenset({PlacementStatus.ENDED}),
+    PlacementStatus.ENDED: frozenset(),
+}
+
+
+class Placement(db.Model):
+    """A let: the terms a starter accepted for a unit; kept after an account is deleted."""
+
+    __tablename__ = "placements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    starter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), index=True
+    )
+    application_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="SET NULL"), unique=True
+    )
+    offer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("offers.id", ondelete="SET NULL"), unique=True
+    )
+    status: Mapped[PlacementStatus] = mapped_column(
+        enum_type(PlacementStatus), default=PlacementStatus.AGREED
+    )
+    kind: Mapped[SpaceKind] = mapped_column(enum_type(SpaceKind))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    base_fee_cents_per_month: Mapped[int]
+    turnover_basis_points: Mapped[int] = mapped_column(default=0)
+    deposit_cents: Mapped[int] = mapped_column(default=0)
+    space_id: Mapped[int | None] = mapped_column(sa.ForeignKey("spaces.id"), index=True)
+    vat_opted: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    #: Rent discounts by month of the placement, e.g. a contest prize:
+    #: [{"from": 1, "to": 6, "pct_bp": 10000}, {"from": 7, "to": 8, "pct_bp": 7500}, ...]
+    discount_schedule: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    #: The parties as they were when the agreement was made (the names survive account deletion
+    #: only as business records: trade name and KvK, never the person's own name).
+    starter_trade_name: Mapped[str] = mapped_column(sa.String(120))
+    starter_kvk: Mapped[str | None] = mapped_column(sa.String(8))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    starter: Mapped["User"] = relationship()  # noqa: F821
+    organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821
+    space: Mapped["Space | None"] = relationship()
+
+    @property
+    def is_current(self) -> bool:
+        return self.status != PlacementStatus.ENDED
+
+    def discount_bp(self, month_number: int) -> int:
+        """The discount (basis points) in the placement's n-th month (1 = the first)."""
+        for step in self.discount_schedule or ():
+            if int(step["from"]) <= month_number <= int(step["to"]):
+                return int(step["pct_bp"])
+        return 0
+
+    __table_args__ = (
+        sa.CheckConstraint("end_date > start_date", name="placement_ends_after_start"),
+        sa.CheckConstraint("base_fee_cents_per_month >= 0", name="placement_fee_not_negative"),
+        sa.CheckConstraint(
+            "turnover_basis_points BETWEEN 0 AND 10000", name="placement_turnover_pct_range"
+        ),
+        sa.CheckConstraint("deposit_cents >= 0", name="placement_deposit_not_negative"),
+    )
+
+
+class LandlordRule(StrEnum):
+    HEAD_LEASE = "head_lease"  # each landlord gets what the head lease says, as far as received
+    PRO_RATA = "pro_rata"  # landlords share what their units brought in, after fee and fund
+
+
+class Collective(db.Model):
+    """A collective letting scheme: an organisation lets units of several landlords together."""
+
+    __tablename__ = "collectives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("areas.id"))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    #: The organisation's fee and the fund's contribution, in basis points of collected revenue.
+    organisation_fee_bp: Mapped[int]
+    fund_bp: Mapped[int]
+    landlord_rule: Mapped[LandlordRule] = mapped_column(enum_type(LandlordRule))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
+    area: Mapped["Area"] = relationship()  # noqa: F821
+    head_leases: Mapped[list["HeadLease"]] = relationship(
+        back_populates="collective", order_by="HeadLease.id"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("organisation_fee_bp >= 0 AND fund_bp >= 0", name="shares_not_negative"),
+        sa.CheckConstraint("organisation_fee_bp + fund_bp <= 10000", name="shares_at_most_all"),
+        sa.UniqueConstraint("organisation_id", "name", name="collective_name_per_org"),
+    )
+
+
+class HeadLeaseStatus(StrEnum):
+    DRAFT = "draft"
+    SIGNED = "signed"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+HEAD_LEASE_TRANSITIONS: dict[HeadLeaseStatus, frozenset[HeadLeaseStatus]] = {
+    HeadLeaseStatus.DRAFT: frozenset({HeadLeaseStatus.SIGNED, HeadLeaseStatus.ENDED}),
+    HeadLeaseStatus.SIGNED: frozenset({HeadLeaseStatus.ACTIVE, HeadLeaseStatus.ENDED}),
+    HeadLeaseStatus.ACTIVE: frozenset({HeadLeaseStatus.ENDED}),
+    HeadLeaseStatus.ENDED: frozenset(),
+}
+
+
+class HeadLeaseKind(StrEnum):
+    FIXED = "fixed"
+    TURNOVER = "turnover"
+
+
+class HeadLease(db.Model):
+    """The organisation leases a landlord's unit for the collective (fixed or turnover rent)."""
+
+    __tablename__ = "head_leases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collective_id: Mapped[int] = mapped_column(sa.ForeignKey("collectives.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    landlord_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[HeadLeaseStatus] = mapped_column(
+        enum_type(HeadLeaseStatus), default=HeadLeaseStatus.DRAFT
+    )
+    kind: Mapped[HeadLeaseKind] = mapped_column(enum_type(HeadLeaseKind))
+    #: The fixed rent, or for a turnover lease the base rent (the landlord's minimum).
+    rent_cents_per_month: Mapped[int]
+    #: Turnover lease: the landlord's share of the turnover rent the unit brings in.
+    landlord_share_bp: Mapped[int] = mapped_column(default=0)
+    #: Yearly indexation on each anniversary of the start, in basis points.
+    indexation_bp: Mapped[int] = mapped_column(default=0)
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    collective: Mapped[Collective] = relationship(back_populates="head_leases")
+    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    landlord: Mapped["User"] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        sa.CheckConstraint("rent_cents_per_month >= 0", name="head_rent_not_negative"),
+        sa.CheckConstraint("landlord_share_bp BETWEEN 0 AND 10000", name="head_share_range"),
+        sa.CheckConstraint("indexation_bp BETWEEN 0 AND 2000", name="head_indexation_range"),
+        sa.CheckConstraint("end_date IS NULL OR end_date > start_date", name="head_dates_ordered"),
+    )
+
+    def rent_for(self, period: date) -> int:
+        """The (indexed) monthly rent in the month starting at period."""
+        years = (period.year - self.start_date.year) - (
+            (period.month, 1) < (self.start_date.month, self.start_date.day)
+        )
+        rent = self.rent_cents_per_month
+        for _ in range(max(0, years)):
+            rent = rent + (rent * self.indexation_bp + 5000) // 10000
+        return rent
+
+
+class SpaceUnit(StrEnum):
+    M2 = "m2"
+    SHELF_METRES = "shelf_m"
+
+
+class Space(db.Model):
+    """A part of a unit let on its own (shop-in-shop): floor area or shelf metres."""
+
+    __tablename__ = "spaces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    measure: Mapped[SpaceUnit] = mapped_column(enum_type(SpaceUnit))
+    size: Mapped[int]
+
+    unit: Mapped["Unit"] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        sa.CheckConstraint("size >= 1", name="space_size_positive"),
+        sa.UniqueConstraint("unit_id", "name", name="space_name_per_unit"),
+    )
+
+
+class TurnoverStatus(StrEnum):
+    SUBMITTED = "submitted"
+    QUESTIONED = "questioned"
+    CHECKED = "checked"
+
+
+class TurnoverReport(db.Model):
+    """A starter's gross turnover excl. VAT for one month, with evidence."""
+
+    __tablename__ = "turnover_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id"), index=True)
+    period: Mapped[date]  # the first day of the month
+    turnover_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[TurnoverStatus] = mapped_column(
+        enum_type(TurnoverStatus), default=TurnoverStatus.SUBMITTED
+    )
+    evidence_key: Mapped[str | None] = mapped_column(sa.String(200))
+    evidence_filename: Mapped[str | None] = mapped_column(sa.String(200))
+    question: Mapped[str | None] = mapped_column(sa.String(1000))
+    submitted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    placement: Mapped[Placement] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("turnover_cents >= 0", name="turnover_not_negative"),
+        sa.UniqueConstraint("placement_id", "period", name="one_report_per_month"),
+    )

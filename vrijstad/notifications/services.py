@@ -1,0 +1,121 @@
+"""Notify a person of an event: an in-app notice and an e-mail, both in their own language."""
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from vrijstad.auth.models import User
+from vrijstad.core import utcnow
+from vrijstad.extensions import db
+from vrijstad.notifications.mail import queue_mail
+from vrijstad.notifications.models import Notification
+
+
+def notification_text(kind: str, data: dict) -> str:
+    """The sentence for a notice, rendered in the current language."""
+    texts = {
+        "application.submitted": _("%(starter)s applied for %(unit)s."),
+        "application.withdrawn": _("%(starter)s withdrew the application for %(unit)s."),
+        "application.shortlisted": _("Your application for %(unit)s is on the shortlist."),
+        "application.rejected": _(
+            "Your application for %(unit)s was not chosen. Thank you for your interest."
+        ),
+        "application.unit_let": _(
+            "%(unit)s has been let to another starter, so your application is closed. Thank you "
+            "for applying — other units may suit you just as well."
+        ),
+        "application.message": _("New message from %(author)s about %(unit)s."),
+        "application.viewing": _("Viewing of %(unit)s planned on %(when)s."),
+        "application.offered": _("You received an offer for %(unit)s."),
+        "application.offer_withdrawn": _("The offer for %(unit)s was withdrawn."),
+        "application.accepted": _("%(starter)s accepted the offer for %(unit)s."),
+        "application.declined": _("%(starter)s declined the offer for %(unit)s."),
+        "placement.created": _(
+            "Your placement in %(unit)s is agreed. Download the draft agreement."
+        ),
+        "matching.invited": _(
+            "You are invited to apply for %(unit)s: it fits your profile (%(score)s out of 100)."
+        ),
+        "booking.requested": _("%(starter)s asks to book %(unit)s for %(dates)s."),
+        "booking.accepted": _(
+            "Your booking of %(unit)s for %(dates)s is accepted: the days are yours."
+        ),
+        "booking.declined": _("Your booking request for %(unit)s (%(dates)s) was declined."),
+        "booking.dates_taken": _(
+            "%(unit)s has been booked by someone else for (part of) %(dates)s, so your request "
+            "is closed."
+        ),
+        "booking.cancelled": _("The booking of %(unit)s for %(dates)s was cancelled."),
+        "payment.failed": _(
+            "Your payment of %(amount)s for invoice %(number)s did not go through. Please try "
+            "again, or pay by bank transfer."
+        ),
+        "payment.failed_staff": _(
+            "The online payment by %(starter)s of %(amount)s for invoice %(number)s failed."
+        ),
+    }
+    template = texts.get(kind)
+    if template is None:
+        return kind
+    try:
+        return template % data
+    except (KeyError, TypeError, ValueError):
+        return template
+
+
+def notify(
+    users: Iterable[User],
+    kind: str,
+    endpoint: str,
+    url_values: dict,
+    data: dict,
+    attachments=(),
+) -> None:
+    """Add a notice for each user (once each) and mail them after the commit."""
+    seen: set[int] = set()
+    for user in users:
+        if user is None or user.id in seen or not user.active:
+            continue
+        seen.add(user.id)
+        url = url_for(endpoint, **url_values)
+        db.session.add(Notification(user_id=user.id, kind=kind, data=data, url=url))
+        with force_locale(user.locale or "nl"):
+            text = notification_text(kind, data)
+            queue_mail(
+                user.email,
+                text if len(text) <= 120 else text[:117] + "…",
+                "notification",
+                attachments=attachments,
+                text=text,
+                link=url_for(endpoint, _external=True, **url_values),
+                name=user.name,
+            )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def notifications_of(user: User) -> sa.Select:
+    return (
+        sa.select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+
+
+def mark_read(user: User, notification_id: int | None = None) -> int:
+    """Mark one notice (or all) of this user as read; returns how many changed."""
+    query = sa.update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    return db.session.execute(query.values(read_at=utcnow())).rowcount

@@ -1,0 +1,53 @@
+"""The in-app notification list and the unread count in the navigation."""
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
+from vrijstad.notifications import services
+from vrijstad.notifications.models import Notification
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    page = db.paginate(services.notifications_of(current_user), per_page=30)
+    return render_template("notifications/index.html", page=page, button=ButtonForm(),
+                           text=services.notification_text)  # fmt: skip
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+@login_required
+def open_one(notification_id: int):
+    notification = db.get_or_404(Notification, notification_id)
+    if notification.user_id != current_user.id or not ButtonForm().validate_on_submit():
+        abort(404)
+    services.mark_read(current_user, notification.id)
+    db.session.commit()
+    # Stored URLs are our own paths (url_for at creation); never follow anything else.
+    url = notification.url or ""
+    if not url.startswith("/") or url.startswith("//"):
+        url = url_for("notifications.index")
+    return redirect(url)
+
+
+@bp.post("/notifications/read")
+@login_required
+def read_all():
+    if ButtonForm().validate_on_submit():
+        services.mark_read(current_user)
+        db.session.commit()
+    return redirect(url_for("notifications.index"))
+
+
+@bp.app_context_processor
+def unread() -> dict:
+    def count() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return services.unread_count(current_user)
+
+    return {"unread_notifications": count}

@@ -1,0 +1,141 @@
+"""The starter profile form (shape checks; the rules live in the services)."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from vrijstad.forms import kvk_validator, normalise_kvk, valid_btw, valid_iban
+from vrijstad.starters.models import BranchGroup, SpaceKind
+from vrijstad.units.forms import EuroField, MultiCheckboxField, use_choices
+
+MAX_BUDGET_CENTS = 100_000_00  # € 100.000 a month: beyond that, a typo
+
+
+def branch_choices(blank=None):
+    labels = {
+        BranchGroup.DAILY_GOODS: _l("Daily goods"),
+        BranchGroup.FASHION_LUXURY: _l("Fashion & luxury"),
+        BranchGroup.LEISURE_GOODS: _l("Leisure goods"),
+        BranchGroup.HOME_GARDEN: _l("Home & garden"),
+        BranchGroup.OTHER_RETAIL: _l("Other retail"),
+        BranchGroup.LEISURE_HORECA: _l("Leisure & horeca"),
+        BranchGroup.SERVICES: _l("Services"),
+    }
+    head = [SelectChoice("", blank)] if blank else []
+    return head + [SelectChoice(group.value, labels[group]) for group in BranchGroup]
+
+
+def branch_label(group: BranchGroup) -> str:
+    return next(str(c.label) for c in branch_choices() if c.value == BranchGroup(group).value)
+
+
+def space_choices(blank=None):
+    labels = {
+        SpaceKind.WHOLE_UNIT: _l("A whole unit"),
+        SpaceKind.SHOP_IN_SHOP: _l("A share of a shop (shop-in-shop)"),
+        SpaceKind.POPUP: _l("A pop-up (at most two years)"),
+    }
+    head = [SelectChoice("", blank)] if blank else []
+    return head + [SelectChoice(kind.value, labels[kind]) for kind in SpaceKind]
+
+
+def _none_if_blank(value):
+    return value or None
+
+
+def _btw(form, field) -> None:
+    if field.data:
+        field.data = re.sub(r"[\s.]", "", field.data.upper())
+        if not valid_btw(field.data):
+            raise ValidationError(_l("A BTW-id looks like NL123456789B01."))
+
+
+def _iban(form, field) -> None:
+    if field.data:
+        field.data = re.sub(r"\s", "", field.data.upper())
+        if not valid_iban(field.data):
+            raise ValidationError(_l("This IBAN is not valid; check the digits."))
+
+
+def _budget(form, field) -> None:
+    if field.data is not None and not 0 < field.data <= MAX_BUDGET_CENTS:
+        raise ValidationError(_l("Enter a monthly budget between € 1 and € 100.000."))
+
+
+class ProfileForm(FlaskForm):
+    trade_name = StringField(
+        _l("Trade name"), validators=[Optional(), Length(max=120)], filters=[_none_if_blank]
+    )
+    concept = TextAreaField(
+        _l("Your concept"),
+        validators=[Optional(), Length(max=4000)],
+        filters=[_none_if_blank],
+        description=_l("What you sell or offer, for whom, and what makes it different."),
+    )
+    branch_group = SelectField(
+        _l("Branch group"), choices=branch_choices(_l("— choose —")), validators=[Optional()]
+    )
+    required_use = SelectField(
+        _l("Use your concept needs"),
+        choices=[SelectChoice("", _l("— choose —")), *use_choices()],
+        validators=[Optional()],
+        description=_l("Horeca needs a unit where horeca is permitted."),
+    )
+    city = StringField(
+        _l("Where your business is based"),
+        validators=[Optional(), Length(max=80)],
+        filters=[_none_if_blank],
+    )
+    kvk_number = StringField(
+        _l("KvK number"),
+        validators=[Optional(), kvk_validator],
+        filters=[lambda v: normalise_kvk(v) or None],
+        description=_l("8 digits; leave empty if you have not registered yet."),
+    )
+    btw_id = StringField(_l("BTW-id"), validators=[Optional(), _btw], filters=[_none_if_blank])
+    iban = StringField(_l("IBAN"), validators=[Optional(), _iban], filters=[_none_if_blank])
+    min_area_m2 = IntegerField(
+        _l("Smallest floor area (m²)"), validators=[Optional(), NumberRange(min=1, max=100_000)]
+    )
+    max_area_m2 = IntegerField(
+        _l("Largest floor area (m²)"), validators=[Optional(), NumberRange(min=1, max=100_000)]
+    )
+    budget = EuroField(_l("Monthly budget for rent (excl. VAT)"), validators=[Optional(), _budget])
+    area_ids = MultiCheckboxField(_l("Preferred areas"), coerce=int, validators=[Optional()])
+    street_ids = MultiCheckboxField(_l("Preferred streets"), coerce=int, validators=[Optional()])
+    earliest_start = DateField(_l("Earliest start date"), validators=[Optional()])
+    space_kind = SelectField(
+        _l("Kind of space"), choices=space_choices(_l("— choose —")), validators=[Optional()]
+    )
+
+    def validate_max_area_m2(self, field) -> None:
+        low = self.min_area_m2.data
+        if field.data is not None and low is not None and field.data < low:
+            raise ValidationError(_l("The largest floor area must be at least the smallest."))
+
+    def profile_data(self) -> dict:
+        return {
+            "trade_name": self.trade_name.data,
+            "concept": self.concept.data,
+            "branch_group": BranchGroup(self.branch_group.data) if self.branch_group.data else None,
+            "required_use": self.required_use.data or None,
+            "city": self.city.data,
+            "kvk_number": self.kvk_number.data,
+            "btw_id": self.btw_id.data,
+            "iban": self.iban.data,
+            "min_area_m2": self.min_area_m2.data,
+            "max_area_m2": self.max_area_m2.data,
+            "budget_cents_per_month": self.budget.data,
+            "earliest_start": self.earliest_start.data,
+            "space_kind": SpaceKind(self.space_kind.data) if self.space_kind.data else None,
+        }
