@@ -1,0 +1,1 @@
+"""Matching: explainable fit scores, recommendations both ways, optimal allocation."""

@@ -1,0 +1,101 @@
+"""Matching forms: weights, a street profile, the allocation choices, invitations."""
+
+from urllib.parse import parse_qsl
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from vrijstad.matching.models import COMPONENTS, DEFAULT_WEIGHTS, MAX_WEIGHT
+from vrijstad.matching.services import component_labels
+from vrijstad.starters.forms import branch_choices
+from vrijstad.units.forms import MultiCheckboxField
+
+
+def _weight(name: str) -> IntegerField:
+    return IntegerField(
+        component_labels()[name],
+        default=DEFAULT_WEIGHTS[name],
+        validators=[InputRequired(), NumberRange(min=0, max=MAX_WEIGHT)],
+    )
+
+
+class WeightsForm(FlaskForm):
+    size = _weight("size")
+    budget = _weight("budget")
+    use = _weight("use")
+    location = _weight("location")
+    availability = _weight("availability")
+    space_kind = _weight("space_kind")
+    branch_mix = _weight("branch_mix")
+
+    def values(self) -> dict[str, int]:
+        return {name: self[name].data for name in COMPONENTS}
+
+
+class StreetProfileForm(FlaskForm):
+    wanted = MultiCheckboxField(
+        _l("Branch groups the street asks for"), choices=branch_choices(), validators=[Optional()]
+    )
+    excluded = MultiCheckboxField(
+        _l("Branch groups the street wants no more of"),
+        choices=branch_choices(),
+        validators=[Optional()],
+        description=_l("Starters of these groups are not matched to units in this street."),
+    )
+    note = StringField(
+        _l("The street's profile in a few words"), validators=[Optional(), Length(max=500)]
+    )
+
+    def validate_excluded(self, field) -> None:
+        if set(field.data or ()) & set(self.wanted.data or ()):
+            raise ValidationError(_l("A branch group cannot be both wanted and excluded."))
+
+
+class AllocationForm(FlaskForm):
+    """The allocation's choices, read from the query string (nothing is stored)."""
+
+    class Meta:
+        csrf = False
+
+    area = SelectField(_l("Area"), coerce=int, validators=[InputRequired()])
+    units = MultiCheckboxField(_l("Units"), coerce=int, validators=[Optional()])
+    starters = MultiCheckboxField(_l("Candidate starters"), coerce=int, validators=[Optional()])
+    min_score = IntegerField(
+        _l("Lowest score to allocate"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=100)],
+        description=_l("Pairs scoring less are left out, as if excluded."),
+    )
+
+
+#: The query parameters of the allocation page.
+BACK_PARAMS = ("area", "units", "starters", "min_score", "run")
+
+
+def _id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+class InvitePairsForm(FlaskForm):
+    """The chosen pairs of an allocation, as 'unit id:starter id'."""
+
+    pairs = SelectMultipleField(_l("Pairs"), validate_choice=False, validators=[Optional()])
+    back = HiddenField(validators=[Optional(), Length(max=4000)])
+
+    def validate_pairs(self, field) -> None:
+        for value in field.data or ():
+            unit, sep, starter = value.partition(":")
+            if not (sep and _id(unit) and _id(starter)):
+                raise ValidationError(_l("Choose pairs from the allocation."))
+
+    def back_to(self) -> dict[str, list[str]]:
+        """The allocation's own query parameters, to show it again after inviting."""
+        params = MultiDict(parse_qsl(self.back.data or ""))
+        return {key: params.getlist(key) for key in BACK_PARAMS if key in params}
+
+    def chosen(self) -> list[tuple[int, int]]:
+        pairs = (value.partition(":") for value in self.pairs.data or ())
+        return list(dict.fromkeys((int(unit), int(starter)) for unit, _sep, starter in pairs))

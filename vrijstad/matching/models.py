@@ -1,0 +1,121 @@
+"""Matching settings: an organisation's component weights, street profiles, invitations."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vrijstad.core import utcnow
+from vrijstad.extensions import db
+from vrijstad.starters.models import BranchGroup
+
+#: The named components of a fit score, in the order they are shown.
+COMPONENTS = ("size", "budget", "use", "location", "availability", "space_kind", "branch_mix")
+#: Weights an organisation starts with; each weight is a whole number from 0 to MAX_WEIGHT.
+DEFAULT_WEIGHTS = {
+    "size": 3,
+    "budget": 3,
+    "use": 2,
+    "location": 2,
+    "availability": 1,
+    "space_kind": 1,
+    "branch_mix": 2,
+}
+MAX_WEIGHT = 10
+
+
+def branch_bit(group: BranchGroup) -> int:
+    return 1 << list(BranchGroup).index(BranchGroup(group))
+
+
+def branches_of(mask: int) -> list[BranchGroup]:
+    return [group for group in BranchGroup if mask & branch_bit(group)]
+
+
+def mask_of(groups) -> int:
+    return sum(branch_bit(BranchGroup(g)) for g in set(groups))
+
+
+class MatchWeights(db.Model):
+    """How much each score component counts for an organisation's units (0–10 each)."""
+
+    __tablename__ = "match_weights"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), unique=True
+    )
+    size: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["size"])
+    budget: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["budget"])
+    use: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["use"])
+    location: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["location"])
+    availability: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["availability"])
+    space_kind: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["space_kind"])
+    branch_mix: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["branch_mix"])
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    __table_args__ = (
+        *(
+            sa.CheckConstraint(f"{name} BETWEEN 0 AND {MAX_WEIGHT}", name=f"weight_{name}_range")
+            for name in COMPONENTS
+        ),
+        sa.CheckConstraint(" + ".join(COMPONENTS) + " > 0", name="weights_not_all_zero"),
+    )
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COMPONENTS}
+
+
+class StreetProfile(db.Model):
+    """A street's "DNA": the branch groups it wants more of, and those it wants no more of."""
+
+    __tablename__ = "street_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("streets.id", ondelete="CASCADE"), unique=True
+    )
+    wanted_mask: Mapped[int] = mapped_column(default=0)
+    excluded_mask: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    street: Mapped["Street"] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        sa.CheckConstraint("(wanted_mask & excluded_mask) = 0", name="wanted_not_excluded"),
+    )
+
+    @property
+    def wanted(self) -> list[BranchGroup]:
+        return branches_of(self.wanted_mask)
+
+    @property
+    def excluded(self) -> list[BranchGroup]:
+        return branches_of(self.excluded_mask)
+
+
+class MatchInvitation(db.Model):
+    """A starter invited to apply for a unit (once per unit), from a recommendation."""
+
+    __tablename__ = "match_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    starter_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    score: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint("unit_id", "starter_id", name="one_invitation_per_pair"),
+        sa.CheckConstraint("score BETWEEN 0 AND 100", name="invitation_score_range"),
+    )

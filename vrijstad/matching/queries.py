@@ -1,0 +1,145 @@
+"""Reads for matching: units and starters to score, streets, occupants, weights."""
+
+from collections.abc import Collection
+from datetime import date
+
+import sqlalchemy as sa
+
+from vrijstad.applications.models import OPEN_STATUSES, Application
+from vrijstad.areas.models import Area, Street
+from vrijstad.auth.models import User
+from vrijstad.letting.models import Placement, PlacementStatus
+from vrijstad.matching.models import MatchInvitation, MatchWeights, StreetProfile
+from vrijstad.starters.models import (
+    StarterProfile,
+    starter_profile_areas,
+    starter_profile_streets,
+)
+from vrijstad.units.models import Unit, UnitStatus
+
+#: Units that take applications, and so can be recommended or allocated.
+OPEN_UNIT_STATUSES = (UnitStatus.LISTED, UnitStatus.IN_TALKS)
+#: Placements whose starter occupies the unit now or soon.
+CURRENT_PLACEMENTS = (PlacementStatus.AGREED, PlacementStatus.SIGNED, PlacementStatus.ACTIVE)
+
+
+def _same_city(column, city: str | None):
+    return sa.func.lower(sa.func.trim(column)) == (city or "").strip().lower()
+
+
+def units_for_starter(starter: User, profile: StarterProfile) -> sa.Select:
+    """Open units a starter could apply for: not their own, not applied for, pilots allowing."""
+    applied = sa.select(Application.unit_id).where(
+        Application.starter_id == starter.id, Application.status.in_(OPEN_STATUSES)
+    )
+    return (
+        sa.select(Unit)
+        .outerjoin(Area, Area.id == Unit.area_id)
+        .where(
+            Unit.status.in_(OPEN_UNIT_STATUSES),
+            Unit.owner_id != starter.id,
+            Unit.id.not_in(applied),
+            sa.or_(
+                Area.id.is_(None), Area.closed_pilot.is_(False), _same_city(Area.city, profile.city)
+            ),
+        )
+        .order_by(Unit.id)
+    )
+
+
+def starter_profiles() -> sa.Select:
+    """Profiles of active starter accounts."""
+    return (
+        sa.select(StarterProfile)
+        .join(User, User.id == StarterProfile.user_id)
+        .where(User.is_starter.is_(True), User.active.is_(True))
+        .order_by(StarterProfile.user_id)
+    )
+
+
+def candidates_for_unit(unit: Unit) -> sa.Select:
+    """Starters who have not applied for the unit (ever) and may apply for it."""
+    applied = sa.select(Application.starter_id).where(Application.unit_id == unit.id)
+    query = starter_profiles().where(
+        StarterProfile.user_id != unit.owner_id, StarterProfile.user_id.not_in(applied)
+    )
+    if unit.area is not None and unit.area.closed_pilot:
+        query = query.where(_same_city(StarterProfile.city, unit.area.city))
+    return query
+
+
+def candidates_for_area(area: Area) -> sa.Select:
+    """Starters interested in an area: it or one of its streets preferred, based in its city,
+    or an open application for one of its units."""
+    by_area = sa.select(starter_profile_areas.c.profile_id).where(
+        starter_profile_areas.c.area_id == area.id
+    )
+    by_street = (
+        sa.select(starter_profile_streets.c.profile_id)
+        .join(Street, Street.id == starter_profile_streets.c.street_id)
+        .where(Street.area_id == area.id)
+    )
+    applied = (
+        sa.select(Application.starter_id)
+        .join(Unit, Unit.id == Application.unit_id)
+        .where(Unit.area_id == area.id, Application.status.in_(OPEN_STATUSES))
+    )
+    query = starter_profiles().where(
+        sa.or_(
+            StarterProfile.id.in_(by_area),
+            StarterProfile.id.in_(by_street),
+            StarterProfile.user_id.in_(applied),
+            _same_city(StarterProfile.city, area.city),
+        )
+    )
+    if area.closed_pilot:
+        query = query.where(_same_city(StarterProfile.city, area.city))
+    return query
+
+
+def open_units_of_area(area_id: int) -> sa.Select:
+    return (
+        sa.select(Unit)
+        .where(Unit.area_id == area_id, Unit.status.in_(OPEN_UNIT_STATUSES))
+        .order_by(Unit.street, Unit.house_number, Unit.id)
+    )
+
+
+def area_of_units(area_ids: Collection[int]) -> sa.Select:
+    """(area id, organisation id) of the areas."""
+    return sa.select(Area.id, Area.organisation_id).where(Area.id.in_(area_ids))
+
+
+def streets_of_areas(area_ids: Collection[int]) -> sa.Select:
+    """(street, its profile or None) of the areas' streets."""
+    return (
+        sa.select(Street, StreetProfile)
+        .outerjoin(StreetProfile, StreetProfile.street_id == Street.id)
+        .where(Street.area_id.in_(area_ids))
+        .order_by(Street.area_id, Street.name)
+    )
+
+
+def current_occupants(area_ids: Collection[int], today: date) -> sa.Select:
+    """(area id, street name, branch group, count) of the starters placed in the areas now."""
+    return (
+        sa.select(Unit.area_id, Unit.street, StarterProfile.branch_group, sa.func.count())
+        .select_from(Placement)
+        .join(Unit, Unit.id == Placement.unit_id)
+        .join(StarterProfile, StarterProfile.user_id == Placement.starter_id)
+        .where(
+            Unit.area_id.in_(area_ids),
+            Placement.status.in_(CURRENT_PLACEMENTS),
+            Placement.end_date >= today,
+            StarterProfile.branch_group.is_not(None),
+        )
+        .group_by(Unit.area_id, Unit.street, StarterProfile.branch_group)
+    )
+
+
+def weights_of_organisations(organisation_ids: Collection[int]) -> sa.Select:
+    return sa.select(MatchWeights).where(MatchWeights.organisation_id.in_(organisation_ids))
+
+
+def invited_starters(unit_id: int) -> sa.Select:
+    return sa.select(MatchInvitation.starter_id).where(MatchInvitation.unit_id == unit_id)

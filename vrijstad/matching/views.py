@@ -1,0 +1,249 @@
+"""Matching pages: a starter's matches, a unit's candidates, staff settings and allocation."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from vrijstad.applications.services import is_landlord_side
+from vrijstad.areas.models import Area, Street
+from vrijstad.errors import refuse
+from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
+from vrijstad.htmx import render_page
+from vrijstad.matching import queries, services
+from vrijstad.matching.forms import (
+    AllocationForm,
+    InvitePairsForm,
+    StreetProfileForm,
+    WeightsForm,
+)
+from vrijstad.matching.models import MAX_WEIGHT
+from vrijstad.organisations.views import get_managed_or_403
+from vrijstad.starters.services import completeness, profile_of
+from vrijstad.units.models import Unit
+
+bp = Blueprint("matching", __name__)
+
+
+def _limit(default: int = 10) -> int:
+    return max(1, min(request.args.get("limit", default, type=int), services.MAX_RECOMMENDATIONS))
+
+
+def _expired() -> None:
+    refuse(400, _("Your form has expired. Reload the page and try again."))
+
+
+# A starter's matches -----------------------------------------------------------------------
+
+
+@bp.get("/my/matches")
+@login_required
+def my_matches():
+    if not current_user.is_starter:
+        refuse(403, _("Matches are shown to starters, for their own profile."))
+    profile = profile_of(current_user)
+    matches = services.recommend_units(current_user, _limit()) if profile else []
+    return render_page(
+        "matching/my_matches.html",
+        "matching/_recommendations.html",
+        profile=profile,
+        matches=matches,
+        completeness=completeness(profile),
+    )
+
+
+# A unit's candidates -----------------------------------------------------------------------
+
+
+def _landlord_side_unit_or_403(unit_id: int) -> Unit:
+    unit = db.get_or_404(Unit, unit_id)
+    if not is_landlord_side(current_user, unit):
+        abort(403)
+    return unit
+
+
+@bp.get("/units/<int:unit_id>/candidates")
+@login_required
+def candidates(unit_id: int):
+    unit = _landlord_side_unit_or_403(unit_id)
+    is_open = unit.status in queries.OPEN_UNIT_STATUSES
+    matches = services.recommend_starters(unit, _limit()) if is_open else []
+    return render_page(
+        "matching/candidates.html",
+        "matching/_candidates.html",
+        unit=unit,
+        is_open=is_open,
+        matches=matches,
+        button=ButtonForm(),
+        invited=services.invited_starter_ids(unit),
+    )
+
+
+@bp.post("/units/<int:unit_id>/candidates/<int:starter_id>/invite")
+@login_required
+def invite(unit_id: int, starter_id: int):
+    unit = _landlord_side_unit_or_403(unit_id)
+    if not ButtonForm().validate_on_submit():
+        _expired()
+    try:
+        services.invite_to_apply(current_user, unit, starter_id)
+    except services.MatchingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("The starter is invited to apply."), "success")
+    return redirect(url_for("matching.candidates", unit_id=unit.id))
+
+
+# Staff: weights and street profiles --------------------------------------------------------
+
+
+def _settings_page(organisation, form: WeightsForm, status: int = 200):
+    return render_template(
+        "matching/settings.html",
+        organisation=organisation,
+        form=form,
+        streets=services.street_overview(organisation),
+        max_weight=MAX_WEIGHT,
+    ), status
+
+
+@bp.route("/organisations/<int:organisation_id>/matching", methods=["GET", "POST"])
+@login_required
+def settings(organisation_id: int):
+    organisation = get_managed_or_403(organisation_id)
+    form = WeightsForm(data=services.weights_of(organisation.id))
+    if form.validate_on_submit():
+        try:
+            services.save_weights(current_user, organisation, form.values())
+        except services.MatchingError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The weights are saved; every score uses them from now on."), "success")
+            return redirect(url_for("matching.settings", organisation_id=organisation.id))
+    return _settings_page(organisation, form, 422 if form.is_submitted() else 200)
+
+
+def _street_of_organisation_or_404(organisation, street_id: int) -> Street:
+    street = db.get_or_404(Street, street_id)
+    if street.area.organisation_id != organisation.id:
+        abort(404)
+    return street
+
+
+@bp.route(
+    "/organisations/<int:organisation_id>/streets/<int:street_id>/profile",
+    methods=["GET", "POST"],
+)
+@login_required
+def street_profile(organisation_id: int, street_id: int):
+    organisation = get_managed_or_403(organisation_id)
+    street = _street_of_organisation_or_404(organisation, street_id)
+    current = services.street_profile_of(street)
+    form = StreetProfileForm(
+        data={
+            "wanted": [g.value for g in current.wanted],
+            "excluded": [g.value for g in current.excluded],
+            "note": current.note,
+        }
+        if current
+        else None
+    )
+    if form.validate_on_submit():
+        try:
+            services.save_street_profile(
+                current_user,
+                street,
+                form.wanted.data or [],
+                form.excluded.data or [],
+                form.note.data,
+            )
+        except services.MatchingError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The profile of %(street)s is saved.", street=street.name), "success")
+            return redirect(url_for("matching.settings", organisation_id=organisation.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "matching/street_profile.html", organisation=organisation, street=street, form=form
+    ), status
+
+
+# Staff: allocation -------------------------------------------------------------------------
+
+
+def _allocation_form(organisation) -> tuple[AllocationForm, Area | None, list, list]:
+    """The choices form for the chosen area (the first one when none or a wrong one is given)."""
+    form = AllocationForm(request.args)
+    form.area.choices = [SelectChoice(a.id, f"{a.name} ({a.city})") for a in organisation.areas]
+    area = next((a for a in organisation.areas if a.id == form.area.data), None)
+    area = area or (organisation.areas[0] if organisation.areas else None)
+    units, profiles = services.allocation_choices(area) if area else ([], [])
+    form.area.data = area.id if area else None
+    form.units.choices = [SelectChoice(u.id, u.address) for u in units]
+    form.starters.choices = [SelectChoice(p.user_id, p.trade_name or p.user.name) for p in profiles]
+    return form, area, units, profiles
+
+
+@bp.get("/organisations/<int:organisation_id>/allocation")
+@login_required
+def allocation(organisation_id: int):
+    organisation = get_managed_or_403(organisation_id)
+    form, area, units, profiles = _allocation_form(organisation)
+    result, status = None, 200
+    if request.args.get("run") and area is not None:
+        if not form.validate():
+            status = 422
+        else:
+            try:
+                result = services.allocate(
+                    current_user,
+                    area,
+                    form.units.data or [],
+                    form.starters.data or [],
+                    form.min_score.data or 0,
+                )
+            except services.MatchingError as exc:
+                form.form_errors.append(str(exc))
+                status = 422
+    else:
+        form.units.data = [u.id for u in units]
+        form.starters.data = [p.user_id for p in profiles]
+    return render_template(
+        "matching/allocation.html",
+        organisation=organisation,
+        form=form,
+        area=area,
+        units=units,
+        profiles=profiles,
+        result=result,
+        invite_form=InvitePairsForm(formdata=None, back=request.query_string.decode()),
+    ), status
+
+
+@bp.post("/organisations/<int:organisation_id>/allocation/invite")
+@login_required
+def invite_pairs(organisation_id: int):
+    organisation = get_managed_or_403(organisation_id)
+    form = InvitePairsForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            _expired()
+        refuse(400, _("Choose pairs from the allocation."))
+    sent, problems = services.invite_pairs(current_user, organisation, form.chosen())
+    db.session.commit()
+    if sent:
+        flash(_("Invitations sent: %(n)d.", n=sent), "success")
+    for problem in problems:
+        flash(problem, "error")
+    if not sent and not problems:
+        flash(_("Choose at least one pair to invite."), "error")
+    return redirect(
+        url_for("matching.allocation", organisation_id=organisation.id, **form.back_to())
+    )
