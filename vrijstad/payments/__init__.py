@@ -1,0 +1,1 @@
+"""Payments: the payments port (manual or Stripe), webhooks, bank statements and payouts."""

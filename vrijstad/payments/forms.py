@@ -1,0 +1,20 @@
+"""Forms for bank-statement imports, landlords' payout accounts and SEPA batches."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class StatementForm(FlaskForm):
+    statement = FileField(_l("Bank statement (CSV)"), validators=[FileRequired()])
+
+
+class BankAccountForm(FlaskForm):
+    holder_name = StringField(_l("Account holder"), validators=[DataRequired(), Length(max=70)])
+    iban = StringField(_l("IBAN"), validators=[DataRequired(), Length(max=42)])
+
+
+class SepaForm(FlaskForm):
+    execution_date = DateField(_l("Execution date"), validators=[Optional()])
