@@ -51,6 +51,8 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: keep limiting each process in memory instead of failing every request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -66,11 +68,32 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 60 * 60  # one hour
     INVITATION_MAX_AGE_DAYS = 14
 
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_REGION = os.environ.get("S3_REGION", "")
+    S3_URL_EXPIRES = int(os.environ.get("S3_URL_EXPIRES", "300"))
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "")
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
+
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RQ_QUEUES = os.environ.get("RQ_QUEUES", "default")
+    JOB_TIMEOUT = int(os.environ.get("JOB_TIMEOUT", "600"))
+    JOB_TTL = int(os.environ.get("JOB_TTL", str(7 * 24 * 3600)))
+    JOB_DIR = os.environ.get("JOB_DIR", str(INSTANCE_DIR / "jobs"))
+
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+    SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "")
+    SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0"))
+
     PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "manual")
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 
 
 class DevelopmentConfig(Config):
@@ -96,6 +119,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
 
     def __init__(self) -> None:
         key = os.environ.get("SECRET_KEY", "")

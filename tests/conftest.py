@@ -18,6 +18,7 @@ from vrijstad.extensions import db as _db
 from vrijstad.extensions import limiter
 
 PASSWORD = "Correct-Horse-42"  # noqa: S105
+pytest_plugins = ["tests.fixtures_lettings"]
 
 
 def backends() -> list[str]:
@@ -62,6 +63,7 @@ def app(database_url, tmp_path_factory):
         SQLALCHEMY_DATABASE_URI=database_url,
         OUTBOX_DIR=str(files / "outbox"),
         UPLOAD_DIR=str(files / "uploads"),
+        JOB_DIR=str(files / "jobs"),
     )
     app.test_client_class = CsrfClient
     with app.app_context():
@@ -88,6 +90,7 @@ def _clean_state(app):
                     conn.execute(table.delete())
     shutil.rmtree(app.config["OUTBOX_DIR"], ignore_errors=True)
     shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)
+    shutil.rmtree(app.config["JOB_DIR"], ignore_errors=True)
 
 
 class CsrfClient(FlaskClient):

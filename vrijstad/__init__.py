@@ -23,14 +23,22 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    register_operations(app)
     register_extensions(app)
     register_i18n(app)
     register_blueprints(app)
     register_security(app)
     register_errorhandlers(app)
+    register_upload_cleanup(app)
     register_commands(app)
     register_shellcontext(app)
     return app
+
+
+def register_operations(app: Flask) -> None:
+    from vrijstad import ops
+
+    ops.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -59,16 +67,31 @@ def register_i18n(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from vrijstad.admin.views import bp as admin_bp
+    from vrijstad.applications.views import bp as applications_bp
     from vrijstad.areas.views import bp as areas_bp
     from vrijstad.auth.views import bp as auth_bp
+    from vrijstad.billing.views import bp as billing_bp
+    from vrijstad.letting.views import bp as letting_bp
     from vrijstad.main.views import bp as main_bp
+    from vrijstad.matching.views import bp as matching_bp
+    from vrijstad.notifications.views import bp as notifications_bp
+    from vrijstad.ops.views import bp as ops_bp
     from vrijstad.organisations.views import bp as organisations_bp
+    from vrijstad.payments.views import bp as payments_bp
+    from vrijstad.popups.views import bp as popups_bp
+    from vrijstad.privacy.views import bp as privacy_bp
+    from vrijstad.starters.views import bp as starters_bp
     from vrijstad.units.import_views import bp as units_import_bp
     from vrijstad.units.views import bp as units_bp
 
-    blueprints = (main_bp, auth_bp, admin_bp, organisations_bp, areas_bp, units_bp, units_import_bp)
+    blueprints = (
+        main_bp, auth_bp, admin_bp, organisations_bp, areas_bp, units_bp, units_import_bp,
+        starters_bp, applications_bp, letting_bp, billing_bp, notifications_bp, privacy_bp,
+        popups_bp, matching_bp, payments_bp,
+    )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
+    app.register_blueprint(ops_bp)
 
 
 def register_security(app: Flask) -> None:
@@ -81,6 +104,17 @@ def register_errorhandlers(app: Flask) -> None:
     from vrijstad import errors
 
     errors.init_app(app)
+
+
+def register_upload_cleanup(app: Flask) -> None:
+    """Close uploaded files' temporary copies when a request ends, also when it was refused."""
+    from flask import request
+
+    @app.teardown_request
+    def close_uploads(exc: BaseException | None = None) -> None:
+        if "files" in request.__dict__:  # only when the body was parsed
+            for upload in request.files.values():
+                upload.close()
 
 
 def register_commands(app: Flask) -> None:

@@ -1,5 +1,6 @@
-"""Flask commands: demo data, and importing and exporting units."""
+"""Flask commands: demo data, importing and exporting units, invoicing and settling."""
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -93,6 +94,57 @@ def export_units_command(file: Path, organisation_ref: str) -> None:
     click.echo(f"{len(units)} unit(s) of {organisation.name} exported to {file}.")
 
 
+def _period(value: str) -> date:
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return date(year, month, 1)
+    except ValueError as exc:
+        raise click.BadParameter("use the form JJJJ-MM (YYYY-MM), e.g. 2026-11") from exc
+
+
+@click.command("invoice")
+@click.option("--period", required=True, help="The month, as YYYY-MM.")
+def invoice_command(period: str) -> None:
+    """Issue every organisation's invoices of a month (a scheduled run)."""
+    from vrijstad.billing import services as billing
+
+    month = _period(period)
+    for organisation in db.session.scalars(sa.select(Organisation).order_by(Organisation.id)):
+        run = billing.generate_invoices(None, organisation, month)
+        db.session.commit()
+        click.echo(f"{organisation.name}: {len(run.created)} invoices")
+        for placement, reason in run.skipped:
+            click.echo(f"  skipped {placement.starter_trade_name}: {reason}")
+
+
+@click.command("settle")
+@click.option("--period", required=True, help="The month, as YYYY-MM.")
+@click.option("--confirm-unchecked", is_flag=True, help="Settle over unchecked turnover reports.")
+def settle_command(period: str, confirm_unchecked: bool) -> None:
+    """Settle every collective's month; a month already settled is left as it is."""
+    from vrijstad.billing import services as billing
+    from vrijstad.letting.models import Collective
+    from vrijstad.money import format_eur
+
+    month = _period(period)
+    failed = False
+    for collective in db.session.scalars(sa.select(Collective).order_by(Collective.id)):
+        try:
+            settlement = billing.calculate_settlement(None, collective, month, confirm_unchecked)
+        except billing.BillingError as exc:
+            db.session.rollback()
+            failed = True
+            click.echo(f"{collective.name}: not settled — {exc}", err=True)
+            continue
+        db.session.commit()
+        click.echo(f"{collective.name} {month:%Y-%m}: {format_eur(settlement.received_cents)} "
+                   f"received, {settlement.status.value}")  # fmt: skip
+    if failed:
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(units_cli)
+    app.cli.add_command(invoice_command)
+    app.cli.add_command(settle_command)

@@ -42,3 +42,16 @@ def enum_type(enum_cls: type[StrEnum]):
         values_callable=lambda cls: [m.value for m in cls],
         validate_strings=True,
     )
+
+
+def transaction_list(name: str) -> list:
+    """A list kept on the current database transaction, for work to do after the commit.
+
+    Starts the transaction if need be, so that a rollback (which fires no event without
+    one) reliably drops the list.
+    """
+    from vrijstad.extensions import db
+
+    session = db.session()
+    session.connection()
+    return session.info.setdefault(name, [])

@@ -11,6 +11,7 @@ from vrijstad.auth.services import hash_password
 from vrijstad.core import utcnow
 from vrijstad.extensions import db
 from vrijstad.organisations.models import MemberRole, Membership, Organisation, OrganisationKind
+from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
 from vrijstad.units.models import EnergyLabel, PermittedUse, Unit, UnitStatus
 
 DEMO_PASSWORD = "vrijstad-demo-2026"  # noqa: S105 - printed for the demo logins
@@ -63,6 +64,9 @@ def load_demo_data() -> list[tuple[str, str]]:
         kvk_number="90412873",
         city="Dijkerveen",
         email="info@binnenstad-dijkerveen.example",
+        address="Markt 1, 7411 KB Dijkerveen",
+        btw_id="NL004495445B01",
+        iban="NL02ABNA0123456789",
     )
     db.session.add(organisation)
     db.session.add_all(
@@ -88,6 +92,10 @@ def load_demo_data() -> list[tuple[str, str]]:
         areas.append((area, streets))
     db.session.flush()
     _demo_units(areas, landlords)
+    db.session.flush()
+    _demo_lettings(users, [area for area, _streets in areas])
+    db.session.flush()
+    _demo_collective(organisation, areas[0][0], users)
     db.session.flush()
     return [(role, email) for email, _name, _flags, role in PEOPLE]
 
@@ -157,3 +165,118 @@ def _demo_units(areas, landlords) -> None:
                 unit.rent_per_m2_cents_per_year = round(unit.rent_cents_per_year / vvo)
                 db.session.add(unit)
                 n += 1
+
+
+STARTERS = {
+    "starter@vrijstad.example": dict(
+        trade_name="Amira's Atelier",
+        concept="Handgemaakte tassen en reparaties, met werkplaats in de winkel.",
+        branch_group=BranchGroup.FASHION_LUXURY,
+        required_use=PermittedUse.DETAILHANDEL,
+        kvk_number="81234567",
+        iban="NL91ABNA0417164300",
+        min_area_m2=40,
+        max_area_m2=90,
+        budget_cents_per_month=150_000,
+        space_kind=SpaceKind.POPUP,
+    ),
+    "starter2@vrijstad.example": dict(
+        trade_name="Koffie & Kaft",
+        concept="Koffiebar met tweedehands boeken.",
+        branch_group=BranchGroup.LEISURE_HORECA,
+        required_use=PermittedUse.HORECA_1,
+        kvk_number="82345678",
+        min_area_m2=60,
+        max_area_m2=140,
+        budget_cents_per_month=250_000,
+        space_kind=SpaceKind.WHOLE_UNIT,
+    ),
+    "starter3@vrijstad.example": dict(
+        trade_name="Lotte Leeft",
+        concept="Yogastudio met kleine winkel.",
+        branch_group=BranchGroup.SERVICES,
+        required_use=PermittedUse.DIENSTVERLENING,
+        min_area_m2=75,
+        max_area_m2=180,
+        budget_cents_per_month=200_000,
+        space_kind=SpaceKind.POPUP,
+    ),
+}
+
+
+def _demo_lettings(users: dict, areas: list) -> None:
+    """Starter profiles, and a pipeline with one application in each early stage."""
+    from vrijstad.applications.models import Application, ApplicationStatus
+
+    today = date.today()
+    for email, values in STARTERS.items():
+        profile = StarterProfile(user_id=users[email].id, city="Dijkerveen",
+                                 earliest_start=today + timedelta(days=30), **values)  # fmt: skip
+        profile.areas = [areas[0]]
+        db.session.add(profile)
+    listed = db.session.scalars(
+        sa.select(Unit).where(Unit.status == UnitStatus.LISTED).order_by(Unit.id)
+    ).all()
+    stages = [
+        ("starter@vrijstad.example", ApplicationStatus.SUBMITTED),
+        ("starter2@vrijstad.example", ApplicationStatus.SHORTLISTED),
+        ("starter3@vrijstad.example", ApplicationStatus.SUBMITTED),
+    ]
+    for unit, (email, status) in zip(listed, stages, strict=False):
+        db.session.add(Application(
+            unit_id=unit.id, starter_id=users[email].id, status=status,
+            motivation="Dit pand past precies bij mijn concept: de ligging, de etalage en de "
+            "maat. Ik kan binnen een maand beginnen.",
+        ))  # fmt: skip
+        if status == ApplicationStatus.SHORTLISTED:
+            unit.status = UnitStatus.IN_TALKS
+
+
+def _demo_collective(organisation, area, users: dict) -> None:
+    """A collective on three let units with a turnover placement, invoiced, paid and settled."""
+    from vrijstad.billing import services as billing
+    from vrijstad.letting.models import (
+        Collective,
+        HeadLease,
+        HeadLeaseKind,
+        HeadLeaseStatus,
+        LandlordRule,
+        Placement,
+        PlacementStatus,
+        TurnoverReport,
+        TurnoverStatus,
+    )
+
+    collective = Collective(organisation_id=organisation.id, area_id=area.id,
+                            name="Samen Dijkerveen", organisation_fee_bp=1000, fund_bp=500,
+                            landlord_rule=LandlordRule.HEAD_LEASE)  # fmt: skip
+    db.session.add(collective)
+    let_units = db.session.scalars(
+        sa.select(Unit).where(Unit.area_id == area.id, Unit.status == UnitStatus.LET)
+        .order_by(Unit.id).limit(3)
+    ).all()  # fmt: skip
+    today = date.today()
+    start = (today.replace(day=1) - timedelta(days=90)).replace(day=1)
+    for unit in let_units:
+        db.session.add(HeadLease(collective=collective, unit_id=unit.id,
+                                 landlord_id=unit.owner_id, status=HeadLeaseStatus.ACTIVE,
+                                 kind=HeadLeaseKind.FIXED, rent_cents_per_month=60_000,
+                                 start_date=start))  # fmt: skip
+    starter = users["starter3@vrijstad.example"]
+    placement = Placement(unit_id=let_units[0].id, starter_id=starter.id,
+                          organisation_id=organisation.id, status=PlacementStatus.ACTIVE,
+                          kind=SpaceKind.POPUP, start_date=start,
+                          end_date=start + timedelta(days=365), base_fee_cents_per_month=80_000,
+                          turnover_basis_points=800, deposit_cents=160_000,
+                          starter_trade_name="Lotte Leeft", starter_kvk="83456789")  # fmt: skip
+    db.session.add(placement)
+    db.session.flush()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    db.session.add(TurnoverReport(placement_id=placement.id, period=last_month,
+                                  turnover_cents=1_350_000, status=TurnoverStatus.CHECKED,
+                                  evidence_filename="kassa.pdf"))  # fmt: skip
+    db.session.flush()
+    month_end = today.replace(day=1) - timedelta(days=1)
+    invoice = billing.issue_invoice(placement, last_month, issued_on=month_end - timedelta(days=3))
+    billing.record_payment(None, invoice, invoice.total_cents, month_end)
+    billing.calculate_settlement(None, collective, last_month)

@@ -12,6 +12,7 @@ def error_messages() -> dict[int, tuple[str, str]]:
         403: (_("No access"), _("You do not have permission to see or change this.")),
         404: (_("Page not found"), _("This page does not exist (any more).")),
         405: (_("Method not allowed"), _("This action is not possible here.")),
+        409: (_("Not possible now"), _("This cannot be done in its current state.")),
         413: (
             _("File too large"),
             _("The upload is larger than allowed. Choose a smaller file and try again."),
@@ -24,6 +25,10 @@ def error_messages() -> dict[int, tuple[str, str]]:
         500: (
             _("Something went wrong"),
             _("An unexpected error occurred on our side. Nothing was saved; please try again."),
+        ),
+        503: (
+            _("Temporarily unavailable"),
+            _("A service we need cannot be reached right now. Please try again in a minute."),
         ),
     }
 

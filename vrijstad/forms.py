@@ -4,6 +4,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import DecimalField
 from wtforms.validators import ValidationError
 
 KVK_RE = re.compile(r"^\d{8}$")
@@ -13,6 +14,15 @@ BTW_RE = re.compile(r"^NL\d{9}B\d{2}$")
 
 class ButtonForm(FlaskForm):
     """An empty form: carries the CSRF token for a POST button."""
+
+
+class DutchDecimalField(DecimalField):
+    """A decimal typed the Dutch way ('8,5') or the English way ('8.5')."""
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist:
+            valuelist = [valuelist[0].strip().replace(",", ".")]
+        super().process_formdata(valuelist)
 
 
 def normalise_kvk(value: str) -> str:

@@ -1,10 +1,13 @@
 """Language choice, Dutch formatting and the template filters that use it."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, get_timezone
+from babel.support import NullTranslations
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from vrijstad.extensions import babel
@@ -30,6 +33,26 @@ def current_language() -> str:
     return str(get_locale() or "nl")
 
 
+def catalogue_lookup() -> Callable[[], NullTranslations]:
+    """The current locale's translations, for the many strings of a template.
+
+    flask-babel finds the catalogue anew on every call; this keeps one per locale (per app).
+    """
+    catalogues: dict[Locale, NullTranslations] = {}
+
+    def catalogue() -> NullTranslations:
+        locale = get_locale()
+        try:
+            return catalogues[locale]
+        except KeyError:
+            found = get_translations()
+            if locale is not None:
+                catalogues[locale] = found
+            return found
+
+    return catalogue
+
+
 def eur_filter(cents: int | None) -> str:
     return format_eur(cents, current_language())
 
@@ -53,6 +76,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["eur"] = eur_filter
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    catalogue = catalogue_lookup()
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+    )
 
     @app.context_processor
     def language_context() -> dict:

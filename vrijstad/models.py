@@ -1,8 +1,36 @@
 """Every feature's models, imported in one place for Alembic and the shell."""
 
+from vrijstad.applications.models import (
+    Application,
+    ApplicationMessage,
+    ApplicationStatus,
+    Offer,
+    OfferStatus,
+    Viewing,
+)
 from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
 from vrijstad.audit.models import AuditEvent
 from vrijstad.auth.models import User
+from vrijstad.billing.models import (
+    FundSpending,
+    Invoice,
+    InvoiceLine,
+    InvoiceSequence,
+    Payment,
+    Settlement,
+    SettlementLine,
+)
+from vrijstad.ledger.models import Entry, Posting
+from vrijstad.letting.models import (
+    Collective,
+    HeadLease,
+    Placement,
+    PlacementStatus,
+    Space,
+    TurnoverReport,
+)
+from vrijstad.matching.models import MatchInvitation, MatchWeights, StreetProfile
+from vrijstad.notifications.models import Notification
 from vrijstad.organisations.models import (
     Invitation,
     MemberRole,
@@ -10,6 +38,17 @@ from vrijstad.organisations.models import (
     Organisation,
     OrganisationKind,
 )
+from vrijstad.payments.models import (
+    BankImport,
+    PaymentIntentRecord,
+    PaymentIssue,
+    Payout,
+    PayoutAccount,
+    PayoutBatch,
+    StripeEvent,
+)
+from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
+from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
 from vrijstad.units.models import (
     EnergyLabel,
     PermittedUse,
@@ -19,6 +58,44 @@ from vrijstad.units.models import (
 )
 
 __all__ = [
+    "BankImport",
+    "PaymentIntentRecord",
+    "PaymentIssue",
+    "Payout",
+    "PayoutAccount",
+    "PayoutBatch",
+    "StripeEvent",
+    "BlockedPeriod",
+    "Booking",
+    "BookingStatus",
+    "ShortLetTerms",
+    "Collective",
+    "Entry",
+    "FundSpending",
+    "HeadLease",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceSequence",
+    "Payment",
+    "Posting",
+    "Settlement",
+    "SettlementLine",
+    "Space",
+    "TurnoverReport",
+    "Application",
+    "ApplicationMessage",
+    "ApplicationStatus",
+    "BranchGroup",
+    "MatchInvitation",
+    "MatchWeights",
+    "Notification",
+    "Offer",
+    "OfferStatus",
+    "Placement",
+    "PlacementStatus",
+    "SpaceKind",
+    "StarterProfile",
+    "Viewing",
     "Area",
     "AreaKind",
     "AuditEvent",
@@ -28,6 +105,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "Street",
+    "StreetProfile",
     "StreetGrade",
     "User",
     "EnergyLabel",

@@ -1,8 +1,10 @@
 """Money: exact splits, parsing and Dutch formatting."""
 
 import random
+from decimal import Decimal
 
 import pytest
+from babel.numbers import format_currency
 
 from vrijstad.money import AmountError, format_eur, parse_eur, split_cents
 
@@ -59,3 +61,12 @@ def test_parse_eur(text, cents):
 def test_parse_eur_refuses_garbage(text):
     with pytest.raises(AmountError):
         parse_eur(text)
+
+
+def test_format_eur_is_babels_format_for_any_amount():
+    rng = random.Random(11)
+    for locale in ("nl", "en"):
+        for _ in range(2000):
+            cents = rng.randint(-(10**12), 10**12) if rng.random() < 0.5 else rng.randint(0, 10**6)
+            expected = format_currency(Decimal(cents) / 100, "EUR", locale=locale)
+            assert format_eur(cents, locale) == expected

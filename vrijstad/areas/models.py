@@ -36,6 +36,8 @@ class Area(db.Model):
     city: Mapped[str] = mapped_column(sa.String(80), index=True)
     kind: Mapped[AreaKind] = mapped_column(enum_type(AreaKind))
     description: Mapped[str | None] = mapped_column(sa.Text)
+    #: A closed pilot takes applications only from starters based in the area's own city.
+    closed_pilot: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organisation: Mapped["Organisation"] = relationship(back_populates="areas")  # noqa: F821
     streets: Mapped[list["Street"]] = relationship(

@@ -58,3 +58,13 @@ def add_street(actor: User, area: Area, name: str, grade: StreetGrade) -> Street
     db.session.flush()
     record_event(actor, "street.added", street, area.organisation_id, name=name, grade=grade)
     return street
+
+
+def set_closed_pilot(actor: User, area: Area, closed: bool) -> Area:
+    """Open an area's units to every starter, or only to starters based in its city."""
+    if not can_manage(actor, area.organisation_id):
+        raise AreaError(_("You do not work for this organisation."))
+    area.closed_pilot = closed
+    db.session.flush()
+    record_event(actor, "area.closed_pilot", area, area.organisation_id, closed=closed)
+    return area

@@ -1,12 +1,13 @@
 """Area pages for staff: the area and its streets."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from vrijstad.areas import services
 from vrijstad.areas.models import Area, StreetGrade
 from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
 from vrijstad.organisations.forms import StreetForm
 from vrijstad.organisations.services import can_manage
 
@@ -24,7 +25,23 @@ def get_managed_area_or_403(area_id: int) -> Area:
 @login_required
 def detail(area_id: int):
     area = get_managed_area_or_403(area_id)
-    return render_template("areas/detail.html", area=area, form=StreetForm())
+    return render_template("areas/detail.html", area=area, form=StreetForm(), button=ButtonForm())
+
+
+@bp.post("/<int:area_id>/pilot")
+@login_required
+def set_pilot(area_id: int):
+    area = get_managed_area_or_403(area_id)
+    if ButtonForm().validate_on_submit():
+        closed = request.form.get("closed") == "1"
+        services.set_closed_pilot(current_user, area, closed)
+        db.session.commit()
+        if closed:
+            flash(_("Applications are now open only to starters from %(city)s.", city=area.city),
+                  "success")  # fmt: skip
+        else:
+            flash(_("Applications are now open to every starter."), "success")
+    return redirect(url_for("areas.detail", area_id=area.id))
 
 
 @bp.post("/<int:area_id>/streets")
@@ -43,4 +60,4 @@ def add_street(area_id: int):
             db.session.commit()
             flash(_("Street %(name)s added.", name=street.name), "success")
             return redirect(url_for("areas.detail", area_id=area.id))
-    return render_template("areas/detail.html", area=area, form=form), 422
+    return render_template("areas/detail.html", area=area, form=form, button=ButtonForm()), 422

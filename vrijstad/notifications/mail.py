@@ -1,7 +1,9 @@
 """Outgoing e-mail, sent only after the database transaction commits.
 
-Services call queue_mail(); the message waits in the SQLAlchemy session and goes out in the
-session's after_commit event (a rollback drops it). With no MAIL_SERVER configured every
+Services call queue_mail(); the message waits in the SQLAlchemy session and, in the
+session's after_commit event, becomes a background job (a rollback drops it). The job runs
+on an RQ worker when REDIS_URL is set, in the request otherwise; when Redis cannot be
+reached the message is delivered in the request too. With no MAIL_SERVER configured every
 message is written to the outbox folder as an .eml file instead of being sent.
 """
 
@@ -11,11 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, render_template
+from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from vrijstad.extensions import db, mail
+from vrijstad import jobs
+from vrijstad.core import transaction_list
+from vrijstad.extensions import mail
 
 _PENDING = "vrijstad_pending_mail"
 
@@ -26,7 +31,7 @@ def queue_mail(to: str, subject: str, template: str, attachments=(), **context) 
     message = Message(subject=subject, recipients=[to], body=body)
     for filename, content_type, data in attachments:
         message.attach(filename, content_type, data)
-    db.session().info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
+    transaction_list(_PENDING).append((current_app._get_current_object(), message))
     return message
 
 
@@ -45,20 +50,37 @@ def deliver(app: Flask, message: Message) -> None:
     (outbox / f"{stamp}-{slug}-{uuid.uuid4().hex[:6]}.eml").write_bytes(message.as_bytes())
 
 
+def send_message(message: Message) -> None:
+    """The mail job: deliver once, so a retried job never sends the message twice."""
+    jobs.once("deliver", deliver, current_app._get_current_object(), message)
+
+
 def _after_commit(session: Session) -> None:
     pending = session.info.pop(_PENDING, [])
     for app, message in pending:
         try:
-            deliver(app, message)
+            jobs.enqueue_now(send_message, message, job_title=_l("Sending e-mail"))
+        except jobs.JobsUnavailable:
+            app.logger.warning("job queue unreachable; delivering mail in the request")
+            _deliver_now(app, message)
         except Exception:  # a mail failure must not undo a committed change
-            app.logger.exception("could not deliver mail to %s", message.recipients)
+            app.logger.exception("could not queue mail to %s", message.recipients)
 
 
-def _after_rollback(session: Session) -> None:
+def _deliver_now(app: Flask, message: Message) -> None:
+    try:
+        deliver(app, message)
+    except Exception:
+        app.logger.exception("could not deliver mail to %s", message.recipients)
+
+
+def _after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is not None:  # a savepoint: the outer work goes on
+        return
     session.info.pop(_PENDING, None)
 
 
 def init_app(app: Flask) -> None:
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_rollback", _after_rollback)
+        event.listen(Session, "after_soft_rollback", _after_rollback)

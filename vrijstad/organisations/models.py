@@ -34,6 +34,10 @@ class Organisation(db.Model):
     city: Mapped[str] = mapped_column(sa.String(80))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     website: Mapped[str | None] = mapped_column(sa.String(255))
+    #: Invoice details: the supplier's address, BTW-id and the account starters pay into.
+    address: Mapped[str | None] = mapped_column(sa.String(200))
+    btw_id: Mapped[str | None] = mapped_column(sa.String(14))
+    iban: Mapped[str | None] = mapped_column(sa.String(34))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     areas: Mapped[list["Area"]] = relationship(  # noqa: F821

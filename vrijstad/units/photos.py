@@ -2,15 +2,15 @@
 
 import io
 import uuid
-from pathlib import Path
 
-from flask import current_app
+from flask import Response
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
+from vrijstad.storage import StorageError, delete_after_commit, get_storage, put_in_transaction
 from vrijstad.units.models import Unit, UnitPhoto
 from vrijstad.units.services import UnitError, can_edit
 
@@ -26,8 +26,21 @@ class PhotoTooLarge(UnitError):
     """A photo over the size limit (shown as a 413 page)."""
 
 
-def photo_dir(unit_id: int) -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "units" / str(unit_id)
+def photo_key(unit_id: int, filename: str) -> str:
+    """The storage key of a unit's photo or thumbnail file."""
+    return f"units/{unit_id}/{filename}"
+
+
+def send_photo(unit_id: int, filename: str) -> Response:
+    """The photo file (locally) or a redirect to a short-lived link (object storage).
+
+    Raises FileNotFoundError for a name that is not a stored photo of the unit.
+    """
+    try:
+        key = photo_key(unit_id, filename)
+        return get_storage().send(key, filename, "image/jpeg")
+    except ValueError as exc:
+        raise FileNotFoundError(filename) from exc
 
 
 def _encode(image: Image.Image, edge: int) -> tuple[bytes, tuple[int, int]]:
@@ -58,11 +71,16 @@ def add_photo(actor: User, unit: Unit, data: bytes) -> UnitPhoto:
             thumb, _size = _encode(image, THUMB_EDGE)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise UnitError(_("This file is not a photo we can read."), "photo") from exc
-    folder = photo_dir(unit.id)
-    folder.mkdir(parents=True, exist_ok=True)
     stem = uuid.uuid4().hex
-    (folder / f"{stem}.jpg").write_bytes(full)
-    (folder / f"{stem}-thumb.jpg").write_bytes(thumb)
+    try:
+        # A rollback (this photo refused later, or the next one failing) removes both files.
+        put_in_transaction(photo_key(unit.id, f"{stem}.jpg"), full, "image/jpeg")
+        put_in_transaction(photo_key(unit.id, f"{stem}-thumb.jpg"), thumb, "image/jpeg")
+    except StorageError as exc:
+        raise UnitError(
+            _("Photo storage cannot be reached right now. Nothing was saved; try again later."),
+            "photo",
+        ) from exc
     position = max((p.position for p in unit.photos), default=-1) + 1
     photo = UnitPhoto(
         unit=unit,
@@ -79,16 +97,16 @@ def add_photo(actor: User, unit: Unit, data: bytes) -> UnitPhoto:
 
 
 def delete_photo(actor: User, photo: UnitPhoto) -> None:
+    """Remove a photo; its files go once the deletion is committed."""
     unit = photo.unit
     if not can_edit(actor, unit):
         raise UnitError(_("You may not change this unit."))
-    folder = photo_dir(unit.id)
     unit.photos.remove(photo)
     for index, remaining in enumerate(unit.photos):
         remaining.position = index
     db.session.flush()
     for name in (photo.filename, photo.thumbnail):
-        (folder / name).unlink(missing_ok=True)
+        delete_after_commit(photo_key(unit.id, name))
     record_event(actor, "unit.photo_deleted", unit)
 
 

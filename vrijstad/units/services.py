@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
@@ -173,12 +174,16 @@ def change_status(actor: User, unit: Unit, target: UnitStatus, reason: str = "")
     return unit
 
 
+STATUS_LABELS = {
+    UnitStatus.DRAFT: _l("draft"),
+    UnitStatus.LISTED: _l("listed"),
+    UnitStatus.IN_TALKS: _l("in talks"),
+    UnitStatus.RESERVED: _l("reserved"),
+    UnitStatus.LET: _l("let"),
+    UnitStatus.WITHDRAWN: _l("withdrawn"),
+}
+
+
 def status_label(status: UnitStatus) -> str:
-    return {
-        UnitStatus.DRAFT: _("draft"),
-        UnitStatus.LISTED: _("listed"),
-        UnitStatus.IN_TALKS: _("in talks"),
-        UnitStatus.RESERVED: _("reserved"),
-        UnitStatus.LET: _("let"),
-        UnitStatus.WITHDRAWN: _("withdrawn"),
-    }[UnitStatus(status)]
+    """The status in the reader's language (one translation lookup per call)."""
+    return str(STATUS_LABELS[UnitStatus(status)])

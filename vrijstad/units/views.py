@@ -11,12 +11,10 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from vrijstad.auth.services import find_user_by_email
@@ -65,6 +63,8 @@ def search_filters(form: SearchForm) -> queries.UnitFilters:
         available_by=ok(form.available_by),
         label=EnergyLabel(form.label.data) if form.label.data and not form.label.errors else None,
         sort=form.sort.data if form.sort.data and not form.sort.errors else "newest",
+        free_from=ok(form.free_from),
+        free_until=ok(form.free_until),
     )
 
 
@@ -72,12 +72,14 @@ def search_filters(form: SearchForm) -> queries.UnitFilters:
 def index():
     form = SearchForm(request.args)
     valid = form.validate()
-    query = queries.search_units(search_filters(form)).options(selectinload(Unit.photos))
+    query = queries.result_cards(search_filters(form))
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    ids = [unit.id for unit in page.items]
+    thumbnails = dict(db.session.execute(queries.cover_thumbnails(ids)).all()) if ids else {}
     args = {k: v for k, v in request.args.items() if v and k != "page"}
     return render_page(
         "units/index.html", "units/_results.html", status=200 if valid else 400,
-        form=form, page=page, args=args,
+        form=form, page=page, thumbnails=thumbnails, args=args,
         cities=[] if request.htmx else db.session.scalars(queries.public_cities()).all(),
     )  # fmt: skip
 
@@ -114,7 +116,10 @@ def photo_file(unit_id: int, filename: str):
     unit = db.get_or_404(Unit, unit_id)
     if not services.can_view(current_user, unit):
         abort(404)
-    return send_from_directory(photos.photo_dir(unit.id), filename, max_age=86400)
+    try:
+        return photos.send_photo(unit.id, filename)
+    except FileNotFoundError:
+        abort(404)
 
 
 @bp.get("/my/units")

@@ -1,0 +1,46 @@
+"""Public search page: what its faster parts draw is what the plain ones drew."""
+
+import pytest
+from flask import request
+
+from vrijstad.extensions import db
+from vrijstad.units.forms import SearchForm
+from vrijstad.units.models import UnitPhoto
+
+
+def add_photo(unit, position, name):
+    photo = UnitPhoto(unit_id=unit.id, position=position, filename=f"{name}.jpg",
+                      thumbnail=f"{name}_thumb.jpg", width=1600, height=1200)  # fmt: skip
+    db.session.add(photo)
+    db.session.commit()
+
+
+def test_result_cards_show_each_units_first_photo(client, make_unit):
+    with_photos, without = make_unit(), make_unit()
+    add_photo(with_photos, 1, "second")
+    add_photo(with_photos, 0, "first")
+    page = client.get("/units").text
+    assert f'src="/media/units/{with_photos.id}/first_thumb.jpg"' in page
+    assert "second_thumb" not in page
+    assert f"/media/units/{without.id}/" not in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?lang=en",
+        "?city=Dijkerveen&min_area=50&max_area=250&max_rent=2500&use=detailhandel&sort=rent",
+        "?use=horeca_2&label=C&available_by=2027-01-31&street=%3Cb%3E%22Kerk%22&lang=en",
+        "?use=bogus&label=Z&sort=cheap&min_area=-5&max_rent=veel&available_by=morgen",
+    ],
+)
+def test_search_form_draws_what_the_wtforms_widgets_draw(app, query):
+    with app.test_request_context("/units" + query):
+        form = SearchForm(request.args)
+        form.validate()
+        for field in form:
+            invalid = {"aria-invalid": "true", "aria-describedby": f"{field.id}-error"}
+            drawn = [field(), field(**invalid)]
+            field.widget = type(field).widget  # WTForms' own widget for the field
+            assert drawn == [field(), field(**invalid)], field.name
