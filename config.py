@@ -37,6 +37,8 @@ class Config:
     )
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    #: The site's public address, for links in mail sent by scheduled commands.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"

@@ -67,7 +67,7 @@ def app(database_url, tmp_path_factory):
     )
     app.test_client_class = CsrfClient
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     yield app
     with app.app_context():
         _db.engine.dispose()

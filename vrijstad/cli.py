@@ -143,8 +143,30 @@ def settle_command(period: str, confirm_unchecked: bool) -> None:
         raise SystemExit(1)
 
 
+@click.command("remind")
+@click.option(
+    "--date", "on", default=None, help="The day to run for, as YYYY-MM-DD (default today)."
+)
+def remind_command(on: str | None) -> None:
+    """Send the 7- and 21-day reminders for overdue invoices (a daily scheduled run)."""
+    from flask import current_app
+
+    from vrijstad.billing import receivables
+
+    try:
+        today = date.fromisoformat(on) if on else date.today()
+    except ValueError as exc:
+        raise click.BadParameter("use the form YYYY-MM-DD") from exc
+    # Links in the mails point at the public site, as a request from it would build them.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        sent = receivables.send_reminders(today)
+        db.session.commit()
+    click.echo(f"{len(sent)} reminders sent")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(units_cli)
     app.cli.add_command(invoice_command)
     app.cli.add_command(settle_command)
+    app.cli.add_command(remind_command)

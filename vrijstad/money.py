@@ -87,6 +87,13 @@ def format_eur(cents: int | None, locale: str = "nl") -> str:
     return _eur_formatter(locale)(cents)
 
 
+def cents_text(cents: int) -> str:
+    """Cents as a plain Dutch decimal for spreadsheets: '-1234,56' (no symbol, no grouping)."""
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(cents), 100)
+    return f"{sign}{whole},{frac:02d}"
+
+
 def _babel_eur(cents: int, locale: str) -> str:
     return format_currency(Decimal(cents) / 100, "EUR", locale=locale)
 

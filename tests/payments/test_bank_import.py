@@ -60,7 +60,7 @@ def test_rows_with_a_reference_are_booked_the_rest_listed(client, login, collect
     org = collective.organisation_id
     assert ledger.balance(org, ledger.bank(org)) == 164_950
     again = upload(client, collective.organisation_id, csv_text, "again.csv")
-    assert again.status_code == 422 and "imported before" in again.text
+    assert again.status_code == 422 and "al eerder ingelezen" in again.text
     assert payments() == 2
 
 

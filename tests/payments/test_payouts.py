@@ -13,6 +13,7 @@ from vrijstad.billing import services as billing
 from vrijstad.billing.models import SettlementStatus
 from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
+from vrijstad.money import format_eur
 from vrijstad.payments import services
 from vrijstad.payments.models import OnboardingStatus, PaymentIssue, Payout, PayoutStatus
 
@@ -131,6 +132,21 @@ def test_connect_onboarding_then_a_transfer_per_landlord_retried_safely(
 
 
 def test_stripe_payout_refused_before_onboarding(approved, collective, fake_stripe):
-    with pytest.raises(services.PaymentsError, match="onboarding"):
+    with pytest.raises(services.PaymentsError, match="aanmelding bij Stripe nog niet afgerond"):
         services.pay_by_stripe(collective.staff, approved)
     assert fake_stripe.to("/v1/transfers") == []
+
+
+def test_landlord_statement_shows_the_payout(approved, collective, client, login):
+    for landlord, iban in zip(landlords(collective), IBANS, strict=True):
+        services.save_bank_account(landlord, landlord.name, iban)
+    services.pay_by_sepa(collective.staff, approved, date(2026, 12, 1))
+    db.session.commit()
+    first = landlords(collective)[0]
+    share = services.landlord_shares(approved)[first.id]
+    first.locale = "en"
+    db.session.commit()
+    login(first)
+    page = client.get("/my/statements")
+    assert page.status_code == 200
+    assert f"Payout: {format_eur(share, 'en')} by bank transfer, sent" in page.text

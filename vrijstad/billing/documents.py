@@ -3,9 +3,11 @@
 import csv
 import io
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from vrijstad.billing.models import Invoice, Settlement, SettlementLine
+from vrijstad.extensions import db
 from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.pdf import Document
 
@@ -135,4 +137,36 @@ def statement_pdf(settlement: Settlement, landlord_id: int, landlord_name: str) 
         label_width=70,
     )
     doc.rows([(_("Total for you"), eur_filter(sum(line.amount_cents for line in lines)))])
+    payout = payouts_of(landlord_id, [settlement.id]).get(settlement.id)
+    if payout is not None:
+        doc.rows([(_("Payout"), payout_text(payout))])
     return doc.output()
+
+
+def payout_text(payout) -> str:
+    """'€ 1.234,56 by SEPA transfer on …, sent' in the current language."""
+    from vrijstad.payments.services import payout_label
+
+    method = _("Stripe transfer") if payout.method.value == "stripe" else _("bank transfer")
+    return _(
+        "%(amount)s by %(method)s, %(status)s",
+        amount=eur_filter(payout.amount_cents),
+        method=method,
+        status=payout_label(payout.status),
+    )
+
+
+def payouts_of(landlord_id: int, settlement_ids: list[int]) -> dict[int, object]:
+    """The landlord's payout per settlement (if one was made), for the statements."""
+    from vrijstad.payments.models import Payout  # payments builds on billing
+
+    if not settlement_ids:
+        return {}
+    return {
+        payout.settlement_id: payout
+        for payout in db.session.scalars(
+            sa.select(Payout).where(
+                Payout.landlord_id == landlord_id, Payout.settlement_id.in_(settlement_ids)
+            )
+        )
+    }

@@ -60,6 +60,8 @@ class Invoice(db.Model):
         back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan"
     )
     placement: Mapped["Placement"] = relationship()  # noqa: F821
+    starter: Mapped["User"] = relationship(viewonly=True)  # noqa: F821
+    unit: Mapped["Unit"] = relationship(viewonly=True)  # noqa: F821
 
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "number", name="invoice_number_per_org"),
@@ -221,3 +223,23 @@ class FundSpending(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (sa.CheckConstraint("amount_cents > 0", name="spending_positive"),)
+
+
+class InvoiceReminder(db.Model):
+    """A payment reminder sent for an overdue invoice; at most one per level (7 or 21 days)."""
+
+    __tablename__ = "invoice_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("invoices.id", ondelete="CASCADE"), index=True
+    )
+    #: Days overdue that triggered this reminder.
+    level: Mapped[int]
+    sent_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint("invoice_id", "level", name="one_reminder_per_level"),
+        sa.CheckConstraint("level IN (7, 21)", name="reminder_level_known"),
+    )

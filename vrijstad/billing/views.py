@@ -1,11 +1,15 @@
 """Invoices, payments, settlements, the fund and landlord statements."""
 
+import csv
+import io
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from vrijstad.billing import documents, services
+from vrijstad.billing import documents, receivables, services
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
 from vrijstad.billing.models import FundPurpose, FundSpending, Invoice, Settlement, SettlementLine
 from vrijstad.extensions import db
@@ -13,6 +17,8 @@ from vrijstad.forms import ButtonForm
 from vrijstad.letting.forms import month_choices
 from vrijstad.letting.models import Collective
 from vrijstad.letting.views import get_collective_or_403, parse_period
+from vrijstad.money import cents_text
+from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 
 bp = Blueprint("billing", __name__)
@@ -208,6 +214,81 @@ def decide_spending(spending_id: int, decision: str):
     return _to_collective(collective, "fund")
 
 
+# Receivables ------------------------------------------------------------------------------
+
+
+def _receivables_organisation(organisation_id: int) -> Organisation:
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if not can_manage(current_user, organisation.id):
+        abort(403)
+    return organisation
+
+
+def _receivables_filter() -> receivables.ReceivableFilter:
+    try:
+        return receivables.ReceivableFilter(request.args.get("show", "open"))
+    except ValueError:
+        abort(400, _("Unknown selection."))
+
+
+@bp.get("/organisations/<int:organisation_id>/receivables")
+@login_required
+def receivables_page(organisation_id: int):
+    organisation = _receivables_organisation(organisation_id)
+    which, today = _receivables_filter(), date.today()
+    page = db.paginate(
+        receivables.receivables(organisation.id, which, today), per_page=50, error_out=False
+    )
+    rows = list(page.items)
+    return render_template(
+        "billing/receivables.html", organisation=organisation, which=which, page=page,
+        rows=rows, today=today, totals=receivables.totals(organisation.id, today),
+        reminders=receivables.reminders_sent([invoice.id for invoice in rows]),
+        days_overdue=receivables.days_overdue, button=ButtonForm(),
+    )  # fmt: skip
+
+
+@bp.get("/organisations/<int:organisation_id>/receivables.csv")
+@login_required
+def receivables_csv(organisation_id: int):
+    organisation = _receivables_organisation(organisation_id)
+    which, today = _receivables_filter(), date.today()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("Invoice"), _("Starter"), _("Unit"), _("Month"), _("Due"),
+                     _("Total"), _("Outstanding"), _("Days overdue")])  # fmt: skip
+    for invoice in db.session.scalars(receivables.receivables(organisation.id, which, today)):
+        writer.writerow([
+            invoice.number, invoice.starter.name, invoice.unit.address,
+            invoice.period.strftime("%Y-%m"),
+            invoice.due_on.isoformat(), cents_text(invoice.total_cents),
+            cents_text(invoice.outstanding_cents),
+            receivables.days_overdue(invoice, today) if invoice.outstanding_cents else 0,
+        ])  # fmt: skip
+    name = f"receivables-{which.value}-{today.isoformat()}.csv"
+    return (
+        out.getvalue(),
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
+
+
+@bp.post("/organisations/<int:organisation_id>/receivables/remind")
+@login_required
+def send_reminders(organisation_id: int):
+    organisation = _receivables_organisation(organisation_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    sent = receivables.send_reminders(date.today(), organisation.id)
+    db.session.commit()
+    flash(_("%(n)d reminders sent.", n=len(sent)), "success")
+    return redirect(url_for("billing.receivables_page", organisation_id=organisation.id,
+                            show=receivables.ReceivableFilter.OVERDUE.value))  # fmt: skip
+
+
 # Landlord statements -----------------------------------------------------------------------
 
 
@@ -233,7 +314,8 @@ def statements():
         .order_by(Settlement.period.desc())
     ).all()
     rows = [(s, documents.statement_lines(s, current_user.id)) for s in settlements]
-    return render_template("billing/statements.html", rows=rows)
+    payouts = documents.payouts_of(current_user.id, [s.id for s in settlements])
+    return render_template("billing/statements.html", rows=rows, payouts=payouts)
 
 
 @bp.get("/my/statements/<int:settlement_id>.csv")
@@ -270,4 +352,5 @@ def billing_labels() -> dict:
         "settlement_label": services.settlement_label,
         "fund_status_label": services.fund_status_label,
         "beneficiary_label": services.beneficiary_label,
+        "payout_text": documents.payout_text,
     }

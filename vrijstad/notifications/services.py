@@ -53,6 +53,18 @@ def notification_text(kind: str, data: dict) -> str:
             "Your payment of %(amount)s for invoice %(number)s did not go through. Please try "
             "again, or pay by bank transfer."
         ),
+        "invoice.reminder_7": _(
+            "Reminder: invoice %(number)s of %(amount)s was due on %(due)s. Please pay it now, "
+            "quoting reference %(reference)s."
+        ),
+        "invoice.reminder_21": _(
+            "Second reminder: invoice %(number)s of %(amount)s is %(days)s days overdue. Please "
+            "pay it now or contact us, so we do not have to take further steps."
+        ),
+        "invoice.overdue_staff": _(
+            "Invoice %(number)s of %(starter)s (%(amount)s) is %(days)s days overdue; the second "
+            "reminder has been sent."
+        ),
         "payment.failed_staff": _(
             "The online payment by %(starter)s of %(amount)s for invoice %(number)s failed."
         ),
