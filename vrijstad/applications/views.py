@@ -40,6 +40,22 @@ def get_visible_or_404(application_id: int) -> Application:
     return application
 
 
+def get_own_or_403(application_id: int) -> Application:
+    """An application of the current starter: the starter's buttons are theirs alone."""
+    application = get_visible_or_404(application_id)
+    if application.starter_id != current_user.id:
+        refuse(403, _("Only the starter who applied can do this."))
+    return application
+
+
+def get_managed_or_403(application_id: int) -> Application:
+    """An application on a unit the current user lets: the landlord, its staff, or admins."""
+    application = get_visible_or_404(application_id)
+    if not services.is_landlord_side(current_user, application.unit):
+        refuse(403, _("Only the landlord or the area's organisation can do this."))
+    return application
+
+
 def _field_error(form, exc: services.ApplicationError) -> None:
     target = exc.field if exc.field and exc.field in form else None
     if target:
@@ -126,14 +142,14 @@ def _act(application: Application, action, success: str):
 @bp.post("/applications/<int:application_id>/withdraw")
 @login_required
 def withdraw(application_id: int):
-    application = get_visible_or_404(application_id)
+    application = get_own_or_403(application_id)
     return _act(application, services.withdraw_application, _("Your application was withdrawn."))
 
 
 @bp.post("/applications/<int:application_id>/accept")
 @login_required
 def accept(application_id: int):
-    application = get_visible_or_404(application_id)
+    application = get_own_or_403(application_id)
     done = _("Congratulations! The unit is yours; download the draft agreement below.")
     return _act(application, services.accept_offer, done)
 
@@ -141,14 +157,14 @@ def accept(application_id: int):
 @bp.post("/applications/<int:application_id>/decline")
 @login_required
 def decline(application_id: int):
-    application = get_visible_or_404(application_id)
+    application = get_own_or_403(application_id)
     return _act(application, services.decline_offer, _("You declined the offer."))
 
 
 @bp.post("/applications/<int:application_id>/offer/withdraw")
 @login_required
 def withdraw_offer(application_id: int):
-    application = get_visible_or_404(application_id)
+    application = get_managed_or_403(application_id)
     return _act(application, services.withdraw_offer, _("The offer was withdrawn."))
 
 
@@ -180,7 +196,7 @@ def post_message(application_id: int):
 @bp.post("/applications/<int:application_id>/viewing")
 @login_required
 def plan_viewing(application_id: int):
-    application = get_visible_or_404(application_id)
+    application = get_managed_or_403(application_id)
     form = ViewingForm()
     if form.validate_on_submit():
         local = datetime.combine(form.day.data, form.time.data)
@@ -219,7 +235,7 @@ def viewing_ics(application_id: int, viewing_id: int):
 @bp.post("/applications/<int:application_id>/offer")
 @login_required
 def make_offer(application_id: int):
-    application = get_visible_or_404(application_id)
+    application = get_managed_or_403(application_id)
     form = OfferForm()
     if form.validate_on_submit():
         try:
@@ -287,9 +303,7 @@ def board():
 @bp.post("/applications/<int:application_id>/move")
 @login_required
 def move(application_id: int):
-    application = get_visible_or_404(application_id)
-    if not services.is_landlord_side(current_user, application.unit):
-        abort(403)
+    application = get_managed_or_403(application_id)
     try:
         target = ApplicationStatus(request.form.get("status", ""))
     except ValueError:

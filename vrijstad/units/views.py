@@ -149,10 +149,17 @@ def _unit_form(unit: Unit | None = None) -> UnitForm:
     return form
 
 
+def _may_list_units() -> bool:
+    """Landlords, platform admins, and staff with areas of their own may put units online."""
+    return (
+        current_user.is_landlord or current_user.is_admin or bool(services.areas_for(current_user))
+    )
+
+
 @bp.route("/units/new", methods=["GET", "POST"])
 @login_required
 def create():
-    if not (current_user.is_landlord or current_user.is_admin or services.areas_for(current_user)):
+    if not _may_list_units():
         abort(403)
     form = _unit_form()
     owner_email = request.form.get("owner_email", "").strip()
@@ -204,6 +211,8 @@ def edit(unit_id: int):
 @login_required
 def validate_field(field: str):
     """Check one field of the unit form as the user types (htmx); returns the field fragment."""
+    if not _may_list_units():
+        abort(403)
     form = _unit_form()
     if field not in form or field == "csrf_token":
         abort(404)

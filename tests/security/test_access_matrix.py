@@ -1,0 +1,212 @@
+"""Who may do what, for every route the app has.
+
+The table below says, per endpoint, who is allowed to GET it and who to POST to it. Everyone
+else gets a redirect to the login page (anonymous) or a 403/404 (everyone signed in). A new
+route that is not in the table fails the test, so no route ships without a rule.
+
+GET is asked of everyone. POST is asked only of those who are refused (an allowed POST changes
+things, and each feature's own tests cover it), and the database must be unchanged afterwards.
+"""
+
+import pytest
+import sqlalchemy as sa
+
+from tests.security.matrix import DENIED, ERROR, LOGIN, OK, classify, clients, routes, url_for_rule
+from tests.security.world import ROLES, build_world
+from vrijstad.extensions import db
+
+ALL = frozenset(ROLES)
+USERS = ALL - {"anonymous"}
+NOBODY: frozenset[str] = frozenset()
+STAFF_X = frozenset({"staff_x", "admin"})  # the organisation of the world's objects, or admins
+ORG_ADMIN_X = STAFF_X  # staff_x is an admin of organisation X
+LANDLORD_SIDE = frozenset({"landlord_a"}) | STAFF_X  # landlord A's unit: owner and its staff
+STARTERS = frozenset({"starter_a", "starter_b"})
+LANDLORDS = frozenset({"landlord_a", "landlord_b"})
+LISTERS = LANDLORDS | {"staff_x", "staff_y", "admin"}  # who may put a unit on the platform
+STARTER_A = frozenset({"starter_a"})
+
+#: endpoint: (allowed to GET, allowed to POST). None: the route has no such method.
+RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
+    "admin.organisations": ({"admin"}, {"admin"}),
+    "applications.accept": (None, STARTER_A),
+    "applications.apply": (STARTERS, STARTERS),
+    "applications.board": (LANDLORDS | STAFF_X, None),  # each sees only their own units
+    "applications.decline": (None, STARTER_A),
+    "applications.detail": (STARTER_A | LANDLORD_SIDE, None),
+    "applications.make_offer": (None, LANDLORD_SIDE),
+    "applications.mine": (USERS, None),
+    "applications.move": (None, LANDLORD_SIDE),
+    "applications.plan": (STARTER_A | LANDLORD_SIDE, None),
+    "applications.plan_viewing": (None, LANDLORD_SIDE),
+    "applications.post_message": (None, STARTER_A | LANDLORD_SIDE),
+    "applications.viewing_ics": (STARTER_A | LANDLORD_SIDE, None),
+    "applications.withdraw": (None, STARTER_A),
+    "applications.withdraw_offer": (None, LANDLORD_SIDE),
+    "areas.add_street": (None, STAFF_X),
+    "areas.detail": (STAFF_X, None),
+    "areas.set_pilot": (None, STAFF_X),
+    "auth.account": (USERS, None),
+    "auth.change_email": (None, USERS),
+    "auth.change_password": (None, USERS),
+    "auth.login": (ALL, ALL),
+    "auth.logout": (None, ALL),  # signing out twice does no harm
+    "auth.register": (ALL, ALL),
+    "auth.reset_password": (ALL, ALL),
+    "auth.reset_request": (ALL, ALL),
+    "auth.set_language": (None, ALL),
+    "billing.decide_spending": (None, ORG_ADMIN_X),
+    "billing.generate": (None, STAFF_X),
+    "billing.invoice_pdf": (STARTER_A | STAFF_X, None),
+    "billing.propose_spending": (None, STAFF_X),
+    "billing.receivables_csv": (STAFF_X, None),
+    "billing.receivables_page": (STAFF_X, None),
+    "billing.record_payment": (None, STAFF_X),
+    "billing.send_reminders": (None, STAFF_X),
+    "billing.settle": (None, STAFF_X),
+    "billing.settlement": (STAFF_X, None),
+    "billing.settlement_action": (None, ORG_ADMIN_X),
+    "billing.statement_csv": ({"landlord_a"}, None),
+    "billing.statement_pdf": ({"landlord_a"}, None),
+    "billing.statements": (USERS, None),
+    "letting.add_head_lease": (None, STAFF_X),
+    "letting.add_space": (None, STAFF_X),
+    "letting.agreement": (STARTER_A | LANDLORD_SIDE, None),
+    "letting.collective": (STAFF_X, None),
+    "letting.collectives": (STAFF_X, STAFF_X),
+    "letting.evidence": (STARTER_A | STAFF_X, None),
+    "letting.head_lease_status": (None, STAFF_X),
+    "letting.my_placements": (USERS, None),
+    "letting.report_turnover": (None, STARTER_A),
+    "letting.review_turnover": (None, STAFF_X),
+    "main.health": (ALL, None),
+    "main.home": (ALL, None),
+    "matching.allocation": (STAFF_X, None),
+    "matching.candidates": (LANDLORD_SIDE, None),
+    "matching.invite": (None, LANDLORD_SIDE),
+    "matching.invite_pairs": (None, STAFF_X),
+    "matching.my_matches": (STARTERS, None),
+    "matching.settings": (STAFF_X, STAFF_X),
+    "matching.street_profile": (STAFF_X, STAFF_X),
+    "notifications.index": (USERS, None),
+    "notifications.open_one": (None, STARTER_A),
+    "notifications.read_all": (None, USERS),
+    "ops.healthz": (ALL, None),
+    "ops.job_retry": (None, STARTER_A | {"admin"}),
+    "ops.job_status": (STARTER_A | {"admin"}, None),
+    "ops.readyz": (ALL, None),
+    "organisations.accept_invitation": (ALL, ALL),  # the token decides (this one is unknown)
+    "organisations.create_area": (None, ORG_ADMIN_X),
+    "organisations.detail": (STAFF_X, None),
+    "organisations.index": (USERS, None),
+    "organisations.invite": (None, ORG_ADMIN_X),
+    "payments.bank_import": (STAFF_X, STAFF_X),
+    "payments.bank_import_result": (STAFF_X, None),
+    "payments.connect": (None, LANDLORDS),
+    "payments.connect_return": (LANDLORDS, None),
+    "payments.issues": (STAFF_X, None),
+    "payments.pay": (STARTER_A, None),
+    "payments.pay_out": (None, ORG_ADMIN_X),
+    "payments.pay_return": (STARTER_A, None),
+    "payments.payout_account": (LANDLORDS, LANDLORDS),
+    "payments.payouts": (STAFF_X, None),
+    "payments.resolve_issue": (None, STAFF_X),
+    "payments.sepa_file": (STAFF_X, None),
+    "payments.stripe_webhook": (None, ALL),  # no session: the signature decides
+    "popups.accept": (None, LANDLORD_SIDE),
+    "popups.block": (None, LANDLORD_SIDE),
+    "popups.book": (STARTERS, STARTERS),
+    "popups.calendar": (ALL, None),  # a listed unit's calendar is public
+    "popups.cancel": (None, STARTER_A | LANDLORD_SIDE),
+    "popups.decline": (None, LANDLORD_SIDE),
+    "popups.feed": (ALL, None),  # the secret link is the key
+    "popups.mine": (USERS, None),
+    "popups.price": (ALL, None),
+    "popups.regenerate_token": (None, LANDLORD_SIDE),
+    "popups.requests": (LANDLORD_SIDE, None),
+    "popups.terms": (LANDLORD_SIDE, LANDLORD_SIDE),
+    "popups.unblock": (None, LANDLORD_SIDE),
+    "privacy.delete": (USERS, USERS),
+    "privacy.export": (USERS, None),
+    "starters.download_plan": (STARTER_A, None),
+    "starters.profile": (STARTERS, STARTERS),
+    "starters.upload_plan": (None, STARTERS),
+    "units.change_status": (None, LANDLORD_SIDE),
+    "units.create": (LISTERS, LISTERS),
+    "units.detail": (ALL, None),  # a listed unit is public
+    "units.edit": (LANDLORD_SIDE, LANDLORD_SIDE),
+    "units.index": (ALL, None),
+    "units.map_data": (ALL, None),
+    "units.mine": (USERS, None),
+    "units.organisation_units": (STAFF_X, None),
+    "units.photo_action": (None, LANDLORD_SIDE),
+    "units.photo_file": (ALL, None),  # a listed unit's photos are public
+    "units.upload_photo": (None, LANDLORD_SIDE),
+    "units.validate_field": (None, LISTERS),
+    "units_import.export_units": (STAFF_X, None),
+    "units_import.import_units": (STAFF_X, STAFF_X),
+}
+
+#: Where a refused anonymous visitor gets a 404 rather than the login page.
+ANONYMOUS_DENIED = {"ops.job_status", "ops.job_retry"}
+
+
+def expected(endpoint: str, allowed: frozenset, role: str) -> str:
+    if role in allowed:
+        return OK
+    if role == "anonymous" and endpoint not in ANONYMOUS_DENIED:
+        return LOGIN
+    return DENIED
+
+
+def fingerprint() -> dict[str, int]:
+    """Row counts of every table: a refused request must leave all of them as they were."""
+    return {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+@pytest.fixture
+def world(app, ctx, make_org, make_user):
+    return build_world(app, make_org, make_user)
+
+
+def test_every_route_has_a_rule(app):
+    endpoints = {endpoint for endpoint, _method, _rule in routes(app)}
+    assert sorted(endpoints - set(RULES)) == [], "routes without a rule in the access matrix"
+    assert sorted(set(RULES) - endpoints) == [], "rules for routes that no longer exist"
+    for endpoint, method, _rule in routes(app):
+        get_rule, post_rule = RULES[endpoint]
+        assert (get_rule if method == "GET" else post_rule) is not None, (endpoint, method)
+
+
+def test_access_matrix(app, world):
+    people = clients(app, world)
+    wrong = []
+    for endpoint, method, rule in routes(app):
+        if method != "GET" or endpoint not in RULES:
+            continue
+        url = url_for_rule(rule, world)
+        for role in ROLES:
+            answer = classify(people[role].get(url))
+            if answer != expected(endpoint, RULES[endpoint][0], role):
+                wrong.append(f"GET {url} ({endpoint}) as {role}: {answer}")
+    before = fingerprint()
+    for endpoint, method, rule in routes(app):
+        if method != "POST" or endpoint not in RULES:
+            continue
+        url = url_for_rule(rule, world)
+        allowed = RULES[endpoint][1]
+        for role in ROLES:
+            if role in allowed:
+                continue
+            answer = classify(people[role].post(url, data={}))
+            if answer != expected(endpoint, allowed, role):
+                wrong.append(f"POST {url} ({endpoint}) as {role}: {answer}")
+    db.session.expire_all()
+    after = fingerprint()
+    changed = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
+    assert changed == {}, f"refused requests wrote rows: {changed}"
+    assert wrong == [], "\n".join(wrong)
+    assert ERROR not in "".join(wrong)
