@@ -164,9 +164,45 @@ def remind_command(on: str | None) -> None:
     click.echo(f"{len(sent)} reminders sent")
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Write the SQLite database and the uploads to TARGET (.tar.gz)."""
+    from vrijstad import backup
+
+    try:
+        manifest = backup.create_backup(target)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {target} (revision {manifest['revision']}).")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace a database that already holds data.")
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the SQLite database and the uploads with a backup. Stop the app first."""
+    from vrijstad import backup
+
+    if backup.database_has_data() and not yes:
+        raise click.ClickException(
+            "The database holds data; add --yes to replace it with the backup."
+        )
+    try:
+        manifest = backup.restore_backup(source)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Restored the backup of {manifest['created_at']} (revision {manifest['revision']}); "
+        "run 'flask db upgrade' if the code is newer."
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(units_cli)
     app.cli.add_command(invoice_command)
     app.cli.add_command(settle_command)
     app.cli.add_command(remind_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
