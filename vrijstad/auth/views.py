@@ -31,9 +31,20 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(default: str) -> str:
+    """The local path in ?next=, or default. Browsers read a backslash as a slash and drop
+    tabs and newlines, so '/\\evil.example' or '/<tab>/evil.example' would leave the site:
+    anything but a plain path of printable characters is refused."""
     target = request.args.get("next") or ""
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.scheme
+        and not parts.netloc
+        and "\\" not in target
+        and target.isprintable()
+        and not any(c.isspace() for c in target)
+    ):
         return target
     return default
 
