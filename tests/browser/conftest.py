@@ -12,6 +12,10 @@ Fixtures:
   violations), and saves a full-page screenshot to ``test-results/<test name>.png`` when the
   test fails.
 
+Accessibility: axe-core (from the npm packages) is loaded into every page. After a test has
+passed, every page it visited (GET) is opened again and checked: any serious or critical axe
+violation — missing labels, names, contrast below WCAG 2.1 AA, … — fails the test.
+
 The per-test ``_clean_state`` fixture still empties the tables after every test; the page's
 context is closed before that, so no request is in flight while the tables are emptied.
 """
@@ -35,6 +39,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    resultTypes: ["violations"],
+  });
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ` +
+      v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", "));
+}"""
 CSP_MARKERS = ("Content Security Policy", "Refused to")
 FAILED_RESOURCE = "Failed to load resource"
 # Chromium asks every site for /favicon.ico on its own; the app has none yet (a 404), and that
@@ -108,10 +123,13 @@ def page(request, browser, live_server):
     page.console_errors = []
     page.csp_violations = []
     documents: set[str] = set()
+    visited: list[str] = []
 
     def on_request(req) -> None:
         if req.resource_type == "document":
             documents.add(req.url)
+            if req.method == "GET" and req.url not in visited:
+                visited.append(req.url)
 
     def on_response(response) -> None:
         if response.status >= 500:
@@ -141,8 +159,15 @@ def page(request, browser, live_server):
     page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
     context.expose_function("__reportCspViolation", on_csp_violation)
     context.add_init_script(CSP_LISTENER)
+    context.add_init_script(path=str(AXE))  # as the browser's own script: the CSP allows it
 
     yield page
+
+    if not _failed(request.node):
+        problems = accessibility_problems(page, visited)
+        if problems:
+            context.close()
+            pytest.fail("accessibility (axe-core, serious or critical):\n" + "\n".join(problems))
 
     if _failed(request.node):
         results = request.config.rootpath / "test-results"
@@ -153,6 +178,15 @@ def page(request, browser, live_server):
         except Exception as exc:  # the page may be gone; the test's own failure matters more
             print(f"could not save a screenshot: {exc}")
     context.close()
+
+
+def accessibility_problems(page, urls: list[str]) -> list[str]:
+    """Open each page again and list its serious and critical axe violations."""
+    problems = []
+    for url in urls:
+        page.goto(url)
+        problems += [f"{url}: {violation}" for violation in page.evaluate(AXE_RUN)]
+    return problems
 
 
 def _failed(item: pytest.Item) -> bool:
