@@ -118,8 +118,9 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     """Production: PostgreSQL, secure cookies, a real secret key required."""
 
-    SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
+    # On unless SESSION_COOKIE_SECURE=0 says the site is served over plain http (a test).
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
