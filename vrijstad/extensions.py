@@ -1,5 +1,8 @@
 """Flask extensions, created here and initialised in the app factory."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -10,7 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, SessionTransaction
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -35,3 +38,22 @@ babel = Babel()
 htmx = Htmx()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
+
+
+@contextmanager
+def savepoint() -> Iterator[SessionTransaction]:
+    """db.session.begin_nested() that is really nested on SQLite too.
+
+    Python's sqlite3 module (legacy transaction control) opens no transaction before a
+    SAVEPOINT, so SQLite treats that SAVEPOINT as the start of a transaction and its RELEASE
+    commits everything so far: a crash after it would keep half a request. Open the
+    transaction first, as the module itself does before an INSERT.
+    """
+    connection = db.session.connection()
+    if (
+        connection.dialect.name == "sqlite"
+        and not connection.connection.dbapi_connection.in_transaction
+    ):
+        connection.exec_driver_sql("BEGIN")
+    with db.session.begin_nested() as nested:
+        yield nested

@@ -24,7 +24,7 @@ from vrijstad.applications.models import (
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.core import DomainError, TransitionError, as_utc, check_transition, utcnow
-from vrijstad.extensions import db
+from vrijstad.extensions import db, savepoint
 from vrijstad.letting.models import Placement
 from vrijstad.notifications.services import notify
 from vrijstad.organisations.models import Membership
@@ -186,7 +186,7 @@ def submit_application(starter: User, unit: Unit, motivation: str) -> Applicatio
     application = Application(unit=unit, starter=starter, motivation=motivation)
     db.session.add(application)
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.flush()
     except sa.exc.IntegrityError as exc:  # a double click that raced the check above
         raise ApplicationError(_("You already have an open application for this unit.")) from exc

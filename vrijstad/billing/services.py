@@ -33,7 +33,7 @@ from vrijstad.billing.models import (
     SettlementStatus,
 )
 from vrijstad.core import DomainError, TransitionError, check_transition
-from vrijstad.extensions import db
+from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import date_filter
 from vrijstad.ledger import services as ledger
 from vrijstad.letting.models import (
@@ -290,7 +290,7 @@ def generate_invoices(actor: User | None, organisation: Organisation, period: da
         if already:
             continue
         try:
-            with db.session.begin_nested():
+            with savepoint():
                 run.created.append(issue_invoice(placement, period))
         except BillingError as exc:
             run.skipped.append((placement, str(exc)))

@@ -26,7 +26,7 @@ from vrijstad.billing.models import (
     SettlementStatus,
 )
 from vrijstad.core import DomainError, utcnow
-from vrijstad.extensions import db
+from vrijstad.extensions import db, savepoint
 from vrijstad.forms import valid_iban
 from vrijstad.ledger import services as ledger
 from vrijstad.money import format_eur
@@ -244,7 +244,7 @@ def handle_webhook(payload: bytes, signature: str | None) -> str:
         raise WebhookRejected("not a Stripe event")
     event = StripeEvent(event_id=event_id[:255], type=str(kind)[:100])
     try:
-        with db.session.begin_nested():
+        with savepoint():
             db.session.add(event)
     except IntegrityError:
         return "duplicate"
@@ -311,7 +311,7 @@ def _on_intent_succeeded(obj: dict, event_id: str, created: int) -> str:
                       received_cents=amount if isinstance(amount, int) else None,
                       currency=currency)  # fmt: skip
     try:
-        with db.session.begin_nested():
+        with savepoint():
             payment = billing.record_payment(None, invoice, amount, _event_day(created),
                                              reference=intent_id, method="stripe",
                                              key=f"stripe:{intent_id}")  # fmt: skip

@@ -22,7 +22,7 @@ from vrijstad.applications.services import is_landlord_side, landlord_side_peopl
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.core import DomainError, TransitionError, check_transition, utcnow
-from vrijstad.extensions import db
+from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import current_language, date_filter, eur_filter
 from vrijstad.letting.models import Placement, PlacementStatus
 from vrijstad.notifications.services import notify
@@ -468,7 +468,7 @@ def accept_booking(actor: User, booking: Booking, today: date | None = None) -> 
     ).first():
         raise BookingError(_("Some of these days are blocked; unblock them first."))
     try:
-        with db.session.begin_nested():  # the change is written when the savepoint ends
+        with savepoint():  # the change is written when the savepoint ends
             _transition(actor, booking, BookingStatus.ACCEPTED)
     except sa.exc.IntegrityError as exc:  # an overlapping booking accepted at the same moment
         raise taken from exc
