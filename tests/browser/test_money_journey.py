@@ -114,7 +114,8 @@ def test_staff_allocate_and_the_starter_is_invited(page: Page, live_server, org,
 
     area = org.areas[0]
     unit = make_unit(area=area, street="Hoogstraat", house_number=21, floor_area_vvo=90,
-                     rent_cents_per_year=1_200_000, permitted_uses=[PermittedUse.DETAILHANDEL])  # fmt: skip
+                     rent_cents_per_year=1_200_000,
+                     permitted_uses=[PermittedUse.DETAILHANDEL])  # fmt: skip
     starter = make_starter(name="Floor Fashion", trade_name="Floor's Atelier",
                            branch_group=BranchGroup.FASHION_LUXURY,
                            required_use=PermittedUse.DETAILHANDEL, min_area_m2=60,
