@@ -148,10 +148,12 @@ def settle_command(period: str, confirm_unchecked: bool) -> None:
     "--date", "on", default=None, help="The day to run for, as YYYY-MM-DD (default today)."
 )
 def remind_command(on: str | None) -> None:
-    """Send the 7- and 21-day reminders for overdue invoices (a daily scheduled run)."""
+    """Reminders (a daily scheduled run): overdue invoices at 7 and 21 days, and last month's
+    turnover reports before their deadline and after it."""
     from flask import current_app
 
     from vrijstad.billing import receivables
+    from vrijstad.letting.services import send_turnover_reminders
 
     try:
         today = date.fromisoformat(on) if on else date.today()
@@ -160,8 +162,10 @@ def remind_command(on: str | None) -> None:
     # Links in the mails point at the public site, as a request from it would build them.
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         sent = receivables.send_reminders(today)
+        turnover = send_turnover_reminders(today)
         db.session.commit()
     click.echo(f"{len(sent)} reminders sent")
+    click.echo(f"{len(turnover)} turnover report reminders sent")
 
 
 @click.command("backup")

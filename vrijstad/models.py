@@ -28,6 +28,7 @@ from vrijstad.letting.models import (
     Placement,
     PlacementStatus,
     Space,
+    TurnoverReminder,
     TurnoverReport,
 )
 from vrijstad.matching.models import MatchInvitation, MatchWeights, StreetProfile
@@ -83,6 +84,7 @@ __all__ = [
     "Settlement",
     "SettlementLine",
     "Space",
+    "TurnoverReminder",
     "TurnoverReport",
     "Application",
     "ApplicationMessage",

@@ -10,6 +10,7 @@ from vrijstad.billing import receivables
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import InvoiceReminder
 from vrijstad.extensions import db
+from vrijstad.letting.models import TurnoverReport
 from vrijstad.notifications.models import Notification
 
 NOV = date(2026, 11, 1)
@@ -127,3 +128,28 @@ def test_remind_command(ctx, runner, collective, place):
     notice = db.session.scalar(sa.select(Notification).where(
         Notification.user_id == invoice.starter_id))  # fmt: skip
     assert notice.url.endswith(f"/invoices/{invoice.id}/pay")
+
+
+def test_turnover_reminders_before_and_after_the_deadline(ctx, collective, place, runner):
+    from vrijstad.letting.models import TurnoverReminder
+    from vrijstad.letting.services import send_turnover_reminders
+
+    late = place(0, turnover_bp=800, name="Laatkomer")
+    on_time = place(1, turnover_bp=800, name="Stipt")
+    fixed = place(0, base=50_000, name="Vast", start_date=date(2026, 1, 1))  # no turnover clause
+    db.session.add(TurnoverReport(placement_id=on_time.id, period=date(2026, 10, 1),
+                                  turnover_cents=500_000, evidence_key="x"))  # fmt: skip
+    db.session.commit()
+    # October's reports are due on 10 November.
+    assert send_turnover_reminders(date(2026, 11, 6)) == []  # too early to nag
+    due = send_turnover_reminders(date(2026, 11, 7))
+    db.session.commit()
+    assert [(r.placement_id, r.kind) for r in due] == [(late.id, "due")]
+    assert send_turnover_reminders(date(2026, 11, 9)) == []  # once
+    overdue = send_turnover_reminders(date(2026, 11, 11))
+    db.session.commit()
+    assert [(r.placement_id, r.kind) for r in overdue] == [(late.id, "late")]
+    assert kinds_for(late.starter_id) == ["turnover.due", "turnover.late"]
+    assert kinds_for(on_time.starter_id) == [] and kinds_for(fixed.starter_id) == []
+    assert kinds_for(collective.staff.id) == ["turnover.late_staff"]
+    assert db.session.scalar(sa.select(sa.func.count(TurnoverReminder.id))) == 2

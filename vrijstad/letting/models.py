@@ -241,3 +241,22 @@ class TurnoverReport(db.Model):
         sa.CheckConstraint("turnover_cents >= 0", name="turnover_not_negative"),
         sa.UniqueConstraint("placement_id", "period", name="one_report_per_month"),
     )
+
+
+class TurnoverReminder(db.Model):
+    """A reminder about a month's turnover report: 'due' before the deadline, 'late' after."""
+
+    __tablename__ = "turnover_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("placements.id", ondelete="CASCADE"), index=True
+    )
+    period: Mapped[date]
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    sent_on: Mapped[date]
+
+    __table_args__ = (
+        sa.UniqueConstraint("placement_id", "period", "kind", name="one_turnover_reminder"),
+        sa.CheckConstraint("kind IN ('due', 'late')", name="turnover_reminder_kind"),
+    )

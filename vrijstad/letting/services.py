@@ -3,7 +3,7 @@ agreement of a placement."""
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -26,6 +26,7 @@ from vrijstad.letting.models import (
     PlacementStatus,
     Space,
     SpaceUnit,
+    TurnoverReminder,
     TurnoverReport,
     TurnoverStatus,
 )
@@ -481,6 +482,62 @@ def missing_reports(organisation_id: int, period: date) -> list[Placement]:
     return list(db.session.scalars(
         placements_needing_reports(organisation_id, period)
         .where(Placement.id.not_in(reported)).order_by(Placement.id)))  # fmt: skip
+
+
+#: Days before the deadline that the starter is reminded of a report not yet sent.
+REMIND_DAYS_BEFORE = 3
+
+
+def send_turnover_reminders(today: date) -> list[TurnoverReminder]:
+    """Last month's report: a reminder in the days before its deadline, a notice (to the
+    starter and the organisation's staff) once it has passed. Each once; run daily."""
+    from vrijstad.notifications.services import notify
+    from vrijstad.organisations.models import Membership
+
+    period = month_start(month_start(today) - timedelta(days=1))
+    deadline = report_deadline(period)
+    if today > deadline:
+        kind = "late"
+    elif today >= deadline - timedelta(days=REMIND_DAYS_BEFORE):
+        kind = "due"
+    else:
+        return []
+    reported = sa.select(TurnoverReport.placement_id).where(TurnoverReport.period == period)
+    reminded = sa.select(TurnoverReminder.placement_id).where(
+        TurnoverReminder.period == period, TurnoverReminder.kind == kind
+    )
+    end = next_month(period)
+    placements = db.session.scalars(
+        sa.select(Placement).where(
+            Placement.turnover_basis_points > 0, Placement.status != PlacementStatus.ENDED,
+            Placement.start_date < end, Placement.end_date > period,
+            Placement.id.not_in(reported), Placement.id.not_in(reminded),
+        ).order_by(Placement.id)
+    ).all()  # fmt: skip
+    sent = []
+    for placement in placements:
+        reminder = TurnoverReminder(placement_id=placement.id, period=period, kind=kind,
+                                    sent_on=today)  # fmt: skip
+        db.session.add(reminder)
+        sent.append(reminder)
+        data = {
+            "month": period.strftime("%m-%Y"),
+            "deadline": date_filter(deadline),
+            "unit": placement.unit.address,
+            "starter": placement.starter_trade_name,
+        }
+        starter = db.session.get(User, placement.starter_id)
+        notify([starter], f"turnover.{kind}", "letting.my_placements", {}, data)
+        if kind == "late":
+            staff = db.session.scalars(
+                sa.select(User).join(Membership, Membership.user_id == User.id)
+                .where(Membership.organisation_id == placement.organisation_id)
+                .order_by(User.id)
+            )  # fmt: skip
+            notify(staff, "turnover.late_staff", "letting.collectives",
+                   {"organisation_id": placement.organisation_id}, data)  # fmt: skip
+    db.session.flush()
+    return sent
 
 
 def turnover_label(status: TurnoverStatus) -> str:

@@ -53,6 +53,17 @@ def notification_text(kind: str, data: dict) -> str:
             "Your payment of %(amount)s for invoice %(number)s did not go through. Please try "
             "again, or pay by bank transfer."
         ),
+        "turnover.due": _(
+            "Please send your turnover report for %(month)s (%(unit)s) by %(deadline)s."
+        ),
+        "turnover.late": _(
+            "Your turnover report for %(month)s (%(unit)s) was due on %(deadline)s. Please send "
+            "it now: the month cannot be invoiced without it."
+        ),
+        "turnover.late_staff": _(
+            "%(starter)s has not sent the turnover report for %(month)s (%(unit)s); it was due "
+            "on %(deadline)s."
+        ),
         "invoice.reminder_7": _(
             "Reminder: invoice %(number)s of %(amount)s was due on %(due)s. Please pay it now, "
             "quoting reference %(reference)s."
