@@ -1,0 +1,1 @@
+"""Subsidy schemes (HIRB+, municipal facade and starter schemes) and their applications."""
