@@ -1,0 +1,86 @@
+"""Public street pages and the landlord's and starter's own cards on the home page."""
+
+import re
+from datetime import date, timedelta
+
+from tests.dashboard.test_views import page_text
+from vrijstad.areas.models import Street
+from vrijstad.extensions import db
+
+
+def hoogstraat(city) -> Street:
+    return next(s for s in city.area.streets if s.name == "Hoogstraat")
+
+
+def test_street_page_is_public_once_published(client, login, city, lettings):
+    street = hoogstraat(city)
+    assert client.get(f"/streets/{street.id}").status_code == 404  # not published yet
+    login(city.other_org.test_staff)
+    assert client.get(f"/streets/{street.id}").status_code == 404
+    assert client.get(f"/dashboard/streets/{street.id}/story").status_code == 403
+    client.post("/logout")
+    login(city.staff)
+    assert "This page is not published" in client.get(f"/streets/{street.id}?lang=en").text
+    response = client.post(f"/dashboard/streets/{street.id}/story",
+                           data={"story": "Since 1350 the market street.\n\nNow: makers.",
+                                 "published": "y"})  # fmt: skip
+    assert response.status_code == 302
+    client.post("/logout")
+    text = page_text(client.get(f"/streets/{street.id}?lang=en"))
+    assert "Since 1350 the market street." in text and "Now: makers." in text
+    assert "75.0 %" in text and "3 of 4 units are vacant." in text
+    assert "Welcome here: Fashion & luxury" in text and "Enough of: Leisure & horeca" in text
+    assert "Zaak 0" in text  # the new starter in h1
+    assert "Hoogstraat 2" in text and "Hoogstraat 3" in text  # listed units
+    assert "Hoogstraat 4" not in text  # a draft is not public
+
+
+def test_story_form_refuses_too_long_a_story(client, login, city):
+    login(city.staff)
+    street = hoogstraat(city)
+    response = client.post(f"/dashboard/streets/{street.id}/story", data={"story": "x" * 6000})
+    assert response.status_code == 422
+
+
+def test_landlord_card_shows_own_units_and_payouts(client, login, city, books, make_user):
+    landlord = db.session.get(type(city.staff), city.units["h1"].owner_id)
+    login(landlord)
+    text = page_text(client.get("/"))
+    assert "Your units" in text
+    assert re.search(r"Hoogstraat 2 listed 100", text)  # days vacant
+    # 85.00 from this organisation's settlement and 660.45 from the other one's.
+    assert "Paid out to you this year: €745.45" in text
+    client.post("/logout")
+    other = make_user("landlord", locale="en")
+    login(other)
+    text = page_text(client.get("/"))
+    assert "You have no units on Vrijstad yet." in text
+    assert "Paid out to you this year: €0.00" in text
+
+
+def test_starter_card_shows_own_applications_invoices_and_deadline(client, login, city, lettings):
+    from vrijstad.billing.models import Invoice
+    from vrijstad.letting.models import Placement
+
+    starter = lettings[2]
+    placement = db.session.query(Placement).filter_by(starter_id=lettings[0].id).one()
+    placement.turnover_basis_points = 800
+    db.session.add(Invoice(organisation_id=city.org.id, number=7, placement_id=placement.id,
+                           unit_id=placement.unit_id, starter_id=lettings[0].id,
+                           period=date.today().replace(day=1) - timedelta(days=40),
+                           issued_on=date.today(), due_on=date.today() + timedelta(days=14),
+                           net_cents=10_000, vat_cents=2_100, total_cents=12_100,
+                           supplier={}, customer={}))  # fmt: skip
+    db.session.commit()
+    login(starter)
+    text = page_text(client.get("/"))
+    assert "Your applications and invoices" in text
+    assert "Hoogstraat 2" in text  # their open application
+    assert "No open invoices." in text
+    assert "Next turnover report due" not in text
+    client.post("/logout")
+    login(lettings[0])
+    text = page_text(client.get("/"))
+    assert "Invoice 7" in text and "€121.00 due" in text
+    assert "Next turnover report due:" in text
+    assert "Hoogstraat 2" not in text  # not their application

@@ -1,0 +1,36 @@
+"""Access tokens with which an organisation reads the open-data API's non-public fields."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vrijstad.core import utcnow
+from vrijstad.extensions import db
+
+
+class ApiToken(db.Model):
+    """An organisation's API token; only its SHA-256 is stored, and its first characters."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: The token's first characters, so that people can tell their tokens apart.
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
+    created_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

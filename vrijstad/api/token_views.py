@@ -1,0 +1,63 @@
+"""The page where an organisation's admins create and revoke its API tokens."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from vrijstad.api import queries, services
+from vrijstad.api.forms import TokenForm
+from vrijstad.api.models import ApiToken
+from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
+from vrijstad.organisations.models import MemberRole, Organisation
+from vrijstad.organisations.views import get_managed_or_403
+
+ID = "int(max=2147483647)"  # larger ids are not found (32-bit keys), never an error
+bp = Blueprint(
+    "api_tokens", __name__, url_prefix=f"/organisations/<{ID}:organisation_id>/api-tokens"
+)
+
+
+def render_tokens(organisation: Organisation, form: TokenForm | None = None,
+                  new_token: str | None = None, status: int = 200):  # fmt: skip
+    tokens = db.session.scalars(queries.tokens_of(organisation.id)).all()
+    return render_template("api/tokens.html", organisation=organisation, tokens=tokens,
+                           form=form or TokenForm(), button=ButtonForm(),
+                           new_token=new_token), status  # fmt: skip
+
+
+@bp.get("/")
+@login_required
+def index(organisation_id: int):
+    return render_tokens(get_managed_or_403(organisation_id, MemberRole.ADMIN))
+
+
+@bp.post("/")
+@login_required
+def create(organisation_id: int):
+    organisation = get_managed_or_403(organisation_id, MemberRole.ADMIN)
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            _token, plain = services.create_token(current_user, organisation, form.name.data)
+        except services.TokenError as exc:
+            form.name.errors = [str(exc)]
+        else:
+            db.session.commit()
+            # Shown this once: only its hash is kept.
+            return render_tokens(organisation, new_token=plain, status=201)
+    return render_tokens(organisation, form=form, status=422)
+
+
+@bp.post(f"/<{ID}:token_id>/revoke")
+@login_required
+def revoke(organisation_id: int, token_id: int):
+    organisation = get_managed_or_403(organisation_id, MemberRole.ADMIN)
+    token = db.get_or_404(ApiToken, token_id)
+    if token.organisation_id != organisation.id:
+        abort(404)
+    if ButtonForm().validate_on_submit():
+        services.revoke_token(current_user, token)
+        db.session.commit()
+        flash(_("The token %(name)s is revoked.", name=token.name), "success")
+    return redirect(url_for("api_tokens.index", organisation_id=organisation.id))

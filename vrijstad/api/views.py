@@ -1,0 +1,194 @@
+"""The open-data API /api/v1/: read-only JSON with an OpenAPI document (flask-smorest)."""
+
+from datetime import date
+
+from flask import current_app, g, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint, abort
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import HTTPException
+
+from vrijstad.api import queries, services
+from vrijstad.api.models import ApiToken
+from vrijstad.api.schemas import (
+    AreaArgs,
+    AreaPageSchema,
+    AreaSchema,
+    UnitArgs,
+    UnitPageSchema,
+    UnitSchema,
+    VacancyArgs,
+    VacancyPageSchema,
+)
+from vrijstad.areas.models import Area
+from vrijstad.dashboard.services import parse_month
+from vrijstad.extensions import csrf, db, limiter
+from vrijstad.units.models import Unit
+
+bp = Blueprint(
+    "api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Areas, listed units and monthly vacancy figures.",
+)
+
+#: Ids as the database stores them (32 bits): larger ones are not found, never an error.
+ID = "int(min=1, max=2147483647)"
+SECURITY = [{}, {"bearerAuth": []}]
+
+
+def _presented_token() -> tuple[ApiToken | None, str | None]:
+    """The valid token the request presents (or None), and why a presented one is refused;
+    looked up once per request."""
+    if "api_token_check" not in g:
+        try:
+            g.api_token_check = (services.authenticate(request.headers.get("Authorization")), None)
+        except services.TokenError as exc:
+            g.api_token_check = (None, str(exc))
+    return g.api_token_check
+
+
+def _rate_limit() -> str:
+    token, _error = _presented_token()
+    return current_app.config["API_TOKEN_RATE_LIMIT" if token else "API_RATE_LIMIT"]
+
+
+def _rate_key() -> str:
+    """A valid token has its own allowance; everything else counts against the address."""
+    token, _error = _presented_token()
+    return f"token:{token.id}" if token else f"address:{get_remote_address()}"
+
+
+# Read-only JSON for other sites: no session, so no CSRF; rate limited per token or address.
+csrf.exempt(bp)
+limiter.limit(_rate_limit, key_func=_rate_key)(bp)
+
+
+@bp.before_request
+def identify():
+    """Who asks: g.api_token is the organisation's token, or None for the public."""
+    g.api_token, error = _presented_token()
+    if error:
+        abort(401, message=error, headers={"WWW-Authenticate": "Bearer"})
+
+
+@bp.errorhandler(HTTPException)
+def api_error(exc: HTTPException):
+    """Every error as JSON: status, its name, the reason and per argument what was wrong."""
+    data = getattr(exc, "data", None) or {}
+    message = data.get("message") or _error_message(exc)
+    body = {"status": exc.code, "error": exc.name, "message": message}
+    errors = data.get("errors") or data.get("messages")
+    if errors:
+        body["errors"] = errors
+    return body, exc.code, data.get("headers") or {}
+
+
+def _error_message(exc: HTTPException) -> str:
+    return {
+        404: _("There is nothing at this address."),
+        405: _("This method is not allowed here."),
+        422: _("Some arguments are not valid; see errors."),
+        429: _("Too many requests (at most %(limit)s). Wait a moment and try again.",
+               limit=exc.description),
+    }.get(exc.code, exc.description or exc.name)  # fmt: skip
+
+
+def _page(select, args: dict, endpoint: str, **values) -> dict:
+    """A page of a query in its stable order, with links to the neighbouring pages."""
+    page = db.paginate(select, page=args["page"], per_page=args["per_page"], error_out=False,
+                       count=True)  # fmt: skip
+    query = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
+
+    def link(number: int | None):
+        if number is None:
+            return None
+        return url_for(endpoint, **values, **query, page=number, per_page=args["per_page"],
+                       _external=True)  # fmt: skip
+
+    last = max(page.pages, 1)
+    return {
+        "items": page.items,
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "pages": page.pages,
+        "next": link(page.page + 1 if page.page < page.pages else None),
+        "prev": link(min(page.page - 1, last) if page.page > 1 else None),
+    }
+
+
+@bp.route("/areas")
+@bp.doc(security=SECURITY)
+@bp.arguments(AreaArgs, location="query", as_kwargs=True)
+@bp.response(200, AreaPageSchema)
+def areas(**args):
+    """Areas (city centres, districts) with their streets"""
+    result = _page(queries.areas(args.get("city")), args, "api.areas")
+    result["items"] = [services.area_data(area) for area in result["items"]]
+    return result
+
+
+@bp.route(f"/areas/<{ID}:area_id>")
+@bp.doc(security=SECURITY)
+@bp.response(200, AreaSchema)
+def area(area_id: int):
+    """One area with its streets"""
+    area = db.session.get(Area, area_id)
+    if area is None:
+        abort(404, message=_("There is no area with this id."))
+    return services.area_data(area)
+
+
+@bp.route(f"/areas/<{ID}:area_id>/vacancy")
+@bp.doc(security=SECURITY)
+@bp.arguments(VacancyArgs, location="query", as_kwargs=True)
+@bp.response(200, VacancyPageSchema)
+def area_vacancy(area_id: int, **args):
+    """An area's vacancy per month, as recorded by the monthly snapshots
+
+    By number of units and by floor area, with the vacancy duration classes. With `street`,
+    one street's figures.
+    """
+    if db.session.get(Area, area_id) is None:
+        abort(404, message=_("There is no area with this id."))
+    # A valid month, as the schema checks it; 'from' after 'to' is a period without months.
+    first = parse_month(args["first"]) if args.get("first") else None
+    last = parse_month(args["last"]) if args.get("last") else None
+    select = queries.vacancy_stats(area_id, args.get("street"), first, last)
+    result = _page(select, args, "api.area_vacancy", area_id=area_id)
+    result["items"] = [services.vacancy_data(row) for row in result["items"]]
+    return result
+
+
+@bp.route("/units")
+@bp.doc(security=SECURITY)
+@bp.arguments(UnitArgs, location="query", as_kwargs=True)
+@bp.response(200, UnitPageSchema)
+def units(**args):
+    """Units listed for letting
+
+    With a token of an organisation, its own areas' units also carry their private fields.
+    """
+    own = services.own_area_ids(g.api_token)
+    select = queries.listed_units(args.get("area_id"), args.get("city"), args.get("street"))
+    if own:
+        select = select.options(selectinload(Unit.owner))
+    result = _page(select, args, "api.units")
+    today = date.today()
+    result["items"] = [services.unit_data(u, u.area_id in own, today) for u in result["items"]]
+    return result
+
+
+@bp.route(f"/units/<{ID}:unit_id>")
+@bp.doc(security=SECURITY)
+@bp.response(200, UnitSchema)
+def unit(unit_id: int):
+    """One listed unit (with a token of its organisation: any of its units, all fields)"""
+    unit = db.session.get(Unit, unit_id)
+    own = services.own_area_ids(g.api_token)
+    private = unit is not None and unit.area_id in own
+    if unit is None or not (unit.is_public or private):
+        abort(404, message=_("There is no listed unit with this id."))
+    return services.unit_data(unit, private, date.today())

@@ -1,0 +1,229 @@
+"""The staff dashboard (per area and street, with downloads), reference settings, street
+stories, and the public street pages."""
+
+import re
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from vrijstad.areas.models import Area, Street
+from vrijstad.dashboard import figures, services
+from vrijstad.dashboard.forms import ReferencesForm, StreetStoryForm, to_bp
+from vrijstad.errors import refuse
+from vrijstad.extensions import db
+from vrijstad.htmx import render_page
+from vrijstad.i18n import current_language
+from vrijstad.organisations.models import MemberRole
+from vrijstad.organisations.services import can_manage
+from vrijstad.organisations.views import get_managed_or_403
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+streets_bp = Blueprint("streets", __name__)
+
+MAP_LIMIT = 5000
+#: Ids as the database stores them (32 bits): larger ones are not found, never an error.
+ID = "int(max=2147483647)"
+FORMATS = ("csv", "xlsx")
+
+
+def get_area_or_403(area_id: int) -> Area:
+    """An area of the current user's organisation: another organisation's is 403."""
+    area = db.get_or_404(Area, area_id)
+    if not can_manage(current_user, area.organisation_id):
+        abort(403)
+    return area
+
+
+def _board(area: Area, lists: bool = False) -> services.Dashboard:
+    """The dashboard for the period and street in the query string; 400 with the reason."""
+    today = date.today()
+    try:
+        period = services.choose_period(request.args.get("from"), request.args.get("to"), today)
+        street = services.check_street(area, request.args.get("street"))
+    except services.DashboardError as exc:
+        refuse(400, str(exc))
+    return services.build_dashboard(area, period, street, today, lists)
+
+
+@bp.get("/")
+@login_required
+def index():
+    organisations = services.dashboard_organisations(current_user)
+    areas = [a for o in organisations for a in o.areas]
+    if len(areas) == 1:
+        return redirect(url_for("dashboard.area", area_id=areas[0].id))
+    if not organisations:
+        abort(403)
+    return render_template(
+        "dashboard/index.html",
+        organisations=organisations,
+        is_admin=lambda o: can_manage(current_user, o.id, MemberRole.ADMIN),
+    )
+
+
+@bp.get(f"/areas/<{ID}:area_id>")
+@login_required
+def area(area_id: int):
+    area = get_area_or_403(area_id)
+    board = _board(area)
+    return render_page(
+        "dashboard/area.html", "dashboard/_figures.html", board=board, charts=charts(board),
+        structural_links=unit_links(board.structural_ids),
+        locale=current_language(),
+        streets=services.street_names(area, board.stock), args=_args(),
+        is_admin=can_manage(current_user, area.organisation_id, MemberRole.ADMIN),
+    )  # fmt: skip
+
+
+@bp.get(f"/areas/<{ID}:area_id>/figures/<key>.<fmt>")
+@login_required
+def download(area_id: int, key: str, fmt: str):
+    area = get_area_or_403(area_id)
+    if fmt not in FORMATS or not (key == "all" and fmt == "xlsx" or key in FIGURE_KEYS):
+        abort(404)
+    board = _board(area, lists=True)
+    chosen = list(board.figures.values()) if key == "all" else [board.figures[key]]
+    name = f"{_slug(area.name)}-{key}-{board.period.first:%Y-%m}-{board.period.last:%Y-%m}"
+    if board.street:
+        name += f"-{_slug(board.street)}"
+    if fmt == "csv":
+        body, mimetype = figures.to_csv(chosen[0]), "text/csv; charset=utf-8"
+    else:
+        body = figures.to_xlsx(chosen)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return body, 200, {"Content-Type": mimetype,
+                       "Content-Disposition": f'attachment; filename="{name}.{fmt}"'}  # fmt: skip
+
+
+@bp.get(f"/areas/<{ID}:area_id>/map.json")
+@login_required
+def map_points(area_id: int):
+    area = get_area_or_403(area_id)
+    try:
+        street = services.check_street(area, request.args.get("street"))
+    except services.DashboardError as exc:
+        refuse(400, str(exc))
+    return jsonify(points=services.map_points(area, street, date.today(), MAP_LIMIT))
+
+
+@bp.route(f"/organisations/<{ID}:organisation_id>/references", methods=["GET", "POST"])
+@login_required
+def references(organisation_id: int):
+    organisation = get_managed_or_403(organisation_id, MemberRole.ADMIN)
+    own = services.settings_of(organisation.id)
+    form = ReferencesForm()
+    if request.method == "GET" and own is not None:
+        for name in ("national_count", "national_area", "healthy_max"):
+            value = getattr(own, f"{name}_bp")
+            form[name].data = None if value is None else services.References.pct(value)
+    if form.validate_on_submit():
+        services.save_references(
+            current_user, organisation, to_bp(form.national_count.data),
+            to_bp(form.national_area.data), to_bp(form.healthy_max.data),
+        )  # fmt: skip
+        db.session.commit()
+        flash(_("The reference figures are saved."), "success")
+        return redirect(url_for("dashboard.references", organisation_id=organisation.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("dashboard/references.html", organisation=organisation, form=form,
+                           current=services.references_for(organisation.id)), status  # fmt: skip
+
+
+@bp.route(f"/streets/<{ID}:street_id>/story", methods=["GET", "POST"])
+@login_required
+def story(street_id: int):
+    street = _street_or_404(street_id)
+    if not can_manage(current_user, street.area.organisation_id):
+        abort(403)
+    own = services.story_of(street)
+    form = StreetStoryForm(obj=own)
+    if form.validate_on_submit():
+        services.save_story(current_user, street, form.story.data or "", form.published.data)
+        db.session.commit()
+        flash(_("The street page is saved."), "success")
+        return redirect(url_for("streets.page", street_id=street.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("dashboard/story.html", street=street, form=form), status
+
+
+@streets_bp.get(f"/streets/<{ID}:street_id>")
+def page(street_id: int):
+    street = _street_or_404(street_id)
+    if not services.can_see_street_page(current_user, street, services.story_of(street)):
+        abort(404)
+    return render_template(
+        "dashboard/street.html",
+        page=services.street_page(street, date.today()),
+        can_edit=can_manage(current_user, street.area.organisation_id),
+    )
+
+
+def _street_or_404(street_id: int) -> Street:
+    return db.get_or_404(Street, street_id)
+
+
+# Presentation helpers -----------------------------------------------------------------------
+
+FIGURE_KEYS = (
+    "headline", "trend", "streets", "durations", "structural", "branches", "funnel",
+    "days_to_let", "starters_open", "starters_list", "money", "fund", "subsidies", "contests",
+)  # fmt: skip
+
+
+def unit_links(unit_ids: list[int]) -> list[str]:
+    """Each unit's page, built from one url_for: a long list is built in no time."""
+    prefix = url_for("units.detail", unit_id=1)[:-1]  # "/units/" (the route ends in the id)
+    return [f"{prefix}{unit_id}" for unit_id in unit_ids]
+
+
+def _args() -> dict:
+    return {k: request.args[k] for k in ("from", "to", "street") if request.args.get(k)}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "area"
+
+
+def charts(board: services.Dashboard) -> dict[str, dict]:
+    """Chart.js data for the figures that have a chart (the tables stay the source)."""
+    found = board.figures
+    trend = figures.chart_series(found["trend"], 0, [3, 6])
+    national = float(board.references.pct(board.references.national_count_bp))
+    trend["datasets"].append(
+        {
+            "label": _("National reference"),
+            "data": [national] * len(trend["labels"]),
+            "dashed": True,
+        }
+    )
+    by_branch: dict[str, int] = {}
+    for _street, branch, count, _stance, _remark in found["branches"].rows:
+        by_branch[branch] = by_branch.get(branch, 0) + count
+    return {
+        "trend": {"type": "line", "percent": True, **trend},
+        "durations": {"type": "bar", **figures.chart_series(found["durations"], 0, [1])},
+        "funnel": {"type": "bar", **figures.chart_series(found["funnel"], 0, [1])},
+        "money": {"type": "bar", "euro": True,
+                  **figures.chart_series(found["money"], 0, [1, 2, 3, 4])},
+        "subsidies": {"type": "bar", "euro": True,
+                      **figures.chart_series(found["subsidies"], 0, [2, 3, 5])},
+        "branches": {"type": "bar", "labels": list(by_branch),
+                     "datasets": [{"label": _("Starters placed"),
+                                   "data": list(by_branch.values())}]},
+    }  # fmt: skip
+
+
+@bp.app_template_filter("figure_cell")
+def figure_cell(value, kind: str) -> str:
+    return figures.format_cell(value, figures.Kind(kind), current_language())
