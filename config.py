@@ -97,6 +97,15 @@ class Config:
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 
+    #: Vacancy references in basis points (Locatus, end of 2022: 6.0 % of units, 5.4 % of
+    #: floor area; up to 5 % counts as healthy). An organisation may set its own.
+    NATIONAL_VACANCY_COUNT_BP = int(os.environ.get("NATIONAL_VACANCY_COUNT_BP", "600"))
+    NATIONAL_VACANCY_AREA_BP = int(os.environ.get("NATIONAL_VACANCY_AREA_BP", "540"))
+    HEALTHY_VACANCY_MAX_BP = int(os.environ.get("HEALTHY_VACANCY_MAX_BP", "500"))
+    #: The open-data API's rate limits: without a token (per address) and per token.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "60 per minute")
+    API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "600 per minute")
+
 
 class DevelopmentConfig(Config):
     """Local development: SQLite, mail written to instance/outbox/."""

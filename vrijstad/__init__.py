@@ -67,10 +67,14 @@ def register_i18n(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from vrijstad.admin.views import bp as admin_bp
+    from vrijstad.api.token_views import bp as api_tokens_bp
     from vrijstad.applications.views import bp as applications_bp
     from vrijstad.areas.views import bp as areas_bp
     from vrijstad.auth.views import bp as auth_bp
     from vrijstad.billing.views import bp as billing_bp
+    from vrijstad.contests.views import bp as contests_bp
+    from vrijstad.dashboard.views import bp as dashboard_bp
+    from vrijstad.dashboard.views import streets_bp
     from vrijstad.letting.views import bp as letting_bp
     from vrijstad.main.views import bp as main_bp
     from vrijstad.matching.views import bp as matching_bp
@@ -81,16 +85,22 @@ def register_blueprints(app: Flask) -> None:
     from vrijstad.popups.views import bp as popups_bp
     from vrijstad.privacy.views import bp as privacy_bp
     from vrijstad.starters.views import bp as starters_bp
+    from vrijstad.subsidies.views import bp as subsidies_bp
     from vrijstad.units.import_views import bp as units_import_bp
     from vrijstad.units.views import bp as units_bp
 
     blueprints = (
         main_bp, auth_bp, admin_bp, organisations_bp, areas_bp, units_bp, units_import_bp,
         starters_bp, applications_bp, letting_bp, billing_bp, notifications_bp, privacy_bp,
-        popups_bp, matching_bp, payments_bp,
+        popups_bp, matching_bp, payments_bp, dashboard_bp, streets_bp, api_tokens_bp,
+        contests_bp,
+        subsidies_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
+    from vrijstad import api
+
+    api.init_app(app)
     app.register_blueprint(ops_bp)
 
 

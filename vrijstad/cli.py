@@ -168,6 +168,24 @@ def remind_command(on: str | None) -> None:
     click.echo(f"{len(turnover)} turnover report reminders sent")
 
 
+@click.command("snapshot")
+@click.option("--period", default=None, help="The month, as YYYY-MM (default: this month).")
+def snapshot_command(period: str | None) -> None:
+    """Record every area's vacancy for a month (this one or the previous); run it again and
+    areas already recorded stay as they were."""
+    from vrijstad.dashboard import services as dashboard
+
+    today = date.today()
+    month = _period(period) if period else today.replace(day=1)
+    try:
+        run = dashboard.take_snapshots(month, today)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Snapshot {month:%Y-%m}: {run.areas_recorded} area(s) recorded ({run.rows} rows), "
+               f"{run.areas_skipped} already recorded.")  # fmt: skip
+
+
 @click.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(target: Path) -> None:
@@ -208,5 +226,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(invoice_command)
     app.cli.add_command(settle_command)
     app.cli.add_command(remind_command)
+    app.cli.add_command(snapshot_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

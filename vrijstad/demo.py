@@ -97,6 +97,10 @@ def load_demo_data() -> list[tuple[str, str]]:
     db.session.flush()
     _demo_collective(organisation, areas[0][0], users)
     db.session.flush()
+    _demo_contest(organisation, areas[1][0], users)
+    db.session.flush()
+    _demo_subsidies(organisation, users)
+    db.session.flush()
     return [(role, email) for email, _name, _flags, role in PEOPLE]
 
 
@@ -232,6 +236,79 @@ def _demo_lettings(users: dict, areas: list) -> None:
             unit.status = UnitStatus.IN_TALKS
 
 
+def _demo_contest(organisation, area, users: dict) -> None:
+    """An open Win een winkel call for a unit on the Havenkade, with one entry and a juror."""
+    import hashlib
+    import secrets
+
+    from vrijstad.contests.models import (
+        Contest,
+        ContestEntry,
+        ContestStatus,
+        Criterion,
+        Juror,
+        PrizeKind,
+    )
+
+    today = date.today()
+    unit = db.session.scalars(
+        sa.select(Unit).where(Unit.area_id == area.id, Unit.street == "Havenkade",
+                              Unit.status == UnitStatus.LISTED).order_by(Unit.id)
+    ).first()  # fmt: skip
+    if unit is None:
+        return
+    unit.status = UnitStatus.RESERVED
+    contest = Contest(
+        organisation_id=organisation.id, status=ContestStatus.OPEN,
+        title="Win een winkel aan de Havenkade",
+        description="Heb je een winkelidee dat de Havenkade levendiger maakt? Win een jaar "
+        "lang korting op de huur, een startbudget en coaching door ondernemers uit de binnenstad.",
+        prize_kind=PrizeKind.SLIDING,
+        discount_schedule=[{"from": 1, "to": 6, "pct_bp": 10000},
+                           {"from": 7, "to": 8, "pct_bp": 7500},
+                           {"from": 9, "to": 10, "pct_bp": 5000},
+                           {"from": 11, "to": 12, "pct_bp": 2500}],
+        prize_budget_cents=1_500_000,
+        prize_coaching="Een jaar coaching door de ondernemersvereniging.",
+        lease_months=24, starts_on=(today + timedelta(days=80)).replace(day=1),
+        lease_terms="Na de prijsperiode geldt de gewone huur; waarborgsom twee maanden.",
+        excluded_branches=[BranchGroup.DAILY_GOODS.value],
+        exclusions_note="Geen snackbars en geen bestaande ketens.", min_entries=3, max_finalists=4,
+        extra_winner_rule="Bij gelijke stand beslist de stem van de binnenstadsmanager.",
+        entries_open_on=today - timedelta(days=7), entries_close_on=today + timedelta(days=21),
+        shortlist_on=today + timedelta(days=28), vote_open_on=today + timedelta(days=29),
+        vote_close_on=today + timedelta(days=35), vote_share_bp=2000,
+        pitch_on=today + timedelta(days=36), winner_on=today + timedelta(days=42),
+        created_by_id=users["manager@binnenstad-dijkerveen.example"].id,
+    )  # fmt: skip
+    contest.units = [unit]
+    contest.criteria = [
+        Criterion(position=i, name=name, weight=weight)
+        for i, (name, weight) in enumerate([("Creativiteit", 20), ("Ondernemerschap", 20),
+                                            ("Financiële haalbaarheid", 25),
+                                            ("Visie op meerdere jaren", 15),
+                                            ("Toegevoegde waarde voor de binnenstad", 20)])
+    ]  # fmt: skip
+    staff = users["staff@binnenstad-dijkerveen.example"]
+    token_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()  # an accepted invitation
+    contest.jurors = [Juror(email=staff.email, name=staff.name, user_id=staff.id,
+                            token_hash=token_hash, expires_at=utcnow() + timedelta(days=14),
+                            accepted_at=utcnow())]  # fmt: skip
+    db.session.add(contest)
+    db.session.flush()
+    db.session.add(ContestEntry(
+        contest_id=contest.id, starter_id=users["starter2@vrijstad.example"].id,
+        trade_name="Koffie & Kaft", branch_group=BranchGroup.LEISURE_HORECA,
+        preferred_unit_id=unit.id,
+        idea="Een koffiebar met tweedehands boeken: de Havenkade mist een plek om even te zitten.",
+        uniqueness="Boeken op gewicht, koffie van een branderij uit de stad.",
+        target_group="Studenten, forenzen en gepensioneerde lezers.",
+        revenue_model="Koffie en gebak; boeken met een kleine marge.",
+        success="In het eerste jaar quitte spelen, in het derde jaar een tweede vestiging.",
+        help_needed="Hulp bij de boekhouding en een goede espressomachine.",
+    ))  # fmt: skip
+
+
 def _demo_collective(organisation, area, users: dict) -> None:
     """A collective on three let units with a turnover placement, invoiced, paid and settled."""
     from vrijstad.billing import services as billing
@@ -280,3 +357,67 @@ def _demo_collective(organisation, area, users: dict) -> None:
     invoice = billing.issue_invoice(placement, last_month, issued_on=month_end - timedelta(days=3))
     billing.record_payment(None, invoice, invoice.total_cents, month_end)
     billing.calculate_settlement(None, collective, last_month)
+
+
+def _demo_subsidies(organisation, users: dict) -> None:
+    """The three preset schemes; a facade application in draft and a rent one submitted."""
+    from datetime import UTC, datetime
+
+    from vrijstad.pdf import Document
+    from vrijstad.subsidies import services as subsidies
+    from vrijstad.subsidies.models import (
+        ApplicantKind,
+        CostCategory,
+        DocumentKind,
+        SubsidyApplication,
+        SubsidyStatus,
+    )
+
+    manager = users["manager@binnenstad-dijkerveen.example"]
+    schemes = {
+        key: subsidies.create_preset(manager, organisation, key) for key in subsidies.PRESETS
+    }
+    today = date.today()
+
+    def pdf(title: str) -> bytes:
+        return Document(title).output()
+
+    amira = users["starter@vrijstad.example"]
+    street = schemes["facade"].streets[0]
+    facade = SubsidyApplication(
+        scheme=schemes["facade"], applicant_id=amira.id, applicant_kind=ApplicantKind.STARTER,
+        applicant_name="Amira's Atelier", applicant_kvk="81234567",
+        title="Nieuwe pui en uithangbord", street_id=street.id, address="12",
+        description="De oude pui vervangen door een houten pui met grote etalage, en een "
+        "uithangbord dat bij de straat past.", work_starts_on=today + timedelta(days=70),
+        status=SubsidyStatus.DRAFT,
+        intake_note="Plan besproken; offerte van de aannemer volgt, huurcontract meesturen.",
+    )  # fmt: skip
+    db.session.add(facade)
+    db.session.flush()
+    subsidies.add_cost_line(amira, facade, "Houten pui met etalage", CostCategory.FACADE,
+                            18_400_00, supplier="Timmerbedrijf Visser",
+                            quote=("offerte-pui.pdf", pdf("Offerte pui")))  # fmt: skip
+    subsidies.add_document(amira, facade, DocumentKind.KVK_EXTRACT, "kvk.pdf", pdf("KvK"))
+
+    tim = users["starter2@vrijstad.example"]
+    rent = SubsidyApplication(
+        scheme=schemes["starter_rent"], applicant_id=tim.id,
+        applicant_kind=ApplicantKind.STARTER, applicant_name="Koffie & Kaft",
+        applicant_kvk="82345678", title="Huur eerste jaar Koffie & Kaft",
+        street_id=schemes["starter_rent"].areas[0].streets[0].id,
+        description="Bijdrage in de huur van het eerste jaar voor de koffiebar met boeken.",
+        work_starts_on=today + timedelta(days=30), status=SubsidyStatus.DRAFT,
+        intake_note="Starter met een goed plan; huurovereenkomst is getekend.",
+    )  # fmt: skip
+    db.session.add(rent)
+    db.session.flush()
+    subsidies.add_cost_line(tim, rent, "Kale huur eerste jaar", CostCategory.RENT, 14_400_00,
+                            quote=("huurovereenkomst.pdf", pdf("Huurovereenkomst")))  # fmt: skip
+    for kind in (DocumentKind.KVK_EXTRACT, DocumentKind.PLAN, DocumentKind.LEASE):
+        subsidies.add_document(tim, rent, kind, f"{kind.value}.pdf", pdf(kind.value))
+    submitted = datetime.now(UTC) - timedelta(days=10)
+    rent.submitted_at = submitted
+    rent.requested_cents = subsidies.reasoning_of(rent).amount_cents
+    rent.dossier_number = subsidies.next_dossier_number(schemes["starter_rent"], submitted.year)
+    rent.status = SubsidyStatus.SUBMITTED

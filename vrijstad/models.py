@@ -1,5 +1,6 @@
 """Every feature's models, imported in one place for Alembic and the shell."""
 
+from vrijstad.api.models import ApiToken
 from vrijstad.applications.models import (
     Application,
     ApplicationMessage,
@@ -21,6 +22,18 @@ from vrijstad.billing.models import (
     Settlement,
     SettlementLine,
 )
+from vrijstad.contests.models import (
+    Award,
+    Conflict,
+    Contest,
+    ContestEntry,
+    ContestStatus,
+    Criterion,
+    Juror,
+    JuryScore,
+    Vote,
+)
+from vrijstad.dashboard.models import DashboardSettings, StreetStory, VacancySnapshot
 from vrijstad.ledger.models import Entry, Posting
 from vrijstad.letting.models import (
     Collective,
@@ -51,6 +64,14 @@ from vrijstad.payments.models import (
 )
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
 from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
+from vrijstad.subsidies.models import (
+    CostLine,
+    DossierSequence,
+    SubsidyApplication,
+    SubsidyDocument,
+    SubsidyScheme,
+    SubsidyStatus,
+)
 from vrijstad.units.models import (
     EnergyLabel,
     PermittedUse,
@@ -60,6 +81,16 @@ from vrijstad.units.models import (
 )
 
 __all__ = [
+    "CostLine",
+    "DossierSequence",
+    "SubsidyApplication",
+    "SubsidyDocument",
+    "SubsidyScheme",
+    "SubsidyStatus",
+    "ApiToken",
+    "DashboardSettings",
+    "StreetStory",
+    "VacancySnapshot",
     "BankImport",
     "PaymentIntentRecord",
     "PaymentIssue",
@@ -72,6 +103,15 @@ __all__ = [
     "BookingStatus",
     "ShortLetTerms",
     "Collective",
+    "Award",
+    "Conflict",
+    "Contest",
+    "ContestEntry",
+    "ContestStatus",
+    "Criterion",
+    "Juror",
+    "JuryScore",
+    "Vote",
     "Entry",
     "FundSpending",
     "HeadLease",

@@ -101,7 +101,7 @@ def test_keyboard_only_login_and_unit_search(page: Page, live_server, make_user,
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
     page.goto("/units")
     page.get_by_label("Straat").focus()
-    page.keyboard.type("Lange Hezel")
+    page.keyboard.type("Lange Hezelstraat")
     page.keyboard.press("Enter")
     expect(page.locator(".unit-cards")).to_contain_text("Lange Hezelstraat 3")
     assert page.console_errors == []

@@ -25,9 +25,27 @@ STARTERS = frozenset({"starter_a", "starter_b"})
 LANDLORDS = frozenset({"landlord_a", "landlord_b"})
 LISTERS = LANDLORDS | {"staff_x", "staff_y", "admin"}  # who may put a unit on the platform
 STARTER_A = frozenset({"starter_a"})
+STARTER_B = frozenset({"starter_b"})  # the applicant of the world's subsidy application
+JUROR = frozenset({"juror"})  # on the jury of organisation X's contest, no other rights
 
 #: endpoint: (allowed to GET, allowed to POST). None: the route has no such method.
 RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
+    "api-docs.openapi_json": (ALL, None),  # open data: public (a token shows more)
+    "api.area": (ALL, None),
+    "api.area_vacancy": (ALL, None),
+    "api.areas": (ALL, None),
+    "api.unit": (ALL, None),
+    "api.units": (ALL, None),
+    "api_tokens.create": (None, ORG_ADMIN_X),
+    "api_tokens.index": (ORG_ADMIN_X, None),
+    "api_tokens.revoke": (None, ORG_ADMIN_X),
+    "dashboard.area": (STAFF_X, None),
+    "dashboard.download": (STAFF_X, None),
+    "dashboard.index": ({"staff_x", "staff_y", "admin"}, None),  # each their own areas
+    "dashboard.map_points": (STAFF_X, None),
+    "dashboard.references": (ORG_ADMIN_X, ORG_ADMIN_X),
+    "dashboard.story": (STAFF_X, STAFF_X),
+    "streets.page": (ALL, None),  # a street's public page
     "admin.organisations": ({"admin"}, {"admin"}),
     "applications.accept": (None, STARTER_A),
     "applications.apply": (STARTERS, STARTERS),
@@ -69,6 +87,26 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "billing.statement_csv": ({"landlord_a"}, None),
     "billing.statement_pdf": ({"landlord_a"}, None),
     "billing.statements": (USERS, None),
+    "contests.announce": (None, STAFF_X),
+    "contests.confirm_vote": (ALL, ALL),  # the signed link decides (this one is unknown)
+    "contests.conflict": (None, JUROR),
+    "contests.create": (STAFF_X, STAFF_X),
+    "contests.detail": (ALL, None),  # a published contest is public
+    "contests.edit": (STAFF_X, STAFF_X),
+    "contests.entry": (STARTERS, STARTERS),
+    "contests.entry_detail": (STARTER_A | STAFF_X | JUROR, None),  # jurors: finalists only
+    "contests.evaluate": (None, STAFF_X),
+    "contests.index": (ALL, None),
+    "contests.invite_juror": (None, STAFF_X),
+    "contests.jury": (JUROR, None),
+    "contests.jury_invitation": (ALL, ALL),  # the token decides (this one is unknown)
+    "contests.manage": (STAFF_X, None),
+    "contests.plan": (STARTER_A | STAFF_X | JUROR, None),
+    "contests.score": (None, JUROR),
+    "contests.shortlist": (None, STAFF_X),
+    "contests.transition": (None, STAFF_X),
+    "contests.vote": (None, ALL),  # the public vote: the e-mailed link confirms it
+    "contests.withdraw_entry": (None, STARTER_A),
     "letting.add_head_lease": (None, STAFF_X),
     "letting.add_space": (None, STAFF_X),
     "letting.agreement": (STARTER_A | LANDLORD_SIDE, None),
@@ -131,6 +169,36 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "starters.download_plan": (STARTER_A, None),
     "starters.profile": (STARTERS, STARTERS),
     "starters.upload_plan": (None, STARTERS),
+    "subsidies.account": (None, STARTER_B),
+    "subsidies.add_cost": (None, STARTER_B),
+    "subsidies.add_quote": (None, STARTER_B),
+    "subsidies.answer": (None, STARTER_B | STAFF_X),
+    "subsidies.apply": (STARTERS, STARTERS),  # the starter rent scheme: starters only
+    "subsidies.create_preset": (None, STAFF_X),
+    "subsidies.detail": (STARTER_B | STAFF_X, None),
+    "subsidies.document": (STARTER_B | STAFF_X, None),
+    "subsidies.edit": (None, STARTER_B),
+    "subsidies.edit_scheme": (STAFF_X, STAFF_X),
+    "subsidies.export": (STAFF_X, None),
+    "subsidies.extend": (None, STAFF_X),
+    "subsidies.grant": (None, STAFF_X),
+    "subsidies.grant_letter": (NOBODY, None),  # the world's application is not granted yet
+    "subsidies.index": (ALL, None),
+    "subsidies.intake": (None, STAFF_X),
+    "subsidies.mine": (USERS, None),
+    "subsidies.new_scheme": (STAFF_X, STAFF_X),
+    "subsidies.organisation": (STAFF_X, None),
+    "subsidies.overview": (STAFF_X, None),
+    "subsidies.reject": (None, STAFF_X),
+    "subsidies.remove_cost": (None, STARTER_B),
+    "subsidies.remove_document": (None, STARTER_B),
+    "subsidies.request_info": (None, STAFF_X),
+    "subsidies.scheme": (ALL, None),
+    "subsidies.settle": (None, STAFF_X),
+    "subsidies.step": (None, STAFF_X),
+    "subsidies.submit": (None, STARTER_B),
+    "subsidies.upload": (None, STARTER_B),
+    "subsidies.withdraw": (None, STARTER_B),
     "units.change_status": (None, LANDLORD_SIDE),
     "units.create": (LISTERS, LISTERS),
     "units.detail": (ALL, None),  # a listed unit is public

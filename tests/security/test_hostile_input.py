@@ -111,9 +111,14 @@ def text_columns():
             length = getattr(column.type, "length", None)
             if length is not None and length < len(PAYLOAD):
                 continue
-            if column.primary_key or column.foreign_keys or column.unique or any(
-                isinstance(c, sa.UniqueConstraint) and column.name in c.columns
-                for c in table.constraints
+            if (
+                column.primary_key
+                or column.foreign_keys
+                or column.unique
+                or any(
+                    isinstance(c, sa.UniqueConstraint) and column.name in c.columns
+                    for c in table.constraints
+                )
             ):
                 continue
             if any(part in column.name for part in NOT_FREE_TEXT):

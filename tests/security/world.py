@@ -19,16 +19,28 @@ from vrijstad.areas.models import Street
 from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import FundPurpose, Invoice, Settlement
+from vrijstad.contests.models import (
+    Contest,
+    ContestEntry,
+    ContestStatus,
+    Criterion,
+    EntryStatus,
+    Juror,
+    PrizeKind,
+)
 from vrijstad.demo import DEMO_PASSWORD, load_demo_data
 from vrijstad.extensions import db
 from vrijstad.letting.models import Collective, HeadLease, Placement
 from vrijstad.letting.services import submit_turnover
 from vrijstad.notifications.models import Notification
+from vrijstad.organisations.models import Organisation
 from vrijstad.payments.models import BankImport, IssueKind, PaymentIssue
 from vrijstad.payments.services import landlord_shares, pay_by_sepa, save_bank_account
 from vrijstad.popups import services as popups
 from vrijstad.popups.models import ALL_WEEKDAYS
+from vrijstad.starters.models import BranchGroup
 from vrijstad.starters.services import store_plan
+from vrijstad.storage import get_storage
 from vrijstad.units import photos
 from vrijstad.units.models import Unit, UnitStatus
 
@@ -63,6 +75,42 @@ def _pdf() -> bytes:
 
 def _user(email: str) -> User:
     return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def _contest(listed: Unit, starter: User, juror: User) -> tuple[Contest, ContestEntry]:
+    """A Win een winkel contest of organisation X being judged: starter A is a finalist, the
+    world's juror (a user with no other rights) is on its jury, and the public vote is open."""
+    today = date.today()
+    unit = db.session.scalar(
+        sa.select(Unit).where(Unit.area_id == listed.area_id, Unit.id != listed.id,
+                              Unit.status == UnitStatus.LISTED).order_by(Unit.id)
+    )  # fmt: skip
+    unit.status = UnitStatus.RESERVED
+    contest = Contest(
+        organisation_id=listed.area.organisation_id, status=ContestStatus.JUDGING,
+        title="Win een winkel aan de Markt", description="Een jaar korting voor een nieuw idee.",
+        prize_kind=PrizeKind.RENT_FREE, discount_schedule=[{"from": 1, "to": 6, "pct_bp": 10000}],
+        starts_on=today + timedelta(days=60), lease_months=12, min_entries=1, max_finalists=3,
+        entries_open_on=today - timedelta(days=40), entries_close_on=today - timedelta(days=20),
+        shortlist_on=today - timedelta(days=10), vote_open_on=today - timedelta(days=5),
+        vote_close_on=today + timedelta(days=5), vote_share_bp=1000,
+        pitch_on=today + timedelta(days=6), winner_on=today + timedelta(days=10),
+    )  # fmt: skip
+    contest.units = [unit]
+    contest.criteria = [Criterion(position=0, name="Creativiteit", weight=50),
+                        Criterion(position=1, name="Haalbaarheid", weight=50)]  # fmt: skip
+    contest.jurors = [Juror(email=juror.email, name=juror.name, user_id=juror.id,
+                            token_hash="1" * 64, expires_at=datetime.now(UTC) + timedelta(days=9),
+                            accepted_at=datetime.now(UTC))]  # fmt: skip
+    key = "contests/world/plan.pdf"
+    get_storage().put(key, _pdf(), "application/pdf")
+    entry = ContestEntry(contest=contest, starter_id=starter.id, status=EntryStatus.FINALIST,
+                         trade_name="Lotte Leeft", branch_group=BranchGroup.SERVICES,
+                         idea="Yoga met een kleine winkel.", plan_key=key,
+                         plan_filename="plan.pdf", plan_pages=1)  # fmt: skip
+    db.session.add_all([contest, entry])
+    db.session.flush()
+    return contest, entry
 
 
 def build_world(app, make_org, make_user) -> World:
@@ -126,13 +174,16 @@ def build_world(app, make_org, make_user) -> World:
         login_user(starter_a)
         job = jobs.enqueue(len, "vrijstad", job_title="World")
         db.session.commit()
+    juror = make_user("juror", name="Jurylid Zonder Rechten")
+    contest, entry = _contest(listed, starter_a, juror)
+    db.session.commit()
     world.people = {
         "anonymous": None,
         "landlord_a": landlord_a,
         "landlord_b": landlord_b,
         "starter_a": starter_a,
         "starter_b": _user("starter@vrijstad.example"),
-        "juror": make_user("juror", name="Jurylid Zonder Rechten"),
+        "juror": juror,
         "staff_x": staff_x,
         "staff_y": organisation_y.test_staff,
         "admin": _user("admin@vrijstad.example"),
@@ -173,8 +224,45 @@ def build_world(app, make_org, make_user) -> World:
         "method": "sepa",
         "fmt": "csv",
         "field": "postcode",
+        "contest_id": contest.id,
+        "entry_id": entry.id,
+        "award_id": 0,  # no contest of the world has reached its winner
     }
     world.by_endpoint = {
+        "contests.transition": {"action": "judge"},
         "units.photo_action": {"action": "delete"},
     }
+    _subsidies(app, world)
+    from vrijstad.api.services import create_token
+
+    token, _secret = create_token(staff_x, db.session.get(Organisation, collective.organisation_id),
+                                  "Open data")  # fmt: skip
+    db.session.commit()
+    from vrijstad.dashboard.models import StreetStory
+
+    db.session.add(StreetStory(street_id=world.params["street_id"], published=True,
+                               story="Een straat vol makers en kleine winkels."))  # fmt: skip
+    db.session.commit()
+    world.params["token_id"] = token.id
+    world.params["key"] = "headline"
     return world
+
+
+def _subsidies(app, world: World) -> None:
+    """The demo's facade application (of starter B, in draft) and its starter rent scheme."""
+    from vrijstad.subsidies.models import SubsidyApplication, SubsidyScheme
+
+    facade = db.session.scalar(sa.select(SubsidyApplication).where(
+        SubsidyApplication.applicant_id == world.people["starter_b"].id))  # fmt: skip
+    world.params |= {
+        "scheme_id": db.session.scalar(
+            sa.select(SubsidyScheme.id).where(SubsidyScheme.preset == "starter_rent")
+        ),
+        "line_id": facade.cost_lines[0].id,
+        "document_id": next(d.id for d in facade.documents if not d.cost_line_id),
+        "preset": "hirb_plus",
+        "step": "review",
+    }
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("subsidies.") and "application_id" in rule.arguments:
+            world.by_endpoint[rule.endpoint] = {"application_id": facade.id}

@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from vrijstad.dashboard.services import home_cards
 from vrijstad.organisations.services import organisations_of
 
 bp = Blueprint("main", __name__)
@@ -10,7 +11,9 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("main/home.html", organisations=organisations_of(current_user))
+    return render_template(
+        "main/home.html", organisations=organisations_of(current_user), **home_cards(current_user)
+    )
 
 
 @bp.get("/health")

@@ -36,6 +36,17 @@ def notification_text(kind: str, data: dict) -> str:
         "placement.created": _(
             "Your placement in %(unit)s is agreed. Download the draft agreement."
         ),
+        "contest.entered": _("Your entry for %(contest)s is in. Good luck!"),
+        "contest.finalist": _("You are a finalist in %(contest)s: you will pitch to the jury."),
+        "contest.not_shortlisted": _(
+            "Your entry for %(contest)s did not make the shortlist. Thank you for taking part."
+        ),
+        "contest.won": _("Congratulations: you won %(contest)s! Your placement is agreed."),
+        "contest.announced": _(
+            "The winner of %(contest)s has been announced. Thank you for taking part."
+        ),
+        "contest.cancelled": _("%(contest)s has been cancelled."),
+        "contest.unit_won": _("%(winner)s won %(unit)s in %(contest)s; the placement is agreed."),
         "matching.invited": _(
             "You are invited to apply for %(unit)s: it fits your profile (%(score)s out of 100)."
         ),
