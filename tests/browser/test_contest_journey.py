@@ -1,8 +1,7 @@
 """Win een winkel from start to finish: staff create and open a contest and invite a juror; a
 starter enters; the juror signs up through the e-mailed link; staff shortlist and start judging;
 the juror scores in place; staff close judging and announce the winner; the winner's first
-invoice shows the prize discount. Everyone works in English (the new texts are not in the Dutch
-catalogue yet)."""
+invoice shows the prize discount. Everyone works in English, so the test reads English texts."""
 
 import io
 from datetime import date, timedelta
