@@ -27,8 +27,7 @@ from vrijstad.core import DomainError, TransitionError, as_utc, check_transition
 from vrijstad.extensions import db, savepoint
 from vrijstad.letting.models import Placement
 from vrijstad.notifications.services import notify
-from vrijstad.organisations.models import Membership
-from vrijstad.organisations.services import can_manage
+from vrijstad.organisations.services import can_manage, staff_of
 from vrijstad.starters.models import SpaceKind
 from vrijstad.starters.services import profile_of
 from vrijstad.units.models import PUBLIC_STATUSES, Unit, UnitStatus
@@ -97,12 +96,7 @@ def landlord_side_people(unit: Unit) -> list[User]:
     """Who hears of news on the landlord side: the owner and the area's organisation staff."""
     people = [unit.owner]
     if unit.area is not None:
-        people += db.session.scalars(
-            sa.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.organisation_id == unit.area.organisation_id)
-            .order_by(User.id)
-        ).all()
+        people += staff_of(unit.area.organisation_id)
     return people
 
 

@@ -19,7 +19,7 @@ from vrijstad.extensions import db
 from vrijstad.i18n import date_filter
 from vrijstad.money import format_eur
 from vrijstad.notifications.services import notify
-from vrijstad.organisations.models import Membership
+from vrijstad.organisations.services import staff_of
 
 REMINDER_LEVELS = (7, 21)
 
@@ -104,17 +104,6 @@ def due_level(invoice: Invoice, today: date) -> int | None:
     return reached[-1] if reached else None
 
 
-def _staff_of(organisation_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.organisation_id == organisation_id)
-            .order_by(User.id)
-        )
-    )
-
-
 def send_reminders(today: date, organisation_id: int | None = None) -> list[InvoiceReminder]:
     """Remind starters of invoices 7 and 21 days overdue; safe to run any number of times."""
     candidates = sa.select(Invoice).where(
@@ -143,7 +132,7 @@ def send_reminders(today: date, organisation_id: int | None = None) -> list[Invo
         notify([starter], f"invoice.reminder_{level}", "payments.pay",
                {"invoice_id": invoice.id}, data)  # fmt: skip
         if level == REMINDER_LEVELS[-1]:
-            notify(_staff_of(invoice.organisation_id), "invoice.overdue_staff",
+            notify(staff_of(invoice.organisation_id), "invoice.overdue_staff",
                    "billing.receivables_page", {"organisation_id": invoice.organisation_id,
                                            "show": ReceivableFilter.OVERDUE.value},
                    data | {"starter": starter.name})  # fmt: skip

@@ -31,7 +31,7 @@ from vrijstad.letting.models import (
     TurnoverStatus,
 )
 from vrijstad.organisations.models import MemberRole, Organisation
-from vrijstad.organisations.services import can_manage
+from vrijstad.organisations.services import can_manage, staff_of
 from vrijstad.pdf import Document
 from vrijstad.starters.models import SpaceKind
 from vrijstad.storage import get_storage
@@ -492,7 +492,6 @@ def send_turnover_reminders(today: date) -> list[TurnoverReminder]:
     """Last month's report: a reminder in the days before its deadline, a notice (to the
     starter and the organisation's staff) once it has passed. Each once; run daily."""
     from vrijstad.notifications.services import notify
-    from vrijstad.organisations.models import Membership
 
     period = month_start(month_start(today) - timedelta(days=1))
     deadline = report_deadline(period)
@@ -529,11 +528,7 @@ def send_turnover_reminders(today: date) -> list[TurnoverReminder]:
         starter = db.session.get(User, placement.starter_id)
         notify([starter], f"turnover.{kind}", "letting.my_placements", {}, data)
         if kind == "late":
-            staff = db.session.scalars(
-                sa.select(User).join(Membership, Membership.user_id == User.id)
-                .where(Membership.organisation_id == placement.organisation_id)
-                .order_by(User.id)
-            )  # fmt: skip
+            staff = staff_of(placement.organisation_id)
             notify(staff, "turnover.late_staff", "letting.collectives",
                    {"organisation_id": placement.organisation_id}, data)  # fmt: skip
     db.session.flush()

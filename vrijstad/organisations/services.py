@@ -69,6 +69,18 @@ def can_manage(user: User, organisation_id: int, role: MemberRole = MemberRole.S
     return role == MemberRole.STAFF or membership.role == MemberRole.ADMIN
 
 
+def staff_of(organisation_id: int) -> list[User]:
+    """Everyone who works for the organisation (staff and admins), in a stable order."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organisation_id == organisation_id)
+            .order_by(User.id)
+        )
+    )
+
+
 def organisations_of(user: User) -> list[Organisation]:
     """The organisations a user works for."""
     if not user.is_authenticated:

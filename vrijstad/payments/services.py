@@ -31,8 +31,8 @@ from vrijstad.forms import valid_iban
 from vrijstad.ledger import services as ledger
 from vrijstad.money import format_eur
 from vrijstad.notifications.services import notify
-from vrijstad.organisations.models import MemberRole, Membership, Organisation
-from vrijstad.organisations.services import can_manage
+from vrijstad.organisations.models import MemberRole, Organisation
+from vrijstad.organisations.services import can_manage, staff_of
 from vrijstad.payments.models import (
     IssueKind,
     OnboardingStatus,
@@ -324,12 +324,6 @@ def _on_intent_succeeded(obj: dict, event_id: str, created: int) -> str:
     return "booked"
 
 
-def _staff_of(organisation_id: int) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation_id).order_by(User.id)))  # fmt: skip
-
-
 def _on_intent_failed(obj: dict, event_id: str, created: int) -> str:
     record, invoice = _intent_and_invoice(obj)
     if invoice is None:
@@ -341,7 +335,7 @@ def _on_intent_failed(obj: dict, event_id: str, created: int) -> str:
     data = {"number": invoice.number, "amount": format_eur(invoice.outstanding_cents)}
     starter = db.session.get(User, invoice.starter_id)
     notify([starter], "payment.failed", "payments.pay", {"invoice_id": invoice.id}, data)
-    notify(_staff_of(invoice.organisation_id), "payment.failed_staff", "payments.issues",
+    notify(staff_of(invoice.organisation_id), "payment.failed_staff", "payments.issues",
            {"organisation_id": invoice.organisation_id},
            data | {"starter": starter.name})  # fmt: skip
     return "notified"

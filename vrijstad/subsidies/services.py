@@ -43,7 +43,7 @@ from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.ledger import services as ledger
 from vrijstad.notifications.mail import queue_mail
 from vrijstad.organisations.models import Membership, Organisation
-from vrijstad.organisations.services import can_manage
+from vrijstad.organisations.services import can_manage, staff_of
 from vrijstad.starters.services import profile_of
 from vrijstad.storage import delete_after_commit, put_in_transaction
 from vrijstad.subsidies.models import (
@@ -194,17 +194,6 @@ def _staff(actor: User, scheme: SubsidyScheme) -> None:
 def _own(actor: User, application: SubsidyApplication) -> None:
     if application.applicant_id != actor.id:
         raise SubsidyError(_("Only the applicant can do this."))
-
-
-def _staff_of(organisation_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.organisation_id == organisation_id)
-            .order_by(User.id)
-        )
-    )
 
 
 # Schemes -----------------------------------------------------------------------------------
@@ -674,7 +663,7 @@ def _mail_applicant(application: SubsidyApplication, kind: str, attachments=(), 
 
 
 def _mail_staff(application: SubsidyApplication, kind: str, **extra) -> None:
-    people = [p for p in _staff_of(application.scheme.organisation_id)
+    people = [p for p in staff_of(application.scheme.organisation_id)
               if p.id != application.applicant_id]  # fmt: skip
     _mail(people, kind, application, **extra)
 
