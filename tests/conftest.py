@@ -18,7 +18,7 @@ from vrijstad.extensions import db as _db
 from vrijstad.extensions import limiter
 
 PASSWORD = "Correct-Horse-42"  # noqa: S105
-pytest_plugins = ["tests.fixtures_lettings"]
+pytest_plugins = ["tests.fixtures_lettings", "tests.fixtures_jobs"]
 
 
 def backends() -> list[str]:

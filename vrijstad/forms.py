@@ -2,6 +2,7 @@
 
 import re
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField
@@ -10,6 +11,17 @@ from wtforms.validators import ValidationError
 KVK_RE = re.compile(r"^\d{8}$")
 POSTCODE_RE = re.compile(r"^[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}$")
 BTW_RE = re.compile(r"^NL\d{9}B\d{2}$")
+
+
+#: No listing has this many pages; a larger ?page= (a typo, a probe) asks for this one.
+MAX_PAGE = 100_000
+
+
+def requested_page() -> int:
+    """The ?page= of the request as a page number: 1 when missing or not a number, at most
+    MAX_PAGE (a huge number would overflow the database's OFFSET)."""
+    page = request.args.get("page", 1, type=int)
+    return min(max(page, 1), MAX_PAGE)
 
 
 class ButtonForm(FlaskForm):

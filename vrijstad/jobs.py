@@ -473,6 +473,24 @@ def set_progress(pct: float, message: str = "") -> None:
         )
 
 
+@contextlib.contextmanager
+def as_user(locale: str | None = None) -> Iterator[None]:
+    """Inside a job: url_for builds the public site's URLs and text is in the user's language.
+
+    A worker has no request; the job then runs as a request to BASE_URL would, with no one
+    signed in (a job passes its actor's id and checks rights itself).
+    """
+    from flask_babel import force_locale
+
+    app = current_app._get_current_object()
+    with contextlib.ExitStack() as stack:
+        if not has_request_context():
+            stack.enter_context(app.test_request_context(base_url=app.config["BASE_URL"]))
+        if locale:
+            stack.enter_context(force_locale(locale))
+        yield
+
+
 def once(name: str, func: Callable, *args: Any, **kwargs: Any) -> Any:
     """Run func once per job: a retry gets the stored result instead of running it again."""
     running = _current.get()

@@ -42,6 +42,7 @@ def test_turnover_invoice_payment_settlement_statement(page: Page, live_server, 
     page.goto(f"/collectives/{collective.id}?period={last_month:%Y-%m}")
     page.locator("form[action$='/review'] button").click()
     page.locator("form[action$='/invoices'] button").click()
+    page.get_by_role("link", name="1 factuur uitgegeven.").click()  # the job's result
     invoices = page.locator("#invoices")
     expect(invoices).to_contain_text(f"€{NBSP}1.452,00")  # 1.200 rent + 21 % VAT
     log_out(page)
@@ -66,6 +67,7 @@ def test_turnover_invoice_payment_settlement_statement(page: Page, live_server, 
     # The month the money arrived is settled and approved: fund 5 %, organisation 10 %.
     page.goto(f"/collectives/{collective.id}?period={this_month:%Y-%m}")
     page.locator("form[action$='/settlements'] button").click()
+    page.get_by_role("link", name="ontvangen en verdeeld").click()  # the job's result
     page.locator("#settlements table a").first.click()
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text(f"€{NBSP}1.200,00")

@@ -13,7 +13,9 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from vrijstad import jobs
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.billing.models import (
@@ -284,16 +286,21 @@ def generate_invoices(actor: User | None, organisation: Organisation, period: da
     _staff(actor, organisation.id)
     period = period.replace(day=1)
     run = InvoiceRun([], [])
-    for placement in db.session.scalars(invoiceable(organisation.id, period)):
+    placements = db.session.scalars(invoiceable(organisation.id, period)).all()
+    for done, placement in enumerate(placements, start=1):
         already = db.session.scalar(sa.select(Invoice.id).where(
             Invoice.placement_id == placement.id, Invoice.period == period))  # fmt: skip
-        if already:
-            continue
-        try:
-            with savepoint():
-                run.created.append(issue_invoice(placement, period))
-        except BillingError as exc:
-            run.skipped.append((placement, str(exc)))
+        if not already:
+            try:
+                with savepoint():
+                    run.created.append(issue_invoice(placement, period))
+            except BillingError as exc:
+                run.skipped.append((placement, str(exc)))
+        if done % 10 == 0 or done == len(placements):  # a background job shows how far it is
+            jobs.set_progress(
+                95 * done / len(placements),
+                _l("Invoicing placement %(done)d of %(total)d", done=done, total=len(placements)),
+            )
     if actor is not None:
         record_event(actor, "invoices.generated", organisation, organisation.id,
                      period=period.isoformat(), count=len(run.created))  # fmt: skip
@@ -380,24 +387,33 @@ def unchecked_reports(collective: Collective, period: date) -> list[TurnoverRepo
             Placement.unit_id.in_(units)).order_by(TurnoverReport.id)))  # fmt: skip
 
 
+def check_settlement(actor: User | None, collective: Collective, period: date,
+                     confirm_unchecked: bool = False) -> Settlement | None:  # fmt: skip
+    """The month's settlement if there is one; else NeedsConfirmation while turnover reports
+    of the month are unchecked and the staff member did not confirm."""
+    _staff(actor, collective.organisation_id)
+    period = period.replace(day=1)
+    existing = db.session.scalar(sa.select(Settlement).where(
+        Settlement.collective_id == collective.id, Settlement.period == period))  # fmt: skip
+    if existing is None and not confirm_unchecked:
+        pending = unchecked_reports(collective, period)
+        if pending:
+            raise NeedsConfirmation(_("%(n)d turnover reports of this month are not checked yet. "
+                                      "Check them, or confirm to settle anyway.", n=len(pending)),
+                                    pending)  # fmt: skip
+    return existing
+
+
 def calculate_settlement(actor: User | None, collective: Collective, period: date,
                          confirm_unchecked: bool = False) -> Settlement:  # fmt: skip
     """Settle what a collective received up to the end of the month and was not settled yet.
 
     Idempotent: a month already settled returns the existing settlement and books nothing; a
     payment that arrives later lands in the next month's settlement."""
-    _staff(actor, collective.organisation_id)
     period = period.replace(day=1)
-    existing = db.session.scalar(sa.select(Settlement).where(
-        Settlement.collective_id == collective.id, Settlement.period == period))  # fmt: skip
+    existing = check_settlement(actor, collective, period, confirm_unchecked)
     if existing is not None:
         return existing
-    if not confirm_unchecked:
-        pending = unchecked_reports(collective, period)
-        if pending:
-            raise NeedsConfirmation(_("%(n)d turnover reports of this month are not checked yet. "
-                                      "Check them, or confirm to settle anyway.", n=len(pending)),
-                                    pending)  # fmt: skip
     cutoff = next_month(period)
     received_by_unit = db.session.execute(
         sa.select(Invoice.unit_id, sa.func.sum(Payment.net_cents))

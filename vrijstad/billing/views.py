@@ -7,19 +7,23 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from vrijstad.billing import documents, receivables, services
+from vrijstad import jobs
+from vrijstad.billing import documents, receivables, services, tasks
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
 from vrijstad.billing.models import FundPurpose, FundSpending, Invoice, Settlement, SettlementLine
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm
+from vrijstad.forms import ButtonForm, requested_page
+from vrijstad.i18n import current_language
 from vrijstad.letting.forms import month_choices
 from vrijstad.letting.models import Collective
 from vrijstad.letting.views import get_collective_or_403, parse_period
 from vrijstad.money import cents_text
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
+from vrijstad.storage import get_storage
 
 bp = Blueprint("billing", __name__)
 
@@ -49,14 +53,60 @@ def generate(collective_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a month."), "error")
         return _to_collective(collective, "invoices")
-    run = services.generate_invoices(
-        current_user, collective.organisation, parse_period(form.period.data)
-    )
+    period = parse_period(form.period.data)
+    handle = jobs.enqueue(
+        tasks.generate_invoices, current_user.id, collective.organisation_id, period,
+        _collective_url(collective, "invoices", form.period.data), current_language(),
+        job_title=_l("Issuing the invoices of %(month)s", month=period.strftime("%m-%Y")),
+    )  # fmt: skip
     db.session.commit()
-    flash(_("%(n)d invoices issued.", n=len(run.created)), "success")
-    for placement, reason in run.skipped:
-        flash(f"{placement.starter_trade_name}: {reason}", "error")
-    return _to_collective(collective, "invoices", form.period.data)
+    return redirect(handle.status_url, code=303)
+
+
+@bp.post("/collectives/<int:collective_id>/invoices/pdfs")
+@login_required
+def invoice_pdfs(collective_id: int):
+    """Start a job that puts the PDFs of the month's invoices in one ZIP file."""
+    collective = get_collective_or_403(collective_id)
+    form = _period_form()
+    if not form.validate_on_submit():
+        flash(_("Choose a month."), "error")
+        return _to_collective(collective, "invoices")
+    period = parse_period(form.period.data)
+    if db.session.scalar(tasks.invoices_of_month(collective.id, period).limit(1)) is None:
+        flash(_("There are no invoices of this month yet."), "error")
+        return _to_collective(collective, "invoices", form.period.data)
+    token = tasks.new_token()
+    handle = jobs.enqueue(
+        tasks.invoice_pdfs_zip, current_user.id, collective.id, period, token,
+        url_for("billing.download", collective_id=collective.id, token=token), current_language(),
+        job_title=_l("Invoice PDFs of %(month)s", month=period.strftime("%m-%Y")),
+    )  # fmt: skip
+    db.session.commit()
+    return redirect(handle.status_url, code=303)
+
+
+@bp.get("/collectives/<int:collective_id>/downloads/<token>.zip")
+@login_required
+def download(collective_id: int, token: str):
+    """A ZIP file a job made for the collective's staff."""
+    collective = get_collective_or_403(collective_id)
+    if not tasks.valid_token(token):
+        abort(404)
+    try:
+        return get_storage().send(
+            tasks.download_key(collective.id, token),
+            f"invoices-{collective.id}-{token[:8]}.zip",
+            "application/zip",
+            as_attachment=True,
+        )
+    except FileNotFoundError:
+        abort(404)
+
+
+def _collective_url(collective: Collective, anchor: str, period: str) -> str:
+    return url_for("letting.collective", collective_id=collective.id, period=period,
+                   _anchor=anchor)  # fmt: skip
 
 
 @bp.get("/invoices/<int:invoice_id>.pdf")
@@ -113,27 +163,53 @@ def settle(collective_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a month."), "error")
         return _to_collective(collective, "settlements")
+    period = parse_period(form.period.data)
     try:
-        settlement = services.calculate_settlement(
-            current_user, collective, parse_period(form.period.data), form.confirm.data
-        )
-    except services.NeedsConfirmation as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        services.check_settlement(current_user, collective, period, form.confirm.data)
     except services.BillingError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(
-            _(
-                "Settlement of %(month)s: %(amount)s received and divided.",
-                month=settlement.period.strftime("%m-%Y"),
-                amount=documents.eur_filter(settlement.received_cents),
-            ),
-            "success",
-        )
-    return _to_collective(collective, "settlements", form.period.data)
+        return _to_collective(collective, "settlements", form.period.data)
+    handle = jobs.enqueue(
+        tasks.settle_collectives, current_user.id, [collective.id], period, form.confirm.data,
+        _collective_url(collective, "settlements", form.period.data), current_language(),
+        job_title=_l("Settling %(month)s", month=period.strftime("%m-%Y")),
+    )  # fmt: skip
+    db.session.commit()
+    return redirect(handle.status_url, code=303)
+
+
+@bp.post("/organisations/<int:organisation_id>/settlements")
+@login_required
+def settle_all(organisation_id: int):
+    """Settle the month of every collective of the organisation: one job, collective by one."""
+    organisation = _receivables_organisation(organisation_id)
+    form = _period_form()
+    back = url_for("letting.collectives", organisation_id=organisation.id)
+    if not form.validate_on_submit():
+        flash(_("Choose a month."), "error")
+        return redirect(back)
+    period = parse_period(form.period.data)
+    collectives = db.session.scalars(
+        sa.select(Collective).where(Collective.organisation_id == organisation.id)
+        .order_by(Collective.name)
+    ).all()  # fmt: skip
+    problems = []
+    for collective in collectives:
+        try:
+            services.check_settlement(current_user, collective, period, form.confirm.data)
+        except services.BillingError as exc:
+            problems.append(f"{collective.name}: {exc}")
+    if problems or not collectives:
+        for problem in problems or [_("This organisation has no collectives yet.")]:
+            flash(problem, "error")
+        return redirect(back)
+    handle = jobs.enqueue(
+        tasks.settle_collectives, current_user.id, [c.id for c in collectives], period,
+        form.confirm.data, back, current_language(),
+        job_title=_l("Settling %(month)s", month=period.strftime("%m-%Y")),
+    )  # fmt: skip
+    db.session.commit()
+    return redirect(handle.status_url, code=303)
 
 
 @bp.get("/settlements/<int:settlement_id>")
@@ -237,7 +313,10 @@ def receivables_page(organisation_id: int):
     organisation = _receivables_organisation(organisation_id)
     which, today = _receivables_filter(), date.today()
     page = db.paginate(
-        receivables.receivables(organisation.id, which, today), per_page=50, error_out=False
+        receivables.receivables(organisation.id, which, today),
+        page=requested_page(),
+        per_page=50,
+        error_out=False,
     )
     rows = list(page.items)
     return render_template(

@@ -14,7 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from vrijstad import jobs
 from vrijstad.areas.models import Area, Street
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
@@ -345,11 +347,19 @@ class SnapshotRun:
     rows: int = 0
 
 
-def take_snapshots(period: date, today: date) -> SnapshotRun:
-    """Record every area's vacancy for the month; areas already recorded are left as they are."""
+def take_snapshots(period: date, today: date, organisation_id: int | None = None) -> SnapshotRun:
+    """Record every area's vacancy for the month (of one organisation, or all); areas already
+    recorded are left as they are. A background job shows the progress per area."""
     check_snapshot_period(period, today)
     run = SnapshotRun(period)
-    for area in db.session.scalars(sa.select(Area).order_by(Area.id)):
+    query = sa.select(Area).order_by(Area.id)
+    if organisation_id is not None:
+        query = query.where(Area.organisation_id == organisation_id)
+    areas = db.session.scalars(query).all()
+    for done, area in enumerate(areas, start=1):
+        jobs.set_progress(100 * (done - 1) / len(areas), _l(
+            "Recording %(area)s (%(done)d of %(total)d)", area=area.name, done=done,
+            total=len(areas)))  # fmt: skip
         written = take_snapshot(area, period, today)
         run.rows += written
         if written:

@@ -15,13 +15,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from vrijstad import jobs
 from vrijstad.areas.models import Area, Street
-from vrijstad.dashboard import figures, services
+from vrijstad.dashboard import figures, services, tasks
 from vrijstad.dashboard.forms import ReferencesForm, StreetStoryForm, to_bp
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
 from vrijstad.htmx import render_page
 from vrijstad.i18n import current_language
 from vrijstad.organisations.models import MemberRole
@@ -83,6 +86,7 @@ def area(area_id: int):
         locale=current_language(),
         streets=services.street_names(area, board.stock), args=_args(),
         is_admin=can_manage(current_user, area.organisation_id, MemberRole.ADMIN),
+        button=ButtonForm(),
     )  # fmt: skip
 
 
@@ -115,6 +119,23 @@ def map_points(area_id: int):
     except services.DashboardError as exc:
         refuse(400, str(exc))
     return jsonify(points=services.map_points(area, street, date.today(), MAP_LIMIT))
+
+
+@bp.post(f"/organisations/<{ID}:organisation_id>/snapshot")
+@login_required
+def snapshot(organisation_id: int):
+    """Record this month's vacancy of the organisation's areas now, as a background job."""
+    organisation = get_managed_or_403(organisation_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    period = date.today().replace(day=1)
+    handle = jobs.enqueue(
+        tasks.take_snapshots, current_user.id, organisation.id, period,
+        url_for("dashboard.index"), current_language(),
+        job_title=_l("Snapshot of %(month)s", month=period.strftime("%m-%Y")),
+    )  # fmt: skip
+    db.session.commit()
+    return redirect(handle.status_url, code=303)
 
 
 @bp.route(f"/organisations/<{ID}:organisation_id>/references", methods=["GET", "POST"])

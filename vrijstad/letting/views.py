@@ -125,9 +125,12 @@ def collectives(organisation_id: int):
         .order_by(Collective.name)
     ).all()
     status = 422 if form.is_submitted() else 200
+    period_form = PeriodForm(formdata=None)
+    period_form.period.choices = month_choices()
     return render_template(
-        "letting/collectives.html", organisation=organisation, form=form, collectives=existing
-    ), status
+        "letting/collectives.html", organisation=organisation, form=form, collectives=existing,
+        period_form=period_form,
+    ), status  # fmt: skip
 
 
 def _page(collective: Collective, status: int = 200, **forms):

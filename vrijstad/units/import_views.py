@@ -2,18 +2,18 @@
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy.orm import selectinload
 
-from vrijstad.core import DomainError
+from vrijstad import jobs
 from vrijstad.extensions import db
+from vrijstad.i18n import current_language
 from vrijstad.organisations.views import get_managed_or_403
-from vrijstad.units import importer, queries
+from vrijstad.units import importer, queries, tasks
 from vrijstad.units.models import Unit
 
 bp = Blueprint("units_import", __name__)
@@ -34,28 +34,39 @@ class ImportForm(FlaskForm):
 def import_units(organisation_id: int):
     organisation = get_managed_or_403(organisation_id)
     form = ImportForm()
-    errors = []
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            rows = importer.read_rows(upload.filename, upload.read())
-            result = importer.import_units(current_user, organisation, rows)
-        except DomainError as exc:
-            form.file.errors = [*form.file.errors, str(exc)]
-        else:
-            if not result.errors:
-                db.session.commit()
-                n = len(result.units)
-                flash(ngettext("%(num)d unit imported.", "%(num)d units imported.", n), "success")
-                return redirect(
-                    url_for("units.organisation_units", organisation_id=organisation.id)
-                )
-            errors = result.errors
-        db.session.rollback()
-    status = 422 if form.is_submitted() else 200
+        token = tasks.store_upload(organisation.id, upload.filename, upload.read())
+        result_url = url_for("units_import.import_result", organisation_id=organisation.id,
+                             token=token)  # fmt: skip
+        handle = jobs.enqueue(
+            tasks.import_file, current_user.id, organisation.id, token, upload.filename,
+            result_url, current_language(), job_title=_l("Importing units"),
+        )  # fmt: skip
+        db.session.commit()
+        return redirect(handle.status_url, code=303)
+    return _import_page(organisation, form, status=422 if form.is_submitted() else 200)
+
+
+@bp.get("/organisations/<int:organisation_id>/units/import/<token>")
+@login_required
+def import_result(organisation_id: int, token: str):
+    """What an import job did: the units imported, or each bad row with its line and reason."""
+    organisation = get_managed_or_403(organisation_id)
+    outcome = tasks.load_outcome(organisation.id, token) if tasks.valid_token(token) else None
+    if outcome is None:
+        abort(404)
+    form = ImportForm(formdata=None)
+    if outcome.get("file_error"):
+        form.file.errors = [outcome["file_error"]]
+    errors = [importer.RowError(*error) for error in outcome.get("errors", [])]
+    return _import_page(organisation, form, errors=errors, imported=outcome.get("imported"))
+
+
+def _import_page(organisation, form: ImportForm, status: int = 200, **outcome):
     return render_template(
-        "units/import.html", organisation=organisation, form=form, errors=errors,
-        columns=importer.COLUMNS, required=importer.REQUIRED_COLUMNS,
+        "units/import.html", organisation=organisation, form=form, columns=importer.COLUMNS,
+        required=importer.REQUIRED_COLUMNS, **{"errors": [], "imported": None, **outcome},
     ), status  # fmt: skip
 
 

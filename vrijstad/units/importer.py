@@ -12,10 +12,13 @@ from decimal import Decimal
 
 import openpyxl
 import sqlalchemy as sa
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from vrijstad import jobs
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
@@ -55,8 +58,9 @@ EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-MAX_ROWS = 2000  # one request creates them all; bigger stock goes in several files
+MAX_ROWS = 2000  # one transaction creates them all; bigger stock goes in several files
 MAX_AREA_M2 = 100_000
+PROGRESS_CHUNK = 100  # rows between two progress reports of an import job
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _STATUSES = {
@@ -474,16 +478,28 @@ def import_units(actor: User, organisation: Organisation, rows: list[Row]) -> Im
         return ImportResult(errors=errors)
     context = _Context(organisation)
     planned = []
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         check = _RowCheck(row, context)
         planned.append(check.check())
         errors += check.errors
+        _progress(done, len(rows), 0, _l("Checking row %(done)d of %(total)d", done=done,
+                                          total=len(rows)))  # fmt: skip
     if errors:
         return ImportResult(errors=errors)
-    units = [_create(actor, plan) for plan in planned]
+    units = []
+    for done, plan in enumerate(planned, start=1):
+        units.append(_create(actor, plan))
+        _progress(done, len(planned), 50, _l("Creating unit %(done)d of %(total)d", done=done,
+                                              total=len(planned)))  # fmt: skip
     record_event(actor, "units.imported", organisation, organisation.id, count=len(units))
     db.session.flush()
     return ImportResult(units=units)
+
+
+def _progress(done: int, total: int, start: int, message: LazyString) -> None:
+    """Report each chunk of rows to a background job (checking: 0–50 %, creating: 50–100 %)."""
+    if done % PROGRESS_CHUNK == 0 or done == total:
+        jobs.set_progress(start + 50 * done / total, message)
 
 
 def _create(actor: User, plan: _Planned) -> Unit:
