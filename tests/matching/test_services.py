@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from tests.fixtures_lettings import MOTIVATION
 from vrijstad.applications import services as applications
 from vrijstad.extensions import db
-from vrijstad.letting.models import PlacementStatus
+from vrijstad.letting.models import HeadLease, HeadLeaseKind, Placement, PlacementStatus
 from vrijstad.matching import services
 from vrijstad.matching.models import COMPONENTS, MatchInvitation, MatchWeights
 from vrijstad.notifications.models import Notification
@@ -231,3 +231,107 @@ def test_invite_pairs_only_for_the_organisations_units(
     assert sent == 1 and len(problems) == 2
     assert services.invited_starter_ids(unit) == {fashion_starter.id}
     assert services.invited_starter_ids(elsewhere) == set()
+
+
+def test_a_starter_who_wants_no_invitations_is_shown_but_never_invited(
+    ctx, org, unit, fashion_starter
+):
+    profile = services.profile_of(fashion_starter)
+    profile.invitations_opt_out = True
+    db.session.commit()
+    assert fashion_starter.id in [m.starter_id for m in services.recommend_starters(unit)]
+    with pytest.raises(services.MatchingError, match="wil niet uitgenodigd worden"):
+        services.invite_to_apply(org.test_staff, unit, fashion_starter.id)
+    sent, problems = services.invite_pairs(org.test_staff, org, [(unit.id, fashion_starter.id)])
+    assert sent == 0 and "wil niet uitgenodigd worden" in problems[0]
+    assert services.invited_starter_ids(unit) == set()
+
+
+# Allocation of a collective, and stored allocations --------------------------------------------
+
+
+def test_a_collective_allocates_only_its_free_units(
+    ctx, collective, make_unit, make_starter, make_org
+):
+    free, taken = collective.units
+    outside = make_unit(area=collective.area)  # same area, not in the collective
+    draft = make_unit(area=collective.area)  # its head lease is not signed yet
+    db.session.add(HeadLease(collective=collective, unit_id=draft.id, landlord_id=draft.owner_id,
+                             kind=HeadLeaseKind.FIXED, rent_cents_per_month=1,
+                             start_date=date(2026, 1, 1)))  # fmt: skip
+    occupant = make_starter(name="Bewoner")
+    db.session.add(Placement(
+        unit_id=taken.id, starter_id=occupant.id, organisation_id=collective.organisation_id,
+        kind=SpaceKind.POPUP, start_date=date.today() - timedelta(days=10),
+        end_date=date.today() + timedelta(days=100), base_fee_cents_per_month=1,
+        starter_trade_name="Bezet"))  # fmt: skip
+    starters = [make_starter(name=f"Kandidaat {i}", trade_name=f"Zaak {i}") for i in range(3)]
+    db.session.commit()
+    units, profiles = services.allocation_choices(collective)
+    assert [u.id for u in units] == [free.id]
+    assert {p.user_id for p in profiles} >= {s.id for s in starters}
+    result = services.allocate(collective.staff, collective,
+                               [free.id, taken.id, outside.id, draft.id],
+                               [s.id for s in starters])  # fmt: skip
+    assert [p.match.unit.id for p in result.pairs] == [free.id]
+    assert result.unassigned_units == [] and len(result.unassigned_starters) == 2
+    with pytest.raises(services.MatchingError, match="geen panden"):
+        services.allocate(collective.staff, collective, [outside.id], [starters[0].id])
+    with pytest.raises(services.MatchingError, match="werkt niet"):
+        services.allocate(make_org().test_staff, collective, [free.id], [starters[0].id])
+
+
+def test_a_stored_allocation_shows_what_allocate_finds(
+    ctx, org, area, make_unit, make_starter, fashion_starter
+):
+    units = [make_unit(area=area, floor_area_vvo=size) for size in (70, 90, 400)]
+    others = [make_starter(name=f"Starter {i}", min_area_m2=50, max_area_m2=100) for i in (1, 2)]
+    unit_ids = [u.id for u in units]
+    starter_ids = [fashion_starter.id, *(s.id for s in others)]
+    direct = services.allocate(org.test_staff, area, unit_ids, starter_ids)
+    run = services.plan_allocation(org.test_staff, area, unit_ids, starter_ids)
+    assert not run.done and services.allocation_of(run) is None
+    seen = []
+    services.compute_allocation(run, progress=lambda pct, message: seen.append((pct, message)))
+    db.session.commit()
+    stored = services.allocation_of(run)
+    assert stored.total == direct.total
+    shape = [(p.match.unit.id, p.match.starter_id, p.match.score,
+              p.runner_up.user_id if p.runner_up else None) for p in stored.pairs]  # fmt: skip
+    assert shape == [(p.match.unit.id, p.match.starter_id, p.match.score,
+                      p.runner_up.user_id if p.runner_up else None)
+                     for p in direct.pairs]  # fmt: skip
+    assert stored.unassigned_units == direct.unassigned_units
+    assert stored.excluded_pairs == direct.excluded_pairs
+    percents = [pct for pct, _message in seen]
+    assert percents == sorted(percents) and percents[-1] < 100
+    messages = " ".join(message for _pct, message in seen)
+    assert "Scorematrix" in messages and "toewijzen" in messages and "nummer twee" in messages
+    with pytest.raises(services.MatchingError, match="laagste score"):
+        services.plan_allocation(org.test_staff, area, unit_ids, starter_ids, min_score=101)
+
+
+def test_the_allocation_job_runs_once_and_links_the_result(ctx, org, area, unit, fashion_starter):
+    run = services.plan_allocation(org.test_staff, area, [unit.id], [fashion_starter.id])
+    db.session.commit()
+    link = services.run_allocation(run.id, "en", "/somewhere")
+    assert link == {"url": "/somewhere", "label": "View the allocation"}
+    db.session.refresh(run)
+    finished = run.finished_at
+    assert run.result["pairs"][0][:2] == [unit.id, fashion_starter.id]
+    services.run_allocation(run.id, "nl", "/somewhere")  # a retry: nothing computed again
+    db.session.refresh(run)
+    assert run.finished_at == finished
+    with pytest.raises(services.MatchingError, match="bestaat niet meer"):
+        services.run_allocation(987654, "nl", "/somewhere")
+
+
+def test_units_let_after_planning_are_left_out(ctx, org, area, unit, make_unit, fashion_starter):
+    second = make_unit(area=area)
+    run = services.plan_allocation(org.test_staff, area, [unit.id, second.id],
+                                   [fashion_starter.id])  # fmt: skip
+    unit.status = UnitStatus.LET
+    db.session.commit()
+    services.compute_allocation(run)
+    assert run.result["unassigned_units"] == [] or unit.id not in run.result["unassigned_units"]
+    assert unit.id not in [p[0] for p in run.result["pairs"]]

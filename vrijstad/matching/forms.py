@@ -1,10 +1,7 @@
 """Matching forms: weights, a street profile, the allocation choices, invitations."""
 
-from urllib.parse import parse_qsl
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -54,13 +51,19 @@ class StreetProfileForm(FlaskForm):
             raise ValidationError(_l("A branch group cannot be both wanted and excluded."))
 
 
-class AllocationForm(FlaskForm):
-    """The allocation's choices, read from the query string (nothing is stored)."""
+class AllocationScopeForm(FlaskForm):
+    """Which area or collective to allocate from, read from the query string."""
 
     class Meta:
         csrf = False
 
-    area = SelectField(_l("Area"), coerce=int, validators=[InputRequired()])
+    scope = SelectField(_l("Area or collective"), validators=[Optional()])
+
+
+class AllocationForm(FlaskForm):
+    """The allocation's choices: the units and starters of one area or collective."""
+
+    scope = HiddenField(validators=[InputRequired(), Length(max=40)])
     units = MultiCheckboxField(_l("Units"), coerce=int, validators=[Optional()])
     starters = MultiCheckboxField(_l("Candidate starters"), coerce=int, validators=[Optional()])
     min_score = IntegerField(
@@ -71,10 +74,6 @@ class AllocationForm(FlaskForm):
     )
 
 
-#: The query parameters of the allocation page.
-BACK_PARAMS = ("area", "units", "starters", "min_score", "run")
-
-
 def _id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 18
 
@@ -83,7 +82,7 @@ class InvitePairsForm(FlaskForm):
     """The chosen pairs of an allocation, as 'unit id:starter id'."""
 
     pairs = SelectMultipleField(_l("Pairs"), validate_choice=False, validators=[Optional()])
-    back = HiddenField(validators=[Optional(), Length(max=4000)])
+    run = HiddenField(validators=[Optional(), Length(max=18)])
 
     def validate_pairs(self, field) -> None:
         for value in field.data or ():
@@ -91,10 +90,10 @@ class InvitePairsForm(FlaskForm):
             if not (sep and _id(unit) and _id(starter)):
                 raise ValidationError(_l("Choose pairs from the allocation."))
 
-    def back_to(self) -> dict[str, list[str]]:
-        """The allocation's own query parameters, to show it again after inviting."""
-        params = MultiDict(parse_qsl(self.back.data or ""))
-        return {key: params.getlist(key) for key in BACK_PARAMS if key in params}
+    def run_id(self) -> int | None:
+        """The allocation the pairs come from, to show it again after inviting."""
+        value = self.run.data or ""
+        return int(value) if _id(value) else None
 
     def chosen(self) -> list[tuple[int, int]]:
         pairs = (value.partition(":") for value in self.pairs.data or ())

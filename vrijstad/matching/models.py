@@ -119,3 +119,44 @@ class MatchInvitation(db.Model):
         sa.UniqueConstraint("unit_id", "starter_id", name="one_invitation_per_pair"),
         sa.CheckConstraint("score BETWEEN 0 AND 100", name="invitation_score_range"),
     )
+
+
+class AllocationRun(db.Model):
+    """An allocation staff asked for: its choices and, once computed, the assignment found.
+
+    result holds {"total", "excluded_pairs", "pairs": [[unit id, starter id, score,
+    runner-up starter id or null, runner-up score or null], ...], "unassigned_units",
+    "unassigned_starters"} (ids only; the page explains the pairs from the current data).
+    """
+
+    __tablename__ = "allocation_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("areas.id", ondelete="CASCADE"))
+    collective_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("collectives.id", ondelete="CASCADE")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    unit_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    starter_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    min_score: Mapped[int] = mapped_column(default=0)
+    job_id: Mapped[str | None] = mapped_column(sa.String(64))
+    result: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    area: Mapped["Area"] = relationship()  # noqa: F821
+    collective: Mapped["Collective | None"] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        sa.CheckConstraint("min_score BETWEEN 0 AND 100", name="allocation_min_score_range"),
+    )
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None

@@ -8,8 +8,14 @@ import sqlalchemy as sa
 from vrijstad.applications.models import OPEN_STATUSES, Application
 from vrijstad.areas.models import Area, Street
 from vrijstad.auth.models import User
-from vrijstad.letting.models import Placement, PlacementStatus
-from vrijstad.matching.models import MatchInvitation, MatchWeights, StreetProfile
+from vrijstad.letting.models import (
+    Collective,
+    HeadLease,
+    HeadLeaseStatus,
+    Placement,
+    PlacementStatus,
+)
+from vrijstad.matching.models import AllocationRun, MatchInvitation, MatchWeights, StreetProfile
 from vrijstad.starters.models import (
     StarterProfile,
     starter_profile_areas,
@@ -105,6 +111,46 @@ def open_units_of_area(area_id: int) -> sa.Select:
     )
 
 
+def free_units_of_collective(collective_id: int, today: date) -> sa.Select:
+    """Open units the collective lets now (signed or active head lease) that no one occupies
+    as a whole, now or later."""
+    leased = sa.select(HeadLease.unit_id).where(
+        HeadLease.collective_id == collective_id,
+        HeadLease.status.in_((HeadLeaseStatus.SIGNED, HeadLeaseStatus.ACTIVE)),
+    )
+    taken = sa.select(Placement.unit_id).where(
+        Placement.space_id.is_(None),
+        Placement.status != PlacementStatus.ENDED,
+        Placement.end_date >= today,
+    )
+    return (
+        sa.select(Unit)
+        .where(
+            Unit.id.in_(leased),
+            Unit.id.not_in(taken),
+            Unit.status.in_(OPEN_UNIT_STATUSES),
+        )
+        .order_by(Unit.street, Unit.house_number, Unit.id)
+    )
+
+
+def collectives_of_organisation(organisation_id: int) -> sa.Select:
+    return (
+        sa.select(Collective)
+        .where(Collective.organisation_id == organisation_id)
+        .order_by(Collective.name)
+    )
+
+
+def allocation_runs_of(organisation_id: int) -> sa.Select:
+    """The organisation's allocations, newest first."""
+    return (
+        sa.select(AllocationRun)
+        .where(AllocationRun.organisation_id == organisation_id)
+        .order_by(AllocationRun.id.desc())
+    )
+
+
 def area_of_units(area_ids: Collection[int]) -> sa.Select:
     """(area id, organisation id) of the areas."""
     return sa.select(Area.id, Area.organisation_id).where(Area.id.in_(area_ids))
@@ -143,3 +189,10 @@ def weights_of_organisations(organisation_ids: Collection[int]) -> sa.Select:
 
 def invited_starters(unit_id: int) -> sa.Select:
     return sa.select(MatchInvitation.starter_id).where(MatchInvitation.unit_id == unit_id)
+
+
+def invitations_for_units(unit_ids: Collection[int]) -> sa.Select:
+    """(unit id, starter id) of the invitations for the units."""
+    return sa.select(MatchInvitation.unit_id, MatchInvitation.starter_id).where(
+        MatchInvitation.unit_id.in_(unit_ids)
+    )

@@ -6,7 +6,7 @@ Hard mismatches exclude a pair instead: a use that is not permitted, a unit far 
 a rent far over budget, or a branch group the street wants no more of.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from zlib import crc32
@@ -423,13 +423,23 @@ def _score_rows(s: StarterFeatures, u: UnitFeatures, today: int) -> tuple[np.nda
     return np.rint(total, out=total), excluded
 
 
-def score_matrix(s: StarterFeatures, u: UnitFeatures, today: int) -> tuple[np.ndarray, np.ndarray]:
-    """Scores 0–100 (whole numbers, float32) and excluded pairs, both starters × units."""
+def score_matrix(
+    s: StarterFeatures,
+    u: UnitFeatures,
+    today: int,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scores 0–100 (whole numbers, float32) and excluded pairs, both starters × units.
+
+    progress, when given, is called with the share of rows done (0–1) after each chunk.
+    """
     scores = np.empty((len(s), len(u)), dtype=np.float32)
     excluded = np.empty((len(s), len(u)), dtype=bool)
     for start in range(0, len(s), CHUNK_ROWS):
         rows = np.arange(start, min(start + CHUNK_ROWS, len(s)))
         scores[rows], excluded[rows] = _score_rows(s.take(rows), u, today)
+        if progress is not None:
+            progress(int(rows[-1] + 1) / len(s))
     return scores, excluded
 
 
@@ -455,13 +465,21 @@ class Assignment:
     runner_up: np.ndarray  # per unit column: the best other starter row, -1 when none
 
 
-def assign(scores: np.ndarray, excluded: np.ndarray, min_score: int = 0) -> Assignment:
+def assign(
+    scores: np.ndarray,
+    excluded: np.ndarray,
+    min_score: int = 0,
+    stage: Callable[[str], None] | None = None,
+) -> Assignment:
     """The pairs that maximise the total score, each starter and unit used at most once.
 
     Excluded pairs (and those under min_score) are worth 0 to the solver and dropped from its
     answer: any matching of allowed pairs extends to a full assignment with such zero-worth
     pairs, so the allowed pairs left over still have the greatest total there is.
+    stage, when given, hears "assigning" and then "runner_ups" as the work gets there.
     """
+    stage = stage or (lambda name: None)
+    stage("assigning")
     blocked = excluded | (scores < min_score)
     worth = np.where(blocked, 0.0, scores.astype(np.float64))
     if worth.size == 0:
@@ -480,6 +498,7 @@ def assign(scores: np.ndarray, excluded: np.ndarray, min_score: int = 0) -> Assi
     keep = ~blocked[rows, cols]
     rows, cols = rows[keep], cols[keep]
     total = int(scores[rows, cols].astype(np.int64).sum())
+    stage("runner_ups")
     return Assignment(rows, cols, total, runner_ups(scores, blocked, rows, cols))
 
 

@@ -9,16 +9,18 @@ from vrijstad.applications.services import is_landlord_side
 from vrijstad.areas.models import Area, Street
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm
+from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.htmx import render_page
+from vrijstad.letting.models import Collective
 from vrijstad.matching import queries, services
 from vrijstad.matching.forms import (
     AllocationForm,
+    AllocationScopeForm,
     InvitePairsForm,
     StreetProfileForm,
     WeightsForm,
 )
-from vrijstad.matching.models import MAX_WEIGHT
+from vrijstad.matching.models import MAX_WEIGHT, AllocationRun
 from vrijstad.organisations.views import get_managed_or_403
 from vrijstad.starters.services import completeness, profile_of
 from vrijstad.units.models import Unit
@@ -178,53 +180,120 @@ def street_profile(organisation_id: int, street_id: int):
 # Staff: allocation -------------------------------------------------------------------------
 
 
-def _allocation_form(organisation) -> tuple[AllocationForm, Area | None, list, list]:
-    """The choices form for the chosen area (the first one when none or a wrong one is given)."""
-    form = AllocationForm(request.args)
-    form.area.choices = [SelectChoice(a.id, f"{a.name} ({a.city})") for a in organisation.areas]
-    area = next((a for a in organisation.areas if a.id == form.area.data), None)
-    area = area or (organisation.areas[0] if organisation.areas else None)
-    units, profiles = services.allocation_choices(area) if area else ([], [])
-    form.area.data = area.id if area else None
+def _scope_choices(organisation) -> list | dict:
+    """The organisation's areas, and its collectives in a group of their own."""
+    areas = [SelectChoice(f"area-{a.id}", f"{a.name} ({a.city})") for a in organisation.areas]
+    collectives = [
+        SelectChoice(f"collective-{c.id}", c.name) for c in services.collectives_of(organisation)
+    ]
+    return {_("Areas"): areas, _("Collectives"): collectives} if collectives else areas
+
+
+def _scope_or_404(organisation, value: str | None) -> Area | Collective | None:
+    """The area or collective named "area-<id>" or "collective-<id>"; None when malformed,
+    404 when it does not exist or is another organisation's."""
+    kind, _sep, ident = (value or "").partition("-")
+    if kind not in ("area", "collective") or not (ident.isascii() and ident.isdigit()):
+        return None
+    if len(ident) > 18:
+        abort(404)
+    scope = db.session.get(Area if kind == "area" else Collective, int(ident))
+    if scope is None or scope.organisation_id != organisation.id:
+        abort(404)
+    return scope
+
+
+def _scope_key(scope) -> str | None:
+    if scope is None:
+        return None
+    return f"{'collective' if isinstance(scope, Collective) else 'area'}-{scope.id}"
+
+
+def _starter_label(profile) -> str:
+    name = profile.trade_name or profile.user.name
+    if profile.invitations_opt_out:
+        return _("%(name)s · wants no invitations", name=name)
+    return name
+
+
+def _allocation_page(organisation, scope, form: AllocationForm, fill: bool, status: int = 200):
+    """The choices of an area or collective; fill ticks every unit and starter."""
+    units, profiles = services.allocation_choices(scope) if scope else ([], [])
+    scope_form = AllocationScopeForm(formdata=None, scope=_scope_key(scope))
+    scope_form.scope.choices = _scope_choices(organisation)
+    form.scope.data = _scope_key(scope)
     form.units.choices = [SelectChoice(u.id, u.address) for u in units]
-    form.starters.choices = [SelectChoice(p.user_id, p.trade_name or p.user.name) for p in profiles]
-    return form, area, units, profiles
+    form.starters.choices = [SelectChoice(p.user_id, _starter_label(p)) for p in profiles]
+    if fill:
+        form.units.data = [u.id for u in units]
+        form.starters.data = [p.user_id for p in profiles]
+    return render_template(
+        "matching/allocation.html",
+        organisation=organisation,
+        scope_form=scope_form,
+        form=form,
+        scope=scope,
+        is_collective=isinstance(scope, Collective),
+        units=units,
+        profiles=profiles,
+        runs=services.recent_allocations(organisation),
+    ), status
 
 
 @bp.get("/organisations/<int:organisation_id>/allocation")
 @login_required
 def allocation(organisation_id: int):
     organisation = get_managed_or_403(organisation_id)
-    form, area, units, profiles = _allocation_form(organisation)
-    result, status = None, 200
-    if request.args.get("run") and area is not None:
-        if not form.validate():
-            status = 422
+    scope = _scope_or_404(organisation, AllocationScopeForm(request.args).scope.data)
+    scope = scope or (organisation.areas[0] if organisation.areas else None)
+    return _allocation_page(organisation, scope, AllocationForm(formdata=None), fill=True)
+
+
+@bp.post("/organisations/<int:organisation_id>/allocation")
+@login_required
+def allocate(organisation_id: int):
+    organisation = get_managed_or_403(organisation_id)
+    form = AllocationForm()
+    scope = _scope_or_404(organisation, form.scope.data)
+    if scope is None:
+        refuse(400, _("Choose an area or a collective."))
+    units, profiles = services.allocation_choices(scope)
+    form.units.choices = [SelectChoice(u.id, u.address) for u in units]
+    form.starters.choices = [SelectChoice(p.user_id, p.user.name) for p in profiles]
+    if form.validate_on_submit():
+        try:
+            run = services.plan_allocation(
+                current_user,
+                scope,
+                form.units.data or [],
+                form.starters.data or [],
+                form.min_score.data or 0,
+            )
+        except services.MatchingError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
         else:
-            try:
-                result = services.allocate(
-                    current_user,
-                    area,
-                    form.units.data or [],
-                    form.starters.data or [],
-                    form.min_score.data or 0,
-                )
-            except services.MatchingError as exc:
-                form.form_errors.append(str(exc))
-                status = 422
-    else:
-        form.units.data = [u.id for u in units]
-        form.starters.data = [p.user_id for p in profiles]
+            url = url_for("matching.allocation_run", organisation_id=organisation.id, run_id=run.id)
+            handle = services.start_allocation(run, url)
+            db.session.commit()
+            return redirect(handle.status_url if handle else url, code=303)
+    return _allocation_page(organisation, scope, form, fill=False, status=422)
+
+
+@bp.get("/organisations/<int:organisation_id>/allocation/runs/<int:run_id>")
+@login_required
+def allocation_run(organisation_id: int, run_id: int):
+    organisation = get_managed_or_403(organisation_id)
+    run = db.get_or_404(AllocationRun, run_id)
+    if run.organisation_id != organisation.id:
+        abort(404)
     return render_template(
-        "matching/allocation.html",
+        "matching/allocation_run.html",
         organisation=organisation,
-        form=form,
-        area=area,
-        units=units,
-        profiles=profiles,
-        result=result,
-        invite_form=InvitePairsForm(formdata=None, back=request.query_string.decode()),
-    ), status
+        run=run,
+        result=services.allocation_of(run, page=requested_page()),
+        invite_form=InvitePairsForm(formdata=None, run=str(run.id)),
+    )
 
 
 @bp.post("/organisations/<int:organisation_id>/allocation/invite")
@@ -244,6 +313,9 @@ def invite_pairs(organisation_id: int):
         flash(problem, "error")
     if not sent and not problems:
         flash(_("Choose at least one pair to invite."), "error")
+    run_id = form.run_id()
+    if run_id is None:
+        return redirect(url_for("matching.allocation", organisation_id=organisation.id))
     return redirect(
-        url_for("matching.allocation", organisation_id=organisation.id, **form.back_to())
+        url_for("matching.allocation_run", organisation_id=organisation.id, run_id=run_id)
     )

@@ -5,6 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectChoice,
@@ -117,6 +118,13 @@ class ProfileForm(FlaskForm):
     space_kind = SelectField(
         _l("Kind of space"), choices=space_choices(_l("— choose —")), validators=[Optional()]
     )
+    invitations_opt_out = BooleanField(
+        _l("Do not invite me to apply for units"),
+        description=_l(
+            "Landlords and city-centre staff then cannot invite you; you still see the units "
+            "that fit you and can apply yourself."
+        ),
+    )
 
     def validate_max_area_m2(self, field) -> None:
         low = self.min_area_m2.data
@@ -138,4 +146,5 @@ class ProfileForm(FlaskForm):
             "budget_cents_per_month": self.budget.data,
             "earliest_start": self.earliest_start.data,
             "space_kind": SpaceKind(self.space_kind.data) if self.space_kind.data else None,
+            "invitations_opt_out": bool(self.invitations_opt_out.data),
         }

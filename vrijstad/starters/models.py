@@ -68,6 +68,8 @@ class StarterProfile(db.Model):
     budget_cents_per_month: Mapped[int | None]
     earliest_start: Mapped[date | None]
     space_kind: Mapped[SpaceKind | None] = mapped_column(enum_type(SpaceKind))
+    #: The starter does not want to be invited to apply (they still see their matches).
+    invitations_opt_out: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     plan_key: Mapped[str | None] = mapped_column(sa.String(200))
     plan_filename: Mapped[str | None] = mapped_column(sa.String(200))
     plan_size: Mapped[int | None]

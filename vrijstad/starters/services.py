@@ -24,7 +24,7 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF is our error
 PROFILE_FIELDS = (
     "trade_name", "concept", "branch_group", "required_use", "city", "kvk_number", "btw_id",
     "iban", "min_area_m2", "max_area_m2", "budget_cents_per_month", "earliest_start",
-    "space_kind",
+    "space_kind", "invitations_opt_out",
 )  # fmt: skip
 
 
