@@ -25,6 +25,7 @@ def test_export_holds_profile_applications_and_messages(ctx, client, login, unit
     data = json.loads(response.data)
     assert data["account"]["email"] == starter.email
     assert data["starter_profile"]["kvk_number"] == "87654321"
+    assert data["starter_profile"]["invitations_opt_out"] is False
     assert data["applications"][0]["motivation"] == MOTIVATION
     assert data["messages_written"][0]["body"] == "Mag ik komen kijken?"
 

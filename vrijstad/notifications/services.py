@@ -1,6 +1,7 @@
 """Notify a person of an event: an in-app notice and an e-mail, both in their own language."""
 
 from collections.abc import Iterable
+from datetime import date
 
 import sqlalchemy as sa
 from flask import url_for
@@ -10,8 +11,21 @@ from flask_babel import gettext as _
 from vrijstad.auth.models import User
 from vrijstad.core import utcnow
 from vrijstad.extensions import db
+from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.notifications.mail import queue_mail
 from vrijstad.notifications.models import Notification
+
+
+def _localised(data: dict) -> dict:
+    """Raw values formatted for the reader: amount_cents as `amount`, deadline_on (ISO date) as
+    `deadline`, so a notice shows € and dates in the reader's own language."""
+    values = dict(data)
+    if isinstance(values.get("amount_cents"), int):
+        values["amount"] = eur_filter(values["amount_cents"])
+    if "deadline_on" in values:
+        deadline = values["deadline_on"]
+        values["deadline"] = date_filter(date.fromisoformat(deadline)) if deadline else "—"
+    return values
 
 
 def notification_text(kind: str, data: dict) -> str:
@@ -90,12 +104,70 @@ def notification_text(kind: str, data: dict) -> str:
         "payment.failed_staff": _(
             "The online payment by %(starter)s of %(amount)s for invoice %(number)s failed."
         ),
+        "subsidy.started": _(
+            "%(applicant)s started an application for %(scheme)s; plan the intake talk."
+        ),
+        "subsidy.intake": _(
+            "The intake for your application for %(scheme)s is recorded. Add your costs and "
+            "documents and submit it."
+        ),
+        "subsidy.submitted": _(
+            "Your application for %(scheme)s has been received with dossier number %(dossier)s. "
+            "The decision follows by %(deadline)s."
+        ),
+        "subsidy.submitted_staff": _(
+            "Dossier %(dossier)s (%(applicant)s) came in for %(scheme)s; the decision is due by "
+            "%(deadline)s."
+        ),
+        "subsidy.info_requested": _(
+            "More information is needed for dossier %(dossier)s. The decision term stands still "
+            "until you reply."
+        ),
+        "subsidy.info_supplied": _(
+            "%(applicant)s replied to the request for information on dossier %(dossier)s; the "
+            "decision is now due by %(deadline)s."
+        ),
+        "subsidy.extended": _(
+            "The decision term of dossier %(dossier)s is extended by 12 weeks, to %(deadline)s."
+        ),
+        "subsidy.granted": _(
+            "A subsidy of %(amount)s has been granted for dossier %(dossier)s. The grant letter "
+            "is on the application page; account for the actual costs when the work is done."
+        ),
+        "subsidy.rejected": _(
+            "Your application with dossier number %(dossier)s was not granted; the reason is on "
+            "the application page."
+        ),
+        "subsidy.advance_paid": _(
+            "An advance of %(amount)s has been paid for dossier %(dossier)s. Account for the "
+            "actual costs when the work is done."
+        ),
+        "subsidy.accounted": _(
+            "Your accountability for dossier %(dossier)s is in; the final amount will be set on "
+            "the actual costs."
+        ),
+        "subsidy.accounted_staff": _(
+            "%(applicant)s accounted for the costs of dossier %(dossier)s."
+        ),
+        "subsidy.settled": _("The final amount of dossier %(dossier)s is set at %(amount)s."),
+        "subsidy.paid": _(
+            "%(amount)s has been paid for dossier %(dossier)s; the dossier is closed."
+        ),
+        "subsidy.reclaimed": _(
+            "%(amount)s of the advance for dossier %(dossier)s has been paid back; the dossier is "
+            "closed."
+        ),
+        "subsidy.withdrawn_staff": _("%(applicant)s withdrew the application for %(scheme)s."),
+        "subsidy.applicant_deleted": _(
+            "The applicant of dossier %(dossier)s (%(applicant)s) deleted their account. The "
+            "grant stands: finish the dossier without the applicant's account."
+        ),
     }
     template = texts.get(kind)
     if template is None:
         return kind
     try:
-        return template % data
+        return template % _localised(data)
     except (KeyError, TypeError, ValueError):
         return template
 

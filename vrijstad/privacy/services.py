@@ -1,8 +1,19 @@
 """Privacy (AVG/GDPR): a person's data as JSON, and deleting an account.
 
-Deleting removes or anonymises personal data. Records the organisation must keep (placements
-and, later, invoices) stay, linked to the anonymised account; they carry the business's trade
-name and KvK number, never the person's own name.
+Deleting removes or anonymises personal data. Records the organisation must keep (placements,
+invoices, subsidy dossiers) stay, linked to the anonymised account; they carry the business's
+trade name and KvK number, never the person's own name.
+
+- Lettings applications and contest entries: open ones are withdrawn; their free texts (the
+  motivation, the plan) are removed, the plan file deleted; the rows stay, so a placement or
+  a prize keeps its history and the jury's scores their entry.
+- Subsidy applications are administrative records with legal retention (the grant, the
+  payments in the ledger, de-minimis against the KvK number). One not yet decided is
+  withdrawn, which releases its reservation of the budget; one never submitted also loses its
+  texts and documents (it has no dossier number). A submitted dossier is kept whole, with the
+  applicant's name removed when it is the person's own; for a grant still running the staff
+  are told, since they now finish the dossier without the applicant's account.
+- Invitations to apply that the person received are deleted; those they sent stay.
 """
 
 import secrets
@@ -22,14 +33,33 @@ from vrijstad.applications.models import (
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.auth.services import hash_password
+from vrijstad.contests.models import (
+    ACTIVE_STATUSES,
+    Conflict,
+    Contest,
+    ContestEntry,
+    EntryStatus,
+    Juror,
+    JuryScore,
+)
 from vrijstad.core import DomainError, utcnow
 from vrijstad.extensions import db
 from vrijstad.letting.models import Placement
+from vrijstad.matching.models import MatchInvitation
 from vrijstad.notifications.models import Notification
+from vrijstad.notifications.services import notify
 from vrijstad.organisations.models import Invitation, Membership
+from vrijstad.organisations.services import staff_of
 from vrijstad.popups.models import Booking, BookingStatus
 from vrijstad.starters.models import StarterProfile
-from vrijstad.storage import get_storage
+from vrijstad.storage import delete_after_commit, get_storage
+from vrijstad.subsidies import services as subsidies
+from vrijstad.subsidies.models import (
+    AWAITING_DECISION,
+    GRANTED_OPEN,
+    SubsidyApplication,
+    SubsidyStatus,
+)
 from vrijstad.units.models import PUBLIC_STATUSES, Unit, UnitStatus
 
 REMOVED = "[verwijderd]"
@@ -49,6 +79,84 @@ def _plain(value):
 
 def _row(obj, *fields) -> dict:
     return {f: _plain(getattr(obj, f)) for f in fields}
+
+
+ENTRY_TEXTS = ("idea", "uniqueness", "target_group", "revenue_model", "success", "help_needed")
+
+
+def _contest_entries(user: User) -> list[dict]:
+    entries = db.session.scalars(
+        sa.select(ContestEntry).where(ContestEntry.starter_id == user.id).order_by(ContestEntry.id)
+    )
+    return [
+        {**_row(e, "id", "contest_id", "status", "trade_name", "branch_group",
+                "preferred_unit_id", *ENTRY_TEXTS, "plan_filename", "plan_pages", "created_at",
+                "updated_at"),
+         "contest": e.contest.title}
+        for e in entries
+    ]  # fmt: skip
+
+
+def _jury_memberships(user: User) -> list[dict]:
+    jurors = db.session.scalars(
+        sa.select(Juror).where(Juror.user_id == user.id).order_by(Juror.id)
+    ).all()
+    return [
+        {**_row(j, "contest_id", "name", "email", "invited_at", "accepted_at"),
+         "contest": j.contest.title,
+         "scores": [_row(s, "entry_id", "criterion_id", "score", "created_at")
+                    for s in db.session.scalars(sa.select(JuryScore).where(
+                        JuryScore.juror_id == j.id).order_by(JuryScore.id))],
+         "conflicts": [_row(c, "entry_id", "note", "declared_at")
+                       for c in db.session.scalars(sa.select(Conflict).where(
+                           Conflict.juror_id == j.id).order_by(Conflict.id))]}
+        for j in jurors
+    ]  # fmt: skip
+
+
+def _subsidy_applications(user: User) -> list[dict]:
+    applications = db.session.scalars(
+        sa.select(SubsidyApplication)
+        .where(SubsidyApplication.applicant_id == user.id)
+        .order_by(SubsidyApplication.id)
+    )
+    return [
+        {**_row(a, "id", "scheme_id", "dossier_number", "status", "applicant_kind",
+                "applicant_name", "applicant_kvk", "title", "description", "address",
+                "work_starts_on", "intake_note", "submitted_at", "requested_cents", "question",
+                "answer", "extended_on", "extension_reason", "decided_on", "granted_cents",
+                "conditions", "rejection_reason", "advance_cents", "accountability_note",
+                "accounted_on", "final_cents", "settled_on", "paid_cents", "closed_on",
+                "created_at", "updated_at"),
+         "scheme": a.scheme.name,
+         "street": a.street.name if a.street else None,
+         "cost_lines": [_row(c, "description", "supplier", "category", "amount_cents",
+                             "actual_cents", "created_at") for c in a.cost_lines],
+         "documents": [_row(d, "kind", "filename", "pages", "size", "created_at")
+                       for d in a.documents]}
+        for a in applications
+    ]  # fmt: skip
+
+
+def _match_invitations(user: User) -> dict:
+    """Invitations to apply: those received, and those sent (without the invited starter)."""
+
+    def rows(condition) -> list[dict]:
+        invitations = db.session.scalars(
+            sa.select(MatchInvitation).where(condition).order_by(MatchInvitation.id)
+        )
+        return [{**_row(i, "unit_id", "score", "created_at"), "unit": _unit_name(i.unit_id)}
+                for i in invitations]  # fmt: skip
+
+    return {
+        "received": rows(MatchInvitation.starter_id == user.id),
+        "sent": rows(MatchInvitation.invited_by_id == user.id),
+    }
+
+
+def _unit_name(unit_id: int) -> str | None:
+    unit = db.session.get(Unit, unit_id)
+    return f"{unit.address}, {unit.city}" if unit else None
 
 
 def export_data(user: User) -> dict:
@@ -77,7 +185,7 @@ def export_data(user: User) -> dict:
             **_row(profile, "trade_name", "concept", "branch_group", "required_use", "city",
                    "kvk_number", "btw_id", "iban", "min_area_m2", "max_area_m2",
                    "budget_cents_per_month", "earliest_start", "space_kind", "plan_filename",
-                   "plan_uploaded_at"),
+                   "plan_uploaded_at", "invitations_opt_out"),
             "preferred_areas": [a.name for a in profile.areas],
             "preferred_streets": [s.name for s in profile.streets],
         },
@@ -103,6 +211,10 @@ def export_data(user: User) -> dict:
                           "note", "created_at") for b in db.session.scalars(
                               sa.select(Booking).where(Booking.starter_id == user.id)
                               .order_by(Booking.id))],
+        "contest_entries": _contest_entries(user),
+        "jury_memberships": _jury_memberships(user),
+        "subsidy_applications": _subsidy_applications(user),
+        "match_invitations": _match_invitations(user),
     }  # fmt: skip
 
 
@@ -147,6 +259,10 @@ def delete_account(user: User, password: str) -> None:
     ):
         if placement.starter_trade_name == user.name:
             placement.starter_trade_name = REMOVED
+    _forget_contest_entries(user)
+    _forget_jury_memberships(user)
+    _forget_subsidy_applications(user)
+    db.session.execute(sa.delete(MatchInvitation).where(MatchInvitation.starter_id == user.id))
     db.session.execute(sa.delete(Notification).where(Notification.user_id == user.id))
     db.session.execute(sa.delete(Membership).where(Membership.user_id == user.id))
     db.session.execute(sa.delete(Invitation).where(Invitation.email == user.email))
@@ -156,4 +272,66 @@ def delete_account(user: User, password: str) -> None:
     user.phone = None
     user.password_hash = hash_password(secrets.token_urlsafe(32))
     user.active = False
+    db.session.flush()
+
+
+def _forget_contest_entries(user: User) -> None:
+    """Open entries are withdrawn; every entry loses its plan; the rows stay for the ranking."""
+    entries = db.session.scalars(
+        sa.select(ContestEntry).join(Contest).where(ContestEntry.starter_id == user.id)
+    )
+    for entry in entries:
+        open_entry = entry.status in (EntryStatus.SUBMITTED, EntryStatus.FINALIST)
+        if open_entry and entry.contest.status in ACTIVE_STATUSES:
+            entry.status = EntryStatus.WITHDRAWN
+        for name in ENTRY_TEXTS:
+            if getattr(entry, name):
+                setattr(entry, name, REMOVED)
+        if entry.plan_key:
+            delete_after_commit(entry.plan_key)
+        entry.plan_key = entry.plan_filename = entry.plan_pages = None
+        if entry.trade_name == user.name:
+            entry.trade_name = REMOVED
+
+
+def _forget_jury_memberships(user: User) -> None:
+    """A juror's scores stay (the ranking rests on them); name, address and notes go."""
+    jurors = db.session.scalars(
+        sa.select(Juror).where(sa.or_(Juror.user_id == user.id, Juror.email == user.email))
+    ).all()
+    for juror in jurors:
+        juror.name = REMOVED
+        juror.email = f"deleted-juror-{juror.id}@deleted.invalid"
+        db.session.execute(
+            sa.update(Conflict).where(Conflict.juror_id == juror.id).values(note=REMOVED)
+        )
+
+
+def _forget_subsidy_applications(user: User) -> None:
+    """Dossiers are kept (legal retention) without the person's name; undecided ones are
+    withdrawn; one never submitted loses its texts and documents too."""
+    applications = db.session.scalars(
+        sa.select(SubsidyApplication)
+        .where(SubsidyApplication.applicant_id == user.id)
+        .order_by(SubsidyApplication.id)
+    ).all()
+    for application in applications:
+        if application.applicant_name == user.name:
+            application.applicant_name = REMOVED
+        db.session.flush()
+        never_submitted = application.status in (SubsidyStatus.INTAKE, SubsidyStatus.DRAFT)
+        if never_submitted or application.status in AWAITING_DECISION:
+            subsidies.withdraw(user, application)
+        if never_submitted:
+            application.description = REMOVED
+            application.intake_note = REMOVED if application.intake_note else None
+            for document in list(application.documents):
+                application.documents.remove(document)
+                db.session.delete(document)
+                delete_after_commit(document.storage_key)
+        elif application.status in (*GRANTED_OPEN, SubsidyStatus.SETTLED):
+            notify(staff_of(application.scheme.organisation_id), "subsidy.applicant_deleted",
+                   "subsidies.detail", {"application_id": application.id},
+                   {"dossier": application.dossier_number,
+                    "applicant": application.applicant_name})  # fmt: skip
     db.session.flush()

@@ -199,7 +199,10 @@ class IntakeForm(FlaskForm):
 
 
 class CostLineForm(FlaskForm):
-    description = StringField(_l("Cost item"), validators=[DataRequired(), Length(max=200)])
+    # Its own id: the page also holds the project form, whose description would take the label.
+    description = StringField(
+        _l("Cost item"), validators=[DataRequired(), Length(max=200)], id="cost_description"
+    )
     supplier = StringField(
         _l("Supplier (from the quote)"), validators=[Optional(), Length(max=160)]
     )

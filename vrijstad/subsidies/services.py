@@ -27,7 +27,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from pypdf import PdfReader
@@ -41,7 +40,7 @@ from vrijstad.extensions import db
 from vrijstad.forms import normalise_kvk, valid_kvk
 from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.ledger import services as ledger
-from vrijstad.notifications.mail import queue_mail
+from vrijstad.notifications.services import notify
 from vrijstad.organisations.models import Membership, Organisation
 from vrijstad.organisations.services import can_manage, staff_of
 from vrijstad.starters.services import profile_of
@@ -606,66 +605,32 @@ def days_late(application: SubsidyApplication) -> int:
     return max((application.decided_on - due).days, 0) if due else 0
 
 
-# Mail --------------------------------------------------------------------------------------
+# Notices -----------------------------------------------------------------------------------
 
 
-def _message(kind: str, data: dict) -> str:
-    texts = {
-        "started": _("%(applicant)s started an application for %(scheme)s; plan the intake talk."),
-        "intake": _("The intake for your application for %(scheme)s is recorded. Add your costs "
-                    "and documents and submit it."),
-        "submitted": _("Your application for %(scheme)s has been received with dossier number "
-                       "%(dossier)s. The decision follows by %(deadline)s."),
-        "submitted_staff": _("Dossier %(dossier)s (%(applicant)s) came in for %(scheme)s; the "
-                             "decision is due by %(deadline)s."),
-        "info_requested": _("More information is needed for dossier %(dossier)s. The decision "
-                            "term stands still until you reply."),
-        "info_supplied": _("%(applicant)s replied to the request for information on dossier "
-                           "%(dossier)s; the decision is now due by %(deadline)s."),
-        "extended": _("The decision term of dossier %(dossier)s is extended by 12 weeks, to "
-                      "%(deadline)s."),
-        "granted": _("A subsidy of %(amount)s has been granted for dossier %(dossier)s. The "
-                     "grant letter is attached."),
-        "rejected": _("Your application with dossier number %(dossier)s was not granted."),
-        "advance_paid": _("An advance of %(amount)s has been paid for dossier %(dossier)s."),
-        "accounted": _("%(applicant)s accounted for the costs of dossier %(dossier)s."),
-        "settled": _("The final amount of dossier %(dossier)s is set at %(amount)s."),
-        "paid": _("%(amount)s has been paid for dossier %(dossier)s; the dossier is closed."),
-        "reclaimed": _("%(amount)s of the advance for dossier %(dossier)s has been paid back; "
-                       "the dossier is closed."),
-    }  # fmt: skip
-    return texts[kind] % data
+def _notice_data(application: SubsidyApplication, **extra) -> dict:
+    """What a notice needs, as raw values: the reader's language formats amount and date."""
+    due = decision_deadline(application)
+    return {"scheme": application.scheme.name, "applicant": application.applicant_name,
+            "dossier": application.dossier_number or "—",
+            "deadline_on": due.isoformat() if due else None} | extra  # fmt: skip
 
 
-def _mail(people: list[User], kind: str, application: SubsidyApplication, attachments=(),
-          **extra) -> None:  # fmt: skip
-    """Mail each person (once, in their own language) after the commit."""
-    seen: set[int] = set()
-    link = url_for("subsidies.detail", application_id=application.id, _external=True)
-    for person in people:
-        if person is None or person.id in seen or not person.active:
-            continue
-        seen.add(person.id)
-        with force_locale(person.locale or "nl"):
-            due = decision_deadline(application)
-            data = {"scheme": application.scheme.name, "applicant": application.applicant_name,
-                    "dossier": application.dossier_number or "—",
-                    "deadline": date_filter(due) if due else "—"}  # fmt: skip
-            data |= {k: eur_filter(v) if k == "amount" else v for k, v in extra.items()}
-            text = _message(kind, data)
-            queue_mail(person.email, text if len(text) <= 120 else text[:117] + "…",
-                       "notification", attachments=attachments, text=text, link=link,
-                       name=person.name)  # fmt: skip
+def _notify_applicant(application: SubsidyApplication, kind: str, attachments=(),
+                      **extra) -> None:  # fmt: skip
+    """An in-app notice for the applicant, mailed after the commit."""
+    notify([application.applicant], f"subsidy.{kind}", "subsidies.detail",
+           {"application_id": application.id}, _notice_data(application, **extra),
+           attachments)  # fmt: skip
 
 
-def _mail_applicant(application: SubsidyApplication, kind: str, attachments=(), **extra) -> None:
-    _mail([application.applicant], kind, application, attachments, **extra)
-
-
-def _mail_staff(application: SubsidyApplication, kind: str, **extra) -> None:
-    people = [p for p in staff_of(application.scheme.organisation_id)
-              if p.id != application.applicant_id]  # fmt: skip
-    _mail(people, kind, application, **extra)
+def _notify_staff(application: SubsidyApplication, kind: str, actor: User | None = None,
+                  **extra) -> None:  # fmt: skip
+    """A notice for the staff of the scheme's organisation (not the applicant, not the actor)."""
+    skip = {application.applicant_id, actor.id if actor is not None else None}
+    people = [p for p in staff_of(application.scheme.organisation_id) if p.id not in skip]
+    notify(people, f"subsidy.{kind}", "subsidies.detail", {"application_id": application.id},
+           _notice_data(application, **extra))  # fmt: skip
 
 
 # Applications ------------------------------------------------------------------------------
@@ -841,7 +806,7 @@ def start_application(actor: User, scheme: SubsidyScheme, data: ApplicationData,
     db.session.flush()
     record_event(actor, "subsidy.started", application, scheme.organisation_id,
                  scheme=scheme.id)  # fmt: skip
-    _mail_staff(application, "started")
+    _notify_staff(application, "started", actor)
     return application
 
 
@@ -890,7 +855,7 @@ def record_intake(actor: User, application: SubsidyApplication, note: str) -> Su
                              "characters)."), "note")  # fmt: skip
     application.intake_note = note[:10000]
     _transition(actor, application, SubsidyStatus.DRAFT)
-    _mail_applicant(application, "intake")
+    _notify_applicant(application, "intake")
     return application
 
 
@@ -1107,8 +1072,8 @@ def submit_application(actor: User, application: SubsidyApplication,
     application.dossier_number = next_dossier_number(scheme, on.year)
     _transition(actor, application, SubsidyStatus.SUBMITTED, dossier=application.dossier_number,
                 cents=amount)  # fmt: skip
-    _mail_applicant(application, "submitted")
-    _mail_staff(application, "submitted_staff")
+    _notify_applicant(application, "submitted")
+    _notify_staff(application, "submitted_staff", actor)
     return application
 
 
@@ -1133,7 +1098,7 @@ def request_information(actor: User, application: SubsidyApplication, question: 
     application.answer = None
     application.suspended_since = on
     db.session.flush()
-    _mail_applicant(application, "info_requested")
+    _notify_applicant(application, "info_requested")
     return application
 
 
@@ -1165,7 +1130,7 @@ def supply_information(actor: User, application: SubsidyApplication, answer: str
     application.requested_cents = amount
     _transition(actor, application, SubsidyStatus.IN_REVIEW, days=stood_still,
                 cents=amount)  # fmt: skip
-    _mail_staff(application, "info_supplied")
+    _notify_staff(application, "info_supplied", actor)
     return application
 
 
@@ -1191,7 +1156,7 @@ def extend_deadline(actor: User, application: SubsidyApplication, reason: str,
     db.session.flush()
     record_event(actor, "subsidy.extended", application, application.scheme.organisation_id,
                  deadline=decision_deadline(application, on).isoformat())  # fmt: skip
-    _mail_applicant(application, "extended")
+    _notify_applicant(application, "extended")
     return application
 
 
@@ -1243,9 +1208,9 @@ def grant(actor: User, application: SubsidyApplication, amount_cents: int | None
 
     with force_locale(application.applicant.locale or "nl"):
         letter = grant_letter_pdf(application)
-    _mail_applicant(application, "granted",
-                    [(f"grant-{application.dossier_number}.pdf", "application/pdf", letter)],
-                    amount=amount)  # fmt: skip
+    _notify_applicant(application, "granted",
+                      [(f"grant-{application.dossier_number}.pdf", "application/pdf", letter)],
+                      amount_cents=amount)  # fmt: skip
     return application
 
 
@@ -1265,7 +1230,7 @@ def reject(actor: User, application: SubsidyApplication, reason: str,
     _decided(actor, application, on)
     _transition(actor, application, SubsidyStatus.REJECTED, late_days=days_late(application))
     application.closed_on = on
-    _mail_applicant(application, "rejected")
+    _notify_applicant(application, "rejected")
     return application
 
 
@@ -1276,6 +1241,7 @@ def withdraw(actor: User, application: SubsidyApplication) -> SubsidyApplication
     _transition(actor, application, SubsidyStatus.WITHDRAWN)
     application.closed_on = today()
     application.suspended_since = None
+    _notify_staff(application, "withdrawn_staff", actor)
     return application
 
 
@@ -1301,7 +1267,7 @@ def pay_advance(actor: User, application: SubsidyApplication,
                 f"Subsidy advance {application.dossier_number}", [
                     (payable_account(application.id), amount), (ledger.bank(org), -amount),
                 ], on)  # fmt: skip
-    _mail_applicant(application, "advance_paid", amount=amount)
+    _notify_applicant(application, "advance_paid", amount_cents=amount)
     return application
 
 
@@ -1331,7 +1297,8 @@ def submit_accountability(actor: User, application: SubsidyApplication, actuals:
     application.accounted_on = on or today()
     _transition(actor, application, SubsidyStatus.ACCOUNTED,
                 cents=sum(actuals.values()))  # fmt: skip
-    _mail_staff(application, "accounted")
+    _notify_applicant(application, "accounted")
+    _notify_staff(application, "accounted_staff", actor)
     return application
 
 
@@ -1360,7 +1327,7 @@ def settle(actor: User, application: SubsidyApplication, final_cents: int | None
                         (payable_account(application.id), released),
                         (granted_account(application.scheme_id), -released),
                     ], on)  # fmt: skip
-    _mail_applicant(application, "settled", amount=amount)
+    _notify_applicant(application, "settled", amount_cents=amount)
     return application
 
 
@@ -1389,7 +1356,7 @@ def pay_balance(actor: User, application: SubsidyApplication,
                     f"Subsidy payment {application.dossier_number}", [
                         (payable_account(application.id), due), (ledger.bank(org), -due),
                     ], on)  # fmt: skip
-    _mail_applicant(application, "paid", amount=due)
+    _notify_applicant(application, "paid", amount_cents=due)
     return application
 
 
@@ -1412,7 +1379,7 @@ def record_reclaim(actor: User, application: SubsidyApplication,
                 f"Subsidy reclaimed {application.dossier_number}", [
                     (ledger.bank(org), -due), (payable_account(application.id), due),
                 ], on)  # fmt: skip
-    _mail_applicant(application, "reclaimed", amount=-due)
+    _notify_applicant(application, "reclaimed", amount_cents=-due)
     return application
 
 
