@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from vrijstad.billing import services as billing
 from vrijstad.extensions import db
 from vrijstad.payments import services
-from vrijstad.payments.models import PaymentIntentRecord, PaymentIssue
+from vrijstad.payments.models import PaymentIntentRecord, PaymentIssue, PayoutAccount
 
 NOV = date(2026, 11, 1)
 
@@ -75,6 +75,8 @@ def test_landlord_saves_a_payout_iban(client, login, make_user):
     assert client.get("/my/payout-account").status_code == 200
     bad = client.post("/my/payout-account", data={"holder_name": "L", "iban": "NL00XXXX0000"})
     assert bad.status_code == 422
+    # Looking at the form, or sending a wrong IBAN, stores no payout account.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PayoutAccount)) == 0
     data = {"holder_name": "L. Eigenaar", "iban": "nl91 abna 0417 1643 00"}
     ok = client.post("/my/payout-account", data=data)
     assert ok.status_code == 302

@@ -408,14 +408,17 @@ def landlord_shares(settlement: Settlement) -> dict[int, int]:
     return dict(sorted(shares.items()))
 
 
-def payout_account(landlord: User) -> PayoutAccount:
+def payout_account(landlord: User, create: bool = True) -> PayoutAccount:
+    """The landlord's payout account; a new one is stored only when `create` (to show an
+    empty form, pass create=False: a page that only shows writes nothing)."""
     account = db.session.scalar(
         sa.select(PayoutAccount).where(PayoutAccount.landlord_id == landlord.id)
     )
     if account is None:
         account = PayoutAccount(landlord_id=landlord.id, onboarding=OnboardingStatus.NONE)
-        db.session.add(account)
-        db.session.flush()
+        if create:
+            db.session.add(account)
+            db.session.flush()
     return account
 
 

@@ -221,7 +221,7 @@ def sepa_file(settlement_id: int):
 def payout_account():
     if not current_user.is_landlord:
         abort(403)
-    account = services.payout_account(current_user)
+    account = services.payout_account(current_user, create=False)
     form = BankAccountForm(obj=account)
     if form.validate_on_submit():
         try:
@@ -233,7 +233,6 @@ def payout_account():
             db.session.commit()
             flash(_("Your payout account is saved."), "success")
             return redirect(url_for(".payout_account"))
-    db.session.commit()
     return render_template("payments/payout_account.html", form=form, account=account,
                            button=ButtonForm(),
                            stripe=current_app.config.get("PAYMENT_PROVIDER") == "stripe",
