@@ -1,5 +1,7 @@
 """Public search page: what its faster parts draw is what the plain ones drew."""
 
+import re
+
 import pytest
 from flask import request
 
@@ -44,3 +46,35 @@ def test_search_form_draws_what_the_wtforms_widgets_draw(app, query):
             drawn = [field(), field(**invalid)]
             field.widget = type(field).widget  # WTForms' own widget for the field
             assert drawn == [field(), field(**invalid)], field.name
+
+
+def card_addresses(page: str) -> list[str]:
+    return re.findall(r'<h3><a href="/units/\d+">([^<]+)</a></h3>', page)
+
+
+def test_pages_split_the_results_and_count_them_all(client, make_unit):
+    for n in range(1, 30):
+        make_unit(house_number=n, rent_cents_per_year=1_200_000 + n * 1200)
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(f"/units?sort=rent&page={number}").text
+        assert "29 panden gevonden" in page
+        assert f"Pagina {number} van 3" in page
+        seen += card_addresses(page)
+    assert seen == [f"Hoogstraat {n}" for n in range(1, 30)]
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, make_unit):
+    for n in range(1, 15):
+        make_unit(house_number=n)
+    for number in ("3", "99999999999999999999"):
+        response = client.get(f"/units?sort=rent&page={number}")
+        assert response.status_code == 200
+        assert "Pagina 2 van 2" in response.text
+        assert card_addresses(response.text) == ["Hoogstraat 13", "Hoogstraat 14"]
+
+
+@pytest.mark.parametrize("path", ["/notifications", "/contests"])
+def test_a_huge_page_number_is_not_a_server_error(client, make_user, login, path):
+    login(make_user("starter"))
+    assert client.get(f"{path}?page=99999999999999999999").status_code == 404

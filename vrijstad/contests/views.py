@@ -35,7 +35,7 @@ from vrijstad.contests.models import (
 )
 from vrijstad.errors import refuse
 from vrijstad.extensions import db, limiter
-from vrijstad.forms import ButtonForm
+from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.htmx import render_page
 from vrijstad.i18n import current_language
 from vrijstad.organisations.forms import AcceptInvitationForm
@@ -101,7 +101,7 @@ def _check_button() -> None:
 
 @bp.get("/contests")
 def index():
-    page = db.paginate(queries.public_contests(), per_page=20)
+    page = db.paginate(queries.public_contests(), page=requested_page(), per_page=20)
     mine = {"managed": [], "entries": [], "jury": [], "organisations": []}
     if current_user.is_authenticated:
         mine = {

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm
+from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.notifications import services
 from vrijstad.notifications.models import Notification
 
@@ -14,7 +14,7 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def index():
-    page = db.paginate(services.notifications_of(current_user), per_page=30)
+    page = db.paginate(services.notifications_of(current_user), page=requested_page(), per_page=30)
     return render_template("notifications/index.html", page=page, button=ButtonForm(),
                            text=services.notification_text)  # fmt: skip
 

@@ -75,6 +75,19 @@ class VacancyClass(StrEnum):
     STRUCTURAL = "structural"  # over three years
 
 
+def street_address(street: str, number: int, letter: str | None, addition: str | None) -> str:
+    """'Kerkstraat 12A-2': street, house number, letter and addition as a Dutch address."""
+    house = f"{number}{letter or ''}"
+    if addition:
+        house += f"-{addition}"
+    return f"{street} {house}"
+
+
+def monthly(cents_per_year: int) -> int:
+    """A yearly amount per month, rounded to the cent."""
+    return round(cents_per_year / 12)
+
+
 class Unit(db.Model):
     """A shop unit with the facts a Dutch listing publishes; money in cents per year excl. VAT."""
 
@@ -134,21 +147,30 @@ class Unit(db.Model):
         # Public search: city + status narrows first, then the sort key.
         sa.Index("ix_units_city_status_rent", "city", "status", "rent_cents_per_year"),
         sa.Index("ix_units_status_listed_at", "status", "listed_at"),
-        # The city list of public search reads only public units; keep in step with PUBLIC_STATUSES.
-        sa.Index(
-            "ix_units_public_city",
-            "city",
-            postgresql_where=sa.text("status IN ('listed', 'in_talks', 'reserved')"),
-            sqlite_where=sa.text("status IN ('listed', 'in_talks', 'reserved')"),
+        # Partial indexes of public units only (keep the condition in step with PUBLIC_STATUSES):
+        # the city list of public search, and searches in every city sorted by rent, size or
+        # rent per m², which read such an index in order and stop after the page.
+        *(
+            sa.Index(
+                f"ix_units_public_{name}",
+                *columns,
+                postgresql_where=sa.text("status IN ('listed', 'in_talks', 'reserved')"),
+                sqlite_where=sa.text("status IN ('listed', 'in_talks', 'reserved')"),
+            )
+            for name, columns in {
+                "city": ("city", "rent_cents_per_year", "id"),
+                "rent": ("rent_cents_per_year", "id"),
+                "size": ("floor_area_vvo", "id"),
+                "rent_m2": ("rent_per_m2_cents_per_year", "id"),
+            }.items()
         ),
     )
 
     @property
     def address(self) -> str:
-        number = f"{self.house_number}{self.house_letter or ''}"
-        if self.house_number_addition:
-            number += f"-{self.house_number_addition}"
-        return f"{self.street} {number}"
+        return street_address(
+            self.street, self.house_number, self.house_letter, self.house_number_addition
+        )
 
     @property
     def permitted_uses(self) -> list[PermittedUse]:
@@ -160,7 +182,7 @@ class Unit(db.Model):
 
     @property
     def rent_cents_per_month(self) -> int:
-        return round(self.rent_cents_per_year / 12)
+        return monthly(self.rent_cents_per_year)
 
     @property
     def is_public(self) -> bool:

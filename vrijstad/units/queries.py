@@ -1,16 +1,25 @@
 """Unit reads: public search, a landlord's units, an organisation's units."""
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Load, load_only
+from flask_sqlalchemy.pagination import Pagination
 
 from vrijstad.areas.models import Area
+from vrijstad.extensions import db
 from vrijstad.popups.queries import free_between
-from vrijstad.units.models import PUBLIC_STATUSES, EnergyLabel, PermittedUse, Unit, UnitPhoto
+from vrijstad.units.models import (
+    PUBLIC_STATUSES,
+    EnergyLabel,
+    PermittedUse,
+    Unit,
+    UnitPhoto,
+    monthly,
+    street_address,
+)
 
 
 @dataclass
@@ -32,69 +41,201 @@ class UnitFilters:
 
 
 # Built once, shared by every search: SQLAlchemy expressions are immutable and slow to build.
-_PUBLIC = Unit.status.in_(PUBLIC_STATUSES)
-_ORDERS = {
-    "newest": (Unit.listed_at.desc(), Unit.id.desc()),
-    "rent": (Unit.rent_cents_per_year, Unit.id),
-    "rent_desc": (Unit.rent_cents_per_year.desc(), Unit.id.desc()),
-    "size": (Unit.floor_area_vvo.desc(), Unit.id.desc()),
-    "rent_m2": (Unit.rent_per_m2_cents_per_year, Unit.id),
+# The statuses go into the SQL as values: only then may the planner use the partial indexes
+# of public units (ix_units_public_*), whose condition it must see in the query.
+_PUBLIC = Unit.status.in_(
+    sa.bindparam("public", [s.value for s in PUBLIC_STATUSES], literal_execute=True)
+)
+#: Sort orders as (column name, descending): applied to the units table or to a page of it.
+_SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "newest": (("listed_at", True), ("id", True)),
+    "rent": (("rent_cents_per_year", False), ("id", False)),
+    "rent_desc": (("rent_cents_per_year", True), ("id", True)),
+    "size": (("floor_area_vvo", True), ("id", True)),
+    "rent_m2": (("rent_per_m2_cents_per_year", False), ("id", False)),
 }
+
+
+def _order(columns, sort: str) -> list:
+    return [
+        columns[name].desc() if descending else columns[name]
+        for name, descending in _SORTS.get(sort, _SORTS["newest"])
+    ]
+
+
+_ORDERS = {sort: tuple(_order(Unit.__table__.c, sort)) for sort in _SORTS}
+
+
+#: Each filter as a condition on a bound parameter of the same name (values come at execution,
+#: so one statement per combination of filters serves every search: see _search).
+_CONDITIONS: dict[str, Callable[[], sa.ColumnElement[bool]]] = {
+    "city": lambda: Unit.city == sa.bindparam("city"),
+    "area": lambda: Unit.area_id == sa.bindparam("area"),
+    "street": lambda: sa.func.lower(Unit.street) == sa.bindparam("street"),
+    "min_area": lambda: Unit.floor_area_vvo >= sa.bindparam("min_area"),
+    "max_area": lambda: Unit.floor_area_vvo <= sa.bindparam("max_area"),
+    "max_rent": lambda: Unit.rent_cents_per_year <= sa.bindparam("max_rent"),
+    "use_bit": lambda: Unit.uses_mask.op("&")(sa.bindparam("use_bit", type_=sa.Integer)) != 0,
+    "available_by": lambda: Unit.available_from <= sa.bindparam("available_by"),
+    "labels": lambda: Unit.energy_label.in_(sa.bindparam("labels", expanding=True)),
+}
+
+
+def search_params(filters: UnitFilters) -> dict[str, object]:
+    """The values of the filters that are set, by the names of _CONDITIONS."""
+    values = {
+        "city": filters.city or None,
+        "area": filters.area or None,
+        "street": filters.street.strip().lower() if filters.street else None,
+        "min_area": filters.min_area,
+        "max_area": filters.max_area,
+        "max_rent": None
+        if filters.max_rent_month_euros is None
+        else filters.max_rent_month_euros * 100 * 12,
+        "use_bit": filters.use.bit if filters.use is not None else None,
+        "available_by": filters.available_by,
+        "labels": None
+        if filters.label is None
+        else [lbl.value for lbl in EnergyLabel if lbl.rank <= filters.label.rank],
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+@lru_cache(maxsize=512)
+def _search(names: frozenset[str], sort: str) -> sa.Select:
+    """The search for a combination of filters, with bound parameters for their values.
+
+    Built once per combination: SQLAlchemy takes longer to build a statement and its cache key
+    than the database takes to run it.
+    """
+    conditions = [_CONDITIONS[name]() for name in sorted(names)]
+    order = _ORDERS.get(sort, _ORDERS["newest"])
+    return sa.select(Unit).where(_PUBLIC, *conditions).order_by(*order)
+
+
+def _free_days(filters: UnitFilters) -> sa.ColumnElement[bool] | None:
+    if not (filters.free_from or filters.free_until):
+        return None
+    return free_between(filters.free_from or filters.free_until,
+                        filters.free_until or filters.free_from)  # fmt: skip
 
 
 def search_units(filters: UnitFilters) -> sa.Select:
     """Publicly visible units matching the filters, in a stable order."""
-    conditions = [_PUBLIC]
-    if filters.city:
-        conditions.append(Unit.city == filters.city)
-    if filters.area:
-        conditions.append(Unit.area_id == filters.area)
-    if filters.street:
-        conditions.append(sa.func.lower(Unit.street) == filters.street.strip().lower())
-    if filters.min_area is not None:
-        conditions.append(Unit.floor_area_vvo >= filters.min_area)
-    if filters.max_area is not None:
-        conditions.append(Unit.floor_area_vvo <= filters.max_area)
-    if filters.max_rent_month_euros is not None:
-        conditions.append(Unit.rent_cents_per_year <= filters.max_rent_month_euros * 100 * 12)
-    if filters.use is not None:
-        conditions.append(Unit.uses_mask.op("&")(filters.use.bit) != 0)
-    if filters.available_by is not None:
-        conditions.append(Unit.available_from <= filters.available_by)
-    if filters.label is not None:
-        better = [lbl.value for lbl in EnergyLabel if lbl.rank <= filters.label.rank]
-        conditions.append(Unit.energy_label.in_(better))
-    if filters.free_from or filters.free_until:
-        conditions.append(free_between(filters.free_from or filters.free_until,
-                                       filters.free_until or filters.free_from))  # fmt: skip
-    order = _ORDERS.get(filters.sort, _ORDERS["newest"])
-    return sa.select(Unit).where(*conditions).order_by(*order)
+    values = search_params(filters)
+    statement = _search(frozenset(values), filters.sort)
+    free = _free_days(filters)
+    if free is not None:
+        statement = statement.where(free)
+    return statement.params(values)
 
 
-@cache  # after the mappers are configured, which a loader option needs
-def _card_columns() -> Load:
-    return load_only(
-        Unit.street, Unit.house_number, Unit.house_letter, Unit.house_number_addition,
-        Unit.postcode, Unit.city, Unit.rent_cents_per_year, Unit.floor_area_vvo, Unit.status,
-        raiseload=True,
-    )  # fmt: skip
+@dataclass(frozen=True)
+class UnitCard:
+    """What a search result card shows of a unit."""
+
+    id: int
+    street: str
+    house_number: int
+    house_letter: str | None
+    house_number_addition: str | None
+    postcode: str
+    city: str
+    floor_area_vvo: int
+    rent_cents_per_year: int
+    status: str
+    thumbnail: str | None  # the cover photo's thumbnail file, if the unit has photos
+
+    @property
+    def address(self) -> str:
+        return street_address(
+            self.street, self.house_number, self.house_letter, self.house_number_addition
+        )
+
+    @property
+    def rent_cents_per_month(self) -> int:
+        return monthly(self.rent_cents_per_year)
 
 
-def result_cards(filters: UnitFilters) -> sa.Select:
-    """The search with only the columns a result card shows; any other raises, not loads."""
-    return search_units(filters).options(_card_columns())
+_CARD_FIELDS = [f.name for f in fields(UnitCard) if f.name != "thumbnail"]
 
 
-def cover_thumbnails(unit_ids: Collection[int]) -> sa.Select:
-    """(unit id, thumbnail) of every photo of the units, each unit's first photo last.
-
-    A dict of the rows keeps the first photo's thumbnail, the only one a result card shows.
-    """
-    return (
-        sa.select(UnitPhoto.unit_id, UnitPhoto.thumbnail)
-        .where(UnitPhoto.unit_id.in_(unit_ids))
-        .order_by(UnitPhoto.position.desc(), UnitPhoto.id.desc())
+def _card_statement(search: sa.Select, sort: str) -> sa.Select:
+    columns = Unit.__table__.c
+    sort_names = [name for name, _ in _SORTS.get(sort, _SORTS["newest"])]
+    page = (
+        search.with_only_columns(
+            *(columns[name] for name in dict.fromkeys(_CARD_FIELDS + sort_names))
+        )
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .offset(sa.bindparam("offset", type_=sa.Integer))
+        .subquery("page")
     )
+    cover = (
+        sa.select(UnitPhoto.thumbnail)
+        .where(UnitPhoto.unit_id == page.c.id)
+        .order_by(UnitPhoto.position, UnitPhoto.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    total = _count_statement(search).scalar_subquery()
+    return sa.select(
+        *(page.c[name] for name in _CARD_FIELDS), cover.label("thumbnail"), total.label("total")
+    ).order_by(*_order(page.c, sort))
+
+
+def _count_statement(search: sa.Select) -> sa.Select:
+    return search.with_only_columns(sa.func.count()).order_by(None)
+
+
+@lru_cache(maxsize=512)
+def _cached_card_statements(names: frozenset[str], sort: str) -> tuple[sa.Select, sa.Select]:
+    search = _search(names, sort)
+    return _card_statement(search, sort), _count_statement(search)
+
+
+def result_cards(filters: UnitFilters) -> tuple[sa.Select, sa.Select]:
+    """The statements of a page of the search: its cards and the number of matches (run with
+    the page's `limit` and `offset`), and the number of matches alone, for a page past the end
+    (which has no rows to carry it). Run both with search_params(filters).
+
+    One statement gives the page: the count is a subquery the database runs once, and each
+    card's cover thumbnail (its first photo) is looked up for the page's rows only. The
+    statements are built once per combination of filters and sort order.
+    """
+    names = frozenset(search_params(filters))
+    free = _free_days(filters)
+    if free is None:
+        return _cached_card_statements(names, filters.sort)
+    search = _search(names, filters.sort).where(free)
+    return _card_statement(search, filters.sort), _count_statement(search)
+
+
+class CardPage(Pagination):
+    """A page of result cards for the pager (flask-sqlalchemy's paging arithmetic)."""
+
+    def _query_items(self) -> list[UnitCard]:
+        filters: UnitFilters = self._query_args["filters"]
+        cards, _ = result_cards(filters)
+        params = search_params(filters) | {"limit": self.per_page, "offset": self._query_offset}
+        found, self._total = [], None
+        for *values, total in db.session.execute(cards, params):
+            found.append(UnitCard(*values))
+            self._total = total
+        return found
+
+    def _query_count(self) -> int:
+        if self._total is not None:
+            return self._total
+        filters: UnitFilters = self._query_args["filters"]
+        _, count = result_cards(filters)
+        return db.session.execute(count, search_params(filters)).scalar_one()
+
+
+def card_page(filters: UnitFilters, page: int | None, per_page: int) -> CardPage:
+    """Page `page` (from the request's ?page= when None) of the search's result cards."""
+    return CardPage(page=page, per_page=per_page, max_per_page=None, error_out=False,
+                    filters=filters)  # fmt: skip
 
 
 def units_of_owner(owner_id: int) -> sa.Select:
@@ -113,11 +254,7 @@ def units_of_organisation(organisation_id: int) -> sa.Select:
 @cache  # one statement for every request: SQLAlchemy takes a while to build it
 def public_cities() -> sa.Select:
     """Cities with public units, A to Z: one index lookup per city, not a scan of every unit."""
-    # The statuses go into the SQL as values: only then may the planner use the partial index
-    # ix_units_public_city, whose condition it must see in the query.
-    public = Unit.status.in_(
-        sa.bindparam("public", [s.value for s in PUBLIC_STATUSES], literal_execute=True)
-    )
+    public = _PUBLIC  # its statuses are values in the SQL: ix_units_public_city applies
     cities = (
         sa.select(sa.func.min(Unit.city).label("city")).where(public).cte("cities", recursive=True)
     )

@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 from vrijstad.auth.services import find_user_by_email
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm
+from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.htmx import render_page
 from vrijstad.organisations.views import get_managed_or_403
 from vrijstad.units import photos, queries, services
@@ -72,14 +72,14 @@ def search_filters(form: SearchForm) -> queries.UnitFilters:
 def index():
     form = SearchForm(request.args)
     valid = form.validate()
-    query = queries.result_cards(search_filters(form))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    ids = [unit.id for unit in page.items]
-    thumbnails = dict(db.session.execute(queries.cover_thumbnails(ids)).all()) if ids else {}
+    filters = search_filters(form)
+    page = queries.card_page(filters, requested_page(), PER_PAGE)
+    if not page.items and page.page > page.pages > 0:  # past the end: show the last page
+        page = queries.card_page(filters, page.pages, PER_PAGE)
     args = {k: v for k, v in request.args.items() if v and k != "page"}
     return render_page(
         "units/index.html", "units/_results.html", status=200 if valid else 400,
-        form=form, page=page, thumbnails=thumbnails, args=args,
+        form=form, page=page, args=args,
         cities=[] if request.htmx else db.session.scalars(queries.public_cities()).all(),
     )  # fmt: skip
 
@@ -134,7 +134,9 @@ def mine():
 @login_required
 def organisation_units(organisation_id: int):
     organisation = get_managed_or_403(organisation_id)
-    page = db.paginate(queries.units_of_organisation(organisation.id), per_page=50)
+    page = db.paginate(
+        queries.units_of_organisation(organisation.id), page=requested_page(), per_page=50
+    )
     return render_template("units/organisation.html", organisation=organisation, page=page)
 
 
