@@ -44,6 +44,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "dashboard.index": ({"staff_x", "staff_y", "admin"}, None),  # each their own areas
     "dashboard.map_points": (STAFF_X, None),
     "dashboard.references": (ORG_ADMIN_X, ORG_ADMIN_X),
+    "dashboard.snapshot": (None, STAFF_X),
     "dashboard.story": (STAFF_X, STAFF_X),
     "streets.page": (ALL, None),  # a street's public page
     "admin.organisations": ({"admin"}, {"admin"}),
@@ -74,14 +75,17 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "auth.reset_request": (ALL, ALL),
     "auth.set_language": (None, ALL),
     "billing.decide_spending": (None, ORG_ADMIN_X),
+    "billing.download": (STAFF_X, None),  # a ZIP file a job made for the collective's staff
     "billing.generate": (None, STAFF_X),
     "billing.invoice_pdf": (STARTER_A | STAFF_X, None),
+    "billing.invoice_pdfs": (None, STAFF_X),
     "billing.propose_spending": (None, STAFF_X),
     "billing.receivables_csv": (STAFF_X, None),
     "billing.receivables_page": (STAFF_X, None),
     "billing.record_payment": (None, STAFF_X),
     "billing.send_reminders": (None, STAFF_X),
     "billing.settle": (None, STAFF_X),
+    "billing.settle_all": (None, STAFF_X),
     "billing.settlement": (STAFF_X, None),
     "billing.settlement_action": (None, ORG_ADMIN_X),
     "billing.statement_csv": ({"landlord_a"}, None),
@@ -119,7 +123,9 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "letting.review_turnover": (None, STAFF_X),
     "main.health": (ALL, None),
     "main.home": (ALL, None),
+    "matching.allocate": (None, STAFF_X),
     "matching.allocation": (STAFF_X, None),
+    "matching.allocation_run": (STAFF_X, None),
     "matching.candidates": (LANDLORD_SIDE, None),
     "matching.invite": (None, LANDLORD_SIDE),
     "matching.invite_pairs": (None, STAFF_X),
@@ -212,6 +218,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "units.upload_photo": (None, LANDLORD_SIDE),
     "units.validate_field": (None, LISTERS),
     "units_import.export_units": (STAFF_X, None),
+    "units_import.import_result": (STAFF_X, None),
     "units_import.import_units": (STAFF_X, STAFF_X),
 }
 

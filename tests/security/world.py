@@ -232,6 +232,7 @@ def build_world(app, make_org, make_user) -> World:
         "contests.transition": {"action": "judge"},
         "units.photo_action": {"action": "delete"},
     }
+    world.by_endpoint |= _job_results(collective.organisation_id, collective.id)
     _subsidies(app, world)
     from vrijstad.api.services import create_token
 
@@ -244,8 +245,34 @@ def build_world(app, make_org, make_user) -> World:
                                story="Een straat vol makers en kleine winkels."))  # fmt: skip
     db.session.commit()
     world.params["token_id"] = token.id
+    from vrijstad.matching.models import AllocationRun
+
+    result = {"total": 0, "excluded_pairs": 0, "pairs": [], "unassigned_units": [listed.id],
+              "unassigned_starters": []}  # fmt: skip
+    run = AllocationRun(organisation_id=collective.organisation_id, area_id=listed.area_id,
+                        unit_ids=[listed.id], starter_ids=[starter_a.id],
+                        result=result)  # fmt: skip
+    db.session.add(run)
+    db.session.commit()
+    world.params["run_id"] = run.id
     world.params["key"] = "headline"
     return world
+
+
+def _job_results(organisation_id: int, collective_id: int) -> dict[str, dict]:
+    """What background jobs leave behind: a unit import's outcome and a ZIP of invoice PDFs."""
+    from vrijstad.billing import tasks as billing_tasks
+    from vrijstad.storage import get_storage
+    from vrijstad.units import tasks as unit_tasks
+
+    imported, bundle = unit_tasks.new_token(), billing_tasks.new_token()
+    unit_tasks.save_outcome(organisation_id, imported, {"imported": 1})
+    get_storage().put(billing_tasks.download_key(collective_id, bundle),
+                      b"PK\x05\x06" + bytes(18), "application/zip")  # fmt: skip
+    return {
+        "units_import.import_result": {"token": imported},
+        "billing.download": {"token": bundle},
+    }
 
 
 def _subsidies(app, world: World) -> None:
