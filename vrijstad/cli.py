@@ -1,6 +1,6 @@
 """Flask commands: demo data, importing and exporting units, invoicing and settling."""
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -220,6 +220,26 @@ def restore_command(source: Path, yes: bool) -> None:
     )
 
 
+@click.command("clean-files")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Remove job files older than this many days (default: JOB_TTL).")  # fmt: skip
+def clean_files_command(days: int | None) -> None:
+    """Remove the files made for background jobs (import uploads and outcomes, ZIP downloads)
+    once their job's record has expired (a daily scheduled run)."""
+    from flask import current_app
+
+    from vrijstad.storage import StorageError, remove_job_files
+
+    age = timedelta(days=days) if days is not None else timedelta(
+        seconds=int(current_app.config["JOB_TTL"])
+    )  # fmt: skip
+    try:
+        removed = remove_job_files(age)
+    except StorageError as exc:
+        raise click.ClickException(f"The storage cannot be reached: {exc}") from exc
+    click.echo(f"{len(removed)} job files removed")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(units_cli)
@@ -229,3 +249,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(snapshot_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(clean_files_command)

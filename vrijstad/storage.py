@@ -10,6 +10,7 @@ once the deletion is committed.
 import logging
 import os
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -40,6 +41,12 @@ class Storage(Protocol):
         self, key: str, filename: str, content_type: str, as_attachment: bool = False
     ) -> Response: ...
     def check(self) -> None: ...
+    def older_than(self, prefix: str, cutoff: datetime) -> list[str]: ...
+
+
+#: Files made for a job (an import's upload and outcome, a ZIP to download): kept as long as
+#: the job's record (JOB_TTL), then removed by `flask clean-files`.
+JOB_FILE_PREFIXES = ("imports/", "downloads/")
 
 
 def check_key(key: str) -> str:
@@ -107,6 +114,19 @@ class LocalStorage:
         response.cache_control.no_cache = None
         response.cache_control.max_age = 3600
         return response
+
+    def older_than(self, prefix: str, cutoff: datetime) -> list[str]:
+        """Keys under the prefix (a folder, ending in /) last written before the cutoff."""
+        folder = self._path(prefix.rstrip("/"))
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in folder.rglob("*"):
+            if path.is_file() and not path.name.startswith(".upload-"):
+                modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                if modified < cutoff:
+                    found.append(path.relative_to(self.root).as_posix())
+        return sorted(found)
 
     def check(self) -> None:
         """Raise StorageError unless the folder can be created and written."""
@@ -203,6 +223,21 @@ class S3Storage:
         response.headers["Cache-Control"] = f"private, max-age={self.url_expires // 2}"
         return response
 
+    def older_than(self, prefix: str, cutoff: datetime) -> list[str]:
+        """Keys under the prefix last written before the cutoff."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        found = []
+        try:
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=check_key(prefix.rstrip("/")) + "/"
+            )
+            for page in pages:
+                found += [o["Key"] for o in page.get("Contents", []) if o["LastModified"] < cutoff]
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageError(f"list_objects_v2: {exc}") from exc
+        return sorted(found)
+
     def check(self) -> None:
         """Raise StorageError unless the bucket answers."""
         self._call("head_bucket")
@@ -240,6 +275,18 @@ def get_storage(app: Flask | None = None) -> Storage:
     if storage is None:
         storage = app.extensions[EXTENSION_KEY] = create_storage(app.config)
     return storage
+
+
+def remove_job_files(age: timedelta, now: datetime | None = None) -> list[str]:
+    """Remove the files made for jobs (JOB_FILE_PREFIXES) that are older than `age`."""
+    storage = get_storage()
+    cutoff = (now or datetime.now(UTC)) - age
+    removed = []
+    for prefix in JOB_FILE_PREFIXES:
+        for key in storage.older_than(prefix, cutoff):
+            storage.delete(key)
+            removed.append(key)
+    return removed
 
 
 def put_in_transaction(key: str, data: bytes, content_type: str) -> None:

@@ -1,7 +1,9 @@
 """The uploads storage port: the same behaviour from the local folder and from S3."""
 
+import os
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -146,3 +148,42 @@ def test_storage_comes_from_configuration(configured, s3_config, tmp_path):
     app = configured(STORAGE_BACKEND="ftp")
     with app.app_context(), pytest.raises(RuntimeError, match="STORAGE_BACKEND"):
         get_storage()
+
+
+def test_files_older_than_a_moment_are_found_under_their_prefix_only(storage):
+    storage.put("imports/units/1/a.csv", b"a", "text/csv")
+    storage.put("imports/units/2/b.json", b"{}", "application/json")
+    storage.put("units/12/photo.jpg", b"\xff\xd8", "image/jpeg")
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    earlier = datetime.now(UTC) - timedelta(minutes=5)
+    assert storage.older_than("imports/", later) == [
+        "imports/units/1/a.csv",
+        "imports/units/2/b.json",
+    ]
+    assert storage.older_than("imports/", earlier) == []
+    assert storage.older_than("downloads/", later) == []
+
+
+def test_clean_files_removes_old_job_files_and_keeps_the_rest(configured, runner, tmp_path):
+    configured(STORAGE_BACKEND="local", UPLOAD_DIR=str(tmp_path / "uploads"), JOB_TTL=86400)
+    storage = get_storage()
+    keys = {
+        "old_import": "imports/units/1/aaaa.csv",
+        "old_zip": "downloads/collectives/3/bbbb.zip",
+        "new_outcome": "imports/units/1/cccc.json",
+        "old_photo": "units/7/photo.jpg",
+    }
+    for key in keys.values():
+        storage.put(key, b"x", "application/octet-stream")
+    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).timestamp()
+    for name in ("old_import", "old_zip", "old_photo"):
+        path = tmp_path / "uploads" / keys[name]
+        os.utime(path, (two_days_ago, two_days_ago))
+    result = runner.invoke(args=["clean-files"])
+    assert result.exit_code == 0, result.output
+    assert "2 job files removed" in result.output
+    assert not storage.exists(keys["old_import"]) and not storage.exists(keys["old_zip"])
+    assert storage.exists(keys["new_outcome"])  # younger than JOB_TTL
+    assert storage.exists(keys["old_photo"])  # not a job's file
+    assert "1 job files removed" in runner.invoke(args=["clean-files", "--days", "0"]).output
+    assert not storage.exists(keys["new_outcome"])
