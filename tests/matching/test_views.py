@@ -1,5 +1,7 @@
 """Matching pages: who may see and do what, and no server error on any input."""
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 
@@ -456,3 +458,23 @@ def test_a_long_allocation_is_shown_page_by_page(
         shown += boxes
     assert sorted(shown) == sorted(f"{u}:{s}" for u, s, *_ in run.result["pairs"])
     assert "Pagina 2 van 2" in client.get(url, query_string={"page": 99}).text
+
+
+def test_staff_download_the_whole_allocation_as_csv(
+    client, login, org, area, make_unit, unit, fashion_starter, make_starter
+):
+    second_unit = make_unit(area=area, street="Kerkstraat", floor_area_vvo=2000)  # fits no one
+    login(org.test_staff)
+    data = {"scope": f"area-{area.id}", "units": [unit.id, second_unit.id],
+            "starters": [fashion_starter.id]}  # fmt: skip
+    location = run_page(client.post(f"/organisations/{org.id}/allocation", data=data))
+    assert f'href="{location}.csv"' in client.get(location).text
+    response = client.get(f"{location}.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.text), delimiter=";"))
+    assert rows[0] == ["Pand", "Starter", "Score", "Tweede keus", "Score tweede keus"]
+    assert rows[1][:2] == [f"{unit.address}, {unit.city}", "Floor's Atelier"]
+    assert int(rows[1][2]) > 0
+    assert rows[2] == [f"{second_unit.address}, {second_unit.city}", "", "", "", ""]
+    assert len(rows) == 3

@@ -126,6 +126,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "matching.allocate": (None, STAFF_X),
     "matching.allocation": (STAFF_X, None),
     "matching.allocation_run": (STAFF_X, None),
+    "matching.allocation_run_csv": (STAFF_X, None),
     "matching.candidates": (LANDLORD_SIDE, None),
     "matching.invite": (None, LANDLORD_SIDE),
     "matching.invite_pairs": (None, STAFF_X),

@@ -4,6 +4,8 @@ The arithmetic lives in scoring.py; here the database is read, rules are checked
 tune, see and invite) and every score is explained in words.
 """
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -823,6 +825,50 @@ def allocation_of(
     invited = {tuple(row) for row in db.session.execute(queries.invitations_for_units(unit_ids))}
     allocation = _allocation({**run.result, "pairs": shown}, today or date.today(), invited)
     return replace(allocation, page=page, pages=pages, pair_count=len(every_pair))
+
+
+def allocation_csv(run: AllocationRun) -> str:
+    """Every pair of a computed run, then the units and starters left over, as CSV (';')."""
+    result = run.result
+    unit_ids = {p[0] for p in result["pairs"]} | set(result["unassigned_units"])
+    starter_ids = (
+        {p[1] for p in result["pairs"]}
+        | {p[3] for p in result["pairs"] if p[3] is not None}
+        | set(result["unassigned_starters"])
+    )
+    units = dict(db.session.execute(sa.select(Unit.id, Unit).where(Unit.id.in_(unit_ids))).all())
+    profiles = {
+        p.user_id: p
+        for p in db.session.scalars(
+            sa.select(StarterProfile)
+            .where(StarterProfile.user_id.in_(starter_ids))
+            .options(selectinload(StarterProfile.user))
+        )
+    }
+
+    def unit_text(unit_id: int) -> str:
+        unit = units.get(unit_id)
+        return f"{unit.address}, {unit.city}" if unit else _("Unit %(id)d", id=unit_id)
+
+    def starter_text(starter_id: int | None) -> str:
+        if starter_id is None:
+            return ""
+        profile = profiles.get(starter_id)
+        if profile is None:
+            return _("Starter #%(id)d", id=starter_id)  # the account was deleted since
+        return profile.trade_name or profile.user.name
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("Unit"), _("Starter"), _("Score"), _("Runner-up"), _("Runner-up score")])
+    for unit_id, starter_id, score, other, other_score in result["pairs"]:
+        writer.writerow([unit_text(unit_id), starter_text(starter_id), score,
+                         starter_text(other), "" if other is None else other_score])  # fmt: skip
+    for unit_id in result["unassigned_units"]:
+        writer.writerow([unit_text(unit_id), "", "", "", ""])
+    for starter_id in result["unassigned_starters"]:
+        writer.writerow(["", starter_text(starter_id), "", "", ""])
+    return out.getvalue()
 
 
 def invite_pairs(actor: User, organisation: Organisation, pairs) -> tuple[int, list[str]]:

@@ -296,6 +296,26 @@ def allocation_run(organisation_id: int, run_id: int):
     )
 
 
+@bp.get("/organisations/<int:organisation_id>/allocation/runs/<int:run_id>.csv")
+@login_required
+def allocation_run_csv(organisation_id: int, run_id: int):
+    organisation = get_managed_or_403(organisation_id)
+    run = db.get_or_404(AllocationRun, run_id)
+    if run.organisation_id != organisation.id:
+        abort(404)
+    if not run.done:
+        refuse(409, _("This allocation is still being computed."))
+    name = f"allocation-{run.id}-{run.created_at:%Y-%m-%d}.csv"
+    return (
+        services.allocation_csv(run),
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
+
+
 @bp.post("/organisations/<int:organisation_id>/allocation/invite")
 @login_required
 def invite_pairs(organisation_id: int):
