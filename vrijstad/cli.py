@@ -240,6 +240,15 @@ def clean_files_command(days: int | None) -> None:
     click.echo(f"{len(removed)} job files removed")
 
 
+@click.command("analyze")
+def analyze_command() -> None:
+    """Refresh the database's statistics, so that the query planner picks the right indexes
+    (a nightly scheduled run on SQLite; PostgreSQL's autovacuum does this by itself)."""
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    click.echo("Statistics refreshed")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(units_cli)
@@ -250,3 +259,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(clean_files_command)
+    app.cli.add_command(analyze_command)

@@ -113,3 +113,21 @@ def test_postgresql_plans_each_search_for_its_own_values(app):
         assert raw.driver_connection.prepare_threshold is None
     finally:
         raw.close()
+
+
+def test_analyze_gives_the_planner_statistics_of_the_units(runner, make_unit):
+    make_unit()
+    result = runner.invoke(args=["analyze"])
+    assert result.exit_code == 0, result.output
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            tables = conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1").scalars().all()
+        else:
+            tables = (
+                conn.exec_driver_sql(
+                    "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
+                )
+                .scalars()
+                .all()
+            )
+    assert "units" in tables
