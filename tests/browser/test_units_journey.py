@@ -64,6 +64,10 @@ def test_landlord_publishes_with_photo_and_visitor_filters(
     page.locator("#max_rent").fill("2000")
     expect(page.get_by_text("1 pand gevonden")).to_be_visible()
     expect(page).to_have_url(re.compile(r"max_area=100&max_rent=2000"))  # shareable
+    expect(page.locator("#city-options option[value=Dijkerveen]")).to_have_count(1)  # suggested
+    page.locator("#city").fill("dijkerveen")  # typed in any case
+    expect(page).to_have_url(re.compile(r"city=dijkerveen"))
+    expect(page.get_by_text("1 pand gevonden")).to_be_visible()
     page.get_by_role("link", name="Kerkstraat 7").click()
     expect(page.get_by_text("€ 1.500,00")).to_be_visible()
     assert page.csp_violations == []

@@ -75,6 +75,10 @@ def test_production_refuses_to_start_without_a_real_secret(monkeypatch):
         create_app("production")
 
 
+# SQLite cannot reflect an index on an expression (ix_units_public_city_rent on lower(city)), so
+# there it is left out of the comparison; PostgreSQL compares it.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_match_the_models(app):
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)

@@ -123,6 +123,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "letting.review_turnover": (None, STAFF_X),
     "main.health": (ALL, None),
     "main.home": (ALL, None),
+    "units.city_options": (ALL, None),
     "matching.allocate": (None, STAFF_X),
     "matching.allocation": (STAFF_X, None),
     "matching.allocation_run": (STAFF_X, None),

@@ -7,7 +7,7 @@ from flask import request
 
 from vrijstad.extensions import db
 from vrijstad.units.forms import SearchForm
-from vrijstad.units.models import UnitPhoto
+from vrijstad.units.models import UnitPhoto, UnitStatus
 
 
 def add_photo(unit, position, name):
@@ -78,3 +78,19 @@ def test_a_page_past_the_end_shows_the_last_page(client, make_unit):
 def test_a_huge_page_number_is_not_a_server_error(client, make_user, login, path):
     login(make_user("starter"))
     assert client.get(f"{path}?page=99999999999999999999").status_code == 404
+
+
+def test_city_is_matched_whatever_its_case_and_suggested_from_public_units(client, make_unit):
+    make_unit(city="Den Haag", house_number=1)
+    make_unit(city="Dijkerveen", house_number=2)
+    make_unit(city="Zwolle", house_number=3, status=UnitStatus.DRAFT)
+    for typed in ("Den Haag", "den haag", "  DEN HAAG "):
+        page = client.get("/units", query_string={"city": typed}).text
+        assert card_addresses(page) == ["Hoogstraat 1"], typed
+    page = client.get("/units").text
+    assert 'list="city-options"' in page and 'hx-get="/units/cities"' in page
+    options = client.get("/units/cities")
+    assert options.status_code == 200
+    assert re.findall(r'<option value="([^"]+)">', options.text) == ["Den Haag", "Dijkerveen"]
+    assert options.cache_control.public and options.cache_control.max_age == 300
+    assert "Set-Cookie" not in options.headers

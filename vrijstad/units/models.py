@@ -148,8 +148,9 @@ class Unit(db.Model):
         sa.Index("ix_units_city_status_rent", "city", "status", "rent_cents_per_year"),
         sa.Index("ix_units_status_listed_at", "status", "listed_at"),
         # Partial indexes of public units only (keep the condition in step with PUBLIC_STATUSES):
-        # the city list of public search, and searches in every city sorted by rent, size or
-        # rent per m², which read such an index in order and stop after the page.
+        # the city list of public search; searches in one city (matched case-insensitively),
+        # which read it in rent order; and searches in every city sorted by rent, size or rent
+        # per m², which read such an index in order and stop after the page.
         *(
             sa.Index(
                 f"ix_units_public_{name}",
@@ -158,7 +159,8 @@ class Unit(db.Model):
                 sqlite_where=sa.text("status IN ('listed', 'in_talks', 'reserved')"),
             )
             for name, columns in {
-                "city": ("city", "rent_cents_per_year", "id"),
+                "city": ("city",),
+                "city_rent": (sa.text("lower(city)"), "rent_cents_per_year", "id"),
                 "rent": ("rent_cents_per_year", "id"),
                 "size": ("floor_area_vvo", "id"),
                 "rent_m2": ("rent_per_m2_cents_per_year", "id"),

@@ -69,7 +69,8 @@ _ORDERS = {sort: tuple(_order(Unit.__table__.c, sort)) for sort in _SORTS}
 #: Each filter as a condition on a bound parameter of the same name (values come at execution,
 #: so one statement per combination of filters serves every search: see _search).
 _CONDITIONS: dict[str, Callable[[], sa.ColumnElement[bool]]] = {
-    "city": lambda: Unit.city == sa.bindparam("city"),
+    # In one expression with ix_units_public_city_rent: "amsterdam" finds Amsterdam.
+    "city": lambda: sa.func.lower(Unit.city) == sa.bindparam("city"),
     "area": lambda: Unit.area_id == sa.bindparam("area"),
     "street": lambda: sa.func.lower(Unit.street) == sa.bindparam("street"),
     "min_area": lambda: Unit.floor_area_vvo >= sa.bindparam("min_area"),
@@ -84,7 +85,7 @@ _CONDITIONS: dict[str, Callable[[], sa.ColumnElement[bool]]] = {
 def search_params(filters: UnitFilters) -> dict[str, object]:
     """The values of the filters that are set, by the names of _CONDITIONS."""
     values = {
-        "city": filters.city or None,
+        "city": filters.city.strip().lower() if filters.city and filters.city.strip() else None,
         "area": filters.area or None,
         "street": filters.street.strip().lower() if filters.street else None,
         "min_area": filters.min_area,

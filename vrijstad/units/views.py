@@ -8,6 +8,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -80,8 +81,18 @@ def index():
     return render_page(
         "units/index.html", "units/_results.html", status=200 if valid else 400,
         form=form, page=page, args=args,
-        cities=[] if request.htmx else db.session.scalars(queries.public_cities()).all(),
     )  # fmt: skip
+
+
+@bp.get("/units/cities")
+def city_options():
+    """The cities with public units, as <option>s for the search's city suggestions. The same
+    for everyone, so browsers and proxies may keep it for a few minutes."""
+    cities = db.session.scalars(queries.public_cities()).all()
+    response = make_response(render_template("units/_city_options.html", cities=cities))
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
 
 
 @bp.get("/units/map.json")
