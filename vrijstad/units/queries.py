@@ -195,16 +195,16 @@ def _cached_card_statements(names: frozenset[str], sort: str) -> tuple[sa.Select
     return _card_statement(search, sort), _count_statement(search)
 
 
-def result_cards(filters: UnitFilters) -> tuple[sa.Select, sa.Select]:
+def result_cards(filters: UnitFilters, params: dict[str, object]) -> tuple[sa.Select, sa.Select]:
     """The statements of a page of the search: its cards and the number of matches (run with
     the page's `limit` and `offset`), and the number of matches alone, for a page past the end
-    (which has no rows to carry it). Run both with search_params(filters).
+    (which has no rows to carry it). Run both with `params`, search_params(filters).
 
     One statement gives the page: the count is a subquery the database runs once, and each
     card's cover thumbnail (its first photo) is looked up for the page's rows only. The
     statements are built once per combination of filters and sort order.
     """
-    names = frozenset(search_params(filters))
+    names = frozenset(params)
     free = _free_days(filters)
     if free is None:
         return _cached_card_statements(names, filters.sort)
@@ -216,11 +216,10 @@ class CardPage(Pagination):
     """A page of result cards for the pager (flask-sqlalchemy's paging arithmetic)."""
 
     def _query_items(self) -> list[UnitCard]:
-        filters: UnitFilters = self._query_args["filters"]
-        cards, _ = result_cards(filters)
-        params = search_params(filters) | {"limit": self.per_page, "offset": self._query_offset}
+        query = self._query_args
+        page = {"limit": self.per_page, "offset": self._query_offset}
         found, self._total = [], None
-        for *values, total in db.session.execute(cards, params):
+        for *values, total in db.session.execute(query["cards"], query["params"] | page):
             found.append(UnitCard(*values))
             self._total = total
         return found
@@ -228,15 +227,16 @@ class CardPage(Pagination):
     def _query_count(self) -> int:
         if self._total is not None:
             return self._total
-        filters: UnitFilters = self._query_args["filters"]
-        _, count = result_cards(filters)
-        return db.session.execute(count, search_params(filters)).scalar_one()
+        query = self._query_args
+        return db.session.execute(query["matches"], query["params"]).scalar_one()
 
 
 def card_page(filters: UnitFilters, page: int | None, per_page: int) -> CardPage:
     """Page `page` (from the request's ?page= when None) of the search's result cards."""
+    params = search_params(filters)
+    cards, matches = result_cards(filters, params)
     return CardPage(page=page, per_page=per_page, max_per_page=None, error_out=False,
-                    filters=filters)  # fmt: skip
+                    cards=cards, matches=matches, params=params)  # fmt: skip
 
 
 def units_of_owner(owner_id: int) -> sa.Select:
