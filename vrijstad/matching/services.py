@@ -767,14 +767,20 @@ def run_allocation(run_id: int, locale: str, result_url: str) -> dict:
         return {"url": result_url, "label": _("View the allocation")}
 
 
-def _allocation(result: dict, today: date, invited=frozenset()) -> Allocation:
-    """A stored result with its units and starters, each pair explained from today's data."""
-    ids_of_units = {p[0] for p in result["pairs"]} | set(result["unassigned_units"])
-    ids_of_starters = (
+def _ids_in(result: dict) -> tuple[set[int], set[int]]:
+    """The unit ids and the starter ids a stored result names (runner-ups included)."""
+    units = {p[0] for p in result["pairs"]} | set(result["unassigned_units"])
+    starters = (
         {p[1] for p in result["pairs"]}
         | {p[3] for p in result["pairs"] if p[3] is not None}
         | set(result["unassigned_starters"])
     )
+    return units, starters
+
+
+def _allocation(result: dict, today: date, invited=frozenset()) -> Allocation:
+    """A stored result with its units and starters, each pair explained from today's data."""
+    ids_of_units, ids_of_starters = _ids_in(result)
     units = {
         unit.id: unit
         for unit in db.session.scalars(sa.select(Unit).where(Unit.id.in_(ids_of_units)))
@@ -830,12 +836,7 @@ def allocation_of(
 def allocation_csv(run: AllocationRun) -> str:
     """Every pair of a computed run, then the units and starters left over, as CSV (';')."""
     result = run.result
-    unit_ids = {p[0] for p in result["pairs"]} | set(result["unassigned_units"])
-    starter_ids = (
-        {p[1] for p in result["pairs"]}
-        | {p[3] for p in result["pairs"] if p[3] is not None}
-        | set(result["unassigned_starters"])
-    )
+    unit_ids, starter_ids = _ids_in(result)
     units = dict(db.session.execute(sa.select(Unit.id, Unit).where(Unit.id.in_(unit_ids))).all())
     profiles = {
         p.user_id: p

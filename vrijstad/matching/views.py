@@ -21,6 +21,7 @@ from vrijstad.matching.forms import (
     WeightsForm,
 )
 from vrijstad.matching.models import MAX_WEIGHT, AllocationRun
+from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.views import get_managed_or_403
 from vrijstad.starters.services import completeness, profile_of
 from vrijstad.units.models import Unit
@@ -280,13 +281,19 @@ def allocate(organisation_id: int):
     return _allocation_page(organisation, scope, form, fill=False, status=422)
 
 
-@bp.get("/organisations/<int:organisation_id>/allocation/runs/<int:run_id>")
-@login_required
-def allocation_run(organisation_id: int, run_id: int):
+def _run_or_404(organisation_id: int, run_id: int) -> tuple[Organisation, AllocationRun]:
+    """An allocation run of an organisation the current user works for; another's is a 404."""
     organisation = get_managed_or_403(organisation_id)
     run = db.get_or_404(AllocationRun, run_id)
     if run.organisation_id != organisation.id:
         abort(404)
+    return organisation, run
+
+
+@bp.get("/organisations/<int:organisation_id>/allocation/runs/<int:run_id>")
+@login_required
+def allocation_run(organisation_id: int, run_id: int):
+    organisation, run = _run_or_404(organisation_id, run_id)
     return render_template(
         "matching/allocation_run.html",
         organisation=organisation,
@@ -299,10 +306,7 @@ def allocation_run(organisation_id: int, run_id: int):
 @bp.get("/organisations/<int:organisation_id>/allocation/runs/<int:run_id>.csv")
 @login_required
 def allocation_run_csv(organisation_id: int, run_id: int):
-    organisation = get_managed_or_403(organisation_id)
-    run = db.get_or_404(AllocationRun, run_id)
-    if run.organisation_id != organisation.id:
-        abort(404)
+    _, run = _run_or_404(organisation_id, run_id)
     if not run.done:
         refuse(409, _("This allocation is still being computed."))
     name = f"allocation-{run.id}-{run.created_at:%Y-%m-%d}.csv"
