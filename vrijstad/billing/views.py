@@ -39,21 +39,23 @@ def _to_collective(collective: Collective, anchor: str, period: str | None = Non
     )
 
 
-def _period_form() -> PeriodForm:
+def _chosen_period() -> tuple[PeriodForm, date | None]:
+    """The month a posted period form chose; None (and a message) when it chose none."""
     form = PeriodForm()
     form.period.choices = month_choices()
-    return form
+    if not form.validate_on_submit():
+        flash(_("Choose a month."), "error")
+        return form, None
+    return form, parse_period(form.period.data)
 
 
 @bp.post("/collectives/<int:collective_id>/invoices")
 @login_required
 def generate(collective_id: int):
     collective = get_collective_or_403(collective_id)
-    form = _period_form()
-    if not form.validate_on_submit():
-        flash(_("Choose a month."), "error")
+    form, period = _chosen_period()
+    if period is None:
         return _to_collective(collective, "invoices")
-    period = parse_period(form.period.data)
     handle = jobs.enqueue(
         tasks.generate_invoices, current_user.id, collective.organisation_id, period,
         _collective_url(collective, "invoices", form.period.data), current_language(),
@@ -68,11 +70,9 @@ def generate(collective_id: int):
 def invoice_pdfs(collective_id: int):
     """Start a job that puts the PDFs of the month's invoices in one ZIP file."""
     collective = get_collective_or_403(collective_id)
-    form = _period_form()
-    if not form.validate_on_submit():
-        flash(_("Choose a month."), "error")
+    form, period = _chosen_period()
+    if period is None:
         return _to_collective(collective, "invoices")
-    period = parse_period(form.period.data)
     if db.session.scalar(tasks.invoices_of_month(collective.id, period).limit(1)) is None:
         flash(_("There are no invoices of this month yet."), "error")
         return _to_collective(collective, "invoices", form.period.data)
@@ -159,11 +159,9 @@ def record_payment(invoice_id: int):
 @login_required
 def settle(collective_id: int):
     collective = get_collective_or_403(collective_id)
-    form = _period_form()
-    if not form.validate_on_submit():
-        flash(_("Choose a month."), "error")
+    form, period = _chosen_period()
+    if period is None:
         return _to_collective(collective, "settlements")
-    period = parse_period(form.period.data)
     try:
         services.check_settlement(current_user, collective, period, form.confirm.data)
     except services.BillingError as exc:
@@ -183,12 +181,10 @@ def settle(collective_id: int):
 def settle_all(organisation_id: int):
     """Settle the month of every collective of the organisation: one job, collective by one."""
     organisation = _receivables_organisation(organisation_id)
-    form = _period_form()
+    form, period = _chosen_period()
     back = url_for("letting.collectives", organisation_id=organisation.id)
-    if not form.validate_on_submit():
-        flash(_("Choose a month."), "error")
+    if period is None:
         return redirect(back)
-    period = parse_period(form.period.data)
     collectives = db.session.scalars(
         sa.select(Collective).where(Collective.organisation_id == organisation.id)
         .order_by(Collective.name)
