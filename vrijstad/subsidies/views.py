@@ -357,17 +357,8 @@ def _document_of(application: SubsidyApplication, document_id: int) -> SubsidyDo
 def remove_document(application_id: int, document_id: int):
     application = get_own_or_403(application_id)
     document = _document_of(application, document_id)
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
-    try:
-        services.remove_document(current_user, application, document)
-    except services.SubsidyError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The document is removed."), "success")
-    return _to_detail(application, "documents")
+    return _act(application, lambda user, item: services.remove_document(user, item, document),
+                _("The document is removed."), "documents")  # fmt: skip
 
 
 @bp.get("/subsidies/applications/<int:application_id>/documents/<int:document_id>")
