@@ -30,7 +30,6 @@ import math
 import os
 import random
 import signal
-import socket
 import statistics
 import sys
 import tempfile
@@ -42,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # config.py lives in the project root
 
 import sqlalchemy as sa  # noqa: E402
+from search import ms, p95, postgres_admin_url  # noqa: E402 - the search benchmark's helpers
 
 BENCH = "dashboard"
 UNITS = 20_000
@@ -60,8 +60,6 @@ TARGET_API_MS = 50.0
 HARD_LIMIT_S = 20 * 60  # the whole run stops by itself well before this
 SEED = 20261129
 PASSWORD = "bench-Password-2026"  # noqa: S105 - a throwaway database
-PG_ADMIN_DEFAULT = "postgresql://postgres@127.0.0.1:5432/postgres"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 STATUS_WEIGHTS = {"let": 84, "listed": 6, "in_talks": 2, "reserved": 1, "draft": 4, "withdrawn": 3}
 BRANCHES = ["daily_goods", "fashion_luxury", "leisure_goods", "home_garden", "other_retail",
             "leisure_horeca", "services"]  # fmt: skip
@@ -76,15 +74,6 @@ def emit(figure: str, value, unit: str | None = None, **extra) -> None:
     if unit:
         line["unit"] = unit
     print(json.dumps(line | extra), flush=True)
-
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 2)
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
 def add_months(month: date, n: int) -> date:
@@ -412,21 +401,6 @@ def run(url: str) -> None:
              target_ms=target, target_met=figures["median_ms"] < target)  # fmt: skip
     emit("units", counts["units"], "units", snapshots=counts["vacancy_snapshots"],
          months=MONTHS, streets=STREETS)  # fmt: skip
-
-
-def postgres_admin_url() -> sa.URL | None:
-    url = sa.make_url(os.environ.get("BENCH_DATABASE_URL", PG_ADMIN_DEFAULT))
-    url = url.set(drivername="postgresql+psycopg")
-    host, port = url.host or "127.0.0.1", url.port or 5432
-    if host not in LOOPBACK:
-        log(f"postgresql: skipped, {host} is not a loopback address")
-        return None
-    try:
-        socket.create_connection((host, port), timeout=2).close()
-    except OSError as exc:
-        log(f"postgresql: skipped, nothing answers on {host}:{port} ({exc})")
-        return None
-    return url
 
 
 def main() -> None:
