@@ -1,9 +1,10 @@
 """Error pages in the user's language, or JSON for clients that ask for it."""
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from vrijstad.i18n import gettext as _
 
 
 def error_messages() -> dict[int, tuple[str, str]]:

@@ -3,10 +3,11 @@
 import re
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField
 from wtforms.validators import ValidationError
+
+from vrijstad.i18n import lazy_gettext as _l
 
 KVK_RE = re.compile(r"^\d{8}$")
 POSTCODE_RE = re.compile(r"^[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}$")

@@ -1,14 +1,17 @@
 """Language choice, Dutch formatting and the template filters that use it."""
 
-from collections.abc import Callable
 from datetime import date, datetime
 
-from babel import Locale
 from babel.dates import format_date, format_datetime, get_timezone
 from babel.support import NullTranslations
 from flask import Flask, current_app, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from vrijstad.extensions import babel
 from vrijstad.money import format_eur
@@ -29,28 +32,77 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def current_language() -> str:
-    return str(get_locale() or "nl")
+def _babel_state():
+    """flask-babel's per-context namespace (g._flask_babel), or None before it exists."""
+    ctx = _cv_app.get(None)
+    return None if ctx is None else ctx.g.__dict__.get("_flask_babel")
 
 
-def catalogue_lookup() -> Callable[[], NullTranslations]:
-    """The current locale's translations, for the many strings of a template.
+def _resolved() -> tuple[str, NullTranslations]:
+    """The current language and its catalogue, found once per request.
 
-    flask-babel finds the catalogue anew on every call; this keeps one per locale (per app).
+    A page asks for them dozens of times (every string, every amount); flask-babel looks the
+    locale up through three context proxies each time. The pair is kept beside flask-babel's
+    own locale and is only used while that locale is the same object, so ``refresh()`` and
+    ``force_locale()`` (which replace it) take effect at once.
     """
-    catalogues: dict[Locale, NullTranslations] = {}
+    state = _babel_state()
+    if state is not None:
+        cached = state.__dict__.get("vrijstad_i18n")
+        if cached is not None and cached[0] is state.__dict__.get("babel_locale"):
+            return cached[1]
+    locale = get_locale()
+    resolved = (str(locale or "nl"), get_translations())
+    state = _babel_state()
+    if locale is not None and state is not None:
+        state.vrijstad_i18n = (locale, resolved)
+    return resolved
 
-    def catalogue() -> NullTranslations:
-        locale = get_locale()
-        try:
-            return catalogues[locale]
-        except KeyError:
-            found = get_translations()
-            if locale is not None:
-                catalogues[locale] = found
-            return found
 
-    return catalogue
+def current_language() -> str:
+    return _resolved()[0]
+
+
+def catalogue() -> NullTranslations:
+    """The current language's translations."""
+    return _resolved()[1]
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext, with the catalogue found once per request."""
+    text = catalogue().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return catalogue().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """A text translated each time it is shown, in the language of that moment."""
+    return LazyString(gettext, string, **variables)
+
+
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, string: str, **variables) -> str:
+    text = catalogue().ugettext(string)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # nosec B704 - our own catalogue; values are escaped by %
+    if not variables and "%" not in text:
+        return text  # formatting would change nothing
+    return text % variables
+
+
+@pass_eval_context
+def template_ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables
+) -> str:
+    variables.setdefault("num", num)
+    text = catalogue().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # nosec B704 - our own catalogue; values are escaped by %
+    return text % variables
 
 
 def eur_filter(cents: int | None) -> str:
@@ -76,7 +128,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["eur"] = eur_filter
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    catalogue = catalogue_lookup()
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: catalogue().ugettext(s),
         ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
@@ -84,6 +135,10 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: catalogue().upgettext(c, s),
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
     )
+    # The same as the extension's new-style _() and ngettext() (translate, mark safe where the
+    # template autoescapes, then fill in the escaped values), in one call instead of three.
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext,
+                                 ngettext=template_ngettext)  # fmt: skip
 
     @app.context_processor
     def language_context() -> dict:

@@ -30,12 +30,12 @@ from typing import Any
 import click
 import redis
 from flask import Flask, current_app, has_request_context, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from vrijstad import logs
 from vrijstad.core import transaction_list
+from vrijstad.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

@@ -2,10 +2,10 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
 from vrijstad.organisations import services
 from vrijstad.organisations.forms import OrganisationForm
 from vrijstad.organisations.models import Organisation, OrganisationKind

@@ -1,9 +1,10 @@
 """The form for a new API token."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
+
+from vrijstad.i18n import lazy_gettext as _l
 
 
 class TokenForm(FlaskForm):

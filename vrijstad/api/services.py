@@ -7,7 +7,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import gettext as _
 
 from vrijstad.api import queries
 from vrijstad.api.models import ApiToken
@@ -18,6 +17,7 @@ from vrijstad.core import DomainError, as_utc, utcnow
 from vrijstad.dashboard.models import WHOLE_AREA, VacancySnapshot
 from vrijstad.dashboard.services import percent
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
 from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.units.models import Unit

@@ -1,7 +1,6 @@
 """The page where an organisation's admins create and revoke its API tokens."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from vrijstad.api import queries, services
@@ -9,6 +8,7 @@ from vrijstad.api.forms import TokenForm
 from vrijstad.api.models import ApiToken
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
+from vrijstad.i18n import gettext as _
 from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.organisations.views import get_managed_or_403
 

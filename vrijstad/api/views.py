@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import current_app, g, request, url_for
-from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 from sqlalchemy.orm import selectinload
@@ -24,6 +23,7 @@ from vrijstad.api.schemas import (
 from vrijstad.areas.models import Area
 from vrijstad.dashboard.services import parse_month
 from vrijstad.extensions import csrf, db, limiter
+from vrijstad.i18n import gettext as _
 from vrijstad.units.models import Unit
 
 bp = Blueprint(

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from vrijstad.applications.services import OfferTerms
 from vrijstad.forms import DutchDecimalField
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.forms import space_choices
 from vrijstad.starters.models import SpaceKind
 from vrijstad.units.forms import EuroField

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from vrijstad.applications.models import (
@@ -25,6 +24,7 @@ from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.core import DomainError, TransitionError, as_utc, check_transition, utcnow
 from vrijstad.extensions import db, savepoint
+from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Placement
 from vrijstad.notifications.services import notify
 from vrijstad.organisations.services import can_manage, staff_of

@@ -4,7 +4,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +21,7 @@ from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.htmx import render_page
+from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Placement
 from vrijstad.letting.services import kind_label, percent
 from vrijstad.starters.forms import branch_label

@@ -1,13 +1,13 @@
 """Areas and streets of an organisation."""
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.core import DomainError
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 

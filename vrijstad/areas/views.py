@@ -1,13 +1,13 @@
 """Area pages for staff: the area and its streets."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from vrijstad.areas import services
 from vrijstad.areas.models import Area, StreetGrade
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
+from vrijstad.i18n import gettext as _
 from vrijstad.organisations.forms import StreetForm
 from vrijstad.organisations.services import can_manage
 

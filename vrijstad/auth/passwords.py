@@ -3,7 +3,7 @@
 from functools import cache
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
+from vrijstad.i18n import lazy_gettext as _l
 
 MIN_LENGTH = 10
 

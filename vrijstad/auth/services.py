@@ -2,7 +2,6 @@
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from flask_login import LoginManager
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,6 +11,7 @@ from vrijstad.auth.models import User
 from vrijstad.auth.passwords import password_problem
 from vrijstad.core import DomainError, utcnow
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
 from vrijstad.notifications.mail import queue_mail
 
 RESET_SALT = "password-reset"
@@ -169,7 +169,7 @@ def load_user(user_id: str) -> User | None:
 
 
 def init_login(login_manager: LoginManager) -> None:
-    from flask_babel import lazy_gettext as _l
+    from vrijstad.i18n import lazy_gettext as _l
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"

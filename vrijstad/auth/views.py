@@ -12,7 +12,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from vrijstad.auth import services
@@ -26,6 +25,7 @@ from vrijstad.auth.forms import (
 )
 from vrijstad.extensions import db, limiter
 from vrijstad.forms import ButtonForm
+from vrijstad.i18n import gettext as _
 
 bp = Blueprint("auth", __name__)
 

@@ -4,11 +4,11 @@ import csv
 import io
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from vrijstad.billing.models import Invoice, Settlement, SettlementLine
 from vrijstad.extensions import db
 from vrijstad.i18n import date_filter, eur_filter
+from vrijstad.i18n import gettext as _
 from vrijstad.pdf import Document
 
 

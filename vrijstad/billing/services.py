@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from vrijstad import jobs
 from vrijstad.audit.services import record_event
@@ -37,6 +35,8 @@ from vrijstad.billing.models import (
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import date_filter
+from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.ledger import services as ledger
 from vrijstad.letting.models import (
     Collective,

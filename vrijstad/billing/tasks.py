@@ -6,15 +6,14 @@ import zipfile
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from vrijstad import jobs
 from vrijstad.auth.models import User
 from vrijstad.billing import documents, services
 from vrijstad.billing.models import Invoice
 from vrijstad.extensions import db
-from vrijstad.i18n import eur_filter
+from vrijstad.i18n import eur_filter, ngettext
+from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Collective
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage

@@ -6,8 +6,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from vrijstad import jobs
@@ -17,6 +15,8 @@ from vrijstad.billing.models import FundPurpose, FundSpending, Invoice, Settleme
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.i18n import current_language
+from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.forms import month_choices
 from vrijstad.letting.models import Collective
 from vrijstad.letting.views import get_collective_or_403, parse_period

@@ -5,7 +5,6 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -31,6 +30,7 @@ from wtforms.validators import (
 
 from vrijstad.contests.models import SCORE_MAX, SCORE_MIN, Outcome, PrizeKind
 from vrijstad.contests.services import MAX_ANSWER_CHARS, ContestData, EntryData
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.forms import branch_choices
 from vrijstad.starters.models import BranchGroup
 from vrijstad.units.forms import EuroField, MultiCheckboxField

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from vrijstad.audit.services import record_event
@@ -49,6 +48,7 @@ from vrijstad.contests.models import (
 from vrijstad.core import DomainError, TransitionError, as_utc, check_transition, utcnow
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import date_filter
+from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import PLACEMENT_TRANSITIONS, PlacementStatus
 from vrijstad.letting.services import (
     LettingError,

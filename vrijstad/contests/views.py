@@ -7,7 +7,6 @@ from fractions import Fraction
 
 from babel.numbers import format_decimal
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from vrijstad.auth.services import AccountError
@@ -38,6 +37,7 @@ from vrijstad.extensions import db, limiter
 from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.htmx import render_page
 from vrijstad.i18n import current_language
+from vrijstad.i18n import gettext as _
 from vrijstad.organisations.forms import AcceptInvitationForm
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage, organisations_of

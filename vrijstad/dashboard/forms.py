@@ -2,12 +2,12 @@
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from vrijstad.forms import DutchDecimalField
+from vrijstad.i18n import lazy_gettext as _l
 
 
 def _percentage(label, description=None) -> DutchDecimalField:

@@ -13,8 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from vrijstad import jobs
 from vrijstad.areas.models import Area, Street
@@ -31,6 +29,8 @@ from vrijstad.dashboard.models import (
     street_key,
 )
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.ledger import services as ledger
 from vrijstad.letting.models import Placement
 from vrijstad.matching import queries as matching_queries

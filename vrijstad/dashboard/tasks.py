@@ -2,13 +2,12 @@
 
 from datetime import date
 
-from flask_babel import gettext as _
-
 from vrijstad import jobs
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.dashboard import services
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 

@@ -14,8 +14,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from vrijstad import jobs
@@ -27,6 +25,8 @@ from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.htmx import render_page
 from vrijstad.i18n import current_language
+from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.organisations.models import MemberRole
 from vrijstad.organisations.services import can_manage
 from vrijstad.organisations.views import get_managed_or_403

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from vrijstad.applications.services import is_landlord_side
 from vrijstad.areas.models import Area
@@ -15,6 +14,7 @@ from vrijstad.auth.models import User
 from vrijstad.core import DomainError, TransitionError, check_transition, utcnow
 from vrijstad.extensions import db
 from vrijstad.i18n import date_filter, eur_filter
+from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import (
     HEAD_LEASE_TRANSITIONS,
     Collective,

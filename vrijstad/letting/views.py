@@ -4,7 +4,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -15,6 +14,7 @@ from vrijstad.billing.models import FundSpending, Invoice, Settlement
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
+from vrijstad.i18n import gettext as _
 from vrijstad.letting import services
 from vrijstad.letting.forms import (
     CollectiveForm,

@@ -16,8 +16,6 @@ import numpy as np
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from vrijstad import jobs
@@ -28,6 +26,8 @@ from vrijstad.auth.models import User
 from vrijstad.core import DomainError, utcnow
 from vrijstad.extensions import db
 from vrijstad.i18n import current_language, date_filter
+from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.models import Collective
 from vrijstad.matching import queries, scoring
 from vrijstad.matching.models import (

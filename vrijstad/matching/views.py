@@ -1,7 +1,6 @@
 """Matching pages: a starter's matches, a unit's candidates, staff settings and allocation."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -11,6 +10,7 @@ from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.htmx import render_page
+from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Collective
 from vrijstad.matching import queries, services
 from vrijstad.matching.forms import (

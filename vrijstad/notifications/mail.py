@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, render_template
-from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from vrijstad import jobs
 from vrijstad.core import transaction_list
 from vrijstad.extensions import mail
+from vrijstad.i18n import lazy_gettext as _l
 
 _PENDING = "vrijstad_pending_mail"
 

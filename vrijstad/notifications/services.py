@@ -6,12 +6,12 @@ from datetime import date
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from vrijstad.auth.models import User
 from vrijstad.core import utcnow
 from vrijstad.extensions import db
 from vrijstad.i18n import date_filter, eur_filter
+from vrijstad.i18n import gettext as _
 from vrijstad.notifications.mail import queue_mail
 from vrijstad.notifications.models import Notification
 

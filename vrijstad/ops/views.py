@@ -1,7 +1,6 @@
 """Health checks for the load balancer, and the status page of a background job."""
 
 from flask import Blueprint, Flask, abort, jsonify, redirect, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from vrijstad import jobs
@@ -9,6 +8,7 @@ from vrijstad.errors import render_error
 from vrijstad.extensions import db, limiter
 from vrijstad.forms import ButtonForm
 from vrijstad.htmx import render_page
+from vrijstad.i18n import gettext as _
 from vrijstad.ops import health
 from vrijstad.storage import StorageError
 

@@ -1,6 +1,5 @@
 """Organisation, area and invitation forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
@@ -8,6 +7,7 @@ from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Option
 from vrijstad.areas.models import AreaKind, StreetGrade
 from vrijstad.auth.passwords import MIN_LENGTH
 from vrijstad.forms import kvk_validator
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.organisations.models import MemberRole, OrganisationKind
 
 

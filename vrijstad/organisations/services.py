@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import gettext as _
 
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
@@ -14,6 +13,7 @@ from vrijstad.auth.services import find_user_by_email, normalise_email, register
 from vrijstad.core import DomainError, as_utc, utcnow
 from vrijstad.extensions import db
 from vrijstad.forms import normalise_kvk, valid_kvk
+from vrijstad.i18n import gettext as _
 from vrijstad.notifications.mail import queue_mail
 from vrijstad.organisations.models import (
     Invitation,

@@ -1,7 +1,6 @@
 """Organisation pages for its staff: overview, areas, staff and invitations."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from vrijstad.areas import services as area_services
@@ -9,6 +8,7 @@ from vrijstad.areas.models import AreaKind
 from vrijstad.auth.services import AccountError
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
+from vrijstad.i18n import gettext as _
 from vrijstad.organisations import services
 from vrijstad.organisations.forms import AcceptInvitationForm, AreaForm, InvitationForm
 from vrijstad.organisations.models import MemberRole, Organisation

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 import stripe
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from vrijstad.audit.services import record_event
@@ -28,6 +27,7 @@ from vrijstad.billing.models import (
 from vrijstad.core import DomainError, utcnow
 from vrijstad.extensions import db, savepoint
 from vrijstad.forms import valid_iban
+from vrijstad.i18n import gettext as _
 from vrijstad.ledger import services as ledger
 from vrijstad.money import format_eur
 from vrijstad.notifications.services import notify

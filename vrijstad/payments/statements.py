@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import Invoice, InvoiceStatus
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
 from vrijstad.money import AmountError, parse_eur
 from vrijstad.organisations.models import Organisation
 from vrijstad.payments.models import BankImport

@@ -3,13 +3,13 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from vrijstad.billing.models import Invoice, Settlement
 from vrijstad.billing.services import settlement_label
 from vrijstad.extensions import csrf, db
 from vrijstad.forms import ButtonForm
+from vrijstad.i18n import gettext as _
 from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.payments import queries, services, statements

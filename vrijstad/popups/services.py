@@ -15,7 +15,6 @@ from fractions import Fraction
 import sqlalchemy as sa
 from babel.dates import get_day_names
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from vrijstad.applications.services import is_landlord_side, landlord_side_people
@@ -24,6 +23,7 @@ from vrijstad.auth.models import User
 from vrijstad.core import DomainError, TransitionError, check_transition, utcnow
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import current_language, date_filter, eur_filter
+from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Placement, PlacementStatus
 from vrijstad.notifications.services import notify
 from vrijstad.popups import queries

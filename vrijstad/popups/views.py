@@ -6,13 +6,13 @@ from datetime import date
 
 from babel.dates import format_date, get_day_names
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import current_language
+from vrijstad.i18n import gettext as _
 from vrijstad.popups import queries, services
 from vrijstad.popups.forms import BlockForm, BookingForm, QuoteForm, TermsForm
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms

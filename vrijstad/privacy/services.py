@@ -20,7 +20,6 @@ import secrets
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
 
 from vrijstad.applications.models import (
@@ -44,6 +43,7 @@ from vrijstad.contests.models import (
 )
 from vrijstad.core import DomainError, utcnow
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Placement
 from vrijstad.matching.models import MatchInvitation
 from vrijstad.notifications.models import Notification

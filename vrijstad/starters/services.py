@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -15,6 +14,7 @@ from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.core import DomainError, utcnow
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
 from vrijstad.starters.models import StarterProfile
 from vrijstad.storage import get_storage
 

@@ -1,7 +1,6 @@
 """The starter's own profile: edit it, see how complete it is, upload the business plan."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -9,6 +8,7 @@ from vrijstad.areas.models import Area, Street
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
+from vrijstad.i18n import gettext as _
 from vrijstad.starters import services
 from vrijstad.starters.forms import ProfileForm
 from vrijstad.storage import get_storage

@@ -7,11 +7,11 @@ from datetime import date
 from decimal import Decimal
 
 import openpyxl
-from flask_babel import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from vrijstad.i18n import date_filter, eur_filter
+from vrijstad.i18n import gettext as _
 from vrijstad.money import cents_text
 from vrijstad.pdf import Document
 from vrijstad.subsidies import services

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from vrijstad.forms import DutchDecimalField, kvk_validator
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.subsidies import services
 from vrijstad.subsidies.models import (
     ApplicantKind,

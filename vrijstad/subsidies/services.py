@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -39,6 +38,7 @@ from vrijstad.core import DomainError, TransitionError, as_utc, check_transition
 from vrijstad.extensions import db
 from vrijstad.forms import normalise_kvk, valid_kvk
 from vrijstad.i18n import date_filter, eur_filter
+from vrijstad.i18n import gettext as _
 from vrijstad.ledger import services as ledger
 from vrijstad.notifications.services import notify
 from vrijstad.organisations.models import Membership, Organisation

@@ -1,7 +1,6 @@
 """Subsidies: open schemes, applying, the application page, the staff's schemes and overview."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from vrijstad.errors import refuse
@@ -9,6 +8,7 @@ from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.htmx import render_page
 from vrijstad.i18n import date_filter, eur_filter
+from vrijstad.i18n import gettext as _
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.storage import get_storage

@@ -6,8 +6,6 @@ from datetime import date
 from functools import cache
 
 from babel.support import Translations
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
@@ -35,6 +33,8 @@ from wtforms.validators import (
 from wtforms.widgets.core import clean_key
 
 from vrijstad.forms import normalise_postcode, valid_postcode
+from vrijstad.i18n import current_language
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.money import AmountError, parse_eur
 from vrijstad.units.models import EnergyLabel, PermittedUse
 
@@ -204,7 +204,7 @@ def translated_once(choices: Callable[[], list[SelectChoice]]) -> Callable[[], l
     by_language: dict[str, list[SelectChoice]] = {}
 
     def translated() -> list[SelectChoice]:
-        language = str(get_locale())
+        language = current_language()
         if language not in by_language:
             by_language[language] = [SelectChoice(c.value, str(c.label)) for c in choices()]
         return list(by_language[language])
@@ -270,7 +270,7 @@ class SearchForm(FlaskForm):
         csrf = False
 
         def get_translations(self, form) -> Translations:
-            return wtforms_messages(str(get_locale()))
+            return wtforms_messages(current_language())
 
     city = StringField(_l("City"), validators=[Optional(), Length(max=80)])
     area = IntegerField(_l("Area"), validators=[Optional(), NumberRange(min=1)])

@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -12,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from vrijstad import jobs
 from vrijstad.extensions import db
 from vrijstad.i18n import current_language
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.organisations.views import get_managed_or_403
 from vrijstad.units import importer, queries, tasks
 from vrijstad.units.models import Unit

@@ -13,8 +13,6 @@ from decimal import Decimal
 import openpyxl
 import sqlalchemy as sa
 from flask_babel import LazyString
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
@@ -26,6 +24,8 @@ from vrijstad.auth.services import find_user_by_email, normalise_email
 from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.forms import normalise_postcode, valid_postcode
+from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.money import AmountError, parse_eur
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage

@@ -4,12 +4,12 @@ import io
 import uuid
 
 from flask import Response
-from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
 from vrijstad.storage import StorageError, delete_after_commit, get_storage, put_in_transaction
 from vrijstad.units.models import Unit, UnitPhoto
 from vrijstad.units.services import UnitError, can_edit

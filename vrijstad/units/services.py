@@ -4,14 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.core import DomainError, TransitionError, check_transition, utcnow
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.organisations.services import can_manage, organisations_of
 from vrijstad.units.models import UNIT_TRANSITIONS, Unit, UnitStatus
 

@@ -3,12 +3,11 @@
 import json
 import uuid
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from vrijstad import jobs
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
+from vrijstad.i18n import gettext as _
+from vrijstad.i18n import ngettext
 from vrijstad.organisations.models import Organisation
 from vrijstad.storage import get_storage, put_in_transaction
 from vrijstad.units import importer

@@ -14,7 +14,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -23,6 +22,7 @@ from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.htmx import render_page
+from vrijstad.i18n import gettext as _
 from vrijstad.organisations.views import get_managed_or_403
 from vrijstad.units import photos, queries, services
 from vrijstad.units.forms import SearchForm, UnitForm, WithdrawForm, use_choices

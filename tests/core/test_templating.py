@@ -1,0 +1,50 @@
+"""Templates translate as Jinja's own gettext does, with the catalogue found once per request."""
+
+import pytest
+from flask import render_template_string, session
+from flask_babel import force_locale, refresh
+from jinja2 import Environment
+
+from vrijstad.i18n import catalogue
+
+# What Jinja's own new-style gettext draws, for the same strings and catalogue.
+SNIPPETS = [
+    '{{ _("Search") }}',
+    '{{ _("Photo of %(address)s", address=address) }}',
+    '{{ gettext("Page %(page)d of %(pages)d", page=2, pages=5) }}',
+    '{{ ngettext("%(num)d unit found", "%(num)d units found", 1) }}',
+    '{{ ngettext("%(num)d unit found", "%(num)d units found", count) }}',
+    '{{ _("50%% off") }}',
+]
+
+
+@pytest.mark.parametrize("autoescape", [True, False], ids=["html", "text"])
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_templates_translate_and_escape_as_jinjas_own_gettext_does(app, autoescape, language):
+    reference = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    values = {"address": 'Kerkstraat 1 <b>"A"</b> & Co', "count": 3}
+    with app.test_request_context(f"/?lang={language}"):
+        reference.install_gettext_callables(
+            gettext=lambda s: catalogue().ugettext(s),
+            ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+            newstyle=True,
+        )
+        ours = app.jinja_env.overlay(autoescape=autoescape)
+        for snippet in SNIPPETS:
+            expected = reference.from_string(snippet).render(values)
+            assert ours.from_string(snippet).render(values) == expected, snippet
+        dutch = ours.from_string(SNIPPETS[1]).render(values)
+    if language == "nl" and autoescape:
+        assert dutch == "Foto van Kerkstraat 1 &lt;b&gt;&#34;A&#34;&lt;/b&gt; &amp; Co"
+
+
+def test_a_language_switch_within_a_request_takes_effect_at_once(app):
+    template = '{{ _("Search") }} {{ 123456|eur }}'
+    with app.test_request_context("/"):
+        assert render_template_string(template) == "Zoeken €\xa01.234,56"
+        with force_locale("en"):
+            assert render_template_string(template) == "Search €1,234.56"
+        assert render_template_string(template) == "Zoeken €\xa01.234,56"
+        session["locale"] = "en"  # as the language switch stores it
+        refresh()
+        assert render_template_string(template) == "Search €1,234.56"
