@@ -30,7 +30,10 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'vrijstad.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: A pooled connection that rested this many seconds is checked before use (see
+    #: vrijstad/database.py); 0 checks it before every use, as pool_pre_ping does.
+    DB_PING_AFTER_IDLE = float(os.environ.get("DB_PING_AFTER_IDLE", "1"))
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # a request; each photo is limited to 10 MB
     MAP_TILE_URL = os.environ.get(
         "MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"

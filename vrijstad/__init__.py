@@ -42,12 +42,17 @@ def register_operations(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from vrijstad import models  # noqa: F401 - every model known to Alembic
+    from vrijstad import (
+        database,
+        models,  # noqa: F401 - every model known to Alembic
+    )
     from vrijstad.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
     from vrijstad.notifications import mail as outbox
 
-    use_custom_plans(app)
+    database.use_custom_plans(app)
     db.init_app(app)
+    database.create_read_engine(app)
+    database.ping_idle_connections(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -58,23 +63,6 @@ def register_extensions(app: Flask) -> None:
     from vrijstad.auth import services as auth_services
 
     auth_services.init_login(login_manager)
-
-
-def use_custom_plans(app: Flask) -> None:
-    """On PostgreSQL, plan every statement for its own values.
-
-    psycopg prepares a statement on the server after five runs, and PostgreSQL may then switch
-    to one generic plan for all values: four times slower for a unit search, whose cities
-    differ a hundredfold in size (bench/search.py showed it). Planning takes a fraction of a
-    millisecond.
-    """
-    import sqlalchemy as sa
-
-    if sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
-        return
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
-    options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_i18n(app: Flask) -> None:

@@ -8,8 +8,8 @@ from functools import cache, lru_cache
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
+from vrijstad import database
 from vrijstad.areas.models import Area
-from vrijstad.extensions import db
 from vrijstad.popups.queries import free_between
 from vrijstad.units.models import (
     PUBLIC_STATUSES,
@@ -43,9 +43,9 @@ class UnitFilters:
 # Built once, shared by every search: SQLAlchemy expressions are immutable and slow to build.
 # The statuses go into the SQL as values: only then may the planner use the partial indexes
 # of public units (ix_units_public_*), whose condition it must see in the query.
-_PUBLIC = Unit.status.in_(
-    sa.bindparam("public", [s.value for s in PUBLIC_STATUSES], literal_execute=True)
-)
+# Literal columns, not a literal_execute parameter: those are pasted into the SQL text again
+# on every execution.
+_PUBLIC = Unit.status.in_([sa.literal_column(f"'{s.value}'") for s in PUBLIC_STATUSES])
 #: Sort orders as (column name, descending): applied to the units table or to a page of it.
 _SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
     "newest": (("listed_at", True), ("id", True)),
@@ -219,7 +219,7 @@ class CardPage(Pagination):
         query = self._query_args
         page = {"limit": self.per_page, "offset": self._query_offset}
         found, self._total = [], None
-        for *values, total in db.session.execute(query["cards"], query["params"] | page):
+        for *values, total in database.read(query["cards"], query["params"] | page):
             found.append(UnitCard(*values))
             self._total = total
         return found
@@ -228,7 +228,7 @@ class CardPage(Pagination):
         if self._total is not None:
             return self._total
         query = self._query_args
-        return db.session.execute(query["matches"], query["params"]).scalar_one()
+        return database.read(query["matches"], query["params"])[0][0]
 
 
 def card_page(filters: UnitFilters, page: int | None, per_page: int) -> CardPage:

@@ -1,0 +1,98 @@
+"""How the app uses its database connections: query plans, liveness checks, single reads."""
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from vrijstad.extensions import db
+
+#: app.extensions key of the engine for single reads outside a transaction (PostgreSQL only).
+READS = "vrijstad.reads"
+#: Seconds a pooled connection may rest before it is checked on its next use (config
+#: DB_PING_AFTER_IDLE; 0 checks before every use).
+PING_AFTER_IDLE = 1.0
+
+
+def use_custom_plans(app: Flask) -> None:
+    """On PostgreSQL, plan every statement for its own values.
+
+    psycopg prepares a statement on the server after five runs, and PostgreSQL may then switch
+    to one generic plan for all values: four times slower for a unit search, whose cities
+    differ a hundredfold in size (bench/search.py showed it). Planning takes a fraction of a
+    millisecond.
+    """
+    if sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def create_read_engine(app: Flask) -> None:
+    """On PostgreSQL, an engine whose connections run each statement on its own (autocommit),
+    for single reads outside a transaction (see read()). Its own pool: switching a connection
+    of the main pool to autocommit and back costs more than the round trips it saves."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if sa.make_url(url).get_backend_name() != "postgresql":
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    app.extensions[READS] = sa.create_engine(url, isolation_level="AUTOCOMMIT", **options)
+
+
+def ping_idle_connections(app: Flask) -> None:
+    """Check that a pooled connection still works before using it, if it has been resting.
+
+    SQLAlchemy's pool_pre_ping asks the server on every checkout: one more round trip for
+    every request. A connection used a moment ago is as likely to break during the request as
+    before it, which no check prevents; one that rested longer than DB_PING_AFTER_IDLE seconds
+    (the server may have restarted or closed it meanwhile) is checked, and a dead one is
+    replaced before the request sees it.
+    """
+    after = float(app.config.get("DB_PING_AFTER_IDLE", PING_AFTER_IDLE))
+
+    def rested(dbapi_connection, record) -> None:
+        record.info["rested_since"] = time.monotonic()
+
+    def watch(engine: sa.Engine) -> None:
+        dialect = engine.dialect
+
+        def check_if_rested(dbapi_connection, record, proxy) -> None:
+            since = record.info.get("rested_since")  # None: connected just now
+            if since is None or time.monotonic() - since < after:
+                return
+            try:
+                dialect.do_ping(dbapi_connection)
+            except dialect.loaded_dbapi.Error as exc:
+                if dialect.is_disconnect(exc, dbapi_connection, None):
+                    # The pool throws this connection away and takes (or makes) another.
+                    raise sa.exc.DisconnectionError(str(exc)) from exc
+                raise
+
+        sa.event.listen(engine.pool, "checkin", rested)
+        sa.event.listen(engine.pool, "checkout", check_if_rested)
+
+    with app.app_context():
+        for engine in db.engines.values():
+            watch(engine)
+    if READS in app.extensions:
+        watch(app.extensions[READS])
+
+
+def read(statement: sa.Executable, params: Mapping[str, Any]) -> Sequence[sa.Row]:
+    """The rows of one read-only statement.
+
+    When the request's session has not started a transaction, the statement runs on its own:
+    one statement sees one consistent snapshot anyway, and PostgreSQL is spared the BEGIN and
+    ROLLBACK round trips around it (for an anonymous visitor's search, three round trips
+    become one). Python's sqlite3 opens no transaction for a read, so SQLite uses the main
+    engine. Within a transaction the statement runs in that transaction.
+    """
+    session = db.session()
+    if session.in_transaction():
+        return session.execute(statement, params).all()
+    engine = current_app.extensions.get(READS) or db.engine
+    with engine.connect() as conn:
+        return conn.execute(statement, params).all()
