@@ -26,6 +26,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     register_operations(app)
     register_extensions(app)
     register_i18n(app)
+    register_templating(app)
     register_blueprints(app)
     register_security(app)
     register_errorhandlers(app)
@@ -69,6 +70,12 @@ def register_i18n(app: Flask) -> None:
     from vrijstad import i18n
 
     i18n.init_app(app)
+
+
+def register_templating(app: Flask) -> None:
+    from vrijstad import templating
+
+    templating.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

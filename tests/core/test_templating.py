@@ -1,4 +1,4 @@
-"""Templates translate as Jinja's own gettext does, with the catalogue found once per request."""
+"""Template helpers: links with remembered URLs, translations found once per request."""
 
 import pytest
 from flask import render_template_string, session
@@ -6,6 +6,39 @@ from flask_babel import force_locale, refresh
 from jinja2 import Environment
 
 from vrijstad.i18n import catalogue
+
+
+def hrefs(page: str, *paths: str) -> dict[str, bool]:
+    return {path: f'href="{path}"' in page for path in paths}
+
+
+def test_links_below_a_path_prefix_carry_it_and_others_do_not(client, make_unit):
+    """The app behind a proxy at /vrijstad: every link of the page starts there. The same
+    page without the prefix (another proxy, or none) gets links without it."""
+    unit = make_unit()
+    prefixed = client.get("/units", base_url="http://localhost/vrijstad").text
+    plain = client.get("/units").text
+    assert hrefs(prefixed, "/vrijstad/units", f"/vrijstad/units/{unit.id}", "/vrijstad/login") == {
+        "/vrijstad/units": True, f"/vrijstad/units/{unit.id}": True, "/vrijstad/login": True,
+    }  # fmt: skip
+    assert 'href="/vrijstad/static/css/app.css"' in prefixed
+    assert hrefs(plain, "/units", f"/units/{unit.id}", "/login") == {
+        "/units": True, f"/units/{unit.id}": True, "/login": True,
+    }  # fmt: skip
+    assert "/vrijstad/" not in plain
+
+
+def test_full_links_name_the_host_each_request_came_in_on(app):
+    template = "{{ url_for('units.index', _external=True) }} {{ url_for('units.index') }}"
+    drawn = []
+    for host in ("winkels.example.nl", "vrijstad.example.org"):
+        with app.test_request_context("/", base_url=f"https://{host}"):
+            drawn.append(render_template_string(template))
+    assert drawn == [
+        "https://winkels.example.nl/units /units",
+        "https://vrijstad.example.org/units /units",
+    ]
+
 
 # What Jinja's own new-style gettext draws, for the same strings and catalogue.
 SNIPPETS = [

@@ -94,3 +94,40 @@ def test_city_is_matched_whatever_its_case_and_suggested_from_public_units(clien
     assert re.findall(r'<option value="([^"]+)">', options.text) == ["Den Haag", "Dijkerveen"]
     assert options.cache_control.public and options.cache_control.max_age == 300
     assert "Set-Cookie" not in options.headers
+
+
+def filter_values(page: str) -> dict[str, str]:
+    start = page.index('<form method="get"')
+    panel = page[start : page.index("</form>", start)]
+    values = dict(re.findall(r'<input [^>]*?id="(\w+)"[^>]*? value="([^"]*)"', panel))
+    values |= {"city": re.search(r'id="city" value="([^"]*)"', panel).group(1)}
+    sort = panel[panel.index('id="sort"') :]
+    values["sort"] = re.search(r'<option selected value="(\w+)">', sort)[1]
+    values["heading"] = re.search(r'<h2 id="filters-heading" class="h4">([^<]+)</h2>', page)[1]
+    values["invalid"] = ",".join(re.findall(r'<input aria-describedby="(\w+)-error"', panel))
+    return {k: v for k, v in values.items() if v}
+
+
+def test_the_filter_panel_shows_each_searchs_own_filters(client, make_unit):
+    """The panel is drawn once per language and filter set, and reused: each search must
+    still see its own values, errors and language, whatever was drawn before."""
+    for n in range(14):
+        make_unit(city="Zwolle", house_number=n + 1)
+    zwolle = "/units?city=Zwolle&max_rent=900&sort=rent"
+    first = client.get(zwolle).text
+    assert filter_values(first) == {
+        "city": "Zwolle", "max_rent": "900", "sort": "rent", "heading": "Filters",
+    }  # fmt: skip
+    delft = client.get("/units?city=Delft&street=%3Cb%3EKerk").text
+    assert filter_values(delft) == {"city": "Delft", "street": "&lt;b&gt;Kerk", "sort": "newest",
+                                    "heading": "Filters"}  # fmt: skip
+    assert filter_values(client.get(zwolle + "&page=2").text) == filter_values(first)
+    assert 'placeholder="alle plaatsen"' in client.get(zwolle).text
+    client.post("/language", data={"language": "en"})  # the same search, now in English
+    english = client.get(zwolle).text
+    assert 'placeholder="all cities"' in english and "Max. rent per month" in english
+    assert filter_values(english)["max_rent"] == "900"
+    client.post("/language", data={"language": "nl"})
+    bad = client.get("/units?city=Zwolle&max_rent=veel&min_area=-5").text
+    assert filter_values(bad)["invalid"] == "min_area,max_rent"
+    assert "invalid" not in filter_values(client.get(zwolle).text)

@@ -1,6 +1,7 @@
 """Unit pages: listing form, permissions, publishing, photos, public search and map."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -333,6 +334,9 @@ def test_bad_filter_value_gives_a_message_not_an_error(client, make_unit, make_o
     assert response.status_code == 400
     assert "zijn niet geldig en genegeerd" in response.text
     assert "5 panden gevonden" in response.text
+    marked = re.findall(r'<input aria-describedby="(\w+)-error" aria-invalid="true"', response.text)
+    explained = re.findall(r'<small id="(\w+)-error" class="field-error">', response.text)
+    assert marked == explained == ["min_area", "max_rent"]  # the valid fields are not marked
 
 
 def test_pagination_keeps_the_filters(client, make_unit, make_org):

@@ -224,17 +224,36 @@ def html_params(**kwargs) -> Markup:
     return Markup(" ".join(params))  # nosec B704 - every key and value escaped above
 
 
+class FlatInput(widgets.Input):
+    """WTForms' input with the field's flags read from its attributes, not through dir()."""
+
+    html_params = staticmethod(html_params)
+
+    def __call__(self, field, **kwargs) -> Markup:
+        kwargs.setdefault("id", field.id)
+        kwargs.setdefault("type", self.input_type)
+        if "value" not in kwargs:
+            kwargs["value"] = field._value()
+        datalist = getattr(field, "_datalist", None)
+        if datalist is not None and "list" not in kwargs:
+            kwargs["list"] = datalist if isinstance(datalist, str) else datalist.id
+        for key, value in vars(field.flags).items():
+            if key in self.validation_attrs and key not in kwargs:
+                kwargs[key] = value() if callable(value) else value
+        return Markup(f"<input {self.html_params(name=field.name, **kwargs)}>")  # nosec B704 - escaped
+
+
 # The search form is drawn on every search page: the same HTML as WTForms, faster.
-class SearchTextInput(widgets.TextInput):
-    html_params = staticmethod(html_params)
+class SearchTextInput(FlatInput, widgets.TextInput):
+    pass
 
 
-class SearchNumberInput(widgets.NumberInput):
-    html_params = staticmethod(html_params)
+class SearchNumberInput(FlatInput, widgets.NumberInput):
+    pass
 
 
-class SearchDateInput(widgets.DateInput):
-    html_params = staticmethod(html_params)
+class SearchDateInput(FlatInput, widgets.DateInput):
+    pass
 
 
 class FlatSelect(widgets.Select):
