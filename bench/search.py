@@ -12,9 +12,9 @@ vrijstad_bench_<pid>, dropped at the end) it builds the schema with the migratio
   thumbnail and the count of matches), captured from a real request with its parameters and
   replayed on a raw DB-API connection, fetching every row.
 
-The page's filter panel is drawn once per language and set of filters and then reused (as
-for any repeated search); page_new_filters_median_ms is the page with the panel drawn afresh,
-as for the first search with a set of filters.
+The search's form is read and its filter panel drawn once per language and set of filters,
+then reused (as for any repeated search); page_new_filters_median_ms is the page with both
+done afresh, as for the first search with a set of filters.
 
 Page and SQL are timed in turns, so that both meet the same load on the machine. Stdout gets
 one JSON line per figure; progress, the statements, their query plans and a breakdown of where
@@ -494,13 +494,12 @@ def time_page_and_sql(app, cities: list[str], statements: dict[str, list[Stateme
 
 
 def time_new_filter_sets(app, cities: list[str]) -> list[float]:
-    """Pages whose filter panel is drawn afresh, as for the first search with a set of filters
-    (the panel is otherwise drawn once per language and set of filters, then reused)."""
-    fragments = app.jinja_env.globals["fragment"]
+    """Pages whose search is parsed and filter panel drawn afresh, as for the first search with
+    a set of filters (otherwise done once per language and set of filters, then reused)."""
     client = app.test_client()
     samples = []
     for i in range(NEW_FILTER_SETS):
-        fragments.drawn.clear()
+        app.extensions["vrijstad.searches"].clear()  # see vrijstad.units.views.parsed_search
         samples.append(get_page(client, cities[i % len(cities)]))
     return samples
 

@@ -1,17 +1,12 @@
-"""Template helpers for pages drawn many times: remembered URLs, remembered fragments."""
+"""Template helpers for pages drawn many times: url_for with the URLs it built remembered."""
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable
 
 from flask import Flask, url_for
 from flask.globals import _cv_request
-from markupsafe import Markup
-
-from vrijstad.i18n import current_language
 
 #: URLs kept per application; when full the memory starts again (a search page builds ~50).
 REMEMBERED_URLS = 20_000
-#: Fragments kept per application (a search's filter panel is a few kilobytes).
-REMEMBERED_FRAGMENTS = 2_000
 #: url_for's own options: links that use them depend on more than the endpoint and values.
 OPTIONS = frozenset({"_external", "_anchor", "_method", "_scheme"})
 
@@ -54,37 +49,5 @@ class RememberedUrls:
         return url
 
 
-class RememberedFragments:
-    """A part of a template whose HTML follows from a few query parameters alone, drawn once.
-
-    ``{% call fragment("unit-filters", params=names) %} ... {% endcall %}`` draws the part the
-    first time a language, script root and set of values of those parameters come along, and
-    gives the same HTML again after that: a search's filter panel depends on nothing else, and
-    drawing its fields is a good part of drawing the page. Other parameters (the page number,
-    a campaign's utm_source) do not count. Only for parts that use nothing of the request but
-    those parameters: no user, no CSRF token, no flashed message.
-    """
-
-    def __init__(self, size: int = REMEMBERED_FRAGMENTS) -> None:
-        self.size = size
-        self.drawn: dict[tuple[Hashable, ...], Markup] = {}
-
-    def __call__(self, name: str, params: Iterable[str], *, caller: Callable[[], str]):
-        request = _cv_request.get().request
-        args = request.args
-        values = tuple(tuple(args.getlist(param)) for param in params)
-        key = (name, current_language(), request.script_root, values)
-        try:
-            return self.drawn[key]
-        except KeyError:
-            pass
-        html = Markup(caller())  # nosec B704 - drawn by the template, which escaped it
-        if len(self.drawn) >= self.size:
-            self.drawn.clear()
-        self.drawn[key] = html
-        return html
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = RememberedUrls(app)
-    app.jinja_env.globals["fragment"] = RememberedFragments()

@@ -109,8 +109,9 @@ def filter_values(page: str) -> dict[str, str]:
 
 
 def test_the_filter_panel_shows_each_searchs_own_filters(client, make_unit):
-    """The panel is drawn once per language and filter set, and reused: each search must
-    still see its own values, errors and language, whatever was drawn before."""
+    """A search is read and its panel drawn once per language and set of filters, then
+    reused: each search must still see its own values, errors and language, whatever came
+    before."""
     for n in range(14):
         make_unit(city="Zwolle", house_number=n + 1)
     zwolle = "/units?city=Zwolle&max_rent=900&sort=rent"
@@ -128,6 +129,9 @@ def test_the_filter_panel_shows_each_searchs_own_filters(client, make_unit):
     assert 'placeholder="all cities"' in english and "Max. rent per month" in english
     assert filter_values(english)["max_rent"] == "900"
     client.post("/language", data={"language": "nl"})
-    bad = client.get("/units?city=Zwolle&max_rent=veel&min_area=-5").text
-    assert filter_values(bad)["invalid"] == "min_area,max_rent"
-    assert "invalid" not in filter_values(client.get(zwolle).text)
+    bad = client.get("/units?city=Zwolle&max_rent=veel&min_area=-5")
+    assert bad.status_code == 400 and filter_values(bad.text)["invalid"] == "min_area,max_rent"
+    assert "Max. huur per maand (€): Ongeldig getal." in bad.text
+    again = client.get(zwolle)
+    assert again.status_code == 200 and "invalid" not in filter_values(again.text)
+    assert "niet geldig" not in again.text

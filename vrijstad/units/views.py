@@ -1,5 +1,6 @@
 """Unit pages: public search and detail, landlords' and staff's listing management."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import (
@@ -15,13 +16,16 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from wtforms import SelectChoice
+from wtforms.fields.core import UnboundField
 
 from vrijstad.auth.services import find_user_by_email
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.htmx import render_page
+from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
 from vrijstad.organisations.views import get_managed_or_403
 from vrijstad.units import photos, queries, services
@@ -69,18 +73,62 @@ def search_filters(form: SearchForm) -> queries.UnitFilters:
     )
 
 
+#: Parsed searches kept per application: a few kilobytes each, the filter panel included.
+REMEMBERED_SEARCHES = 2_000
+SEARCH_PARAMS = tuple(
+    name for name, value in vars(SearchForm).items() if isinstance(value, UnboundField)
+)
+
+
+@dataclass(frozen=True)
+class ParsedSearch:
+    """What a search's query string says: its filters, what was wrong with them (label and
+    messages, for the results) and the filter panel showing them."""
+
+    filters: queries.UnitFilters
+    valid: bool
+    problems: tuple[tuple[str, tuple[str, ...]], ...]
+    panel: Markup
+
+
+def parsed_search() -> ParsedSearch:
+    """The request's search, parsed and its filter panel drawn once per language, script root
+    and filter values, then remembered: the same search comes along again and again, and
+    reading and drawing its form is a good part of the page. Other query parameters (page,
+    utm_source) play no part."""
+    remembered = current_app.extensions.setdefault("vrijstad.searches", {})
+    args = request.args
+    values = tuple(tuple(args.getlist(name)) for name in SEARCH_PARAMS)
+    key = (current_language(), request.script_root, values)
+    found = remembered.get(key)
+    if found is None:
+        form = SearchForm(args)
+        valid = form.validate()
+        found = ParsedSearch(
+            filters=search_filters(form),
+            valid=valid,
+            problems=tuple(
+                (str(form[name].label.text), tuple(map(str, errors)))
+                for name, errors in form.errors.items()
+            ),
+            panel=Markup(render_template("units/_filters.html", form=form)),  # nosec B704 - escaped by the template
+        )
+        if len(remembered) >= REMEMBERED_SEARCHES:
+            remembered.clear()
+        remembered[key] = found
+    return found
+
+
 @bp.get("/units")
 def index():
-    form = SearchForm(request.args)
-    valid = form.validate()
-    filters = search_filters(form)
-    page = queries.card_page(filters, requested_page(), PER_PAGE)
+    search = parsed_search()
+    page = queries.card_page(search.filters, requested_page(), PER_PAGE)
     if not page.items and page.page > page.pages > 0:  # past the end: show the last page
-        page = queries.card_page(filters, page.pages, PER_PAGE)
+        page = queries.card_page(search.filters, page.pages, PER_PAGE)
     args = {k: v for k, v in request.args.items() if v and k != "page"}
     return render_page(
-        "units/index.html", "units/_results.html", status=200 if valid else 400,
-        form=form, page=page, args=args,
+        "units/index.html", "units/_results.html", status=200 if search.valid else 400,
+        search=search, page=page, args=args,
     )  # fmt: skip
 
 
@@ -97,9 +145,7 @@ def city_options():
 
 @bp.get("/units/map.json")
 def map_data():
-    form = SearchForm(request.args)
-    form.validate()
-    units = db.session.scalars(queries.search_units(search_filters(form)).limit(MAP_LIMIT))
+    units = db.session.scalars(queries.search_units(parsed_search().filters).limit(MAP_LIMIT))
     markers = [
         {
             "lat": u.latitude, "lon": u.longitude, "title": u.address, "city": u.city,
