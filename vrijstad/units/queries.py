@@ -22,7 +22,7 @@ from vrijstad.units.models import (
 )
 
 
-@dataclass
+@dataclass(frozen=True)  # one parsed search serves many requests (units.views.parsed_search)
 class UnitFilters:
     """Validated search filters (None means: no filter)."""
 
