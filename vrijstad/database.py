@@ -16,6 +16,10 @@ READS = "vrijstad.reads"
 PING_AFTER_IDLE = 1.0
 
 
+def on_postgresql(app: Flask) -> bool:
+    return sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() == "postgresql"
+
+
 def use_custom_plans(app: Flask) -> None:
     """On PostgreSQL, plan every statement for its own values.
 
@@ -24,7 +28,7 @@ def use_custom_plans(app: Flask) -> None:
     differ a hundredfold in size (bench/search.py showed it). Planning takes a fraction of a
     millisecond.
     """
-    if sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
+    if not on_postgresql(app):
         return
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
@@ -35,10 +39,10 @@ def create_read_engine(app: Flask) -> None:
     """On PostgreSQL, an engine whose connections run each statement on its own (autocommit),
     for single reads outside a transaction (see read()). Its own pool: switching a connection
     of the main pool to autocommit and back costs more than the round trips it saves."""
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if sa.make_url(url).get_backend_name() != "postgresql":
+    if not on_postgresql(app):
         return
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     app.extensions[READS] = sa.create_engine(url, isolation_level="AUTOCOMMIT", **options)
 
 
