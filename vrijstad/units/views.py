@@ -86,9 +86,12 @@ class ParsedSearch:
     messages, for the results) and the filter panel showing them."""
 
     filters: queries.UnitFilters
-    valid: bool
     problems: tuple[tuple[str, tuple[str, ...]], ...]
     panel: Markup
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
 
 
 def parsed_search() -> ParsedSearch:
@@ -103,10 +106,9 @@ def parsed_search() -> ParsedSearch:
     found = remembered.get(key)
     if found is None:
         form = SearchForm(args)
-        valid = form.validate()
+        form.validate()
         found = ParsedSearch(
             filters=search_filters(form),
-            valid=valid,
             problems=tuple(
                 (str(form[name].label.text), tuple(map(str, errors)))
                 for name, errors in form.errors.items()
