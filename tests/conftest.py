@@ -5,21 +5,50 @@ import email
 import os
 import shutil
 import uuid
+from datetime import datetime
 from email import policy
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
-from vrijstad import create_app
+from vrijstad import clock, create_app
 from vrijstad.database import READS
 from vrijstad.extensions import db as _db
 from vrijstad.extensions import limiter
 
 PASSWORD = "Correct-Horse-42"  # noqa: S105
 pytest_plugins = ["tests.fixtures_lettings", "tests.fixtures_jobs"]
+CLOCK_VARIABLE = "VRIJSTAD_TEST_CLOCK"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get(CLOCK_VARIABLE) or None,
+        help="run the whole suite as if the clock read this ISO 8601 instant, e.g. "
+        f"2029-01-01T00:30+01:00 (also ${CLOCK_VARIABLE}); the clock keeps ticking from there",
+    )
+
+
+def pytest_configure(config):
+    """Move the process clock for the whole run when --clock is given: no test may care."""
+    instant = config.getoption("--clock")
+    if instant:
+        moment = datetime.fromisoformat(instant)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=clock.AMSTERDAM)
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    instant = config.getoption("--clock")
+    return f"clock moved to {instant} (Amsterdam date {clock.today()})" if instant else None
 
 
 def backends() -> list[str]:
@@ -225,7 +254,7 @@ def login(client):
 @pytest.fixture
 def make_unit(app, make_user):
     """Factory: a unit (listed by default) owned by a landlord, in an organisation's area."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from vrijstad.units.models import EnergyLabel, PermittedUse, Unit, UnitStatus
 
@@ -244,8 +273,8 @@ def make_unit(app, make_user):
             "floor_area_vvo": 100,
             "rent_cents_per_year": 2_400_000,
             "energy_label": EnergyLabel.B,
-            "available_from": date.today() + timedelta(days=30),
-            "vacant_since": date.today() - timedelta(days=40),
+            "available_from": clock.today() + timedelta(days=30),
+            "vacant_since": clock.today() - timedelta(days=40),
             "listed_at": None,
         }
         values.update(overrides)
@@ -254,9 +283,7 @@ def make_unit(app, make_user):
         unit.permitted_uses = uses
         unit.rent_per_m2_cents_per_year = round(unit.rent_cents_per_year / unit.floor_area_vvo)
         if unit.listed_at is None and status != UnitStatus.DRAFT:
-            from vrijstad.core import utcnow
-
-            unit.listed_at = utcnow() - timedelta(minutes=10_000 - n)
+            unit.listed_at = clock.now() - timedelta(minutes=10_000 - n)
         _db.session.add(unit)
         _db.session.commit()
         return unit

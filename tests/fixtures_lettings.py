@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from vrijstad import clock
 from vrijstad.applications import services
 from vrijstad.extensions import db
 from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
@@ -54,7 +55,7 @@ MOTIVATION = "I want to open a coffee bar with books in this lovely unit."
 
 @pytest.fixture
 def terms():
-    start = date.today() + timedelta(days=14)
+    start = clock.today() + timedelta(days=14)
     return services.OfferTerms(
         kind=SpaceKind.POPUP,
         start_date=start,

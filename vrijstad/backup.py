@@ -11,12 +11,12 @@ import shutil
 import sqlite3
 import tarfile
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
 from flask import current_app
 
+from vrijstad import clock
 from vrijstad.extensions import db
 
 DATABASE_NAME = "vrijstad.db"
@@ -67,7 +67,7 @@ def create_backup(target: Path) -> dict:
     database = _sqlite_path()
     uploads = _uploads_dir()
     manifest = {
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_at": clock.now().isoformat(timespec="seconds"),
         "revision": _revision(),
         "uploads": uploads is not None and uploads.exists(),
     }

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
+from vrijstad import clock
 from vrijstad.auth.services import find_user_by_email
 from vrijstad.core import DomainError
 from vrijstad.extensions import db
@@ -156,7 +157,7 @@ def remind_command(on: str | None) -> None:
     from vrijstad.letting.services import send_turnover_reminders
 
     try:
-        today = date.fromisoformat(on) if on else date.today()
+        today = date.fromisoformat(on) if on else clock.today()
     except ValueError as exc:
         raise click.BadParameter("use the form YYYY-MM-DD") from exc
     # Links in the mails point at the public site, as a request from it would build them.
@@ -175,7 +176,7 @@ def snapshot_command(period: str | None) -> None:
     areas already recorded stay as they were."""
     from vrijstad.dashboard import services as dashboard
 
-    today = date.today()
+    today = clock.today()
     month = _period(period) if period else today.replace(day=1)
     try:
         run = dashboard.take_snapshots(month, today)

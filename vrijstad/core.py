@@ -1,18 +1,7 @@
-"""Small shared pieces: UTC time, workflow transition checks, domain errors."""
+"""Small shared pieces: workflow transition checks, domain errors."""
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from enum import StrEnum
-
-
-def utcnow() -> datetime:
-    """The current time in UTC (a callable default for DateTime columns)."""
-    return datetime.now(UTC)
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; treat them as the UTC they were stored as."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class DomainError(Exception):

@@ -1,14 +1,14 @@
 """A believable fictional city centre for demonstrations: Dijkerveen."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
+from vrijstad import clock
 from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
 from vrijstad.auth.models import User
 from vrijstad.auth.services import hash_password
-from vrijstad.core import utcnow
 from vrijstad.extensions import db
 from vrijstad.organisations.models import MemberRole, Membership, Organisation, OrganisationKind
 from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
@@ -123,7 +123,7 @@ DESCRIPTIONS = (
 
 def _demo_units(areas, landlords) -> None:
     rng = random.Random(2026)
-    today = date.today()
+    today = clock.today()
     street_index = 0
     vacant_slots = {3, 11, 19, 26, 34, 41, 49, 56}
     n = 0
@@ -163,7 +163,7 @@ def _demo_units(areas, landlords) -> None:
                     available_from=today + timedelta(days=rng.choice((0, 14, 30, 60))),
                     vacant_since=today - timedelta(days=vacant_days) if vacant else None,
                     description=rng.choice(DESCRIPTIONS) if vacant else None,
-                    listed_at=utcnow() - timedelta(days=rng.randint(1, 90)) if vacant else None,
+                    listed_at=clock.now() - timedelta(days=rng.randint(1, 90)) if vacant else None,
                 )
                 unit.permitted_uses = rng.choice(USE_MIX)
                 unit.rent_per_m2_cents_per_year = round(unit.rent_cents_per_year / vvo)
@@ -212,7 +212,7 @@ def _demo_lettings(users: dict, areas: list) -> None:
     """Starter profiles, and a pipeline with one application in each early stage."""
     from vrijstad.applications.models import Application, ApplicationStatus
 
-    today = date.today()
+    today = clock.today()
     for email, values in STARTERS.items():
         profile = StarterProfile(user_id=users[email].id, city="Dijkerveen",
                                  earliest_start=today + timedelta(days=30), **values)  # fmt: skip
@@ -250,7 +250,7 @@ def _demo_contest(organisation, area, users: dict) -> None:
         PrizeKind,
     )
 
-    today = date.today()
+    today = clock.today()
     unit = db.session.scalars(
         sa.select(Unit).where(Unit.area_id == area.id, Unit.street == "Havenkade",
                               Unit.status == UnitStatus.LISTED).order_by(Unit.id)
@@ -292,8 +292,8 @@ def _demo_contest(organisation, area, users: dict) -> None:
     staff = users["staff@binnenstad-dijkerveen.example"]
     token_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()  # an accepted invitation
     contest.jurors = [Juror(email=staff.email, name=staff.name, user_id=staff.id,
-                            token_hash=token_hash, expires_at=utcnow() + timedelta(days=14),
-                            accepted_at=utcnow())]  # fmt: skip
+                            token_hash=token_hash, expires_at=clock.now() + timedelta(days=14),
+                            accepted_at=clock.now())]  # fmt: skip
     db.session.add(contest)
     db.session.flush()
     db.session.add(ContestEntry(
@@ -332,7 +332,7 @@ def _demo_collective(organisation, area, users: dict) -> None:
         sa.select(Unit).where(Unit.area_id == area.id, Unit.status == UnitStatus.LET)
         .order_by(Unit.id).limit(3)
     ).all()  # fmt: skip
-    today = date.today()
+    today = clock.today()
     start = (today.replace(day=1) - timedelta(days=90)).replace(day=1)
     for unit in let_units:
         db.session.add(HeadLease(collective=collective, unit_id=unit.id,
@@ -361,7 +361,6 @@ def _demo_collective(organisation, area, users: dict) -> None:
 
 def _demo_subsidies(organisation, users: dict) -> None:
     """The three preset schemes; a facade application in draft and a rent one submitted."""
-    from datetime import UTC, datetime
 
     from vrijstad.pdf import Document
     from vrijstad.subsidies import services as subsidies
@@ -377,7 +376,7 @@ def _demo_subsidies(organisation, users: dict) -> None:
     schemes = {
         key: subsidies.create_preset(manager, organisation, key) for key in subsidies.PRESETS
     }
-    today = date.today()
+    today = clock.today()
 
     def pdf(title: str) -> bytes:
         return Document(title).output()
@@ -416,7 +415,7 @@ def _demo_subsidies(organisation, users: dict) -> None:
                             quote=("huurovereenkomst.pdf", pdf("Huurovereenkomst")))  # fmt: skip
     for kind in (DocumentKind.KVK_EXTRACT, DocumentKind.PLAN, DocumentKind.LEASE):
         subsidies.add_document(tim, rent, kind, f"{kind.value}.pdf", pdf(kind.value))
-    submitted = datetime.now(UTC) - timedelta(days=10)
+    submitted = clock.now() - timedelta(days=10)
     rent.submitted_at = submitted
     rent.requested_cents = subsidies.reasoning_of(rent).amount_cents
     rent.dossier_number = subsidies.next_dossier_number(schemes["starter_rent"], submitted.year)

@@ -18,6 +18,7 @@ from flask import Flask, Response, current_app, redirect, send_file
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from vrijstad import clock
 from vrijstad.core import transaction_list
 
 EXTENSION_KEY = "vrijstad_storage"
@@ -280,7 +281,7 @@ def get_storage(app: Flask | None = None) -> Storage:
 def remove_job_files(age: timedelta, now: datetime | None = None) -> list[str]:
     """Remove the files made for jobs (JOB_FILE_PREFIXES) that are older than `age`."""
     storage = get_storage()
-    cutoff = (now or datetime.now(UTC)) - age
+    cutoff = (now or clock.now()) - age
     removed = []
     for prefix in JOB_FILE_PREFIXES:
         for key in storage.older_than(prefix, cutoff):

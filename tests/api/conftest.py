@@ -3,6 +3,7 @@
 import pytest
 
 from tests.dashboard.conftest import books, city, lettings  # noqa: F401 - fixtures
+from vrijstad import clock
 from vrijstad.extensions import db
 
 
@@ -19,11 +20,10 @@ def token(city):  # noqa: F811 - the fixture imported above
 @pytest.fixture
 def snapshots(city):  # noqa: F811
     """Three recorded months: two back (as recorded then) and the previous one."""
-    from datetime import date
 
     from vrijstad.dashboard import services
 
-    today = date.today()
+    today = clock.today()
     current = today.replace(day=1)
     for back in (2, 1):
         month = services.add_months(current, -back)

@@ -1,11 +1,12 @@
 """The letting workflow without requests: every transition, legal and illegal, and acceptance."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tests.fixtures_lettings import MOTIVATION
+from vrijstad import clock
 from vrijstad.applications import services
 from vrijstad.applications.models import (
     APPLICATION_TRANSITIONS,
@@ -120,7 +121,7 @@ def test_area_staff_run_the_pipeline_for_a_landlord(ctx, unit, org, starter, ter
 def test_viewing_from_submitted_shortlists_and_mails_an_ics(ctx, unit, starter, outbox):
     application = services.submit_application(starter, unit, MOTIVATION)
     db.session.commit()
-    when = datetime.now(UTC) + timedelta(days=3)
+    when = clock.now() + timedelta(days=3)
     viewing = services.plan_viewing(unit.owner, application, when, 45, "Bel aan bij de buren")
     db.session.commit()
     assert application.status == S.VIEWING
@@ -143,19 +144,19 @@ def test_viewing_from_submitted_shortlists_and_mails_an_ics(ctx, unit, starter, 
 def test_viewing_in_the_past_is_refused(ctx, unit, starter):
     application = services.submit_application(starter, unit, MOTIVATION)
     with pytest.raises(services.ApplicationError) as refused:
-        services.plan_viewing(unit.owner, application, datetime.now(UTC) - timedelta(hours=1))
+        services.plan_viewing(unit.owner, application, clock.now() - timedelta(hours=1))
     assert refused.value.field == "starts_at" and application.status == S.SUBMITTED
 
 
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"end_date": date.today() + timedelta(days=10)}, "end_date"),  # before start
-        ({"start_date": date.today() - timedelta(days=1)}, "start_date"),
+        ({"end_date": clock.today() + timedelta(days=10)}, "end_date"),  # before start
+        ({"start_date": clock.today() - timedelta(days=1)}, "start_date"),
         ({"base_fee_cents_per_month": -1}, "base_fee"),
         ({"turnover_basis_points": 10001}, "turnover_pct"),
         ({"deposit_cents": -5}, "deposit"),
-        ({"end_date": date.today() + timedelta(days=14 + 2 * 365 + 2)}, "end_date"),  # pop-up
+        ({"end_date": clock.today() + timedelta(days=14 + 2 * 365 + 2)}, "end_date"),  # pop-up
         ({"base_fee_cents_per_month": 0, "turnover_basis_points": 0}, "base_fee"),
     ],
 )

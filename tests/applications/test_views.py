@@ -1,11 +1,12 @@
 """Pipeline pages: who may see and do what, htmx board moves, offers, viewings, agreements."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tests.fixtures_lettings import MOTIVATION
+from vrijstad import clock
 from vrijstad.applications import services
 from vrijstad.applications.models import Application, ApplicationStatus, Offer
 from vrijstad.extensions import db
@@ -136,7 +137,7 @@ def test_offer_form_validates_and_starter_accepts(ctx, client, login, unit, star
     services.shortlist(unit.owner, application)
     db.session.commit()
     login(unit.owner)
-    start = date.today() + timedelta(days=10)
+    start = clock.today() + timedelta(days=10)
     bad = {"kind": "popup", "start_date": start.isoformat(),
            "end_date": (start - timedelta(days=1)).isoformat(), "base_fee": "950,00"}  # fmt: skip
     response = client.post(f"/applications/{application.id}/offer", data=bad)
@@ -209,7 +210,7 @@ def test_viewing_form_plans_and_offers_an_ics(ctx, client, login, unit, starter,
     application = services.submit_application(starter, unit, MOTIVATION)
     db.session.commit()
     login(unit.owner)
-    day = date.today() + timedelta(days=5)
+    day = clock.today() + timedelta(days=5)
     form = {"day": day.isoformat(), "time": "14:30", "duration": "30"}
     response = client.post(f"/applications/{application.id}/viewing", data=form)
     assert response.status_code == 302

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from vrijstad import clock
 from vrijstad.billing import receivables
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import InvoiceReminder
@@ -107,7 +108,7 @@ def test_only_the_organisations_staff_see_receivables(
 
 def test_staff_can_send_due_reminders_from_the_page(ctx, client, login, collective, place):
     invoice = issued(place)
-    invoice.due_on = date.today() - timedelta(days=8)
+    invoice.due_on = clock.today() - timedelta(days=8)
     db.session.commit()
     login(collective.staff)
     url = f"/organisations/{collective.organisation_id}/receivables"

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vrijstad import clock
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import Invoice, InvoiceStatus, Payment, SettlementStatus
 from vrijstad.extensions import db
@@ -159,7 +160,7 @@ def test_settling_twice_books_nothing_twice_and_late_payments_roll_over(ctx, col
     entries = db.session.scalar(sa.select(sa.func.count(Entry.id)))
     assert billing.calculate_settlement(None, collective, NOV).id == first.id
     assert db.session.scalar(sa.select(sa.func.count(Entry.id))) == entries
-    billing.record_payment(None, invoice, invoice.total_cents - 60_000, date.today())
+    billing.record_payment(None, invoice, invoice.total_cents - 60_000, clock.today())
     december = billing.calculate_settlement(None, collective, date(2026, 12, 1))
     assert first.received_cents + december.received_cents == invoice.net_cents
     assert db.session.scalar(sa.select(sa.func.count(Payment.id))
@@ -198,7 +199,7 @@ def test_overpayment_and_future_payments_are_refused(ctx, place):
     with pytest.raises(billing.BillingError, match="meer dan"):
         billing.record_payment(None, invoice, invoice.total_cents + 1, NOV)
     with pytest.raises(billing.BillingError):
-        billing.record_payment(None, invoice, 100, date.today() + timedelta(days=2))
+        billing.record_payment(None, invoice, 100, clock.today() + timedelta(days=2))
     with pytest.raises(billing.BillingError):
         billing.record_payment(None, invoice, 0, NOV)
     assert invoice.paid_cents == 0

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from vrijstad import clock
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import Invoice, Payment, Settlement
 from vrijstad.extensions import db
@@ -115,7 +116,7 @@ def test_recording_a_payment_and_refusing_too_much(ctx, client, login, collectiv
     db.session.commit()
     login(collective.staff)
     url = f"/invoices/{invoice.id}/payments"
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     too_much = client.post(url, data={"amount": "999,00", "received_on": today},
                            follow_redirects=True)  # fmt: skip
     assert "meer dan" in too_much.text

@@ -4,13 +4,14 @@ the juror scores in place; staff close judging and announce the winner; the winn
 invoice shows the prize discount. Everyone works in English, so the test reads English texts."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.conftest import PASSWORD
+from vrijstad import clock
 from vrijstad.billing import services as billing
 from vrijstad.contests.models import Contest
 from vrijstad.extensions import db, limiter
@@ -42,8 +43,8 @@ def test_from_contest_creation_to_a_winner_whose_first_invoice_shows_the_discoun
     for person in (staff, starter):
         person.locale = "en"
     db.session.commit()
-    starts = (date.today() + timedelta(days=80)).replace(day=1)
-    if starts <= date.today() + timedelta(days=70):  # after the announcement, on the 1st
+    starts = (clock.today() + timedelta(days=80)).replace(day=1)
+    if starts <= clock.today() + timedelta(days=70):  # after the announcement, on the 1st
         starts = (starts + timedelta(days=32)).replace(day=1)
 
     # Staff draft the call: a sliding discount, a budget, the default jury criteria.
@@ -105,8 +106,8 @@ def test_from_contest_creation_to_a_winner_whose_first_invoice_shows_the_discoun
 
     # A day after the deadline staff close the entries, shortlist and start judging.
     contest = db.session.scalar(sa.select(Contest))
-    contest.entries_open_on = date.today() - timedelta(days=20)
-    contest.entries_close_on = date.today() - timedelta(days=1)
+    contest.entries_open_on = clock.today() - timedelta(days=20)
+    contest.entries_close_on = clock.today() - timedelta(days=1)
     db.session.commit()
     log_in(page, staff.email)
     page.goto(f"/contests/{contest.id}/manage")

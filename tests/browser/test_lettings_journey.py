@@ -1,11 +1,12 @@
 """A starter completes a profile and applies; the landlord shortlists, plans a viewing and
 offers; the starter accepts; the unit no longer shows in search."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
+from vrijstad import clock
 from vrijstad.pdf import Document
 
 
@@ -48,7 +49,7 @@ def test_from_profile_to_placement(
     page.get_by_label("Grootste vloeroppervlak (m²)").fill("150")
     page.get_by_label("Maandbudget voor huur (excl. btw)").fill("2.000")
     page.get_by_label("Dijkerveen · Centrum", exact=True).check()
-    page.get_by_label("Vroegste startdatum").fill((date.today() + timedelta(days=20)).isoformat())
+    page.get_by_label("Vroegste startdatum").fill((clock.today() + timedelta(days=20)).isoformat())
     page.get_by_label("Soort ruimte").select_option("popup")
     page.get_by_role("button", name="Profiel opslaan").click()
     expect(page.get_by_text("Je profiel is opgeslagen.")).to_be_visible()
@@ -79,12 +80,12 @@ def test_from_profile_to_placement(
         "link", name="Lotte Smit"
     ).click()
     page.get_by_text("Een bezichtiging plannen").click()
-    page.locator("#day").fill((date.today() + timedelta(days=3)).isoformat())
+    page.locator("#day").fill((clock.today() + timedelta(days=3)).isoformat())
     page.locator("#time").fill("10:30")
     page.get_by_role("button", name="Bezichtiging plannen").click()
     expect(page.get_by_text("De bezichtiging is gepland")).to_be_visible()
     page.get_by_text("Een aanbod doen").click()
-    start = date.today() + timedelta(days=30)
+    start = clock.today() + timedelta(days=30)
     page.locator("#start_date").fill(start.isoformat())
     page.locator("#end_date").fill((start + timedelta(days=365 * 3)).isoformat())
     page.locator("#base_fee").fill("950")

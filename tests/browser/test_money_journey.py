@@ -2,12 +2,13 @@
 and issue the month's invoice; the starter finds how to pay it; staff see it in receivables and
 record the bank payment; staff settle and approve; the landlord reads the statement."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_lettings_journey import log_in, log_out
 from tests.conftest import PASSWORD
+from vrijstad import clock
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
 from vrijstad.pdf import Document
@@ -20,8 +21,8 @@ def test_turnover_invoice_payment_settlement_statement(page: Page, live_server, 
     placement = place(unit_index=0, base=100_000, turnover_bp=1000, name="Sanne Smit")
     starter = db.session.get(User, placement.starter_id)
     landlord = collective.units[0].owner
-    last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
-    this_month = date.today().replace(day=1)
+    last_month = (clock.this_month() - timedelta(days=1)).replace(day=1)
+    this_month = clock.this_month()
     evidence = tmp_path / "kassa.pdf"
     doc = Document("Kassarapport")
     doc.paragraph("Omzet oktober: 12.000,00 excl. btw")
@@ -122,7 +123,7 @@ def test_staff_allocate_and_the_starter_is_invited(page: Page, live_server, org,
                            branch_group=BranchGroup.FASHION_LUXURY,
                            required_use=PermittedUse.DETAILHANDEL, min_area_m2=60,
                            max_area_m2=120, budget_cents_per_month=150_000,
-                           earliest_start=date.today(), space_kind=SpaceKind.WHOLE_UNIT,
+                           earliest_start=clock.today(), space_kind=SpaceKind.WHOLE_UNIT,
                            streets=[area.streets[0]])  # fmt: skip
     log_in(page, org.test_staff.email)
     page.goto(f"/organisations/{org.id}/allocation")

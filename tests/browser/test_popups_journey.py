@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
+from vrijstad import clock
 
 
 def log_in(page: Page, email: str) -> None:
@@ -27,7 +28,7 @@ def log_out(page: Page) -> None:
 
 def next_weekend() -> tuple[date, date]:
     """The first Saturday at least a week ahead, and the Sunday after it."""
-    day = date.today() + timedelta(days=7)
+    day = clock.today() + timedelta(days=7)
     saturday = day + timedelta(days=(5 - day.weekday()) % 7)
     return saturday, saturday + timedelta(days=1)
 
@@ -90,7 +91,7 @@ def test_a_starter_books_a_weekend(page: Page, live_server, make_user, make_org,
     page.goto(f"/units/{unit.id}/book")
     page.evaluate("window.__noReload = true")
     calendar = page.locator("#popup-calendar")
-    if saturday.month != date.today().month:
+    if saturday.month != clock.today().month:
         calendar.get_by_role("link", name="Next month").click()
         expect(page.locator(f'table[data-month="{saturday:%Y-%m}"]')).to_be_visible()
     for day in (saturday, sunday):

@@ -7,13 +7,14 @@ and pay the rest, booked in the ledger. Each step shows what the user sees: stat
 amounts as € 1.234,56, the notices in the app (followed to the application where they lead)."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.browser.test_lettings_journey import log_in, log_out
+from vrijstad import clock
 from vrijstad.extensions import db, limiter
 from vrijstad.ledger import services as ledger
 from vrijstad.pdf import Document
@@ -46,7 +47,7 @@ def test_a_subsidy_from_intake_to_payment(page: Page, live_server, make_org, mak
     organisation = make_org(name="Binnenstad Dijkerveen")
     staff = organisation.test_staff
     starter = make_starter(name="Sanne de Vries", trade_name="Koffie & Kaft")
-    work_starts = date.today() + timedelta(days=30)
+    work_starts = clock.today() + timedelta(days=30)
 
     # Staff add the HIRB+ scheme from its preset, look at its rules and save them.
     log_in(page, staff.email)
@@ -135,9 +136,9 @@ def test_a_subsidy_from_intake_to_payment(page: Page, live_server, make_org, mak
     page.get_by_role("button", name="Aanvraag indienen").click()
     expect(page.get_by_text("Uw aanvraag is ingediend en heeft een dossiernummer.")).to_be_visible()
     expect(status(page)).to_have_text("ingediend")
-    number = f"HIRB-{date.today().year}-0001"
+    number = f"HIRB-{clock.today().year}-0001"
     expect(page.locator("main hgroup")).to_contain_text(f"dossier {number}")
-    deadline = date.today() + timedelta(weeks=8)
+    deadline = clock.today() + timedelta(weeks=8)
     expect(page.locator("#deadline")).to_contain_text(f"Besluit uiterlijk op {deadline:%d-%m-%Y}.")
     log_out(page)
 

@@ -2,12 +2,13 @@
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
+from vrijstad import clock
 
 
 def photo_file(tmp_path):
@@ -47,7 +48,7 @@ def test_landlord_publishes_with_photo_and_visitor_filters(
     page.get_by_label("Detailhandel").check()
     page.locator("#energy_label").select_option("B")
     page.locator("#rent_cents_per_year").fill("18.000")
-    page.locator("#available_from").fill((date.today() + timedelta(days=10)).isoformat())
+    page.locator("#available_from").fill((clock.today() + timedelta(days=10)).isoformat())
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Pand opgeslagen als concept")).to_be_visible()
 

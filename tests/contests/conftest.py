@@ -1,16 +1,17 @@
 """Fixtures for contests: the call's data, a contest at each stage, plans and jurors."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fpdf import FPDF
 
+from vrijstad import clock
 from vrijstad.contests import services
 from vrijstad.contests.models import PrizeKind
 from vrijstad.extensions import db
 from vrijstad.starters.models import BranchGroup
 
-TODAY = date.today()
+TODAY = clock.today()
 #: The contest's calendar, in days from today.
 CLOSES = TODAY + timedelta(days=14)
 AFTER_CLOSE = CLOSES + timedelta(days=1)

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from vrijstad import clock
 from vrijstad.applications.models import Application, ApplicationStatus, Offer
 from vrijstad.areas.models import Street, StreetGrade
 from vrijstad.extensions import db
@@ -33,7 +34,7 @@ from vrijstad.units.models import UnitStatus
 
 
 def days_ago(n: int) -> date:
-    return date.today() - timedelta(days=n)
+    return clock.today() - timedelta(days=n)
 
 
 def at(day: date) -> datetime:
@@ -124,7 +125,7 @@ def lettings(city, make_user):
     db.session.flush()
     for application, days in ((applications[0], 15), (applications[3], 40)):
         db.session.add(Offer(application_id=application.id, kind=SpaceKind.WHOLE_UNIT,
-                             start_date=date.today(), end_date=date.today() + timedelta(days=300),
+                             start_date=clock.today(), end_date=clock.today() + timedelta(days=300),
                              base_fee_cents_per_month=50_000,
                              created_at=at(days_ago(days))))  # fmt: skip
     old_offer = Offer(application_id=applications[4].id, kind=SpaceKind.WHOLE_UNIT,
@@ -164,7 +165,7 @@ def books(city, make_user):
     from vrijstad.ledger import services as ledger
     from vrijstad.letting.models import Collective, LandlordRule
 
-    month = date.today().replace(day=1)
+    month = clock.this_month()
     org_id = city.org.id
     collective = Collective(organisation_id=org_id, area_id=city.area.id, name="Samen",
                             organisation_fee_bp=1000, fund_bp=500,
@@ -188,17 +189,17 @@ def books(city, make_user):
             (ledger.payable(landlord_id), -settlement.landlords_cents),
             (ledger.revenue(coll.organisation_id), -settlement.organisation_cents),
             (ledger.fund(coll.id), -settlement.fund_cents),
-        ], date.today())  # fmt: skip
+        ], clock.today())  # fmt: skip
         ledger.book(coll.organisation_id, "payout", f"payout:settlement:{settlement.id}", "p", [
             (ledger.payable(landlord_id), settlement.landlords_cents),
             (ledger.bank(coll.organisation_id), -settlement.landlords_cents),
-        ], date.today())  # fmt: skip
+        ], clock.today())  # fmt: skip
     spending = FundSpending(collective_id=collective.id, purpose="placemaking",
                             description="Bloembakken", amount_cents=200,
                             status="approved")  # fmt: skip
     db.session.add(spending)
     db.session.flush()
     ledger.book(org_id, "fund_spending", f"fund_spending:{spending.id}", "f", [
-        (ledger.fund(collective.id), 200), (ledger.bank(org_id), -200)], date.today())  # fmt: skip
+        (ledger.fund(collective.id), 200), (ledger.bank(org_id), -200)], clock.today())  # fmt: skip
     db.session.commit()
     return collective

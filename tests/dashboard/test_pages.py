@@ -1,9 +1,10 @@
 """Public street pages and the landlord's and starter's own cards on the home page."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.dashboard.test_views import page_text
+from vrijstad import clock
 from vrijstad.areas.models import Street
 from vrijstad.extensions import db
 
@@ -67,8 +68,8 @@ def test_starter_card_shows_own_applications_invoices_and_deadline(client, login
     placement.turnover_basis_points = 800
     db.session.add(Invoice(organisation_id=city.org.id, number=7, placement_id=placement.id,
                            unit_id=placement.unit_id, starter_id=lettings[0].id,
-                           period=date.today().replace(day=1) - timedelta(days=40),
-                           issued_on=date.today(), due_on=date.today() + timedelta(days=14),
+                           period=clock.this_month() - timedelta(days=40),
+                           issued_on=clock.today(), due_on=clock.today() + timedelta(days=14),
                            net_cents=10_000, vat_cents=2_100, total_cents=12_100,
                            supplier={}, customer={}))  # fmt: skip
     db.session.commit()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from vrijstad import clock
 from vrijstad.dashboard import services
 from vrijstad.dashboard.models import VacancySnapshot
 from vrijstad.extensions import db
@@ -18,13 +19,13 @@ def ctx(app):
 
 
 def board(city, first=None, last=None, street=None):
-    today = date.today()
+    today = clock.today()
     period = services.choose_period(first, last, today)
     return services.build_dashboard(city.area, period, street, today)
 
 
 def test_vacancy_by_count_and_floor_area(ctx, city):
-    stock = services.live_stock(city.area, date.today())
+    stock = services.live_stock(city.area, clock.today())
     area = stock.area
     assert (area.units_total, area.units_vacant) == (7, 4)
     assert (area.floor_area_total_m2, area.floor_area_vacant_m2) == (1000, 500)
@@ -41,19 +42,19 @@ def test_vacancy_by_count_and_floor_area(ctx, city):
 
 
 def test_duration_classes_and_boundaries(ctx, city):
-    area = services.live_stock(city.area, date.today()).area
+    area = services.live_stock(city.area, clock.today()).area
     assert (area.frictional_units, area.long_term_units, area.structural_units) == (1, 2, 1)
     assert (area.frictional_m2, area.long_term_m2, area.structural_m2) == (200, 150, 150)
     # Exactly three years (1095 days) is still long-term, as Unit.vacancy_class says; a day
     # later it is structural; exactly one year is long-term.
     k2 = city.units["k2"]
     assert k2.vacancy_class().value == "long_term"
-    later = services.live_stock(city.area, date.today() + timedelta(days=1)).area
+    later = services.live_stock(city.area, clock.today() + timedelta(days=1)).area
     assert (later.long_term_units, later.structural_units) == (1, 2)
     h2 = db.session.get(Unit, city.units["h2"].id)
-    h2.vacant_since = date.today() - timedelta(days=365)
+    h2.vacant_since = clock.today() - timedelta(days=365)
     db.session.commit()
-    area = services.live_stock(city.area, date.today()).area
+    area = services.live_stock(city.area, clock.today()).area
     assert (area.frictional_units, area.long_term_units) == (0, 3)
 
 
@@ -82,11 +83,11 @@ def test_dashboard_figures(ctx, city, lettings, books):
     assert figures["starters_open"].rows == [["6 months", 3], ["12 months", 2]]
     assert [row[0] for row in figures["starters_list"].rows] == ["Zaak 1", "Zaak 2", "Zaak 3"]
     money = figures["money"].rows
-    assert money[-1] == [date.today().replace(day=1), 10_000, 8_500, 1_000, 500, 8_500]
+    assert money[-1] == [clock.this_month(), 10_000, 8_500, 1_000, 500, 8_500]
     assert all(row[1:] == [0, 0, 0, 0, 0] for row in money[:-1])
-    assert figures["fund"].rows == [[date.today(), 300]]  # 500 in, 200 spent
+    assert figures["fund"].rows == [[clock.today(), 300]]  # 500 in, 200 spent
     trend = figures["trend"].rows
-    assert trend[-1][:4] == [date.today().replace(day=1), 7, 4, Decimal("57.1")]
+    assert trend[-1][:4] == [clock.this_month(), 7, 4, Decimal("57.1")]
     assert len(result.missing_months) == 11  # no snapshots before this month
 
 
@@ -140,7 +141,7 @@ def test_months_between():
 
 
 def test_snapshot_keeps_history_after_edits(ctx, city):
-    today = date.today()
+    today = clock.today()
     last_month = services.add_months(today.replace(day=1), -1)
     run = services.take_snapshots(last_month, today)
     db.session.commit()
@@ -179,13 +180,13 @@ def test_next_turnover_deadline(ctx, city, lettings):
     placement.turnover_basis_points = 800
     db.session.commit()
     first = placement.start_date.replace(day=1)
-    deadline = services.next_turnover_deadline(lettings[0].id, date.today())
+    deadline = services.next_turnover_deadline(lettings[0].id, clock.today())
     assert deadline == services.add_months(first, 1).replace(day=10)
     db.session.add(TurnoverReport(placement_id=placement.id, period=first, turnover_cents=1))
     db.session.commit()
     following = services.add_months(first, 1)
-    expected = None if following > date.today().replace(day=1) else following
-    deadline = services.next_turnover_deadline(lettings[0].id, date.today())
+    expected = None if following > clock.this_month() else following
+    deadline = services.next_turnover_deadline(lettings[0].id, clock.today())
     assert deadline == (services.add_months(expected, 1).replace(day=10) if expected else None)
 
 

@@ -1,11 +1,9 @@
 """Staff record the month's snapshot from the dashboard: a background job, area by area."""
 
-from datetime import date
-
 import sqlalchemy as sa
 
 from tests.fixtures_jobs import job_id_of
-from vrijstad import jobs
+from vrijstad import clock, jobs
 from vrijstad.areas.models import Area, AreaKind
 from vrijstad.dashboard.models import VacancySnapshot
 from vrijstad.extensions import db
@@ -35,7 +33,7 @@ def test_snapshot_button_runs_on_a_worker_area_by_area(client, login, city, rq_w
     status = jobs.get_status(job_id)
     assert status.state == "finished", status.error
     assert status.message == "Recording Stationsbuurt (2 of 2)"  # progress per area, in English
-    month = date.today().strftime("%m-%Y")
+    month = clock.today().strftime("%m-%Y")
     assert status.result_label == (f"Snapshot of {month}: 2 areas recorded, 0 already recorded.")
     assert recorded_areas() == sorted([city.area.id, second.id])  # not the other organisation's
 

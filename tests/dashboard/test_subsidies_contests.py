@@ -1,12 +1,13 @@
 """The dashboard's subsidy and contest sections, read from issue 8's features."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from tests.dashboard.conftest import days_ago
 from tests.dashboard.test_views import page_text
+from vrijstad import clock
 from vrijstad.contests.models import Award, Contest, ContestEntry, ContestStatus, EntryStatus
 from vrijstad.dashboard import services
 from vrijstad.extensions import db
@@ -47,7 +48,7 @@ def grants(city, make_user):
         db.session.add(SubsidyApplication(
             scheme_id=for_scheme.id, applicant_id=applicant.id,
             applicant_kind=ApplicantKind.LANDLORD, applicant_name="Lies", applicant_kvk="12345678",
-            title="Gevel", description="Nieuwe pui", work_starts_on=date.today(), status=status,
+            title="Gevel", description="Nieuwe pui", work_starts_on=clock.today(), status=status,
             **amounts))  # fmt: skip
 
     application(facade, SubsidyStatus.GRANTED, granted_cents=1_000_000, paid_cents=500_000,
@@ -67,7 +68,7 @@ def contests(city, make_user):
 
     def contest(org, title, status, units, winner_on):
         made = Contest(organisation_id=org.id, title=title, description="Win een winkel",
-                       status=status, prize_kind="rent_free", starts_on=date.today(),
+                       status=status, prize_kind="rent_free", starts_on=clock.today(),
                        lease_months=12, entries_open_on=days_ago(60),
                        entries_close_on=days_ago(40), shortlist_on=days_ago(30),
                        pitch_on=days_ago(20), winner_on=winner_on, units=units)  # fmt: skip
@@ -79,7 +80,7 @@ def contests(city, make_user):
     announced = contest(city.org, "Win een winkel 2026", ContestStatus.WINNER_ANNOUNCED,
                         [u["h2"]], days_ago(10))  # fmt: skip
     running = contest(city.org, "Win een winkel Kerkstraat", ContestStatus.OPEN, [u["k2"]],
-                      date.today() + timedelta(days=30))  # fmt: skip
+                      clock.today() + timedelta(days=30))  # fmt: skip
     contest(city.org, "Concept", ContestStatus.DRAFT, [u["h3"]], days_ago(5))
     contest(city.other_org, "Elders", ContestStatus.WINNER_ANNOUNCED, [], days_ago(5))
 
@@ -97,8 +98,8 @@ def contests(city, make_user):
     entry(running, "Vroeg", EntryStatus.SUBMITTED)
     placement = Placement(unit_id=u["h2"].id, starter_id=winner.starter_id,
                           organisation_id=city.org.id, status=PlacementStatus.AGREED,
-                          kind=SpaceKind.WHOLE_UNIT, start_date=date.today(),
-                          end_date=date.today() + timedelta(days=365),
+                          kind=SpaceKind.WHOLE_UNIT, start_date=clock.today(),
+                          end_date=clock.today() + timedelta(days=365),
                           base_fee_cents_per_month=0,
                           starter_trade_name="Atelier Noord")  # fmt: skip
     db.session.add(placement)
@@ -110,7 +111,7 @@ def contests(city, make_user):
 
 def figures_of(app, city, street=None):
     with app.test_request_context("/?lang=en"):
-        today = date.today()
+        today = clock.today()
         period = services.choose_period(None, None, today)
         return services.build_dashboard(city.area, period, street, today).figures
 
@@ -131,7 +132,7 @@ def test_contest_results(app, city, contests):
         ["Win een winkel 2026", "winner announced", 2, 2, "Atelier Noord (Hoogstraat 2)", None,
          days_ago(10)],
         ["Win een winkel Kerkstraat", "open for entries", 1, 0, None, None,
-         date.today() + timedelta(days=30)],
+         clock.today() + timedelta(days=30)],
     ]  # fmt: skip
     assert [r[0] for r in figures_of(app, city, "Kerkstraat")["contests"].rows] == [
         "Win een winkel Kerkstraat"

@@ -3,12 +3,12 @@
 import csv
 import io
 import re
-from datetime import date
 from html import unescape
 
 import pytest
 from openpyxl import load_workbook
 
+from vrijstad import clock
 from vrijstad.dashboard import services
 from vrijstad.dashboard.figures import Kind, csv_cell, format_cell
 from vrijstad.dashboard.models import VacancySnapshot
@@ -59,7 +59,7 @@ def test_csv_and_xlsx_equal_the_page(client, login, city, lettings, books, key, 
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.text), delimiter=";"))
     with app.test_request_context("/?lang=en"):
-        today = date.today()
+        today = clock.today()
         figure = services.build_dashboard(
             city.area, services.choose_period(None, None, today), None, today
         ).figures[key]
@@ -181,7 +181,7 @@ def test_history_stays_on_the_page_after_edits(client, login, city, runner):
     from vrijstad.extensions import db
     from vrijstad.units.models import Unit, UnitStatus
 
-    last_month = services.add_months(date.today().replace(day=1), -1).strftime("%Y-%m")
+    last_month = services.add_months(clock.this_month(), -1).strftime("%Y-%m")
     result = runner.invoke(args=["snapshot", "--period", last_month])
     assert result.exit_code == 0, result.output
     assert "2 area(s) recorded (5 rows), 0 already recorded" in result.output
@@ -203,7 +203,7 @@ def test_history_stays_on_the_page_after_edits(client, login, city, runner):
 
 def test_month_without_snapshot_says_so(client, login, city):
     login(city.staff)
-    month = services.add_months(date.today().replace(day=1), -3).strftime("%Y-%m")
+    month = services.add_months(clock.this_month(), -3).strftime("%Y-%m")
     response = client.get(f"/dashboard/areas/{city.area.id}?to={month}")
     assert response.status_code == 200
     assert f"No snapshot was recorded for {month}" in page_text(response)

@@ -3,12 +3,13 @@
 import os
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.infra.conftest import S3_CREDENTIALS, closed_port_url
+from vrijstad import clock
 from vrijstad.storage import LocalStorage, S3Storage, StorageError, create_storage, get_storage
 
 BAD_KEYS = ["../etc/passwd", "units/../../x", "/abs/path.jpg", "units\\1\\a.jpg", "", "a//b"]
@@ -154,8 +155,8 @@ def test_files_older_than_a_moment_are_found_under_their_prefix_only(storage):
     storage.put("imports/units/1/a.csv", b"a", "text/csv")
     storage.put("imports/units/2/b.json", b"{}", "application/json")
     storage.put("units/12/photo.jpg", b"\xff\xd8", "image/jpeg")
-    later = datetime.now(UTC) + timedelta(minutes=5)
-    earlier = datetime.now(UTC) - timedelta(minutes=5)
+    later = clock.now() + timedelta(minutes=5)
+    earlier = clock.now() - timedelta(minutes=5)
     assert storage.older_than("imports/", later) == [
         "imports/units/1/a.csv",
         "imports/units/2/b.json",
@@ -175,7 +176,7 @@ def test_clean_files_removes_old_job_files_and_keeps_the_rest(configured, runner
     }
     for key in keys.values():
         storage.put(key, b"x", "application/octet-stream")
-    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).timestamp()
+    two_days_ago = (clock.now() - timedelta(days=2)).timestamp()
     for name in ("old_import", "old_zip", "old_photo"):
         path = tmp_path / "uploads" / keys[name]
         os.utime(path, (two_days_ago, two_days_ago))

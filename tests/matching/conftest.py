@@ -1,9 +1,10 @@
 """Matching fixtures: an area with a street, starters who want things, occupants of a street."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from vrijstad import clock
 from vrijstad.extensions import db
 from vrijstad.letting.models import Placement, PlacementStatus
 from vrijstad.starters.models import BranchGroup, SpaceKind
@@ -31,7 +32,7 @@ def fashion_starter(make_starter, area, street):
         min_area_m2=60,
         max_area_m2=120,
         budget_cents_per_month=150_000,
-        earliest_start=date.today(),
+        earliest_start=clock.today(),
         space_kind=SpaceKind.WHOLE_UNIT,
         streets=[street],
     )
@@ -44,7 +45,7 @@ def place(make_unit, make_starter):
     def make(area, group: BranchGroup, street: str = "Hoogstraat", **placement):
         unit = make_unit(area=area, street=street, status=UnitStatus.LET)
         occupant = make_starter(name="Bewoner", trade_name=f"Zaak {unit.id}", branch_group=group)
-        today = date.today()
+        today = clock.today()
         values = {
             "status": PlacementStatus.ACTIVE,
             "start_date": today - timedelta(days=60),

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.fixtures_lettings import MOTIVATION
+from vrijstad import clock
 from vrijstad.applications import services as applications
 from vrijstad.extensions import db
 from vrijstad.letting.models import HeadLease, HeadLeaseKind, Placement, PlacementStatus
@@ -29,11 +30,11 @@ def test_the_branch_mix_counts_current_occupants_and_follows_the_street_profile(
     place(area, BranchGroup.FASHION_LUXURY)
     place(area, BranchGroup.FASHION_LUXURY, street="hoogstraat ")  # the same street
     place(area, BranchGroup.FASHION_LUXURY, status=PlacementStatus.ENDED)
-    place(area, BranchGroup.FASHION_LUXURY, end_date=date.today() - timedelta(days=1),
-          start_date=date.today() - timedelta(days=90))  # fmt: skip
+    place(area, BranchGroup.FASHION_LUXURY, end_date=clock.today() - timedelta(days=1),
+          start_date=clock.today() - timedelta(days=90))  # fmt: skip
     place(area, BranchGroup.SERVICES)
     place(area, BranchGroup.FASHION_LUXURY, street="Kerkstraat")
-    rows = services.unit_rows([unit], date.today())
+    rows = services.unit_rows([unit], clock.today())
     assert rows[0]["occupants"] == {"fashion_luxury": 2, "services": 1}
     assert rows[0]["street_id"] == street.id
     assert branch_fit(fashion_starter, unit) == 20  # open 60 %, minus 20 % per occupant
@@ -171,7 +172,7 @@ def test_weights_are_saved_per_organisation_and_used_for_its_units(
     services.save_weights(org.test_staff, org, tuned | {"use": 0})  # updates the same row
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(MatchWeights.id))) == 1
-    rows = services.unit_rows([unit, elsewhere], date.today())
+    rows = services.unit_rows([unit, elsewhere], clock.today())
     assert rows[0]["weights"] == tuned | {"use": 0}
     assert rows[1]["weights"] == services.weights_of(None)
 
@@ -192,7 +193,7 @@ def test_allocation_maximises_the_total_and_reports_what_is_left(
     big = make_unit(area=area, floor_area_vvo=200, rent_cents_per_year=12 * 200_000)
     small = make_unit(area=area, floor_area_vvo=60, rent_cents_per_year=12 * 80_000)
     horeca = make_unit(area=area, floor_area_vvo=80, permitted_uses=[PermittedUse.HORECA_2])
-    common = {"earliest_start": date.today(), "space_kind": SpaceKind.WHOLE_UNIT}
+    common = {"earliest_start": clock.today(), "space_kind": SpaceKind.WHOLE_UNIT}
     rich = make_starter(name="Rijk", trade_name="Groot", min_area_m2=50, max_area_m2=220,
                         budget_cents_per_month=300_000, required_use=PermittedUse.DETAILHANDEL,
                         **common)  # fmt: skip
@@ -262,8 +263,8 @@ def test_a_collective_allocates_only_its_free_units(
     occupant = make_starter(name="Bewoner")
     db.session.add(Placement(
         unit_id=taken.id, starter_id=occupant.id, organisation_id=collective.organisation_id,
-        kind=SpaceKind.POPUP, start_date=date.today() - timedelta(days=10),
-        end_date=date.today() + timedelta(days=100), base_fee_cents_per_month=1,
+        kind=SpaceKind.POPUP, start_date=clock.today() - timedelta(days=10),
+        end_date=clock.today() + timedelta(days=100), base_fee_cents_per_month=1,
         starter_trade_name="Bezet"))  # fmt: skip
     starters = [make_starter(name=f"Kandidaat {i}", trade_name=f"Zaak {i}") for i in range(3)]
     db.session.commit()

@@ -3,13 +3,14 @@
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tests.fixtures_jobs import job_id_of
 from tests.fixtures_lettings import MOTIVATION
+from vrijstad import clock
 from vrijstad.applications import services as applications
 from vrijstad.extensions import db
 from vrijstad.letting.models import Placement
@@ -295,8 +296,8 @@ def test_an_empty_collective_says_so(client, login, collective, make_starter):
         occupant = make_starter(name="Bewoner")
         db.session.add(Placement(
             unit_id=unit.id, starter_id=occupant.id, organisation_id=collective.organisation_id,
-            kind=SpaceKind.POPUP, start_date=date.today(),
-            end_date=date.today() + timedelta(days=200), base_fee_cents_per_month=50_000,
+            kind=SpaceKind.POPUP, start_date=clock.today(),
+            end_date=clock.today() + timedelta(days=200), base_fee_cents_per_month=50_000,
             starter_trade_name="Bezet"))  # fmt: skip
     db.session.commit()
     login(collective.staff)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
-from vrijstad.core import utcnow
+from vrijstad import clock
 from vrijstad.extensions import db
 from vrijstad.organisations.models import Invitation, MemberRole, Membership, Organisation
 
@@ -165,7 +165,7 @@ def test_expired_invitation_is_refused(client, make_org, login, outbox):
     invite(client, organisation)
     link = invitation_link(outbox)
     invitation = db.session.scalar(sa.select(Invitation))
-    invitation.expires_at = utcnow() - timedelta(minutes=1)
+    invitation.expires_at = clock.now() - timedelta(minutes=1)
     db.session.commit()
     client.post("/logout")
     response = client.get(link)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from flask_babel import force_locale
 
+from vrijstad import clock
 from vrijstad.extensions import db
 from vrijstad.popups.models import Booking, BookingStatus, ShortLetTerms
 
@@ -40,7 +41,7 @@ def short_lets(unit):
 @pytest.fixture
 def ahead():
     """A day far enough ahead for any lead time in these tests (a Monday)."""
-    day = date.today() + timedelta(days=14)
+    day = clock.today() + timedelta(days=14)
     return day - timedelta(days=day.weekday())
 
 

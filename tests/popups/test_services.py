@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from tests.popups.conftest import DAY, WEEK
+from vrijstad import clock
 from vrijstad.audit.models import AuditEvent
 from vrijstad.extensions import db
 from vrijstad.letting.models import Placement, PlacementStatus
@@ -48,18 +49,18 @@ def test_a_range_ending_before_it_starts_is_refused(ctx, unit, short_lets, start
 
 
 def test_past_dates_are_refused(ctx, unit, short_lets, starter):
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     assert refused(starter, unit, yesterday, yesterday + timedelta(days=2), "first_day") == (
         "These dates lie in the past."
     )
 
 
 def test_lead_time_is_kept(ctx, unit, short_lets, starter):
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     reason = refused(starter, unit, tomorrow, tomorrow + timedelta(days=2), "first_day")
     assert "Book at least 2 days ahead" in reason
-    assert (date.today() + timedelta(days=2)).strftime("%d-%m-%Y") in reason
-    assert request(starter, unit, date.today() + timedelta(days=2), date.today() + timedelta(3))
+    assert (clock.today() + timedelta(days=2)).strftime("%d-%m-%Y") in reason
+    assert request(starter, unit, clock.today() + timedelta(days=2), clock.today() + timedelta(3))
 
 
 def test_minimum_and_maximum_stay(ctx, unit, short_lets, starter, ahead):
@@ -328,12 +329,12 @@ def test_month_calendar_states(ctx, unit, short_lets, starter, make_booking, ahe
     assert public[ahead + timedelta(days=4)] == "blocked"
     assert public[ahead + timedelta(days=6)] == "unavailable"  # a Sunday
     assert states(True)[ahead + timedelta(days=3)] == "requested"
-    if ahead.month == date.today().month:
-        assert public[date.today()] == "unavailable"  # past the lead time only
+    if ahead.month == clock.today().month:
+        assert public[clock.today()] == "unavailable"  # past the lead time only
 
 
 def test_calendar_months_stay_in_range(ctx, unit, short_lets):
-    this_month = date.today().replace(day=1)
+    this_month = clock.this_month()
     assert services.clamp_month(None, False) == this_month
     assert services.clamp_month(date(1999, 1, 1), False) == this_month
     assert services.clamp_month(date(2999, 1, 1), False) > this_month

@@ -1,6 +1,6 @@
 """Short-let pages: who may open each route, the calendar fragment, the live price, the feed."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -8,6 +8,7 @@ from flask import render_template_string
 from icalendar import Calendar
 
 from tests.popups.conftest import DAY, WEEK
+from vrijstad import clock
 from vrijstad.extensions import db, limiter
 from vrijstad.letting.models import Placement
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
@@ -177,8 +178,8 @@ def test_starter_requests_dates_at_the_price_shown(client, login, unit, short_le
 def test_refused_dates_are_422_with_the_reason(client, login, unit, short_lets, starter):
     login(starter)
     english(client)
-    past = date.today() - timedelta(days=3)
-    query = {"first_day": past.isoformat(), "last_day": date.today().isoformat()}
+    past = clock.today() - timedelta(days=3)
+    query = {"first_day": past.isoformat(), "last_day": clock.today().isoformat()}
     price = client.get(f"/units/{unit.id}/book/price", query_string=query)
     assert price.status_code == 200  # a preview: the reason is its answer
     assert "These dates lie in the past." in price.text

@@ -5,6 +5,7 @@ import json
 import sqlalchemy as sa
 
 from tests.fixtures_lettings import MOTIVATION
+from vrijstad import clock
 from vrijstad.applications import services
 from vrijstad.applications.models import Application, ApplicationMessage, ApplicationStatus
 from vrijstad.auth.models import User
@@ -103,11 +104,11 @@ def test_deleting_a_landlord_takes_units_offline(ctx, client, login, unit):
 
 def test_bookings_are_exported_and_open_requests_cancelled_on_delete(ctx, client, login, unit,
                                                                    starter):  # fmt: skip
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from vrijstad.popups.models import Booking, BookingStatus
 
-    start = date.today() + timedelta(days=30)
+    start = clock.today() + timedelta(days=30)
     db.session.add(Booking(unit_id=unit.id, starter_id=starter.id, start_date=start,
                            end_date=start + timedelta(days=3), price_cents=22_500,
                            note="Mijn 06-nummer staat hier"))  # fmt: skip

@@ -4,7 +4,7 @@ with an invoice and a settlement) plus organisation Y, and the objects the demo 
 
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_login import login_user
@@ -12,7 +12,7 @@ from fpdf import FPDF
 from PIL import Image
 
 from tests.conftest import PASSWORD
-from vrijstad import jobs
+from vrijstad import clock, jobs
 from vrijstad.applications import services as applications
 from vrijstad.applications.models import Application
 from vrijstad.areas.models import Street
@@ -80,7 +80,7 @@ def _user(email: str) -> User:
 def _contest(listed: Unit, starter: User, juror: User) -> tuple[Contest, ContestEntry]:
     """A Win een winkel contest of organisation X being judged: starter A is a finalist, the
     world's juror (a user with no other rights) is on its jury, and the public vote is open."""
-    today = date.today()
+    today = clock.today()
     unit = db.session.scalar(
         sa.select(Unit).where(Unit.area_id == listed.area_id, Unit.id != listed.id,
                               Unit.status == UnitStatus.LISTED).order_by(Unit.id)
@@ -100,8 +100,8 @@ def _contest(listed: Unit, starter: User, juror: User) -> tuple[Contest, Contest
     contest.criteria = [Criterion(position=0, name="Creativiteit", weight=50),
                         Criterion(position=1, name="Haalbaarheid", weight=50)]  # fmt: skip
     contest.jurors = [Juror(email=juror.email, name=juror.name, user_id=juror.id,
-                            token_hash="1" * 64, expires_at=datetime.now(UTC) + timedelta(days=9),
-                            accepted_at=datetime.now(UTC))]  # fmt: skip
+                            token_hash="1" * 64, expires_at=clock.now() + timedelta(days=9),
+                            accepted_at=clock.now())]  # fmt: skip
     key = "contests/world/plan.pdf"
     get_storage().put(key, _pdf(), "application/pdf")
     entry = ContestEntry(contest=contest, starter_id=starter.id, status=EntryStatus.FINALIST,
@@ -136,28 +136,26 @@ def build_world(app, make_org, make_user) -> World:
         application = applications.submit_application(
             starter_a, listed, "Mijn concept past goed in deze straat; ik begin graag snel."
         )
-    viewing = applications.plan_viewing(
-        landlord_a, application, datetime.now(UTC) + timedelta(days=7)
-    )
+    viewing = applications.plan_viewing(landlord_a, application, clock.now() + timedelta(days=7))
     staff_x = _user("manager@binnenstad-dijkerveen.example")
     photo = photos.add_photo(landlord_a, listed, _png())
     popups.save_terms(landlord_a, listed, popups.TermsData(
         enabled=True, price_cents_per_day=5_000, price_cents_per_week=25_000, min_stay_days=1,
         max_stay_days=60, lead_time_days=0, weekdays_mask=ALL_WEEKDAYS))  # fmt: skip
-    soon = date.today() + timedelta(days=20)
+    soon = clock.today() + timedelta(days=20)
     blocked = popups.block_period(landlord_a, listed, soon, soon + timedelta(days=1), "Onderhoud")
     booking = popups.request_booking(
         starter_a, listed, soon + timedelta(days=5), soon + timedelta(days=6)
     )
     collective = db.session.scalar(sa.select(Collective))
     store_plan(starter_a, "plan.pdf", _pdf())
-    report = submit_turnover(starter_a, placement, date.today().replace(day=1), 1_000_000,
+    report = submit_turnover(starter_a, placement, clock.this_month(), 1_000_000,
                              ("kassa.pdf", _pdf()))  # fmt: skip
     settlement = db.session.scalar(sa.select(Settlement))
     billing.approve_settlement(staff_x, settlement)
     for landlord_id in landlord_shares(settlement):
         save_bank_account(db.session.get(User, landlord_id), "Eigenaar", "NL91ABNA0417164300")
-    pay_by_sepa(staff_x, settlement, date.today() + timedelta(days=1))
+    pay_by_sepa(staff_x, settlement, clock.today() + timedelta(days=1))
     spending = billing.propose_spending(
         staff_x, collective, FundPurpose.PLACEMAKING, "Bloembakken in de Hoogstraat", 1_000
     )

@@ -4,13 +4,14 @@ who may see and do what, and the overview with exports that say what the page sa
 import csv
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import openpyxl
 import sqlalchemy as sa
 
 from tests.subsidies.conftest import SUBMITTED_AT, pdf, pdf_text
+from vrijstad import clock
 from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
 from vrijstad.extensions import db
 from vrijstad.subsidies import services
@@ -89,7 +90,7 @@ def test_the_procedure_through_the_pages(client_for, scheme, applicant, outbox):
     staff = client_for(scheme.organisation.test_staff)
     client = starter
     assert "Gevelfonds Dijkerveen" in client.get("/subsidies").text
-    work_starts = date.today() + timedelta(days=60)
+    work_starts = clock.today() + timedelta(days=60)
     started = _step(client, f"/subsidies/schemes/{scheme.id}/apply", {
         "applicant_kind": "starter", "applicant_name": "Sanne's Koffie",
         "applicant_kvk": "87654321", "title": "New shopfront",
@@ -203,17 +204,17 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_is_written(
 
 
 def test_a_late_decision_is_warned(client, login, make_application, scheme):
-    submitted = datetime.now(UTC) - timedelta(days=70)
+    submitted = clock.now() - timedelta(days=70)
     application = make_application(status=S.IN_REVIEW, submitted_at=submitted,
-                                   work_starts_on=date.today() + timedelta(days=30))  # fmt: skip
+                                   work_starts_on=clock.today() + timedelta(days=30))  # fmt: skip
     due = services.decision_deadline(application)
-    assert (date.today() - due).days in (13, 14, 15)  # 70 days minus 8 weeks, give or take a zone
+    assert (clock.today() - due).days in (13, 14, 15)  # 70 days minus 8 weeks, give or take a zone
     login(scheme.organisation.test_staff)
     url = f"/subsidies/applications/{application.id}"
     page = client.get(url).text
     assert f"The decision term ended on {due:%d-%m-%Y}: a decision now comes too late." in page
     response = _step(client, f"{url}/reject", {"reject-reason": "Not in a listed street."})
-    late = (date.today() - due).days
+    late = (clock.today() - due).days
     page = client.get(response.location).text
     assert f"this decision came {late} days after the deadline of {due:%d-%m-%Y}" in page
     assert fresh(application).status == S.REJECTED

@@ -8,11 +8,12 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from vrijstad import clock
 from vrijstad.extensions import db
 from vrijstad.units import importer, services
 from vrijstad.units.models import EnergyLabel, PermittedUse, Unit, UnitStatus
 
-LAST_YEAR = date.today() - timedelta(days=365)
+LAST_YEAR = clock.today() - timedelta(days=365)
 
 
 def unit_row(owner, **overrides) -> dict[str, str]:
@@ -114,7 +115,7 @@ def test_clean_csv_import_creates_every_unit(client, make_org, make_user, login)
     assert listed.listed_at is not None
     # Existing stock may already be free: a past availability date is kept on import.
     assert listed.available_from == LAST_YEAR
-    assert (listed.vacant_since, draft.vacant_since) == (date(2024, 3, 1), date.today())
+    assert (listed.vacant_since, draft.vacant_since) == (date(2024, 3, 1), clock.today())
     assert listed.description == "Karakteristiek winkelpand\nmet etalage"
     page = client.get(f"/organisations/{organisation.id}/units")
     assert "Kerkstraat 12a" in page.text and "Kerkstraat 14" in page.text

@@ -1,9 +1,10 @@
 """Unit rules without requests: workflow, publishing requirements, who may edit."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from vrijstad import clock
 from vrijstad.extensions import db
 from vrijstad.units import services
 from vrijstad.units.models import UNIT_TRANSITIONS, UnitStatus, VacancyClass
@@ -46,7 +47,7 @@ def test_letting_ends_vacancy_and_relisting_starts_it(make_unit, make_org):
     services.change_status(unit.owner, unit, UnitStatus.LET)
     assert unit.vacant_since is None and unit.days_vacant() is None
     services.change_status(unit.owner, unit, UnitStatus.LISTED)
-    assert unit.vacant_since == date.today()
+    assert unit.vacant_since == clock.today()
 
 
 def test_who_may_edit(make_unit, make_user, make_org):
@@ -74,7 +75,7 @@ def test_who_may_edit(make_unit, make_user, make_org):
     ],
 )
 def test_vacancy_classes(make_unit, days, expected):
-    unit = make_unit(vacant_since=date.today() - timedelta(days=days))
+    unit = make_unit(vacant_since=clock.today() - timedelta(days=days))
     assert unit.vacancy_class() == expected
 
 

@@ -2,13 +2,14 @@
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from vrijstad import clock
 from vrijstad.extensions import db
 from vrijstad.units.models import PermittedUse, Unit, UnitStatus
 from vrijstad.units.queries import UnitFilters, search_units
@@ -31,7 +32,7 @@ def unit_form(area_id, **overrides):
         "rent_cents_per_year": "18.000,00",
         "service_charges_cents_per_year": "1.200",
         "vat_opted": "y",
-        "available_from": (date.today() + timedelta(days=14)).isoformat(),
+        "available_from": (clock.today() + timedelta(days=14)).isoformat(),
         "description": "Karakteristiek winkelpand met etalage.",
     }
     data.update(overrides)
@@ -88,7 +89,7 @@ def test_bad_input_is_reported_per_field_and_saves_nothing(client, make_user, ma
         "bag_id": ("12345", "Een BAG-id heeft precies 16 cijfers."),
         "rent_cents_per_year": ("-500", "Vul een bedrag in tussen"),
         "floor_area_vvo": ("0", "85"),
-        "available_from": ((date.today() - timedelta(days=1)).isoformat(), "in het verleden"),
+        "available_from": ((clock.today() - timedelta(days=1)).isoformat(), "in het verleden"),
     }
     for name, (value, message) in cases.items():
         response = client.post("/units/new", data=unit_form(area.id, **{name: value}))
@@ -358,7 +359,7 @@ def test_map_data_has_the_same_results(client, make_unit, make_org):
 
 
 def test_landlord_sees_the_six_month_vacancy_notice(client, make_unit, login):
-    unit = make_unit(vacant_since=date.today() - timedelta(days=200))
+    unit = make_unit(vacant_since=clock.today() - timedelta(days=200))
     login(unit.owner)
     page = client.get("/my/units")
     assert "Meldplicht bij lange leegstand" in page.text

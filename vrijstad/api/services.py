@@ -8,12 +8,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask import url_for
 
+from vrijstad import clock
 from vrijstad.api import queries
 from vrijstad.api.models import ApiToken
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.core import DomainError, as_utc, utcnow
+from vrijstad.core import DomainError
 from vrijstad.dashboard.models import WHOLE_AREA, VacancySnapshot
 from vrijstad.dashboard.services import percent
 from vrijstad.extensions import db
@@ -64,7 +65,7 @@ def revoke_token(actor: User, token: ApiToken) -> ApiToken:
     if not can_manage(actor, token.organisation_id, MemberRole.ADMIN):
         raise TokenError(_("Only an administrator of this organisation can manage API tokens."))
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
         db.session.flush()
         record_event(actor, "api_token.revoked", token, token.organisation_id)
     return token
@@ -139,7 +140,7 @@ def unit_data(unit: Unit, private: bool, today: date) -> dict:
         "service_charges_cents_per_year": unit.service_charges_cents_per_year,
         "vat_opted": unit.vat_opted,
         "available_from": unit.available_from,
-        "listed_at": as_utc(unit.listed_at) if unit.listed_at else None,
+        "listed_at": clock.as_utc(unit.listed_at) if unit.listed_at else None,
     }
     if private:
         vacancy = unit.vacancy_class(today)

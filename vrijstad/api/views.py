@@ -1,13 +1,12 @@
 """The open-data API /api/v1/: read-only JSON with an OpenAPI document (flask-smorest)."""
 
-from datetime import date
-
 from flask import current_app, g, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
+from vrijstad import clock
 from vrijstad.api import queries, services
 from vrijstad.api.models import ApiToken
 from vrijstad.api.schemas import (
@@ -176,7 +175,7 @@ def units(**args):
     if own:
         select = select.options(selectinload(Unit.owner))
     result = _page(select, args, "api.units")
-    today = date.today()
+    today = clock.today()
     result["items"] = [services.unit_data(u, u.area_id in own, today) for u in result["items"]]
     return result
 
@@ -191,4 +190,4 @@ def unit(unit_id: int):
     private = unit is not None and unit.area_id in own
     if unit is None or not (unit.is_public or private):
         abort(404, message=_("There is no listed unit with this id."))
-    return services.unit_data(unit, private, date.today())
+    return services.unit_data(unit, private, clock.today())

@@ -6,7 +6,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import enum_type, utcnow
+from vrijstad import clock
+from vrijstad.core import enum_type
 from vrijstad.extensions import db
 from vrijstad.starters.models import SpaceKind
 
@@ -76,9 +77,9 @@ class Application(db.Model):
     )
     motivation: Mapped[str] = mapped_column(sa.Text)
     closed_reason: Mapped[str | None] = mapped_column(sa.String(40))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     unit: Mapped["Unit"] = relationship()  # noqa: F821
@@ -133,7 +134,7 @@ class ApplicationMessage(db.Model):
     )
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     application: Mapped[Application] = relationship(back_populates="messages")
     author: Mapped["User | None"] = relationship()  # noqa: F821
@@ -154,7 +155,7 @@ class Viewing(db.Model):
     planned_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     application: Mapped[Application] = relationship(back_populates="viewings")
 
@@ -189,7 +190,7 @@ class Offer(db.Model):
     deposit_cents: Mapped[int] = mapped_column(default=0)
     note: Mapped[str | None] = mapped_column(sa.Text)
     made_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     application: Mapped[Application] = relationship(back_populates="offers")

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from icalendar import Calendar, Event
 
+from vrijstad import clock
 from vrijstad.applications.models import (
     APPLICATION_TRANSITIONS,
     OPEN_STATUSES,
@@ -22,7 +23,7 @@ from vrijstad.applications.models import (
 )
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.core import DomainError, TransitionError, as_utc, check_transition, utcnow
+from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Placement
@@ -112,7 +113,7 @@ def _transition(
         ) from exc  # fmt: skip
     previous = application.status
     application.status = target
-    application.updated_at = utcnow()
+    application.updated_at = clock.now()
     db.session.flush()
     record_event(actor, "application.status", application, _organisation_id(application.unit),
                  old=previous.value, new=target.value, **data)  # fmt: skip
@@ -215,7 +216,7 @@ def withdraw_application(starter: User, application: Application) -> Application
     offer = application.open_offer
     if offer is not None:
         offer.status = OfferStatus.WITHDRAWN
-        offer.decided_at = utcnow()
+        offer.decided_at = clock.now()
     _release_if_idle(starter, application.unit)
     _notify_landlord_side(application, "application.withdrawn")
     return application
@@ -229,7 +230,7 @@ def decline_offer(starter: User, application: Application) -> Application:
         raise ApplicationError(_("There is no open offer to decline."))
     _transition(starter, application, ApplicationStatus.DECLINED, offer=offer.id)
     offer.status = OfferStatus.DECLINED
-    offer.decided_at = utcnow()
+    offer.decided_at = clock.now()
     _release_if_idle(starter, application.unit)
     _notify_landlord_side(application, "application.declined")
     return application
@@ -255,7 +256,7 @@ def accept_offer(starter: User, application: Application) -> Placement:
     let = db.session.execute(
         sa.update(Unit)
         .where(Unit.id == unit.id, Unit.status.in_(PUBLIC_STATUSES))
-        .values(status=UnitStatus.LET, vacant_since=None, updated_at=utcnow())
+        .values(status=UnitStatus.LET, vacant_since=None, updated_at=clock.now())
         .execution_options(synchronize_session=False)
     )
     if let.rowcount != 1:
@@ -266,7 +267,7 @@ def accept_offer(starter: User, application: Application) -> Placement:
 
     _transition(starter, application, ApplicationStatus.ACCEPTED, offer=offer.id)
     offer.status = OfferStatus.ACCEPTED
-    offer.decided_at = utcnow()
+    offer.decided_at = clock.now()
     profile = profile_of(starter)
     placement = Placement(
         unit_id=unit.id,
@@ -311,7 +312,7 @@ def _close_others(accepted: Application) -> None:
         for offer in other.offers:
             if offer.status == OfferStatus.OPEN:
                 offer.status = OfferStatus.WITHDRAWN
-                offer.decided_at = utcnow()
+                offer.decided_at = clock.now()
         _notify_starter(other, "application.unit_let")
 
 
@@ -345,7 +346,7 @@ def reject(actor: User, application: Application) -> Application:
     offer = application.open_offer
     if offer is not None:
         offer.status = OfferStatus.WITHDRAWN
-        offer.decided_at = utcnow()
+        offer.decided_at = clock.now()
     _release_if_idle(actor, application.unit)
     _notify_starter(application, "application.rejected")
     return application
@@ -357,8 +358,8 @@ def plan_viewing(
 ) -> Viewing:  # fmt: skip
     """Plan (or re-plan) a viewing; the starter gets it by mail with an .ics attachment."""
     _landlord_side(actor, application)
-    starts_at = as_utc(starts_at).astimezone(UTC)  # SQLite keeps no offset: store UTC
-    if starts_at < utcnow():
+    starts_at = clock.as_utc(starts_at).astimezone(UTC)  # SQLite keeps no offset: store UTC
+    if starts_at < clock.now():
         raise ApplicationError(_("A viewing cannot be planned in the past."), "starts_at")
     if not 5 <= duration_minutes <= 480:
         raise ApplicationError(_("A viewing takes between 5 minutes and 8 hours."), "duration")
@@ -395,9 +396,10 @@ def viewing_ics(viewing: Viewing) -> bytes:
     calendar.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"viewing-{viewing.id}@vrijstad")
-    event.add("dtstamp", utcnow())
-    event.add("dtstart", as_utc(viewing.starts_at))
-    event.add("dtend", as_utc(viewing.starts_at) + timedelta(minutes=viewing.duration_minutes))
+    event.add("dtstamp", clock.now())
+    starts_at = clock.as_utc(viewing.starts_at)
+    event.add("dtstart", starts_at)
+    event.add("dtend", starts_at + timedelta(minutes=viewing.duration_minutes))
     event.add("summary", _("Viewing %(unit)s", unit=unit.address))
     event.add("location", f"{unit.address}, {unit.postcode} {unit.city}")
     if viewing.note:
@@ -415,7 +417,7 @@ def _two_years_after(start: date) -> date:
 
 def check_terms(terms: OfferTerms) -> None:
     """The rules every offer meets; each refusal names its field."""
-    if terms.start_date < date.today():
+    if terms.start_date < clock.today():
         raise ApplicationError(_("The start date cannot be in the past."), "start_date")
     if terms.end_date <= terms.start_date:
         raise ApplicationError(_("The end date must be after the start date."), "end_date")
@@ -464,7 +466,7 @@ def withdraw_offer(actor: User, application: Application) -> Application:
         raise ApplicationError(_("There is no open offer to withdraw."))
     _transition(actor, application, ApplicationStatus.SHORTLISTED, offer=offer.id)
     offer.status = OfferStatus.WITHDRAWN
-    offer.decided_at = utcnow()
+    offer.decided_at = clock.now()
     _notify_starter(application, "application.offer_withdrawn")
     return application
 

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vrijstad.core import utcnow
+from vrijstad import clock
 from vrijstad.extensions import db
 
 
@@ -23,6 +23,6 @@ class AuditEvent(db.Model):
     subject_type: Mapped[str] = mapped_column(sa.String(40))
     subject_id: Mapped[int | None]
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     __table_args__ = (sa.Index("ix_audit_subject", "subject_type", "subject_id"),)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from vrijstad.core import utcnow
+from vrijstad import clock
 from vrijstad.extensions import db
 
 
@@ -25,9 +25,9 @@ class User(UserMixin, db.Model):
     is_landlord: Mapped[bool] = mapped_column(default=False)
     is_starter: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     password_changed_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow
+        sa.DateTime(timezone=True), default=clock.now
     )
 
     memberships: WriteOnlyMapped["Membership"] = relationship(  # noqa: F821

@@ -6,7 +6,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import enum_type, utcnow
+from vrijstad import clock
+from vrijstad.core import enum_type
 from vrijstad.extensions import db
 
 VAT_STANDARD_BP = 2100  # 21 %
@@ -54,7 +55,7 @@ class Invoice(db.Model):
     #: The parties as on the invoice (Dutch invoice requirements), frozen when issued.
     supplier: Mapped[dict] = mapped_column(sa.JSON)
     customer: Mapped[dict] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     lines: Mapped[list["InvoiceLine"]] = relationship(
         back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan"
@@ -112,7 +113,7 @@ class Payment(db.Model):
     reference: Mapped[str | None] = mapped_column(sa.String(120))
     settlement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("settlements.id"), index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     invoice: Mapped[Invoice] = relationship()
 
@@ -150,7 +151,7 @@ class Settlement(db.Model):
     landlords_cents: Mapped[int] = mapped_column(sa.BigInteger)
     organisation_cents: Mapped[int] = mapped_column(sa.BigInteger)
     fund_cents: Mapped[int] = mapped_column(sa.BigInteger)
-    calculated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    calculated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     collective: Mapped["Collective"] = relationship()  # noqa: F821
@@ -220,7 +221,7 @@ class FundSpending(db.Model):
     )
     proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     __table_args__ = (sa.CheckConstraint("amount_cents > 0", name="spending_positive"),)
 
@@ -237,7 +238,7 @@ class InvoiceReminder(db.Model):
     #: Days overdue that triggered this reminder.
     level: Mapped[int]
     sent_on: Mapped[date]
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     __table_args__ = (
         sa.UniqueConstraint("invoice_id", "level", name="one_reminder_per_level"),

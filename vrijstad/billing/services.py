@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from vrijstad import jobs
+from vrijstad import clock, jobs
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.billing.models import (
@@ -213,7 +213,7 @@ def _issue(placement: Placement, period: date, lines: list[Line], issued_on: dat
     """Number, store and book an invoice of these lines."""
     organisation = db.session.get(Organisation, placement.organisation_id)
     supplier, customer = _parties(placement, organisation)
-    issued_on = issued_on or date.today()
+    issued_on = issued_on or clock.today()
     collective = collective_of(placement.unit_id)
     invoice = Invoice(
         organisation_id=organisation.id, number=_next_number(organisation.id),
@@ -321,7 +321,7 @@ def record_payment(
     if amount_cents > invoice.outstanding_cents:
         raise BillingError(_("This is more than the %(amount)s still open on the invoice.",
                              amount=_eur(invoice.outstanding_cents)), "amount")  # fmt: skip
-    if received_on > date.today():
+    if received_on > clock.today():
         raise BillingError(_("A payment cannot be received in the future."), "received_on")
     net, vat_part = split_cents(amount_cents, [invoice.net_cents, invoice.vat_cents])
     payment = Payment(invoice_id=invoice.id, amount_cents=amount_cents, net_cents=net,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from vrijstad import jobs
+from vrijstad import clock, jobs
 from vrijstad.billing import documents, receivables, services, tasks
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
 from vrijstad.billing.models import FundPurpose, FundSpending, Invoice, Settlement, SettlementLine
@@ -307,7 +307,7 @@ def _receivables_filter() -> receivables.ReceivableFilter:
 @login_required
 def receivables_page(organisation_id: int):
     organisation = _receivables_organisation(organisation_id)
-    which, today = _receivables_filter(), date.today()
+    which, today = _receivables_filter(), clock.today()
     page = db.paginate(
         receivables.receivables(organisation.id, which, today),
         page=requested_page(),
@@ -327,7 +327,7 @@ def receivables_page(organisation_id: int):
 @login_required
 def receivables_csv(organisation_id: int):
     organisation = _receivables_organisation(organisation_id)
-    which, today = _receivables_filter(), date.today()
+    which, today = _receivables_filter(), clock.today()
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_("Invoice"), _("Starter"), _("Unit"), _("Month"), _("Due"),
@@ -357,7 +357,7 @@ def send_reminders(organisation_id: int):
     organisation = _receivables_organisation(organisation_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    sent = receivables.send_reminders(date.today(), organisation.id)
+    sent = receivables.send_reminders(clock.today(), organisation.id)
     db.session.commit()
     flash(_("%(n)d reminders sent.", n=len(sent)), "success")
     return redirect(url_for("billing.receivables_page", organisation_id=organisation.id,

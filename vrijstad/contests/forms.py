@@ -2,7 +2,7 @@
 the evaluation (shape checks; the rules live in the services)."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -28,6 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from vrijstad import clock
 from vrijstad.contests.models import SCORE_MAX, SCORE_MIN, Outcome, PrizeKind
 from vrijstad.contests.services import MAX_ANSWER_CHARS, ContestData, EntryData
 from vrijstad.i18n import lazy_gettext as _l
@@ -189,7 +190,7 @@ class ContestForm(FlaskForm):
         self.units.choices = [SelectChoice(u.id, f"{u.address}, {u.city}") for u in units]
         self.excluded_branches.choices = branch_choices()
         if new and not self.is_submitted():
-            today = date.today()
+            today = clock.today()
             self.entries_open_on.data = today
             self.entries_close_on.data = today + timedelta(days=42)
             self.shortlist_on.data = today + timedelta(days=49)

@@ -6,7 +6,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import enum_type, utcnow
+from vrijstad import clock
+from vrijstad.core import enum_type
 from vrijstad.extensions import db
 from vrijstad.starters.models import BranchGroup
 
@@ -140,9 +141,9 @@ class Contest(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
     announced_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
@@ -229,9 +230,9 @@ class ContestEntry(db.Model):
     plan_key: Mapped[str | None] = mapped_column(sa.String(200))
     plan_filename: Mapped[str | None] = mapped_column(sa.String(200))
     plan_pages: Mapped[int | None]
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     contest: Mapped[Contest] = relationship(back_populates="entries")
@@ -266,7 +267,7 @@ class Juror(db.Model):
     invited_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
-    invited_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    invited_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     accepted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
@@ -289,7 +290,7 @@ class Conflict(db.Model):
         sa.ForeignKey("contest_entries.id", ondelete="CASCADE"), index=True
     )
     note: Mapped[str] = mapped_column(sa.String(500))
-    declared_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    declared_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     __table_args__ = (sa.UniqueConstraint("juror_id", "entry_id", name="one_conflict_per_pair"),)
 
@@ -310,7 +311,7 @@ class JuryScore(db.Model):
         sa.ForeignKey("contest_criteria.id", ondelete="CASCADE")
     )
     score: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     __table_args__ = (
         sa.UniqueConstraint("juror_id", "entry_id", "criterion_id", name="one_score_per_item"),
@@ -332,7 +333,7 @@ class Vote(db.Model):
         sa.ForeignKey("contest_entries.id", ondelete="CASCADE"), index=True
     )
     email_hash: Mapped[str] = mapped_column(sa.String(64))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     __table_args__ = (sa.UniqueConstraint("contest_id", "email_hash", name="one_vote_per_email"),)
@@ -350,7 +351,7 @@ class Award(db.Model):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("contest_entries.id"))
     placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome))
     evaluation_note: Mapped[str | None] = mapped_column(sa.Text)
     evaluated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

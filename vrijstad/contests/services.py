@@ -13,14 +13,14 @@ import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.auth.services import find_user_by_email, normalise_email, register_user
@@ -45,7 +45,7 @@ from vrijstad.contests.models import (
     PrizeKind,
     Vote,
 )
-from vrijstad.core import DomainError, TransitionError, as_utc, check_transition, utcnow
+from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
@@ -85,11 +85,6 @@ class ContestError(DomainError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-def local_today() -> date:
-    """Today in the app's time zone: deadlines are dates in the Netherlands."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def add_months(day: date, months: int) -> date:
@@ -164,7 +159,7 @@ class Phase:
 
 def phases(contest: Contest, today: date | None = None) -> list[Phase]:
     """The published timeline, in date order."""
-    today = today or local_today()
+    today = today or clock.today()
     steps = [
         (_("Entries"), contest.entries_open_on, contest.entries_close_on),
         (_("Finalists announced"), contest.shortlist_on, None),
@@ -498,7 +493,7 @@ def create_contest(actor: User, organisation: Organisation, data: ContestData,
     """Staff draft a contest for units of their organisation's areas."""
     _staff(actor, organisation.id)
     contest = Contest(organisation_id=organisation.id, created_by_id=actor.id)
-    _apply(contest, organisation, data, today or local_today())
+    _apply(contest, organisation, data, today or clock.today())
     db.session.add(contest)
     db.session.flush()
     record_event(actor, "contest.created", contest, organisation.id,
@@ -512,7 +507,7 @@ def update_contest(actor: User, contest: Contest, data: ContestData,
     _staff(actor, contest.organisation_id)
     if contest.status != ContestStatus.DRAFT:
         raise ContestError(_("Only a draft can be changed: the call has been published."))
-    _apply(contest, contest.organisation, data, today or local_today())
+    _apply(contest, contest.organisation, data, today or clock.today())
     db.session.flush()
     record_event(actor, "contest.updated", contest, contest.organisation_id)
     return contest
@@ -522,7 +517,7 @@ def open_contest(actor: User, contest: Contest, today: date | None = None) -> Co
     """Publish the call: its units are reserved for the contest and take no other applications."""
     _staff(actor, contest.organisation_id)
     contest = _lock(contest)
-    today = today or local_today()
+    today = today or clock.today()
     if contest.status == ContestStatus.DRAFT and today > contest.entries_close_on:
         raise ContestError(_("The entry deadline has passed; change the dates first."))
     if contest.status == ContestStatus.DRAFT and (not contest.units or not contest.criteria):
@@ -535,7 +530,7 @@ def open_contest(actor: User, contest: Contest, today: date | None = None) -> Co
         reserved = db.session.execute(
             sa.update(Unit)
             .where(Unit.id == unit.id, Unit.status == UnitStatus.LISTED)
-            .values(status=UnitStatus.RESERVED, updated_at=utcnow())
+            .values(status=UnitStatus.RESERVED, updated_at=clock.now())
             .execution_options(synchronize_session=False)
         )
         if reserved.rowcount != 1:
@@ -552,7 +547,7 @@ def close_entries(actor: User, contest: Contest, today: date | None = None) -> C
     """Close the call once its deadline has passed (the deadline was promised to entrants)."""
     _staff(actor, contest.organisation_id)
     contest = _lock(contest)
-    today = today or local_today()
+    today = today or clock.today()
     if contest.status == ContestStatus.OPEN and today <= contest.entries_close_on:
         raise ContestError(_("Entries are open until %(date)s; close the call after that day.",
                              date=date_filter(contest.entries_close_on)))  # fmt: skip
@@ -608,7 +603,7 @@ def entry_of(starter: User, contest: Contest) -> ContestEntry | None:
 
 
 def entries_open(contest: Contest, today: date | None = None) -> bool:
-    today = today or local_today()
+    today = today or clock.today()
     return (
         contest.status == ContestStatus.OPEN
         and contest.entries_open_on <= today <= contest.entries_close_on
@@ -651,7 +646,7 @@ def submit_entry(starter: User, contest: Contest, data: EntryData,
     as a PDF of at most two pages."""
     if not starter.is_authenticated or not starter.is_starter:
         raise ContestError(_("Only starters can enter a contest."))
-    _check_window(contest, today or local_today())
+    _check_window(contest, today or clock.today())
     if juror_of(starter, contest) is not None:
         raise ContestError(_("Jurors cannot enter the contest they judge."))
     entry = entry_of(starter, contest)
@@ -690,7 +685,7 @@ def submit_entry(starter: User, contest: Contest, data: EntryData,
     entry.preferred_unit_id = data.preferred_unit_id or None
     for name, value in answers.items():
         setattr(entry, name, value)
-    entry.updated_at = utcnow()
+    entry.updated_at = clock.now()
     try:
         with savepoint():
             db.session.flush()
@@ -782,7 +777,7 @@ def invite_juror(actor: User, contest: Contest, email: str, name: str) -> Juror:
         raise ContestError(_("An entrant cannot be on the jury."), "email")
     token = secrets.token_urlsafe(32)
     juror = Juror(contest_id=contest.id, email=email, name=name, token_hash=_hash_token(token),
-                  invited_by_id=actor.id, expires_at=utcnow() + timedelta(
+                  invited_by_id=actor.id, expires_at=clock.now() + timedelta(
                       days=current_app.config["INVITATION_MAX_AGE_DAYS"]))  # fmt: skip
     db.session.add(juror)
     db.session.flush()
@@ -801,7 +796,7 @@ def juror_for_token(token: str) -> Juror:
         raise ContestError(_("This invitation is not valid."))
     if juror.accepted_at is not None:
         raise ContestError(_("This invitation has already been accepted."))
-    if as_utc(juror.expires_at) < utcnow():
+    if clock.as_utc(juror.expires_at) < clock.now():
         raise ContestError(_("This invitation has expired. Ask for a new one."))
     return juror
 
@@ -819,7 +814,7 @@ def accept_jury_invitation(juror: Juror, user: User | None, name: str = "", pass
     if entry_of(user, juror.contest) is not None:
         raise ContestError(_("An entrant cannot be on the jury."))
     juror.user_id = user.id
-    juror.accepted_at = utcnow()
+    juror.accepted_at = clock.now()
     db.session.flush()
     record_event(user, "contest.juror_joined", juror, juror.contest.organisation_id)
     return user
@@ -1010,7 +1005,7 @@ def scores_visible(contest: Contest) -> bool:
 
 
 def vote_is_open(contest: Contest, today: date | None = None) -> bool:
-    today = today or local_today()
+    today = today or clock.today()
     return (
         contest.has_vote
         and contest.status
@@ -1023,7 +1018,7 @@ def vote_has_closed(contest: Contest, today: date | None = None) -> bool:
     """Whether the vote is over, so its count may be shown and used."""
     if not contest.has_vote:
         return False
-    return contest.status in RESULT_STATUSES or (today or local_today()) > contest.vote_close_on
+    return contest.status in RESULT_STATUSES or (today or clock.today()) > contest.vote_close_on
 
 
 def _email_hash(email: str) -> str:
@@ -1038,7 +1033,7 @@ def _vote_serializer() -> URLSafeTimedSerializer:
 def request_vote(contest: Contest, entry: ContestEntry, email: str,
                  today: date | None = None) -> Vote:  # fmt: skip
     """Record a vote, not yet counted, and mail a signed link that confirms it."""
-    today = today or local_today()
+    today = today or clock.today()
     if not vote_is_open(contest, today):
         raise ContestError(_("The public vote is not open."))
     if entry.contest_id != contest.id or not entry.is_finalist:
@@ -1055,7 +1050,7 @@ def request_vote(contest: Contest, entry: ContestEntry, email: str,
         vote = Vote(contest_id=contest.id, email_hash=digest, entry_id=entry.id)
         db.session.add(vote)
     vote.entry_id = entry.id
-    vote.created_at = utcnow()
+    vote.created_at = clock.now()
     try:
         with savepoint():
             db.session.flush()
@@ -1094,7 +1089,7 @@ def confirm_vote(token: str, today: date | None = None) -> Vote:
     contest = db.session.get(Contest, vote.contest_id)
     if not vote_is_open(contest, today):
         raise ContestError(_("The public vote has closed; this vote was not counted."))
-    vote.confirmed_at = utcnow()
+    vote.confirmed_at = clock.now()
     db.session.flush()
     return vote
 
@@ -1129,7 +1124,7 @@ def announce_winners(actor: User, contest: Contest, choices: Mapping[int, int | 
     unit; a unit without a winner is listed again; every entrant is told."""
     _staff(actor, contest.organisation_id)
     contest = _lock(contest)
-    today = today or local_today()
+    today = today or clock.today()
     _check_move(contest, ContestStatus.WINNER_ANNOUNCED)
     if contest.has_vote and not vote_has_closed(contest, today):
         raise ContestError(
@@ -1170,7 +1165,7 @@ def announce_winners(actor: User, contest: Contest, choices: Mapping[int, int | 
         if unit.id not in won and unit.status == UnitStatus.RESERVED:
             _move_unit(actor, unit, UnitStatus.LISTED, contest.organisation_id, "no winner")
     _move(actor, contest, ContestStatus.WINNER_ANNOUNCED)
-    contest.announced_at = utcnow()
+    contest.announced_at = clock.now()
     db.session.flush()
     winners = {a.entry_id for a in awards}
     for entry in contest.entries:
@@ -1191,7 +1186,7 @@ def start_prize_period(actor: User, contest: Contest, today: date | None = None)
     """Mark the prize period as running once the winner's placement has started."""
     _staff(actor, contest.organisation_id)
     contest = _lock(contest)
-    today = today or local_today()
+    today = today or clock.today()
     if contest.status == ContestStatus.WINNER_ANNOUNCED and today < contest.starts_on:
         raise ContestError(_("The prize period starts on %(date)s.",
                              date=date_filter(contest.starts_on)))  # fmt: skip
@@ -1210,7 +1205,7 @@ def evaluate_award(actor: User, award: Award, outcome: Outcome, note: str | None
     contest = award.contest
     _staff(actor, contest.organisation_id)
     contest = _lock(contest)
-    today = today or local_today()
+    today = today or clock.today()
     if contest.status != ContestStatus.RUNNING:
         raise ContestError(_("The evaluation is recorded while the prize period runs or after "
                              "it."))  # fmt: skip
@@ -1236,10 +1231,10 @@ def evaluate_award(actor: User, award: Award, outcome: Outcome, note: str | None
             _move_unit(actor, unit, UnitStatus.LISTED, contest.organisation_id,
                        "contest winner stopped")  # fmt: skip
             unit.vacant_since = today
-            unit.listed_at = utcnow()
+            unit.listed_at = clock.now()
     award.outcome = outcome
     award.evaluation_note = note
-    award.evaluated_at = utcnow()
+    award.evaluated_at = clock.now()
     award.evaluated_by_id = actor.id
     db.session.flush()
     record_event(actor, "contest.evaluated", award, contest.organisation_id,

@@ -5,8 +5,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from vrijstad import clock
 from vrijstad.applications.models import Application, Offer
-from vrijstad.core import utcnow
 from vrijstad.extensions import db
 from vrijstad.letting.models import Placement
 from vrijstad.units.models import Unit
@@ -45,7 +45,7 @@ class VacancySnapshot(db.Model):
     frictional_m2: Mapped[int] = mapped_column(sa.BigInteger)
     long_term_m2: Mapped[int] = mapped_column(sa.BigInteger)
     structural_m2: Mapped[int] = mapped_column(sa.BigInteger)
-    taken_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    taken_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     __table_args__ = (
         # One row per area, street and month; the trend reads (area, street) over a month range.
@@ -83,7 +83,7 @@ class StreetStory(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     street: Mapped["Street"] = relationship()  # noqa: F821
@@ -102,7 +102,7 @@ class DashboardSettings(db.Model):
     national_area_bp: Mapped[int | None]
     healthy_max_bp: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     __table_args__ = (

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from flask import current_app
 
-from vrijstad import jobs
+from vrijstad import clock, jobs
 from vrijstad.areas.models import Area, Street
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
@@ -331,7 +331,7 @@ def take_snapshot(area: Area, period: date, today: date) -> int:
         [
             {"area_id": area.id, "street": street[:120], "street_key": _key(street)[:120],
              "street_id": street_id,
-             "period": period, "reference_date": reference, "taken_at": datetime.now(UTC),
+             "period": period, "reference_date": reference, "taken_at": clock.now(),
              **figures.counts()}
             for street, street_id, figures in rows
         ],
@@ -943,7 +943,7 @@ def starter_card(user: User, today: date) -> StarterCard:
 
 def home_cards(user: User, today: date | None = None) -> dict:
     """The home page's own cards for a landlord and a starter (only their own data)."""
-    today = today or date.today()
+    today = today or clock.today()
     if not user.is_authenticated:
         return {}
     cards = {}

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from vrijstad import jobs
+from vrijstad import clock, jobs
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.dashboard import services
@@ -22,7 +22,7 @@ def take_snapshots(
         organisation = db.session.get(Organisation, organisation_id)
         if actor is None or not can_manage(actor, organisation_id):
             raise services.DashboardError(_("You do not work for this organisation."))
-        run = services.take_snapshots(period, date.today(), organisation_id)
+        run = services.take_snapshots(period, clock.today(), organisation_id)
         record_event(actor, "dashboard.snapshot", organisation, organisation_id,
                      period=period.isoformat(), areas=run.areas_recorded)  # fmt: skip
         db.session.commit()

@@ -2,7 +2,6 @@
 stories, and the public street pages."""
 
 import re
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -16,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from vrijstad import jobs
+from vrijstad import clock, jobs
 from vrijstad.areas.models import Area, Street
 from vrijstad.dashboard import figures, services, tasks
 from vrijstad.dashboard.forms import ReferencesForm, StreetStoryForm, to_bp
@@ -50,7 +49,7 @@ def get_area_or_403(area_id: int) -> Area:
 
 def _board(area: Area, lists: bool = False) -> services.Dashboard:
     """The dashboard for the period and street in the query string; 400 with the reason."""
-    today = date.today()
+    today = clock.today()
     try:
         period = services.choose_period(request.args.get("from"), request.args.get("to"), today)
         street = services.check_street(area, request.args.get("street"))
@@ -118,7 +117,7 @@ def map_points(area_id: int):
         street = services.check_street(area, request.args.get("street"))
     except services.DashboardError as exc:
         refuse(400, str(exc))
-    return jsonify(points=services.map_points(area, street, date.today(), MAP_LIMIT))
+    return jsonify(points=services.map_points(area, street, clock.today(), MAP_LIMIT))
 
 
 @bp.post(f"/organisations/<{ID}:organisation_id>/snapshot")
@@ -128,7 +127,7 @@ def snapshot(organisation_id: int):
     organisation = get_managed_or_403(organisation_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    period = date.today().replace(day=1)
+    period = clock.this_month()
     handle = jobs.enqueue(
         tasks.take_snapshots, current_user.id, organisation.id, period,
         url_for("dashboard.index"), current_language(),
@@ -185,7 +184,7 @@ def page(street_id: int):
         abort(404)
     return render_template(
         "dashboard/street.html",
-        page=services.street_page(street, date.today()),
+        page=services.street_page(street, clock.today()),
         can_edit=can_manage(current_user, street.area.organisation_id),
     )
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from vrijstad.core import utcnow
+from vrijstad import clock
 from vrijstad.extensions import db
 
 
@@ -25,7 +25,7 @@ class Posting(db.Model):
     reverses_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("ledger_postings.id"), unique=True
     )
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     entries: Mapped[list["Entry"]] = relationship(back_populates="posting", order_by="Entry.id")
 

@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from vrijstad import clock
 from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.ledger.models import Entry, Posting
@@ -64,7 +65,7 @@ def book(
     if sum(merged.values()) != 0:
         raise LedgerError(f"posting {key} does not balance: {sum(merged.values())} cents")
     posting = Posting(organisation_id=organisation_id, kind=kind, key=key,
-                      description=description[:300], booked_on=booked_on or date.today(),
+                      description=description[:300], booked_on=booked_on or clock.today(),
                       reverses_id=reverses_id)  # fmt: skip
     db.session.add(posting)
     db.session.flush()

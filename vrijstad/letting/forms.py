@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from vrijstad import clock
 from vrijstad.forms import DutchDecimalField
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.models import HeadLeaseKind, LandlordRule, SpaceUnit
@@ -80,7 +81,7 @@ class ReviewForm(FlaskForm):
 
 
 def month_choices(today: date | None = None, back: int = 12) -> list[SelectChoice]:
-    today = today or date.today()
+    today = today or clock.today()
     choices = []
     year, month = today.year, today.month
     for _ in range(back):

@@ -6,7 +6,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import enum_type, utcnow
+from vrijstad import clock
+from vrijstad.core import enum_type
 from vrijstad.extensions import db
 from vrijstad.starters.models import SpaceKind
 
@@ -61,7 +62,7 @@ class Placement(db.Model):
     #: only as business records: trade name and KvK, never the person's own name).
     starter_trade_name: Mapped[str] = mapped_column(sa.String(120))
     starter_kvk: Mapped[str | None] = mapped_column(sa.String(8))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     unit: Mapped["Unit"] = relationship()  # noqa: F821
     starter: Mapped["User"] = relationship()  # noqa: F821
@@ -107,7 +108,7 @@ class Collective(db.Model):
     organisation_fee_bp: Mapped[int]
     fund_bp: Mapped[int]
     landlord_rule: Mapped[LandlordRule] = mapped_column(enum_type(LandlordRule))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     organisation: Mapped["Organisation"] = relationship()  # noqa: F821
     area: Mapped["Area"] = relationship()  # noqa: F821
@@ -163,7 +164,7 @@ class HeadLease(db.Model):
     indexation_bp: Mapped[int] = mapped_column(default=0)
     start_date: Mapped[date]
     end_date: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     collective: Mapped[Collective] = relationship(back_populates="head_leases")
     unit: Mapped["Unit"] = relationship()  # noqa: F821
@@ -232,7 +233,7 @@ class TurnoverReport(db.Model):
     evidence_key: Mapped[str | None] = mapped_column(sa.String(200))
     evidence_filename: Mapped[str | None] = mapped_column(sa.String(200))
     question: Mapped[str | None] = mapped_column(sa.String(1000))
-    submitted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     placement: Mapped[Placement] = relationship()

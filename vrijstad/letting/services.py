@@ -7,11 +7,12 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from vrijstad import clock
 from vrijstad.applications.services import is_landlord_side
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.core import DomainError, TransitionError, check_transition, utcnow
+from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db
 from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.i18n import gettext as _
@@ -404,7 +405,7 @@ def submit_turnover(
     period = month_start(period)
     if not month_start(placement.start_date) <= period <= month_start(placement.end_date):
         raise LettingError(_("Report a month within your placement."), "period")
-    if period > month_start(date.today()):
+    if period > month_start(clock.today()):
         raise LettingError(_("A month can be reported once it has started."), "period")
     if turnover_cents < 0:
         raise LettingError(_("Turnover cannot be negative."), "turnover")
@@ -425,7 +426,7 @@ def submit_turnover(
         db.session.add(report)
     report.turnover_cents = turnover_cents
     report.status = TurnoverStatus.SUBMITTED
-    report.submitted_at = utcnow()
+    report.submitted_at = clock.now()
     report.question = None
     if evidence is not None:
         filename, data = evidence

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from vrijstad import clock
 from vrijstad.areas.models import Area
 from vrijstad.billing import services as billing
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
@@ -59,7 +60,7 @@ def parse_period(value: str | None) -> date:
         year, month = (int(part) for part in (value or "").split("-"))
         return date(year, month, 1)
     except ValueError:
-        today = date.today().replace(day=1)
+        today = clock.this_month()
         return date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
 
 
@@ -203,7 +204,7 @@ def _page(collective: Collective, status: int = 200, **forms):
         space_form=space_form,
         period_form=period_form,
         review_form=ReviewForm(formdata=None),
-        payment_form=PaymentForm(formdata=None, received_on=date.today()),
+        payment_form=PaymentForm(formdata=None, received_on=clock.today()),
         spending_form=forms.get("spending_form") or SpendingForm(formdata=None),
         button=ButtonForm(),
         months=month_choices(),

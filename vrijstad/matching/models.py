@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import utcnow
+from vrijstad import clock
 from vrijstad.extensions import db
 from vrijstad.starters.models import BranchGroup
 
@@ -53,7 +53,7 @@ class MatchWeights(db.Model):
     space_kind: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["space_kind"])
     branch_mix: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["branch_mix"])
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     __table_args__ = (
@@ -81,7 +81,7 @@ class StreetProfile(db.Model):
     excluded_mask: Mapped[int] = mapped_column(default=0)
     note: Mapped[str | None] = mapped_column(sa.String(500))
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     street: Mapped["Street"] = relationship()  # noqa: F821
@@ -113,7 +113,7 @@ class MatchInvitation(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     score: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     __table_args__ = (
         sa.UniqueConstraint("unit_id", "starter_id", name="one_invitation_per_pair"),
@@ -147,7 +147,7 @@ class AllocationRun(db.Model):
     min_score: Mapped[int] = mapped_column(default=0)
     job_id: Mapped[str | None] = mapped_column(sa.String(64))
     result: Mapped[dict | None] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     area: Mapped["Area"] = relationship()  # noqa: F821

@@ -18,12 +18,12 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 
-from vrijstad import jobs
+from vrijstad import clock, jobs
 from vrijstad.applications.services import is_landlord_side
 from vrijstad.areas.models import Area, Street
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.core import DomainError, utcnow
+from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.i18n import current_language, date_filter
 from vrijstad.i18n import gettext as _
@@ -145,7 +145,7 @@ def save_street_profile(
 def street_overview(organisation: Organisation, today: date | None = None) -> list[dict]:
     """Every street of the organisation's areas with its profile and current branch mix."""
     area_ids = [a.id for a in organisation.areas]
-    occupants = _occupants(area_ids, today or date.today())
+    occupants = _occupants(area_ids, today or clock.today())
     return [
         {
             "street": street,
@@ -459,7 +459,7 @@ def _load_profiles(query: sa.Select) -> list[StarterProfile]:
 
 def recommend_units(starter: User, limit: int = 10, today: date | None = None) -> list[Match]:
     """The open units that fit a starter best, best first; never an excluded pair."""
-    today = today or date.today()
+    today = today or clock.today()
     profile = profile_of(starter)
     if profile is None:
         return []
@@ -472,7 +472,7 @@ def recommend_units(starter: User, limit: int = 10, today: date | None = None) -
 
 def recommend_starters(unit: Unit, limit: int = 10, today: date | None = None) -> list[Match]:
     """The starters who fit a unit best and have not applied for it, best first."""
-    today = today or date.today()
+    today = today or clock.today()
     profiles = _load_profiles(queries.candidates_for_unit(unit))
     s, u = starter_features(profiles), unit_features([unit], today)
     scores, excluded = scoring.score_matrix(s, u, today.toordinal())
@@ -488,7 +488,7 @@ def invite_to_apply(
     actor: User, unit: Unit, starter_id: int, today: date | None = None
 ) -> MatchInvitation:
     """Invite a starter who fits a unit to apply for it (once); the starter is notified."""
-    today = today or date.today()
+    today = today or clock.today()
     if not is_landlord_side(actor, unit):
         raise MatchingError(_("Only the landlord or the area's organisation can invite."))
     if unit.status not in queries.OPEN_UNIT_STATUSES:
@@ -576,7 +576,7 @@ def allocation_choices(
     """The open units of an area (or the free units of a collective) and the starters
     interested in its area, to choose from."""
     if isinstance(scope, Collective):
-        query = queries.free_units_of_collective(scope.id, today or date.today())
+        query = queries.free_units_of_collective(scope.id, today or clock.today())
     else:
         query = queries.open_units_of_area(scope.id)
     units = list(db.session.scalars(query))
@@ -667,7 +667,7 @@ def allocate(
     Each unit gets at most one starter and each starter at most one unit; excluded pairs and
     pairs under min_score are never chosen. Nothing is stored (see plan_allocation).
     """
-    today = today or date.today()
+    today = today or clock.today()
     units, profiles = _chosen(actor, scope, unit_ids, starter_ids, today)
     return _allocation(_assign(units, profiles, min_score, today), today)
 
@@ -681,7 +681,7 @@ def plan_allocation(
     today: date | None = None,
 ) -> AllocationRun:
     """Record an allocation of the chosen units and starters, to be computed next."""
-    today = today or date.today()
+    today = today or clock.today()
     if not 0 <= min_score <= 100:
         raise MatchingError(_("The lowest score is between 0 and 100."))
     units, profiles = _chosen(actor, scope, unit_ids, starter_ids, today)
@@ -735,7 +735,7 @@ def compute_allocation(
 
     Units let and starters gone since the run was planned are left out.
     """
-    today = today or date.today()
+    today = today or clock.today()
     progress(2, _("Reading the units and starters…"))
     scope: Scope = run.collective or run.area
     units, profiles = allocation_choices(scope, today)
@@ -750,7 +750,7 @@ def compute_allocation(
                   "unassigned_starters": [p.user_id for p in profiles]}  # fmt: skip
     progress(97, _("Saving the result…"))
     run.result = result
-    run.finished_at = utcnow()
+    run.finished_at = clock.now()
     db.session.flush()
     return run
 
@@ -829,7 +829,7 @@ def allocation_of(
     shown = every_pair[(page - 1) * PAIRS_PER_PAGE : page * PAIRS_PER_PAGE]
     unit_ids = [p[0] for p in shown]
     invited = {tuple(row) for row in db.session.execute(queries.invitations_for_units(unit_ids))}
-    allocation = _allocation({**run.result, "pairs": shown}, today or date.today(), invited)
+    allocation = _allocation({**run.result, "pairs": shown}, today or clock.today(), invited)
     return replace(allocation, page=page, pages=pages, pair_count=len(every_pair))
 
 

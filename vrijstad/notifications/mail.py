@@ -9,7 +9,6 @@ message is written to the outbox folder as an .eml file instead of being sent.
 
 import re
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, render_template
@@ -17,7 +16,7 @@ from flask_mail import Message
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from vrijstad import jobs
+from vrijstad import clock, jobs
 from vrijstad.core import transaction_list
 from vrijstad.extensions import mail
 from vrijstad.i18n import lazy_gettext as _l
@@ -45,7 +44,7 @@ def deliver(app: Flask, message: Message) -> None:
     outbox.mkdir(parents=True, exist_ok=True)
     if not message.sender:
         message.sender = app.config["MAIL_DEFAULT_SENDER"]
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S%f")
     slug = re.sub(r"[^a-z0-9]+", "-", message.recipients[0].lower()).strip("-")
     (outbox / f"{stamp}-{slug}-{uuid.uuid4().hex[:6]}.eml").write_bytes(message.as_bytes())
 

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vrijstad.core import utcnow
+from vrijstad import clock
 from vrijstad.extensions import db
 
 
@@ -19,7 +19,7 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40))
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     url: Mapped[str | None] = mapped_column(sa.String(300))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at"),)

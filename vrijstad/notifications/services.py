@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import force_locale
 
+from vrijstad import clock
 from vrijstad.auth.models import User
-from vrijstad.core import utcnow
 from vrijstad.extensions import db
 from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.i18n import gettext as _
@@ -224,4 +224,4 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     )
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    return db.session.execute(query.values(read_at=utcnow())).rowcount
+    return db.session.execute(query.values(read_at=clock.now())).rowcount

@@ -6,7 +6,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import enum_type, utcnow
+from vrijstad import clock
+from vrijstad.core import enum_type
 from vrijstad.extensions import db
 
 
@@ -38,7 +39,7 @@ class Organisation(db.Model):
     address: Mapped[str | None] = mapped_column(sa.String(200))
     btw_id: Mapped[str | None] = mapped_column(sa.String(14))
     iban: Mapped[str | None] = mapped_column(sa.String(34))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     areas: Mapped[list["Area"]] = relationship(  # noqa: F821
         back_populates="organisation", order_by="Area.name"
@@ -62,7 +63,7 @@ class Membership(db.Model):
         sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[MemberRole] = mapped_column(enum_type(MemberRole))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
@@ -85,7 +86,7 @@ class Invitation(db.Model):
     invited_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     accepted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -7,10 +7,11 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, url_for
 
+from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.auth.services import find_user_by_email, normalise_email, register_user
-from vrijstad.core import DomainError, as_utc, utcnow
+from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.forms import normalise_kvk, valid_kvk
 from vrijstad.i18n import gettext as _
@@ -116,7 +117,7 @@ def invite_staff(
         role=role,
         token_hash=_hash_token(token),
         invited_by_id=actor.id,
-        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]),
+        expires_at=clock.now() + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]),
     )
     db.session.add(invitation)
     db.session.flush()
@@ -142,7 +143,7 @@ def invitation_for_token(token: str) -> Invitation:
         raise OrganisationError(_("This invitation is not valid."))
     if invitation.accepted_at is not None:
         raise OrganisationError(_("This invitation has already been accepted."))
-    if as_utc(invitation.expires_at) < utcnow():
+    if clock.as_utc(invitation.expires_at) < clock.now():
         raise OrganisationError(_("This invitation has expired. Ask for a new one."))
     return invitation
 
@@ -166,7 +167,7 @@ def accept_invitation(
         user_id=user.id, organisation_id=invitation.organisation_id, role=invitation.role
     )
     db.session.add(membership)
-    invitation.accepted_at = utcnow()
+    invitation.accepted_at = clock.now()
     db.session.flush()
     record_event(user, "invitation.accepted", invitation, invitation.organisation_id)
     return membership

@@ -6,7 +6,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import enum_type, utcnow
+from vrijstad import clock
+from vrijstad.core import enum_type
 from vrijstad.extensions import db
 
 
@@ -18,7 +19,7 @@ class StripeEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
     type: Mapped[str] = mapped_column(sa.String(100))
-    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     handled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     outcome: Mapped[str | None] = mapped_column(sa.String(60))
 
@@ -36,9 +37,9 @@ class PaymentIntentRecord(db.Model):
     status: Mapped[str] = mapped_column(sa.String(40))
     payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id"))
     refunded_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     invoice: Mapped["Invoice"] = relationship()  # noqa: F821
@@ -74,7 +75,7 @@ class PaymentIssue(db.Model):
     received_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
     currency: Mapped[str | None] = mapped_column(sa.String(3))
     detail: Mapped[str | None] = mapped_column(sa.String(300))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
@@ -97,7 +98,7 @@ class BankImport(db.Model):
     #: "reason"}], for staff to handle by hand.
     unmatched: Mapped[list] = mapped_column(sa.JSON, default=list)
     imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "sha256", name="bank_file_imported_once"),
@@ -126,7 +127,7 @@ class PayoutAccount(db.Model):
         enum_type(OnboardingStatus), default=OnboardingStatus.NONE
     )
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
 
@@ -153,7 +154,7 @@ class PayoutBatch(db.Model):
     total_cents: Mapped[int] = mapped_column(sa.BigInteger)
     xml: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
 
 class Payout(db.Model):
@@ -177,7 +178,7 @@ class Payout(db.Model):
     #: request under a new idempotency key (a network error keeps the key, and Stripe dedupes).
     key_version: Mapped[int] = mapped_column(default=1, server_default="1")
     error: Mapped[str | None] = mapped_column(sa.String(300))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     landlord: Mapped["User"] = relationship()  # noqa: F821
 

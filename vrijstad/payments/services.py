@@ -13,6 +13,7 @@ import stripe
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
@@ -24,7 +25,7 @@ from vrijstad.billing.models import (
     Settlement,
     SettlementStatus,
 )
-from vrijstad.core import DomainError, utcnow
+from vrijstad.core import DomainError
 from vrijstad.extensions import db, savepoint
 from vrijstad.forms import valid_iban
 from vrijstad.i18n import gettext as _
@@ -276,8 +277,8 @@ def _intent_and_invoice(obj: dict) -> tuple[PaymentIntentRecord | None, Invoice 
 
 
 def _event_day(created: int) -> date:
-    day = datetime.fromtimestamp(created, UTC).date() if created else date.today()
-    return min(day, date.today())
+    day = datetime.fromtimestamp(created, UTC).date() if created else clock.today()
+    return min(day, clock.today())
 
 
 def _on_intent_succeeded(obj: dict, event_id: str, created: int) -> str:
@@ -390,7 +391,7 @@ def resolve_issue(actor: User, issue: PaymentIssue) -> PaymentIssue:
     else:
         _staff(actor, issue.organisation_id)
     if issue.resolved_at is None:
-        issue.resolved_at = utcnow()
+        issue.resolved_at = clock.now()
         issue.resolved_by_id = actor.id
         db.session.flush()
     return issue
@@ -537,7 +538,7 @@ def pay_by_stripe(actor: User, settlement: Settlement) -> list[Payout]:
             payout.error = None
         db.session.flush()
     if all(p.status == PayoutStatus.SENT for p in payouts):
-        billing.mark_settlement_paid(actor, settlement, date.today())
+        billing.mark_settlement_paid(actor, settlement, clock.today())
     record_event(actor, "payouts.stripe", settlement, organisation_id,
                  sent=sum(p.status == PayoutStatus.SENT for p in payouts))  # fmt: skip
     return payouts
@@ -557,8 +558,8 @@ def pay_by_sepa(actor: User, settlement: Settlement, execution_date: date | None
 
     organisation = db.session.get(Organisation, settlement.collective.organisation_id)
     _staff(actor, organisation.id, MemberRole.ADMIN)
-    execution_date = execution_date or next_business_day(date.today())
-    if execution_date < date.today():
+    execution_date = execution_date or next_business_day(clock.today())
+    if execution_date < clock.today():
         raise PaymentsError(_("The execution date cannot be in the past."))
     if not organisation.iban or not valid_iban(organisation.iban):
         raise PaymentsError(_("Enter the organisation's IBAN first."))

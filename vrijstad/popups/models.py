@@ -13,7 +13,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import enum_type, utcnow
+from vrijstad import clock
+from vrijstad.core import enum_type
 from vrijstad.extensions import db
 
 #: A pop-up is at most two years (art. 7:290 BW protection starts beyond that).
@@ -62,7 +63,7 @@ class ShortLetTerms(db.Model):
     #: The secret in the iCalendar feed's link; a new one makes the old link stop working.
     ical_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_feed_token)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     unit: Mapped["Unit"] = relationship()  # noqa: F821
@@ -98,7 +99,7 @@ class BlockedPeriod(db.Model):
     end_date: Mapped[date]
     reason: Mapped[str | None] = mapped_column(sa.String(200))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     __table_args__ = (
         sa.CheckConstraint("end_date > start_date", name="blocked_ends_after_start"),
@@ -135,7 +136,7 @@ class Booking(db.Model):
         sa.ForeignKey("placements.id", ondelete="SET NULL"), unique=True
     )
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     unit: Mapped["Unit"] = relationship()  # noqa: F821

@@ -17,10 +17,11 @@ from babel.dates import get_day_names
 from flask_babel import force_locale
 from icalendar import Calendar, Event
 
+from vrijstad import clock
 from vrijstad.applications.services import is_landlord_side, landlord_side_people
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.core import DomainError, TransitionError, check_transition, utcnow
+from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import current_language, date_filter, eur_filter
 from vrijstad.i18n import gettext as _
@@ -213,7 +214,7 @@ def block_period(
 ) -> BlockedPeriod:  # fmt: skip
     """Keep days free of bookings; days already booked cannot be blocked."""
     _landlord_side(actor, unit)
-    today = today or date.today()
+    today = today or clock.today()
     if last_day < first_day:
         raise BookingError(_("The last day cannot be before the first day."), "last_day")
     if last_day < today:
@@ -258,7 +259,7 @@ def check_dates(
     Refusals name the reason and the form field: order, past, lead time, stay limits,
     weekdays, blocked days, booked days.
     """
-    today = today or date.today()
+    today = today or clock.today()
     if terms is None or not terms.enabled or unit.status not in PUBLIC_STATUSES:
         raise BookingError(_("This unit is not open for short lets."))
     if last_day < first_day:
@@ -391,7 +392,7 @@ def _transition(actor: User | None, booking: Booking, target: BookingStatus, **d
     _check_move(booking, target)
     previous = booking.status
     booking.status = target
-    booking.decided_at = utcnow()
+    booking.decided_at = clock.now()
     booking.decided_by_id = actor.id if actor is not None else None
     record_event(actor, "booking.status", booking, _organisation_id(booking.unit),
                  old=previous.value, new=target.value, **data)  # fmt: skip
@@ -400,7 +401,7 @@ def _transition(actor: User | None, booking: Booking, target: BookingStatus, **d
 def cancel_booking(actor: User, booking: Booking, today: date | None = None) -> Booking:
     """The starter withdraws a request, or either side cancels an accepted booking before its
     first day; the placement of an accepted booking then ends."""
-    today = today or date.today()
+    today = today or clock.today()
     is_starter = booking.starter_id == actor.id
     if not (is_starter or is_landlord_side(actor, booking.unit)):
         raise BookingError(_("This is not your booking."))
@@ -444,7 +445,7 @@ def accept_booking(actor: User, booking: Booking, today: date | None = None) -> 
     row locks), the database refuses the second one and this raises a BookingError.
     """
     _landlord_side(actor, booking.unit)
-    today = today or date.today()
+    today = today or clock.today()
     unit = db.session.scalars(
         sa.select(Unit)
         .where(Unit.id == booking.unit_id)
@@ -537,7 +538,7 @@ def month_calendar(
     unit: Unit, month: date, landlord_view: bool = False, today: date | None = None
 ) -> CalendarMonth:
     """A month's days (whole weeks, Monday first) with their state for the calendar."""
-    today = today or date.today()
+    today = today or clock.today()
     first = month.replace(day=1)
     weeks = calendar.Calendar().monthdatescalendar(first.year, first.month)
     start, end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
@@ -574,7 +575,7 @@ def month_calendar(
 
 def clamp_month(month: date | None, landlord_view: bool, today: date | None = None) -> date:
     """The month to show: the asked one within the calendar's range, else this month."""
-    this_month = (today or date.today()).replace(day=1)
+    this_month = (today or clock.today()).replace(day=1)
     if month is None:
         return this_month
     month = month.replace(day=1)
@@ -591,7 +592,7 @@ def _mark(states: dict[date, str], start: date, end: date, state: str) -> None:
 
 def feed_ics(terms: ShortLetTerms, today: date | None = None) -> bytes:
     """The unit's accepted bookings as all-day events (in the owner's language)."""
-    today = today or date.today()
+    today = today or clock.today()
     unit = terms.unit
     cal = Calendar()
     cal.add("prodid", "-//Vrijstad//pop-up bookings//NL")

@@ -8,6 +8,7 @@ from babel.dates import format_date, get_day_names
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from vrijstad import clock
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
@@ -70,7 +71,7 @@ def _terms_context(unit: Unit, **forms) -> dict:
         "terms": terms,
         "form": forms.get("form") or TermsForm(formdata=None),
         "block_form": forms.get("block_form") or BlockForm(formdata=None),
-        "blocked": db.session.scalars(queries.blocked_periods_of(unit.id, date.today())).all(),
+        "blocked": db.session.scalars(queries.blocked_periods_of(unit.id, clock.today())).all(),
         "button": ButtonForm(),
     }
 

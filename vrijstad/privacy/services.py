@@ -22,6 +22,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
+from vrijstad import clock
 from vrijstad.applications.models import (
     OPEN_STATUSES,
     Application,
@@ -41,7 +42,7 @@ from vrijstad.contests.models import (
     Juror,
     JuryScore,
 )
-from vrijstad.core import DomainError, utcnow
+from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Placement
@@ -178,7 +179,7 @@ def export_data(user: User) -> dict:
         sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
     ).all()
     return {
-        "exported_at": utcnow().isoformat(),
+        "exported_at": clock.now().isoformat(),
         "account": _row(user, "id", "email", "name", "phone", "locale", "is_landlord",
                         "is_starter", "created_at"),
         "starter_profile": None if profile is None else {

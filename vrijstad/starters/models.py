@@ -6,7 +6,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import enum_type, utcnow
+from vrijstad import clock
+from vrijstad.core import enum_type
 from vrijstad.extensions import db
 from vrijstad.units.models import PermittedUse
 
@@ -74,9 +75,9 @@ class StarterProfile(db.Model):
     plan_filename: Mapped[str | None] = mapped_column(sa.String(200))
     plan_size: Mapped[int | None]
     plan_uploaded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     user: Mapped["User"] = relationship()  # noqa: F821

@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from vrijstad import clock
 from vrijstad.areas.models import Area, Street
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.core import DomainError, utcnow
+from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.starters.models import StarterProfile
@@ -131,7 +132,7 @@ def store_plan(user: User, filename: str, data: bytes) -> StarterProfile:
     profile.plan_key = key
     profile.plan_filename = _safe_filename(filename)
     profile.plan_size = len(data)
-    profile.plan_uploaded_at = utcnow()
+    profile.plan_uploaded_at = clock.now()
     db.session.flush()
     if old_key:
         get_storage().delete(old_key)

@@ -10,6 +10,7 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from vrijstad import clock
 from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.i18n import gettext as _
 from vrijstad.money import cents_text
@@ -110,7 +111,7 @@ def export_data(scheme: SubsidyScheme, applications: list[SubsidyApplication],
             continue
         records.append({
             "dossiernummer": a.dossier_number,
-            "ontvangen_op": services.local_date(a.submitted_at),
+            "ontvangen_op": clock.local_date(a.submitted_at),
             "aanvrager": a.applicant_name,
             "kvk": a.applicant_kvk,
             "soort_aanvrager": a.applicant_kind.value,

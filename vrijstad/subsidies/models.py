@@ -12,7 +12,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import enum_type, utcnow
+from vrijstad import clock
+from vrijstad.core import enum_type
 from vrijstad.extensions import db
 
 
@@ -149,9 +150,9 @@ class SubsidyScheme(db.Model):
     advance_bp: Mapped[int] = mapped_column(default=0)
     dossier_prefix: Mapped[str] = mapped_column(sa.String(12))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     organisation: Mapped["Organisation"] = relationship()  # noqa: F821
@@ -238,9 +239,9 @@ class SubsidyApplication(db.Model):
     #: What the recipient has received on balance: the advance, the rest, less a reclaim.
     paid_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     closed_on: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     scheme: Mapped[SubsidyScheme] = relationship()
@@ -282,7 +283,7 @@ class CostLine(db.Model):
     category: Mapped[CostCategory] = mapped_column(enum_type(CostCategory))
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
     actual_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     application: Mapped[SubsidyApplication] = relationship(back_populates="cost_lines")
     quote: Mapped["SubsidyDocument | None"] = relationship(viewonly=True, uselist=False)
@@ -313,6 +314,6 @@ class SubsidyDocument(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     application: Mapped[SubsidyApplication] = relationship(back_populates="documents")

@@ -24,17 +24,17 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import force_locale
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from vrijstad import clock
 from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.core import DomainError, TransitionError, as_utc, check_transition, utcnow
+from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db
 from vrijstad.forms import normalise_kvk, valid_kvk
 from vrijstad.i18n import date_filter, eur_filter
@@ -64,7 +64,6 @@ from vrijstad.subsidies.models import (
     SubsidyStatus,
 )
 
-LOCAL = ZoneInfo("Europe/Amsterdam")
 DECISION_WEEKS = 8
 EXTENSION_WEEKS = 12
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -161,14 +160,6 @@ def percent(basis_points: int) -> str:
     """5000 → '50 %', 1250 → '12,50 %'."""
     whole, part = divmod(basis_points, 100)
     return f"{whole},{part:02d} %" if part else f"{whole} %"
-
-
-def local_date(moment: datetime) -> date:
-    return as_utc(moment).astimezone(LOCAL).date()
-
-
-def today() -> date:
-    return utcnow().astimezone(LOCAL).date()
 
 
 # Who may do what ---------------------------------------------------------------------------
@@ -587,12 +578,12 @@ def decision_deadline(application: SubsidyApplication, on: date | None = None) -
     weeks once extended. While information is awaited the date moves on day by day."""
     if application.submitted_at is None:
         return None
-    due = local_date(application.submitted_at) + timedelta(weeks=DECISION_WEEKS)
+    due = clock.local_date(application.submitted_at) + timedelta(weeks=DECISION_WEEKS)
     due += timedelta(days=application.suspended_days)
     if application.extended_on is not None:
         due += timedelta(weeks=EXTENSION_WEEKS)
     if application.suspended_since is not None:
-        running = ((on or today()) - application.suspended_since).days
+        running = ((on or clock.today()) - application.suspended_since).days
         due += timedelta(days=max(running, 0))
     return due
 
@@ -795,7 +786,7 @@ def _set_details(application: SubsidyApplication, data: ApplicationData, street,
 def start_application(actor: User, scheme: SubsidyScheme, data: ApplicationData,
                       on: date | None = None) -> SubsidyApplication:  # fmt: skip
     """Someone starts an application: it waits for the intake talk with the staff."""
-    on = on or today()
+    on = on or clock.today()
     if not actor.is_authenticated:
         raise SubsidyError(_("Log in to apply."))
     _check_open(scheme, on)
@@ -816,7 +807,11 @@ def update_details(actor: User, application: SubsidyApplication, data: Applicati
     _own(actor, application)
     _editable(application)
     if on is None:  # the rules on timing count from the application, once it is in
-        on = local_date(application.submitted_at) if application.submitted_at else today()
+        on = (
+            clock.local_date(application.submitted_at)
+            if application.submitted_at
+            else clock.today()
+        )
     street, organisation_id = _check_details(actor, application.scheme, data, on)
     _set_details(application, data, street, organisation_id)
     db.session.flush()
@@ -840,7 +835,7 @@ def _transition(actor: User | None, application: SubsidyApplication, target: Sub
         ) from exc  # fmt: skip
     previous = application.status
     application.status = target
-    application.updated_at = utcnow()
+    application.updated_at = clock.now()
     db.session.flush()
     record_event(actor, "subsidy.status", application, application.scheme.organisation_id,
                  old=previous.value, new=target.value, **data)  # fmt: skip
@@ -1050,8 +1045,8 @@ def submit_application(actor: User, application: SubsidyApplication,
     """The applicant submits the complete application: it gets its dossier number, its place in
     the queue and its decision clock; a first-come scheme reserves the amount."""
     _own(actor, application)
-    now = now or utcnow()
-    on = local_date(now)
+    now = now or clock.now()
+    on = clock.local_date(now)
     scheme = _locked(application)
     if application.status != SubsidyStatus.DRAFT:
         if application.status == SubsidyStatus.INTAKE:
@@ -1092,7 +1087,7 @@ def request_information(actor: User, application: SubsidyApplication, question: 
     if len(question) < 10:
         raise SubsidyError(_("Say what information is needed (at least 10 characters)."),
                            "question")  # fmt: skip
-    on = on or today()
+    on = on or clock.today()
     _transition(actor, application, SubsidyStatus.INFO_REQUESTED, question=question[:2000])
     application.question = question[:5000]
     application.answer = None
@@ -1112,7 +1107,7 @@ def supply_information(actor: User, application: SubsidyApplication, answer: str
     answer = (answer or "").strip()
     if not answer:
         raise SubsidyError(_("Write your answer."), "answer")
-    on = on or today()
+    on = on or clock.today()
     scheme = _locked(application)
     if application.status != SubsidyStatus.INFO_REQUESTED:
         raise SubsidyError(_("No information has been asked for."))
@@ -1138,7 +1133,7 @@ def extend_deadline(actor: User, application: SubsidyApplication, reason: str,
                     on: date | None = None) -> SubsidyApplication:  # fmt: skip
     """Staff extend the decision term once, by 12 weeks, before it has run out."""
     _staff(actor, application.scheme)
-    on = on or today()
+    on = on or clock.today()
     if application.status not in AWAITING_DECISION:
         raise SubsidyError(_("Only an application awaiting its decision can get more time."))
     if application.extended_on is not None:
@@ -1171,7 +1166,7 @@ def grant(actor: User, application: SubsidyApplication, amount_cents: int | None
     ceiling checked, so two staff granting at once cannot both use the last of the budget. A
     decision after the deadline is allowed; days_late() tells by how much."""
     _staff(actor, application.scheme)
-    on = on or today()
+    on = on or clock.today()
     scheme = _locked(application)
     if application.status != SubsidyStatus.IN_REVIEW:
         if application.status in (SubsidyStatus.GRANTED, SubsidyStatus.REJECTED):
@@ -1222,7 +1217,7 @@ def reject(actor: User, application: SubsidyApplication, reason: str,
     if len(reason) < 10:
         raise SubsidyError(_("Give the reason for the refusal (at least 10 characters)."),
                            "reason")  # fmt: skip
-    on = on or today()
+    on = on or clock.today()
     _locked(application)
     if application.status != SubsidyStatus.IN_REVIEW:
         raise SubsidyError(_("Take the application into review before deciding."))
@@ -1239,7 +1234,7 @@ def withdraw(actor: User, application: SubsidyApplication) -> SubsidyApplication
     _own(actor, application)
     _locked(application)
     _transition(actor, application, SubsidyStatus.WITHDRAWN)
-    application.closed_on = today()
+    application.closed_on = clock.today()
     application.suspended_since = None
     _notify_staff(application, "withdrawn_staff", actor)
     return application
@@ -1257,7 +1252,7 @@ def pay_advance(actor: User, application: SubsidyApplication,
     amount = advance_of(application)
     if amount <= 0:
         raise SubsidyError(_("This scheme pays no advance."))
-    on = on or today()
+    on = on or clock.today()
     _transition(actor, application, SubsidyStatus.ADVANCE_PAID, cents=amount)
     application.advance_cents = amount
     application.paid_cents += amount
@@ -1294,7 +1289,7 @@ def submit_accountability(actor: User, application: SubsidyApplication, actuals:
     for line_id, cents in actuals.items():
         lines[line_id].actual_cents = cents
     application.accountability_note = note[:10000]
-    application.accounted_on = on or today()
+    application.accounted_on = on or clock.today()
     _transition(actor, application, SubsidyStatus.ACCOUNTED,
                 cents=sum(actuals.values()))  # fmt: skip
     _notify_applicant(application, "accounted")
@@ -1314,7 +1309,7 @@ def settle(actor: User, application: SubsidyApplication, final_cents: int | None
         raise SubsidyError(_("The final amount is between € 0 and %(amount)s: the percentage of "
                              "the eligible actual costs, up to the amount granted.",
                              amount=eur_filter(computed)), "amount")  # fmt: skip
-    on = on or today()
+    on = on or clock.today()
     _transition(actor, application, SubsidyStatus.SETTLED, cents=amount)
     application.final_cents = amount
     application.settled_on = on
@@ -1345,7 +1340,7 @@ def pay_balance(actor: User, application: SubsidyApplication,
     if application.status == SubsidyStatus.SETTLED and due < 0:
         raise SubsidyError(_("The advance was more than the final amount: reclaim %(amount)s "
                              "instead.", amount=eur_filter(-due)))  # fmt: skip
-    on = on or today()
+    on = on or clock.today()
     _transition(actor, application, SubsidyStatus.PAID, cents=due)
     application.paid_cents += due
     application.closed_on = on
@@ -1369,7 +1364,7 @@ def record_reclaim(actor: User, application: SubsidyApplication,
     if application.status == SubsidyStatus.SETTLED and due >= 0:
         raise SubsidyError(_("Nothing is to be reclaimed: the advance is not above the final "
                              "amount."))  # fmt: skip
-    on = on or today()
+    on = on or clock.today()
     _transition(actor, application, SubsidyStatus.RECLAIMED, cents=-due)
     application.paid_cents += due
     application.closed_on = on

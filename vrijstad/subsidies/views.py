@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from vrijstad import clock
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
@@ -191,7 +192,7 @@ def _detail_context(application: SubsidyApplication, **forms) -> dict:
         "final": final,
         "missing": services.missing_items(application),
         "deadline": services.decision_deadline(application),
-        "today": services.today(),
+        "today": clock.today(),
         "days_late": services.days_late(application),
         "advance": services.advance_of(application),
         "balance": services.balance_due(application),
@@ -643,7 +644,7 @@ def edit_scheme(scheme_id: int):
 
 def _overview_context(item: SubsidyScheme) -> dict:
     applications = db.session.scalars(queries.scheme_applications(item.id)).all()
-    on = services.today()
+    on = clock.today()
     queue = [a for a in applications if a.submitted_at is not None]
     return {
         "scheme": item,

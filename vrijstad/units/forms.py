@@ -2,7 +2,6 @@
 
 import re
 from collections.abc import Callable
-from datetime import date
 from functools import cache
 
 from babel.support import Translations
@@ -32,6 +31,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets.core import clean_key
 
+from vrijstad import clock
 from vrijstad.forms import normalise_postcode, valid_postcode
 from vrijstad.i18n import current_language
 from vrijstad.i18n import lazy_gettext as _l
@@ -102,7 +102,7 @@ def amount_range(form, field) -> None:
 
 
 def not_in_future(form, field) -> None:
-    if field.data and field.data > date.today():
+    if field.data and field.data > clock.today():
         raise ValidationError(_l("This date cannot be in the future."))
 
 

@@ -1,14 +1,12 @@
 """Staff import units from a spreadsheet and export their organisation's units."""
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy.orm import selectinload
 
-from vrijstad import jobs
+from vrijstad import clock, jobs
 from vrijstad.extensions import db
 from vrijstad.i18n import current_language
 from vrijstad.i18n import lazy_gettext as _l
@@ -80,7 +78,7 @@ def export_units(organisation_id: int, fmt: str):
         selectinload(Unit.owner), selectinload(Unit.area)
     )
     data = importer.export_units(db.session.scalars(query), fmt)
-    filename = f"vrijstad-panden-{organisation.id}-{date.today().isoformat()}.{fmt}"
+    filename = f"vrijstad-panden-{organisation.id}-{clock.today().isoformat()}.{fmt}"
     return Response(
         data,
         content_type=importer.EXPORT_FORMATS[fmt],

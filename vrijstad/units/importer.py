@@ -16,7 +16,7 @@ from flask_babel import LazyString
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from vrijstad import jobs
+from vrijstad import clock, jobs
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
@@ -424,7 +424,7 @@ class _RowCheck:
             self.fail("wvo_m2", _("The sales floor cannot be larger than the lettable area."))
         if vvo and bvo and bvo < vvo:
             self.fail("bvo_m2", _("The gross area cannot be smaller than the lettable area."))
-        if data["vacant_since"] and data["vacant_since"] > date.today():
+        if data["vacant_since"] and data["vacant_since"] > clock.today():
             self.fail("leeg_sinds", _("This date cannot be in the future."))
         for column in ("lat", "lon"):
             if not self.raw(column) and self.raw("lon" if column == "lat" else "lat"):

@@ -6,7 +6,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad.core import enum_type, utcnow
+from vrijstad import clock
+from vrijstad.core import enum_type
 from vrijstad.extensions import db
 
 
@@ -127,9 +128,9 @@ class Unit(db.Model):
     description: Mapped[str | None] = mapped_column(sa.Text)
     withdrawn_reason: Mapped[str | None] = mapped_column(sa.String(500))
 
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
     listed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
@@ -193,7 +194,7 @@ class Unit(db.Model):
     def days_vacant(self, today: date | None = None) -> int | None:
         if self.vacant_since is None or self.status == UnitStatus.LET:
             return None
-        return ((today or date.today()) - self.vacant_since).days
+        return ((today or clock.today()) - self.vacant_since).days
 
     def vacancy_class(self, today: date | None = None) -> VacancyClass | None:
         days = self.days_vacant(today)
@@ -218,6 +219,6 @@ class UnitPhoto(db.Model):
     thumbnail: Mapped[str] = mapped_column(sa.String(64))
     width: Mapped[int]
     height: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     unit: Mapped[Unit] = relationship(back_populates="photos")

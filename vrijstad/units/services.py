@@ -1,14 +1,14 @@
 """Units: create, edit, publish and withdraw; who may see and change them."""
 
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 
+from vrijstad import clock
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.core import DomainError, TransitionError, check_transition, utcnow
+from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
@@ -90,14 +90,14 @@ def create_unit(actor: User, owner: User, data: dict) -> Unit:
             raise UnitError(_("Only the area's staff can list a unit for a landlord."), "owner")
     if not owner.is_landlord:
         raise UnitError(_("The owner must have a landlord account."), "owner")
-    if data.get("available_from") and data["available_from"] < date.today():
+    if data.get("available_from") and data["available_from"] < clock.today():
         raise UnitError(_("A new listing cannot be available from a date in the past."),
                         "available_from")  # fmt: skip
     _check_area(actor, data)
     unit = Unit(owner_id=owner.id, status=UnitStatus.DRAFT)
     _apply(unit, data)
     if unit.vacant_since is None:
-        unit.vacant_since = date.today()
+        unit.vacant_since = clock.today()
     db.session.add(unit)
     db.session.flush()
     record_event(actor, "unit.created", unit, _org_id(unit), owner=owner.id)
@@ -154,10 +154,10 @@ def change_status(actor: User, unit: Unit, target: UnitStatus, reason: str = "")
         problems = publish_problems(unit)
         if problems:
             raise UnitError(" ".join(p.message for p in problems))
-        unit.listed_at = utcnow()
+        unit.listed_at = clock.now()
         unit.withdrawn_reason = None
         if unit.vacant_since is None:
-            unit.vacant_since = date.today()
+            unit.vacant_since = clock.today()
     if target == UnitStatus.WITHDRAWN:
         if not reason.strip():
             raise UnitError(_("Give a reason for withdrawing the unit."), "reason")
@@ -165,7 +165,7 @@ def change_status(actor: User, unit: Unit, target: UnitStatus, reason: str = "")
     if target == UnitStatus.LET:
         unit.vacant_since = None
     if unit.status == UnitStatus.LET and target == UnitStatus.LISTED:
-        unit.vacant_since = date.today()
+        unit.vacant_since = clock.today()
     previous = unit.status
     unit.status = target
     db.session.flush()

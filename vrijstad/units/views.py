@@ -20,6 +20,7 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 from wtforms.fields.core import UnboundField
 
+from vrijstad import clock
 from vrijstad.auth.services import find_user_by_email
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
@@ -346,7 +347,7 @@ def photo_action(unit_id: int, photo_id: int, action: str):
 
 @bp.app_template_global()
 def today() -> date:
-    return date.today()
+    return clock.today()
 
 
 @bp.app_context_processor
