@@ -46,6 +46,24 @@ def pytest_configure(config):
         config.add_cleanup(traveller.stop)
 
 
+@pytest.fixture(autouse=True)
+def _clock_marker(request):
+    """`@pytest.mark.clock("2026-12-10T10:00+01:00")`: a test about a calendar date runs on it.
+
+    The clock keeps ticking from that instant, so the test sees the same day on any date the
+    suite runs (and inside a run with --clock).
+    """
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        yield None
+        return
+    moment = datetime.fromisoformat(marker.args[0])
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.AMSTERDAM)
+    with time_machine.travel(moment, tick=True) as traveller:
+        yield traveller
+
+
 def pytest_report_header(config):
     instant = config.getoption("--clock")
     return f"clock moved to {instant} (Amsterdam date {clock.today()})" if instant else None

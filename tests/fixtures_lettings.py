@@ -76,6 +76,14 @@ def offered(ctx, unit, starter, terms):
     return application
 
 
+def a_year_ago() -> date:
+    """The first of the month eleven months back: leases and placements that began then have
+    run through last month and go on into next year (1 January 2026 on 10 December 2026)."""
+    this_month = clock.this_month()
+    index = this_month.year * 12 + this_month.month - 1 - 11
+    return date(index // 12, index % 12 + 1, 1)
+
+
 @pytest.fixture
 def collective(app, make_org, make_unit, make_user):
     """A collective (fee 10 %, fund 5 %, pro rata) with two landlords' units on active head
@@ -103,7 +111,7 @@ def collective(app, make_org, make_unit, make_user):
         db.session.add(HeadLease(
             collective=group, unit_id=unit.id, landlord_id=unit.owner_id,
             status=HeadLeaseStatus.ACTIVE, kind=HeadLeaseKind.FIXED,
-            rent_cents_per_month=60_000, start_date=date(2026, 1, 1)))  # fmt: skip
+            rent_cents_per_month=60_000, start_date=a_year_ago()))  # fmt: skip
     db.session.commit()
     group.units = units
     group.staff = organisation.test_staff  # an admin of the organisation
@@ -118,8 +126,9 @@ def place(collective, make_starter):
     def make(unit_index: int = 0, base: int = 100_000, turnover_bp: int = 0, **extra):
         unit = collective.units[unit_index]
         starter = make_starter(name=extra.pop("name", f"Starter {unit_index}"))
+        start = a_year_ago()
         values = {
-            "start_date": date(2026, 1, 1), "end_date": date(2027, 1, 1),
+            "start_date": start, "end_date": start.replace(year=start.year + 1),
             "kind": SpaceKind.POPUP, "base_fee_cents_per_month": base,
             "turnover_basis_points": turnover_bp, "vat_opted": True,
             "starter_trade_name": "Winkel " + starter.name, "starter_kvk": "87654321",

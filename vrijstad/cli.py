@@ -103,13 +103,18 @@ def _period(value: str) -> date:
         raise click.BadParameter("use the form JJJJ-MM (YYYY-MM), e.g. 2026-11") from exc
 
 
+def last_month() -> date:
+    """The first day of the previous month in Amsterdam."""
+    return clock.month_start(clock.this_month() - timedelta(days=1))
+
+
 @click.command("invoice")
-@click.option("--period", required=True, help="The month, as YYYY-MM.")
-def invoice_command(period: str) -> None:
-    """Issue every organisation's invoices of a month (a scheduled run)."""
+@click.option("--period", default=None, help="The month, as YYYY-MM (default: this month).")
+def invoice_command(period: str | None) -> None:
+    """Issue every organisation's invoices of a month (a scheduled run on the 1st)."""
     from vrijstad.billing import services as billing
 
-    month = _period(period)
+    month = _period(period) if period else clock.this_month()
     for organisation in db.session.scalars(sa.select(Organisation).order_by(Organisation.id)):
         run = billing.generate_invoices(None, organisation, month)
         db.session.commit()
@@ -119,15 +124,15 @@ def invoice_command(period: str) -> None:
 
 
 @click.command("settle")
-@click.option("--period", required=True, help="The month, as YYYY-MM.")
+@click.option("--period", default=None, help="The month, as YYYY-MM (default: last month).")
 @click.option("--confirm-unchecked", is_flag=True, help="Settle over unchecked turnover reports.")
-def settle_command(period: str, confirm_unchecked: bool) -> None:
+def settle_command(period: str | None, confirm_unchecked: bool) -> None:
     """Settle every collective's month; a month already settled is left as it is."""
     from vrijstad.billing import services as billing
     from vrijstad.letting.models import Collective
     from vrijstad.money import format_eur
 
-    month = _period(period)
+    month = _period(period) if period else last_month()
     failed = False
     for collective in db.session.scalars(sa.select(Collective).order_by(Collective.id)):
         try:
@@ -177,7 +182,7 @@ def snapshot_command(period: str | None) -> None:
     from vrijstad.dashboard import services as dashboard
 
     today = clock.today()
-    month = _period(period) if period else today.replace(day=1)
+    month = _period(period) if period else clock.month_start(today)
     try:
         run = dashboard.take_snapshots(month, today)
     except DomainError as exc:

@@ -10,6 +10,7 @@ Tests move this clock with time-machine, which replaces the interpreter's clock:
 needs a hook for it.
 """
 
+import os
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,11 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 def now() -> datetime:
     """The current instant, aware, in UTC (also the callable default of DateTime columns)."""
     return datetime.now(UTC)  # noqa: TID251 - the one place that reads the wall clock
+
+
+def timestamp() -> float:
+    """Now as seconds since the epoch (for records that keep a number)."""
+    return now().timestamp()
 
 
 def local_now() -> datetime:
@@ -49,3 +55,10 @@ def month_start(day: date) -> date:
 def this_month() -> date:
     """The first day of the current month in Amsterdam."""
     return month_start(today())
+
+
+def stamp_file(file: os.PathLike | str | int) -> None:
+    """Set a file's modification time to this clock's now: the ages that expiry compares are
+    then on one clock, also when a test has moved it away from the file system's."""
+    moment = timestamp()
+    os.utime(file, (moment, moment))

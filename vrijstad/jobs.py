@@ -33,7 +33,7 @@ from flask import Flask, current_app, has_request_context, url_for
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from vrijstad import logs
+from vrijstad import clock, logs
 from vrijstad.core import transaction_list
 from vrijstad.i18n import lazy_gettext as _l
 
@@ -178,6 +178,8 @@ class FileJobStore(JobStore):
                 handle.seek(0)
                 handle.truncate()
                 handle.write(pickle.dumps(data))
+                handle.flush()
+                clock.stamp_file(handle.fileno())
 
     def get(self, job_id: str) -> dict | None:
         path = self._path("jobs", job_id)
@@ -208,7 +210,7 @@ class FileJobStore(JobStore):
 
     def _prune(self) -> None:
         """Drop records older than the TTL, at most once an hour per process."""
-        now = time.time()
+        now = clock.timestamp()
         if now - self._pruned_at < 3600:
             return
         self._pruned_at = now
@@ -328,7 +330,7 @@ def _write_queued(path, args, kwargs, job_key, job_title, job_queue) -> tuple[Jo
         attempts=0,
         user_id=user_id,
         request_id=logs.current_request_id(),
-        created_at=time.time(),
+        created_at=clock.timestamp(),
     )
     return JobHandle(job_id, key), True
 
@@ -432,7 +434,8 @@ def _run(app: Flask, job_id: str, reraise: bool) -> Any:
         raise JobError(f"job {job_id} not found")
     if record["state"] == "finished":  # delivered twice: the work is done already
         return record.get("result")
-    store.update(job_id, state="started", started_at=time.time(), attempts=record["attempts"] + 1)
+    attempts = record["attempts"] + 1
+    store.update(job_id, state="started", started_at=clock.timestamp(), attempts=attempts)
     token = _current.set(_Running(store, job_id, record["key"]))
     started = time.monotonic()
     with logs.request_id_context(record.get("request_id"), job_id=job_id):
@@ -440,13 +443,14 @@ def _run(app: Flask, job_id: str, reraise: bool) -> Any:
             result = _resolve(record["func"])(*record["args"], **record["kwargs"])
         except Exception as exc:
             log.exception("job %s failed", record["func"])
-            store.update(job_id, state="failed", error=_reason(exc), ended_at=time.time())
+            store.update(job_id, state="failed", error=_reason(exc), ended_at=clock.timestamp())
             if reraise:
                 raise
             return None
         finally:
             _current.reset(token)
-        store.update(job_id, state="finished", progress=100, result=result, ended_at=time.time())
+        ended = clock.timestamp()
+        store.update(job_id, state="finished", progress=100, result=result, ended_at=ended)
         log.info(
             "job %s finished",
             record["func"],

@@ -84,6 +84,7 @@ class LocalStorage:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
             os.replace(tmp, path)
+            clock.stamp_file(path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

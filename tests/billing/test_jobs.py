@@ -4,6 +4,7 @@ import io
 import zipfile
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from tests.fixtures_jobs import job_id_of
@@ -16,6 +17,10 @@ from vrijstad.ledger.models import Entry, Posting
 from vrijstad.letting.models import Collective, HeadLease, LandlordRule, TurnoverReport
 
 NOV = date(2026, 11, 1)
+
+# The collective's scenario is set in the autumn of 2026 (placements from 1 January, November
+# invoiced and paid, December's late payments): these tests run on 10 December 2026.
+pytestmark = pytest.mark.clock("2026-12-10T10:00")
 
 
 def count(model) -> int:

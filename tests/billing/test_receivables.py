@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from vrijstad import clock
@@ -15,6 +16,10 @@ from vrijstad.letting.models import TurnoverReport
 from vrijstad.notifications.models import Notification
 
 NOV = date(2026, 11, 1)
+
+# The collective's scenario is set in the autumn of 2026 (placements from 1 January, November
+# invoiced and paid, December's late payments): these tests run on 10 December 2026.
+pytestmark = pytest.mark.clock("2026-12-10T10:00")
 
 
 def issued(place, unit_index=0, base=100_000, name=None):

@@ -25,6 +25,10 @@ from vrijstad.letting.models import (
 )
 
 NOV = date(2026, 11, 1)
+
+# The collective's scenario is set in the autumn of 2026 (placements from 1 January, November
+# invoiced and paid, December's late payments): these tests run on 10 December 2026.
+pytestmark = pytest.mark.clock("2026-12-10T10:00")
 NIJMEGEN = [
     {"from": 1, "to": 6, "pct_bp": 10000},
     {"from": 7, "to": 8, "pct_bp": 7500},

@@ -3,6 +3,7 @@
 import io
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -13,6 +14,10 @@ from vrijstad.extensions import db
 from vrijstad.letting.models import Collective, TurnoverReport
 
 NOV = date(2026, 11, 1)
+
+# The collective's scenario is set in the autumn of 2026 (placements from 1 January, November
+# invoiced and paid, December's late payments): these tests run on 10 December 2026.
+pytestmark = pytest.mark.clock("2026-12-10T10:00")
 
 
 def pdf_text(data: bytes) -> str:

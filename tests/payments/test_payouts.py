@@ -9,6 +9,7 @@ import sepaxml
 import sqlalchemy as sa
 import xmlschema
 
+from vrijstad import clock
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import SettlementStatus
 from vrijstad.extensions import db
@@ -18,6 +19,10 @@ from vrijstad.payments import services
 from vrijstad.payments.models import OnboardingStatus, PaymentIssue, Payout, PayoutStatus
 
 NOV = date(2026, 11, 1)
+
+# The collective's scenario is set in the autumn of 2026 (placements from 1 January, November
+# invoiced and paid, December's late payments): these tests run on 10 December 2026.
+pytestmark = pytest.mark.clock("2026-12-10T10:00")
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 IBANS = ["NL91ABNA0417164300", "NL02ABNA0123456789"]
 
@@ -35,6 +40,11 @@ def approved(ctx, collective, place):
     return settlement
 
 
+def next_business_day() -> date:
+    """The first business day after today: the default execution date of a SEPA file."""
+    return services.next_business_day(clock.today())
+
+
 def landlords(collective):
     return [unit.owner for unit in collective.units]
 
@@ -42,7 +52,7 @@ def landlords(collective):
 def test_sepa_batch_validates_and_pays_every_landlord(approved, collective):
     for landlord, iban in zip(landlords(collective), IBANS, strict=True):
         services.save_bank_account(landlord, landlord.name, iban[:4] + " " + iban[4:])
-    batch = services.pay_by_sepa(collective.staff, approved, date(2026, 12, 1))
+    batch = services.pay_by_sepa(collective.staff, approved, next_business_day())
     db.session.commit()
     xsd = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
     xmlschema.XMLSchema(str(xsd)).validate(batch.xml.decode())
@@ -140,7 +150,7 @@ def test_stripe_payout_refused_before_onboarding(approved, collective, fake_stri
 def test_landlord_statement_shows_the_payout(approved, collective, client, login):
     for landlord, iban in zip(landlords(collective), IBANS, strict=True):
         services.save_bank_account(landlord, landlord.name, iban)
-    services.pay_by_sepa(collective.staff, approved, date(2026, 12, 1))
+    services.pay_by_sepa(collective.staff, approved, next_business_day())
     db.session.commit()
     first = landlords(collective)[0]
     share = services.landlord_shares(approved)[first.id]
@@ -150,3 +160,12 @@ def test_landlord_statement_shows_the_payout(approved, collective, client, login
     page = client.get("/my/statements")
     assert page.status_code == 200
     assert f"Payout: {format_eur(share, 'en')} by bank transfer, sent" in page.text
+
+
+def test_sepa_execution_date_in_the_past_is_refused(approved, collective):
+    for landlord, iban in zip(landlords(collective), IBANS, strict=True):
+        services.save_bank_account(landlord, landlord.name, iban)
+    yesterday = clock.today() - timedelta(days=1)
+    with pytest.raises(services.PaymentsError, match="uitvoeringsdatum"):
+        services.pay_by_sepa(collective.staff, approved, yesterday)
+    assert approved.status == SettlementStatus.APPROVED

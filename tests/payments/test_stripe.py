@@ -4,6 +4,7 @@ import contextlib
 import json
 import time
 
+import pytest
 import sqlalchemy as sa
 
 from tests.payments.conftest import event, get_json, sign
@@ -13,6 +14,10 @@ from vrijstad.ledger import services as ledger
 from vrijstad.notifications.models import Notification
 from vrijstad.payments import services
 from vrijstad.payments.models import IssueKind, PaymentIntentRecord, PaymentIssue, StripeEvent
+
+# The collective's scenario is set in the autumn of 2026 (placements from 1 January, November
+# invoiced and paid, December's late payments): these tests run on 10 December 2026.
+pytestmark = pytest.mark.clock("2026-12-10T10:00")
 
 
 def payments() -> int:

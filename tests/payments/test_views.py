@@ -12,6 +12,10 @@ from vrijstad.payments.models import PaymentIntentRecord, PaymentIssue, PayoutAc
 
 NOV = date(2026, 11, 1)
 
+# The collective's scenario is set in the autumn of 2026 (placements from 1 January, November
+# invoiced and paid, December's late payments): these tests run on 10 December 2026.
+pytestmark = pytest.mark.clock("2026-12-10T10:00")
+
 
 @pytest.fixture
 def invoice(ctx, place):
