@@ -6,15 +6,37 @@ FLASK := $(BIN)/flask --app vrijstad
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run serve test bench lint format translations extract-messages db browser clean
+.PHONY: setup install run serve test bench lint format translations extract-messages db browser clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Python packages come from the lock files, every one pinned with its hashes (`make lock`
+# refreshes them from pyproject.toml). The project itself is installed without dependencies.
+$(VENV)/.installed: requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	rm -f $(VENV)/.installed-prod
 	touch $@
+
+# The production install: the same pins without the development tools.
+$(VENV)/.installed-prod: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed-prod static/vendor/.copied
+	$(BIN)/pybabel compile -d vrijstad/translations
+
+# Pin every Python package, with hashes, from the ranges in pyproject.toml.
+# `make lock` keeps pins that still fit; `make lock UPGRADE=1` moves to the newest that fit.
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+  --no-header --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet "pip-tools>=7.4,<8"
+	$(PIP_COMPILE) -o requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev -o requirements-dev.txt pyproject.toml
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
