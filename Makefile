@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app vrijstad
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run serve test bench lint format translations extract-messages db browser clean
+.PHONY: setup run serve test bench lint format translations extract-messages db browser deploy-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,16 @@ browser:
 	  else echo "chromium is missing: install Debian's chromium and chromium-driver"; exit 1; fi; \
 	fi
 
-test: setup browser
+# systemd-analyze, for the test that verifies deploy/systemd; installed when missing and we may
+# install packages, else that test is skipped.
+deploy-tools:
+	@if ! command -v systemd-analyze >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null; \
+	  else echo "systemd-analyze is missing (Debian's systemd): the unit files' test is skipped"; fi; \
+	fi
+
+test: setup browser deploy-tools
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
