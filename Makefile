@@ -6,7 +6,8 @@ FLASK := $(BIN)/flask --app vrijstad
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup install run serve test bench lint format translations extract-messages db browser clean lock
+.PHONY: setup install run serve test bench lint format translations extract-messages db browser \
+  deploy-tools clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,7 +76,17 @@ browser:
 	  else echo "chromium is missing: install Debian's chromium and chromium-driver"; exit 1; fi; \
 	fi
 
-test: setup browser
+# systemd-analyze, for the test that verifies deploy/systemd; installed when missing and we may
+# install packages, else that test is skipped.
+# Debian's systemd-analyze and nginx check the deploy kit's unit files and site in the tests.
+deploy-tools:
+	@if ! command -v systemd-analyze >/dev/null || ! command -v nginx >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd nginx-light >/dev/null; \
+	  else echo "systemd-analyze or nginx is missing: the deploy kit's checks are skipped"; fi; \
+	fi
+
+test: setup browser deploy-tools
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

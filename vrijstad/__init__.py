@@ -33,6 +33,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     register_upload_cleanup(app)
     register_commands(app)
     register_shellcontext(app)
+    register_proxy(app)
     return app
 
 
@@ -151,3 +152,16 @@ def register_shellcontext(app: Flask) -> None:
     from vrijstad.extensions import db
 
     app.shell_context_processor(lambda: {"db": db, "models": models})
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind a proxy, take the client's address, scheme and host from the X-Forwarded-*
+    headers of as many proxies as configured, and only theirs (none by default: headers a
+    client sends itself are ignored). Wraps the whole app, so every step sees the client."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = {part: app.config[f"PROXY_FIX_X_{part.upper()}"] for part in ("for", "proto", "host")}
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"]
+        )

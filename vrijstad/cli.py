@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from vrijstad import clock
+from vrijstad.auth.cli import users_cli
 from vrijstad.auth.services import find_user_by_email
 from vrijstad.core import DomainError
 from vrijstad.extensions import db
@@ -258,6 +259,7 @@ def analyze_command() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(units_cli)
+    app.cli.add_command(users_cli)
     app.cli.add_command(invoice_command)
     app.cli.add_command(settle_command)
     app.cli.add_command(remind_command)

@@ -1,7 +1,16 @@
-"""Readiness checks for a load balancer: database, Redis, storage, migrations."""
+"""Readiness checks for a load balancer: database, migrations, Redis, storage.
+
+A server is taken out of the balancer (not ready) only for what it cannot work without: the
+database, and a schema that has every migration this code needs. A schema *ahead* of the
+code is fine: during a rolling deploy the migrations of the next release run first, while
+the old servers keep serving. Redis and the storage are needed by some pages only (the app
+degrades without them: limits per process, jobs refused with a clear page), so their
+failures are reported as degraded but keep the server in the balancer.
+"""
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
@@ -11,9 +20,13 @@ from vrijstad.extensions import db
 
 log = logging.getLogger(__name__)
 
+#: Checks whose failure takes the server out of the balancer; the others only degrade it.
+ESSENTIAL = frozenset({"database", "migrations"})
 
-def check_database() -> None:
+
+def check_database() -> str | None:
     db.session.execute(sa.text("SELECT 1"))
+    return None
 
 
 def redis_urls(app: Flask) -> list[str]:
@@ -27,7 +40,7 @@ def redis_urls(app: Flask) -> list[str]:
     return urls
 
 
-def check_redis() -> None:
+def check_redis() -> str | None:
     import redis
 
     for url in redis_urls(current_app):
@@ -36,59 +49,108 @@ def check_redis() -> None:
             client.ping()
         finally:
             client.close()
+    return None
 
 
-def check_storage() -> None:
+def check_storage() -> str | None:
     from vrijstad.storage import get_storage
 
     get_storage().check()
+    return None
+
+
+@dataclass(frozen=True)
+class Migrations:
+    """The code's migration graph: its heads, and each revision with all it builds on."""
+
+    heads: frozenset[str]
+    applied_with: dict[str, frozenset[str]]
 
 
 @cache
-def _migration_heads(directory: str) -> frozenset[str]:
+def _migrations(directory: str) -> Migrations:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", directory)
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
+    script = ScriptDirectory.from_config(config)
+    parents = {}
+    for revision in script.walk_revisions():
+        down = revision.down_revision or ()
+        parents[revision.revision] = (down,) if isinstance(down, str) else tuple(down)
+
+    @cache
+    def lineage(revision: str) -> frozenset[str]:
+        return frozenset({revision}).union(*(lineage(parent) for parent in parents[revision]))
+
+    return Migrations(
+        heads=frozenset(script.get_heads()), applied_with={rev: lineage(rev) for rev in parents}
+    )
 
 
-class NotAtHead(Exception):
-    """The database schema is behind (or ahead of) the code's migrations."""
+class SchemaBehind(Exception):
+    """The database lacks migrations this code needs: run `flask db upgrade`."""
 
 
-def check_migrations() -> None:
+def check_migrations() -> str | None:
+    """None when the database has exactly the code's migrations; a note when it is ahead."""
     from alembic.runtime.migration import MigrationContext
 
-    heads = _migration_heads(current_app.extensions["migrate"].directory)
+    code = _migrations(current_app.extensions["migrate"].directory)
     with db.engine.connect() as connection:
         current = frozenset(MigrationContext.configure(connection).get_current_heads())
-    if current != heads:
-        raise NotAtHead(f"database at {sorted(current)}, code at {sorted(heads)}")
+    if current == code.heads:
+        return None
+    unknown = sorted(rev for rev in current if rev not in code.applied_with)
+    applied = frozenset().union(*(code.applied_with[rev] for rev in current if rev not in unknown))
+    if unknown:
+        # A revision this code has never seen: a newer release has migrated already.
+        return f"ahead: database at {unknown}, newer than this code ({sorted(code.heads)})"
+    if not code.heads <= applied:
+        raise SchemaBehind(f"database at {sorted(current)}, code needs {sorted(code.heads)}")
+    return None
 
 
-def checks(app: Flask) -> dict[str, Callable[[], None]]:
+def checks(app: Flask) -> dict[str, Callable[[], str | None]]:
     """The checks that apply to this configuration, by name."""
-    found = {"database": check_database}
+    found = {"database": check_database, "migrations": check_migrations}
     if redis_urls(app):
         found["redis"] = check_redis
     found["storage"] = check_storage
-    found["migrations"] = check_migrations
     return found
 
 
-def readiness() -> tuple[bool, dict[str, str]]:
-    """(ready, {check: "ok" or the kind of failure}); full errors go to the log."""
-    results = {}
+@dataclass
+class Readiness:
+    """Each check's result ("ok", a note, or the kind of failure) and the verdict."""
+
+    checks: dict[str, str]
+    failed: list[str]
+
+    @property
+    def ready(self) -> bool:
+        return not ESSENTIAL.intersection(self.failed)
+
+    @property
+    def status(self) -> str:
+        if not self.ready:
+            return "not ready"
+        return "degraded" if self.failed else "ready"
+
+
+def readiness() -> Readiness:
+    """Run every check; full errors go to the log, the kind of failure into the result."""
+    results, failed = {}, []
     for name, check in checks(current_app).items():
         try:
-            check()
+            note = check()
         except Exception as exc:
             log.warning("readiness check %s failed: %s", name, exc)
             results[name] = f"failed: {type(exc).__name__}"
-            if name == "database":
+            failed.append(name)
+            if name in ESSENTIAL:
                 db.session.rollback()
         else:
-            results[name] = "ok"
-    return all(v == "ok" for v in results.values()), results
+            results[name] = note or "ok"
+    return Readiness(results, failed)
