@@ -29,9 +29,12 @@ def database_is_empty() -> bool:
 
 
 def demo_is_loaded() -> bool:
-    return db.session.scalar(
-        sa.select(sa.func.count(Organisation.id)).where(Organisation.name == ORGANISATION_NAME)
-    ) > 0  # fmt: skip
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Organisation.id)).where(Organisation.name == ORGANISATION_NAME)
+        )
+        > 0
+    )
 
 
 def load_demo_data() -> list[tuple[str, str]]:

@@ -115,10 +115,12 @@ def build_city() -> Demo:
         iban="NL02ABNA0123456789",
     )
     db.session.add(organisation)
-    db.session.add_all([
-        Membership(user=users[MANAGER], organisation=organisation, role=MemberRole.ADMIN),
-        Membership(user=users[STAFF], organisation=organisation, role=MemberRole.STAFF),
-    ])  # fmt: skip
+    db.session.add_all(
+        [
+            Membership(user=users[MANAGER], organisation=organisation, role=MemberRole.ADMIN),
+            Membership(user=users[STAFF], organisation=organisation, role=MemberRole.STAFF),
+        ]
+    )
     areas = []
     for (area_name, kind), streets in AREAS.items():
         area = Area(organisation=organisation, name=area_name, city="Dijkerveen", kind=kind)
@@ -170,9 +172,10 @@ def _units(demo: Demo) -> None:
                     description=rng.choice(DESCRIPTIONS) if days else None,
                     listed_at=(
                         clock.now() - timedelta(days=min(days, rng.randint(20, 120)))
-                        if status == UnitStatus.LISTED else None
+                        if status == UnitStatus.LISTED
+                        else None
                     ),
-                )  # fmt: skip
+                )
                 unit.permitted_uses = rng.choice(USE_MIX)
                 unit.rent_per_m2_cents_per_year = round(unit.rent_cents_per_year / vvo)
                 db.session.add(unit)
@@ -187,65 +190,114 @@ STARTERS = {
     "starter@vrijstad.example": dict(
         trade_name="Amira's Atelier",
         concept="Handgemaakte tassen en reparaties, met werkplaats in de winkel.",
-        branch_group=BranchGroup.FASHION_LUXURY, required_use=PermittedUse.DETAILHANDEL,
-        kvk_number="81234567", iban="NL91ABNA0417164300", min_area_m2=40, max_area_m2=90,
-        budget_cents_per_month=150_000, space_kind=SpaceKind.POPUP,
+        branch_group=BranchGroup.FASHION_LUXURY,
+        required_use=PermittedUse.DETAILHANDEL,
+        kvk_number="81234567",
+        iban="NL91ABNA0417164300",
+        min_area_m2=40,
+        max_area_m2=90,
+        budget_cents_per_month=150_000,
+        space_kind=SpaceKind.POPUP,
     ),
     "starter2@vrijstad.example": dict(
-        trade_name="Koffie & Kaft", concept="Koffiebar met tweedehands boeken.",
-        branch_group=BranchGroup.LEISURE_HORECA, required_use=PermittedUse.HORECA_1,
-        kvk_number="82345678", min_area_m2=60, max_area_m2=140, budget_cents_per_month=250_000,
+        trade_name="Koffie & Kaft",
+        concept="Koffiebar met tweedehands boeken.",
+        branch_group=BranchGroup.LEISURE_HORECA,
+        required_use=PermittedUse.HORECA_1,
+        kvk_number="82345678",
+        min_area_m2=60,
+        max_area_m2=140,
+        budget_cents_per_month=250_000,
         space_kind=SpaceKind.WHOLE_UNIT,
     ),
     "starter3@vrijstad.example": dict(
-        trade_name="Lotte Leeft", concept="Yogastudio met kleine winkel.",
-        branch_group=BranchGroup.SERVICES, required_use=PermittedUse.DIENSTVERLENING,
-        kvk_number="83456789", min_area_m2=75, max_area_m2=180, budget_cents_per_month=200_000,
+        trade_name="Lotte Leeft",
+        concept="Yogastudio met kleine winkel.",
+        branch_group=BranchGroup.SERVICES,
+        required_use=PermittedUse.DIENSTVERLENING,
+        kvk_number="83456789",
+        min_area_m2=75,
+        max_area_m2=180,
+        budget_cents_per_month=200_000,
         space_kind=SpaceKind.POPUP,
     ),
     "starter4@vrijstad.example": dict(
-        trade_name="Bloem & Bij", concept="Bloemenwinkel met planten, bijenhoning en workshops.",
-        branch_group=BranchGroup.HOME_GARDEN, required_use=PermittedUse.DETAILHANDEL,
-        kvk_number="84567890", min_area_m2=40, max_area_m2=110, budget_cents_per_month=180_000,
+        trade_name="Bloem & Bij",
+        concept="Bloemenwinkel met planten, bijenhoning en workshops.",
+        branch_group=BranchGroup.HOME_GARDEN,
+        required_use=PermittedUse.DETAILHANDEL,
+        kvk_number="84567890",
+        min_area_m2=40,
+        max_area_m2=110,
+        budget_cents_per_month=180_000,
         space_kind=SpaceKind.WHOLE_UNIT,
     ),
     "starter5@vrijstad.example": dict(
-        trade_name="Fietsmakerij Dijkerveen", concept="Fietsenmaker met gereviseerde stadsfietsen.",
-        branch_group=BranchGroup.OTHER_RETAIL, required_use=PermittedUse.DETAILHANDEL,
-        kvk_number="85678901", min_area_m2=60, max_area_m2=180, budget_cents_per_month=200_000,
+        trade_name="Fietsmakerij Dijkerveen",
+        concept="Fietsenmaker met gereviseerde stadsfietsen.",
+        branch_group=BranchGroup.OTHER_RETAIL,
+        required_use=PermittedUse.DETAILHANDEL,
+        kvk_number="85678901",
+        min_area_m2=60,
+        max_area_m2=180,
+        budget_cents_per_month=200_000,
         space_kind=SpaceKind.WHOLE_UNIT,
     ),
     "starter6@vrijstad.example": dict(
-        trade_name="Vinyl & Vers", concept="Platenzaak met luisterbar en lokale sappen.",
-        branch_group=BranchGroup.LEISURE_GOODS, required_use=PermittedUse.DETAILHANDEL,
-        kvk_number="86789012", min_area_m2=45, max_area_m2=120, budget_cents_per_month=220_000,
+        trade_name="Vinyl & Vers",
+        concept="Platenzaak met luisterbar en lokale sappen.",
+        branch_group=BranchGroup.LEISURE_GOODS,
+        required_use=PermittedUse.DETAILHANDEL,
+        kvk_number="86789012",
+        min_area_m2=45,
+        max_area_m2=120,
+        budget_cents_per_month=220_000,
         space_kind=SpaceKind.WHOLE_UNIT,
     ),
     "starter7@vrijstad.example": dict(
-        trade_name="Bakkerij Korrel", concept="Ambachtelijke zuurdesembakkerij met koffie.",
-        branch_group=BranchGroup.DAILY_GOODS, required_use=PermittedUse.DETAILHANDEL,
-        kvk_number="87890123", min_area_m2=60, max_area_m2=140, budget_cents_per_month=240_000,
+        trade_name="Bakkerij Korrel",
+        concept="Ambachtelijke zuurdesembakkerij met koffie.",
+        branch_group=BranchGroup.DAILY_GOODS,
+        required_use=PermittedUse.DETAILHANDEL,
+        kvk_number="87890123",
+        min_area_m2=60,
+        max_area_m2=140,
+        budget_cents_per_month=240_000,
         space_kind=SpaceKind.WHOLE_UNIT,
     ),
     "starter8@vrijstad.example": dict(
-        trade_name="De Kaaskamer", concept="Kaas en streekproducten van boeren uit de regio.",
-        branch_group=BranchGroup.DAILY_GOODS, required_use=PermittedUse.DETAILHANDEL,
-        kvk_number="88901234", min_area_m2=40, max_area_m2=100, budget_cents_per_month=200_000,
+        trade_name="De Kaaskamer",
+        concept="Kaas en streekproducten van boeren uit de regio.",
+        branch_group=BranchGroup.DAILY_GOODS,
+        required_use=PermittedUse.DETAILHANDEL,
+        kvk_number="88901234",
+        min_area_m2=40,
+        max_area_m2=100,
+        budget_cents_per_month=200_000,
         space_kind=SpaceKind.WHOLE_UNIT,
     ),
     "starter9@vrijstad.example": dict(
-        trade_name="Studio Klei", concept="Keramiekatelier met winkel en draailessen.",
-        branch_group=BranchGroup.LEISURE_GOODS, required_use=PermittedUse.DETAILHANDEL,
-        kvk_number="89012345", min_area_m2=45, max_area_m2=140, budget_cents_per_month=160_000,
+        trade_name="Studio Klei",
+        concept="Keramiekatelier met winkel en draailessen.",
+        branch_group=BranchGroup.LEISURE_GOODS,
+        required_use=PermittedUse.DETAILHANDEL,
+        kvk_number="89012345",
+        min_area_m2=45,
+        max_area_m2=140,
+        budget_cents_per_month=160_000,
         space_kind=SpaceKind.POPUP,
     ),
-}  # fmt: skip
+}
 
 
 def _starters(demo: Demo) -> None:
     for email, values in STARTERS.items():
-        profile = StarterProfile(user_id=demo.users[email].id, city="Dijkerveen",
-                                 earliest_start=demo.today + timedelta(days=30), **values)  # fmt: skip
+        profile = StarterProfile(
+            user_id=demo.users[email].id,
+            city="Dijkerveen",
+            earliest_start=demo.today + timedelta(days=30),
+            **values,
+        )
         profile.areas = [demo.areas[0]]
         db.session.add(profile)
 

@@ -41,12 +41,14 @@ def record_history(demo: Demo) -> int:
 
 def _vacant_on(periods: Periods, day: date) -> date | None:
     """The first day of the vacancy the unit was in on that day, if it was vacant."""
-    return next((start for start, end in periods if start <= day and (end is None or day < end)),
-                None)  # fmt: skip
+    return next(
+        (start for start, end in periods if start <= day and (end is None or day < end)), None
+    )
 
 
-def _complete_the_past(demo: Demo, area: str, units: list[Unit], periods: dict[int, Periods],
-                       months: list[date]) -> None:  # fmt: skip
+def _complete_the_past(
+    demo: Demo, area: str, units: list[Unit], periods: dict[int, Periods], months: list[date]
+) -> None:
     """Add the vacancies of let units that make the area's curve: from its rate two years ago
     down to today's, give or take a unit."""
     rng = demo.rng
@@ -79,8 +81,9 @@ def _complete_the_past(demo: Demo, area: str, units: list[Unit], periods: dict[i
             periods[unit.id][-1] = (start, current)
 
 
-def _snapshot(area, units: list[Unit], periods: dict[int, Periods], month: date
-              ) -> list[VacancySnapshot]:  # fmt: skip
+def _snapshot(
+    area, units: list[Unit], periods: dict[int, Periods], month: date
+) -> list[VacancySnapshot]:
     """The area's rows of the month, as the snapshot at the month's end counts them."""
     reference = month_end(month)
     whole = Vacancy()
@@ -94,17 +97,28 @@ def _snapshot(area, units: list[Unit], periods: dict[int, Periods], month: date
             if since is None:
                 continue
             days = (reference - since).days
-            kind = ("frictional" if days < FRICTIONAL_DAYS
-                    else "long_term" if days <= STRUCTURAL_DAYS else "structural")  # fmt: skip
+            kind = (
+                "frictional"
+                if days < FRICTIONAL_DAYS
+                else "long_term"
+                if days <= STRUCTURAL_DAYS
+                else "structural"
+            )
             vacancy.units_vacant += 1
             vacancy.floor_area_vacant_m2 += unit.floor_area_vvo
             setattr(vacancy, f"{kind}_units", getattr(vacancy, f"{kind}_units") + 1)
             setattr(vacancy, f"{kind}_m2", getattr(vacancy, f"{kind}_m2") + unit.floor_area_vvo)
     taken = datetime.combine(add_months(month, 1), time(6), clock.AMSTERDAM)
     return [
-        VacancySnapshot(area_id=area.id, street=v.street, street_key=street_key(v.street),
-                        street_id=v.street_id, period=month, reference_date=reference,
-                        taken_at=taken, **v.counts())
+        VacancySnapshot(
+            area_id=area.id,
+            street=v.street,
+            street_key=street_key(v.street),
+            street_id=v.street_id,
+            period=month,
+            reference_date=reference,
+            taken_at=taken,
+            **v.counts(),
+        )
         for v in [whole, *streets.values()]
-    ]  # fmt: skip
-
+    ]

@@ -46,21 +46,40 @@ def build_collective(demo: Demo) -> None:
     """The collective in the centre with its placements, invoices, payments and settlements."""
     manager, today = demo.manager, demo.today
     collective = letting.create_collective(
-        manager, demo.organisation, demo.areas[0], "Samen Dijkerveen", 1000, 500,
+        manager,
+        demo.organisation,
+        demo.areas[0],
+        "Samen Dijkerveen",
+        1000,
+        500,
         LandlordRule.HEAD_LEASE,
-    )  # fmt: skip
+    )
     for let in LETS:
         unit = demo.units[let.street][let.position]
         start = add_months(month_start(today), -let.months_ago)
-        lease = letting.add_head_lease(manager, collective, unit, letting.LeaseTerms(
-            HeadLeaseKind.FIXED, let.fee_cents * 3 // 400 * 100, start))  # fmt: skip
+        lease = letting.add_head_lease(
+            manager,
+            collective,
+            unit,
+            letting.LeaseTerms(HeadLeaseKind.FIXED, let.fee_cents * 3 // 400 * 100, start),
+        )
         letting.change_head_lease(manager, lease, HeadLeaseStatus.SIGNED)
         letting.change_head_lease(manager, lease, HeadLeaseStatus.ACTIVE)
         starter = demo.user(let.starter)
         kind = SpaceKind.POPUP if let.months <= 12 else SpaceKind.WHOLE_UNIT
-        placement = letting.place_starter(manager, unit, starter, letting.PlacementTerms(
-            start, add_months(start, let.months), let.fee_cents, let.turnover_bp,
-            2 * let.fee_cents, kind))  # fmt: skip
+        placement = letting.place_starter(
+            manager,
+            unit,
+            starter,
+            letting.PlacementTerms(
+                start,
+                add_months(start, let.months),
+                let.fee_cents,
+                let.turnover_bp,
+                2 * let.fee_cents,
+                kind,
+            ),
+        )
         start_placement(placement)
         demo.vacancies[unit.id] = [(demo.vacancies[unit.id][0][0], start)]
     db.session.flush()
@@ -71,6 +90,7 @@ def build_collective(demo: Demo) -> None:
         for period in _months(placement.start_date, today):
             invoice = billing.issue_invoice(placement, period, _issued_on(demo, period))
             _pay(demo, invoice, invoice.total_cents)
+    _remind(demo)
     _settle(demo, collective)
 
 
@@ -105,8 +125,9 @@ def _invoice(demo: Demo, let: Let) -> None:
             if period == current:
                 break  # this month's turnover is reported once the month is over
             proof = ("kassa.pdf", demo.pdf(f"Kassaoverzicht {period:%m-%Y}")[1])
-            report = letting.submit_turnover(starter, placement, period,
-                                             TURNOVER_CENTS[n % len(TURNOVER_CENTS)], proof)  # fmt: skip
+            report = letting.submit_turnover(
+                starter, placement, period, TURNOVER_CENTS[n % len(TURNOVER_CENTS)], proof
+            )
             letting.review_turnover(demo.staff, report)
             issued = min(add_months(period, 1) + timedelta(days=2), demo.today)
             invoice = billing.issue_invoice(placement, period, issued)
@@ -118,11 +139,16 @@ def _invoice(demo: Demo, let: Let) -> None:
             _pay(demo, invoice, invoice.total_cents // 2)
         else:
             _pay(demo, invoice, invoice.total_cents)
-    if let.payer == "late":
-        late = db.session.scalar(sa.select(Invoice).where(
-            Invoice.placement_id == placement.id, Invoice.period == overdue))  # fmt: skip
-        for level in receivables.REMINDER_LEVELS:
-            receivables.send_reminders(late.due_on + timedelta(days=level), demo.organisation.id)
+
+
+def _remind(demo: Demo) -> None:
+    """The reminders the daily run sent on the days the open invoices became overdue."""
+    days = set()
+    unpaid = sa.select(Invoice.due_on).where(Invoice.paid_cents < Invoice.total_cents)
+    for due_on in db.session.scalars(unpaid):
+        days |= {due_on + timedelta(days=level) for level in receivables.REMINDER_LEVELS}
+    for day in sorted(d for d in days if d <= demo.today):
+        receivables.send_reminders(day, demo.organisation.id)
 
 
 def _settle(demo: Demo, collective) -> None:
@@ -135,4 +161,3 @@ def _settle(demo: Demo, collective) -> None:
             billing.approve_settlement(demo.manager, settlement)
             paid_on = min(add_months(period, 1) + timedelta(days=14), demo.today)
             billing.mark_settlement_paid(demo.manager, settlement, paid_on)
-

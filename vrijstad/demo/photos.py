@@ -44,8 +44,15 @@ def shop_front(unit: Unit, variant: int) -> bytes:
     step = (WIDTH - 160) // stripes
     for i in range(stripes):  # a striped awning
         colour = awning if i % 2 == 0 else frame
-        draw.polygon([(80 + i * step, 220), (80 + (i + 1) * step, 220),
-                      (88 + (i + 1) * step, 250), (88 + i * step, 250)], fill=colour)  # fmt: skip
+        draw.polygon(
+            [
+                (80 + i * step, 220),
+                (80 + (i + 1) * step, 220),
+                (88 + (i + 1) * step, 250),
+                (88 + i * step, 250),
+            ],
+            fill=colour,
+        )
     draw.rectangle((90, 255, 400, HEIGHT - 60), fill=frame)  # the shop window
     draw.rectangle((100, 265, 390, HEIGHT - 70), fill=GLASS)
     draw.rectangle((440, 255, 540, HEIGHT - 50), fill=frame)  # the door
