@@ -48,11 +48,11 @@ def test_loading_the_demo_twice_changes_nothing(runner):
     assert _row_counts() == before
 
 
-def _trend_labels(page: str) -> list[str]:
-    """The months on the x-axis of the dashboard's trend chart."""
+def _trend(page: str) -> dict:
+    """The dashboard's trend chart: months on the x-axis, vacancy by count first."""
     section = page[page.index('id="h-trend"') :]
     data = re.search(r"data-chart='([^']*)'", section)[1]
-    return json.loads(html.unescape(data))["labels"]
+    return json.loads(html.unescape(data))
 
 
 @pytest.mark.parametrize(
@@ -76,9 +76,11 @@ def test_the_demo_tells_its_story_on_any_day(runner, client, moment):
                 f"/dashboard/areas/{area.id}?from={first:%Y-%m}&to={this_month:%Y-%m}"
             )
             assert page.status_code == 200
-            labels = _trend_labels(page.text)
+            trend = _trend(page.text)
+            labels, by_count = trend["labels"], trend["datasets"][0]["data"]
             assert len(labels) == 24, (area.name, labels)
             assert labels[0] == f"{first:%Y-%m}" and labels[-1] == f"{this_month:%Y-%m}"
+            assert by_count[0] > by_count[-1], (area.name, by_count)  # vacancy has fallen
             assert "have no snapshot" not in page.text and "has no snapshot" not in page.text
         client.post("/logout")
 

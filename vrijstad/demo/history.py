@@ -60,7 +60,8 @@ def _complete_the_past(
     for n, month in enumerate(months):
         reference = month_end(month)
         told = sum(1 for u in units if _vacant_on(periods[u.id], reference))
-        target = round(first + (now - first) * n / len(months) + rng.gauss(0, 0.45))
+        noise = rng.gauss(0, 0.7) if n else 0.0  # two years ago it stood where it stood
+        target = round(first + (now - first) * n / len(months) + noise)
         wanted = max(target - told, 0)
         while len(active) < wanted and pool:
             unit = pool.pop(0)
