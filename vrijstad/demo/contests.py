@@ -1,5 +1,5 @@
 """Win een winkel in three phases: a call open for entries on the Havenkade, a jury at work on
-the Stationsweg, and last spring's winner running her prize period on the Molenstraat."""
+the Stationsweg, and a winner of some months ago in her prize period on the Molenstraat."""
 
 from datetime import date, timedelta
 
@@ -169,7 +169,7 @@ def build_contests(demo: Demo) -> None:
     _score(demo, contest, staff, entries["starter7"], 7)
     _score(demo, contest, owner, entries["starter7"], 8)
 
-    # Won last spring: the prize became a placement with the sliding discount, now running.
+    # Won some months ago: the prize became a placement with the sliding discount, now running.
     opens = today - timedelta(days=200)
     unit = demo.units["Molenstraat"][4]
     winner_on = opens + timedelta(days=45)
