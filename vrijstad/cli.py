@@ -1,5 +1,6 @@
 """Flask commands: demo data, importing and exporting units, invoicing and settling."""
 
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,17 +21,23 @@ from vrijstad.units import importer, queries
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no users.")
 def demo_data_command(if_empty: bool) -> None:
-    """Load the Dijkerveen demo city centre and print the demo logins."""
+    """Load the Dijkerveen demo city centre and print the demo logins; loading it again
+    changes nothing."""
     from vrijstad import demo
 
+    if demo.demo_is_loaded():
+        click.echo("The Dijkerveen demo is already loaded; nothing changed.")
+        return
     if not demo.database_is_empty():
         if if_empty:
             click.echo("Database already has data; demo data not loaded.")
             return
         raise click.ClickException("the database is not empty; demo data needs an empty one")
+    started = time.perf_counter()
     logins = demo.load_demo_data()
     db.session.commit()
-    click.echo(f"Demo data loaded. Logins (password for all: {demo.DEMO_PASSWORD}):")
+    click.echo(f"Demo data loaded in {time.perf_counter() - started:.1f} s. "
+               f"Logins (password for all: {demo.DEMO_PASSWORD}):")  # fmt: skip
     for role, email in logins:
         click.echo(f"  {role:<20} {email}")
 

@@ -1,9 +1,12 @@
 """Simple PDF documents (agreements, invoices) with fpdf2, in a Unicode font where one exists."""
 
+import logging
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting logs every table
 
 #: Debian's DejaVu or Liberation fonts (fonts-dejavu-core, installed by `make setup`).
 FONT_CANDIDATES = (

@@ -92,7 +92,7 @@ def test_demo_data_command_loads_once(runner):
     users = db.session.scalar(sa.select(sa.func.count(User.id)))
     assert users >= 9
     again = runner.invoke(args=["demo-data", "--if-empty"])
-    assert "not loaded" in again.output
+    assert "nothing changed" in again.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == users
 
 

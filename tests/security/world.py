@@ -18,8 +18,9 @@ from vrijstad.applications.models import Application
 from vrijstad.areas.models import Street
 from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
-from vrijstad.billing.models import FundPurpose, Invoice, Settlement
+from vrijstad.billing.models import FundPurpose, Invoice, Settlement, SettlementStatus
 from vrijstad.contests.models import (
+    Award,
     Contest,
     ContestEntry,
     ContestStatus,
@@ -151,7 +152,8 @@ def build_world(app, make_org, make_user) -> World:
     store_plan(starter_a, "plan.pdf", _pdf())
     report = submit_turnover(starter_a, placement, clock.this_month(), 1_000_000,
                              ("kassa.pdf", _pdf()))  # fmt: skip
-    settlement = db.session.scalar(sa.select(Settlement))
+    settlement = db.session.scalar(  # the demo's last month, awaiting approval
+        sa.select(Settlement).where(Settlement.status == SettlementStatus.CALCULATED))
     billing.approve_settlement(staff_x, settlement)
     for landlord_id in landlord_shares(settlement):
         save_bank_account(db.session.get(User, landlord_id), "Eigenaar", "NL91ABNA0417164300")
@@ -224,7 +226,7 @@ def build_world(app, make_org, make_user) -> World:
         "field": "postcode",
         "contest_id": contest.id,
         "entry_id": entry.id,
-        "award_id": 0,  # no contest of the world has reached its winner
+        "award_id": db.session.scalar(sa.select(Award.id)),  # the demo's running contest
     }
     world.by_endpoint = {
         "contests.transition": {"action": "judge"},
@@ -236,11 +238,6 @@ def build_world(app, make_org, make_user) -> World:
 
     token, _secret = create_token(staff_x, db.session.get(Organisation, collective.organisation_id),
                                   "Open data")  # fmt: skip
-    db.session.commit()
-    from vrijstad.dashboard.models import StreetStory
-
-    db.session.add(StreetStory(street_id=world.params["street_id"], published=True,
-                               story="Een straat vol makers en kleine winkels."))  # fmt: skip
     db.session.commit()
     world.params["token_id"] = token.id
     from vrijstad.matching.models import AllocationRun
