@@ -88,7 +88,7 @@ def test_dashboard_figures(ctx, city, lettings, books):
     assert figures["fund"].rows == [[clock.today(), 300]]  # 500 in, 200 spent
     trend = figures["trend"].rows
     assert trend[-1][:4] == [clock.this_month(), 7, 4, Decimal("57.1")]
-    assert len(result.missing_months) == 11  # no snapshots before this month
+    assert len(result.missing_months) == 23  # no snapshots before this month
 
 
 def test_street_filter(ctx, city, lettings):
@@ -128,10 +128,10 @@ def test_period_picker_refuses_nonsense(ctx, first, last, message):
         services.choose_period(first, last, date(2026, 11, 29))
 
 
-def test_period_defaults_to_the_last_twelve_months(ctx):
+def test_period_defaults_to_the_last_two_years(ctx):
     period = services.choose_period(None, None, date(2026, 11, 29))
-    assert (period.first, period.last) == (date(2025, 12, 1), date(2026, 11, 1))
-    assert len(period.months) == 12
+    assert (period.first, period.last) == (date(2024, 12, 1), date(2026, 11, 1))
+    assert len(period.months) == 24
 
 
 def test_months_between():

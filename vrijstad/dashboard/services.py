@@ -42,7 +42,7 @@ from vrijstad.starters.models import BranchGroup, StarterProfile
 from vrijstad.units.models import Unit, VacancyClass
 
 MAX_MONTHS = 120
-DEFAULT_MONTHS = 12
+DEFAULT_MONTHS = 24  # two years: a trend, not a blip
 #: A longer list of people is only downloaded: the page shows how many there are.
 PAGE_LIST_LIMIT = 50
 EARLIEST_YEAR = 2000
@@ -102,7 +102,7 @@ class Period:
 
 
 def choose_period(first_text: str | None, last_text: str | None, today: date) -> Period:
-    """The period picker: both months optional (default: the last twelve, up to now)."""
+    """The period picker: both months optional (default: the last twenty-four, up to now)."""
     current = month_start(today)
     last = parse_month(last_text) if last_text else current
     first = parse_month(first_text) if first_text else add_months(last, 1 - DEFAULT_MONTHS)
