@@ -423,12 +423,10 @@ def get_page(client, city: str) -> float:
 
 
 def page_engines(app) -> list[sa.Engine]:
-    """The engines a page may run statements on: the app's, and on PostgreSQL the one for
-    single reads outside a transaction (vrijstad.database.read)."""
-    from vrijstad.database import READS
+    """The engines a page may run statements on: the app's one (Flask-SQLAlchemy's)."""
     from vrijstad.extensions import db
 
-    return [db.engine, *([app.extensions[READS]] if READS in app.extensions else [])]
+    return [db.engine]
 
 
 def page_statements(app, city: str) -> list[Statement]:
