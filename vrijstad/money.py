@@ -4,6 +4,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from babel.numbers import format_currency
 
@@ -74,6 +75,14 @@ def format_eur(cents: int | None, locale: str = "nl") -> str:
     """Format cents as euros in the locale's style, e.g. '€ 1.234,56' in Dutch."""
     if cents is None:
         return ""
+    return _babel_eur(cents, locale)
+
+
+@lru_cache(maxsize=8192)
+def _babel_eur(cents: int, locale: str) -> str:
+    """Babel's format_currency, remembered: it takes about 0.1 ms an amount, and pages show
+    the same amounts (rents, fees) again and again. The text follows from the amount and the
+    locale alone."""
     return format_currency(Decimal(cents).scaleb(-2), "EUR", locale=locale)
 
 
