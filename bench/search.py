@@ -343,7 +343,7 @@ def load(app, data: Dataset) -> tuple[int, int]:
 
 def filters_for(city: str):
     from vrijstad.units.models import PermittedUse
-    from vrijstad.units.queries import UnitFilters
+    from vrijstad.units.search import UnitFilters
 
     return UnitFilters(
         city=city,
@@ -357,7 +357,7 @@ def filters_for(city: str):
 
 def count_statement(city: str) -> sa.Select:
     """The number of matches of the search in a city."""
-    from vrijstad.units.queries import search_units
+    from vrijstad.units.search import search_units
 
     search = search_units(filters_for(city)).order_by(None).subquery()
     return sa.select(sa.func.count()).select_from(search)
@@ -423,12 +423,10 @@ def get_page(client, city: str) -> float:
 
 
 def page_engines(app) -> list[sa.Engine]:
-    """The engines a page may run statements on: the app's, and on PostgreSQL the one for
-    single reads outside a transaction (vrijstad.database.read)."""
-    from vrijstad.database import READS
+    """The engines a page may run statements on: the app's one (Flask-SQLAlchemy's)."""
     from vrijstad.extensions import db
 
-    return [db.engine, *([app.extensions[READS]] if READS in app.extensions else [])]
+    return [db.engine]
 
 
 def page_statements(app, city: str) -> list[Statement]:
@@ -496,10 +494,12 @@ def time_page_and_sql(app, cities: list[str], statements: dict[str, list[Stateme
 def time_new_filter_sets(app, cities: list[str]) -> list[float]:
     """Pages whose search is parsed and filter panel drawn afresh, as for the first search with
     a set of filters (otherwise done once per language and set of filters, then reused)."""
+    from vrijstad.units.search import SEARCHES
+
     client = app.test_client()
     samples = []
     for i in range(NEW_FILTER_SETS):
-        app.extensions["vrijstad.searches"].clear()  # see vrijstad.units.views.parsed_search
+        app.extensions[SEARCHES].cache_clear()  # see vrijstad.units.search
         samples.append(get_page(client, cities[i % len(cities)]))
     return samples
 
@@ -524,7 +524,7 @@ def profile_page(app, cities: list[str], statements: dict[str, list[Statement]])
     from flask import before_render_template, template_rendered
 
     from vrijstad.extensions import db
-    from vrijstad.units import queries
+    from vrijstad.units import search
 
     counts: dict[str, int] = defaultdict(int)
     spans: dict[str, float] = defaultdict(float)
@@ -539,7 +539,7 @@ def profile_page(app, cities: list[str], statements: dict[str, list[Statement]])
     def render_done(sender, template, context, **extra):
         spans["render_template"] += time.perf_counter() - marks.pop("render")
 
-    original_card_page = queries.card_page
+    original_card_page = search.card_page
 
     def timed_card_page(*args, **kwargs):
         started = time.perf_counter()
@@ -553,14 +553,14 @@ def profile_page(app, cities: list[str], statements: dict[str, list[Statement]])
         sa.event.listen(each, "after_cursor_execute", counted)
     before_render_template.connect(render_started, app)
     template_rendered.connect(render_done, app)
-    queries.card_page = timed_card_page
+    search.card_page = timed_card_page
     total = 0.0
     try:
         client = app.test_client()
         for i in range(PROFILED):
             total += get_page(client, cities[i % len(cities)])
     finally:
-        queries.card_page = original_card_page
+        search.card_page = original_card_page
         for each in page_engines(app):
             sa.event.remove(each, "after_cursor_execute", counted)
         before_render_template.disconnect(render_started, app)

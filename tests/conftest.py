@@ -16,7 +16,6 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from vrijstad import clock, create_app
-from vrijstad.database import READS
 from vrijstad.extensions import db as _db
 from vrijstad.extensions import limiter
 
@@ -119,8 +118,6 @@ def app(database_url, tmp_path_factory):
     yield app
     with app.app_context():
         _db.engine.dispose()
-    if READS in app.extensions:
-        app.extensions[READS].dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -53,7 +53,6 @@ def register_extensions(app: Flask) -> None:
 
     database.use_custom_plans(app)
     db.init_app(app)
-    database.create_read_engine(app)
     database.ping_idle_connections(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -1,16 +1,16 @@
-"""How the app uses its database connections: query plans, liveness checks, single reads."""
+"""How the app uses its database connections: query plans, liveness checks, single reads.
+
+One engine, Flask-SQLAlchemy's: every option below is one of SQLAlchemy's or psycopg's own."""
 
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask
 
 from vrijstad.extensions import db
 
-#: app.extensions key of the engine for single reads outside a transaction (PostgreSQL only).
-READS = "vrijstad.reads"
 #: Seconds a pooled connection may rest before it is checked on its next use (config
 #: DB_PING_AFTER_IDLE; 0 checks before every use).
 PING_AFTER_IDLE = 1.0
@@ -33,17 +33,6 @@ def use_custom_plans(app: Flask) -> None:
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-
-
-def create_read_engine(app: Flask) -> None:
-    """On PostgreSQL, an engine whose connections run each statement on its own (autocommit),
-    for single reads outside a transaction (see read()). Its own pool: switching a connection
-    of the main pool to autocommit and back costs more than the round trips it saves."""
-    if not on_postgresql(app):
-        return
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    app.extensions[READS] = sa.create_engine(url, isolation_level="AUTOCOMMIT", **options)
 
 
 def ping_idle_connections(app: Flask) -> None:
@@ -81,8 +70,6 @@ def ping_idle_connections(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             watch(engine)
-    if READS in app.extensions:
-        watch(app.extensions[READS])
 
 
 def read(statement: sa.Executable, params: Mapping[str, Any]) -> Sequence[sa.Row]:
@@ -91,12 +78,15 @@ def read(statement: sa.Executable, params: Mapping[str, Any]) -> Sequence[sa.Row
     When the request's session has not started a transaction, the statement runs on its own:
     one statement sees one consistent snapshot anyway, and PostgreSQL is spared the BEGIN and
     ROLLBACK round trips around it (for an anonymous visitor's search, three round trips
-    become one). Python's sqlite3 opens no transaction for a read, so SQLite uses the main
-    engine. Within a transaction the statement runs in that transaction.
+    become one). The connection comes from the app's one pool, switched to autocommit for this
+    statement (SQLAlchemy's isolation_level option; psycopg switches without a round trip) and
+    back when it returns to the pool. Python's sqlite3 opens no transaction for a read, so
+    SQLite needs no switch. Within a transaction the statement runs in that transaction.
     """
     session = db.session()
     if session.in_transaction():
         return session.execute(statement, params).all()
-    engine = current_app.extensions.get(READS) or db.engine
-    with engine.connect() as conn:
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
         return conn.execute(statement, params).all()

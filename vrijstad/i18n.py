@@ -1,11 +1,13 @@
 """Language choice, Dutch formatting and the template filters that use it."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
+import flask_babel
 from babel.dates import format_date, format_datetime, get_timezone
 from babel.support import NullTranslations
-from flask import Flask, current_app, has_request_context, request, session
-from flask.globals import _cv_app
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -32,31 +34,48 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _babel_state():
-    """flask-babel's per-context namespace (g._flask_babel), or None before it exists."""
-    ctx = _cv_app.get(None)
-    return None if ctx is None else ctx.g.__dict__.get("_flask_babel")
+#: flask.g attribute: the request's language and catalogue, once found.
+RESOLVED = "vrijstad_language"
 
 
 def _resolved() -> tuple[str, NullTranslations]:
-    """The current language and its catalogue, found once per request.
+    """The current language and its catalogue, found once per request (or app context).
 
-    A page asks for them dozens of times (every string, every amount); flask-babel looks the
-    locale up through three context proxies each time. The pair is kept beside flask-babel's
-    own locale and is only used while that locale is the same object, so ``refresh()`` and
-    ``force_locale()`` (which replace it) take effect at once.
+    A page asks for them dozens of times (every string, every amount); flask-babel finds them
+    through several context look-ups each time. The pair is kept on flask.g, which lives as
+    long as flask-babel's own choice of locale; force_locale() and refresh() below, which
+    change that choice, set it aside.
     """
-    state = _babel_state()
-    if state is not None:
-        cached = state.__dict__.get("vrijstad_i18n")
-        if cached is not None and cached[0] is state.__dict__.get("babel_locale"):
-            return cached[1]
-    locale = get_locale()
-    resolved = (str(locale or "nl"), get_translations())
-    state = _babel_state()
-    if locale is not None and state is not None:
-        state.vrijstad_i18n = (locale, resolved)
-    return resolved
+    if not has_app_context():
+        return str(get_locale() or "nl"), get_translations()
+    found = g.get(RESOLVED)
+    if found is None:
+        found = (str(get_locale() or "nl"), get_translations())
+        setattr(g, RESOLVED, found)
+    return found
+
+
+@contextmanager
+def force_locale(locale: str) -> Iterator[None]:
+    """flask_babel.force_locale, for this module's per-request language as well: text inside
+    the block is in `locale`, after it in the language of before."""
+    saved = g.pop(RESOLVED, None) if has_app_context() else None
+    try:
+        with flask_babel.force_locale(locale):  # noqa: TID251 - the one wrapper
+            yield
+    finally:
+        if has_app_context():
+            g.pop(RESOLVED, None)
+            if saved is not None:
+                setattr(g, RESOLVED, saved)
+
+
+def refresh() -> None:
+    """flask_babel.refresh, for this module's per-request language as well: after a change of
+    language within a request (the user's saved language, the session's), text follows it."""
+    flask_babel.refresh()  # noqa: TID251 - the one wrapper
+    if has_app_context():
+        g.pop(RESOLVED, None)
 
 
 def current_language() -> str:

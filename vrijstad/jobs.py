@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from vrijstad import clock, logs
 from vrijstad.core import transaction_list
+from vrijstad.i18n import force_locale
 from vrijstad.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
@@ -484,8 +485,6 @@ def as_user(locale: str | None = None) -> Iterator[None]:
     A worker has no request; the job then runs as a request to BASE_URL would, with no one
     signed in (a job passes its actor's id and checks rights itself).
     """
-    from flask_babel import force_locale
-
     app = current_app._get_current_object()
     with contextlib.ExitStack() as stack:
         if not has_request_context():

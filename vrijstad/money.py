@@ -1,24 +1,15 @@
 """Money as integer cents: exact splitting, parsing and Dutch formatting."""
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache
+from functools import lru_cache
 
-from babel import Locale
-from babel.numbers import (
-    format_currency,
-    get_currency_symbol,
-    get_decimal_symbol,
-    get_group_symbol,
-    parse_pattern,
-)
+from babel.numbers import format_currency
 
 _AMOUNT = re.compile(r"^\s*(?:€\s*)?(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:[,.](\d{1,2}))?\s*$")
 _PLAIN_DECIMAL = re.compile(r"^\s*(?:€\s*)?(-?)(\d+)\.(\d{1,2})\s*$")
-#: Amounts a fast formatter must format exactly as Babel does before it is used.
-_PROBES = (0, 1, 5, 99, 100, 1234, 99999, 100000, 123456, 100000000, 123456789012, 10**15 + 7)
 
 
 class AmountError(ValueError):
@@ -84,7 +75,15 @@ def format_eur(cents: int | None, locale: str = "nl") -> str:
     """Format cents as euros in the locale's style, e.g. '€ 1.234,56' in Dutch."""
     if cents is None:
         return ""
-    return _eur_formatter(locale)(cents)
+    return _babel_eur(cents, locale)
+
+
+@lru_cache(maxsize=8192)
+def _babel_eur(cents: int, locale: str) -> str:
+    """Babel's format_currency, remembered: it takes about 0.1 ms an amount, and pages show
+    the same amounts (rents, fees) again and again. The text follows from the amount and the
+    locale alone."""
+    return format_currency(Decimal(cents).scaleb(-2), "EUR", locale=locale)
 
 
 def cents_text(cents: int) -> str:
@@ -92,39 +91,3 @@ def cents_text(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     whole, frac = divmod(abs(cents), 100)
     return f"{sign}{whole},{frac:02d}"
-
-
-def _babel_eur(cents: int, locale: str) -> str:
-    return format_currency(Decimal(cents) / 100, "EUR", locale=locale)
-
-
-@cache
-def _eur_formatter(locale: str) -> Callable[[int], str]:
-    """Babel's format for the locale, built once: Babel itself is slow for a list of prices.
-
-    The fast formatter handles the common pattern (thousands in threes, two decimals); it is
-    used only if it matches Babel on a set of probes, else Babel formats every amount.
-    """
-    fast = _pattern_formatter(locale)
-    if all(fast(c) == _babel_eur(c, locale) for p in _PROBES for c in (p, -p)):
-        return fast
-    return lambda cents: _babel_eur(cents, locale)
-
-
-def _pattern_formatter(locale: str) -> Callable[[int], str]:
-    parsed = Locale.parse(locale)
-    pattern = parse_pattern(parsed.currency_formats["standard"])
-    symbol = get_currency_symbol("EUR", parsed)
-    group, decimal = get_group_symbol(parsed), get_decimal_symbol(parsed)
-    (prefix, neg_prefix), (suffix, neg_suffix) = (
-        [part.replace("¤", symbol) for part in parts] for parts in (pattern.prefix, pattern.suffix)
-    )
-
-    def fast(cents: int) -> str:
-        euros, rest = divmod(abs(cents), 100)
-        number = f"{euros:,}".replace(",", group) + f"{decimal}{rest:02d}"
-        if cents < 0:
-            return f"{neg_prefix}{number}{neg_suffix}"
-        return f"{prefix}{number}{suffix}"
-
-    return fast

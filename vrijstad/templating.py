@@ -2,8 +2,7 @@
 
 from collections.abc import Hashable
 
-from flask import Flask, url_for
-from flask.globals import _cv_request
+from flask import Flask, has_request_context, request, url_for
 
 #: URLs kept per application; when full the memory starts again (a search page builds ~50).
 REMEMBERED_URLS = 20_000
@@ -17,7 +16,8 @@ class RememberedUrls:
     A search page builds about fifty links (its navigation, stylesheets, a link and a photo
     for every card); building one through the URL map takes several microseconds, looking it
     up far less. Within a request the same endpoint and values always give the same relative
-    URL below the request's script root, so that root is part of the key. Links that depend on
+    URL below the request's script root, so that root is part of the key, and so is each
+    value's type (1, 1.0 and True are equal keys but different URLs). Links that depend on
     more than that are built afresh every time: blueprint-relative endpoints ('.index'), the
     underscore options (_external, _anchor, _method, _scheme), unhashable values, and links
     built outside a request (e-mails, jobs).
@@ -32,10 +32,14 @@ class RememberedUrls:
     def __call__(self, endpoint: str, **values) -> str:
         if self.plain is None:
             self.plain = not any(self.app.url_default_functions.values())
-        ctx = _cv_request.get(None)
-        if ctx is None or not self.plain or endpoint[0] == "." or not OPTIONS.isdisjoint(values):
+        if (
+            not self.plain
+            or endpoint[0] == "."
+            or not OPTIONS.isdisjoint(values)
+            or not has_request_context()
+        ):
             return url_for(endpoint, **values)
-        key = (ctx.request.script_root, endpoint, *values.items())
+        key = (request.script_root, endpoint, *((k, type(v), v) for k, v in values.items()))
         try:
             return self.built[key]
         except KeyError:

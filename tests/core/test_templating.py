@@ -2,10 +2,9 @@
 
 import pytest
 from flask import render_template_string, session
-from flask_babel import force_locale, refresh
 from jinja2 import Environment
 
-from vrijstad.i18n import catalogue
+from vrijstad.i18n import catalogue, force_locale, refresh
 
 
 def hrefs(page: str, *paths: str) -> dict[str, bool]:
@@ -81,3 +80,11 @@ def test_a_language_switch_within_a_request_takes_effect_at_once(app):
         session["locale"] = "en"  # as the language switch stores it
         refresh()
         assert render_template_string(template) == "Search €1,234.56"
+
+
+def test_links_with_equal_but_different_values_are_each_built_as_asked(app):
+    """1, 1.0 and True are equal as Python values, but each makes its own link."""
+    template = "{{ url_for('units.index', page=page) }}"
+    with app.test_request_context("/"):
+        drawn = [render_template_string(template, page=page) for page in (1, True, 1.0)]
+    assert drawn == ["/units?page=1", "/units?page=True", "/units?page=1.0"]

@@ -3,10 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import force_locale
 
 from vrijstad import clock
 from vrijstad.extensions import db
+from vrijstad.i18n import force_locale
 from vrijstad.popups.models import Booking, BookingStatus, ShortLetTerms
 
 

@@ -4,10 +4,10 @@ language (Dutch by default, English when chosen), and are mailed as before."""
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale
 
 from tests.subsidies.conftest import DAY
 from vrijstad.extensions import db
+from vrijstad.i18n import force_locale
 from vrijstad.notifications.models import Notification
 from vrijstad.notifications.services import notification_text
 from vrijstad.organisations.models import MemberRole, Membership

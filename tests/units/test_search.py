@@ -1,13 +1,12 @@
 """Public search page: what its faster parts draw is what the plain ones drew."""
 
 import re
+from datetime import datetime, time, timedelta
 
 import pytest
-from flask import request
 
 from vrijstad.extensions import db
-from vrijstad.units.forms import SearchForm
-from vrijstad.units.models import UnitPhoto, UnitStatus
+from vrijstad.units.models import PermittedUse, UnitPhoto, UnitStatus
 
 
 def add_photo(unit, position, name):
@@ -27,25 +26,67 @@ def test_result_cards_show_each_units_first_photo(client, make_unit):
     assert f"/media/units/{without.id}/" not in page
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "",
-        "?lang=en",
-        "?city=Dijkerveen&min_area=50&max_area=250&max_rent=2500&use=detailhandel&sort=rent",
-        "?use=horeca_2&label=C&available_by=2027-01-31&street=%3Cb%3E%22Kerk%22&lang=en",
-        "?use=bogus&label=Z&sort=cheap&min_area=-5&max_rent=veel&available_by=morgen",
-    ],
-)
-def test_search_form_draws_what_the_wtforms_widgets_draw(app, query):
-    with app.test_request_context("/units" + query):
-        form = SearchForm(request.args)
-        form.validate()
-        for field in form:
-            invalid = {"aria-invalid": "true", "aria-describedby": f"{field.id}-error"}
-            drawn = [field(), field(**invalid)]
-            field.widget = type(field).widget  # WTForms' own widget for the field
-            assert drawn == [field(), field(**invalid)], field.name
+def panel(page: str) -> str:
+    start = page.index('<aside aria-labelledby="filters-heading">')
+    return page[start : page.index("</aside>", start)]
+
+
+# A search with a value in every filter and one invalid value: its panel shows them all.
+SEARCH = {"city": "Zwolle", "street": "Kerkstraat", "min_area": "50", "max_area": "-1",
+          "max_rent": "900", "use": "horeca_1", "label": "C", "sort": "rent"}  # fmt: skip
+
+
+def test_a_remembered_search_holds_nothing_of_the_user_the_session_or_the_day(
+    app, make_user, time_machine
+):
+    """A search is read and its panel drawn once per language, script root and filter values,
+    then served to everyone: what is drawn for a signed-in user today is what an anonymous
+    visitor gets a year later, and holds neither the user, their session's CSRF token nor
+    the date."""
+    from flask_login import login_user
+    from flask_wtf.csrf import generate_csrf
+
+    from vrijstad import clock
+    from vrijstad.i18n import date_filter
+    from vrijstad.units.search import PARAMETERS, SearchKey, parse
+
+    day = clock.today() + timedelta(days=3)
+    free = {"free_from": (day + timedelta(days=60)).isoformat(),
+            "free_until": (day + timedelta(days=90)).isoformat()}  # fmt: skip
+    values = tuple((SEARCH | free).get(name, "") for name in PARAMETERS)
+    key = SearchKey(language="nl", script_root="", values=tuple((v,) for v in values))
+    user = make_user("landlord", name="Wilhelmina Zonnebloem", email="wilhelmina@example.nl")
+
+    time_machine.move_to(datetime.combine(day, time(10), clock.AMSTERDAM))
+    with app.test_request_context("/units"):
+        login_user(user)
+        token = generate_csrf()
+        signed_in = parse(key)
+    time_machine.move_to(datetime.combine(day + timedelta(days=366), time(23), clock.AMSTERDAM))
+    with app.test_request_context("/units"):
+        anonymous = parse(key)
+
+    assert signed_in == anonymous
+    assert signed_in.problems == (("Max. m²", ("Nummer moet tussen 0 en 2147483647 liggen.",)),)
+    drawn = str(signed_in.panel) + repr(signed_in.problems)
+    for private in ("Wilhelmina", "wilhelmina@example.nl", token, day.isoformat(),
+                    date_filter(day), date_filter(day, "long"), str(day.year)):  # fmt: skip
+        assert private not in drawn
+
+
+def test_everyone_gets_their_own_page_around_a_shared_filter_panel(
+    app, client, make_unit, make_user, login
+):
+    make_unit(city="Zwolle", street="Kerkstraat", floor_area_vvo=60, rent_cents_per_year=900_000,
+              permitted_uses=[PermittedUse.HORECA_1])  # fmt: skip
+    login(make_user("landlord"))
+    landlords = client.get("/units", query_string=SEARCH)
+    visitors = app.test_client().get("/units", query_string=SEARCH)  # another browser
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', landlords.text)[1]
+    assert panel(visitors.text) == panel(landlords.text)
+    assert token not in visitors.text
+    assert 'action="/logout"' in landlords.text and 'action="/logout"' not in visitors.text
+    assert "1 pand gevonden" in landlords.text and "1 pand gevonden" in visitors.text
 
 
 def card_addresses(page: str) -> list[str]:
@@ -135,3 +176,46 @@ def test_the_filter_panel_shows_each_searchs_own_filters(client, make_unit):
     again = client.get(zwolle)
     assert again.status_code == 200 and "invalid" not in filter_values(again.text)
     assert "niet geldig" not in again.text
+
+
+HUGE = "9" * 20  # more than any database integer holds
+OUT_OF_RANGE = [
+    ("min_area", HUGE, "Min. m²"),
+    ("max_area", HUGE, "Max. m²"),
+    ("max_rent", HUGE, "Max. huur per maand (€)"),
+    ("area", HUGE, "Gebied"),
+    ("free_from", "9999-12-31", "Pop-up: vrij vanaf"),
+    ("free_until", "9999-12-31", "Pop-up: vrij tot en met"),
+    ("max_rent", "500001", "Max. huur per maand (€)"),
+    ("city", "Zwolle\x00", "Plaats"),
+    ("street", "Kerk\x00straat", "Straat"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "label"), OUT_OF_RANGE,
+                         ids=[f"{name}={value!r}" for name, value, _ in OUT_OF_RANGE])  # fmt: skip
+def test_a_filter_beyond_what_the_database_holds_is_explained_not_a_server_error(
+    client, make_unit, name, value, label
+):
+    make_unit(city="Zwolle")
+    others = {"city": "Zwolle"} if name != "city" else {"min_area": "1"}
+    response = client.get("/units", query_string=others | {name: value})
+    assert response.status_code == 400
+    alert = re.search(r'<p class="flash flash-error" role="alert">(.*?)</p>', response.text, re.S)
+    assert alert and f"{label}: " in alert[1]
+    assert "1 pand gevonden" in response.text  # the other filters still apply
+    if name != "area":  # a hidden field: the alert names it
+        assert f'<small id="{name}-error" class="field-error">' in response.text
+    markers = client.get("/units/map.json", query_string=others | {name: value})
+    assert markers.status_code == 200 and len(markers.json["markers"]) == 1
+
+
+def test_the_largest_filters_a_search_takes_find_what_they_should(client, make_unit):
+    make_unit(city="Zwolle", floor_area_vvo=100, rent_cents_per_year=6_000_000_00)
+    largest = {"min_area": "1", "max_area": "2147483647", "max_rent": "500000",
+               "free_from": "9999-12-30"}  # fmt: skip
+    for name, value in largest.items():
+        response = client.get("/units", query_string={"city": "Zwolle", name: value})
+        assert response.status_code == 200, name
+        found = 0 if name == "free_from" else 1  # the unit is not open for short lets
+        assert f"{found} pand" in response.text, name

@@ -12,7 +12,7 @@ from werkzeug.test import encode_multipart
 from vrijstad import clock
 from vrijstad.extensions import db
 from vrijstad.units.models import PermittedUse, Unit, UnitStatus
-from vrijstad.units.queries import UnitFilters, search_units
+from vrijstad.units.search import UnitFilters, search_units
 
 
 def unit_form(area_id, **overrides):

@@ -15,7 +15,6 @@ from fractions import Fraction
 import numpy as np
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 
 from vrijstad import clock, jobs
@@ -25,7 +24,7 @@ from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.core import DomainError
 from vrijstad.extensions import db
-from vrijstad.i18n import current_language, date_filter
+from vrijstad.i18n import current_language, date_filter, force_locale
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.models import Collective

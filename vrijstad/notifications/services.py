@@ -5,12 +5,11 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import force_locale
 
 from vrijstad import clock
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
-from vrijstad.i18n import date_filter, eur_filter
+from vrijstad.i18n import date_filter, eur_filter, force_locale
 from vrijstad.i18n import gettext as _
 from vrijstad.notifications.mail import queue_mail
 from vrijstad.notifications.models import Notification

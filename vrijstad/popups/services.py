@@ -14,7 +14,6 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 from babel.dates import get_day_names
-from flask_babel import force_locale
 from icalendar import Calendar, Event
 
 from vrijstad import clock
@@ -23,7 +22,7 @@ from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db, savepoint
-from vrijstad.i18n import current_language, date_filter, eur_filter
+from vrijstad.i18n import current_language, date_filter, eur_filter, force_locale
 from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Placement, PlacementStatus
 from vrijstad.notifications.services import notify

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -37,7 +36,7 @@ from vrijstad.auth.models import User
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db
 from vrijstad.forms import normalise_kvk, valid_kvk
-from vrijstad.i18n import date_filter, eur_filter
+from vrijstad.i18n import date_filter, eur_filter, force_locale
 from vrijstad.i18n import gettext as _
 from vrijstad.ledger import services as ledger
 from vrijstad.notifications.services import notify

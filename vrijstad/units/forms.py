@@ -1,12 +1,9 @@
 """Unit forms: the listing form (shape checks) and the public search filters."""
 
 import re
-from collections.abc import Callable
-from functools import cache
+from datetime import date
 
-from babel.support import Translations
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,7 +17,6 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.i18n import messages_path
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -29,11 +25,9 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets.core import clean_key
 
 from vrijstad import clock
 from vrijstad.forms import normalise_postcode, valid_postcode
-from vrijstad.i18n import current_language
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.money import AmountError, parse_eur
 from vrijstad.units.models import EnergyLabel, PermittedUse
@@ -196,90 +190,24 @@ def sort_choices():
     ]
 
 
-def translated_once(choices: Callable[[], list[SelectChoice]]) -> Callable[[], list[SelectChoice]]:
-    """The choices with their labels translated once per language, not on every page.
-
-    Lazy labels are translated each time they are shown, and the search page shows many.
-    """
-    by_language: dict[str, list[SelectChoice]] = {}
-
-    def translated() -> list[SelectChoice]:
-        language = current_language()
-        if language not in by_language:
-            by_language[language] = [SelectChoice(c.value, str(c.label)) for c in choices()]
-        return list(by_language[language])
-
-    return translated
+#: The largest floor area or area id a search takes: PostgreSQL's integer, the columns' type;
+#: beyond it the database refuses the value instead of comparing it.
+MAX_SEARCH_NUMBER = 2**31 - 1
+#: The highest rent a search asks for, per month: beyond any unit's (see amount_range).
+MAX_SEARCH_RENT_MONTH = 500_000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def html_params(**kwargs) -> Markup:
-    """widgets.html_params, same output, without its slow Markup.format for each attribute."""
-    params = []
-    for key, value in sorted(kwargs.items()):
-        key = clean_key(key)
-        if value is True:
-            params.append(key)
-        elif value is not False:
-            params.append(f'{escape(key)}="{escape(value)}"')
-    return Markup(" ".join(params))  # nosec B704 - every key and value escaped above
+def printable(form, field) -> None:
+    """Text without control characters: a database cannot compare some of them (NUL)."""
+    if field.data and _CONTROL.search(field.data):
+        raise ValidationError(_l("Enter text without control characters."))
 
 
-class FlatInput(widgets.Input):
-    """WTForms' input with the field's flags read from its attributes, not through dir()."""
-
-    html_params = staticmethod(html_params)
-
-    def __call__(self, field, **kwargs) -> Markup:
-        kwargs.setdefault("id", field.id)
-        kwargs.setdefault("type", self.input_type)
-        if "value" not in kwargs:
-            kwargs["value"] = field._value()
-        datalist = getattr(field, "_datalist", None)
-        if datalist is not None and "list" not in kwargs:
-            kwargs["list"] = datalist if isinstance(datalist, str) else datalist.id
-        for key, value in vars(field.flags).items():
-            if key in self.validation_attrs and key not in kwargs:
-                kwargs[key] = value() if callable(value) else value
-        return Markup(f"<input {self.html_params(name=field.name, **kwargs)}>")  # nosec B704 - escaped
-
-
-# The search form is drawn on every search page: the same HTML as WTForms, faster.
-class SearchTextInput(FlatInput, widgets.TextInput):
-    pass
-
-
-class SearchNumberInput(FlatInput, widgets.NumberInput):
-    pass
-
-
-class SearchDateInput(FlatInput, widgets.DateInput):
-    pass
-
-
-class FlatSelect(widgets.Select):
-    """WTForms' select for choices without groups or option attributes, in one pass.
-
-    The same HTML as widgets.Select, which builds several objects for every option.
-    """
-
-    def __call__(self, field, **kwargs) -> Markup:
-        kwargs.setdefault("id", field.id)
-        for key, value in vars(field.flags).items():
-            if key in self.validation_attrs:
-                kwargs.setdefault(key, value)
-        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
-        for choice in field.choices:
-            selected = "selected " if field.coerce(choice.value) == field.data else ""
-            label = escape(choice.label or choice.value)
-            html.append(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
-        html.append("</select>")
-        return Markup("".join(html))  # nosec B704 - every label and value escaped above
-
-
-@cache
-def wtforms_messages(language: str) -> Translations:
-    """WTForms' own messages in a language, read once: flask-wtf reads the file per request."""
-    return Translations.load(messages_path(), [language], domain="wtforms")
+def before_the_last_day(form, field) -> None:
+    """A day the search can count on from: its free days end the day after the last one."""
+    if field.data is not None and field.data >= date.max:
+        raise ValidationError(_l("Enter a date before 31 December 9999."))
 
 
 class SearchForm(FlaskForm):
@@ -288,44 +216,46 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-        def get_translations(self, form) -> Translations:
-            return wtforms_messages(current_language())
-
-    city = StringField(_l("City"), validators=[Optional(), Length(max=80)])
-    area = IntegerField(_l("Area"), validators=[Optional(), NumberRange(min=1)])
-    street = StringField(
-        _l("Street"), validators=[Optional(), Length(max=120)], widget=SearchTextInput()
+    city = StringField(_l("City"), validators=[Optional(), Length(max=80), printable])
+    area = IntegerField(
+        _l("Area"), validators=[Optional(), NumberRange(min=1, max=MAX_SEARCH_NUMBER)]
     )
+    street = StringField(_l("Street"), validators=[Optional(), Length(max=120), printable])
     min_area = IntegerField(
-        _l("Min. m²"), validators=[Optional(), NumberRange(min=0)], widget=SearchNumberInput()
+        _l("Min. m²"), validators=[Optional(), NumberRange(min=0, max=MAX_SEARCH_NUMBER)]
     )
     max_area = IntegerField(
-        _l("Max. m²"), validators=[Optional(), NumberRange(min=0)], widget=SearchNumberInput()
+        _l("Max. m²"), validators=[Optional(), NumberRange(min=0, max=MAX_SEARCH_NUMBER)]
     )
     max_rent = IntegerField(
         _l("Max. rent per month (€)"),
-        validators=[Optional(), NumberRange(min=0)],
-        widget=SearchNumberInput(),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_SEARCH_RENT_MONTH,
+                message=_l("Enter a monthly rent between € 0 and € 500.000."),
+            ),
+        ],
     )
     use = SelectField(
         _l("Use"),
-        choices=translated_once(lambda: [SelectChoice("", _l("any"))] + use_choices()),
+        choices=lambda: [SelectChoice("", _l("any"))] + use_choices(),
         validators=[Optional()],
-        widget=FlatSelect(),
     )
-    available_by = DateField(_l("Available by"), validators=[Optional()], widget=SearchDateInput())
+    available_by = DateField(_l("Available by"), validators=[Optional()])
     label = SelectField(
         _l("Energy label at least"),
-        choices=translated_once(lambda: label_choices(_l("any"))),
+        choices=lambda: label_choices(_l("any")),
         validators=[Optional()],
-        widget=FlatSelect(),
     )
-    sort = SelectField(_l("Sort"), choices=translated_once(sort_choices), default="newest",
-                       validators=[Optional()], widget=FlatSelect())  # fmt: skip
-    free_from = DateField(_l("Pop-up: free from"), validators=[Optional()],
-                          widget=SearchDateInput())  # fmt: skip
-    free_until = DateField(_l("Pop-up: free until"), validators=[Optional()],
-                           widget=SearchDateInput())  # fmt: skip
+    sort = SelectField(
+        _l("Sort"), choices=sort_choices, default="newest", validators=[Optional()]
+    )
+    free_from = DateField(_l("Pop-up: free from"), validators=[Optional(), before_the_last_day])
+    free_until = DateField(
+        _l("Pop-up: free until"), validators=[Optional(), before_the_last_day]
+    )
 
     def validate_free_until(self, field) -> None:
         if field.data and self.free_from.data and field.data < self.free_from.data:

@@ -1,6 +1,5 @@
 """Unit pages: public search and detail, landlords' and staff's listing management."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from flask import (
@@ -16,9 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from wtforms import SelectChoice
-from wtforms.fields.core import UnboundField
 
 from vrijstad import clock
 from vrijstad.auth.services import find_user_by_email
@@ -26,13 +23,11 @@ from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.htmx import render_page
-from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
 from vrijstad.organisations.views import get_managed_or_403
-from vrijstad.units import photos, queries, services
-from vrijstad.units.forms import SearchForm, UnitForm, WithdrawForm, use_choices
+from vrijstad.units import photos, queries, search, services
+from vrijstad.units.forms import UnitForm, WithdrawForm, use_choices
 from vrijstad.units.models import (
-    EnergyLabel,
     PermittedUse,
     Unit,
     UnitPhoto,
@@ -41,6 +36,7 @@ from vrijstad.units.models import (
 )
 
 bp = Blueprint("units", __name__)
+bp.record_once(lambda state: search.init_app(state.app))
 
 PER_PAGE = 12
 MAP_LIMIT = 2000
@@ -54,84 +50,16 @@ def get_editable_or_404(unit_id: int) -> Unit:
     return unit
 
 
-def search_filters(form: SearchForm) -> queries.UnitFilters:
-    def ok(field):
-        return field.data if not field.errors else None
-
-    return queries.UnitFilters(
-        city=ok(form.city) or None,
-        area=ok(form.area),
-        street=ok(form.street) or None,
-        min_area=ok(form.min_area),
-        max_area=ok(form.max_area),
-        max_rent_month_euros=ok(form.max_rent),
-        use=PermittedUse(form.use.data) if form.use.data and not form.use.errors else None,
-        available_by=ok(form.available_by),
-        label=EnergyLabel(form.label.data) if form.label.data and not form.label.errors else None,
-        sort=form.sort.data if form.sort.data and not form.sort.errors else "newest",
-        free_from=ok(form.free_from),
-        free_until=ok(form.free_until),
-    )
-
-
-#: Parsed searches kept per application: a few kilobytes each, the filter panel included.
-REMEMBERED_SEARCHES = 2_000
-SEARCH_PARAMS = tuple(
-    name for name, value in vars(SearchForm).items() if isinstance(value, UnboundField)
-)
-
-
-@dataclass(frozen=True)
-class ParsedSearch:
-    """What a search's query string says: its filters, what was wrong with them (label and
-    messages, for the results) and the filter panel showing them."""
-
-    filters: queries.UnitFilters
-    problems: tuple[tuple[str, tuple[str, ...]], ...]
-    panel: Markup
-
-    @property
-    def valid(self) -> bool:
-        return not self.problems
-
-
-def parsed_search() -> ParsedSearch:
-    """The request's search, parsed and its filter panel drawn once per language, script root
-    and filter values, then remembered: the same search comes along again and again, and
-    reading and drawing its form is a good part of the page. Other query parameters (page,
-    utm_source) play no part."""
-    remembered = current_app.extensions.setdefault("vrijstad.searches", {})
-    args = request.args
-    values = tuple(tuple(args.getlist(name)) for name in SEARCH_PARAMS)
-    key = (current_language(), request.script_root, values)
-    found = remembered.get(key)
-    if found is None:
-        form = SearchForm(args)
-        form.validate()
-        found = ParsedSearch(
-            filters=search_filters(form),
-            problems=tuple(
-                (str(form[name].label.text), tuple(map(str, errors)))
-                for name, errors in form.errors.items()
-            ),
-            panel=Markup(render_template("units/_filters.html", form=form)),  # nosec B704 - escaped by the template
-        )
-        if len(remembered) >= REMEMBERED_SEARCHES:
-            remembered.clear()
-        remembered[key] = found
-    return found
-
-
 @bp.get("/units")
 def index():
-    search = parsed_search()
-    page = queries.card_page(search.filters, requested_page(), PER_PAGE)
+    parsed = search.parsed_search()
+    page = search.card_page(parsed.filters, requested_page(), PER_PAGE)
     if not page.items and page.page > page.pages > 0:  # past the end: show the last page
-        page = queries.card_page(search.filters, page.pages, PER_PAGE)
+        page = search.card_page(parsed.filters, page.pages, PER_PAGE)
     args = {k: v for k, v in request.args.items() if v and k != "page"}
     return render_page(
-        "units/index.html", "units/_results.html", status=200 if search.valid else 400,
-        search=search, page=page, args=args,
+        "units/index.html", "units/_results.html", status=200 if parsed.valid else 400,
+        search=parsed, page=page, args=args,
     )  # fmt: skip
 
 
@@ -139,7 +67,7 @@ def index():
 def city_options():
     """The cities with public units, as <option>s for the search's city suggestions. The same
     for everyone, so browsers and proxies may keep it for a few minutes."""
-    cities = db.session.scalars(queries.public_cities()).all()
+    cities = db.session.scalars(search.public_cities()).all()
     response = make_response(render_template("units/_city_options.html", cities=cities))
     response.cache_control.public = True
     response.cache_control.max_age = 300
@@ -148,7 +76,8 @@ def city_options():
 
 @bp.get("/units/map.json")
 def map_data():
-    units = db.session.scalars(queries.search_units(parsed_search().filters).limit(MAP_LIMIT))
+    filters = search.parsed_search().filters
+    units = db.session.scalars(search.search_units(filters).limit(MAP_LIMIT))
     markers = [
         {
             "lat": u.latitude, "lon": u.longitude, "title": u.address, "city": u.city,
