@@ -118,9 +118,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from vrijstad import security
+    from vrijstad import forms, security
 
     security.init_app(app)
+    forms.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

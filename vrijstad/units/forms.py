@@ -5,7 +5,6 @@ from collections.abc import Callable
 from functools import cache
 
 from babel.support import Translations
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
@@ -32,7 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets.core import clean_key
 
 from vrijstad import clock
-from vrijstad.forms import normalise_postcode, valid_postcode
+from vrijstad.forms import FlaskForm, normalise_postcode, valid_postcode
 from vrijstad.i18n import current_language
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.money import AmountError, parse_eur
