@@ -27,6 +27,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     register_extensions(app)
     register_i18n(app)
     register_templating(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_security(app)
     register_errorhandlers(app)
@@ -76,6 +77,12 @@ def register_templating(app: Flask) -> None:
     from vrijstad import templating
 
     templating.init_app(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    from vrijstad import forms
+
+    forms.init_url_map(app)
 
 
 def register_blueprints(app: Flask) -> None:

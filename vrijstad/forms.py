@@ -6,7 +6,7 @@ field, a number beyond the database column that holds it (PostgreSQL's INTEGER, 
 a field marked BigInteger), a decimal that is not finite, and a date outside MIN_YEAR..MAX_YEAR
 (date arithmetic near Python's years 1 and 9999 fails). Submissions to the site's routes must
 be forms: another body (JSON, text) is answered 415 before a view runs, unless the view reads
-its own body (`reads_own_body`, e.g. a webhook).
+its own body (`reads_own_body`, e.g. a webhook). An <int:…> in a URL is at most INTEGER.
 """
 
 import math
@@ -18,6 +18,7 @@ from typing import TypeVar
 
 import flask_wtf
 from flask import Flask, current_app, request
+from werkzeug.routing import IntegerConverter
 from wtforms import DecimalField
 from wtforms.validators import ValidationError
 
@@ -117,6 +118,20 @@ def refuse_other_bodies() -> None:
         return
     refuse(415, _("This address takes a form, not %(kind)s. Submit the form on the page.",
                   kind=request.mimetype))  # fmt: skip
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """<int:…> in every route: no larger than a key can be (PostgreSQL INTEGER), so a longer
+    number is a 404, not a query SQLite cannot run (it overflows above 2**63)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", INTEGER_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def init_url_map(app: Flask) -> None:
+    """Before any route is added: its <int:…> values are bounded."""
+    app.url_map.converters["int"] = BoundedIntegerConverter
 
 
 def init_app(app: Flask) -> None:

@@ -81,3 +81,9 @@ def test_a_far_period_on_a_collective_shows_the_default_month(client, login, col
     login(collective.staff)
     answer = client.get(f"/collectives/{collective.id}", query_string={"period": "9999-12"})
     assert answer.status_code == 200
+
+
+def test_an_id_longer_than_any_key_is_not_found(client):
+    """/units/<2**63> was a 500 on SQLite (it cannot compare such a number)."""
+    for number in (2**31, 2**63, 10**30):
+        assert client.get(f"/units/{number}").status_code == 404
