@@ -27,6 +27,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     register_extensions(app)
     register_i18n(app)
     register_templating(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_security(app)
     register_errorhandlers(app)
@@ -78,6 +79,12 @@ def register_templating(app: Flask) -> None:
     templating.init_app(app)
 
 
+def register_url_converters(app: Flask) -> None:
+    from vrijstad import forms
+
+    forms.init_url_map(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from vrijstad.admin.views import bp as admin_bp
     from vrijstad.api.token_views import bp as api_tokens_bp
@@ -118,9 +125,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from vrijstad import security
+    from vrijstad import forms, security
 
     security.init_app(app)
+    forms.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -18,6 +18,10 @@ def error_messages() -> dict[int, tuple[str, str]]:
             _("File too large"),
             _("The upload is larger than allowed. Choose a smaller file and try again."),
         ),
+        415: (
+            _("Not a form"),
+            _("This address takes a form submitted from its page. Reload the page and try again."),
+        ),
         422: (_("Invalid input"), _("Some of the data could not be processed.")),
         429: (
             _("Too many attempts"),

@@ -1,15 +1,33 @@
-"""Form pieces shared by features: validators for Dutch identifiers and a button form."""
+"""Form pieces shared by features: the base form every form derives from, validators for Dutch
+identifiers and a button form.
 
+What a client can send is bounded before any feature sees it. The base form refuses, in any
+field, a number beyond the database column that holds it (PostgreSQL's INTEGER, or BIGINT for
+a field marked BigInteger), a decimal that is not finite, and a date outside MIN_YEAR..MAX_YEAR
+(date arithmetic near Python's years 1 and 9999 fails). Submissions to the site's routes must
+be forms: another body (JSON, text) is answered 415 before a view runs, unless the view reads
+its own body (`reads_own_body`, e.g. a webhook). An <int:…> in a URL is at most INTEGER.
+"""
+
+import math
 import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
 
-from flask import request
-from flask_wtf import FlaskForm
+import flask_wtf
+from flask import Flask, current_app, request
+from werkzeug.routing import IntegerConverter
 from wtforms import DecimalField
 from wtforms.validators import ValidationError
 
+from vrijstad.errors import refuse
+from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 
 KVK_RE = re.compile(r"^\d{8}$")
+MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 POSTCODE_RE = re.compile(r"^[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}$")
 BTW_RE = re.compile(r"^NL\d{9}B\d{2}$")
 
@@ -23,6 +41,119 @@ def requested_page() -> int:
     MAX_PAGE (a huge number would overflow the database's OFFSET)."""
     page = request.args.get("page", 1, type=int)
     return min(max(page, 1), MAX_PAGE)
+
+
+#: Years a person can mean in a date field; others are typos or probes.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+#: PostgreSQL's INTEGER and BIGINT: beyond them an INSERT fails.
+INTEGER_MAX, BIGINT_MAX = 2**31 - 1, 2**63 - 1
+#: No decimal of this app (percentages, coordinates) comes near this.
+DECIMAL_MAX = Decimal(10**6)
+#: What a browser's form sends.
+FORM_BODIES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+View = TypeVar("View", bound=Callable)
+
+
+class BigInteger:
+    """Marks a field whose number is stored in a BIGINT column (a subsidy budget in cents)."""
+
+    field_flags = {"big_integer": True}
+
+    def __call__(self, form, field) -> None:
+        pass
+
+
+def out_of_range(value, big: bool = False) -> str | None:
+    """Why a field's value cannot be stored or calculated with, or None when it can."""
+    if isinstance(value, list | tuple):
+        return next(filter(None, (out_of_range(item, big) for item in value)), None)
+    if isinstance(value, dict):
+        return out_of_range(list(value.values()), big)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        limit = BIGINT_MAX if big else INTEGER_MAX
+        return None if -limit - 1 <= value <= limit else _("This number is out of range.")
+    if isinstance(value, Decimal | float):
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        return None if finite and abs(value) <= DECIMAL_MAX else _("This number is out of range.")
+    if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
+        return _("Enter a date between the years %(first)d and %(last)d.",
+                 first=MIN_YEAR, last=MAX_YEAR)  # fmt: skip
+    return None
+
+
+def within_range(form, field) -> None:
+    """Validator run on every field of every form: see out_of_range."""
+    problem = out_of_range(field.data, big=bool(field.flags.big_integer))
+    if problem:
+        raise ValidationError(problem)
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """The base of every form: its fields' own checks, then within_range on each field."""
+
+    def validate(self, extra_validators: dict[str, list[Callable]] | None = None) -> bool:
+        extra = {field.short_name: [within_range] for field in self}
+        for name, validators in (extra_validators or {}).items():
+            extra[name] = [*validators, within_range]
+        return super().validate(extra_validators=extra)
+
+
+def reads_own_body(view: View) -> View:
+    """Mark a view that reads a body other than a form (a webhook): the form check lets it be."""
+    view.reads_own_body = True
+    return view
+
+
+def refuse_other_bodies() -> None:
+    """Answer 415 to a submission whose body is not a form, before a form misreads it (a JSON
+    number where text belongs) and fails."""
+    if request.method not in SUBMIT_METHODS or request.routing_exception is not None:
+        return
+    if not request.mimetype or request.mimetype in FORM_BODIES:
+        return
+    if getattr(current_app.view_functions.get(request.endpoint), "reads_own_body", False):
+        return
+    refuse(415, _("This address takes a form, not %(kind)s. Submit the form on the page.",
+                  kind=request.mimetype))  # fmt: skip
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """<int:…> in every route: no larger than a key can be (PostgreSQL INTEGER), so a longer
+    number is a 404, not a query SQLite cannot run (it overflows above 2**63)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", INTEGER_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def init_url_map(app: Flask) -> None:
+    """Before any route is added: its <int:…> values are bounded."""
+    app.url_map.converters["int"] = BoundedIntegerConverter
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_other_bodies)
+
+
+def month_from(text: str | None) -> date | None:
+    """'2026-11' (a ?period= or ?month=) → 1 November 2026; None for anything else, also for
+    a year outside MIN_YEAR..MAX_YEAR."""
+    match = MONTH_RE.match((text or "").strip())
+    if not match or not MIN_YEAR <= int(match[1]) <= MAX_YEAR or not 1 <= int(match[2]) <= 12:
+        return None
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def whole_number(text: str | None, high: int = INTEGER_MAX) -> int | None:
+    """A whole number typed in the digits 0-9, from 0 to high; None for anything else ("²"
+    passes str.isdigit but not int())."""
+    value = (text or "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 19 or int(value) > high:
+        return None
+    return int(value)
 
 
 class ButtonForm(FlaskForm):

@@ -22,12 +22,20 @@ def url_for_rule(rule: Rule, world: World) -> str:
     return rule.build(values, append_unknown=False)[1]
 
 
+#: Every method a client may send; each route answers each of them without an error.
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")
+
+
+def rules(app: Flask) -> list[Rule]:
+    """Every rule of the URL map but static files, in a stable order."""
+    found = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+    return sorted(found, key=lambda rule: (rule.endpoint, rule.rule))
+
+
 def routes(app: Flask) -> list[tuple[str, str, str]]:
     """(endpoint, method, rule) for every route but static files."""
     found = []
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
+    for rule in rules(app):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((rule.endpoint, method, rule))
     return sorted(found, key=lambda item: (item[0], item[1]))

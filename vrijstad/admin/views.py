@@ -16,7 +16,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.before_request
 @login_required
 def require_platform_admin():
-    if not current_user.is_admin:
+    # login_required lets OPTIONS through unauthenticated: no is_admin on the anonymous user.
+    if not (current_user.is_authenticated and current_user.is_admin):
         abort(403)
 
 

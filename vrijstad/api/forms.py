@@ -1,9 +1,9 @@
 """The form for a new API token."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from vrijstad.forms import FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
 
 

@@ -98,7 +98,10 @@ def _page(select, args: dict, endpoint: str, **values) -> dict:
     """A page of a query in its stable order, with links to the neighbouring pages."""
     page = db.paginate(select, page=args["page"], per_page=args["per_page"], error_out=False,
                        count=True)  # fmt: skip
-    query = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
+    # Not the path's own values, nor url_for's options (_anchor, _external): a query string
+    # naming them would clash.
+    query = {k: v for k, v in request.args.items()
+             if k not in ("page", "per_page", *values) and not k.startswith("_")}  # fmt: skip
 
     def link(number: int | None):
         if number is None:

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -14,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from vrijstad.applications.services import OfferTerms
-from vrijstad.forms import DutchDecimalField
+from vrijstad.forms import DutchDecimalField, FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.forms import space_choices
 from vrijstad.starters.models import SpaceKind

@@ -1,10 +1,10 @@
 """Account forms: shape checks only; the rules live in services."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from vrijstad.auth.passwords import MIN_LENGTH
+from vrijstad.forms import FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
 
 EMAIL = [DataRequired(), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)]

@@ -1,10 +1,10 @@
 """Forms for invoicing, payments, settlements and the fund."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from vrijstad.billing.models import FundPurpose
+from vrijstad.forms import FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.units.forms import EuroField
 

@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 from vrijstad import clock
 from vrijstad.contests.models import SCORE_MAX, SCORE_MIN, Outcome, PrizeKind
 from vrijstad.contests.services import MAX_ANSWER_CHARS, ContestData, EntryData
+from vrijstad.forms import FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.forms import branch_choices
 from vrijstad.starters.models import BranchGroup

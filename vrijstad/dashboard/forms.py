@@ -2,11 +2,10 @@
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
-from vrijstad.forms import DutchDecimalField
+from vrijstad.forms import DutchDecimalField, FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
 
 

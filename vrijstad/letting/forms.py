@@ -3,7 +3,6 @@
 from datetime import date
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from vrijstad import clock
-from vrijstad.forms import DutchDecimalField
+from vrijstad.forms import DutchDecimalField, FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.models import HeadLeaseKind, LandlordRule, SpaceUnit
 from vrijstad.units.forms import EuroField

@@ -14,7 +14,7 @@ from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
 from vrijstad.billing.models import FundSpending, Invoice, Settlement
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm
+from vrijstad.forms import ButtonForm, month_from
 from vrijstad.i18n import gettext as _
 from vrijstad.letting import services
 from vrijstad.letting.forms import (
@@ -55,13 +55,11 @@ def _error(form, exc) -> None:
 
 
 def parse_period(value: str | None) -> date:
-    """'2026-11' → 1 November 2026; anything else → the previous month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        today = clock.this_month()
-        return date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+    """'2026-11' → 1 November 2026; anything else (a year past 2200 too) → the previous month."""
+    if month := month_from(value):
+        return month
+    today = clock.this_month()
+    return date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
 
 
 @bp.get("/placements/<int:placement_id>/agreement.pdf")

@@ -1,9 +1,9 @@
 """Matching forms: weights, a street profile, the allocation choices, invitations."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from vrijstad.forms import FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.matching.models import COMPONENTS, DEFAULT_WEIGHTS, MAX_WEIGHT
 from vrijstad.matching.services import component_labels

@@ -1,12 +1,11 @@
 """Organisation, area and invitation forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
 
 from vrijstad.areas.models import AreaKind, StreetGrade
 from vrijstad.auth.passwords import MIN_LENGTH
-from vrijstad.forms import kvk_validator
+from vrijstad.forms import FlaskForm, kvk_validator
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.organisations.models import MemberRole, OrganisationKind
 

@@ -1,10 +1,10 @@
 """Forms for bank-statement imports, landlords' payout accounts and SEPA batches."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from vrijstad.forms import FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from vrijstad.billing.models import Invoice, Settlement
 from vrijstad.billing.services import settlement_label
 from vrijstad.extensions import csrf, db
-from vrijstad.forms import ButtonForm
+from vrijstad.forms import ButtonForm, reads_own_body
 from vrijstad.i18n import gettext as _
 from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.organisations.services import can_manage
@@ -82,6 +82,7 @@ def pay_return(invoice_id: int):
 
 @bp.post("/webhooks/stripe")
 @csrf.exempt
+@reads_own_body
 def stripe_webhook():
     try:
         outcome = services.handle_webhook(

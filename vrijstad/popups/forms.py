@@ -3,7 +3,6 @@
 from datetime import date
 
 from babel.dates import get_day_names
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from vrijstad.forms import FlaskForm
 from vrijstad.i18n import current_language
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.popups.models import ALL_WEEKDAYS, MAX_STAY_DAYS, ShortLetTerms

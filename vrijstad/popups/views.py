@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from vrijstad import clock
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm
+from vrijstad.forms import ButtonForm, month_from, whole_number
 from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
 from vrijstad.popups import queries, services
@@ -55,10 +55,7 @@ def _field_error(form, exc: services.BookingError) -> None:
 
 
 def _month_arg() -> date | None:
-    try:
-        return date.fromisoformat(f"{request.args.get('month', '')}-01")
-    except ValueError:
-        return None
+    return month_from(request.args.get("month"))
 
 
 # Terms, blocked days and the feed link (landlord's side) -----------------------------------
@@ -201,9 +198,10 @@ def book(unit_id: int):
         refuse(403, _("Only starters can book a unit. Register a starter account to book."))
     form = BookingForm()
     if form.validate_on_submit():
+        quoted = whole_number(request.form.get("quoted_cents"))
         try:
             services.request_booking(current_user, unit, *form.period(), form.note.data,
-                                     expected_price_cents=_quoted_cents())  # fmt: skip
+                                     expected_price_cents=quoted)  # fmt: skip
         except services.BookingError as exc:
             db.session.rollback()
             _field_error(form, exc)
@@ -213,11 +211,6 @@ def book(unit_id: int):
             return redirect(url_for("popups.mine"))
     status = 422 if form.is_submitted() else 200
     return render_template("popups/book.html", **_book_context(unit, terms, form)), status
-
-
-def _quoted_cents() -> int | None:
-    value = request.form.get("quoted_cents", "")
-    return int(value) if value.isdigit() else None
 
 
 @bp.get("/units/<int:unit_id>/book/price")

@@ -2,7 +2,6 @@
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from vrijstad.forms import kvk_validator, normalise_kvk, valid_btw, valid_iban
+from vrijstad.forms import FlaskForm, kvk_validator, normalise_kvk, valid_btw, valid_iban
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import BranchGroup, SpaceKind
 from vrijstad.units.forms import EuroField, MultiCheckboxField, use_choices

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from vrijstad.forms import DutchDecimalField, kvk_validator
+from vrijstad.forms import BigInteger, DutchDecimalField, FlaskForm, kvk_validator
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.subsidies import services
 from vrijstad.subsidies.models import (
@@ -52,13 +51,15 @@ class SchemeForm(FlaskForm):
         places=2,
         validators=[InputRequired(), NumberRange(min=Decimal("0.01"), max=100)],
     )
-    max_per_activity = EuroField(_l("Maximum per activity"), validators=[InputRequired()])
+    max_per_activity = EuroField(
+        _l("Maximum per activity"), validators=[InputRequired(), BigInteger()]
+    )
     min_amount = EuroField(
         _l("Minimum amount"),
-        validators=[Optional()],
+        validators=[Optional(), BigInteger()],
         description=_l("Requests below it are not taken; 0 for none."),
     )
-    budget = EuroField(_l("Budget ceiling"), validators=[InputRequired()])
+    budget = EuroField(_l("Budget ceiling"), validators=[InputRequired(), BigInteger()])
     handling = SelectField(_l("Order of handling"))
     tender_deadline = DateField(
         _l("Tender deadline"),
@@ -207,7 +208,7 @@ class CostLineForm(FlaskForm):
         _l("Supplier (from the quote)"), validators=[Optional(), Length(max=160)]
     )
     category = SelectField(_l("Category"))
-    amount = EuroField(_l("Amount excl. VAT"), validators=[InputRequired()])
+    amount = EuroField(_l("Amount excl. VAT"), validators=[InputRequired(), BigInteger()])
     includes_vat = BooleanField(_l("This amount includes VAT"))
     quote = FileField(_l("Quote (PDF)"))
 
@@ -244,12 +245,12 @@ class ReasonForm(FlaskForm):
 
 
 class GrantForm(FlaskForm):
-    amount = EuroField(_l("Amount to grant"), validators=[InputRequired()])
+    amount = EuroField(_l("Amount to grant"), validators=[InputRequired(), BigInteger()])
     conditions = TextAreaField(_l("Conditions"), validators=[Optional(), Length(max=5000)])
 
 
 class SettleForm(FlaskForm):
-    amount = EuroField(_l("Final amount"), validators=[InputRequired()])
+    amount = EuroField(_l("Final amount"), validators=[InputRequired(), BigInteger()])
 
 
 class AccountabilityForm(FlaskForm):

@@ -3,7 +3,6 @@
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,7 +26,7 @@ from wtforms.validators import (
 )
 
 from vrijstad import clock
-from vrijstad.forms import normalise_postcode, valid_postcode
+from vrijstad.forms import FlaskForm, normalise_postcode, valid_postcode
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.money import AmountError, parse_eur
 from vrijstad.units.models import EnergyLabel, PermittedUse

@@ -2,12 +2,12 @@
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy.orm import selectinload
 
 from vrijstad import clock, jobs
 from vrijstad.extensions import db
+from vrijstad.forms import FlaskForm
 from vrijstad.i18n import current_language
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.organisations.views import get_managed_or_403

@@ -4,8 +4,9 @@ import io
 import uuid
 
 from flask import Response
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
+from vrijstad import images
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
@@ -19,7 +20,6 @@ MAX_PHOTOS = 12
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_EDGE = 2400
 THUMB_EDGE = 480
-Image.MAX_IMAGE_PIXELS = 60_000_000  # refuse decompression bombs early
 
 
 class PhotoTooLarge(UnitError):
@@ -53,7 +53,8 @@ def _encode(image: Image.Image, edge: int) -> tuple[bytes, tuple[int, int]]:
 
 
 def add_photo(actor: User, unit: Unit, data: bytes) -> UnitPhoto:
-    """Store a photo: refuse non-images and oversize files; strip metadata by re-encoding."""
+    """Store a photo: refuse non-images, oversize files and too many pixels (decoding within
+    the memory budget of vrijstad.images); strip metadata by re-encoding."""
     if not can_edit(actor, unit):
         raise UnitError(_("You may not change this unit."))
     if len(data) > MAX_PHOTO_BYTES:
@@ -61,16 +62,11 @@ def add_photo(actor: User, unit: Unit, data: bytes) -> UnitPhoto:
     if len(unit.photos) >= MAX_PHOTOS:
         raise UnitError(_("A unit can have at most %(n)d photos.", n=MAX_PHOTOS), "photo")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ALLOWED_FORMATS:
-                raise UnitError(_("Upload a JPEG, PNG or WebP photo."), "photo")
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            full, (width, height) = _encode(image, MAX_EDGE)
-            thumb, _size = _encode(image, THUMB_EDGE)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise UnitError(_("This file is not a photo we can read."), "photo") from exc
+        image = images.reduced(data, ALLOWED_FORMATS, MAX_EDGE)
+    except images.ImageRefused as exc:
+        raise UnitError(str(exc), "photo") from exc
+    full, (width, height) = _encode(image, MAX_EDGE)
+    thumb, _size = _encode(image, THUMB_EDGE)
     stem = uuid.uuid4().hex
     try:
         # A rollback (this photo refused later, or the next one failing) removes both files.
