@@ -25,7 +25,9 @@ def test_starter_applies_through_the_form(client, login, unit, starter):
     assert response.location.endswith(f"/applications/{application.id}")
     assert "Je hebt op dit pand gereageerd" in client.get(f"/units/{unit.id}").text
     again = client.post(f"/units/{unit.id}/apply", data={"motivation": MOTIVATION})
-    assert again.status_code == 422 and "al een open reactie" in again.text
+    assert again.status_code == 303 and again.location == response.location  # the first one
+    assert "al een open reactie" in client.get(again.location).text
+    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 1
 
 
 def test_apply_form_shows_the_problem_and_stores_nothing(client, login, unit, starter):

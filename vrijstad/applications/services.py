@@ -47,6 +47,14 @@ class ApplicationError(DomainError):
         self.field = field
 
 
+class DuplicateApplication(ApplicationError):
+    """The starter already has this open application (sent twice, or at the same moment)."""
+
+    def __init__(self, earlier: Application) -> None:
+        super().__init__(_("You already have an open application for this unit."))
+        self.earlier = earlier
+
+
 @dataclass(frozen=True)
 class OfferTerms:
     kind: SpaceKind
@@ -176,15 +184,21 @@ def submit_application(starter: User, unit: Unit, motivation: str) -> Applicatio
                 _("This unit is part of a closed pilot for starters based in %(city)s. Set the "
                   "city where your business is based in your profile.", city=unit.area.city)
             )  # fmt: skip
-    if open_application(starter, unit) is not None:
-        raise ApplicationError(_("You already have an open application for this unit."))
-    application = Application(unit=unit, starter=starter, motivation=motivation)
-    db.session.add(application)
-    try:
-        with savepoint():
-            db.session.flush()
-    except sa.exc.IntegrityError as exc:  # a double click that raced the check above
-        raise ApplicationError(_("You already have an open application for this unit.")) from exc
+    earlier = open_application(starter, unit)
+    if earlier is None:
+        # Made inside the savepoint: a double click that raced the check above fails on the
+        # unique index (PostgreSQL waits for the other request to commit), and only the
+        # savepoint is rolled back; the session stays usable to answer.
+        try:
+            with savepoint():
+                application = Application(unit=unit, starter=starter, motivation=motivation)
+                db.session.add(application)
+        except sa.exc.IntegrityError:
+            earlier = open_application(starter, unit)
+            if earlier is None:
+                raise
+    if earlier is not None:
+        raise DuplicateApplication(earlier)
     record_event(starter, "application.submitted", application, _organisation_id(unit),
                  unit=unit.id)  # fmt: skip
     _notify_landlord_side(application, "application.submitted")
