@@ -304,6 +304,24 @@ def test_the_public_vote_through_the_pages(client, judging, outbox):
     assert client.get("/contests/votes/nonsense").status_code == 410
 
 
+def test_votes_are_rate_limited_per_contest_and_client_network(app, client, judging, monkeypatch):
+    monkeypatch.setitem(app.config, "VOTE_RATE_LIMIT", "3 per hour")
+    judging.vote_open_on = TODAY
+    db.session.commit()
+    entry = judging.test_entries[1]
+
+    def vote(n: int, address: str):
+        return client.post(f"/contests/{judging.id}/vote?lang=en",
+                           data={"entry": str(entry.id), "email": f"fan{n}@example.nl"},
+                           environ_base={"REMOTE_ADDR": address})  # fmt: skip
+
+    assert [vote(n, f"198.51.100.{n}").status_code for n in range(3)] == [302, 302, 302]
+    assert vote(3, "198.51.100.77").status_code == 429  # the same /24: the same network
+    assert vote(4, "203.0.113.5").status_code == 302  # another network still votes
+    assert vote(5, "2001:db8::1").status_code == 302
+    assert count(Vote) == 5
+
+
 def test_staff_announce_the_winner_and_the_page_shows_the_result(client, login, judging, org):
     a, b, c = judging.test_entries
     for juror in judging.test_jurors:

@@ -1021,9 +1021,25 @@ def vote_has_closed(contest: Contest, today: date | None = None) -> bool:
     return contest.status in RESULT_STATUSES or (today or clock.today()) > contest.vote_close_on
 
 
+#: Mail providers that deliver "m.e@" to "me@": dots in the local part mean nothing there.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def voter_address(email: str) -> str:
+    """The mailbox an address delivers to, for one vote per voter: lower case, without a
+    plus suffix ("me+1@" is "me@"), without dots where the provider ignores them."""
+    local, _at, domain = normalise_email(email).rpartition("@")
+    domain = domain.rstrip(".")
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"
+
+
 def _email_hash(email: str) -> str:
+    """A keyed hash of the voter's mailbox: the address itself is never stored."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, voter_address(email).encode(), hashlib.sha256).hexdigest()
 
 
 def _vote_serializer() -> URLSafeTimedSerializer:
@@ -1039,21 +1055,21 @@ def request_vote(contest: Contest, entry: ContestEntry, email: str,
     if entry.contest_id != contest.id or not entry.is_finalist:
         raise ContestError(_("Choose one of the finalists."), "entry")
     email = normalise_email(email or "")
-    if "@" not in email or len(email) > 254:
+    local, _at, domain = email.rpartition("@")
+    if not local or not domain or len(email) > 254 or not voter_address(email).split("@")[0]:
         raise ContestError(_("Enter a valid e-mail address."), "email")
     digest = _email_hash(email)
     vote = db.session.scalar(sa.select(Vote).where(Vote.contest_id == contest.id,
                                                    Vote.email_hash == digest))  # fmt: skip
     if vote is not None and vote.confirmed_at is not None:
         raise ContestError(_("This e-mail address has already voted in this contest."), "email")
-    if vote is None:
-        vote = Vote(contest_id=contest.id, email_hash=digest, entry_id=entry.id)
-        db.session.add(vote)
-    vote.entry_id = entry.id
-    vote.created_at = clock.now()
     try:
-        with savepoint():
-            db.session.flush()
+        with savepoint():  # a new vote is made inside it: a race fails here, not the session
+            if vote is None:
+                vote = Vote(contest_id=contest.id, email_hash=digest, entry_id=entry.id)
+                db.session.add(vote)
+            vote.entry_id = entry.id
+            vote.created_at = clock.now()
     except sa.exc.IntegrityError as exc:  # the same address at the same moment
         raise ContestError(_("A vote from this address is already waiting for confirmation; "
                              "check your e-mail."), "email") from exc  # fmt: skip
