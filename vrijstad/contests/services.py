@@ -677,18 +677,17 @@ def submit_entry(starter: User, contest: Contest, data: EntryData,
         raise ContestError(_("Answer every question of the plan, or upload your plan as a PDF "
                              "of at most two pages."), missing[0])  # fmt: skip
     created = entry is None
-    if created:
-        entry = ContestEntry(contest_id=contest.id, starter_id=starter.id)
-        db.session.add(entry)
-    entry.trade_name = trade_name
-    entry.branch_group = branch
-    entry.preferred_unit_id = data.preferred_unit_id or None
-    for name, value in answers.items():
-        setattr(entry, name, value)
-    entry.updated_at = clock.now()
     try:
-        with savepoint():
-            db.session.flush()
+        with savepoint():  # a new entry is made inside it: a race fails here, not the session
+            if created:
+                entry = ContestEntry(contest_id=contest.id, starter_id=starter.id)
+                db.session.add(entry)
+            entry.trade_name = trade_name
+            entry.branch_group = branch
+            entry.preferred_unit_id = data.preferred_unit_id or None
+            for name, value in answers.items():
+                setattr(entry, name, value)
+            entry.updated_at = clock.now()
     except sa.exc.IntegrityError as exc:  # a double click that raced the check above
         raise ContestError(_("You have already entered this contest.")) from exc
     if plan is not None:
@@ -878,11 +877,10 @@ def declare_conflict(user: User, entry: ContestEntry, note: str) -> Conflict:
     if not 3 <= len(note) <= 500:
         raise ContestError(_("Say briefly how you know this entrant (3 to 500 characters)."),
                            "note")  # fmt: skip
-    conflict = Conflict(juror_id=juror.id, entry_id=entry.id, note=note)
-    db.session.add(conflict)
     try:
-        with savepoint():
-            db.session.flush()
+        with savepoint():  # made inside it: a simultaneous declaration fails here
+            conflict = Conflict(juror_id=juror.id, entry_id=entry.id, note=note)
+            db.session.add(conflict)
     except sa.exc.IntegrityError as exc:
         raise ContestError(_("You have already declared a conflict of interest with this "
                              "finalist.")) from exc  # fmt: skip
@@ -912,10 +910,9 @@ def score_entry(user: User, entry: ContestEntry, scores: Mapping[int, int | None
                                  max=SCORE_MAX), "scores")  # fmt: skip
     rows = [JuryScore(juror_id=juror.id, entry_id=entry.id, criterion_id=c, score=scores[c])
             for c in sorted(criteria)]  # fmt: skip
-    db.session.add_all(rows)
     try:
-        with savepoint():
-            db.session.flush()
+        with savepoint():  # added inside it: a simultaneous second submit fails here
+            db.session.add_all(rows)
     except sa.exc.IntegrityError as exc:  # a second submit that raced the check above
         raise ContestError(_("You have already scored this finalist; a score cannot be "
                              "changed.")) from exc  # fmt: skip
