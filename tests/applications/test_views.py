@@ -12,6 +12,7 @@ from vrijstad.applications.models import Application, ApplicationStatus, Offer
 from vrijstad.extensions import db
 from vrijstad.letting.models import Placement
 from vrijstad.notifications.models import Notification
+from vrijstad.units import services as unit_services
 from vrijstad.units.models import UnitStatus
 
 
@@ -285,3 +286,23 @@ def test_staff_close_an_area_as_pilot_others_cannot(client, login, org, make_org
     assert "alleen open voor starters uit Dijkerveen" in response.text
     db.session.refresh(unit.area)
     assert unit.area.closed_pilot
+
+
+def test_the_owner_cannot_let_a_unit_behind_an_open_offer(client, login, offered):
+    """The offer holds the unit: letting or withdrawing it is refused, saying whose offer."""
+    unit = offered.unit
+    with pytest.raises(unit_services.UnitError, match="heeft een open aanbod"):
+        unit_services.change_status(unit.owner, unit, UnitStatus.LET)
+    db.session.rollback()
+    login(unit.owner)
+    assert "heeft een open aanbod voor dit pand" in client.get(f"/units/{unit.id}").text
+    for data in ({"status": "let"}, {"status": "withdrawn", "reason": "Verkocht aan de buren"}):
+        answer = client.post(f"/units/{unit.id}/status", data=data, follow_redirects=True)
+        assert f"{offered.starter.name} heeft een open aanbod" in answer.text
+    db.session.refresh(unit)
+    assert unit.status == UnitStatus.IN_TALKS
+    services.withdraw_offer(unit.owner, offered)  # through the workflow that holds it
+    db.session.commit()
+    client.post(f"/units/{unit.id}/status", data={"status": "let"})
+    db.session.refresh(unit)
+    assert unit.status == UnitStatus.LET

@@ -32,6 +32,7 @@ from vrijstad.organisations.services import can_manage, staff_of
 from vrijstad.starters.models import SpaceKind
 from vrijstad.starters.services import profile_of
 from vrijstad.units.models import PUBLIC_STATUSES, Unit, UnitStatus
+from vrijstad.units.services import register_hold
 
 #: Units that take new applications (a reserved or let unit does not).
 APPLY_STATUSES = (UnitStatus.LISTED, UnitStatus.IN_TALKS)
@@ -141,6 +142,23 @@ def _release_if_idle(actor: User | None, unit: Unit) -> None:
         record_event(actor, "unit.status", unit, _organisation_id(unit),
                      old=UnitStatus.IN_TALKS.value, new=UnitStatus.LISTED.value,
                      reason="no open applications")  # fmt: skip
+
+
+@register_hold
+def _offer_hold(unit: Unit) -> str | None:
+    """An open offer holds the unit until the starter answers or the offer is withdrawn."""
+    starter = db.session.scalar(
+        sa.select(User.name)
+        .join(Application, Application.starter_id == User.id)
+        .join(Offer, Offer.application_id == Application.id)
+        .where(Application.unit_id == unit.id, Offer.status == OfferStatus.OPEN)
+        .order_by(Offer.id)
+        .limit(1)
+    )
+    if starter is None:
+        return None
+    return _("%(starter)s has an open offer for this unit: withdraw the offer, or wait for the "
+             "answer, before changing the unit's status.", starter=starter)
 
 
 def _unit_data(unit: Unit) -> dict:

@@ -44,6 +44,7 @@ from vrijstad.contests.models import (
     Outcome,
     PrizeKind,
     Vote,
+    contest_units,
 )
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db, savepoint
@@ -66,6 +67,7 @@ from vrijstad.starters.models import BranchGroup, SpaceKind
 from vrijstad.starters.services import ProfileError, check_pdf
 from vrijstad.storage import delete_after_commit, put_in_transaction
 from vrijstad.units.models import UNIT_TRANSITIONS, Unit, UnitStatus
+from vrijstad.units.services import register_hold
 
 PLAN_FIELDS = ("idea", "uniqueness", "target_group", "revenue_model", "success", "help_needed")
 MAX_ANSWER_CHARS = 2000
@@ -420,10 +422,23 @@ def _check_units(organisation: Organisation, unit_ids: list[int], contest: Conte
     return units
 
 
+@register_hold
+def _contest_hold(unit: Unit) -> str | None:
+    """A running contest holds its prize until the winner is announced or it is cancelled."""
+    contest = db.session.scalars(
+        sa.select(Contest)
+        .join(contest_units, contest_units.c.contest_id == Contest.id)
+        .where(contest_units.c.unit_id == unit.id, Contest.status.in_(ACTIVE_STATUSES))
+        .limit(1)
+    ).first()
+    if contest is None:
+        return None
+    return _("This unit is the prize of the contest “%(contest)s”: its status changes through "
+             "the contest (announce the winner, or cancel the contest).", contest=contest.title)
+
+
 def contest_holding(unit_id: int, exclude: int | None = None) -> Contest | None:
     """The draft or running contest a unit is the prize of, if any."""
-    from vrijstad.contests.models import contest_units
-
     query = (
         sa.select(Contest)
         .join(contest_units, contest_units.c.contest_id == Contest.id)
