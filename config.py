@@ -65,6 +65,8 @@ class Config:
     # Redis down: keep limiting each process in memory instead of failing every request.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    #: Public votes asked per contest from one client network (an IPv4 /24, an IPv6 /64).
+    VOTE_RATE_LIMIT = os.environ.get("VOTE_RATE_LIMIT", "10 per hour")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

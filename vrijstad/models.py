@@ -64,6 +64,7 @@ from vrijstad.payments.models import (
 )
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
 from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
+from vrijstad.submissions import Submission
 from vrijstad.subsidies.models import (
     CostLine,
     DossierSequence,
@@ -98,6 +99,7 @@ __all__ = [
     "PayoutAccount",
     "PayoutBatch",
     "StripeEvent",
+    "Submission",
     "BlockedPeriod",
     "Booking",
     "BookingStatus",

@@ -12,6 +12,7 @@ from vrijstad.applications.models import Application, ApplicationStatus, Offer
 from vrijstad.extensions import db
 from vrijstad.letting.models import Placement
 from vrijstad.notifications.models import Notification
+from vrijstad.units import services as unit_services
 from vrijstad.units.models import UnitStatus
 
 
@@ -25,7 +26,9 @@ def test_starter_applies_through_the_form(client, login, unit, starter):
     assert response.location.endswith(f"/applications/{application.id}")
     assert "Je hebt op dit pand gereageerd" in client.get(f"/units/{unit.id}").text
     again = client.post(f"/units/{unit.id}/apply", data={"motivation": MOTIVATION})
-    assert again.status_code == 422 and "al een open reactie" in again.text
+    assert again.status_code == 303 and again.location == response.location  # the first one
+    assert "al een open reactie" in client.get(again.location).text
+    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 1
 
 
 def test_apply_form_shows_the_problem_and_stores_nothing(client, login, unit, starter):
@@ -283,3 +286,23 @@ def test_staff_close_an_area_as_pilot_others_cannot(client, login, org, make_org
     assert "alleen open voor starters uit Dijkerveen" in response.text
     db.session.refresh(unit.area)
     assert unit.area.closed_pilot
+
+
+def test_the_owner_cannot_let_a_unit_behind_an_open_offer(client, login, offered):
+    """The offer holds the unit: letting or withdrawing it is refused, saying whose offer."""
+    unit = offered.unit
+    with pytest.raises(unit_services.UnitError, match="heeft een open aanbod"):
+        unit_services.change_status(unit.owner, unit, UnitStatus.LET)
+    db.session.rollback()
+    login(unit.owner)
+    assert "heeft een open aanbod voor dit pand" in client.get(f"/units/{unit.id}").text
+    for data in ({"status": "let"}, {"status": "withdrawn", "reason": "Verkocht aan de buren"}):
+        answer = client.post(f"/units/{unit.id}/status", data=data, follow_redirects=True)
+        assert f"{offered.starter.name} heeft een open aanbod" in answer.text
+    db.session.refresh(unit)
+    assert unit.status == UnitStatus.IN_TALKS
+    services.withdraw_offer(unit.owner, offered)  # through the workflow that holds it
+    db.session.commit()
+    client.post(f"/units/{unit.id}/status", data={"status": "let"})
+    db.session.refresh(unit)
+    assert unit.status == UnitStatus.LET

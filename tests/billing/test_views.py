@@ -1,6 +1,7 @@
 """Collective-letting pages: who sees which invoices and statements, forms and their errors."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -129,6 +130,35 @@ def test_recording_a_payment_and_refusing_too_much(ctx, client, login, collectiv
     db.session.refresh(invoice)
     assert invoice.status.value == "paid"
     assert db.session.scalar(sa.select(sa.func.count(Payment.id))) == 1
+
+
+def test_a_payment_form_sent_twice_books_once(ctx, client, login, collective, place):
+    """The form carries a key made when the page was shown: a double click (or the same form
+    sent again from another tab) is answered like the first and books nothing more."""
+    invoice = billing.issue_invoice(place(base=10_000), NOV)
+    db.session.commit()
+    login(collective.staff)
+    page = client.get(f"/collectives/{collective.id}?period=2026-11")
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', page.text).group(1)
+    again = client.get(f"/collectives/{collective.id}?period=2026-11")
+    assert key not in again.text  # a fresh key for each page shown
+    url = f"/invoices/{invoice.id}/payments"
+    half = {"amount": "60,50", "received_on": clock.today().isoformat(), "key": key}
+    for _ in range(2):
+        answer = client.post(url, data=half, follow_redirects=True)
+        assert "Betaling vastgelegd voor factuur" in answer.text
+    db.session.refresh(invoice)
+    assert (invoice.paid_cents, invoice.status.value) == (6_050, "open")
+    assert db.session.scalar(sa.select(sa.func.count(Payment.id))) == 1
+    # another page's form is another payment; one that is not a key is refused
+    client.post(url, data=half | {"key": "x" * 30})
+    db.session.refresh(invoice)
+    assert (invoice.paid_cents, invoice.status.value) == (12_100, "paid")
+    late = client.post(url, data=half | {"key": "y" * 30}, follow_redirects=True)
+    assert "al volledig betaald" in late.text
+    bad = client.post(url, data=half | {"key": "<script>"}, follow_redirects=True)
+    assert "formulier is verlopen" in bad.text
+    assert db.session.scalar(sa.select(sa.func.count(Payment.id))) == 2
 
 
 def test_starter_reports_turnover_with_evidence(ctx, client, login, collective, place):

@@ -514,6 +514,30 @@ def test_a_vote_counts_only_once_its_address_confirmed_it(judging, outbox):
     assert count(Vote) == 1
 
 
+def test_one_mailbox_votes_once_whatever_the_spelling_of_its_address(judging, outbox):
+    """Plus suffixes and (at Gmail, which ignores them) dots lead to the same mailbox."""
+    a, b = judging.test_entries[:2]
+    services.request_vote(judging, a, "me@gmail.com", today=VOTE_OPENS)
+    services.confirm_vote(_confirm_link(outbox), today=VOTE_OPENS)
+    for alias in ("me+1@gmail.com", "me+2@gmail.com", "m.e@gmail.com", "M.E+x@GoogleMail.com",
+                  " me@gmail.com. "):  # fmt: skip
+        with pytest.raises(ContestError, match="already voted"):
+            services.request_vote(judging, b, alias, today=VOTE_OPENS)
+    services.request_vote(judging, b, "jan+winkel@example.nl", today=VOTE_OPENS)
+    services.confirm_vote(_confirm_link(outbox), today=VOTE_OPENS)
+    with pytest.raises(ContestError, match="already voted"):
+        services.request_vote(judging, a, "jan+ander@example.nl", today=VOTE_OPENS)
+    # elsewhere a dot is part of the address: j.an@ is someone else than jan@
+    services.request_vote(judging, a, "j.an@example.nl", today=VOTE_OPENS)
+    services.confirm_vote(_confirm_link(outbox), today=VOTE_OPENS)
+    with pytest.raises(ContestError, match="valid e-mail"):
+        services.request_vote(judging, a, "+1@gmail.com", today=VOTE_OPENS)
+    db.session.commit()
+    assert services.vote_counts(judging) == {a.id: 2, b.id: 1} and count(Vote) == 3
+    hashes = db.session.scalars(sa.select(Vote.email_hash)).all()
+    assert all(len(h) == 64 and set(h) <= set("0123456789abcdef") for h in hashes)  # no address
+
+
 def test_an_unconfirmed_vote_never_counts_and_a_changed_choice_voids_the_old_link(judging, outbox):
     a, b = judging.test_entries[:2]
     services.request_vote(judging, a, "twijfel@example.nl", today=VOTE_OPENS)

@@ -4,6 +4,7 @@ may see and do what on each route, and that refused requests write nothing."""
 import io
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from tests.contests.conftest import TODAY, all_scores, pdf_bytes
@@ -21,6 +22,9 @@ from vrijstad.contests.models import (
 )
 from vrijstad.extensions import db
 from vrijstad.letting.models import Placement
+from vrijstad.units import services as unit_services
+from vrijstad.units.models import UnitStatus
+from vrijstad.units.services import UnitError
 
 
 def english(user):
@@ -302,6 +306,42 @@ def test_the_public_vote_through_the_pages(client, judging, outbox):
                         data={"entry": str(entry.id), "email": "FAN@example.nl"})  # fmt: skip
     assert again.status_code == 422 and "already voted" in again.text
     assert client.get("/contests/votes/nonsense").status_code == 410
+
+
+def test_votes_are_rate_limited_per_contest_and_client_network(app, client, judging, monkeypatch):
+    monkeypatch.setitem(app.config, "VOTE_RATE_LIMIT", "3 per hour")
+    judging.vote_open_on = TODAY
+    db.session.commit()
+    entry = judging.test_entries[1]
+
+    def vote(n: int, address: str):
+        return client.post(f"/contests/{judging.id}/vote?lang=en",
+                           data={"entry": str(entry.id), "email": f"fan{n}@example.nl"},
+                           environ_base={"REMOTE_ADDR": address})  # fmt: skip
+
+    assert [vote(n, f"198.51.100.{n}").status_code for n in range(3)] == [302, 302, 302]
+    assert vote(3, "198.51.100.77").status_code == 429  # the same /24: the same network
+    assert vote(4, "203.0.113.5").status_code == 302  # another network still votes
+    assert vote(5, "2001:db8::1").status_code == 302
+    assert count(Vote) == 5
+
+
+def test_the_owner_cannot_pull_a_prize_unit_away_while_it_is_judged(client, login, judging):
+    """A reserved prize changes status only through the contest: the owner is told which."""
+    unit = judging.units[0]
+    owner = english(unit.owner)
+    with pytest.raises(UnitError, match="prize of the contest “Win een winkel Dijkerveen”"):
+        unit_services.change_status(owner, unit, UnitStatus.LET)
+    db.session.rollback()
+    login(owner)
+    page = client.get(f"/units/{unit.id}")
+    assert "prize of the contest" in page.text and "Mark as let" not in page.text
+    for data in ({"status": "let"}, {"status": "withdrawn", "reason": "Toch zelf gebruiken"},
+                 {"status": "listed"}, {"status": "draft"}):  # fmt: skip
+        answer = client.post(f"/units/{unit.id}/status", data=data, follow_redirects=True)
+        assert "the contest “Win een winkel Dijkerveen”" in answer.text, data
+    db.session.refresh(unit)
+    assert unit.status == UnitStatus.RESERVED
 
 
 def test_staff_announce_the_winner_and_the_page_shows_the_result(client, login, judging, org):

@@ -161,3 +161,31 @@ def test_a_network_error_on_create_is_retried_with_the_same_key(fake_stripe, inv
     assert [v for k, v in attempts[1]["form"].items() if k.startswith("payment_method_types")] == [
         "ideal", "card", "sepa_debit"]  # fmt: skip
     assert result.client_secret.startswith("pi_fake")
+
+
+def test_signed_events_with_values_out_of_range_are_refused_with_a_reason(stripe_app, deliver,
+                                                                            invoice):  # fmt: skip
+    obj = {"id": "pi_odd", "object": "payment_intent", "amount": 114_950, "currency": "eur",
+           "metadata": {"invoice_id": str(invoice.id)}}  # fmt: skip
+
+    def signed(created=None, **changes):
+        data = json.loads(event("payment_intent.succeeded", obj | changes))
+        if created is not None:
+            data["created"] = created
+        return json.dumps(data).encode()
+
+    cases = {
+        "'created'": [10**20, -1, 0, "1764700000", 1.5, int(time.time()) + 86_400],
+        "'invoice_id'": [{"metadata": {"invoice_id": v}}
+                         for v in ("99999999999999999999", "1.5", "-3", "١٢", "²", 12)],
+        "'amount'": [{"amount": v} for v in (10**30, -5, "100", True)],
+    }  # fmt: skip
+    for reason, values in cases.items():
+        for value in values:
+            payload = signed(value) if reason == "'created'" else signed(**value)
+            response = deliver(payload)
+            assert response.status_code == 400, (reason, value, response.text)
+            assert reason in response.json["error"]
+    assert payments() == 0
+    assert db.session.scalar(sa.select(sa.func.count(StripeEvent.id))) == 0
+    assert deliver(signed()).json["outcome"] == "booked"

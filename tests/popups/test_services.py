@@ -16,7 +16,9 @@ from vrijstad.popups import queries, services
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus
 from vrijstad.popups.services import BookingError, TermsData
 from vrijstad.starters.models import SpaceKind
+from vrijstad.units import services as unit_services
 from vrijstad.units.models import Unit, UnitStatus
+from vrijstad.units.services import UnitError
 
 
 def bookings() -> list[Booking]:
@@ -383,3 +385,17 @@ def test_an_accepted_booking_is_invoiced_once_for_its_price(ctx, unit, short_let
     assert ledger.total_of_all_entries() == 0
     run = billing.generate_invoices(None, unit.area.organisation, ahead.replace(day=1))
     assert placement.id not in [i.placement_id for i in run.created]  # not billed monthly too
+
+
+def test_an_accepted_booking_holds_the_unit_until_it_is_over(ctx, unit, make_booking, ahead):
+    booking = make_booking(ahead, ahead + timedelta(days=2), status=BookingStatus.ACCEPTED)
+    for target in (UnitStatus.LET, UnitStatus.WITHDRAWN):
+        with pytest.raises(UnitError, match="accepted pop-up booking") as refused:
+            unit_services.change_status(unit.owner, unit, target, "own use")
+        db.session.rollback()
+    assert "cancel the booking" in str(refused.value)
+    assert db.session.get(Unit, unit.id).status == UnitStatus.LISTED
+    booking.status = BookingStatus.CANCELLED  # over (or cancelled): the owner decides again
+    db.session.commit()
+    unit_services.change_status(unit.owner, unit, UnitStatus.WITHDRAWN, "own use")
+    assert unit.status == UnitStatus.WITHDRAWN

@@ -32,6 +32,7 @@ from vrijstad.organisations.services import can_manage, staff_of
 from vrijstad.starters.models import SpaceKind
 from vrijstad.starters.services import profile_of
 from vrijstad.units.models import PUBLIC_STATUSES, Unit, UnitStatus
+from vrijstad.units.services import register_hold
 
 #: Units that take new applications (a reserved or let unit does not).
 APPLY_STATUSES = (UnitStatus.LISTED, UnitStatus.IN_TALKS)
@@ -45,6 +46,14 @@ class ApplicationError(DomainError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class DuplicateApplication(ApplicationError):
+    """The starter already has this open application (sent twice, or at the same moment)."""
+
+    def __init__(self, earlier: Application) -> None:
+        super().__init__(_("You already have an open application for this unit."))
+        self.earlier = earlier
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,23 @@ def _release_if_idle(actor: User | None, unit: Unit) -> None:
                      reason="no open applications")  # fmt: skip
 
 
+@register_hold
+def _offer_hold(unit: Unit) -> str | None:
+    """An open offer holds the unit until the starter answers or the offer is withdrawn."""
+    starter = db.session.scalar(
+        sa.select(User.name)
+        .join(Application, Application.starter_id == User.id)
+        .join(Offer, Offer.application_id == Application.id)
+        .where(Application.unit_id == unit.id, Offer.status == OfferStatus.OPEN)
+        .order_by(Offer.id)
+        .limit(1)
+    )
+    if starter is None:
+        return None
+    return _("%(starter)s has an open offer for this unit: withdraw the offer, or wait for the "
+             "answer, before changing the unit's status.", starter=starter)
+
+
 def _unit_data(unit: Unit) -> dict:
     return {"unit": f"{unit.address}, {unit.city}"}
 
@@ -176,15 +202,21 @@ def submit_application(starter: User, unit: Unit, motivation: str) -> Applicatio
                 _("This unit is part of a closed pilot for starters based in %(city)s. Set the "
                   "city where your business is based in your profile.", city=unit.area.city)
             )  # fmt: skip
-    if open_application(starter, unit) is not None:
-        raise ApplicationError(_("You already have an open application for this unit."))
-    application = Application(unit=unit, starter=starter, motivation=motivation)
-    db.session.add(application)
-    try:
-        with savepoint():
-            db.session.flush()
-    except sa.exc.IntegrityError as exc:  # a double click that raced the check above
-        raise ApplicationError(_("You already have an open application for this unit.")) from exc
+    earlier = open_application(starter, unit)
+    if earlier is None:
+        # Made inside the savepoint: a double click that raced the check above fails on the
+        # unique index (PostgreSQL waits for the other request to commit), and only the
+        # savepoint is rolled back; the session stays usable to answer.
+        try:
+            with savepoint():
+                application = Application(unit=unit, starter=starter, motivation=motivation)
+                db.session.add(application)
+        except sa.exc.IntegrityError:
+            earlier = open_application(starter, unit)
+            if earlier is None:
+                raise
+    if earlier is not None:
+        raise DuplicateApplication(earlier)
     record_event(starter, "application.submitted", application, _organisation_id(unit),
                  unit=unit.id)  # fmt: skip
     _notify_landlord_side(application, "application.submitted")

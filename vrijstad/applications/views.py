@@ -76,6 +76,11 @@ def apply(unit_id: int):
     if form.validate_on_submit():
         try:
             application = services.submit_application(current_user, unit, form.motivation.data)
+        except services.DuplicateApplication as exc:  # sent twice: show the first one
+            earlier_id = exc.earlier.id
+            db.session.rollback()
+            flash(str(exc), "info")
+            return redirect(url_for("applications.detail", application_id=earlier_id), 303)
         except services.ApplicationError as exc:
             db.session.rollback()
             _field_error(form, exc)

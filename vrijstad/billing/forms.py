@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from vrijstad.billing.models import FundPurpose
 from vrijstad.forms import FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.submissions import SubmissionKeyField
 from vrijstad.units.forms import EuroField
 
 
@@ -18,6 +19,7 @@ class PaymentForm(FlaskForm):
     amount = EuroField(_l("Amount received"), validators=[InputRequired()])
     received_on = DateField(_l("Received on"), validators=[InputRequired()])
     reference = StringField(_l("Bank reference"), validators=[Optional(), Length(max=120)])
+    key = SubmissionKeyField()
 
 
 class SpendingForm(FlaskForm):
@@ -28,3 +30,4 @@ class SpendingForm(FlaskForm):
     ])  # fmt: skip
     description = StringField(_l("What for"), validators=[DataRequired(), Length(max=300)])
     amount = EuroField(_l("Amount"), validators=[InputRequired()])
+    key = SubmissionKeyField()

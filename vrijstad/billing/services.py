@@ -310,14 +310,42 @@ def generate_invoices(actor: User | None, organisation: Organisation, period: da
 # Payments ----------------------------------------------------------------------------------
 
 
+def lock_invoice(invoice_id: int) -> Invoice:
+    """The invoice row, locked until the commit and read afresh (FOR UPDATE; SQLite serialises
+    writers anyway): whoever moves money on an invoice checks its open amount under this lock."""
+    return db.session.scalars(
+        sa.select(Invoice)
+        .where(Invoice.id == invoice_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def lock_settlement(settlement_id: int) -> Settlement:
+    """The settlement row, locked until the commit and read afresh (its status decides)."""
+    return db.session.scalars(
+        sa.select(Settlement)
+        .where(Settlement.id == settlement_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def record_payment(
     actor: User | None, invoice: Invoice, amount_cents: int, received_on: date,
     reference: str | None = None, method: str = "bank", key: str | None = None,
 ) -> Payment:  # fmt: skip
-    """Money received for an invoice: booked as bank against the starter's receivable."""
+    """Money received for an invoice: booked as bank against the starter's receivable.
+
+    The invoice row is locked and its open amount read again under the lock, so two staff
+    recording the same payment at once book it once: the second finds nothing open."""
     _staff(actor, invoice.organisation_id)
     if amount_cents <= 0:
         raise BillingError(_("A payment is a positive amount."), "amount")
+    invoice = lock_invoice(invoice.id)
+    if invoice.status != InvoiceStatus.OPEN or invoice.outstanding_cents <= 0:
+        raise BillingError(_("Invoice %(n)d is already paid in full: nothing was booked.",
+                             n=invoice.number), "amount")  # fmt: skip
     if amount_cents > invoice.outstanding_cents:
         raise BillingError(_("This is more than the %(amount)s still open on the invoice.",
                              amount=_eur(invoice.outstanding_cents)), "amount")  # fmt: skip
@@ -502,6 +530,7 @@ def beneficiary_label(beneficiary: Beneficiary) -> str:
 
 
 def _move_settlement(actor: User, settlement: Settlement, target: SettlementStatus) -> None:
+    lock_settlement(settlement.id)  # a second click (or a colleague's) finds the new status
     try:
         check_transition(SETTLEMENT_TRANSITIONS, settlement.status, target)
     except TransitionError as exc:
@@ -573,6 +602,11 @@ def decide_spending(actor: User, spending: FundSpending, approve: bool) -> FundS
     """An admin approves (booked from the fund) or rejects a proposed spending."""
     collective = db.session.get(Collective, spending.collective_id)
     _staff(actor, collective.organisation_id, MemberRole.ADMIN)
+    # The collective's row guards its fund: two approvals at once cannot both spend the last
+    # of it, and the spending is read again under the lock, so it is decided once.
+    db.session.execute(sa.select(Collective.id).where(Collective.id == collective.id)
+                       .with_for_update())  # fmt: skip
+    db.session.refresh(spending, with_for_update=True)
     if spending.status != FundSpendingStatus.PROPOSED:
         raise BillingError(_("This spending has already been decided."))
     if approve and spending.amount_cents > fund_balance(collective):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from vrijstad import clock, jobs
+from vrijstad import clock, jobs, submissions
 from vrijstad.billing import documents, receivables, services, tasks
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
 from vrijstad.billing.models import FundPurpose, FundSpending, Invoice, Settlement, SettlementLine
@@ -135,15 +135,18 @@ def record_payment(invoice_id: int):
         abort(403)
     form = PaymentForm()
     if form.validate_on_submit():
+        done = submissions.claim(f"payment:invoice:{invoice.id}", form.key.data, current_user.id)
         try:
-            services.record_payment(
-                current_user, invoice, form.amount.data, form.received_on.data, form.reference.data
-            )
+            if not done.repeated:
+                payment = services.record_payment(current_user, invoice, form.amount.data,
+                                                  form.received_on.data, form.reference.data)
+                if done.submission is not None:
+                    done.submission.result = f"payment:{payment.id}"
         except services.BillingError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            db.session.commit()
+            db.session.commit()  # a repeated form: the first one's answer, nothing booked again
             flash(_("Payment recorded for invoice %(n)d.", n=invoice.number), "success")
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
@@ -248,14 +251,14 @@ def propose_spending(collective_id: int):
     collective = get_collective_or_403(collective_id)
     form = SpendingForm()
     if form.validate_on_submit():
+        done = submissions.claim(f"fund:{collective.id}", form.key.data, current_user.id)
         try:
-            services.propose_spending(
-                current_user,
-                collective,
-                FundPurpose(form.purpose.data),
-                form.description.data,
-                form.amount.data,
-            )
+            if not done.repeated:
+                spending = services.propose_spending(current_user, collective,
+                                                     FundPurpose(form.purpose.data),
+                                                     form.description.data, form.amount.data)
+                if done.submission is not None:
+                    done.submission.result = f"fund_spending:{spending.id}"
         except services.BillingError as exc:
             db.session.rollback()
             flash(str(exc), "error")

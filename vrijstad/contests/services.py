@@ -44,6 +44,7 @@ from vrijstad.contests.models import (
     Outcome,
     PrizeKind,
     Vote,
+    contest_units,
 )
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db, savepoint
@@ -66,6 +67,7 @@ from vrijstad.starters.models import BranchGroup, SpaceKind
 from vrijstad.starters.services import ProfileError, check_pdf
 from vrijstad.storage import delete_after_commit, put_in_transaction
 from vrijstad.units.models import UNIT_TRANSITIONS, Unit, UnitStatus
+from vrijstad.units.services import register_hold
 
 PLAN_FIELDS = ("idea", "uniqueness", "target_group", "revenue_model", "success", "help_needed")
 MAX_ANSWER_CHARS = 2000
@@ -420,10 +422,23 @@ def _check_units(organisation: Organisation, unit_ids: list[int], contest: Conte
     return units
 
 
+@register_hold
+def _contest_hold(unit: Unit) -> str | None:
+    """A running contest holds its prize until the winner is announced or it is cancelled."""
+    contest = db.session.scalars(
+        sa.select(Contest)
+        .join(contest_units, contest_units.c.contest_id == Contest.id)
+        .where(contest_units.c.unit_id == unit.id, Contest.status.in_(ACTIVE_STATUSES))
+        .limit(1)
+    ).first()
+    if contest is None:
+        return None
+    return _("This unit is the prize of the contest “%(contest)s”: its status changes through "
+             "the contest (announce the winner, or cancel the contest).", contest=contest.title)
+
+
 def contest_holding(unit_id: int, exclude: int | None = None) -> Contest | None:
     """The draft or running contest a unit is the prize of, if any."""
-    from vrijstad.contests.models import contest_units
-
     query = (
         sa.select(Contest)
         .join(contest_units, contest_units.c.contest_id == Contest.id)
@@ -677,18 +692,17 @@ def submit_entry(starter: User, contest: Contest, data: EntryData,
         raise ContestError(_("Answer every question of the plan, or upload your plan as a PDF "
                              "of at most two pages."), missing[0])  # fmt: skip
     created = entry is None
-    if created:
-        entry = ContestEntry(contest_id=contest.id, starter_id=starter.id)
-        db.session.add(entry)
-    entry.trade_name = trade_name
-    entry.branch_group = branch
-    entry.preferred_unit_id = data.preferred_unit_id or None
-    for name, value in answers.items():
-        setattr(entry, name, value)
-    entry.updated_at = clock.now()
     try:
-        with savepoint():
-            db.session.flush()
+        with savepoint():  # a new entry is made inside it: a race fails here, not the session
+            if created:
+                entry = ContestEntry(contest_id=contest.id, starter_id=starter.id)
+                db.session.add(entry)
+            entry.trade_name = trade_name
+            entry.branch_group = branch
+            entry.preferred_unit_id = data.preferred_unit_id or None
+            for name, value in answers.items():
+                setattr(entry, name, value)
+            entry.updated_at = clock.now()
     except sa.exc.IntegrityError as exc:  # a double click that raced the check above
         raise ContestError(_("You have already entered this contest.")) from exc
     if plan is not None:
@@ -878,11 +892,10 @@ def declare_conflict(user: User, entry: ContestEntry, note: str) -> Conflict:
     if not 3 <= len(note) <= 500:
         raise ContestError(_("Say briefly how you know this entrant (3 to 500 characters)."),
                            "note")  # fmt: skip
-    conflict = Conflict(juror_id=juror.id, entry_id=entry.id, note=note)
-    db.session.add(conflict)
     try:
-        with savepoint():
-            db.session.flush()
+        with savepoint():  # made inside it: a simultaneous declaration fails here
+            conflict = Conflict(juror_id=juror.id, entry_id=entry.id, note=note)
+            db.session.add(conflict)
     except sa.exc.IntegrityError as exc:
         raise ContestError(_("You have already declared a conflict of interest with this "
                              "finalist.")) from exc  # fmt: skip
@@ -912,10 +925,9 @@ def score_entry(user: User, entry: ContestEntry, scores: Mapping[int, int | None
                                  max=SCORE_MAX), "scores")  # fmt: skip
     rows = [JuryScore(juror_id=juror.id, entry_id=entry.id, criterion_id=c, score=scores[c])
             for c in sorted(criteria)]  # fmt: skip
-    db.session.add_all(rows)
     try:
-        with savepoint():
-            db.session.flush()
+        with savepoint():  # added inside it: a simultaneous second submit fails here
+            db.session.add_all(rows)
     except sa.exc.IntegrityError as exc:  # a second submit that raced the check above
         raise ContestError(_("You have already scored this finalist; a score cannot be "
                              "changed.")) from exc  # fmt: skip
@@ -1021,9 +1033,25 @@ def vote_has_closed(contest: Contest, today: date | None = None) -> bool:
     return contest.status in RESULT_STATUSES or (today or clock.today()) > contest.vote_close_on
 
 
+#: Mail providers that deliver "m.e@" to "me@": dots in the local part mean nothing there.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def voter_address(email: str) -> str:
+    """The mailbox an address delivers to, for one vote per voter: lower case, without a
+    plus suffix ("me+1@" is "me@"), without dots where the provider ignores them."""
+    local, _at, domain = normalise_email(email).rpartition("@")
+    domain = domain.rstrip(".")
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"
+
+
 def _email_hash(email: str) -> str:
+    """A keyed hash of the voter's mailbox: the address itself is never stored."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, voter_address(email).encode(), hashlib.sha256).hexdigest()
 
 
 def _vote_serializer() -> URLSafeTimedSerializer:
@@ -1039,21 +1067,21 @@ def request_vote(contest: Contest, entry: ContestEntry, email: str,
     if entry.contest_id != contest.id or not entry.is_finalist:
         raise ContestError(_("Choose one of the finalists."), "entry")
     email = normalise_email(email or "")
-    if "@" not in email or len(email) > 254:
+    local, _at, domain = email.rpartition("@")
+    if not local or not domain or len(email) > 254 or not voter_address(email).split("@")[0]:
         raise ContestError(_("Enter a valid e-mail address."), "email")
     digest = _email_hash(email)
     vote = db.session.scalar(sa.select(Vote).where(Vote.contest_id == contest.id,
                                                    Vote.email_hash == digest))  # fmt: skip
     if vote is not None and vote.confirmed_at is not None:
         raise ContestError(_("This e-mail address has already voted in this contest."), "email")
-    if vote is None:
-        vote = Vote(contest_id=contest.id, email_hash=digest, entry_id=entry.id)
-        db.session.add(vote)
-    vote.entry_id = entry.id
-    vote.created_at = clock.now()
     try:
-        with savepoint():
-            db.session.flush()
+        with savepoint():  # a new vote is made inside it: a race fails here, not the session
+            if vote is None:
+                vote = Vote(contest_id=contest.id, email_hash=digest, entry_id=entry.id)
+                db.session.add(vote)
+            vote.entry_id = entry.id
+            vote.created_at = clock.now()
     except sa.exc.IntegrityError as exc:  # the same address at the same moment
         raise ContestError(_("A vote from this address is already waiting for confirmation; "
                              "check your e-mail."), "email") from exc  # fmt: skip

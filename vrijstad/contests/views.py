@@ -1,12 +1,24 @@
 """Win een winkel: the public contest pages, entering, the staff's contest desk, the jury's
 scoring page, the public vote and its confirmation."""
 
+import ipaddress
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from babel.numbers import format_decimal
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user
 
 from vrijstad.auth.services import AccountError
@@ -140,8 +152,24 @@ def detail(contest_id: int):
     return render_template("contests/detail.html", **_detail_context(contest))
 
 
+def _vote_limit() -> str:
+    return current_app.config["VOTE_RATE_LIMIT"]
+
+
+def _vote_key() -> str:
+    """Votes are limited per contest and client network, not per address: one household or
+    office hands out many addresses from one IPv4 /24 or IPv6 /64."""
+    address = get_remote_address()
+    try:
+        ip = ipaddress.ip_address(address)
+        network = str(ipaddress.ip_network((ip, 24 if ip.version == 4 else 64), strict=False))
+    except ValueError:
+        network = address
+    return f"vote:{request.view_args.get('contest_id')}:{network}"
+
+
 @bp.post("/contests/<int:contest_id>/vote")
-@limiter.limit("20 per hour")
+@limiter.limit(_vote_limit, key_func=_vote_key)
 def vote(contest_id: int):
     contest = get_visible_or_404(contest_id)
     form = VoteForm()

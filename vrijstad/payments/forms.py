@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from vrijstad.forms import FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.submissions import SubmissionKeyField
 
 
 class StatementForm(FlaskForm):
@@ -19,3 +20,4 @@ class BankAccountForm(FlaskForm):
 
 class SepaForm(FlaskForm):
     execution_date = DateField(_l("Execution date"), validators=[Optional()])
+    key = SubmissionKeyField()

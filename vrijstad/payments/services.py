@@ -236,24 +236,60 @@ def handle_webhook(payload: bytes, signature: str | None) -> str:
         stripe.Webhook.construct_event(payload, signature, secret, tolerance=WEBHOOK_TOLERANCE)
         data = json.loads(payload)
         event_id, kind, obj = data["id"], data["type"], data["data"]["object"]
-        created = int(data.get("created") or 0)
+        created = data.get("created")
     except stripe.SignatureVerificationError as exc:
         raise WebhookRejected("bad signature") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise WebhookRejected("not a Stripe event") from exc
     if not isinstance(event_id, str) or not isinstance(obj, dict):
         raise WebhookRejected("not a Stripe event")
+    check_event(created, obj)
     event = StripeEvent(event_id=event_id[:255], type=str(kind)[:100])
     try:
         with savepoint():
             db.session.add(event)
     except IntegrityError:
-        return "duplicate"
+        return "duplicate"  # delivered before, or at this moment by another worker (it waited)
     handler = WEBHOOK_HANDLERS.get(kind)
     event.outcome = handler(obj, event_id, created) if handler else "ignored"
     event.handled = True
     db.session.flush()
     return event.outcome
+
+
+#: The earliest plausible event time (2011-01-01): a signed event from before is not ours.
+EARLIEST_EVENT = 1_293_840_000
+#: The largest amount in cents an event may carry (ten billion euros) and the largest
+#: database id (a 32-bit integer column).
+MAX_EVENT_CENTS = 10**12
+MAX_ID = 2**31 - 1
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_event(created: object, obj: dict) -> None:
+    """Refuse a signed event whose values we cannot use, before anything reads them: its time,
+    the amounts it carries and the invoice id in its metadata."""
+    latest = clock.now().timestamp() + WEBHOOK_TOLERANCE
+    if not _whole(created) or not EARLIEST_EVENT <= created <= latest:
+        raise WebhookRejected("'created' is not a time between 2011 and now")
+    for name in ("amount", "amount_received", "amount_refunded"):
+        value = obj.get(name)
+        if value is not None and not (_whole(value) and 0 <= value <= MAX_EVENT_CENTS):
+            raise WebhookRejected(f"'{name}' is not an amount in cents")
+    metadata = obj.get("metadata")
+    if metadata is None:
+        return
+    if not isinstance(metadata, dict):
+        raise WebhookRejected("'metadata' is not an object")
+    invoice_id = metadata.get("invoice_id")
+    if invoice_id is not None and not (
+        isinstance(invoice_id, str) and invoice_id.isascii() and invoice_id.isdigit()
+        and 1 <= int(invoice_id) <= MAX_ID
+    ):  # fmt: skip
+        raise WebhookRejected("metadata 'invoice_id' is not an invoice id")
 
 
 def _issue(kind: IssueKind, source: str, invoice: Invoice | None = None, **values) -> str:
@@ -277,8 +313,7 @@ def _intent_and_invoice(obj: dict) -> tuple[PaymentIntentRecord | None, Invoice 
 
 
 def _event_day(created: int) -> date:
-    day = datetime.fromtimestamp(created, UTC).date() if created else clock.today()
-    return min(day, clock.today())
+    return min(datetime.fromtimestamp(created, UTC).date(), clock.today())
 
 
 def _on_intent_succeeded(obj: dict, event_id: str, created: int) -> str:
@@ -287,6 +322,13 @@ def _on_intent_succeeded(obj: dict, event_id: str, created: int) -> str:
     if invoice is None:
         return _issue(IssueKind.UNKNOWN_INVOICE, intent_id, received_cents=obj.get("amount"),
                       detail=f"event {event_id}")  # fmt: skip
+    # Amounts are compared under the invoice's lock, and the intent looked up again under it:
+    # two events about one intent at the same moment (Stripe sends some in pairs) book once.
+    invoice = billing.lock_invoice(invoice.id)
+    record = db.session.scalars(
+        sa.select(PaymentIntentRecord).where(PaymentIntentRecord.intent_id == intent_id)
+        .execution_options(populate_existing=True)
+    ).first() or record  # fmt: skip
     if record is None:
         record = PaymentIntentRecord(invoice_id=invoice.id, intent_id=intent_id,
                                      amount_cents=invoice.outstanding_cents or 1,
@@ -348,6 +390,8 @@ def _on_charge_refunded(obj: dict, event_id: str, created: int) -> str:
     if record is None or invoice is None:
         return _issue(IssueKind.UNKNOWN_INVOICE, charge_id, invoice,
                       received_cents=obj.get("amount_refunded"), detail="refund")  # fmt: skip
+    invoice = billing.lock_invoice(invoice.id)  # two refund events at once book one reversal
+    db.session.refresh(record)  # read again under the lock: what is refunded already
     refunded = obj.get("amount_refunded")
     if not isinstance(refunded, int) or refunded < 0:
         return _issue(IssueKind.AMOUNT_MISMATCH, charge_id, invoice, detail="refund amount")
@@ -468,7 +512,9 @@ def refresh_onboarding(landlord: User) -> PayoutAccount:
 
 
 def _payouts_for(settlement: Settlement, method: PayoutMethod) -> list[Payout]:
-    """One payout row per landlord (created once); refuses a settlement not approved."""
+    """One payout row per landlord (created once); refuses a settlement not approved. The
+    settlement stays locked until the commit, so two admins paying out at once pay once."""
+    settlement = billing.lock_settlement(settlement.id)
     if settlement.status != SettlementStatus.APPROVED:
         raise PaymentsError(_("Only an approved settlement can be paid out."))
     existing = {p.landlord_id: p for p in db.session.scalars(

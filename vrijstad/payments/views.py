@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from vrijstad import submissions
 from vrijstad.billing.models import Invoice, Settlement
 from vrijstad.billing.services import settlement_label
 from vrijstad.extensions import csrf, db
@@ -186,8 +187,11 @@ def pay_out(settlement_id: int, method: str):
     form = SepaForm()
     if method not in ("sepa", "stripe") or not form.validate_on_submit():
         abort(400)
+    done = submissions.claim(f"payout:settlement:{settlement.id}", form.key.data, current_user.id)
     try:
-        if method == "sepa":
+        if done.repeated:  # the same form sent again: answered like the first, paid once
+            pass
+        elif method == "sepa":
             services.pay_by_sepa(current_user, settlement, form.execution_date.data)
         else:
             services.pay_by_stripe(current_user, settlement)

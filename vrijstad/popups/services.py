@@ -40,6 +40,7 @@ from vrijstad.popups.models import (
 from vrijstad.starters.models import SpaceKind
 from vrijstad.starters.services import profile_of
 from vrijstad.units.models import PUBLIC_STATUSES, Unit
+from vrijstad.units.services import register_hold
 
 #: Highest price per day or per week (cents, excl. VAT); beyond it, a typo.
 MAX_PRICE_CENTS = 100_000_00
@@ -311,6 +312,22 @@ def _check_free(unit: Unit, start: date, end: date) -> None:
 
 
 # The starter's side ------------------------------------------------------------------------
+
+
+@register_hold
+def _booking_hold(unit: Unit) -> str | None:
+    """An accepted booking that is not over holds the unit: cancel it first."""
+    booking = db.session.scalars(
+        sa.select(Booking)
+        .where(Booking.unit_id == unit.id, Booking.status == BookingStatus.ACCEPTED,
+               Booking.end_date > clock.today())
+        .order_by(Booking.start_date)
+        .limit(1)
+    ).first()  # fmt: skip
+    if booking is None:
+        return None
+    return _("This unit has an accepted pop-up booking (%(dates)s): cancel the booking before "
+             "changing the unit's status.", dates=_dates(booking))
 
 
 def _dates(booking: Booking) -> str:

@@ -1,5 +1,13 @@
-"""Units: create, edit, publish and withdraw; who may see and change them."""
+"""Units: create, edit, publish and withdraw; who may see and change them.
 
+A unit a workflow holds (the prize of a contest, a unit with an open offer, one with an
+accepted pop-up booking) changes status only through that workflow: its owner cannot set it
+to let, withdrawn or draft behind the workflow's back, and is told which contest, offer or
+booking holds it. The features that hold units say so through `register_hold`: they sit above
+this module and it cannot ask them itself.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -139,10 +147,41 @@ def _org_id(unit: Unit) -> int | None:
     return unit.area.organisation_id if unit.area else None
 
 
+#: Per workflow: the reason it holds a unit (a sentence for the owner), or None.
+_HOLDS: list[Callable[[Unit], str | None]] = []
+
+
+def register_hold(check: Callable[[Unit], str | None]) -> Callable[[Unit], str | None]:
+    """Register a workflow's check whether it holds a unit (used as a decorator)."""
+    _HOLDS.append(check)
+    return check
+
+
+def held_by(unit: Unit) -> str | None:
+    """Why a workflow holds the unit, or None when its owner may change its status."""
+    return next((reason for check in _HOLDS if (reason := check(unit))), None)
+
+
+def lock_unit(unit_id: int) -> Unit:
+    """The unit row, locked until the commit and read afresh (FOR UPDATE; SQLite serialises
+    writers anyway), as the workflows that reserve or let it lock it."""
+    return db.session.scalars(
+        sa.select(Unit)
+        .where(Unit.id == unit_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def change_status(actor: User, unit: Unit, target: UnitStatus, reason: str = "") -> Unit:
-    """Move a unit through its workflow; illegal moves raise a clear error."""
+    """Move a unit through its workflow; illegal moves raise a clear error, and so does a
+    change of a unit a contest, an offer or a booking holds."""
     if not can_edit(actor, unit):
         raise UnitError(_("You may not change this unit."))
+    unit = lock_unit(unit.id)
+    holder = held_by(unit)
+    if holder is not None:
+        raise UnitError(holder)
     try:
         check_transition(UNIT_TRANSITIONS, unit.status, target)
     except TransitionError as exc:

@@ -93,10 +93,12 @@ def detail(unit_id: int):
     unit = db.get_or_404(Unit, unit_id)
     if not services.can_view(current_user, unit):
         abort(404)
+    can_edit = services.can_edit(current_user, unit)
     return render_template(
-        "units/detail.html", unit=unit, can_edit=services.can_edit(current_user, unit),
+        "units/detail.html", unit=unit, can_edit=can_edit,
         button=ButtonForm(), withdraw_form=WithdrawForm(),
         publish_problems=services.publish_problems(unit),
+        held=services.held_by(unit) if can_edit else None,
     )  # fmt: skip
 
 
