@@ -1,6 +1,7 @@
 """Settings read from the environment: one class per environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -13,6 +14,11 @@ def _env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str) -> list[str]:
+    """A comma-separated list, e.g. old keys, most recent first."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 def _database_url(default: str) -> str:
@@ -29,6 +35,15 @@ class Config:
     """Defaults shared by every environment."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    #: Old keys still accepted for sessions (Flask), and for links and vote hashes whose own
+    #: key is unset; most recent first.
+    SECRET_KEY_FALLBACKS = _env_list("SECRET_KEY_FALLBACKS")
+    #: Signs password-reset and vote-confirmation links; unset: SECRET_KEY (vrijstad/security.py).
+    LINK_SIGNING_KEY = os.environ.get("LINK_SIGNING_KEY", "")
+    LINK_SIGNING_KEY_FALLBACKS = _env_list("LINK_SIGNING_KEY_FALLBACKS")
+    #: Keys the e-mail hash that allows one vote per address in a contest; unset: SECRET_KEY.
+    VOTE_HASH_KEY = os.environ.get("VOTE_HASH_KEY", "")
+    VOTE_HASH_KEY_FALLBACKS = _env_list("VOTE_HASH_KEY_FALLBACKS")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'vrijstad.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     #: A pooled connection that rested this many seconds is checked before use (see
@@ -53,6 +68,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = timedelta(
+        days=int(os.environ.get("REMEMBER_COOKIE_DURATION_DAYS", "30"))
+    )
+    #: Strict-Transport-Security max-age in seconds, sent when SESSION_COOKIE_SECURE is on.
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", str(365 * 24 * 3600)))
 
     #: How many proxies (nginx, a load balancer) in front of the app set X-Forwarded-For,
     #: -Proto and -Host; 0 trusts none of these headers, which clients could forge.

@@ -5,8 +5,10 @@ import time
 
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from tests.conftest import PASSWORD
+from vrijstad.auth import services
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
 
@@ -27,23 +29,47 @@ def user_count() -> int:
     return db.session.scalar(sa.select(sa.func.count(User.id)))
 
 
-def test_register_creates_a_starter_and_logs_in(client):
+def test_register_creates_a_starter_who_then_logs_in(client, outbox):
     response = register(client)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
     user = db.session.scalar(sa.select(User).where(User.email == "amira@example.nl"))
     assert user.is_starter and not user.is_landlord
     assert user.password_hash != PASSWORD
-    home = client.get("/")
-    assert "Hallo Amira El Idrissi" in home.text
+    assert [(m["To"], m["Subject"]) for m in outbox()] == [(user.email, "Welkom bij Vrijstad")]
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert "Hallo Amira El Idrissi" in client.get("/").text
 
 
-def test_register_lowercases_email_and_refuses_duplicate(client):
-    assert register(client, email="Amira@Example.NL").status_code == 302
-    client.post("/logout")
-    response = register(client, email="amira@example.nl", role="landlord")
-    assert response.status_code == 422
-    assert "Er bestaat al een account met dit e-mailadres." in response.text
+def _answer(client, **overrides) -> tuple[int, str, str]:
+    """What a visitor sees after registering: status, where it leads, and that page's flash."""
+    response = register(client, **overrides)
+    page = client.get(response.headers["Location"]).text
+    flash = re.search(r'<p class="flash[^"]*"[^>]*>(.*?)</p>', page, re.S)
+    return response.status_code, response.headers["Location"], flash and flash.group(1).strip()
+
+
+def test_registering_a_taken_address_answers_as_a_new_one_and_tells_its_owner(app, outbox):
+    new = _answer(app.test_client(), email="Amira@Example.NL")
+    assert new[2] and "We hebben je een e-mail gestuurd" in new[2]
+    taken = _answer(app.test_client(), email="amira@example.nl", role="landlord", name="Iemand")
+    assert taken == new
     assert user_count() == 1
+    owner = db.session.scalar(sa.select(User))
+    assert owner.name == "Amira El Idrissi" and owner.is_starter and not owner.is_landlord
+    mails = outbox()
+    assert [m["To"] for m in mails] == ["amira@example.nl", "amira@example.nl"]
+    assert mails[1]["Subject"] == "Iemand probeerde zich te registreren met jouw e-mailadres"
+    link = reset_link(outbox)
+    assert app.test_client().get(link).status_code == 200  # the owner can reset from it
+
+
+def test_a_taken_address_is_not_revealed_by_a_password_problem_either(client, make_user):
+    make_user(email="bekend@example.nl")
+    weak = {"password": "vrijstad-demo", "confirm": "vrijstad-demo"}
+    known = register(client, email="bekend@example.nl", **weak)
+    unknown = register(client, email="onbekend@example.nl", **weak)
+    assert known.status_code == unknown.status_code == 422
+    assert "te makkelijk te raden" in known.text and "te makkelijk te raden" in unknown.text
 
 
 def test_register_refuses_short_and_common_passwords(client):
@@ -60,6 +86,22 @@ def test_register_refuses_short_and_common_passwords(client):
     own_name = register(client, password="amira-2026-x", confirm="amira-2026-x")
     assert "Gebruik je naam of e-mailadres niet" in own_name.text
     assert user_count() == 0
+
+
+def test_register_refuses_guessable_passwords_with_a_reason(client):
+    digits = register(client, password="12345678901234", confirm="12345678901234")
+    assert digits.status_code == 422
+    assert "Een wachtwoord van alleen cijfers is makkelijk te raden" in digits.text
+    for guessable in ("Welkom012345", "vrijstad-demo"):
+        response = register(client, password=guessable, confirm=guessable)
+        assert response.status_code == 422
+        assert "Dit wachtwoord is te makkelijk te raden" in response.text
+    assert user_count() == 0
+    client.post("/language", data={"language": "en"})
+    english = register(client, password="vrijstad-demo", confirm="vrijstad-demo")
+    assert "This password is too easy to guess" in english.text
+    good = register(client, password="Zonnebloem-Kast-Fiets-81", confirm="Zonnebloem-Kast-Fiets-81")
+    assert good.status_code == 302 and user_count() == 1
 
 
 def test_register_reports_bad_email_on_the_field(client):
@@ -80,6 +122,40 @@ def test_login_and_logout(client, make_user):
     assert client.get("/account").status_code == 200
     client.post("/logout")
     assert client.get("/account").status_code == 302
+
+
+def test_login_does_the_same_hash_work_for_known_and_unknown_addresses(
+    app, client, make_user, monkeypatch
+):
+    """Response time must not tell whether an address has an account: every path verifies
+    the password once against a hash of the same method and cost, and makes no new hash."""
+    known = make_user()
+    inactive = make_user(active=False)
+    client.post("/login", data={"email": "warm@example.nl", "password": "x"})  # first dummy hash
+    calls = []
+
+    def counting_check(stored: str, password: str) -> bool:
+        calls.append(("check", stored.split("$", 1)[0]))
+        return check_password_hash(stored, password)
+
+    def counting_generate(password: str, method: str, **kwargs) -> str:
+        calls.append(("generate", method))
+        return generate_password_hash(password, method, **kwargs)
+
+    monkeypatch.setattr(services, "check_password_hash", counting_check)
+    monkeypatch.setattr(services, "generate_password_hash", counting_generate)
+    method = known.password_hash.split("$", 1)[0]
+    attempts = [
+        (known.email, "niet-het-wachtwoord"),
+        ("niemand@example.nl", PASSWORD),
+        (inactive.email, PASSWORD),
+    ]
+    for email, password in attempts:
+        calls.clear()
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 422
+        assert "E-mailadres of wachtwoord is niet juist." in response.text
+        assert calls == [("check", method)], email
 
 
 def test_login_redirects_only_to_local_next(client, make_user):

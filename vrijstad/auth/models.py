@@ -1,5 +1,6 @@
 """User accounts."""
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,6 +9,10 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from vrijstad import clock
 from vrijstad.extensions import db
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class User(UserMixin, db.Model):
@@ -29,6 +34,9 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=clock.now
     )
+    #: Part of every session and remember-me cookie; a new one ends them all (log out,
+    #: password change or reset).
+    session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
 
     memberships: WriteOnlyMapped["Membership"] = relationship(  # noqa: F821
         back_populates="user", passive_deletes=True
@@ -39,8 +47,8 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        # The password hash fragment logs out other sessions when the password changes.
-        return f"{self.id}:{self.password_hash[-12:]}"
+        # Flask-Login's alternative id: a cookie holding an old token loads nobody.
+        return f"{self.id}:{self.session_token}"
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

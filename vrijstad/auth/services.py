@@ -1,4 +1,15 @@
-"""Accounts: registration, login, password reset and changes."""
+"""Accounts: registration, login, password reset and changes.
+
+Nothing here tells a visitor whether an address has an account: registering a taken address
+answers as a new one does (its owner is mailed instead), a reset request answers the same
+either way, and a login for an unknown address verifies the password against a dummy hash of
+the same method, so it takes as long as a wrong password for a known one. Every session and
+remember-me cookie carries the user's session token; logging out, changing or resetting the
+password gives the user a new one, which ends every session on every device.
+"""
+
+import hmac
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -8,12 +19,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from vrijstad import clock
 from vrijstad.audit.services import record_event
-from vrijstad.auth.models import User
+from vrijstad.auth.models import User, new_session_token
 from vrijstad.auth.passwords import password_problem
 from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.notifications.mail import queue_mail
+from vrijstad.security import link_signing_keys
 
 RESET_SALT = "password-reset"
 
@@ -30,25 +42,38 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
 def hash_password(password: str) -> str:
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-    return generate_password_hash(password, method=method)
+    return generate_password_hash(password, method=_hash_method())
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash of nothing anyone types, made once per method, to verify unknown logins against."""
+    return generate_password_hash(new_session_token(), method=method)
 
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def register_user(email: str, password: str, name: str, role: str, locale: str = "nl") -> User:
-    """Create a landlord or starter account."""
-    email = normalise_email(email)
-    if find_user_by_email(email):
-        raise AccountError(_("An account with this e-mail address already exists."), "email")
+def _check_new_account(email: str, password: str, name: str, role: str) -> None:
     problem = password_problem(password, email, name)
     if problem:
         raise AccountError(problem)
     if role not in ("landlord", "starter", "staff"):
         raise AccountError(_("Choose whether you are a landlord or a starter."), "role")
+
+
+def register_user(email: str, password: str, name: str, role: str, locale: str = "nl") -> User:
+    """Create a landlord, starter or staff account (invitations check the address first)."""
+    email = normalise_email(email)
+    if find_user_by_email(email):
+        raise AccountError(_("An account with this e-mail address already exists."), "email")
+    _check_new_account(email, password, name, role)
     user = User(
         email=email,
         name=name.strip(),
@@ -63,16 +88,48 @@ def register_user(email: str, password: str, name: str, role: str, locale: str =
     return user
 
 
+def sign_up(email: str, password: str, name: str, role: str, locale: str = "nl") -> User | None:
+    """Registration from the public form: a new account gets a welcome mail; an address that
+    has an account gets nothing new, its owner a mail with a reset link (returns None)."""
+    owner = find_user_by_email(email)
+    if owner is None:
+        user = register_user(email, password, name, role, locale)
+        login = url_for("auth.login", _external=True)
+        queue_mail(user.email, _("Welcome to Vrijstad"), "welcome", user=user, link=login)
+        return user
+    _check_new_account(owner.email, password, name, role)
+    hash_password(password)  # the work a new account costs, so the answer takes as long
+    _mail_register_attempt(owner)
+    return None
+
+
+def _mail_register_attempt(owner: User) -> None:
+    if not owner.active:
+        return
+    queue_mail(
+        owner.email,
+        _("Someone tried to register with your e-mail address"),
+        "register_attempt",
+        user=owner,
+        link=url_for("auth.reset_password", token=make_reset_token(owner), _external=True),
+        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+    )
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None."""
     user = find_user_by_email(email)
-    if user is None:
-        # Spend the same time as a real check so response times do not reveal accounts.
-        check_password_hash(hash_password("timing-equaliser"), password)
-        return None
-    if not user.active or not check_password_hash(user.password_hash, password):
+    # One verification on every path, so the time taken does not reveal accounts.
+    stored = user.password_hash if user is not None else _dummy_hash(_hash_method())
+    correct = check_password_hash(stored, password)
+    if user is None or not user.active or not correct:
         return None
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Log the user out everywhere: every session and remember-me cookie stops working."""
+    user.session_token = new_session_token()
 
 
 def set_password(user: User, password: str) -> None:
@@ -82,6 +139,7 @@ def set_password(user: User, password: str) -> None:
         raise AccountError(problem)
     user.password_hash = hash_password(password)
     user.password_changed_at = clock.now()
+    end_sessions(user)
     record_event(user, "user.password_changed", user)
 
 
@@ -113,7 +171,7 @@ def change_email(user: User, password: str, new_email: str) -> None:
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+    return URLSafeTimedSerializer(link_signing_keys(current_app.config), salt=RESET_SALT)
 
 
 def make_reset_token(user: User) -> str:
@@ -160,11 +218,14 @@ def set_locale(user: User, locale: str) -> None:
 
 
 def load_user(user_id: str) -> User | None:
-    uid, _sep, fragment = user_id.partition(":")
+    """Flask-Login's loader: the user whose id and current session token the cookie holds."""
+    uid, _sep, token = user_id.partition(":")
     if not uid.isdigit():
         return None
     user = db.session.get(User, int(uid))
-    if user is None or user.password_hash[-12:] != fragment:
+    if user is None or not user.active:
+        return None
+    if not hmac.compare_digest(user.session_token.encode(), token.encode()):
         return None
     return user
 

@@ -62,7 +62,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(
+            services.sign_up(
                 form.email.data,
                 form.password.data,
                 form.name.data,
@@ -72,10 +72,10 @@ def register():
         except services.AccountError as exc:
             getattr(form, exc.field).errors = [str(exc)]
         else:
+            # The same answer whether the address was new or taken: the mail tells which.
             db.session.commit()
-            login_user(user)
-            flash(_("Welcome to Vrijstad, %(name)s!", name=user.name), "success")
-            return redirect(url_for("main.home"))
+            flash(_("Thank you. We have sent you an e-mail; you can log in now."), "success")
+            return redirect(url_for("auth.login"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status
 
@@ -99,6 +99,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.home"))

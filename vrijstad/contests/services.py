@@ -62,6 +62,7 @@ from vrijstad.notifications.mail import queue_mail
 from vrijstad.notifications.services import notify
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
+from vrijstad.security import link_signing_keys, vote_hash_keys
 from vrijstad.starters.forms import branch_label
 from vrijstad.starters.models import BranchGroup, SpaceKind
 from vrijstad.starters.services import ProfileError, check_pdf
@@ -1048,14 +1049,16 @@ def voter_address(email: str) -> str:
     return f"{local}@{domain}"
 
 
-def _email_hash(email: str) -> str:
-    """A keyed hash of the voter's mailbox: the address itself is never stored."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, voter_address(email).encode(), hashlib.sha256).hexdigest()
+def _email_hashes(email: str) -> list[str]:
+    """The voter's mailbox hashed under each vote-hash key (the last is the current key's):
+    the address itself is never stored."""
+    message = voter_address(email).encode()
+    keys = vote_hash_keys(current_app.config)
+    return [hmac.new(key.encode(), message, hashlib.sha256).hexdigest() for key in keys]
 
 
 def _vote_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=VOTE_SALT)
+    return URLSafeTimedSerializer(link_signing_keys(current_app.config), salt=VOTE_SALT)
 
 
 def request_vote(contest: Contest, entry: ContestEntry, email: str,
@@ -1070,9 +1073,10 @@ def request_vote(contest: Contest, entry: ContestEntry, email: str,
     local, _at, domain = email.rpartition("@")
     if not local or not domain or len(email) > 254 or not voter_address(email).split("@")[0]:
         raise ContestError(_("Enter a valid e-mail address."), "email")
-    digest = _email_hash(email)
+    hashes = _email_hashes(email)
+    digest = hashes[-1]
     vote = db.session.scalar(sa.select(Vote).where(Vote.contest_id == contest.id,
-                                                   Vote.email_hash == digest))  # fmt: skip
+                                                   Vote.email_hash.in_(hashes)))  # fmt: skip
     if vote is not None and vote.confirmed_at is not None:
         raise ContestError(_("This e-mail address has already voted in this contest."), "email")
     try:
