@@ -107,10 +107,12 @@ def sign(payload: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = N
 _event_ids = itertools.count(1)
 
 
-def event(kind: str, obj: dict, event_id: str | None = None) -> bytes:
+def event(kind: str, obj: dict, event_id: str | None = None, created: int | None = None) -> bytes:
+    """A Stripe event as Stripe sends it, created now (or at `created`, epoch seconds)."""
+    created = int(time.time()) if created is None else created
     return json.dumps({
         "id": event_id or f"evt_test_{next(_event_ids)}_{time.time_ns()}", "object": "event",
-        "type": kind, "created": int(time.time()), "data": {"object": obj},
+        "type": kind, "created": created, "data": {"object": obj},
     }).encode()  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from tests.payments.conftest import WEBHOOK_SECRET, event, sign
 from vrijstad.billing import services as billing
@@ -36,6 +37,12 @@ from vrijstad.starters.models import SpaceKind
 
 ROOT = Path(__file__).resolve().parents[2]
 OCT = date(2026, 10, 1)
+
+
+def server_time() -> int:
+    """Now on the server process's clock: the machine's own, also when the suite has moved
+    this process's clock (--clock), as Stripe stamps an event when it sends it."""
+    return int(time_machine.escape_hatch.time.time())
 
 
 def server_env(app, tmp_path) -> dict:
@@ -181,9 +188,13 @@ def start_server(app, tmp_path) -> tuple[subprocess.Popen, str]:
 
 
 def deliver(base: str, payload: bytes) -> int:
-    request = urllib.request.Request(f"{base}/webhooks/stripe", data=payload, method="POST",
-                                     headers={"Content-Type": "application/json",
-                                              "Stripe-Signature": sign(payload)})  # fmt: skip
+    headers = {
+        "Content-Type": "application/json",
+        "Stripe-Signature": sign(payload, timestamp=server_time()),
+    }
+    request = urllib.request.Request(
+        f"{base}/webhooks/stripe", data=payload, method="POST", headers=headers
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback
             return answer.status
@@ -207,7 +218,7 @@ def test_webhook_burst_killed_halfway_then_redelivered(app, ctx, make_org, make_
             "amount": invoice.total_cents, "amount_received": invoice.total_cents,
             "currency": "eur", "status": "succeeded",
             "metadata": {"invoice_id": str(invoice.id)},
-        }, event_id=f"evt_crash_{invoice.id}")
+        }, event_id=f"evt_crash_{invoice.id}", created=server_time())
         for invoice in invoices
     ]  # fmt: skip
     process, base = start_server(app, tmp_path)
