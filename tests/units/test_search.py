@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from vrijstad.extensions import db
+from vrijstad.forms import MAX_YEAR
 from vrijstad.units.models import PermittedUse, UnitPhoto, UnitStatus
 
 
@@ -51,8 +52,9 @@ def test_a_remembered_search_holds_nothing_of_the_user_the_session_or_the_day(
     from vrijstad.units.search import PARAMETERS, SearchKey, parse
 
     day = clock.today() + timedelta(days=3)
-    free = {"free_from": (day + timedelta(days=60)).isoformat(),
-            "free_until": (day + timedelta(days=90)).isoformat()}  # fmt: skip
+    # Dates in a later year than `day`, so the year of the day cannot hide in them.
+    free = {"free_from": (day + timedelta(days=400)).isoformat(),
+            "free_until": (day + timedelta(days=430)).isoformat()}  # fmt: skip
     values = tuple((SEARCH | free).get(name, "") for name in PARAMETERS)
     key = SearchKey(language="nl", script_root="", values=tuple((v,) for v in values))
     user = make_user("landlord", name="Wilhelmina Zonnebloem", email="wilhelmina@example.nl")
@@ -213,7 +215,7 @@ def test_a_filter_beyond_what_the_database_holds_is_explained_not_a_server_error
 def test_the_largest_filters_a_search_takes_find_what_they_should(client, make_unit):
     make_unit(city="Zwolle", floor_area_vvo=100, rent_cents_per_year=6_000_000_00)
     largest = {"min_area": "1", "max_area": "2147483647", "max_rent": "500000",
-               "free_from": "9999-12-30"}  # fmt: skip
+               "free_from": f"{MAX_YEAR}-12-31"}  # fmt: skip
     for name, value in largest.items():
         response = client.get("/units", query_string={"city": "Zwolle", name: value})
         assert response.status_code == 200, name

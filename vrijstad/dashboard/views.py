@@ -35,7 +35,7 @@ streets_bp = Blueprint("streets", __name__)
 
 MAP_LIMIT = 5000
 #: Ids as the database stores them (32 bits): larger ones are not found, never an error.
-ID = "int(max=2147483647)"
+ID = "int"  # the app's bounded converter: a larger id is not found
 FORMATS = ("csv", "xlsx")
 
 
