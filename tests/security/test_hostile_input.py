@@ -307,8 +307,8 @@ def test_every_method_on_every_route_is_answered(app, world, caplog):
         if huge:  # an id longer than any key: not found, never an overflow
             answer = people["admin"].open(huge, method=sorted(rule.methods - {"OPTIONS"})[0])
             answer.close()
-            if answer.status_code != 404:
-                failures.append(f"{huge}: {answer.status_code}, not 404")
+            if answer.status_code not in (404, 405):  # no such page, or not by this method
+                failures.append(f"{huge}: {answer.status_code}, not 404/405")
     assert failures == [], "\n".join(failures[:40])
     assert log_errors(caplog) == []
 
