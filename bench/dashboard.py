@@ -44,6 +44,7 @@ import sqlalchemy as sa  # noqa: E402
 from search import ms, p95, postgres_admin_url  # noqa: E402 - the search benchmark's helpers
 
 from vrijstad import clock  # noqa: E402
+from vrijstad.clock import add_months  # noqa: E402
 
 BENCH = "dashboard"
 UNITS = 20_000
@@ -76,11 +77,6 @@ def emit(figure: str, value, unit: str | None = None, **extra) -> None:
     if unit:
         line["unit"] = unit
     print(json.dumps(line | extra), flush=True)
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 # --- data -------------------------------------------------------------------------------------

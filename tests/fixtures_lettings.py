@@ -79,9 +79,7 @@ def offered(ctx, unit, starter, terms):
 def a_year_ago() -> date:
     """The first of the month eleven months back: leases and placements that began then have
     run through last month and go on into next year (1 January 2026 on 10 December 2026)."""
-    this_month = clock.this_month()
-    index = this_month.year * 12 + this_month.month - 1 - 11
-    return date(index // 12, index % 12 + 1, 1)
+    return clock.add_months(clock.this_month(), -11)
 
 
 @pytest.fixture

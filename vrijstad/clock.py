@@ -11,8 +11,10 @@ needs a hook for it.
 """
 
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -50,6 +52,29 @@ def local_date(moment: datetime) -> date:
 def month_start(day: date) -> date:
     """The first day of the month that `day` falls in."""
     return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day so many months later (or earlier with a negative count); the month's last
+    day when that month is shorter (31 January + 1 month is 28 or 29 February)."""
+    return day + relativedelta(months=months)
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after the one `day` falls in."""
+    return add_months(month_start(day), 1)
+
+
+def month_end(day: date) -> date:
+    """The last day of the month that `day` falls in."""
+    return next_month(day) - timedelta(days=1)
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Whole months from one day to a later one (31 May to 30 November: six, because 30
+    November is the last day of its month; to 29 November: five)."""
+    span = relativedelta(later, earlier)
+    return span.years * 12 + span.months
 
 
 def this_month() -> date:

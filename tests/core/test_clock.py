@@ -65,3 +65,31 @@ def test_scheduled_runs_use_the_amsterdam_month(server_in_new_york, ctx, runner,
 @pytest.mark.clock("2028-02-29T12:00+01:00")
 def test_the_clock_marker_moves_the_clock():
     assert clock.today() == date(2028, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),  # leap year: the month's last day
+        (date(2027, 1, 31), 1, date(2027, 2, 28)),
+        (date(2026, 3, 31), -1, date(2026, 2, 28)),
+        (date(2026, 11, 15), 2, date(2027, 1, 15)),  # over the turn of the year
+        (date(2027, 1, 1), -13, date(2025, 12, 1)),
+    ],
+)
+def test_months_are_added_on_the_calendar(day, months, expected):
+    assert clock.add_months(day, months) == expected
+
+
+def test_a_month_has_one_start_end_and_successor():
+    assert clock.month_start(date(2028, 2, 17)) == date(2028, 2, 1)
+    assert clock.month_end(date(2028, 2, 17)) == date(2028, 2, 29)
+    assert clock.month_end(date(2026, 12, 3)) == date(2026, 12, 31)
+    assert clock.next_month(date(2026, 12, 31)) == date(2027, 1, 1)
+
+
+def test_whole_months_between_two_days_count_a_month_end_as_complete():
+    assert clock.months_between(date(2026, 5, 31), date(2026, 11, 30)) == 6
+    assert clock.months_between(date(2026, 5, 31), date(2026, 11, 29)) == 5
+    assert clock.months_between(date(2028, 2, 29), date(2029, 2, 28)) == 12
+    assert clock.months_between(date(2026, 12, 3), date(2026, 12, 3)) == 0

@@ -14,8 +14,8 @@ import time_machine
 from vrijstad import clock
 from vrijstad.areas.models import Area, Street
 from vrijstad.billing.models import Invoice, InvoiceReminder, InvoiceStatus
+from vrijstad.clock import add_months
 from vrijstad.contests.models import Contest, ContestStatus
-from vrijstad.dashboard.services import add_months
 from vrijstad.demo import DEMO_PASSWORD
 from vrijstad.extensions import db
 from vrijstad.subsidies.models import SubsidyApplication, SubsidyStatus

@@ -6,7 +6,6 @@ it, records an audit event and notifies the people concerned (mail after the com
 that depend on the date take ``today`` so rules can be tested without waiting.
 """
 
-import calendar
 import hashlib
 import hmac
 import secrets
@@ -24,6 +23,7 @@ from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.auth.services import find_user_by_email, normalise_email, register_user
+from vrijstad.clock import add_months
 from vrijstad.contests.models import (
     ACTIVE_STATUSES,
     CONTEST_TRANSITIONS,
@@ -88,13 +88,6 @@ class ContestError(DomainError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day so many months later (the month's last day when it is shorter)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 # Labels ------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ and reference settings."""
 
 import re
 import statistics
-from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -18,6 +17,7 @@ from vrijstad import clock, jobs
 from vrijstad.areas.models import Area, Street
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.clock import add_months, month_end, month_start, months_between
 from vrijstad.core import DomainError
 from vrijstad.dashboard import queries
 from vrijstad.dashboard.figures import Column, Figure, Kind
@@ -55,19 +55,6 @@ class DashboardError(DomainError):
 
 
 # Months and periods -------------------------------------------------------------------------
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: date) -> date:
-    return add_months(month, 1) - timedelta(days=1)
 
 
 def parse_month(text: str) -> date:
@@ -480,19 +467,6 @@ def funnel(area: Area, period: Period, street: str | None) -> tuple[list[list], 
 
 
 # Starters still looking ---------------------------------------------------------------------
-
-
-def shift_months(day: date, n: int) -> date:
-    """The same day n months later (or earlier), or the last day of a shorter month."""
-    month = add_months(month_start(day), n)
-    return month.replace(day=min(day.day, month_end(month).day))
-
-
-def months_between(earlier: date, later: date) -> int:
-    """Whole months from one day to a later one (31 May to 30 November: six)."""
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    # shift_months(earlier, months) falls in later's month: compare the days.
-    return months - (min(earlier.day, monthrange(later.year, later.month)[1]) > later.day)
 
 
 def latest_start(reference: date, months: int) -> date:

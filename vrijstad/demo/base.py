@@ -66,16 +66,6 @@ class Demo:
         return f"{name}.pdf", self._pdfs[title]
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, n: int) -> date:
-    """The first day of the month n months after (or before) the month of `month`."""
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def start_placement(placement: Placement) -> None:
     """The agreement was signed and the starter moved in (no service moves a placement on)."""
     for target in (PlacementStatus.SIGNED, PlacementStatus.ACTIVE):

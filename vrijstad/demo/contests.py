@@ -3,9 +3,10 @@ the Stationsweg, and a winner of some months ago in her prize period on the Mole
 
 from datetime import date, timedelta
 
+from vrijstad.clock import add_months, month_start
 from vrijstad.contests import services as contests
 from vrijstad.contests.models import Contest, PrizeKind
-from vrijstad.demo.base import Demo, add_months, month_start, start_placement
+from vrijstad.demo.base import Demo, start_placement
 from vrijstad.starters.models import BranchGroup
 
 CRITERIA = [

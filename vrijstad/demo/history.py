@@ -9,10 +9,11 @@ street by street, exactly as the monthly snapshot would have recorded them."""
 from datetime import date, datetime, time, timedelta
 
 from vrijstad import clock
+from vrijstad.clock import add_months, month_end, month_start
 from vrijstad.dashboard.models import VacancySnapshot, street_key
 from vrijstad.dashboard.queries import FRICTIONAL_DAYS, STRUCTURAL_DAYS
-from vrijstad.dashboard.services import Vacancy, month_end
-from vrijstad.demo.base import Demo, add_months, month_start
+from vrijstad.dashboard.services import Vacancy
+from vrijstad.demo.base import Demo
 from vrijstad.extensions import db
 from vrijstad.units.models import Unit
 

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from vrijstad.billing import receivables
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import Invoice
+from vrijstad.clock import add_months, month_start
 from vrijstad.contests.models import Award
-from vrijstad.demo.base import Demo, add_months, month_start, start_placement
+from vrijstad.demo.base import Demo, start_placement
 from vrijstad.extensions import db
 from vrijstad.letting import services as letting
 from vrijstad.letting.models import HeadLeaseKind, HeadLeaseStatus, LandlordRule, Placement

@@ -12,6 +12,7 @@ from vrijstad.applications.services import is_landlord_side
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.clock import month_start, next_month
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db
 from vrijstad.i18n import date_filter, eur_filter
@@ -363,14 +364,6 @@ def place_starter(actor: User, unit: Unit, starter: User, terms: PlacementTerms,
 
 
 # Turnover reports --------------------------------------------------------------------------
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(period: date) -> date:
-    return date(period.year + (period.month == 12), period.month % 12 + 1, 1)
 
 
 def report_deadline(period: date) -> date:

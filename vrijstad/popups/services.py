@@ -20,6 +20,7 @@ from vrijstad import clock
 from vrijstad.applications.services import is_landlord_side, landlord_side_people
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.clock import add_months
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import current_language, date_filter, eur_filter, force_locale
@@ -115,16 +116,10 @@ def monthly_fee_cents(price_cents: int, start: date, end: date) -> int:
     booking's price is spread over its length in average months (365.25 / 12 = 30.4375 days)
     and rounded half up to the cent; the booking keeps the exact total the starter agreed to.
     """
-    if end <= _add_months(start, 1):
+    if end <= add_months(start, 1):
         return price_cents
     per_month = Fraction(price_cents * 1461, 48 * (end - start).days)
     return int(per_month + Fraction(1, 2))
-
-
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # Terms, blocked periods, feed token --------------------------------------------------------
@@ -579,13 +574,13 @@ def month_calendar(
         return "free"
 
     this_month = today.replace(day=1)
-    lowest = _add_months(this_month, -12 if landlord_view else 0)
-    highest = _add_months(this_month, 24)
+    lowest = add_months(this_month, -12 if landlord_view else 0)
+    highest = add_months(this_month, 24)
     return CalendarMonth(
         first=first,
         weeks=[[CalendarDay(d, state(d), d.month == first.month) for d in w] for w in weeks],
-        previous=_add_months(first, -1) if first > lowest else None,
-        next=_add_months(first, 1) if first < highest else None,
+        previous=add_months(first, -1) if first > lowest else None,
+        next=add_months(first, 1) if first < highest else None,
     )
 
 
@@ -595,8 +590,8 @@ def clamp_month(month: date | None, landlord_view: bool, today: date | None = No
     if month is None:
         return this_month
     month = month.replace(day=1)
-    lowest = _add_months(this_month, -12 if landlord_view else 0)
-    return min(max(month, lowest), _add_months(this_month, 24))
+    lowest = add_months(this_month, -12 if landlord_view else 0)
+    return min(max(month, lowest), add_months(this_month, 24))
 
 
 def _mark(states: dict[date, str], start: date, end: date, state: str) -> None:
