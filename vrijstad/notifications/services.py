@@ -103,6 +103,18 @@ def notification_text(kind: str, data: dict) -> str:
         "payment.failed_staff": _(
             "The online payment by %(starter)s of %(amount)s for invoice %(number)s failed."
         ),
+        "payment.disputed_staff": _(
+            "%(starter)s's bank disputed or reversed the payment of %(amount)s for invoice "
+            "%(number)s. The invoice is open again; answer a card dispute in Stripe."
+        ),
+        "payment.dispute_won_staff": _(
+            "The dispute about invoice %(number)s (%(starter)s) was decided in your favour: "
+            "%(amount)s is booked back."
+        ),
+        "payment.dispute_lost_staff": _(
+            "The dispute about invoice %(number)s (%(starter)s) was lost: %(amount)s stays "
+            "reversed and the invoice open."
+        ),
         "subsidy.started": _(
             "%(applicant)s started an application for %(scheme)s; plan the intake talk."
         ),

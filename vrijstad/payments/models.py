@@ -57,6 +57,7 @@ class IssueKind(StrEnum):
     NOT_BOOKABLE = "not_bookable"
     REFUND_AFTER_SETTLEMENT = "refund_after_settlement"
     TRANSFER_FAILED = "transfer_failed"
+    DISPUTE = "dispute"
 
 
 class PaymentIssue(db.Model):

@@ -30,6 +30,7 @@ from vrijstad.extensions import db, savepoint
 from vrijstad.forms import valid_iban
 from vrijstad.i18n import gettext as _
 from vrijstad.ledger import services as ledger
+from vrijstad.ledger.models import Posting
 from vrijstad.money import format_eur
 from vrijstad.notifications.services import notify
 from vrijstad.organisations.models import MemberRole, Organisation
@@ -420,11 +421,122 @@ def _on_charge_refunded(obj: dict, event_id: str, created: int) -> str:
     return "refund_booked"
 
 
+def _disputed_payment(obj: dict) -> tuple[str, Invoice | None, Payment | None, str | None]:
+    """The dispute's id, its invoice and booked payment, or the issue recorded instead."""
+    dispute_id = str(obj.get("id"))
+    record, invoice = _intent_and_invoice(obj)
+    amount = obj.get("amount")
+    if record is None or invoice is None:
+        return dispute_id, None, None, _issue(IssueKind.UNKNOWN_INVOICE, dispute_id, invoice,
+                                              received_cents=amount, detail="dispute")  # fmt: skip
+    invoice = billing.lock_invoice(invoice.id)  # events about one dispute at once book once
+    db.session.refresh(record)
+    if record.payment_id is None:
+        return dispute_id, invoice, None, _issue(
+            IssueKind.NOT_BOOKABLE, dispute_id, invoice, received_cents=amount,
+            detail="dispute of a payment that was not booked")  # fmt: skip
+    return dispute_id, invoice, db.session.get(Payment, record.payment_id), None
+
+
+def _dispute_booked(key: str) -> bool:
+    return db.session.scalar(sa.select(Posting.id).where(Posting.key == key)) is not None
+
+
+def _tell_staff_of_dispute(invoice: Invoice, kind: str, amount: object) -> None:
+    starter = db.session.get(User, invoice.starter_id)
+    data = {"number": invoice.number, "starter": starter.name,
+            "amount": format_eur(amount if _whole(amount) else invoice.total_cents)}  # fmt: skip
+    notify(staff_of(invoice.organisation_id), kind, "payments.issues",
+           {"organisation_id": invoice.organisation_id}, data)  # fmt: skip
+
+
+def _on_dispute_opened(obj: dict, event_id: str, created: int) -> str:
+    """A card dispute (chargeback) or a SEPA Direct Debit reversal: Stripe takes the money
+    back from the balance, so the payment is reversed and the invoice is open again; staff
+    hear of it at once (they may answer a card dispute with evidence in Stripe)."""
+    dispute_id, invoice, payment, issue = _disputed_payment(obj)
+    if issue is not None:
+        return issue
+    status = str(obj.get("status") or "")
+    amount = obj.get("amount")
+    if status.startswith("warning_"):  # an inquiry: no money has moved yet
+        _issue(IssueKind.DISPUTE, dispute_id, invoice, received_cents=amount,
+               detail=f"inquiry: {str(obj.get('reason'))[:100]}")  # fmt: skip
+        _tell_staff_of_dispute(invoice, "payment.disputed_staff", amount)
+        return "dispute_inquiry"
+    key = f"stripe-dispute:{dispute_id}:withdrawn"
+    if _dispute_booked(key):
+        return "already_booked"
+    record = db.session.scalar(
+        sa.select(PaymentIntentRecord).where(PaymentIntentRecord.payment_id == payment.id))
+    if not _whole(amount) or not 0 < amount <= payment.amount_cents - record.refunded_cents:
+        return _issue(IssueKind.AMOUNT_MISMATCH, dispute_id, invoice, received_cents=amount,
+                      expected_cents=payment.amount_cents - record.refunded_cents,
+                      detail="dispute")  # fmt: skip
+    ledger.book(invoice.organisation_id, "dispute", key, f"Dispute invoice {invoice.number}", [
+        (ledger.receivable(invoice.starter_id), amount),
+        (ledger.bank(invoice.organisation_id), -amount),
+    ], _event_day(created))  # fmt: skip
+    invoice.paid_cents -= amount
+    invoice.status = InvoiceStatus.OPEN
+    detail = f"{str(obj.get('reason'))[:100]}"
+    if payment.settlement_id is not None:
+        detail += f"; settlement {payment.settlement_id}"
+    _issue(IssueKind.DISPUTE, dispute_id, invoice, received_cents=amount, detail=detail)
+    _tell_staff_of_dispute(invoice, "payment.disputed_staff", amount)
+    return "dispute_booked"
+
+
+def _on_dispute_reinstated(obj: dict, event_id: str, created: int) -> str:
+    """The dispute was decided in our favour: the money comes back, the reversal is undone."""
+    dispute_id, invoice, payment, issue = _disputed_payment(obj)
+    if issue is not None:
+        return issue
+    key = f"stripe-dispute:{dispute_id}:reinstated"
+    if _dispute_booked(key):
+        return "already_booked"
+    withdrawn = db.session.scalar(
+        sa.select(Posting).where(Posting.key == f"stripe-dispute:{dispute_id}:withdrawn"))
+    if withdrawn is None:
+        return _issue(IssueKind.NOT_BOOKABLE, dispute_id, invoice,
+                      detail="funds reinstated for a dispute that was not booked")  # fmt: skip
+    amount = obj.get("amount")
+    if not _whole(amount) or not 0 < amount <= invoice.outstanding_cents:
+        return _issue(IssueKind.AMOUNT_MISMATCH, dispute_id, invoice, received_cents=amount,
+                      expected_cents=invoice.outstanding_cents, detail="dispute won")  # fmt: skip
+    ledger.book(invoice.organisation_id, "dispute", key, f"Dispute won, invoice {invoice.number}",
+                [(ledger.bank(invoice.organisation_id), amount),
+                 (ledger.receivable(invoice.starter_id), -amount)],
+                _event_day(created), reverses_id=withdrawn.id)  # fmt: skip
+    invoice.paid_cents += amount
+    if invoice.paid_cents == invoice.total_cents:
+        invoice.status = InvoiceStatus.PAID
+    _tell_staff_of_dispute(invoice, "payment.dispute_won_staff", amount)
+    return "dispute_reinstated"
+
+
+def _on_dispute_closed(obj: dict, event_id: str, created: int) -> str:
+    """The outcome reaches staff; the money moved with the withdrawal and reinstatement."""
+    dispute_id, invoice, payment, issue = _disputed_payment(obj)
+    if issue is not None:
+        return issue
+    status = str(obj.get("status") or "")
+    if status == "lost":
+        _tell_staff_of_dispute(invoice, "payment.dispute_lost_staff", obj.get("amount"))
+    return f"dispute_{status[:20] or 'closed'}"
+
+
 WEBHOOK_HANDLERS = {
     "payment_intent.succeeded": _on_intent_succeeded,
     "payment_intent.payment_failed": _on_intent_failed,
     "charge.refunded": _on_charge_refunded,
+    "charge.dispute.created": _on_dispute_opened,
+    "charge.dispute.funds_withdrawn": _on_dispute_opened,
+    "charge.dispute.funds_reinstated": _on_dispute_reinstated,
+    "charge.dispute.closed": _on_dispute_closed,
 }
+#: The events to subscribe the webhook endpoint to (the README lists them).
+WEBHOOK_EVENTS = tuple(WEBHOOK_HANDLERS)
 
 
 def resolve_issue(actor: User, issue: PaymentIssue) -> PaymentIssue:
@@ -640,6 +752,7 @@ def issue_label(kind: IssueKind) -> str:
         IssueKind.NOT_BOOKABLE: _("could not be booked"),
         IssueKind.REFUND_AFTER_SETTLEMENT: _("refunded after the settlement"),
         IssueKind.TRANSFER_FAILED: _("payout transfer failed"),
+        IssueKind.DISPUTE: _("disputed or reversed by the payer's bank"),
     }[IssueKind(kind)]
 
 
