@@ -142,10 +142,18 @@ def date_filter(value: date | datetime | None, style: str = "short") -> str:
     return format_date(value, pattern, locale=locale)
 
 
+def month_filter(value: date | None) -> str:
+    """'november 2026' in Dutch, 'November 2026' in English."""
+    if value is None:
+        return ""
+    return format_date(value, "LLLL yyyy", locale=current_language())
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["eur"] = eur_filter
     app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["month"] = month_filter
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: catalogue().ugettext(s),

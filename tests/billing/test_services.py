@@ -277,6 +277,19 @@ def test_turnover_reports_refuse_negative_and_closed_months(ctx, place):
                                 ("a.exe", b"MZ\x90\x00"))  # not a PDF or image  # fmt: skip
 
 
+def test_turnover_is_reported_for_finished_months_of_the_placement_only(ctx, place):
+    placement = place(base=50_000, turnover_bp=500, start_date=date(2026, 9, 15))
+    proof = ("k.pdf", b"%PDF-1.4 x")
+    with pytest.raises(letting.LettingError, match="voorbij"):  # December is still running
+        letting.submit_turnover(placement.starter, placement, date(2026, 12, 1), 5, proof)
+    with pytest.raises(letting.LettingError, match="binnen"):  # before the placement began
+        letting.submit_turnover(placement.starter, placement, date(2026, 8, 1), 5, proof)
+    assert letting.submit_turnover(placement.starter, placement, date(2026, 9, 1), 5, proof).id
+    months = letting.reportable_months(placement, date(2026, 12, 10))
+    assert months == [date(2026, 11, 1), date(2026, 10, 1), date(2026, 9, 1)]
+    assert letting.reportable_months(placement, date(2026, 9, 30)) == []
+
+
 def test_missing_reports_are_listed_for_staff(ctx, collective, place):
     reported = place(base=50_000, turnover_bp=500)
     missing = place(unit_index=1, base=50_000, turnover_bp=500)

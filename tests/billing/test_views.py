@@ -180,6 +180,19 @@ def test_starter_reports_turnover_with_evidence(ctx, client, login, collective, 
         assert evidence.status_code == 200 and evidence.data == pdf
 
 
+def test_the_report_form_offers_the_placements_finished_months_only(ctx, client, login, place):
+    placement = place(base=50_000, turnover_bp=500, start_date=date(2026, 10, 20))
+    login(placement.starter)
+    page = client.get("/my/placements").text
+    offered = re.findall(rf'id="period-{placement.id}".*?</select>', page, re.S)[0]
+    assert re.findall(r'<option value="([0-9-]+)"', offered) == ["2026-11", "2026-10"]
+    running = client.post(f"/placements/{placement.id}/turnover", data={
+        "period": "2026-12", "turnover": "100,00",
+        "evidence": (io.BytesIO(b"%PDF-1.4\n"), "kassa.pdf")}, follow_redirects=True)  # fmt: skip
+    assert "zodra die voorbij is" in running.text
+    assert db.session.scalar(sa.select(sa.func.count(TurnoverReport.id))) == 0
+
+
 def test_cli_settle_runs_every_collective(ctx, runner, collective, place):
     placement = place(base=100_000)
     invoice = billing.issue_invoice(placement, NOV)

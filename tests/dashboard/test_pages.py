@@ -1,7 +1,9 @@
 """Public street pages and the landlord's and starter's own cards on the home page."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+
+import pytest
 
 from tests.dashboard.test_views import page_text
 from vrijstad import clock
@@ -59,6 +61,7 @@ def test_landlord_card_shows_own_units_and_payouts(client, login, city, books, m
     assert "Paid out to you this year: €0.00" in text
 
 
+@pytest.mark.clock("2026-12-12T12:00")
 def test_starter_card_shows_own_applications_invoices_and_deadline(client, login, city, lettings):
     from vrijstad.billing.models import Invoice
     from vrijstad.letting.models import Placement
@@ -78,10 +81,24 @@ def test_starter_card_shows_own_applications_invoices_and_deadline(client, login
     assert "Your applications and invoices" in text
     assert "Hoogstraat 2" in text  # their open application
     assert "No open invoices." in text
-    assert "Next turnover report due" not in text
+    assert "Next turnover report" not in text
     client.post("/logout")
     login(lettings[0])
     text = page_text(client.get("/"))
     assert "Invoice 7" in text and "€121.00 due" in text
-    assert "Next turnover report due:" in text
+    assert "Next turnover report: December 2026, due 10-01-2027." in text
     assert "Hoogstraat 2" not in text  # not their application
+
+
+@pytest.mark.clock("2026-12-12T12:00")
+def test_starter_card_names_overdue_turnover_months(client, login, city, lettings):
+    from vrijstad.letting.models import Placement
+
+    placement = db.session.query(Placement).filter_by(starter_id=lettings[0].id).one()
+    placement.turnover_basis_points = 800
+    placement.start_date = date(2026, 10, 1)
+    db.session.commit()
+    login(lettings[0])
+    text = page_text(client.get("/"))
+    assert "Turnover reports overdue for October 2026, November 2026." in text
+    assert "Next turnover report: December 2026, due 10-01-2027." in text

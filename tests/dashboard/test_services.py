@@ -173,21 +173,26 @@ def test_snapshot_refuses_other_months(ctx, city):
         services.take_snapshots(date(2026, 9, 1), today)
 
 
-def test_next_turnover_deadline(ctx, city, lettings):
+@pytest.mark.clock("2026-12-12T12:00")
+def test_turnover_due_separates_overdue_months_from_the_next_deadline(ctx, city, lettings):
     from vrijstad.letting.models import Placement, TurnoverReport
 
     placement = db.session.query(Placement).filter_by(starter_id=lettings[0].id).one()
     placement.turnover_basis_points = 800
+    placement.start_date = date(2026, 9, 20)
     db.session.commit()
-    first = placement.start_date.replace(day=1)
-    deadline = services.next_turnover_deadline(lettings[0].id, clock.today())
-    assert deadline == services.add_months(first, 1).replace(day=10)
-    db.session.add(TurnoverReport(placement_id=placement.id, period=first, turnover_cents=1))
+    sep, oct, nov, dec = (date(2026, month, 1) for month in (9, 10, 11, 12))
+    due = services.turnover_due(lettings[0].id, date(2026, 12, 12))
+    assert due.overdue == [sep, oct, nov]  # November was due on 10 December
+    assert (due.next_month, due.next_deadline) == (dec, date(2027, 1, 10))
+    early = services.turnover_due(lettings[0].id, date(2026, 12, 5))
+    assert early.overdue == [sep, oct]
+    assert (early.next_month, early.next_deadline) == (nov, date(2026, 12, 10))
+    for month in (sep, oct, nov):
+        db.session.add(TurnoverReport(placement_id=placement.id, period=month, turnover_cents=1))
     db.session.commit()
-    following = services.add_months(first, 1)
-    expected = None if following > clock.this_month() else following
-    deadline = services.next_turnover_deadline(lettings[0].id, clock.today())
-    assert deadline == (services.add_months(expected, 1).replace(day=10) if expected else None)
+    due = services.turnover_due(lettings[0].id, date(2026, 12, 12))
+    assert due.overdue == [] and due.next_deadline == date(2027, 1, 10)
 
 
 def test_latest_start_agrees_with_months_between():

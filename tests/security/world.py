@@ -4,9 +4,10 @@ with an invoice and a settlement) plus organisation Y, and the objects the demo 
 
 import io
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
+import time_machine
 from flask_login import login_user
 from fpdf import FPDF
 from PIL import Image
@@ -150,8 +151,11 @@ def build_world(app, make_org, make_user) -> World:
     )
     collective = db.session.scalar(sa.select(Collective))
     store_plan(starter_a, "plan.pdf", _pdf())
-    report = submit_turnover(starter_a, placement, clock.this_month(), 1_000_000,
-                             ("kassa.pdf", _pdf()))  # fmt: skip
+    # This month's report, sent once the month is over (on the 2nd of the next), unchecked.
+    second = clock.next_month(clock.today()) + timedelta(days=1)
+    with time_machine.travel(datetime.combine(second, time(12), clock.AMSTERDAM)):
+        report = submit_turnover(starter_a, placement, clock.add_months(clock.this_month(), -1),
+                                 1_000_000, ("kassa.pdf", _pdf()))  # fmt: skip
     settlement = db.session.scalar(  # the demo's last month, awaiting approval
         sa.select(Settlement).where(Settlement.status == SettlementStatus.CALCULATED))
     billing.approve_settlement(staff_x, settlement)

@@ -870,7 +870,16 @@ class LandlordCard:
 class StarterCard:
     applications: list
     invoices: list
-    next_deadline: date | None
+    turnover: "TurnoverDue"
+
+
+@dataclass
+class TurnoverDue:
+    """A starter's turnover reports: the months past their deadline and the next one due."""
+
+    overdue: list[date] = field(default_factory=list)
+    next_month: date | None = None
+    next_deadline: date | None = None
 
 
 def landlord_card(user: User, today: date) -> LandlordCard:
@@ -883,27 +892,35 @@ def landlord_card(user: User, today: date) -> LandlordCard:
     return LandlordCard(units, int(paid))
 
 
-def next_turnover_deadline(starter_id: int, today: date) -> date | None:
-    """The earliest deadline of a month still to report on a current turnover placement."""
+def turnover_due(starter_id: int, today: date) -> TurnoverDue:
+    """The months of current turnover placements still to report (each due on the 10th of
+    the month after): those past their deadline, and the earliest deadline still ahead, which
+    may be the running month's, reported once it is over."""
     from vrijstad.letting.services import report_deadline
 
     placements = list(db.session.scalars(queries.turnover_placements_of(starter_id)))
+    due = TurnoverDue()
     if not placements:
-        return None
+        return due
     ids = [p.id for p in placements]
     done = {tuple(row) for row in db.session.execute(queries.reported_periods(ids))}
     done |= {tuple(row) for row in db.session.execute(queries.invoiced_periods(ids))}
     current = month_start(today)
-    deadlines = []
+    ahead = []
     for placement in placements:
         month = max(month_start(placement.start_date), add_months(current, -24))
         last = min(current, month_start(placement.end_date))
         while month <= last:
             if (placement.id, month) not in done:
-                deadlines.append(report_deadline(month))
-                break
+                if report_deadline(month) < today:
+                    due.overdue.append(month)
+                else:
+                    ahead.append((report_deadline(month), month))
             month = add_months(month, 1)
-    return min(deadlines, default=None)
+    due.overdue = sorted(set(due.overdue))
+    if ahead:
+        due.next_deadline, due.next_month = min(ahead)
+    return due
 
 
 def starter_card(user: User, today: date) -> StarterCard:
@@ -911,7 +928,7 @@ def starter_card(user: User, today: date) -> StarterCard:
     return StarterCard(
         applications=list(db.session.scalars(queries.open_applications_of(user.id).limit(10))),
         invoices=list(db.session.scalars(queries.open_invoices_of(user.id).limit(10))),
-        next_deadline=next_turnover_deadline(user.id, today),
+        turnover=turnover_due(user.id, today),
     )
 
 

@@ -12,7 +12,7 @@ from vrijstad.applications.services import is_landlord_side
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.clock import month_start, next_month
+from vrijstad.clock import add_months, month_start, next_month
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db
 from vrijstad.i18n import date_filter, eur_filter
@@ -386,6 +386,18 @@ def _evidence_type(data: bytes) -> tuple[str, str]:
     raise LettingError(_("Evidence must be a PDF, PNG or JPEG file."), "evidence")
 
 
+def reportable_months(placement: Placement, today: date) -> list[date]:
+    """The months of a placement whose turnover can be reported on `today`, latest first: the
+    finished months from the placement's first to its last."""
+    first = month_start(placement.start_date)
+    month = min(add_months(month_start(today), -1), month_start(placement.end_date))
+    months = []
+    while month >= first:
+        months.append(month)
+        month = add_months(month, -1)
+    return months
+
+
 def submit_turnover(
     starter: User, placement: Placement, period: date, turnover_cents: int,
     evidence: tuple[str, bytes] | None = None,
@@ -398,8 +410,8 @@ def submit_turnover(
     period = month_start(period)
     if not month_start(placement.start_date) <= period <= month_start(placement.end_date):
         raise LettingError(_("Report a month within your placement."), "period")
-    if period > month_start(clock.today()):
-        raise LettingError(_("A month can be reported once it has started."), "period")
+    if period >= month_start(clock.today()):
+        raise LettingError(_("A month can be reported once it is over."), "period")
     if turnover_cents < 0:
         raise LettingError(_("Turnover cannot be negative."), "turnover")
     if turnover_cents > MAX_TURNOVER_CENTS:

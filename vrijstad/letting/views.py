@@ -387,13 +387,15 @@ def my_placements():
         .order_by(TurnoverReport.period.desc())
     ).all()
     form = TurnoverForm(formdata=None)
+    today = clock.today()
+    months = {p.id: services.reportable_months(p, today) for p in placements}
     return render_template(
         "letting/my_placements.html",
         placements=placements,
         invoices=invoices,
         reports=reports,
         form=form,
-        months=month_choices(),
+        months=months,
     )
 
 
