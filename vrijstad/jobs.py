@@ -600,7 +600,6 @@ def job_record(job_id: str) -> dict | None:
         return _backend().store.get(job_id)
 
 
-
 def recent_records(limit: int = 20, examine: int = 2000) -> list[dict]:
     """The newest of the app's job records in Redis (at most `examine` are read), newest
     first; empty when jobs run inline."""
@@ -608,12 +607,13 @@ def recent_records(limit: int = 20, examine: int = 2000) -> list[dict]:
     if backend.redis is None:
         return []
     with queue_errors():
-        keys = list(itertools.islice(backend.redis.scan_iter(match="vrijstad:job:*", count=500),
-                                     examine))  # fmt: skip
+        found = backend.redis.scan_iter(match="vrijstad:job:*", count=500)
+        keys = list(itertools.islice(found, examine))
         records = [backend.store.get(key.decode().rsplit(":", 1)[1]) for key in keys]
     records = [record for record in records if record and "state" in record]
     records.sort(key=lambda record: record.get("created_at") or 0, reverse=True)
     return records[:limit]
+
 
 # --- worker command -----------------------------------------------------------------------
 

@@ -30,8 +30,9 @@ def row(page: str, row_id: str) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ["starter", "landlord", "staff"])
-def test_only_platform_admins_see_the_jobs(client, configured, make_user, make_org, login, role,
-                                           redis_url):  # fmt: skip
+def test_only_platform_admins_see_the_jobs(
+    client, configured, make_user, make_org, login, role, redis_url
+):
     configured(REDIS_URL=redis_url)
     user = make_org(staff_role="admin").test_staff if role == "staff" else make_user(role)
     login(user)
@@ -46,8 +47,9 @@ def test_anonymous_visitors_are_sent_to_log_in(client, configured):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_queues_workers_and_the_latest_failed_job(app, client, configured, redis_url, admin,
-                                                  tmp_path):  # fmt: skip
+def test_queues_workers_and_the_latest_failed_job(
+    app, client, configured, redis_url, admin, tmp_path
+):
     app = configured(REDIS_URL=redis_url)
     crashed = jobs.enqueue(jobfuncs.crash, str(tmp_path), job_title="Report of the month")
     done = jobs.enqueue(jobfuncs.add, 1, 2, job_title="Adding up")

@@ -111,8 +111,8 @@ def _failed(queues: list[Queue], connection: redis.Redis) -> list[FailedJob]:
     ids = []
     for queue in queues:  # newest failures first: the registry is ordered by expiry
         registry = queue.failed_job_registry
-        ids += [(queue.name, i) for i in registry.get_job_ids(0, FAILED_SHOWN - 1, desc=True,
-                                                              cleanup=False)]  # fmt: skip
+        newest = registry.get_job_ids(0, FAILED_SHOWN - 1, desc=True, cleanup=False)
+        ids += [(queue.name, job_id) for job_id in newest]
     found = Job.fetch_many([i for _, i in ids], connection=connection)
     failed = []
     for (queue_name, job_id), job in zip(ids, found, strict=True):
@@ -120,11 +120,17 @@ def _failed(queues: list[Queue], connection: redis.Redis) -> list[FailedJob]:
             continue
         text = _error_text(job)
         lines = text.splitlines()
-        failed.append(FailedJob(
-            id=job_id, queue=queue_name, description=job.description or job_id,
-            ended_at=_aware(job.ended_at), error=lines[-1] if lines else "",
-            traceback="\n".join(lines[:ERROR_LINES]), app_job=_app_record(job),
-        ))  # fmt: skip
+        failed.append(
+            FailedJob(
+                id=job_id,
+                queue=queue_name,
+                description=job.description or job_id,
+                ended_at=_aware(job.ended_at),
+                error=lines[-1] if lines else "",
+                traceback="\n".join(lines[:ERROR_LINES]),
+                app_job=_app_record(job),
+            )
+        )
     failed.sort(key=lambda f: f.ended_at or datetime.min.replace(tzinfo=UTC), reverse=True)
     return failed[:FAILED_SHOWN]
 
@@ -146,7 +152,7 @@ def overview() -> Overview:
             queues=[_counts(queue) for queue in queues],
             workers=sorted(
                 (_worker(w) for w in Worker.all(connection=connection)), key=lambda w: w.name
-            ),  # fmt: skip
+            ),
             failed=_failed(queues, connection),
             recent=jobs.recent_records(RECENT_SHOWN),
         )

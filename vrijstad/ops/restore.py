@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 
 from vrijstad.billing.models import Invoice, InvoiceSequence
 from vrijstad.ledger.models import Entry, Posting
-from vrijstad.ops.health import _migrations
+from vrijstad.ops.health import code_migrations
 from vrijstad.organisations.models import Organisation
 
 SHOWN = 10  # at most this many examples of one problem in the report
@@ -66,7 +66,7 @@ def _examples(items: list, total: int | None = None) -> str:
 
 
 def check_schema(connection: sa.Connection, migrations_dir: str) -> Finding:
-    code = _migrations(migrations_dir)
+    code = code_migrations(migrations_dir)
     current = frozenset(MigrationContext.configure(connection).get_current_heads())
     expected = ", ".join(sorted(code.heads))
     if current == code.heads:
