@@ -17,6 +17,7 @@ under JOB_DIR when jobs run inline.
 import contextlib
 import fcntl
 import importlib
+import itertools
 import logging
 import pickle
 import time
@@ -578,6 +579,40 @@ def _retry(backend: _Backend, job_id: str) -> JobHandle:
     backend.store.update(job_id, state="queued", error=None, progress=0, message="")
     _start(current_app._get_current_object(), job_id)
     return JobHandle(job_id, record["key"])
+
+
+# --- for the operator's overview ---------------------------------------------------------
+
+
+def queue_connection() -> "redis.Redis | None":
+    """The job queue's Redis connection; None when jobs run inline (REDIS_URL unset)."""
+    return _backend().redis
+
+
+def queue_names() -> list[str]:
+    """The queues this app's workers take jobs from (RQ_QUEUES)."""
+    return list(_backend().queues)
+
+
+def job_record(job_id: str) -> dict | None:
+    """The app's own record of a job (title, state, reason of failure, attempts, …)."""
+    with queue_errors():
+        return _backend().store.get(job_id)
+
+
+def recent_records(limit: int = 20, examine: int = 2000) -> list[dict]:
+    """The newest of the app's job records in Redis (at most `examine` are read), newest
+    first; empty when jobs run inline."""
+    backend = _backend()
+    if backend.redis is None:
+        return []
+    with queue_errors():
+        found = backend.redis.scan_iter(match="vrijstad:job:*", count=500)
+        keys = list(itertools.islice(found, examine))
+        records = [backend.store.get(key.decode().rsplit(":", 1)[1]) for key in keys]
+    records = [record for record in records if record and "state" in record]
+    records.sort(key=lambda record: record.get("created_at") or 0, reverse=True)
+    return records[:limit]
 
 
 # --- worker command -----------------------------------------------------------------------

@@ -27,6 +27,7 @@ UNITS = DEPLOY / "systemd"
 INSTALL_DIR = "/srv/vrijstad"  # where the units expect the checkout
 START_TIMEOUT = 30  # seconds for gunicorn to answer
 STOP_TIMEOUT = 10
+PGBACKREST = "/usr/bin/pgbackrest"  # where Debian's package puts it
 
 
 def settings_read(path: Path) -> set[str]:
@@ -155,8 +156,11 @@ def test_systemd_units_verify(tmp_path):
         if os.geteuid() != 0:
             pytest.skip("systemd-analyze is missing: `make deploy-tools` as root installs it")
         pytest.fail("systemd-analyze is missing: run `make deploy-tools` (installs systemd)")
+    stand_in = None if shutil.which("pgbackrest") else shutil.which("true")
     for unit in unit_files():  # the checkout stands where the units expect it
         text = unit.read_text().replace(INSTALL_DIR, str(ROOT))
+        if stand_in:  # the backup units' program, where pgBackRest is not installed
+            text = text.replace(PGBACKREST, stand_in)
         (tmp_path / unit.name).write_text(text)
     result = subprocess.run(
         [analyze, "verify", "--man=no", *sorted(str(p) for p in tmp_path.iterdir())],
@@ -181,6 +185,8 @@ def test_every_scheduled_run_of_the_readme_has_a_timer_in_amsterdam_time(runner)
     for timer in UNITS.glob("*.timer"):
         service = timer.with_suffix(".service")
         text = service.read_text()
+        if f"ExecStart={PGBACKREST} " in text:
+            continue  # the backups: see test_backup_timers_run_pgbackrest_on_the_kits_stanza
         assert "Type=oneshot" in text and "Environment=TZ=Europe/Amsterdam" in text
         assert re.search(r"^OnCalendar=.* Europe/Amsterdam$", timer.read_text(), re.MULTILINE)
         timed[scheduled(service)] = timer.name
@@ -188,6 +194,28 @@ def test_every_scheduled_run_of_the_readme_has_a_timer_in_amsterdam_time(runner)
     for command in timed:  # each timer runs a command the app has
         result = runner.invoke(args=[*command.split(), "--help"])
         assert result.exit_code == 0, result.output
+
+
+def test_backup_timers_run_pgbackrest_on_the_kits_stanza():
+    """A full backup on Sunday, a differential one the other nights, of the stanza that
+    pgbackrest.conf, the archive_command and the restore drill name, as PostgreSQL's user."""
+    config = (DEPLOY / "pgbackrest.conf").read_text()
+    [stanza] = re.findall(r"^\[(?!global\])([a-z-]+)\]$", config, re.MULTILINE)
+    archiving = (DEPLOY / "postgresql-archiving.conf").read_text()
+    assert f"archive_command = 'pgbackrest --stanza={stanza} archive-push %p'" in archiving
+    assert re.search(r"^archive_mode = on$", archiving, re.MULTILINE)
+    assert f"STANZA={stanza}\n" in (DEPLOY / "restore-drill").read_text()
+    days = {"full": "Sun", "diff": "Mon..Sat"}
+    for kind, day in days.items():
+        service = (UNITS / f"vrijstad-backup-{kind}.service").read_text()
+        assert f"ExecStart={PGBACKREST} --stanza={stanza} --type={kind} backup" in service
+        assert "User=postgres" in service and "Environment=TZ=Europe/Amsterdam" in service
+        timer = (UNITS / f"vrijstad-backup-{kind}.timer").read_text()
+        assert re.search(rf"^OnCalendar={day} .* Europe/Amsterdam$", timer, re.MULTILINE)
+    readme = (ROOT / "README.md").read_text().split("### Backups", 1)[1].split("\n## ", 1)[0]
+    for name in ("vrijstad-backup-full.timer", "vrijstad-backup-diff.timer", "restore-drill",
+                 "pgbackrest.conf", "postgresql-archiving.conf", "flask --app vrijstad backup"):
+        assert name in readme, name
 
 
 def test_nginx_accepts_what_the_app_accepts_and_proxies_to_gunicorn(monkeypatch):

@@ -1,11 +1,13 @@
 """Platform administration: organisations across all cities."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.ops import queues
 from vrijstad.organisations import services
 from vrijstad.organisations.forms import OrganisationForm
 from vrijstad.organisations.models import Organisation, OrganisationKind
@@ -44,3 +46,30 @@ def organisations():
     listing = db.session.scalars(sa.select(Organisation).order_by(Organisation.name))
     status = 422 if form.is_submitted() else 200
     return render_template("admin/organisations.html", form=form, organisations=listing), status
+
+
+STATES = {
+    "queued": _l("queued"),
+    "started": _l("started"),
+    "finished": _l("finished"),
+    "failed": _l("failed"),
+    "deferred": _l("deferred"),
+    "scheduled": _l("scheduled"),
+    "idle": _l("idle"),
+    "busy": _l("busy"),
+    "suspended": _l("suspended"),
+}
+
+
+@bp.get("/jobs")
+def jobs():
+    """Read-only: RQ's queues, workers and latest failures, and the app's job records."""
+    overview = queues.overview()
+    response = make_response(
+        render_template(
+            "admin/jobs.html", overview=overview, states=STATES, record_time=queues.record_time
+        ),
+        503 if overview.status == "unreachable" else 200,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -6,8 +6,10 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from vrijstad import jobs, logs, storage
     from vrijstad.ops import views
+    from vrijstad.ops.cli import ops_cli
 
     logs.init_app(app)
     storage.init_app(app)
     jobs.init_app(app)
     views.init_app(app)
+    app.cli.add_command(ops_cli)

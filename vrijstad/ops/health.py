@@ -68,7 +68,7 @@ class Migrations:
 
 
 @cache
-def _migrations(directory: str) -> Migrations:
+def code_migrations(directory: str) -> Migrations:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -97,7 +97,7 @@ def check_migrations() -> str | None:
     """None when the database has exactly the code's migrations; a note when it is ahead."""
     from alembic.runtime.migration import MigrationContext
 
-    code = _migrations(current_app.extensions["migrate"].directory)
+    code = code_migrations(current_app.extensions["migrate"].directory)
     with db.engine.connect() as connection:
         current = frozenset(MigrationContext.configure(connection).get_current_heads())
     if current == code.heads:
