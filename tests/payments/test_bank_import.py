@@ -1,4 +1,4 @@
-"""Bank-statement CSV import: matched by reference, unmatched listed, a broken file refused."""
+"""Bank-statement import: matched by reference, unmatched listed, a broken file refused."""
 
 import io
 from datetime import date, timedelta
@@ -11,7 +11,13 @@ from vrijstad.billing.models import InvoiceStatus, Payment
 from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
 from vrijstad.payments import statements
-from vrijstad.payments.models import BankImport
+from vrijstad.payments.models import (
+    BankImport,
+    BankLine,
+    BankLineStatus,
+    LineReason,
+    MatchedBy,
+)
 
 NOV = date(2026, 11, 1)
 
@@ -28,6 +34,10 @@ def invoices(ctx, place):
             for i, base in ((0, 95_000), (1, 80_000))]  # fmt: skip
     db.session.commit()
     return made
+
+
+def unbooked(done: BankImport) -> list[BankLine]:
+    return [line for line in done.lines if line.status != BankLineStatus.BOOKED]
 
 
 def payments() -> int:
@@ -58,7 +68,11 @@ def test_rows_with_a_reference_are_booked_the_rest_listed(client, login, collect
     assert "gift zonder kenmerk" in page.text and "VS999-000001" in page.text
     done = db.session.scalar(sa.select(BankImport))
     assert (done.rows_total, done.matched_count, done.matched_cents) == (5, 2, 164_950)
-    assert [row["line"] for row in done.unmatched] == [4, 5, 6]
+    assert [(line.line, line.status, line.reason) for line in unbooked(done)] == [
+        (4, BankLineStatus.UNMATCHED, LineReason.NO_REFERENCE),
+        (5, BankLineStatus.OUTGOING, LineReason.DEBIT),
+        (6, BankLineStatus.UNMATCHED, LineReason.UNKNOWN_INVOICE),
+    ]
     db.session.expire_all()
     assert first.status == InvoiceStatus.PAID and second.outstanding_cents == 46_800
     org = collective.organisation_id
@@ -82,6 +96,7 @@ def test_a_broken_row_refuses_the_whole_file(client, login, collective, invoices
     assert "2026-13-45" in response.text and "twelve" in response.text
     assert payments() == 0
     assert db.session.scalar(sa.select(sa.func.count(BankImport.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(BankLine.id))) == 0
 
 
 @pytest.mark.parametrize(
@@ -109,10 +124,3 @@ def test_only_the_organisations_staff_import(client, login, collective, make_org
             == 403
         )
         client.post("/logout")
-
-
-def test_parse_plain_and_dutch_amounts_without_floats():
-    rows = statements.parse_statement(
-        b'2026-11-20,1234.56,a,x\n20-11-2026,"1.234,56",b,y\n20/11/2026,7,c,z\n'
-    )
-    assert [r.amount_cents for r in rows] == [123_456, 123_456, 700]
