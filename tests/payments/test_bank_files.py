@@ -131,7 +131,7 @@ LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
         b"",
         b"just one line",
         b"a;b;c\n1;2;3\n",
-        ":20:only a reference\n".encode(),
+        b":20:only a reference\n",
     ],
 )
 def test_unsafe_or_unknown_files_are_refused(data):
