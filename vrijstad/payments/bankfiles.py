@@ -35,7 +35,7 @@ from defusedxml.ElementTree import fromstring as xml_fromstring
 from vrijstad.i18n import gettext as _
 from vrijstad.money import AmountError, parse_eur
 
-MAX_BYTES = 8 * 1024 * 1024  # a month of a busy account in CAMT.053 (XML is wordy)
+MAX_BYTES = 16 * 1024 * 1024  # a busy month in CAMT.053 (XML is wordy); a request is 32 MB
 MAX_LINES = 20_000
 
 CAMT_NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})$")
