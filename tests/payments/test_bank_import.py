@@ -2,11 +2,11 @@
 
 import io
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from tests.payments.conftest import bank_file
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import InvoiceStatus, Payment
 from vrijstad.extensions import db
@@ -128,27 +128,6 @@ def test_only_the_organisations_staff_import(client, login, collective, make_org
 
 
 # The banks' own files --------------------------------------------------------------------
-
-FILES = Path(__file__).parent / "bank_files"
-
-
-def bank_file(name: str, organisation_id: int) -> bytes:
-    """A sample file with its references made those of the test's organisation."""
-    return (FILES / name).read_bytes().replace(b"VS001-", f"VS{organisation_id:03d}-".encode())
-
-
-@pytest.fixture
-def named(ctx, place):
-    """Invoice 1 of € 1.149,50 to Jan de Vries, invoice 2 of € 968,00 to Emre Ozturk."""
-    made = [
-        billing.issue_invoice(
-            place(unit_index=i, base=base, name=name), NOV, issued_on=NOV + timedelta(1)
-        )
-        for i, base, name in ((0, 95_000, "Jan de Vries"), (1, 80_000, "Emre Ozturk"))
-    ]
-    db.session.commit()
-    assert [invoice.number for invoice in made] == [1, 2]
-    return made
 
 
 def imported(client, collective, name: str, upload_as: str | None = None) -> BankImport:
