@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import stripe
@@ -221,3 +222,25 @@ def fake_stripe(app, monkeypatch):
     fake.server.shutdown()
     fake.server.server_close()
     fake.thread.join(5)
+
+
+FILES = Path(__file__).parent / "bank_files"
+
+
+def bank_file(name: str, organisation_id: int) -> bytes:
+    """A sample file with its references made those of the test's organisation."""
+    return (FILES / name).read_bytes().replace(b"VS001-", f"VS{organisation_id:03d}-".encode())
+
+
+@pytest.fixture
+def named(ctx, place):
+    """Invoice 1 of € 1.149,50 to Jan de Vries, invoice 2 of € 968,00 to Emre Ozturk."""
+    made = [
+        billing.issue_invoice(
+            place(unit_index=i, base=base, name=name), NOV, issued_on=NOV + timedelta(1)
+        )
+        for i, base, name in ((0, 95_000, "Jan de Vries"), (1, 80_000, "Emre Ozturk"))
+    ]
+    db.session.commit()
+    assert [invoice.number for invoice in made] == [1, 2]
+    return made

@@ -1,4 +1,4 @@
-"""Bank-statement CSV import: matched by reference, unmatched listed, a broken file refused."""
+"""Bank-statement import: matched by reference, unmatched listed, a broken file refused."""
 
 import io
 from datetime import date, timedelta
@@ -6,12 +6,19 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.payments.conftest import bank_file
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import InvoiceStatus, Payment
 from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
 from vrijstad.payments import statements
-from vrijstad.payments.models import BankImport
+from vrijstad.payments.models import (
+    BankImport,
+    BankLine,
+    BankLineStatus,
+    LineReason,
+    MatchedBy,
+)
 
 NOV = date(2026, 11, 1)
 
@@ -28,6 +35,10 @@ def invoices(ctx, place):
             for i, base in ((0, 95_000), (1, 80_000))]  # fmt: skip
     db.session.commit()
     return made
+
+
+def unbooked(done: BankImport) -> list[BankLine]:
+    return [line for line in done.lines if line.status != BankLineStatus.BOOKED]
 
 
 def payments() -> int:
@@ -58,7 +69,11 @@ def test_rows_with_a_reference_are_booked_the_rest_listed(client, login, collect
     assert "gift zonder kenmerk" in page.text and "VS999-000001" in page.text
     done = db.session.scalar(sa.select(BankImport))
     assert (done.rows_total, done.matched_count, done.matched_cents) == (5, 2, 164_950)
-    assert [row["line"] for row in done.unmatched] == [4, 5, 6]
+    assert [(line.line, line.status, line.reason) for line in unbooked(done)] == [
+        (4, BankLineStatus.UNMATCHED, LineReason.NO_REFERENCE),
+        (5, BankLineStatus.OUTGOING, LineReason.DEBIT),
+        (6, BankLineStatus.UNMATCHED, LineReason.UNKNOWN_INVOICE),
+    ]
     db.session.expire_all()
     assert first.status == InvoiceStatus.PAID and second.outstanding_cents == 46_800
     org = collective.organisation_id
@@ -82,6 +97,7 @@ def test_a_broken_row_refuses_the_whole_file(client, login, collective, invoices
     assert "2026-13-45" in response.text and "twelve" in response.text
     assert payments() == 0
     assert db.session.scalar(sa.select(sa.func.count(BankImport.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(BankLine.id))) == 0
 
 
 @pytest.mark.parametrize(
@@ -111,8 +127,238 @@ def test_only_the_organisations_staff_import(client, login, collective, make_org
         client.post("/logout")
 
 
-def test_parse_plain_and_dutch_amounts_without_floats():
-    rows = statements.parse_statement(
-        b'2026-11-20,1234.56,a,x\n20-11-2026,"1.234,56",b,y\n20/11/2026,7,c,z\n'
+# The banks' own files --------------------------------------------------------------------
+
+
+def imported(client, collective, name: str, upload_as: str | None = None) -> BankImport:
+    response = upload(
+        client,
+        collective.organisation_id,
+        bank_file(name, collective.organisation_id),
+        upload_as or name,
     )
-    assert [r.amount_cents for r in rows] == [123_456, 123_456, 700]
+    assert response.status_code == 302, response.text
+    db.session.expire_all()
+    return db.session.get(BankImport, int(response.location.rsplit("/", 1)[1]))
+
+
+def by_line(done: BankImport) -> list[tuple]:
+    return [
+        (
+            line.amount_cents,
+            line.status,
+            line.reason,
+            line.matched_by,
+            line.invoice.number if line.invoice else None,
+        )
+        for line in done.lines
+    ]
+
+
+def test_ing_af_row_is_not_booked_even_with_a_reference(client, login, collective, named):
+    first, second = named
+    login(collective.staff)
+    done = imported(client, collective, "ing_semicolon.csv")
+    assert done.format == "ing"
+    assert by_line(done) == [
+        (114_950, BankLineStatus.BOOKED, None, MatchedBy.REFERENCE, 1),
+        (-96_800, BankLineStatus.OUTGOING, LineReason.DEBIT, None, None),  # "Af", quoting VS…2
+        (96_800, BankLineStatus.SUGGESTED, LineReason.NO_REFERENCE, None, 2),
+    ]
+    assert first.status == InvoiceStatus.PAID
+    assert second.status == InvoiceStatus.OPEN and second.paid_cents == 0
+    assert payments() == 1
+    org = collective.organisation_id
+    assert ledger.balance(org, ledger.bank(org)) == 114_950
+    page = client.get(f"/bank-imports/{done.id}")
+    assert "uitgaand, niet geboekt" in page.text.lower() or "Uitgaand" in page.text
+    assert "Drukkerij Jansen" in page.text
+
+
+def test_rabobank_csv_payments_are_matched_to_their_invoices(client, login, collective, named):
+    login(collective.staff)
+    done = imported(client, collective, "rabobank.csv")
+    assert done.format == "rabobank"
+    assert by_line(done) == [
+        (114_950, BankLineStatus.BOOKED, None, MatchedBy.REFERENCE, 1),  # Betalingskenmerk
+        (96_800, BankLineStatus.BOOKED, None, MatchedBy.REFERENCE, 2),  # in Omschrijving-1
+        (-4_995, BankLineStatus.OUTGOING, LineReason.DEBIT, None, None),
+    ]
+    assert {invoice.status for invoice in named} == {InvoiceStatus.PAID}
+    assert (done.matched_count, done.matched_cents) == (2, 211_750)
+
+
+def test_camt053_by_structured_reference_and_invoice_number(client, login, collective, named):
+    login(collective.staff)
+    # The content decides the format, not the name.
+    done = imported(client, collective, "camt053_v02.xml", upload_as="export.csv")
+    assert done.format == "camt053"
+    assert by_line(done) == [
+        (114_950, BankLineStatus.BOOKED, None, MatchedBy.REFERENCE, 1),
+        (-25_000, BankLineStatus.OUTGOING, LineReason.DEBIT, None, None),
+        (96_800, BankLineStatus.BOOKED, None, MatchedBy.INVOICE_NUMBER, 2),  # "factuur 2"
+        (50_000, BankLineStatus.UNMATCHED, LineReason.UNKNOWN_INVOICE, None, None),
+        (10_700, BankLineStatus.UNMATCHED, LineReason.NO_REFERENCE, None, None),
+    ]
+    unknown = done.lines[3]
+    assert unknown.detail == f"VS{collective.organisation_id:03d}-000099"
+    assert {invoice.status for invoice in named} == {InvoiceStatus.PAID}
+    page = client.get(f"/bank-imports/{done.id}")
+    assert "Bijdrage kerstmarkt" in page.text and "000099" in page.text
+
+
+@pytest.mark.parametrize("name", ["mt940_ing.sta", "abnamro.TAB", "ing_comma.csv"])
+def test_other_formats_book_by_reference(client, login, collective, named, name):
+    login(collective.staff)
+    done = imported(client, collective, name)
+    assert named[0].status == InvoiceStatus.PAID
+    assert all(
+        line.status == BankLineStatus.OUTGOING for line in done.lines if line.amount_cents < 0
+    )
+    assert done.lines[0].status == BankLineStatus.BOOKED
+
+
+def test_the_same_statement_twice_books_once(client, login, collective, named):
+    login(collective.staff)
+    imported(client, collective, "camt053_v02.xml")
+    again = upload(
+        client,
+        collective.organisation_id,
+        bank_file("camt053_v02.xml", collective.organisation_id),
+        "again.xml",
+    )
+    assert again.status_code == 422 and "al eerder ingelezen" in again.text
+    assert payments() == 2
+    # A later export that overlaps: the known lines are skipped, only the new one is read.
+    longer = bank_file("ing_semicolon.csv", collective.organisation_id)
+    imported(client, collective, "ing_semicolon.csv")
+    longer += (
+        b'"20261124";"A. Kowalski";"NL69INGB0123456789";"NL18RABO0300065264";"OV";'
+        b'"Bij";"25,00";"Overschrijving";"Naam: A. Kowalski Omschrijving: koffie";"";""\n'
+    )
+    response = upload(client, collective.organisation_id, longer, "longer.csv")
+    assert response.status_code == 302
+    db.session.expire_all()
+    done = db.session.get(BankImport, int(response.location.rsplit("/", 1)[1]))
+    assert (done.rows_total, done.duplicate_count, len(done.lines)) == (4, 3, 1)
+    assert "3" in client.get(response.location).text
+    assert payments() == 2
+    assert db.session.scalar(sa.select(sa.func.count(BankLine.id))) == 5 + 3 + 1
+
+
+def confirm(client, line: BankLine, action: str = "confirm"):
+    return client.post(f"/bank-lines/{line.id}/{action}")
+
+
+def test_a_suggestion_books_only_when_staff_confirm(client, login, collective, named):
+    second = named[1]
+    login(collective.staff)
+    done = imported(client, collective, "ing_semicolon.csv")
+    suggested = done.lines[2]
+    assert suggested.status == BankLineStatus.SUGGESTED and second.paid_cents == 0
+    page = client.get(f"/bank-imports/{done.id}")
+    assert "Bakkerij Ozturk" in page.text and f"/bank-lines/{suggested.id}/confirm" in page.text
+    response = confirm(client, suggested)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert suggested.status == BankLineStatus.BOOKED
+    assert suggested.matched_by == MatchedBy.CONFIRMED and suggested.payment_id is not None
+    assert second.status == InvoiceStatus.PAID
+    assert (done.matched_count, done.matched_cents) == (2, 211_750)
+    assert confirm(client, suggested).status_code == 302  # again: nothing more is booked
+    assert payments() == 2
+
+
+def test_a_rejected_suggestion_is_listed_unmatched(client, login, collective, named):
+    login(collective.staff)
+    done = imported(client, collective, "ing_semicolon.csv")
+    suggested = done.lines[2]
+    assert confirm(client, suggested, "reject").status_code == 302
+    db.session.expire_all()
+    assert (suggested.status, suggested.reason, suggested.invoice_id) == (
+        BankLineStatus.UNMATCHED,
+        LineReason.SUGGESTION_REJECTED,
+        None,
+    )
+    assert named[1].paid_cents == 0 and payments() == 1
+    assert confirm(client, suggested).status_code == 302
+    assert payments() == 1
+
+
+def test_unmatched_reasons(client, login, collective, named):
+    first, second = named
+    org = collective.organisation_id
+    billing.record_payment(collective.staff, first, first.total_cents, NOV + timedelta(5))
+    db.session.commit()
+    login(collective.staff)
+    response = upload(
+        client,
+        org,
+        (
+            "Datum;Bedrag;Omschrijving;Naam\n"
+            f"20-11-2026;1.149,50;huur {first.reference};J. de Vries\n"  # paid already
+            f"21-11-2026;2.000,00;huur {second.reference};E. Ozturk\n"  # more than is open
+            f"22-11-2026;400,00;deel {second.reference};E. Ozturk\n"  # a part payment: booked
+            "23-11-2026;568,00;factuur 77;E. Ozturk\n"  # an unknown invoice number
+            "24-11-2026;12,34;zomaar;Iemand Anders\n"  # no reference, no suggestion
+            f"09-12-2027;1,00;{second.reference};E. Ozturk\n"  # in the future: cannot be booked
+        ),
+    )
+    assert response.status_code == 302, response.text
+    done = db.session.get(BankImport, int(response.location.rsplit("/", 1)[1]))
+    db.session.expire_all()
+    assert [(line.status, line.reason) for line in done.lines] == [
+        (BankLineStatus.UNMATCHED, LineReason.ALREADY_PAID),
+        (BankLineStatus.UNMATCHED, LineReason.MORE_THAN_OPEN),
+        (BankLineStatus.BOOKED, None),
+        (BankLineStatus.UNMATCHED, LineReason.UNKNOWN_INVOICE),
+        (BankLineStatus.UNMATCHED, LineReason.NO_REFERENCE),
+        (BankLineStatus.UNMATCHED, LineReason.NOT_BOOKABLE),
+    ]
+    assert second.outstanding_cents == 96_800 - 40_000
+    page = client.get(response.location).text
+    for reason in (
+        "factuur al betaald",
+        "meer dan er openstaat",
+        "onbekende factuur",
+        "geen factuurkenmerk",
+    ):
+        assert reason in page, reason
+
+
+def test_an_xxe_file_is_refused_and_nothing_written(client, login, collective, named):
+    login(collective.staff)
+    xxe = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        + bank_file("camt053_v08.xml", collective.organisation_id)
+        .split(b"?>", 1)[1]
+        .replace(b"<Ustrd>", b"<Ustrd>&x;")
+    )
+    response = upload(client, collective.organisation_id, xxe, "camt.xml")
+    assert response.status_code == 422 and "root:" not in response.text
+    broken = bank_file("camt053_v02.xml", collective.organisation_id).replace(
+        b"<CdtDbtInd>DBIT</CdtDbtInd>", b"<CdtDbtInd>MAYBE</CdtDbtInd>"
+    )
+    assert upload(client, collective.organisation_id, broken, "broken.xml").status_code == 422
+    assert payments() == 0
+    assert db.session.scalar(sa.select(sa.func.count(BankLine.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(BankImport.id))) == 0
+
+
+def test_only_the_organisations_staff_decide_suggestions(
+    client, login, collective, named, make_org, make_user
+):
+    login(collective.staff)
+    done = imported(client, collective, "ing_semicolon.csv")
+    suggested = done.lines[2]
+    client.post("/logout")
+    for stranger in (make_org().test_staff, make_user("starter")):
+        login(stranger)
+        assert client.get(f"/bank-imports/{done.id}").status_code == 403
+        for action in ("confirm", "reject"):
+            assert client.post(f"/bank-lines/{suggested.id}/{action}").status_code == 403
+        client.post("/logout")
+    db.session.expire_all()
+    assert suggested.status == BankLineStatus.SUGGESTED and payments() == 1
+    with pytest.raises(statements.PaymentsError):
+        statements.confirm_suggestion(make_org().test_staff, suggested)

@@ -1,13 +1,14 @@
 """At the same moment: one Stripe event delivered six times, two admins paying out one
-settlement. Money moves once, and nobody gets an error page. On PostgreSQL only (see
-tests/races.py)."""
+settlement, one bank file uploaded three times. Money moves once, and nobody gets an error
+page. On PostgreSQL only (see tests/races.py)."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from tests.payments.conftest import sign
+from tests.payments.conftest import bank_file, sign
 from tests.payments.test_stripe import checkout, pay_with_card, stripe_event
 from tests.races import at_once, client_of, postgresql_only
 from vrijstad import clock
@@ -17,7 +18,7 @@ from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
 from vrijstad.organisations.models import MemberRole, Membership
 from vrijstad.payments import services
-from vrijstad.payments.models import PayoutBatch, StripeEvent
+from vrijstad.payments.models import BankLine, PayoutBatch, StripeEvent
 
 
 @pytest.fixture(autouse=True)
@@ -75,3 +76,26 @@ def test_two_admins_paying_out_one_settlement_at_once_pay_once(app, ctx, collect
     assert db.session.scalar(sa.select(sa.func.count(PayoutBatch.id))) == 1
     assert db.session.get(Settlement, settlement_id).status == SettlementStatus.PAID
     assert ledger.balance(org, ledger.payable(landlord_id)) == 0  # paid out once, not twice
+
+
+@pytest.mark.clock("2026-12-10T10:00")
+def test_one_bank_file_imported_twice_at_once_books_once(app, collective, named):
+    """Two uploads of one statement (and one of a copy with other bytes) at the same moment:
+    the organisation's imports queue, the later ones find the lines and book nothing."""
+    data = bank_file("camt053_v02.xml", collective.organisation_id)
+    files = [data, data, data.replace(b"<MsgId>", b"<MsgId>COPY-")]
+    org = collective.organisation_id
+    clients = [client_of(app, collective.staff) for _ in files]
+    db.session.remove()
+
+    def send(client, i):
+        return client.post(
+            f"/organisations/{org}/bank-import",
+            data={"statement": (io.BytesIO(files[i]), f"{i}.xml")},
+            content_type="multipart/form-data",
+        ).status_code
+
+    assert sorted(at_once(clients, send)) == [302, 422, 422]
+    assert db.session.scalar(sa.select(sa.func.count(Payment.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(BankLine.id))) == 5
+    assert ledger.balance(org, ledger.bank(org)) == 114_950 + 96_800

@@ -36,7 +36,7 @@ from vrijstad.letting.models import Collective, HeadLease, Placement
 from vrijstad.letting.services import submit_turnover
 from vrijstad.notifications.models import Notification
 from vrijstad.organisations.models import Organisation
-from vrijstad.payments.models import BankImport, IssueKind, PaymentIssue
+from vrijstad.payments.models import BankImport, BankLine, BankLineStatus, IssueKind, PaymentIssue
 from vrijstad.payments.services import landlord_shares, pay_by_sepa, save_bank_account
 from vrijstad.popups import services as popups
 from vrijstad.popups.models import ALL_WEEKDAYS
@@ -167,12 +167,17 @@ def build_world(app, make_org, make_user) -> World:
     )
     notification = Notification(user_id=starter_a.id, kind="application.shortlisted",
                                 data={"unit": listed.address}, url="/my/applications")  # fmt: skip
-    bank_import = BankImport(organisation_id=collective.organisation_id, filename="bank.csv",
-                             sha256="0" * 64, rows_total=1, matched_count=0, matched_cents=0,
-                             unmatched=[])  # fmt: skip
+    bank_import = BankImport(
+        organisation_id=collective.organisation_id, filename="bank.csv", sha256="0" * 64,
+        rows_total=1, matched_count=0, matched_cents=0,
+    )
+    bank_line = BankLine(bank_import=bank_import, organisation_id=collective.organisation_id,
+                         fingerprint="1" * 64, line=2, booked_on=clock.today(), amount_cents=100,
+                         status=BankLineStatus.SUGGESTED, invoice_id=db.session.scalar(
+                             sa.select(Invoice.id).where(Invoice.starter_id == starter_a.id)))
     issue = PaymentIssue(organisation_id=collective.organisation_id,
                          kind=IssueKind.UNKNOWN_INVOICE, source="evt_world")  # fmt: skip
-    db.session.add_all([notification, bank_import, issue])
+    db.session.add_all([notification, bank_import, bank_line, issue])
     db.session.flush()
     with app.test_request_context():
         login_user(starter_a)
@@ -220,6 +225,7 @@ def build_world(app, make_org, make_user) -> World:
         "filename": photo.thumbnail,
         "notification_id": notification.id,
         "import_id": bank_import.id,
+        "line_id": bank_line.id,
         "issue_id": issue.id,
         "job_id": job.id,
         "starter_id": _user("starter@vrijstad.example").id,

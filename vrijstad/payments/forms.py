@@ -10,7 +10,9 @@ from vrijstad.submissions import SubmissionKeyField
 
 
 class StatementForm(FlaskForm):
-    statement = FileField(_l("Bank statement (CSV)"), validators=[FileRequired()])
+    statement = FileField(
+        _l("Bank statement (CAMT.053, MT940 or CSV)"), validators=[FileRequired()]
+    )
 
 
 class BankAccountForm(FlaskForm):

@@ -95,14 +95,94 @@ class BankImport(db.Model):
     rows_total: Mapped[int]
     matched_count: Mapped[int]
     matched_cents: Mapped[int] = mapped_column(sa.BigInteger)
-    #: The rows it could not match: [{"line", "date", "amount_cents", "reference", "iban",
-    #: "reason"}], for staff to handle by hand.
-    unmatched: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: camt053, mt940, ing, rabobank, abnamro or csv (the plain layout).
+    format: Mapped[str] = mapped_column(sa.String(20), default="csv", server_default="csv")
+    #: Lines of the file that an earlier import already holds: skipped, booked nowhere.
+    duplicate_count: Mapped[int] = mapped_column(default=0, server_default="0")
     imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
+    lines: Mapped[list["BankLine"]] = relationship(
+        back_populates="bank_import", order_by="BankLine.id", cascade="all, delete-orphan"
+    )
+
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "sha256", name="bank_file_imported_once"),
+    )
+
+
+class BankLineStatus(StrEnum):
+    BOOKED = "booked"  #: paid (part of) an invoice
+    SUGGESTED = "suggested"  #: amount and name fit an invoice: staff confirm or reject
+    UNMATCHED = "unmatched"  #: money received that no invoice could take; see reason
+    OUTGOING = "outgoing"  #: money that left the account: listed, never booked
+
+
+class MatchedBy(StrEnum):
+    REFERENCE = "reference"  #: the invoice's payment reference
+    INVOICE_NUMBER = "invoice_number"  #: "factuur 12" in the description
+    CONFIRMED = "confirmed"  #: a suggestion (amount and name) that staff confirmed
+
+
+class LineReason(StrEnum):
+    NO_REFERENCE = "no_reference"
+    UNKNOWN_INVOICE = "unknown_invoice"
+    ALREADY_PAID = "already_paid"
+    MORE_THAN_OPEN = "more_than_open"
+    NOT_BOOKABLE = "not_bookable"
+    FOREIGN_CURRENCY = "foreign_currency"
+    REVERSAL = "reversal"
+    DEBIT = "debit"
+    SUGGESTION_REJECTED = "suggestion_rejected"
+
+
+class BankLine(db.Model):
+    """One line of an imported statement and what became of it.
+
+    The fingerprint (the bank's entry reference, or account, date, amount, references and
+    the line's sequence among equal lines) is unique per organisation: the same line in a
+    later file, or the same file again, is recognised and booked nowhere."""
+
+    __tablename__ = "bank_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bank_imports.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    line: Mapped[int]
+    booked_on: Mapped[date]
+    amount_cents: Mapped[int] = mapped_column(sa.BigInteger)  # signed: negative is outgoing
+    currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
+    name: Mapped[str] = mapped_column(sa.String(140), default="")
+    iban: Mapped[str] = mapped_column(sa.String(34), default="")
+    description: Mapped[str] = mapped_column(sa.String(500), default="")
+    reference: Mapped[str] = mapped_column(sa.String(140), default="")
+    end_to_end_id: Mapped[str] = mapped_column(sa.String(140), default="")
+    bank_reference: Mapped[str] = mapped_column(sa.String(140), default="")
+    status: Mapped[BankLineStatus] = mapped_column(enum_type(BankLineStatus))
+    reason: Mapped[LineReason | None] = mapped_column(enum_type(LineReason))
+    detail: Mapped[str | None] = mapped_column(sa.String(300))
+    matched_by: Mapped[MatchedBy | None] = mapped_column(enum_type(MatchedBy))
+    #: The invoice it paid (booked) or may pay (suggested).
+    invoice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    bank_import: Mapped[BankImport] = relationship(back_populates="lines")
+    invoice: Mapped["Invoice | None"] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "fingerprint", name="bank_line_imported_once"),
+        sa.Index("bank_lines_suggested", "organisation_id", "status"),
+        sa.CheckConstraint(
+            "(status = 'outgoing') = (amount_cents < 0)", name="bank_line_direction"
+        ),
+        sa.CheckConstraint(
+            "status != 'booked' OR payment_id IS NOT NULL", name="bank_line_booked_has_payment"
+        ),
     )
 
 

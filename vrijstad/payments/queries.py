@@ -1,8 +1,17 @@
 """Reads for the payment pages: open issues, imports, payouts of a settlement."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
-from vrijstad.payments.models import BankImport, PaymentIssue, Payout, PayoutBatch
+from vrijstad.extensions import db
+from vrijstad.payments.models import (
+    BankImport,
+    BankLine,
+    BankLineStatus,
+    PaymentIssue,
+    Payout,
+    PayoutBatch,
+)
 
 
 def open_issues(organisation_id: int) -> sa.Select:
@@ -28,3 +37,27 @@ def payouts_of(settlement_id: int) -> sa.Select:
 
 def batch_of(settlement_id: int) -> sa.Select:
     return sa.select(PayoutBatch).where(PayoutBatch.settlement_id == settlement_id)
+
+
+def lines_of(import_id: int) -> sa.Select:
+    """An import's lines in file order, with the invoice each paid or may pay."""
+    return (
+        sa.select(BankLine)
+        .where(BankLine.import_id == import_id)
+        .options(selectinload(BankLine.invoice))
+        .order_by(BankLine.line, BankLine.id)
+    )
+
+
+def line_counts(import_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per import: how many of its lines are booked, suggested, unmatched and outgoing."""
+    counts: dict[int, dict[str, int]] = {i: {} for i in import_ids}
+    if import_ids:
+        rows = db.session.execute(
+            sa.select(BankLine.import_id, BankLine.status, sa.func.count())
+            .where(BankLine.import_id.in_(import_ids))
+            .group_by(BankLine.import_id, BankLine.status)
+        )
+        for import_id, status, n in rows:
+            counts[import_id][BankLineStatus(status).value] = n
+    return counts

@@ -1,37 +1,85 @@
-"""Bank-statement import: CSV rows (date, amount, reference, counter IBAN) matched to
-invoices by their payment reference. A file is booked whole or not at all."""
+"""Bank-statement import: every line of a bank file kept once, credits matched to invoices.
 
-import csv
+Rules:
+- Direction is always honoured: only money received (a credit) can pay an invoice. Money
+  that left the account is listed as outgoing and booked nowhere.
+- A credit is matched by the invoice's payment reference (``VS001-000012``: structured
+  reference first, then end-to-end id, then the description); failing that by an invoice
+  number in the description ("factuur 12"). A matched credit is booked against the invoice,
+  also when it pays only part of it (invoices take part payments); more than is open is not
+  booked but listed.
+- A credit without any reference whose amount is exactly what an open invoice still asks and
+  whose payer's name resembles the invoice's customer is a *suggestion*: nothing is booked
+  until staff confirm it (or reject it, and it is listed as unmatched).
+- Every line that is not booked keeps a reason, for staff to handle by hand.
+- Each line has a fingerprint, unique per organisation: the bank's own entry reference, or
+  account, date, amount, references, counterparty and the line's sequence among equal lines.
+  A line seen before is skipped and counted as already imported; a file of which every line
+  was seen before is refused as imported before.
+- A file is imported whole or not at all: a broken line, or a file in no known format,
+  refuses the file (the caller rolls the transaction back on any error).
+"""
+
 import hashlib
-import io
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
+import unicodedata
+from collections import Counter, defaultdict
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
+from vrijstad import clock
+from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import Invoice, InvoiceStatus
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
-from vrijstad.money import AmountError, parse_eur
 from vrijstad.organisations.models import Organisation
-from vrijstad.payments.models import BankImport
+from vrijstad.payments.bankfiles import MAX_BYTES, BankFileRefused, StatementLine, parse
+from vrijstad.payments.models import BankImport, BankLine, BankLineStatus, LineReason, MatchedBy
 from vrijstad.payments.services import PaymentsError, _staff
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 10_000
+__all__ = ["MAX_BYTES", "StatementRefused", "import_statement", "parse_statement"]
+
 REFERENCE = re.compile(r"VS\s*(\d{3})\s*-?\s*(\d{6})", re.IGNORECASE)
-DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y%m%d", "%d.%m.%Y")
-COLUMNS = {
-    "date": ("date", "datum", "boekdatum", "transactiedatum", "rentedatum"),
-    "amount": ("amount", "bedrag", "bedrag (eur)"),
-    "reference": ("reference", "referentie", "omschrijving", "description", "mededelingen",
-                  "betalingskenmerk", "kenmerk"),
-    "iban": ("counter iban", "counter_iban", "tegenrekening", "tegenrekening iban",
-             "counterparty iban", "iban"),
-}  # fmt: skip
+#: "factuur 12", "factuurnr. 000012", "invoice #12", "nota 12" (not "factuur 2026-118").
+INVOICE_NUMBER = re.compile(
+    r"\b(?:factuur|factuurnummer|factuurnr|fact|invoice|nota)\.?\s*(?:nr\.?|nummer|no\.?)?"
+    r"\s*[:#]?\s*(\d{1,9})(?![\d/.-]*\d)",
+    re.IGNORECASE,
+)
+NAME_WORDS = frozenset(
+    [
+        "de",
+        "den",
+        "der",
+        "het",
+        "van",
+        "von",
+        "ten",
+        "ter",
+        "te",
+        "en",
+        "and",
+        "bv",
+        "vof",
+        "cv",
+        "nv",
+        "mw",
+        "mevr",
+        "dhr",
+        "hr",
+        "heer",
+        "mevrouw",
+        "stichting",
+        "winkel",
+        "eo",
+        "fam",
+    ]
+)
+SUGGEST_SCORE = 0.5
+_CHUNK = 900
 
 
 class StatementRefused(PaymentsError):
@@ -42,148 +90,344 @@ class StatementRefused(PaymentsError):
         self.errors = errors or []
 
 
-@dataclass(frozen=True)
-class Row:
-    line: int
-    day: date
-    amount_cents: int
-    reference: str
-    iban: str
-
-
-def _decode(data: bytes) -> str:
-    if b"\x00" in data:
-        raise StatementRefused(_("This is not a CSV file."))
+def parse_statement(data: bytes) -> list[StatementLine]:
+    """The lines of a bank file; any broken line, or an unknown format, refuses the file."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return parse(data).lines
+    except BankFileRefused as exc:
+        raise StatementRefused(str(exc), exc.errors) from exc
 
 
-def _parse_day(text: str) -> date:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+def fingerprints(lines: list[StatementLine]) -> list[str]:
+    """A stable key per line: the same booking in a later (overlapping) file has the same key,
+    two equal bookings in one file differ by their sequence."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for line in lines:
+        if line.bank_reference:
+            base = [line.account, "ref", line.bank_reference]
+        else:
+            base = [
+                line.account,
+                line.reference,
+                line.end_to_end_id,
+                line.iban,
+                line.name,
+                line.description,
+            ]
+        text = "|".join([*base, line.booked_on.isoformat(), str(line.amount_cents)])
+        seen[text] += 1
+        keys.append(hashlib.sha256(f"{text}|{seen[text]}".encode()).hexdigest())
+    return keys
 
 
-def _header(cells: list[str]) -> dict[str, int] | None:
-    names = [c.strip().lower() for c in cells]
-    found = {}
-    for key, aliases in COLUMNS.items():
-        for i, name in enumerate(names):
-            if name in aliases and key not in found:
-                found[key] = i
-    if "date" in found and "amount" in found:
-        return found
-    return None
+def _known(organisation_id: int, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), _CHUNK):
+        found.update(
+            db.session.scalars(
+                sa.select(BankLine.fingerprint).where(
+                    BankLine.organisation_id == organisation_id,
+                    BankLine.fingerprint.in_(keys[start : start + _CHUNK]),
+                )
+            )
+        )
+    return found
 
 
-def parse_statement(data: bytes) -> list[Row]:
-    """The rows of a statement; any broken row refuses the whole file."""
-    if not data.strip():
-        raise StatementRefused(_("The file is empty."))
-    if len(data) > MAX_BYTES:
-        raise StatementRefused(_("The file is larger than 2 MB."))
-    text = _decode(data)
+def name_words(text: str) -> set[str]:
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return {w for w in re.split(r"[^a-z0-9]+", plain) if len(w) > 1 and w not in NAME_WORDS}
+
+
+def name_score(payer: str, invoice: Invoice) -> float:
+    """How much of the payer's name is found in the invoice's customer or starter name."""
+    words = name_words(payer)
+    if not words:
+        return 0.0
+    known = name_words(invoice.customer.get("name") or "") | name_words(invoice.starter.name)
+    return len(words & known) / len(words)
+
+
+class _Matcher:
+    """Finds the invoice a credit pays, with the organisation's invoices loaded in bulk."""
+
+    def __init__(self, organisation_id: int, lines: list[StatementLine]) -> None:
+        self.organisation_id = organisation_id
+        self.references: dict[int, tuple[int, int] | None] = {}
+        numbers = set()
+        for index, line in enumerate(lines):
+            if line.amount_cents > 0:
+                found = self._reference(line)
+                self.references[index] = found
+                if found and found[0] == organisation_id:
+                    numbers.add(found[1])
+        self.invoices: dict[int, Invoice] = {}
+        number_list = sorted(numbers)
+        for start in range(0, len(number_list), _CHUNK):
+            for invoice in db.session.scalars(
+                sa.select(Invoice).where(
+                    Invoice.organisation_id == organisation_id,
+                    Invoice.number.in_(number_list[start : start + _CHUNK]),
+                )
+            ):
+                self.invoices[invoice.number] = invoice
+        self._open: dict[int, list[Invoice]] | None = None
+        self.suggested: set[int] = set()
+
+    @staticmethod
+    def _reference(line: StatementLine) -> tuple[int, int] | None:
+        """(organisation, invoice number): by payment reference, else by invoice number in the
+        description (organisation 0 meaning: ours)."""
+        for text in (line.reference, line.end_to_end_id, line.description, line.name):
+            found = REFERENCE.search(text or "")
+            if found:
+                return int(found.group(1)), int(found.group(2))
+        found = INVOICE_NUMBER.search(line.description or "")
+        return (0, int(found.group(1))) if found else None
+
+    def reference_of(self, index: int) -> tuple[MatchedBy, Invoice | None] | None:
+        found = self.references.get(index)
+        if found is None:
+            return None
+        organisation, number = found
+        by = MatchedBy.INVOICE_NUMBER if organisation == 0 else MatchedBy.REFERENCE
+        if organisation not in (0, self.organisation_id):
+            return by, None
+        if organisation == 0 and number not in self.invoices:
+            invoice = db.session.scalar(
+                sa.select(Invoice).where(
+                    Invoice.organisation_id == self.organisation_id, Invoice.number == number
+                )
+            )
+            if invoice is not None:
+                self.invoices[number] = invoice
+        return by, self.invoices.get(number)
+
+    def quoted(self, index: int) -> str:
+        """The reference or invoice number the line quotes, as the line put it."""
+        organisation, number = self.references[index]
+        return f"VS{organisation:03d}-{number:06d}" if organisation else str(number)
+
+    def suggestion(self, line: StatementLine) -> Invoice | None:
+        """The open invoice that asks exactly this amount and whose customer resembles the
+        payer; the earliest due wins a tie. Never one already suggested in this file."""
+        if self._open is None:
+            self._open = defaultdict(list)
+            for invoice in db.session.scalars(
+                sa.select(Invoice)
+                .where(
+                    Invoice.organisation_id == self.organisation_id,
+                    Invoice.status == InvoiceStatus.OPEN,
+                )
+                .options(selectinload(Invoice.starter))
+                .order_by(Invoice.due_on, Invoice.number)
+            ):
+                self._open[invoice.outstanding_cents].append(invoice)
+        best, best_score = None, SUGGEST_SCORE
+        for invoice in self._open.get(line.amount_cents, []):
+            if invoice.id in self.suggested or invoice.status != InvoiceStatus.OPEN:
+                continue
+            score = name_score(line.name, invoice)
+            if score > best_score or (best is None and score >= best_score):
+                best, best_score = invoice, score
+        if best is not None:
+            self.suggested.add(best.id)
+        return best
+
+
+def _book(actor: User, line: BankLine, invoice: Invoice) -> None:
+    """Book the line's amount on the invoice, or leave the line unmatched with the reason."""
+    if invoice.status != InvoiceStatus.OPEN or invoice.outstanding_cents <= 0:
+        line.status, line.reason = BankLineStatus.UNMATCHED, LineReason.ALREADY_PAID
+        return
+    if line.amount_cents > invoice.outstanding_cents:
+        line.status, line.reason = BankLineStatus.UNMATCHED, LineReason.MORE_THAN_OPEN
+        return
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        table = list(csv.reader(io.StringIO(text), dialect))
-    except csv.Error as exc:
-        raise StatementRefused(_("This is not a CSV file.")) from exc
-    columns = _header(table[0]) if table else None
-    start = 1 if columns else 0
-    columns = columns or {"date": 0, "amount": 1, "reference": 2, "iban": 3}
-    if len(table) - start > MAX_ROWS:
-        raise StatementRefused(_("A file holds at most %(n)d rows.", n=MAX_ROWS))
-    rows, errors = [], []
-    for number, cells in enumerate(table[start:], start=start + 1):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) <= max(columns["date"], columns["amount"]):
-            errors.append(_("Line %(n)d: too few columns.", n=number))
-            continue
-        try:
-            day = _parse_day(cells[columns["date"]])
-        except ValueError:
-            errors.append(_("Line %(n)d: %(value)s is not a date.", n=number,
-                            value=cells[columns["date"]][:40]))  # fmt: skip
-            continue
-        try:
-            amount = parse_eur(cells[columns["amount"]].strip().lstrip("+"))
-        except AmountError:
-            errors.append(_("Line %(n)d: %(value)s is not an amount.", n=number,
-                            value=cells[columns["amount"]][:40]))  # fmt: skip
-            continue
-
-        def cell(key: str, cells=cells) -> str:
-            index = columns.get(key)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
-
-        rows.append(Row(number, day, amount, cell("reference")[:300], cell("iban")[:34]))
-    if errors:
-        raise StatementRefused(_("Nothing was imported: the file has %(n)d broken rows.",
-                                 n=len(errors)), errors)  # fmt: skip
-    if not rows:
-        raise StatementRefused(_("The file holds no payments."))
-    return rows
+        payment = billing.record_payment(
+            actor,
+            invoice,
+            line.amount_cents,
+            line.booked_on,
+            reference=line.reference or line.description or line.end_to_end_id,
+            method="bank",
+            key=f"bank:{line.organisation_id}:{line.fingerprint}",
+        )
+    except billing.BillingError as exc:
+        line.status, line.reason, line.detail = (
+            BankLineStatus.UNMATCHED,
+            LineReason.NOT_BOOKABLE,
+            str(exc)[:300],
+        )
+        return
+    line.status, line.reason, line.payment_id = BankLineStatus.BOOKED, None, payment.id
+    line.bank_import.matched_count += 1
+    line.bank_import.matched_cents += line.amount_cents
 
 
-def _match(organisation: Organisation, row: Row) -> tuple[Invoice | None, str]:
-    if row.amount_cents <= 0:
-        return None, _("not a receipt")
-    found = REFERENCE.search(row.reference)
-    if not found:
-        return None, _("no invoice reference")
-    if int(found.group(1)) != organisation.id:
-        return None, _("reference of another organisation")
-    invoice = db.session.scalar(sa.select(Invoice).where(
-        Invoice.organisation_id == organisation.id,
-        Invoice.number == int(found.group(2))))  # fmt: skip
-    if invoice is None:
-        return None, _("unknown invoice")
-    if invoice.status != InvoiceStatus.OPEN or row.amount_cents > invoice.outstanding_cents:
-        return None, _("more than is open on invoice %(n)d", n=invoice.number)
-    return invoice, ""
-
-
-def import_statement(actor: User, organisation: Organisation, filename: str, data: bytes
-                     ) -> BankImport:  # fmt: skip
-    """Book every row that names an open invoice of the organisation; list the rest."""
+def import_statement(
+    actor: User, organisation: Organisation, filename: str, data: bytes
+) -> BankImport:
+    """Read a bank file, keep its new lines, book the credits that name an open invoice of the
+    organisation, suggest the ones that only fit by amount and name, list the rest."""
     _staff(actor, organisation.id)
+    # One import per organisation at a time: the second waits and then finds the lines.
+    db.session.execute(
+        sa.select(Organisation.id).where(Organisation.id == organisation.id).with_for_update()
+    )
     digest = hashlib.sha256(data).hexdigest()
     seen = sa.select(BankImport.id).where(
         BankImport.organisation_id == organisation.id, BankImport.sha256 == digest
     )
     if db.session.scalar(seen):
         raise StatementRefused(_("This file has been imported before."))
-    rows = parse_statement(data)
-    matched, matched_cents, unmatched = 0, 0, []
-    for row in rows:
-        invoice, reason = _match(organisation, row)
-        if invoice is not None:
-            try:
-                key = f"bank:{organisation.id}:{digest}:{row.line}"
-                billing.record_payment(actor, invoice, row.amount_cents, row.day,
-                                       reference=row.reference, method="bank", key=key)  # fmt: skip
-            except billing.BillingError as exc:
-                invoice, reason = None, str(exc)
-            else:
-                matched += 1
-                matched_cents += row.amount_cents
-                continue
-        unmatched.append({"line": row.line, "date": row.day.isoformat(),
-                          "amount_cents": row.amount_cents, "reference": row.reference,
-                          "iban": row.iban, "reason": reason})  # fmt: skip
-    bank_import = BankImport(organisation_id=organisation.id, filename=(filename or "")[:255],
-                             sha256=digest, rows_total=len(rows), matched_count=matched,
-                             matched_cents=matched_cents, unmatched=unmatched,
-                             imported_by_id=actor.id)  # fmt: skip
+    try:
+        statement = parse(data)
+    except BankFileRefused as exc:
+        raise StatementRefused(str(exc), exc.errors) from exc
+    keys = fingerprints(statement.lines)
+    known = _known(organisation.id, keys)
+    fresh = [
+        (i, line, key)
+        for i, (line, key) in enumerate(zip(statement.lines, keys, strict=True))
+        if key not in known
+    ]
+    if not fresh:
+        raise StatementRefused(
+            _(
+                "This file has been imported before: all its %(n)d lines are already imported.",
+                n=len(keys),
+            )
+        )
+    bank_import = BankImport(
+        organisation_id=organisation.id,
+        filename=(filename or "")[:255],
+        sha256=digest,
+        rows_total=len(statement.lines),
+        matched_count=0,
+        matched_cents=0,
+        format=statement.format,
+        duplicate_count=len(statement.lines) - len(fresh),
+        imported_by_id=actor.id,
+    )
     db.session.add(bank_import)
+    matcher = _Matcher(organisation.id, statement.lines)
+    rows = []
+    for index, line, key in fresh:
+        row = BankLine(
+            bank_import=bank_import,
+            organisation_id=organisation.id,
+            fingerprint=key,
+            line=line.line,
+            booked_on=line.booked_on,
+            amount_cents=line.amount_cents,
+            currency=line.currency[:3],
+            name=line.name,
+            iban=line.iban,
+            description=line.description,
+            reference=line.reference,
+            end_to_end_id=line.end_to_end_id,
+            bank_reference=line.bank_reference,
+            status=BankLineStatus.OUTGOING if line.amount_cents < 0 else BankLineStatus.UNMATCHED,
+            reason=LineReason.DEBIT if line.amount_cents < 0 else None,
+        )
+        rows.append((index, line, row))
+    db.session.add_all(row for _i, _l, row in rows)
+    for index, line, row in rows:
+        if line.amount_cents < 0:
+            continue  # outgoing: listed, never booked
+        if line.currency.upper() != "EUR":
+            row.reason = LineReason.FOREIGN_CURRENCY
+        elif line.reversal:
+            row.reason = LineReason.REVERSAL
+        elif line.amount_cents == 0:
+            row.reason = LineReason.NO_REFERENCE
+        elif (found := matcher.reference_of(index)) is not None:
+            how, invoice = found
+            if invoice is None:
+                row.reason, row.detail = LineReason.UNKNOWN_INVOICE, matcher.quoted(index)
+            else:
+                row.matched_by = how
+                row.invoice_id = invoice.id
+                _book(actor, row, invoice)
+        elif (invoice := matcher.suggestion(line)) is not None:
+            row.status, row.reason, row.invoice_id = (
+                BankLineStatus.SUGGESTED,
+                LineReason.NO_REFERENCE,
+                invoice.id,
+            )
+        else:
+            row.reason = LineReason.NO_REFERENCE
     db.session.flush()
+    record_event(
+        actor,
+        "bank.imported",
+        bank_import,
+        organisation.id,
+        format=statement.format,
+        lines=len(rows),
+        booked=bank_import.matched_count,
+    )
     return bank_import
+
+
+def _locked_line(line_id: int) -> BankLine:
+    return db.session.scalars(
+        sa.select(BankLine)
+        .where(BankLine.id == line_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def confirm_suggestion(actor: User, line: BankLine) -> BankLine:
+    """Staff agree that a suggested line pays its invoice: it is booked now."""
+    _staff(actor, line.organisation_id)
+    line = _locked_line(line.id)
+    if line.status != BankLineStatus.SUGGESTED or line.invoice is None:
+        raise PaymentsError(_("This line has been dealt with already."))
+    invoice = line.invoice
+    try:
+        payment = billing.record_payment(
+            actor,
+            invoice,
+            line.amount_cents,
+            line.booked_on,
+            reference=line.reference or line.description or line.name,
+            method="bank",
+            key=f"bank:{line.organisation_id}:{line.fingerprint}",
+        )
+    except billing.BillingError as exc:
+        raise PaymentsError(str(exc)) from exc
+    line.status, line.reason, line.matched_by = (BankLineStatus.BOOKED, None, MatchedBy.CONFIRMED)
+    line.payment_id, line.decided_by_id, line.decided_at = payment.id, actor.id, clock.now()
+    line.bank_import.matched_count += 1
+    line.bank_import.matched_cents += line.amount_cents
+    db.session.flush()
+    record_event(
+        actor,
+        "bank.suggestion_confirmed",
+        line,
+        line.organisation_id,
+        invoice=invoice.id,
+        cents=line.amount_cents,
+    )
+    return line
+
+
+def reject_suggestion(actor: User, line: BankLine) -> BankLine:
+    """Staff say a suggested line does not pay that invoice: it is listed as unmatched."""
+    _staff(actor, line.organisation_id)
+    line = _locked_line(line.id)
+    if line.status != BankLineStatus.SUGGESTED:
+        raise PaymentsError(_("This line has been dealt with already."))
+    line.status, line.reason, line.invoice_id = (
+        BankLineStatus.UNMATCHED,
+        LineReason.SUGGESTION_REJECTED,
+        None,
+    )
+    line.decided_by_id, line.decided_at = actor.id, clock.now()
+    db.session.flush()
+    record_event(actor, "bank.suggestion_rejected", line, line.organisation_id)
+    return line

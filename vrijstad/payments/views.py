@@ -15,7 +15,14 @@ from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.payments import queries, services, statements
 from vrijstad.payments.forms import BankAccountForm, SepaForm, StatementForm
-from vrijstad.payments.models import BankImport, PaymentIssue
+from vrijstad.payments.models import (
+    BankImport,
+    BankLine,
+    BankLineStatus,
+    LineReason,
+    MatchedBy,
+    PaymentIssue,
+)
 from vrijstad.security import CSP
 
 bp = Blueprint("payments", __name__)
@@ -120,8 +127,9 @@ def bank_import(organisation_id: int):
             return redirect(url_for(".bank_import_result", import_id=done.id))
     imports = db.session.scalars(queries.recent_imports(organisation.id)).all()
     status = 422 if form.is_submitted() else 200
+    counts = queries.line_counts([i.id for i in imports])
     return render_template("payments/bank_import.html", organisation=organisation, form=form,
-                           errors=errors, imports=imports), status  # fmt: skip
+                           errors=errors, imports=imports, counts=counts), status  # fmt: skip
 
 
 @bp.get("/bank-imports/<int:import_id>")
@@ -129,8 +137,57 @@ def bank_import(organisation_id: int):
 def bank_import_result(import_id: int):
     done = db.get_or_404(BankImport, import_id)
     organisation = _organisation_or_403(done.organisation_id)
-    return render_template("payments/bank_import_result.html", organisation=organisation,
-                           bank_import=done)  # fmt: skip
+    groups: dict[BankLineStatus, list[BankLine]] = {status: [] for status in BankLineStatus}
+    for line in db.session.scalars(queries.lines_of(done.id)):
+        groups[line.status].append(line)
+    return render_template(
+        "payments/bank_import_result.html",
+        organisation=organisation,
+        bank_import=done,
+        groups=groups,
+        Status=BankLineStatus,
+        button=ButtonForm(),
+    )
+
+
+def _line_or_403(line_id: int) -> BankLine:
+    line = db.get_or_404(BankLine, line_id)
+    _organisation_or_403(line.organisation_id)
+    return line
+
+
+@bp.post("/bank-lines/<int:line_id>/confirm")
+@login_required
+def confirm_line(line_id: int):
+    line = _line_or_403(line_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        statements.confirm_suggestion(current_user, line)
+    except services.PaymentsError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("The payment is booked on invoice %(n)d.", n=line.invoice.number), "success")
+    return redirect(url_for(".bank_import_result", import_id=line.import_id))
+
+
+@bp.post("/bank-lines/<int:line_id>/reject")
+@login_required
+def reject_line(line_id: int):
+    line = _line_or_403(line_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        statements.reject_suggestion(current_user, line)
+    except services.PaymentsError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("The line is listed as not matched."), "success")
+    return redirect(url_for(".bank_import_result", import_id=line.import_id))
 
 
 @bp.get("/organisations/<int:organisation_id>/payment-issues")
@@ -278,6 +335,48 @@ def connect_return():
     return redirect(url_for(".payout_account"))
 
 
+def line_reason_label(reason: LineReason | None) -> str:
+    if reason is None:
+        return ""
+    return {
+        LineReason.NO_REFERENCE: _("no invoice reference"),
+        LineReason.UNKNOWN_INVOICE: _("reference of an unknown invoice"),
+        LineReason.ALREADY_PAID: _("invoice already paid"),
+        LineReason.MORE_THAN_OPEN: _("more than is open on the invoice"),
+        LineReason.NOT_BOOKABLE: _("could not be booked"),
+        LineReason.FOREIGN_CURRENCY: _("currency is not euro"),
+        LineReason.REVERSAL: _("reversal by the bank"),
+        LineReason.DEBIT: _("outgoing, not booked"),
+        LineReason.SUGGESTION_REJECTED: _("suggestion rejected"),
+    }[LineReason(reason)]
+
+
+def matched_by_label(how: MatchedBy | None) -> str:
+    if how is None:
+        return ""
+    return {
+        MatchedBy.REFERENCE: _("payment reference"),
+        MatchedBy.INVOICE_NUMBER: _("invoice number in the description"),
+        MatchedBy.CONFIRMED: _("amount and name, confirmed by staff"),
+    }[MatchedBy(how)]
+
+
+BANK_FORMATS = {
+    "camt053": "CAMT.053",
+    "mt940": "MT940",
+    "ing": "ING CSV",
+    "rabobank": "Rabobank CSV",
+    "abnamro": "ABN AMRO TXT",
+    "csv": "CSV",
+}
+
+
 @bp.app_context_processor
 def payment_labels() -> dict:
-    return {"issue_label": services.issue_label, "payout_label": services.payout_label}
+    return {
+        "issue_label": services.issue_label,
+        "payout_label": services.payout_label,
+        "line_reason_label": line_reason_label,
+        "matched_by_label": matched_by_label,
+        "bank_formats": BANK_FORMATS,
+    }
