@@ -274,14 +274,18 @@ def _render_two_factor(status: int = 200, codes: list[str] | None = None, **form
     context = {"codes": codes, "required": two_factor.is_required(current_user)}
     if current_user.two_factor_enabled:
         context["left"] = two_factor.recovery_codes_left(current_user)
-        context["regenerate_form"] = forms.get("regenerate_form") or TwoFactorCodeForm()
-        context["disable_form"] = forms.get("disable_form") or TwoFactorDisableForm()
+        context["regenerate_form"] = forms.get("regenerate_form") or TwoFactorCodeForm(
+            formdata=None, prefix="new"
+        )
+        context["disable_form"] = forms.get("disable_form") or TwoFactorDisableForm(
+            formdata=None, prefix="off"
+        )
     else:
         secret = session.get(SETUP) or two_factor.new_secret()
         session[SETUP] = secret  # kept until confirmed: a reload shows the same QR code
         uri = two_factor.provisioning_uri(current_user, secret)
         context.update(secret=secret, qr=qr_svg(uri))
-        context["enable_form"] = forms.get("enable_form") or TwoFactorCodeForm()
+        context["enable_form"] = forms.get("enable_form") or TwoFactorCodeForm(formdata=None)
     return render_template("auth/two_factor.html", **context), status
 
 
@@ -313,7 +317,7 @@ def enable_two_factor():
 @bp.post("/account/two-factor/recovery-codes")
 @login_required
 def regenerate_recovery_codes():
-    form = TwoFactorCodeForm()
+    form = TwoFactorCodeForm(prefix="new")
     if form.validate_on_submit():
         try:
             codes = two_factor.regenerate_recovery_codes(current_user, form.code.data)
@@ -330,7 +334,7 @@ def regenerate_recovery_codes():
 @bp.post("/account/two-factor/disable")
 @login_required
 def disable_two_factor():
-    form = TwoFactorDisableForm()
+    form = TwoFactorDisableForm(prefix="off")
     if form.validate_on_submit():
         try:
             two_factor.disable(current_user, form.password.data, form.code.data)
