@@ -85,6 +85,11 @@ class Config:
     # Redis down: keep limiting each process in memory instead of failing every request.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    #: Platform admins and organisation staff must set up two-step verification (TOTP) before
+    #: they approve settlements, payouts or grants, or open the admin area.
+    REQUIRE_2FA = _env_bool("REQUIRE_2FA", True)
+    #: Seconds between a correct password and the second step before the login starts over.
+    TWO_FACTOR_PENDING_SECONDS = int(os.environ.get("TWO_FACTOR_PENDING_SECONDS", "300"))
     #: Public votes asked per contest from one client network (an IPv4 /24, an IPv6 /64).
     VOTE_RATE_LIMIT = os.environ.get("VOTE_RATE_LIMIT", "10 per hour")
 

@@ -8,7 +8,9 @@ import uuid
 from datetime import datetime
 from email import policy
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 import time_machine
@@ -20,6 +22,9 @@ from vrijstad.extensions import db as _db
 from vrijstad.extensions import limiter
 
 PASSWORD = "Correct-Horse-42"  # noqa: S105
+#: Staff and platform admins made by make_user have two-step verification on: REQUIRE_2FA is on
+#: in the tests as in production, and log_in() completes the second step as a person would.
+TWO_FACTOR_ROLES = ("staff", "admin")
 pytest_plugins = ["tests.fixtures_lettings", "tests.fixtures_jobs"]
 CLOCK_VARIABLE = "VRIJSTAD_TEST_CLOCK"
 
@@ -192,7 +197,8 @@ def outbox(app):
 
 @pytest.fixture
 def make_user(app):
-    """Factory: a user with a role ('landlord', 'starter', 'staff', 'admin')."""
+    """Factory: a user with a role ('landlord', 'starter', 'staff', 'admin'); staff and admins
+    have two-step verification on (two_factor=False for one who has not set it up)."""
     from vrijstad.auth.models import User
     from vrijstad.auth.services import hash_password
 
@@ -200,6 +206,8 @@ def make_user(app):
 
     def make(role: str = "starter", email: str | None = None, name: str = "Test Persoon", **kw):
         n = next(counter)
+        if kw.pop("two_factor", role in TWO_FACTOR_ROLES):
+            kw.update(totp_secret=pyotp.random_base32(), totp_enabled_at=clock.now())
         user = User(
             email=email or f"{role}{n}@example.nl",
             name=name,
@@ -254,14 +262,39 @@ def make_org(app, make_user):
     return make
 
 
+def second_factor_code(user_id: int) -> str:
+    """A code the login's second step accepts now: the authenticator code of the next unused
+    time step (this one or the next), else a fresh recovery code (a test that logs one user in
+    more than twice in 30 seconds)."""
+    from vrijstad.auth import two_factor
+    from vrijstad.auth.models import User
+
+    user = _db.session.get(User, user_id, populate_existing=True)
+    totp = pyotp.TOTP(user.totp_secret)
+    step = max(totp.timecode(clock.now()), (user.totp_last_step or 0) + 1)
+    if step <= totp.timecode(clock.now()) + 1:
+        return totp.generate_otp(step)
+    code = two_factor.new_recovery_codes(user)[0]
+    _db.session.commit()
+    return code
+
+
+def log_in(client, user, password: str = PASSWORD):
+    """Log a user in through the real login form, and its second step when the user has one."""
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.text
+    if urlsplit(response.location).path == "/login/code":
+        response = client.post("/login/code", data={"code": second_factor_code(user.id)})
+        assert response.status_code == 302, response.text
+    return response
+
+
 @pytest.fixture
 def login(client):
-    """Log a user in through the real login form."""
+    """Log a user in through the real login form (and the second step, if the user has one)."""
 
     def do(user, password: str = PASSWORD):
-        response = client.post("/login", data={"email": user.email, "password": password})
-        assert response.status_code == 302, response.text
-        return response
+        return log_in(client, user, password)
 
     return do
 

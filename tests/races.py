@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from vrijstad.extensions import db
 
 
@@ -19,8 +19,7 @@ def client_of(app, user=None):
     """A client of its own, logged in as the user (if given) through the real login form."""
     client = app.test_client()
     if user is not None:
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302, response.text
+        log_in(client, user)
     return client
 
 

@@ -11,7 +11,7 @@ from vrijstad.applications.models import (
 )
 from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
 from vrijstad.audit.models import AuditEvent
-from vrijstad.auth.models import User
+from vrijstad.auth.models import RecoveryCode, User
 from vrijstad.billing.models import (
     FundSpending,
     Invoice,
@@ -82,6 +82,7 @@ from vrijstad.units.models import (
 )
 
 __all__ = [
+    "RecoveryCode",
     "CostLine",
     "DossierSequence",
     "SubsidyApplication",

@@ -28,6 +28,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import second_factor_code
+from vrijstad.auth.services import find_user_by_email
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -66,6 +69,15 @@ document.addEventListener("securitypolicyviolation", (event) => {
   );
 });
 """
+
+
+def pass_second_step(page, email: str) -> None:
+    """After the password: the authenticator code, when the login asks for one (staff)."""
+    code = page.locator("main input[name=code]")
+    page.locator("form[action$='/logout'] button").or_(code).first.wait_for()
+    if code.is_visible():
+        code.fill(second_factor_code(find_user_by_email(email).id))
+        page.locator("main form button[type=submit]").click()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from tests.browser.conftest import pass_second_step
 from tests.conftest import PASSWORD
 from vrijstad import clock
 from vrijstad.billing import services as billing
@@ -24,6 +25,7 @@ def log_in(page: Page, email: str) -> None:
     page.locator("main input[name=email]").fill(email)
     page.locator("main input[name=password]").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
+    pass_second_step(page, email)
     expect(page.locator("form[action$='/logout'] button")).to_be_visible()
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import pass_second_step
 from tests.conftest import PASSWORD
 from vrijstad import clock
 from vrijstad.pdf import Document
@@ -15,6 +16,7 @@ def log_in(page: Page, email: str) -> None:
     page.get_by_role("textbox", name="E-mailadres", exact=True).fill(email)
     page.get_by_role("textbox", name="Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Inloggen", exact=True).click()
+    pass_second_step(page, email)
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
 

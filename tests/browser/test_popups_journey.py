@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import pass_second_step
 from tests.conftest import PASSWORD
 from vrijstad import clock
 
@@ -19,6 +20,7 @@ def log_in(page: Page, email: str) -> None:
     page.get_by_role("textbox", name="E-mailadres", exact=True).fill(email)
     page.get_by_role("textbox", name="Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Inloggen", exact=True).click()
+    pass_second_step(page, email)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 

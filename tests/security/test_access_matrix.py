@@ -48,6 +48,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "dashboard.story": (STAFF_X, STAFF_X),
     "streets.page": (ALL, None),  # a street's public page
     "admin.organisations": ({"admin"}, {"admin"}),
+    "admin.jobs": ({"admin"}, None),  # the operator view of jobs and queues
     "applications.accept": (None, STARTER_A),
     "applications.apply": (STARTERS, STARTERS),
     "applications.board": (LANDLORDS | STAFF_X, None),  # each sees only their own units
@@ -69,6 +70,12 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "auth.change_email": (None, USERS),
     "auth.change_password": (None, USERS),
     "auth.login": (ALL, ALL),
+    # The second step: without a correct password moments ago it sends back to the login.
+    "auth.login_code": (USERS, USERS),
+    "auth.two_factor_page": (USERS, None),
+    "auth.enable_two_factor": (None, USERS),
+    "auth.regenerate_recovery_codes": (None, USERS),
+    "auth.disable_two_factor": (None, USERS),
     "auth.logout": (None, ALL),  # signing out twice does no harm
     "auth.register": (ALL, ALL),
     "auth.reset_password": (ALL, ALL),

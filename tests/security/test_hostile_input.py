@@ -39,7 +39,7 @@ NOT_FREE_TEXT = (
     "email", "token", "key", "hash", "iban", "sha", "filename", "thumbnail", "kvk", "btw",
     "postcode", "url", "locale", "currency", "reference", "source", "number", "bag_id",
     "house_letter", "status", "kind", "code", "transfer_id", "account_id", "intent_id",
-    "event_id", "stripe", "vat", "city", "label", "batch", "period",
+    "event_id", "stripe", "vat", "city", "label", "batch", "period", "secret",
 )  # fmt: skip
 
 

@@ -62,15 +62,14 @@ def ctx(app):
 def client_for(app):
     """Factory: a client of its own, logged in as the user (logins are not rate-limited here:
     these tests switch between applicant and staff many times)."""
-    from tests.conftest import PASSWORD
+    from tests.conftest import log_in
     from vrijstad.extensions import limiter
 
     limiter.enabled = False
 
     def make(user):
         client = app.test_client()
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302, response.text
+        log_in(client, user)
         return client
 
     yield make

@@ -339,3 +339,17 @@ def test_costs_change_in_place_with_htmx(client_for, make_application):
         sa.select(SubsidyDocument.filename).where(SubsidyDocument.cost_line_id.is_not(None))
     ).all()
     assert quotes == ["nieuw.pdf"]
+
+
+def test_staff_without_two_step_verification_cannot_pay_out_a_grant(
+    client_for, scheme, make_application
+):
+    application = make_application(status=S.IN_REVIEW)
+    staff = scheme.organisation.test_staff
+    services.grant(staff, application, 100_000)
+    staff.totp_secret = staff.totp_enabled_at = None
+    db.session.commit()
+    client = client_for(staff)
+    url = f"/subsidies/applications/{application.id}"
+    assert client.post(f"{url}/steps/advance").location == "/account/two-factor"
+    assert fresh(application).status == S.GRANTED

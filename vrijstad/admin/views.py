@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from vrijstad.auth.guards import missing_two_factor
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
@@ -21,6 +22,7 @@ def require_platform_admin():
     # login_required lets OPTIONS through unauthenticated: no is_admin on the anonymous user.
     if not (current_user.is_authenticated and current_user.is_admin):
         abort(403)
+    return missing_two_factor()
 
 
 @bp.route("/organisations", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
-"""`flask users create-admin`: the first platform admin of a new installation."""
+"""`flask users create-admin`: the first platform admin of a new installation;
+`flask users reset-2fa`: two-step verification off for a locked-out user."""
 
 import os
 
@@ -6,7 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from vrijstad.audit.services import record_event
-from vrijstad.auth import services
+from vrijstad.auth import services, two_factor
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
 
@@ -55,3 +56,19 @@ def create_admin_command(email: str, name: str, promote: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Platform admin {user.email} created.")
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def reset_two_factor_command(email: str) -> None:
+    """Switch two-step verification off for a user who lost their app and recovery codes; it
+    ends their sessions and is recorded in the audit trail. They set it up again at the next
+    login if their role needs it."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account with {email}")
+    if not user.two_factor_enabled:
+        raise click.ClickException(f"{user.email} has no two-step verification to reset")
+    two_factor.reset(user)
+    db.session.commit()
+    click.echo(f"Two-step verification of {user.email} is reset; they can log in with a password.")

@@ -63,3 +63,27 @@ class ChangeEmailForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = StringField(validators=[DataRequired()])
+
+
+CODE = [DataRequired(), Length(max=32)]
+
+
+class TwoFactorLoginForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=CODE,
+        description=_l("The 6-digit code from your authenticator app, or a recovery code."),
+    )
+
+
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from your app"),
+        validators=CODE,
+        description=_l("The 6-digit code your authenticator app shows now."),
+    )
+
+
+class TwoFactorDisableForm(FlaskForm):
+    password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    code = StringField(_l("Code from your app or a recovery code"), validators=CODE)

@@ -37,6 +37,11 @@ class User(UserMixin, db.Model):
     #: Part of every session and remember-me cookie; a new one ends them all (log out,
     #: password change or reset).
     session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
+    #: Two-step verification (vrijstad/auth/two_factor.py): the TOTP secret (base32), when it
+    #: was switched on, and the last 30-second time step whose code was accepted.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     memberships: WriteOnlyMapped["Membership"] = relationship(  # noqa: F821
         back_populates="user", passive_deletes=True
@@ -46,9 +51,25 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
+
     def get_id(self) -> str:
         # Flask-Login's alternative id: a cookie holding an old token loads nobody.
         return f"{self.id}:{self.session_token}"
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for an authenticator code; only its salted hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -1,4 +1,5 @@
-"""Account pages: register, log in and out, reset and change password or e-mail, language."""
+"""Account pages: register, log in (with a second step for two-step verification) and out,
+reset and change password or e-mail, two-step verification, language."""
 
 from urllib.parse import urlsplit
 
@@ -14,7 +15,8 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from vrijstad.auth import services
+from vrijstad import clock
+from vrijstad.auth import services, two_factor
 from vrijstad.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -22,7 +24,11 @@ from vrijstad.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
+    TwoFactorCodeForm,
+    TwoFactorDisableForm,
+    TwoFactorLoginForm,
 )
+from vrijstad.auth.qr import qr_svg
 from vrijstad.extensions import db, limiter
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
@@ -89,12 +95,85 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and user.two_factor_enabled:
+            _start_second_step(user, form.remember.data)
+            return redirect(url_for("auth.login_code", next=_safe_next("") or None))
         if user is not None:
             login_user(user, remember=form.remember.data)
+            if two_factor.is_required(user):
+                flash(_("Your role needs two-step verification: set it up under Account."), "info")
             return redirect(_safe_next(url_for("main.home")))
         form.password.errors = [_("E-mail address or password is not correct.")]
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form), status
+
+
+# The second step of a login -----------------------------------------------------------------
+#
+# A correct password for a user with two-step verification logs nobody in: the session holds
+# the user's id and session token, the remember-me choice and the time, and only a correct code
+# within TWO_FACTOR_PENDING_SECONDS logs the user in (and sets the remember-me cookie).
+
+PENDING = "two_factor_pending"
+
+
+def _start_second_step(user, remember: bool) -> None:
+    session[PENDING] = {
+        "uid": user.id,
+        "token": user.session_token,
+        "remember": bool(remember),
+        "at": clock.now().timestamp(),
+    }
+
+
+def _pending_user():
+    """The user whose password was right moments ago, or None (none, expired or changed)."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    age = clock.now().timestamp() - float(pending.get("at", 0))
+    if not 0 <= age <= current_app.config["TWO_FACTOR_PENDING_SECONDS"]:
+        return None
+    user = services.load_user(f"{pending.get('uid')}:{pending.get('token')}")
+    return user if user is not None and user.two_factor_enabled else None
+
+
+def _pending_key() -> str:
+    pending = session.get(PENDING)
+    return f"login-code:{pending.get('uid') if isinstance(pending, dict) else ''}"
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_pending_key)
+def login_code():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash(_("Your login has expired. Log in again."), "info")
+        return redirect(url_for("auth.login", next=_safe_next("") or None))
+    form = TwoFactorLoginForm()
+    if form.validate_on_submit():
+        try:
+            kind = two_factor.verify(user, form.code.data)
+        except two_factor.TwoFactorError as exc:
+            db.session.rollback()
+            form.code.errors = [str(exc)]
+        else:
+            db.session.commit()
+            remember = session.pop(PENDING)["remember"]
+            login_user(user, remember=remember)
+            if kind == "recovery":
+                left = two_factor.recovery_codes_left(user)
+                flash(
+                    _("You used a recovery code; %(n)d left. Make new ones under Account.", n=left),
+                    "info",
+                )
+            return redirect(_safe_next(url_for("main.home")))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/login_code.html", form=form), status
 
 
 @bp.post("/logout")
@@ -184,6 +263,90 @@ def change_email():
     return render_template(
         "auth/account.html", password_form=ChangePasswordForm(), email_form=form
     ), 422
+
+
+# Two-step verification on the account ---------------------------------------------------------
+
+SETUP = "two_factor_setup"
+
+
+def _render_two_factor(status: int = 200, codes: list[str] | None = None, **forms):
+    context = {"codes": codes, "required": two_factor.is_required(current_user)}
+    if current_user.two_factor_enabled:
+        context["left"] = two_factor.recovery_codes_left(current_user)
+        context["regenerate_form"] = forms.get("regenerate_form") or TwoFactorCodeForm(
+            formdata=None, prefix="new"
+        )
+        context["disable_form"] = forms.get("disable_form") or TwoFactorDisableForm(
+            formdata=None, prefix="off"
+        )
+    else:
+        secret = session.get(SETUP) or two_factor.new_secret()
+        session[SETUP] = secret  # kept until confirmed: a reload shows the same QR code
+        uri = two_factor.provisioning_uri(current_user, secret)
+        context.update(secret=secret, qr=qr_svg(uri))
+        context["enable_form"] = forms.get("enable_form") or TwoFactorCodeForm(formdata=None)
+    return render_template("auth/two_factor.html", **context), status
+
+
+@bp.get("/account/two-factor")
+@login_required
+def two_factor_page():
+    return _render_two_factor()
+
+
+@bp.post("/account/two-factor/enable")
+@login_required
+def enable_two_factor():
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit() and session.get(SETUP):
+        try:
+            codes = two_factor.enable(current_user, session[SETUP], form.code.data)
+        except two_factor.TwoFactorError as exc:
+            db.session.rollback()
+            form.code.errors = [str(exc)]
+        else:
+            db.session.commit()
+            session.pop(SETUP)
+            login_user(current_user._get_current_object())  # this session passed the step
+            flash(_("Two-step verification is on."), "success")
+            return _render_two_factor(codes=codes)
+    return _render_two_factor(422, enable_form=form)
+
+
+@bp.post("/account/two-factor/recovery-codes")
+@login_required
+def regenerate_recovery_codes():
+    form = TwoFactorCodeForm(prefix="new")
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.regenerate_recovery_codes(current_user, form.code.data)
+        except two_factor.TwoFactorError as exc:
+            db.session.rollback()
+            form.code.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("New recovery codes are made; the old ones no longer work."), "success")
+            return _render_two_factor(codes=codes)
+    return _render_two_factor(422, regenerate_form=form)
+
+
+@bp.post("/account/two-factor/disable")
+@login_required
+def disable_two_factor():
+    form = TwoFactorDisableForm(prefix="off")
+    if form.validate_on_submit():
+        try:
+            two_factor.disable(current_user, form.password.data, form.code.data)
+        except two_factor.TwoFactorError as exc:
+            db.session.rollback()
+            getattr(form, exc.field).errors = [str(exc)]
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())
+            flash(_("Two-step verification is off."), "success")
+            return redirect(url_for("auth.two_factor_page"))
+    return _render_two_factor(422, disable_form=form)
 
 
 @bp.post("/language")

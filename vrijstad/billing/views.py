@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from vrijstad import clock, jobs, submissions
+from vrijstad.auth.guards import two_factor_required
 from vrijstad.billing import documents, receivables, services, tasks
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
 from vrijstad.billing.models import FundPurpose, FundSpending, Invoice, Settlement, SettlementLine
@@ -221,6 +222,7 @@ def settlement(settlement_id: int):
 
 @bp.post("/settlements/<int:settlement_id>/<action>")
 @login_required
+@two_factor_required
 def settlement_action(settlement_id: int, action: str):
     item = db.get_or_404(Settlement, settlement_id)
     get_collective_or_403(item.collective_id)
@@ -272,6 +274,7 @@ def propose_spending(collective_id: int):
 
 @bp.post("/fund/<int:spending_id>/<decision>")
 @login_required
+@two_factor_required
 def decide_spending(spending_id: int, decision: str):
     spending = db.get_or_404(FundSpending, spending_id)
     collective = get_collective_or_403(spending.collective_id)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from vrijstad import submissions
+from vrijstad.auth.guards import two_factor_required
 from vrijstad.billing.models import Invoice, Settlement
 from vrijstad.billing.services import settlement_label
 from vrijstad.extensions import csrf, db
@@ -239,6 +240,7 @@ def payouts(settlement_id: int):
 
 @bp.post("/settlements/<int:settlement_id>/payouts/<method>")
 @login_required
+@two_factor_required
 def pay_out(settlement_id: int, method: str):
     settlement = _settlement_or_403(settlement_id)
     form = SepaForm()

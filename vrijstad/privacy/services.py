@@ -31,7 +31,7 @@ from vrijstad.applications.models import (
     OfferStatus,
 )
 from vrijstad.audit.services import record_event
-from vrijstad.auth.models import User
+from vrijstad.auth.models import RecoveryCode, User
 from vrijstad.auth.services import hash_password
 from vrijstad.contests.models import (
     ACTIVE_STATUSES,
@@ -272,6 +272,8 @@ def delete_account(user: User, password: str) -> None:
     user.name = REMOVED
     user.phone = None
     user.password_hash = hash_password(secrets.token_urlsafe(32))
+    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.active = False
     db.session.flush()
 

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from vrijstad import clock
+from vrijstad.auth.guards import missing_two_factor, two_factor_required
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
@@ -524,6 +525,7 @@ def extend(application_id: int):
 
 @bp.post("/subsidies/applications/<int:application_id>/grant")
 @login_required
+@two_factor_required
 def grant(application_id: int):
     return _staff_form(
         application_id, GrantForm, "grant_form",
@@ -545,6 +547,7 @@ def reject(application_id: int):
 
 @bp.post("/subsidies/applications/<int:application_id>/settle")
 @login_required
+@two_factor_required
 def settle(application_id: int):
     return _staff_form(
         application_id, SettleForm, "settle_form",
@@ -563,12 +566,17 @@ STEPS = {
 }  # fmt: skip
 
 
+MONEY_STEPS = {"advance", "pay", "reclaim"}  # they book money: two-step verification first
+
+
 @bp.post("/subsidies/applications/<int:application_id>/steps/<step>")
 @login_required
 def step(application_id: int, step: str):
     application = get_managed_or_403(application_id)
     if step not in STEPS:
         abort(404)
+    if step in MONEY_STEPS and (refused := missing_two_factor()):
+        return refused
     action, success = STEPS[step]
     return _act(application, action, success())
 
