@@ -79,3 +79,13 @@ def test_remembered_links_keep_working_with_versions(app):
             == first
             == url_for("static", filename="css/app.css")
         )
+
+
+def test_other_url_defaults_still_turn_remembering_off():
+    """A url_defaults that may differ between requests (not marked) is run for every link."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
+    app.url_defaults(lambda endpoint, values: None)
+    remembered = app.jinja_env.globals["url_for"]
+    with app.test_request_context("/"):
+        assert remembered("static", filename="css/app.css").startswith("/static/css/app.css?v=")
+        assert remembered.plain is False and remembered.built == {}
