@@ -93,7 +93,7 @@ def build_rows(today: date, password_hash: str) -> dict[str, list[dict]]:
         return {"id": n, "email": email, "name": name, "password_hash": password_hash,
                 "locale": "en", "is_admin": False, "is_landlord": roles.get("landlord", False),
                 "is_starter": roles.get("starter", False), "active": True, "created_at": long_ago,
-                "password_changed_at": long_ago}  # fmt: skip
+                "password_changed_at": long_ago, "session_token": f"bench-session-{n}"}  # fmt: skip
 
     users = [
         user(

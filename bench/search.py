@@ -160,6 +160,7 @@ class Dataset:
                 "active": True,
                 "created_at": self.now - timedelta(days=800),
                 "password_changed_at": self.now - timedelta(days=800),
+                "session_token": f"bench-session-{n}",  # not drawn: the units stay the same
             }
             for n in range(1, LANDLORDS + 1)
         ]

@@ -27,11 +27,17 @@ class RememberedUrls:
         self.app = app
         self.size = size
         self.built: dict[tuple[Hashable, ...], str] = {}
-        self.plain: bool | None = None  # no url_defaults anywhere: known at the first link
+        # No url_defaults whose values may differ between requests (vrijstad.assets' static
+        # versions do not): known at the first link.
+        self.plain: bool | None = None
 
     def __call__(self, endpoint: str, **values) -> str:
-        if self.plain is None:
-            self.plain = not any(self.app.url_default_functions.values())
+        if self.plain is None:  # url_defaults that may differ between requests
+            self.plain = not any(
+                not getattr(function, "same_in_every_request", False)
+                for functions in self.app.url_default_functions.values()
+                for function in functions
+            )
         if (
             not self.plain
             or endpoint[0] == "."
@@ -54,4 +60,7 @@ class RememberedUrls:
 
 
 def init_app(app: Flask) -> None:
+    from vrijstad import assets
+
+    assets.init_app(app)
     app.jinja_env.globals["url_for"] = RememberedUrls(app)

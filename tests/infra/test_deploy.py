@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -253,3 +254,65 @@ def test_nginx_accepts_the_site(tmp_path):
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_nginx_keeps_versioned_static_files_for_a_year(tmp_path):
+    """The site as nginx runs it (on loopback ports, the checkout's static folder): a link with
+    a version is kept for a year, one without is revalidated."""
+    nginx, openssl = shutil.which("nginx"), shutil.which("openssl")
+    if nginx is None or openssl is None:
+        pytest.skip("nginx or openssl is not installed")
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=vrijstad.example", "-keyout", tmp_path / "key.pem",
+         "-out", tmp_path / "cert.pem"],
+        capture_output=True, timeout=60, check=True,
+    )  # fmt: skip
+    certificates = "/etc/letsencrypt/live/vrijstad.example"
+    plain, tls = free_port(), free_port()
+    site = (DEPLOY / "nginx-vrijstad.conf").read_text()
+    site = site.replace(f"{certificates}/fullchain.pem", str(tmp_path / "cert.pem"))
+    site = site.replace(f"{certificates}/privkey.pem", str(tmp_path / "key.pem"))
+    site = site.replace(f"alias {INSTALL_DIR}/static/;", f"alias {ROOT}/static/;")
+    site = re.sub(r"listen \[::\]:\d+[^;]*;", "", site)
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{plain};")
+    site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{tls} ssl")
+    temp = "".join(
+        f"  {kind}_temp_path {tmp_path}/{kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"daemon off;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+        f"events {{}}\nhttp {{\n  access_log off;\n{temp}  include /etc/nginx/mime.types;\n"
+        f"  include {tmp_path}/site.conf;\n}}\n"
+    )
+    process = subprocess.Popen(
+        [nginx, "-c", tmp_path / "nginx.conf", "-p", tmp_path],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    base = f"https://127.0.0.1:{tls}/static/css/app.css"
+    try:
+        with requests.Session() as session:
+            session.trust_env = False
+            session.verify = False  # the throwaway certificate
+            session.headers["Host"] = "vrijstad.example"
+            deadline = time.monotonic() + START_TIMEOUT
+            while True:
+                assert process.poll() is None, (tmp_path / "error.log").read_text()
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # urllib3: unverified HTTPS request
+                        versioned = session.get(f"{base}?v=0123456789ab", timeout=10)
+                        unversioned = session.get(base, timeout=10)
+                    break
+                except requests.ConnectionError:
+                    assert time.monotonic() < deadline, (tmp_path / "error.log").read_text()
+                    time.sleep(0.2)
+    finally:
+        _stop(process)
+    assert versioned.status_code == unversioned.status_code == 200
+    assert versioned.content == (ROOT / "static/css/app.css").read_bytes()
+    assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert unversioned.headers["Cache-Control"] == "no-cache"
+    assert "max-age=63072000" in versioned.headers["Strict-Transport-Security"]
