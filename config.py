@@ -99,6 +99,9 @@ class Config:
     )
 
     PASSWORD_RESET_MAX_AGE = 60 * 60  # one hour
+    EMAIL_VERIFY_MAX_AGE = 3 * 24 * 60 * 60  # a link confirming an e-mail address: three days
+    #: New confirmation links one account may ask for.
+    VERIFY_MAIL_RATE_LIMIT = "3 per hour"
     INVITATION_MAX_AGE_DAYS = 14
 
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")

@@ -200,6 +200,7 @@ def make_user(app):
 
     def make(role: str = "starter", email: str | None = None, name: str = "Test Persoon", **kw):
         n = next(counter)
+        kw.setdefault("email_verified_at", clock.now())  # email_verified_at=None: unconfirmed
         user = User(
             email=email or f"{role}{n}@example.nl",
             name=name,

@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     #: Part of every session and remember-me cookie; a new one ends them all (log out,
     #: password change or reset).
     session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
+    #: When the user confirmed the address by the link mailed to it; None: not (yet), so
+    #: nothing is published or applied for (vrijstad/auth/verification.py).
+    email_verified_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     memberships: WriteOnlyMapped["Membership"] = relationship(  # noqa: F821
         back_populates="user", passive_deletes=True
@@ -45,6 +48,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_id(self) -> str:
         # Flask-Login's alternative id: a cookie holding an old token loads nobody.
