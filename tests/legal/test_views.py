@@ -157,3 +157,12 @@ def test_only_platform_admins_publish(client, login, make_user, make_org):
         client.post("/logout")
     assert db.session.scalar(sa.select(sa.func.count(LegalText.id))) == 0
     assert client.get("/admin/legal/other").status_code == 404
+
+
+def test_the_data_export_holds_the_consents(client, login, make_user):
+    assert register(client).status_code == 302
+    user = db.session.scalar(sa.select(User))
+    login(user)
+    data = client.get("/account/data.json").json
+    assert [(c["kind"], c["version"]) for c in data["consents"]] == [("terms", 0), ("privacy", 0)]
+    assert data["account"]["email_verified_at"] is None
