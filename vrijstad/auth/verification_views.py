@@ -18,7 +18,7 @@ def _resend_limit() -> str:
 
 
 def _resend_key() -> str:
-    return f"verify-mail:{current_user.get_id() if current_user.is_authenticated else ''}"
+    return f"verify-mail:{current_user.id if current_user.is_authenticated else ''}"
 
 
 @bp.get("/account/confirm/<token>")
