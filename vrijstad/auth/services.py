@@ -94,14 +94,17 @@ def register_user(
 
 
 def sign_up(email: str, password: str, name: str, role: str, locale: str = "nl") -> User | None:
-    """Registration from the public form: a new account gets a welcome mail; an address that
-    has an account gets nothing new, its owner a mail with a reset link (returns None)."""
+    """Registration from the public form: a new account gets a welcome mail with the link that
+    confirms its address (until then it may log in, but publishes and applies for nothing); an
+    address that has an account gets nothing new, its owner a mail with a reset link (returns
+    None)."""
     owner = find_user_by_email(email)
     if owner is None:
         user = register_user(email, password, name, role, locale)
         login = url_for("auth.login", _external=True)
-        queue_mail(user.email, _("Welcome to Vrijstad"), "welcome", user=user, link=login,
-                   verify_link=verification_link(user))  # fmt: skip
+        confirm = verification_link(user)
+        subject = _("Welcome to Vrijstad")
+        queue_mail(user.email, subject, "welcome", user=user, link=login, verify_link=confirm)
         return user
     _check_new_account(owner.email, password, name, role)
     hash_password(password)  # the work a new account costs, so the answer takes as long
