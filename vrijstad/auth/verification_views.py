@@ -26,8 +26,8 @@ def confirm(token: str):
     try:
         user = verification.confirm_email(token)
     except verification.VerificationLinkError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
+        # Answered here, with the way on: a new link (logged in) or the login page.
+        return render_template("auth/confirm_failed.html", message=str(exc)), 400
     db.session.commit()
     flash(_("Thank you: your e-mail address %(email)s is confirmed.", email=user.email), "success")
     return redirect(url_for("main.home" if current_user.is_authenticated else "auth.login"))
