@@ -31,6 +31,7 @@ def ask_for_consent():
     """
     if (
         request.method != "GET"
+        or request.endpoint is None  # no such page: its 404, not a question
         or not current_user.is_authenticated
         or request.blueprint in OPEN_BLUEPRINTS
         or request.endpoint in OPEN_ENDPOINTS
