@@ -16,7 +16,7 @@ bp = Blueprint("legal", __name__)
 
 #: Where a user who has a new version to accept may still go: reading the texts, logging out,
 #: the account's data and deletion, confirming the address, machines' endpoints.
-OPEN_BLUEPRINTS = {"legal", "privacy", "verification", "api", "ops"}
+OPEN_BLUEPRINTS = {"legal", "privacy", "verification", "api", "api-docs", "ops"}
 OPEN_ENDPOINTS = {"static", "auth.logout", "auth.set_language", "main.health"}
 #: The page the user was going to when asked (kept in the session, so no open redirect).
 AFTER_CONSENT = "legal_after_consent"
