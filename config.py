@@ -38,7 +38,7 @@ class Config:
     #: Old keys still accepted for sessions (Flask), and for links and vote hashes whose own
     #: key is unset; most recent first.
     SECRET_KEY_FALLBACKS = _env_list("SECRET_KEY_FALLBACKS")
-    #: Signs password-reset and vote-confirmation links; unset: SECRET_KEY (vrijstad/security.py).
+    #: Signs password-reset, e-mail and vote confirmation links; unset: SECRET_KEY (security.py).
     LINK_SIGNING_KEY = os.environ.get("LINK_SIGNING_KEY", "")
     LINK_SIGNING_KEY_FALLBACKS = _env_list("LINK_SIGNING_KEY_FALLBACKS")
     #: Keys the e-mail hash that allows one vote per address in a contest; unset: SECRET_KEY.
@@ -104,6 +104,9 @@ class Config:
     )
 
     PASSWORD_RESET_MAX_AGE = 60 * 60  # one hour
+    EMAIL_VERIFY_MAX_AGE = 3 * 24 * 60 * 60  # a link confirming an e-mail address: three days
+    #: New confirmation links one account may ask for.
+    VERIFY_MAIL_RATE_LIMIT = "3 per hour"
     INVITATION_MAX_AGE_DAYS = 14
 
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")

@@ -208,6 +208,7 @@ def make_user(app):
         n = next(counter)
         if kw.pop("two_factor", role in TWO_FACTOR_ROLES):
             kw.update(totp_secret=pyotp.random_base32(), totp_enabled_at=clock.now())
+        kw.setdefault("email_verified_at", clock.now())  # email_verified_at=None: unconfirmed
         user = User(
             email=email or f"{role}{n}@example.nl",
             name=name,

@@ -90,11 +90,13 @@ def register_blueprints(app: Flask) -> None:
     from vrijstad.api.token_views import bp as api_tokens_bp
     from vrijstad.applications.views import bp as applications_bp
     from vrijstad.areas.views import bp as areas_bp
+    from vrijstad.auth.verification_views import bp as verification_bp
     from vrijstad.auth.views import bp as auth_bp
     from vrijstad.billing.views import bp as billing_bp
     from vrijstad.contests.views import bp as contests_bp
     from vrijstad.dashboard.views import bp as dashboard_bp
     from vrijstad.dashboard.views import streets_bp
+    from vrijstad.legal.views import bp as legal_bp
     from vrijstad.letting.views import bp as letting_bp
     from vrijstad.main.views import bp as main_bp
     from vrijstad.matching.views import bp as matching_bp
@@ -115,6 +117,8 @@ def register_blueprints(app: Flask) -> None:
         popups_bp, matching_bp, payments_bp, dashboard_bp, streets_bp, api_tokens_bp,
         contests_bp,
         subsidies_bp,
+        verification_bp,
+        legal_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)

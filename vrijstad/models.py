@@ -35,6 +35,7 @@ from vrijstad.contests.models import (
 )
 from vrijstad.dashboard.models import DashboardSettings, StreetStory, VacancySnapshot
 from vrijstad.ledger.models import Entry, Posting
+from vrijstad.legal.models import Consent, LegalKind, LegalText
 from vrijstad.letting.models import (
     Collective,
     HeadLease,
@@ -116,6 +117,9 @@ __all__ = [
     "JuryScore",
     "Vote",
     "Entry",
+    "Consent",
+    "LegalKind",
+    "LegalText",
     "FundSpending",
     "HeadLease",
     "Invoice",

@@ -102,7 +102,7 @@ def _keys(config: Mapping, name: str) -> list[str]:
 
 
 def link_signing_keys(config: Mapping) -> list[str]:
-    """Keys for signed links (password reset, vote confirmation), as itsdangerous takes them."""
+    """Keys for signed links (password reset, e-mail and vote confirmation), for itsdangerous."""
     return _keys(config, "LINK_SIGNING_KEY")
 
 

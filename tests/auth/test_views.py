@@ -20,6 +20,7 @@ def register(client, **overrides):
         "role": "starter",
         "password": PASSWORD,
         "confirm": PASSWORD,
+        "consent": "y",
     }
     data.update(overrides)
     return client.post("/register", data=data)
@@ -249,7 +250,9 @@ def test_change_password_needs_the_current_one(client, make_user, login):
     )
 
 
-def test_change_email_tells_the_old_address(client, make_user, login, outbox):
+def test_change_email_tells_the_old_address_and_asks_the_new_one_to_confirm(
+    client, make_user, login, outbox
+):
     user = make_user(email="oud@example.nl")
     login(user)
     response = client.post(
@@ -258,7 +261,10 @@ def test_change_email_tells_the_old_address(client, make_user, login, outbox):
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.email == "nieuw@example.nl"
-    assert [m["To"] for m in outbox()] == ["oud@example.nl"]
+    assert not user.email_verified
+    mails = {m["To"]: m for m in outbox()}
+    assert sorted(mails) == ["nieuw@example.nl", "oud@example.nl"]
+    assert "/account/confirm/" in mails["nieuw@example.nl"].get_content()
 
 
 def test_remember_me_sets_a_persistent_cookie(client, make_user):

@@ -35,6 +35,7 @@ def test_register_log_out_log_in_and_switch_to_english(page: Page, live_server):
     page.get_by_role("radio", name="een starter op zoek naar een winkel").check()
     page.get_by_role("textbox", name="Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_role("textbox", name="Herhaal wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_role("checkbox", name=re.compile("^Ik ga akkoord met de voorwaarden")).check()
     page.get_by_role("button", name="Account aanmaken").click()
 
     # The same answer whether or not the address had an account: the e-mail tells which.

@@ -134,6 +134,7 @@ def test_invitation_creates_account_and_membership(client, make_org, login, outb
         .where(Membership.user_id != organisation.test_staff.id)
     )
     assert membership.user.email == "nieuw@binnenstad.nl"
+    assert membership.user.email_verified  # the invitation came to that address
     assert client.get(f"/organisations/{organisation.id}").status_code == 200
     client.post("/logout")
     reused = client.get(link)

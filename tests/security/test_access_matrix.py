@@ -118,6 +118,11 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "contests.transition": (None, STAFF_X),
     "contests.vote": (None, ALL),  # the public vote: the e-mailed link confirms it
     "contests.withdraw_entry": (None, STARTER_A),
+    "legal.accept": (USERS, USERS),  # asks only when a new version is out; else goes on
+    "legal.edit": ({"admin"}, {"admin"}),
+    "legal.manage": ({"admin"}, None),
+    "legal.privacy": (ALL, None),
+    "legal.terms": (ALL, None),
     "letting.add_head_lease": (None, STAFF_X),
     "letting.add_space": (None, STAFF_X),
     "letting.agreement": (STARTER_A | LANDLORD_SIDE, None),
@@ -231,6 +236,8 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "units_import.export_units": (STAFF_X, None),
     "units_import.import_result": (STAFF_X, None),
     "units_import.import_units": (STAFF_X, STAFF_X),
+    "verification.confirm": (ALL, None),  # the mailed link; a bad one is answered, not hidden
+    "verification.resend": (None, USERS),
 }
 
 #: Where a refused anonymous visitor gets a 404 rather than the login page.

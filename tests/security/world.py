@@ -237,6 +237,8 @@ def build_world(app, make_org, make_user) -> World:
         "contest_id": contest.id,
         "entry_id": entry.id,
         "award_id": db.session.scalar(sa.select(Award.id)),  # the demo's running contest
+        "number": 0,  # the terms' and privacy statement's shipped version
+        "kind": "terms",
     }
     world.by_endpoint = {
         "contests.transition": {"action": "judge"},

@@ -23,6 +23,7 @@ from vrijstad.applications.models import (
 )
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.auth.verification import require_verified_email
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import gettext as _
@@ -184,6 +185,7 @@ def submit_application(starter: User, unit: Unit, motivation: str) -> Applicatio
     """A starter applies for a listed unit with a motivation."""
     if not starter.is_authenticated or not starter.is_starter:
         raise ApplicationError(_("Only starters can apply for a unit."))
+    require_verified_email(starter)
     if unit.status not in APPLY_STATUSES:
         raise ApplicationError(_("This unit is not open for applications."))
     if unit.owner_id == starter.id:

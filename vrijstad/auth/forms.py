@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from vrijstad.auth.passwords import MIN_LENGTH
 from vrijstad.forms import FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.legal.forms import consent_field
 
 EMAIL = [DataRequired(), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)]
 
@@ -30,6 +31,7 @@ class RegisterForm(FlaskForm):
         _l("Repeat password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
+    consent = consent_field()
 
 
 class LoginForm(FlaskForm):

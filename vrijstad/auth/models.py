@@ -42,6 +42,9 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    #: When the user confirmed the address by the link mailed to it; None: not (yet), so
+    #: nothing is published or applied for (vrijstad/auth/verification.py).
+    email_verified_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     memberships: WriteOnlyMapped["Membership"] = relationship(  # noqa: F821
         back_populates="user", passive_deletes=True
@@ -54,6 +57,10 @@ class User(UserMixin, db.Model):
     @property
     def two_factor_enabled(self) -> bool:
         return self.totp_enabled_at is not None
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_id(self) -> str:
         # Flask-Login's alternative id: a cookie holding an old token loads nobody.

@@ -21,6 +21,7 @@ from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User, new_session_token
 from vrijstad.auth.passwords import password_problem
+from vrijstad.auth.verification import mark_unverified, verification_link
 from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
@@ -68,8 +69,11 @@ def _check_new_account(email: str, password: str, name: str, role: str) -> None:
         raise AccountError(_("Choose whether you are a landlord or a starter."), "role")
 
 
-def register_user(email: str, password: str, name: str, role: str, locale: str = "nl") -> User:
-    """Create a landlord, starter or staff account (invitations check the address first)."""
+def register_user(
+    email: str, password: str, name: str, role: str, locale: str = "nl", verified: bool = False
+) -> User:
+    """Create a landlord, starter or staff account (invitations check the address first);
+    verified: the address is known to be the person's (an invitation mailed to it)."""
     email = normalise_email(email)
     if find_user_by_email(email):
         raise AccountError(_("An account with this e-mail address already exists."), "email")
@@ -81,6 +85,7 @@ def register_user(email: str, password: str, name: str, role: str, locale: str =
         locale=locale,
         is_landlord=role == "landlord",
         is_starter=role == "starter",
+        email_verified_at=clock.now() if verified else None,
     )
     db.session.add(user)
     db.session.flush()
@@ -89,13 +94,17 @@ def register_user(email: str, password: str, name: str, role: str, locale: str =
 
 
 def sign_up(email: str, password: str, name: str, role: str, locale: str = "nl") -> User | None:
-    """Registration from the public form: a new account gets a welcome mail; an address that
-    has an account gets nothing new, its owner a mail with a reset link (returns None)."""
+    """Registration from the public form: a new account gets a welcome mail with the link that
+    confirms its address (until then it may log in, but publishes and applies for nothing); an
+    address that has an account gets nothing new, its owner a mail with a reset link (returns
+    None)."""
     owner = find_user_by_email(email)
     if owner is None:
         user = register_user(email, password, name, role, locale)
         login = url_for("auth.login", _external=True)
-        queue_mail(user.email, _("Welcome to Vrijstad"), "welcome", user=user, link=login)
+        confirm = verification_link(user)
+        subject = _("Welcome to Vrijstad")
+        queue_mail(user.email, subject, "welcome", user=user, link=login, verify_link=confirm)
         return user
     _check_new_account(owner.email, password, name, role)
     hash_password(password)  # the work a new account costs, so the answer takes as long
@@ -160,6 +169,7 @@ def change_email(user: User, password: str, new_email: str) -> None:
         raise AccountError(_("An account with this e-mail address already exists."), "email")
     old_email = user.email
     user.email = new_email
+    mark_unverified(user)
     record_event(user, "user.email_changed", user, old=old_email, new=new_email)
     queue_mail(
         old_email,

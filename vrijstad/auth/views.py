@@ -32,6 +32,7 @@ from vrijstad.auth.qr import qr_svg
 from vrijstad.extensions import db, limiter
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
+from vrijstad.legal.services import record_consent
 
 bp = Blueprint("auth", __name__)
 
@@ -68,7 +69,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            services.sign_up(
+            user = services.sign_up(
                 form.email.data,
                 form.password.data,
                 form.name.data,
@@ -79,6 +80,8 @@ def register():
             getattr(form, exc.field).errors = [str(exc)]
         else:
             # The same answer whether the address was new or taken: the mail tells which.
+            if user is not None:
+                record_consent(user)
             db.session.commit()
             flash(_("Thank you. We have sent you an e-mail; you can log in now."), "success")
             return redirect(url_for("auth.login"))
@@ -258,7 +261,13 @@ def change_email():
             getattr(form, exc.field).errors = [str(exc)]
         else:
             db.session.commit()
-            flash(_("Your e-mail address has been changed."), "success")
+            flash(
+                _(
+                    "Your e-mail address has been changed. Confirm it with the link we have "
+                    "sent to the new address."
+                ),
+                "success",
+            )
             return redirect(url_for("auth.account"))
     return render_template(
         "auth/account.html", password_form=ChangePasswordForm(), email_form=form

@@ -23,6 +23,7 @@ from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.auth.services import find_user_by_email, normalise_email, register_user
+from vrijstad.auth.verification import require_verified_email
 from vrijstad.clock import add_months
 from vrijstad.contests.models import (
     ACTIVE_STATUSES,
@@ -655,6 +656,7 @@ def submit_entry(starter: User, contest: Contest, data: EntryData,
     as a PDF of at most two pages."""
     if not starter.is_authenticated or not starter.is_starter:
         raise ContestError(_("Only starters can enter a contest."))
+    require_verified_email(starter)
     _check_window(contest, today or clock.today())
     if juror_of(starter, contest) is not None:
         raise ContestError(_("Jurors cannot enter the contest they judge."))
@@ -815,7 +817,8 @@ def accept_jury_invitation(juror: Juror, user: User | None, name: str = "", pass
     if user is None or not user.is_authenticated:
         if find_user_by_email(juror.email):
             raise ContestError(_("Log in with %(email)s to accept.", email=juror.email))
-        user = register_user(juror.email, password, name, role="staff", locale=locale)  # no role
+        user = register_user(juror.email, password, name, role="staff", locale=locale,
+                             verified=True)  # no role; the invitation came by mail
     elif user.email != juror.email:
         raise ContestError(_("This invitation was sent to %(email)s; log in with that address.",
                              email=juror.email))  # fmt: skip

@@ -102,7 +102,13 @@ def build_city() -> Demo:
     password_hash = hash_password(DEMO_PASSWORD)
     users = {}
     for email, name, flags, _role in PEOPLE:
-        users[email] = User(email=email, name=name, password_hash=password_hash, **flags)
+        users[email] = User(
+            email=email,
+            name=name,
+            password_hash=password_hash,
+            email_verified_at=clock.now(),
+            **flags,
+        )
         db.session.add(users[email])
     organisation = Organisation(
         name=ORGANISATION_NAME,

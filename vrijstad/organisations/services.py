@@ -155,7 +155,7 @@ def accept_invitation(
     if user is None or not user.is_authenticated:
         if find_user_by_email(invitation.email):
             raise OrganisationError(_("Log in with %(email)s to accept.", email=invitation.email))
-        user = register_user(invitation.email, password, name, role="staff")
+        user = register_user(invitation.email, password, name, role="staff", verified=True)
     elif user.email != invitation.email:
         raise OrganisationError(
             _(

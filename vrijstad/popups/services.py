@@ -20,6 +20,7 @@ from vrijstad import clock
 from vrijstad.applications.services import is_landlord_side, landlord_side_people
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.auth.verification import require_verified_email
 from vrijstad.clock import add_months
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db, savepoint
@@ -355,6 +356,7 @@ def request_booking(
     """
     if not starter.is_authenticated or not starter.is_starter:
         raise BookingError(_("Only starters can book a unit."))
+    require_verified_email(starter)
     if unit.owner_id == starter.id:
         raise BookingError(_("You cannot book your own unit."))
     price = check_dates(unit, terms_of(unit), first_day, last_day, today)

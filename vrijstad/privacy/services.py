@@ -45,6 +45,7 @@ from vrijstad.contests.models import (
 from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
+from vrijstad.legal.services import consents_of
 from vrijstad.letting.models import Placement
 from vrijstad.matching.models import MatchInvitation
 from vrijstad.notifications.models import Notification
@@ -181,7 +182,8 @@ def export_data(user: User) -> dict:
     return {
         "exported_at": clock.now().isoformat(),
         "account": _row(user, "id", "email", "name", "phone", "locale", "is_landlord",
-                        "is_starter", "created_at"),
+                        "is_starter", "created_at", "email_verified_at"),
+        "consents": [_row(c, "kind", "version", "accepted_at") for c in consents_of(user)],
         "starter_profile": None if profile is None else {
             **_row(profile, "trade_name", "concept", "branch_group", "required_use", "city",
                    "kvk_number", "btw_id", "iban", "min_area_m2", "max_area_m2",

@@ -33,6 +33,7 @@ from vrijstad import clock
 from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.auth.verification import require_verified_email
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db
 from vrijstad.forms import normalise_kvk, valid_kvk
@@ -788,6 +789,7 @@ def start_application(actor: User, scheme: SubsidyScheme, data: ApplicationData,
     on = on or clock.today()
     if not actor.is_authenticated:
         raise SubsidyError(_("Log in to apply."))
+    require_verified_email(actor)
     _check_open(scheme, on)
     street, organisation_id = _check_details(actor, scheme, data, on)
     application = SubsidyApplication(scheme=scheme, applicant_id=actor.id)
@@ -1044,6 +1046,7 @@ def submit_application(actor: User, application: SubsidyApplication,
     """The applicant submits the complete application: it gets its dossier number, its place in
     the queue and its decision clock; a first-come scheme reserves the amount."""
     _own(actor, application)
+    require_verified_email(actor)
     now = now or clock.now()
     on = clock.local_date(now)
     scheme = _locked(application)

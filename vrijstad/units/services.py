@@ -16,6 +16,7 @@ from vrijstad import clock
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.auth.verification import require_verified_email
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
@@ -178,6 +179,8 @@ def change_status(actor: User, unit: Unit, target: UnitStatus, reason: str = "")
     change of a unit a contest, an offer or a booking holds."""
     if not can_edit(actor, unit):
         raise UnitError(_("You may not change this unit."))
+    if target == UnitStatus.LISTED:
+        require_verified_email(actor)
     unit = lock_unit(unit.id)
     holder = held_by(unit)
     if holder is not None:
