@@ -9,6 +9,7 @@ from vrijstad.billing.models import Invoice, Settlement, SettlementLine
 from vrijstad.billing.receivables import days_overdue
 from vrijstad.exports import Column, Kind, Table
 from vrijstad.extensions import db
+from vrijstad.forms import format_iban
 from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
@@ -75,7 +76,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
                 "quoting %(reference)s.",
                 amount=eur_filter(invoice.total_cents),
                 date=date_filter(invoice.due_on),
-                iban=s.get("iban") or "—",
+                iban=format_iban(s.get("iban")) or "—",
                 name=s["name"],
                 reference=invoice.reference,
             )
