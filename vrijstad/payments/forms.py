@@ -15,9 +15,7 @@ class StatementForm(FlaskForm):
 
 class BankAccountForm(FlaskForm):
     holder_name = StringField(_l("Account holder"), validators=[DataRequired(), Length(max=70)])
-    iban = StringField(
-        _l("IBAN"), validators=[DataRequired(), Length(max=42), iban_validator]
-    )
+    iban = StringField(_l("IBAN"), validators=[DataRequired(), Length(max=42), iban_validator])
 
 
 class SepaForm(FlaskForm):
