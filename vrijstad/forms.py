@@ -31,6 +31,7 @@ from stdnum.nl import postcode as stdnum_postcode
 from werkzeug.routing import IntegerConverter
 from wtforms import DecimalField
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
 
 from vrijstad.errors import refuse
 from vrijstad.i18n import current_language
@@ -197,7 +198,10 @@ def parse_decimal_text(text: str, locale: str) -> Decimal:
 
 class DutchDecimalField(DecimalField):
     """A decimal typed as the page's language writes it (see parse_decimal_text); shown back
-    with that language's decimal sign."""
+    with that language's decimal sign. A text input (a phone shows its number pad): a number
+    input would take only "8.5" and send an empty value for "1.234,56"."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist) -> None:
         if not valuelist:
@@ -209,6 +213,10 @@ class DutchDecimalField(DecimalField):
             self.data = None
             example = format_decimal(Decimal("1234.56"), locale=locale)
             raise ValueError(_("Enter a number, e.g. %(example)s.", example=example)) from None
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("inputmode", "decimal")
+        return super().__call__(**kwargs)
 
     def _value(self) -> str:
         value = super()._value()
