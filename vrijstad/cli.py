@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
-from vrijstad import clock
+from vrijstad import clock, exports
 from vrijstad.auth.cli import users_cli
 from vrijstad.auth.services import find_user_by_email
 from vrijstad.core import DomainError
@@ -95,7 +95,7 @@ def import_units_command(file: Path, organisation_ref: str, actor_email: str) ->
 def export_units_command(file: Path, organisation_ref: str) -> None:
     """Export an organisation's units to FILE; its extension, .csv or .xlsx, sets the format."""
     fmt = file.suffix.lower().lstrip(".")
-    if fmt not in importer.EXPORT_FORMATS:
+    if fmt not in exports.FORMATS:
         raise click.BadParameter("the file name must end in .csv or .xlsx", param_hint="FILE")
     organisation = _organisation(organisation_ref)
     units = db.session.scalars(queries.units_of_organisation(organisation.id)).all()

@@ -17,19 +17,29 @@ from decimal import Decimal
 from typing import TypeVar
 
 import flask_wtf
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    get_decimal_symbol,
+    parse_decimal,
+)
 from flask import Flask, current_app, request
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError as NumberError
+from stdnum.nl import btw as stdnum_btw
+from stdnum.nl import postcode as stdnum_postcode
 from werkzeug.routing import IntegerConverter
 from wtforms import DecimalField
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
 
 from vrijstad.errors import refuse
+from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 
 KVK_RE = re.compile(r"^\d{8}$")
 MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
-POSTCODE_RE = re.compile(r"^[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}$")
-BTW_RE = re.compile(r"^NL\d{9}B\d{2}$")
 
 
 #: No listing has this many pages; a larger ?page= (a typo, a probe) asks for this one.
@@ -136,6 +146,7 @@ def init_url_map(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(refuse_other_bodies)
+    app.jinja_env.filters["iban"] = format_iban
 
 
 def month_from(text: str | None) -> date | None:
@@ -160,13 +171,58 @@ class ButtonForm(FlaskForm):
     """An empty form: carries the CSRF token for a POST button."""
 
 
+#: Only digits, signs and separators: Babel would also take "1e5" or "NaN".
+_NUMBER_CHARACTERS = re.compile(r"^[+-]?[0-9.,]*[0-9][0-9.,]*$")
+#: One separator followed by other than three digits ("8.5", "1234,56"): a group of
+#: thousands always has three digits, so this separator can only be the decimal sign.
+_LONE_DECIMAL_SIGN = re.compile(r"^[+-]?[0-9]+[.,]([0-9]{1,2}|[0-9]{4,})$")
+
+
+def parse_decimal_text(text: str, locale: str) -> Decimal:
+    """A number as typed in the language of the page, or NumberFormatError.
+
+    The rule, for Dutch: the comma is the decimal sign and the dot groups thousands, as the
+    page shows numbers ("1.234,56", "1234,56", "1.234" is one thousand two hundred and
+    thirty-four). A single dot or comma that is not followed by exactly three digits can only
+    be a decimal sign, so "8.5" and "1234.56" are read as typed on a numeric keypad or by an
+    English habit. Anything else that Babel's strict parsing in the locale refuses (grouping
+    in the wrong places as in "1.23.4", English "1,234.56" on a Dutch page, letters) is
+    refused; on an English page the same rules hold with the signs swapped."""
+    text = (text or "").strip()
+    if not _NUMBER_CHARACTERS.match(text):
+        raise NumberFormatError(text)
+    if _LONE_DECIMAL_SIGN.match(text):
+        return Decimal(text.replace(",", "."))
+    return parse_decimal(text, locale=locale, strict=True)
+
+
 class DutchDecimalField(DecimalField):
-    """A decimal typed the Dutch way ('8,5') or the English way ('8.5')."""
+    """A decimal typed as the page's language writes it (see parse_decimal_text); shown back
+    with that language's decimal sign. A text input (a phone shows its number pad): a number
+    input would take only "8.5" and send an empty value for "1.234,56"."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist) -> None:
-        if valuelist:
-            valuelist = [valuelist[0].strip().replace(",", ".")]
-        super().process_formdata(valuelist)
+        if not valuelist:
+            return
+        locale = current_language()
+        try:
+            self.data = parse_decimal_text(valuelist[0], locale)
+        except NumberFormatError:
+            self.data = None
+            example = format_decimal(Decimal("1234.56"), locale=locale)
+            raise ValueError(_("Enter a number, e.g. %(example)s.", example=example)) from None
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("inputmode", "decimal")
+        return super().__call__(**kwargs)
+
+    def _value(self) -> str:
+        value = super()._value()
+        if self.data is None or self.raw_data:
+            return value
+        return value.replace(".", get_decimal_symbol(current_language()))
 
 
 def normalise_kvk(value: str) -> str:
@@ -174,35 +230,74 @@ def normalise_kvk(value: str) -> str:
 
 
 def valid_kvk(value: str) -> bool:
-    """KvK number: exactly 8 digits, no check digit."""
+    """KvK number: exactly 8 digits, no check digit (the KvK publishes no check)."""
     return bool(KVK_RE.match(normalise_kvk(value)))
 
 
 def normalise_postcode(value: str) -> str:
-    compact = re.sub(r"\s", "", (value or "").upper())
-    return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else compact
+    """'1234ab' → '1234 AB' (anything that is no postcode comes back compacted)."""
+    try:
+        return stdnum_postcode.validate(value or "")
+    except NumberError:
+        return re.sub(r"\s", "", (value or "").upper())
 
 
 def valid_postcode(value: str) -> bool:
-    """Dutch postcode: 4 digits (not starting with 0), 2 letters, never SA, SD or SS."""
-    return bool(POSTCODE_RE.match(normalise_postcode(value)))
+    """Dutch postcode by python-stdnum: 4 digits (not starting with 0), 2 letters, never SA,
+    SD or SS."""
+    return stdnum_postcode.is_valid(value or "")
+
+
+def normalise_iban(value: str) -> str:
+    """An IBAN as stored: compact, upper case ('NL91ABNA0417164300')."""
+    return stdnum_iban.compact(value or "")
+
+
+def format_iban(value: str | None) -> str:
+    """An IBAN as shown: in groups of four ('NL91 ABNA 0417 1643 00')."""
+    return stdnum_iban.format(value) if value else ""
 
 
 def valid_iban(value: str) -> bool:
-    """An IBAN passing the mod-97 check (Dutch IBANs are 18 characters)."""
-    iban = re.sub(r"\s", "", (value or "").upper())
-    if not re.match(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$", iban):
-        return False
-    if iban.startswith("NL") and len(iban) != 18:
-        return False
-    digits = "".join(str(int(c, 36)) for c in iban[4:] + iban[:4])
-    return int(digits) % 97 == 1
+    """An IBAN by python-stdnum: the country's length and format, and the mod-97 check."""
+    return stdnum_iban.is_valid(value or "")
+
+
+def normalise_btw(value: str) -> str:
+    """A Dutch BTW-id as stored: 'NL' + 9 digits + 'B' + 2 digits, upper case."""
+    return "NL" + stdnum_btw.compact(value or "")
 
 
 def valid_btw(value: str) -> bool:
-    return bool(BTW_RE.match(re.sub(r"[\s.]", "", (value or "").upper())))
+    """A Dutch BTW-id (omzetbelastingnummer or btw-identificatienummer) by python-stdnum: the
+    form NL…B.. and the official check (mod 11 of the RSIN, or mod 97 of the new number)."""
+    return stdnum_btw.is_valid(value or "")
 
 
 def kvk_validator(form, field) -> None:
     if field.data and not valid_kvk(field.data):
         raise ValidationError(_l("A KvK number has exactly 8 digits."))
+
+
+def postcode_validator(form, field) -> None:
+    """Checks a Dutch postcode and stores it as '1234 AB'."""
+    if field.data:
+        if not valid_postcode(field.data):
+            raise ValidationError(_l("Enter a Dutch postcode like 1234 AB."))
+        field.data = normalise_postcode(field.data)
+
+
+def iban_validator(form, field) -> None:
+    """Checks an IBAN and stores it compact and upper case."""
+    if field.data:
+        if not valid_iban(field.data):
+            raise ValidationError(_l("This IBAN is not valid; check the digits."))
+        field.data = normalise_iban(field.data)
+
+
+def btw_validator(form, field) -> None:
+    """Checks a Dutch BTW-id and stores it as NL123456789B01."""
+    if field.data:
+        if not valid_btw(field.data):
+            raise ValidationError(_l("This BTW-id is not valid; it looks like NL123456789B01."))
+        field.data = normalise_btw(field.data)

@@ -90,8 +90,10 @@ def test_landlords_see_only_their_own_statements(ctx, client, login, collective,
     login(owner)
     page = client.get("/my/statements")
     assert "850,00" in page.text
-    csv_text = client.get(f"/my/statements/{settlement.id}.csv").text
-    assert csv_text.splitlines()[1].split(";")[2:4] == ["100000", "85000"]
+    csv_lines = client.get(f"/my/statements/{settlement.id}.csv").data.decode("utf-8-sig")
+    header, line = csv_lines.splitlines()[:2]
+    assert header.split(";") == ["Maand", "Pand", "Ontvangen", "Jouw aandeel", "Opmerking"]
+    assert line.split(";")[2:4] == ["1000,00", "850,00"]  # euros, not cents
     assert client.get(f"/my/statements/{settlement.id}.pdf").data.startswith(b"%PDF-")
     client.post("/logout")
     login(other)

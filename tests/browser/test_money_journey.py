@@ -11,6 +11,7 @@ from tests.conftest import PASSWORD
 from vrijstad import clock
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
+from vrijstad.forms import format_iban
 from vrijstad.pdf import Document
 
 NBSP = "\xa0"
@@ -52,7 +53,7 @@ def test_turnover_invoice_payment_settlement_statement(page: Page, live_server, 
     log_in(page, starter.email)
     page.goto("/my/placements")
     page.get_by_role("link", name="Betalen").click()
-    expect(page.locator("main")).to_contain_text(collective.organisation.iban)
+    expect(page.locator("main")).to_contain_text(format_iban(collective.organisation.iban))
     reference = page.locator("dl.facts strong").inner_text()
     assert reference.startswith("VS")
     log_out(page)

@@ -10,9 +10,10 @@ from openpyxl import load_workbook
 
 from vrijstad import clock
 from vrijstad.dashboard import services
-from vrijstad.dashboard.figures import Kind, csv_cell, format_cell
+from vrijstad.dashboard.figures import Kind, format_cell
 from vrijstad.dashboard.models import VacancySnapshot
 from vrijstad.dashboard.views import FIGURE_KEYS
+from vrijstad.exports import csv_cell
 
 
 def page_text(response) -> str:
@@ -57,7 +58,7 @@ def test_csv_and_xlsx_equal_the_page(client, login, city, lettings, books, key, 
     response = client.get(f"/dashboard/areas/{city.area.id}/figures/{key}.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.text), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     with app.test_request_context("/?lang=en"):
         today = clock.today()
         figure = services.build_dashboard(
@@ -86,8 +87,8 @@ def test_csv_and_xlsx_equal_the_page(client, login, city, lettings, books, key, 
                 assert value == expected.strftime("%Y-%m")
             elif column.kind == Kind.DATE:
                 assert value.date() == expected
-            elif column.kind == Kind.PCT:
-                assert value == (float(expected) if expected is not None else None)
+            elif column.kind == Kind.PERCENT:  # a real percentage: 36,0 % is 0.36
+                assert value == (None if expected is None else pytest.approx(float(expected) / 100))
             else:
                 assert value == expected
 

@@ -473,7 +473,7 @@ def test_staff_download_the_whole_allocation_as_csv(
     response = client.get(f"{location}.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.text), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Pand", "Starter", "Score", "Tweede keus", "Score tweede keus"]
     assert rows[1][:2] == [f"{unit.address}, {unit.city}", "Floor's Atelier"]
     assert int(rows[1][2]) > 0

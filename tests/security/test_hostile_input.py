@@ -174,7 +174,7 @@ QUERY_KINDS = {
 #: Text fields a form checks by pattern: a value that passes, so the rest of the form counts.
 PLAUSIBLE_TEXT = {
     "email": "nieuw.adres@example.nl", "postcode": "8011 AB", "kvk_number": "12345678",
-    "applicant_kvk": "12345678", "iban": "NL91ABNA0417164300", "btw_id": "NL123456789B01",
+    "applicant_kvk": "12345678", "iban": "NL91ABNA0417164300", "btw_id": "NL000099998B57",
     "website": "https://example.nl", "bag_id": "0193010000012345", "house_letter": "A",
     "house_number_addition": "2", "language": "nl", "discount_schedule": "1-6:100",
     "time": "10:30", "password": "Correct-Horse-42", "confirm": "Correct-Horse-42",

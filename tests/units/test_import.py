@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from vrijstad import clock
+from vrijstad import clock, exports
 from vrijstad.extensions import db
 from vrijstad.units import importer, services
 from vrijstad.units.models import EnergyLabel, PermittedUse, Unit, UnitStatus
@@ -265,7 +265,7 @@ def test_export_can_be_imported_again(client, make_org, make_unit, make_user, lo
     login(here.test_staff)
     response = client.get(f"/organisations/{here.id}/units/export.{fmt}")
     assert response.status_code == 200
-    assert response.mimetype == importer.EXPORT_FORMATS[fmt].split(";")[0]
+    assert response.mimetype == exports.CONTENT_TYPES[fmt].split(";")[0]
     assert f".{fmt}" in response.headers["Content-Disposition"]
     if fmt == "csv":
         assert "'=HYPERLINK" in response.data.decode("utf-8-sig")  # not run as a formula

@@ -1,14 +1,18 @@
 """Invoice PDFs (Dutch invoice requirements) and landlord statements (PDF and CSV)."""
 
-import csv
-import io
+from collections.abc import Iterable
+from datetime import date
 
 import sqlalchemy as sa
 
 from vrijstad.billing.models import Invoice, Settlement, SettlementLine
+from vrijstad.billing.receivables import days_overdue
+from vrijstad.exports import Column, Kind, Table
 from vrijstad.extensions import db
+from vrijstad.forms import format_iban
 from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.pdf import Document
 
 
@@ -72,7 +76,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
                 "quoting %(reference)s.",
                 amount=eur_filter(invoice.total_cents),
                 date=date_filter(invoice.due_on),
-                iban=s.get("iban") or "—",
+                iban=format_iban(s.get("iban")) or "—",
                 name=s["name"],
                 reference=invoice.reference,
             )
@@ -88,21 +92,32 @@ def statement_lines(settlement: Settlement, landlord_id: int) -> list[Settlement
     ]
 
 
-def statement_csv(settlement: Settlement, landlord_id: int) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["period", "unit", "received_cents", "your_share_cents", "note"])
-    for line in statement_lines(settlement, landlord_id):
-        writer.writerow(
-            [
-                settlement.period.strftime("%Y-%m"),
-                f"{line.unit.address}, {line.unit.city}",
-                line.received_cents,
-                line.amount_cents,
-                line.note or "",
-            ]
-        )
-    return out.getvalue()
+def statement_table(settlement: Settlement, landlord_id: int) -> Table:
+    """A landlord's lines of a settlement, for the CSV download."""
+    columns = [
+        Column(_l("Month"), lambda line: settlement.period, Kind.MONTH),
+        Column(_l("Unit"), lambda line: f"{line.unit.address}, {line.unit.city}"),
+        Column(_l("Received"), lambda line: line.received_cents, Kind.EUR),
+        Column(_l("Your share"), lambda line: line.amount_cents, Kind.EUR),
+        Column(_l("Note"), lambda line: line.note),
+    ]
+    return Table(_("Statements"), columns, statement_lines(settlement, landlord_id))
+
+
+def receivables_table(invoices: Iterable[Invoice], today: date) -> Table:
+    """Invoices with what is still outstanding on them, for the CSV download."""
+    columns = [
+        Column(_l("Invoice"), lambda i: i.number),
+        Column(_l("Starter"), lambda i: i.starter.name),
+        Column(_l("Unit"), lambda i: i.unit.address),
+        Column(_l("Month"), lambda i: i.period, Kind.MONTH),
+        Column(_l("Due"), lambda i: i.due_on, Kind.DATE),
+        Column(_l("Total"), lambda i: i.total_cents, Kind.EUR),
+        Column(_l("Outstanding"), lambda i: i.outstanding_cents, Kind.EUR),
+        Column(_l("Days overdue"),
+               lambda i: days_overdue(i, today) if i.outstanding_cents else 0, Kind.INT),
+    ]  # fmt: skip
+    return Table(_("Receivables"), columns, invoices)
 
 
 def statement_pdf(settlement: Settlement, landlord_id: int, landlord_name: str) -> bytes:

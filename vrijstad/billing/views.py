@@ -1,14 +1,12 @@
 """Invoices, payments, settlements, the fund and landlord statements."""
 
-import csv
-import io
 from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from vrijstad import clock, jobs, submissions
+from vrijstad import clock, exports, jobs, submissions
 from vrijstad.auth.guards import two_factor_required
 from vrijstad.billing import documents, receivables, services, tasks
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
@@ -21,7 +19,6 @@ from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.forms import month_choices
 from vrijstad.letting.models import Collective
 from vrijstad.letting.views import get_collective_or_403, parse_period
-from vrijstad.money import cents_text
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.storage import get_storage
@@ -334,27 +331,9 @@ def receivables_page(organisation_id: int):
 def receivables_csv(organisation_id: int):
     organisation = _receivables_organisation(organisation_id)
     which, today = _receivables_filter(), clock.today()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Invoice"), _("Starter"), _("Unit"), _("Month"), _("Due"),
-                     _("Total"), _("Outstanding"), _("Days overdue")])  # fmt: skip
-    for invoice in db.session.scalars(receivables.receivables(organisation.id, which, today)):
-        writer.writerow([
-            invoice.number, invoice.starter.name, invoice.unit.address,
-            invoice.period.strftime("%Y-%m"),
-            invoice.due_on.isoformat(), cents_text(invoice.total_cents),
-            cents_text(invoice.outstanding_cents),
-            receivables.days_overdue(invoice, today) if invoice.outstanding_cents else 0,
-        ])  # fmt: skip
-    name = f"receivables-{which.value}-{today.isoformat()}.csv"
-    return (
-        out.getvalue(),
-        200,
-        {
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}"',
-        },
-    )
+    invoices = db.session.scalars(receivables.receivables(organisation.id, which, today))
+    table = documents.receivables_table(invoices, today)
+    return exports.download(table, "csv", f"receivables-{which.value}")
 
 
 @bp.post("/organisations/<int:organisation_id>/receivables/remind")
@@ -403,14 +382,8 @@ def statements():
 @login_required
 def statement_csv(settlement_id: int):
     item = _my_settlement(settlement_id)
-    return (
-        documents.statement_csv(item, current_user.id),
-        200,
-        {
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="statement-{item.period:%Y-%m}.csv"',
-        },
-    )
+    table = documents.statement_table(item, current_user.id)
+    return exports.download(table, "csv", f"statement-{item.period:%Y-%m}")
 
 
 @bp.get("/my/statements/<int:settlement_id>.pdf")

@@ -1,33 +1,22 @@
 """A figure is a titled table of typed values: the page, the charts, CSV and XLSX all read it,
 so that a download always holds exactly what the page shows."""
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from functools import cache
 from html import escape
+from operator import itemgetter
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from markupsafe import Markup
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from vrijstad.money import cents_text, format_eur
+from vrijstad import exports
+from vrijstad.exports import Kind
+from vrijstad.money import format_eur
 
 DASH = "—"
-
-
-class Kind(StrEnum):
-    TEXT = "text"
-    INT = "int"  # counts, m², days
-    PCT = "pct"  # a percentage as Decimal with one decimal
-    EUR = "eur"  # integer cents
-    DATE = "date"
-    MONTH = "month"  # the first day of a month
 
 
 @dataclass(frozen=True)
@@ -97,7 +86,7 @@ def formatter(kind: Kind, locale: str) -> Callable[[object], str]:
     def month(value) -> str:
         return value.strftime("%Y-%m")
 
-    return {Kind.INT: number, Kind.PCT: pct, Kind.EUR: eur, Kind.DATE: day,
+    return {Kind.INT: number, Kind.PERCENT: pct, Kind.EUR: eur, Kind.DATE: day,
             Kind.MONTH: month}.get(kind, str)  # fmt: skip
 
 
@@ -106,74 +95,10 @@ def format_cell(value, kind: Kind, locale: str) -> str:
     return DASH if value is None else formatter(kind, locale)(value)
 
 
-def csv_cell(value, kind: Kind) -> str:
-    """A value for a spreadsheet-friendly Dutch CSV (';' separated, decimal comma)."""
-    if value is None:
-        return ""
-    if kind == Kind.PCT:
-        return f"{value:.1f}".replace(".", ",")
-    if kind == Kind.EUR:
-        return cents_text(value)
-    if kind == Kind.DATE:
-        return value.isoformat()
-    if kind == Kind.MONTH:
-        return value.strftime("%Y-%m")
-    return str(value)
-
-
-def to_csv(figure: Figure) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.label for c in figure.columns])
-    for row in figure.rows:
-        writer.writerow([csv_cell(v, c.kind) for v, c in zip(row, figure.columns, strict=True)])
-    return out.getvalue()
-
-
-def _xlsx_value(value, kind: Kind):
-    if value is None:
-        return None
-    if kind == Kind.EUR:
-        return Decimal(value) / 100
-    if kind == Kind.MONTH:
-        return value.strftime("%Y-%m")
-    return value
-
-
-_XLSX_FORMATS = {Kind.EUR: "#,##0.00", Kind.PCT: "0.0", Kind.DATE: "dd-mm-yyyy", Kind.INT: "0"}
-
-
-def _sheet_title(title: str, taken: set[str]) -> str:
-    name = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Sheet"
-    base, n = name, 2
-    while name in taken:
-        suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(name)
-    return name
-
-
-def to_xlsx(figures: list[Figure]) -> bytes:
-    """A workbook with one sheet per figure: a bold header row, then the rows as numbers."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    taken: set[str] = set()
-    for figure in figures:
-        sheet = workbook.create_sheet(_sheet_title(figure.title, taken))
-        sheet.append([c.label for c in figure.columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in figure.rows:
-            sheet.append([_xlsx_value(v, c.kind)
-                          for v, c in zip(row, figure.columns, strict=True)])  # fmt: skip
-        for index, column in enumerate(figure.columns, start=1):
-            number_format = _XLSX_FORMATS.get(column.kind)
-            if number_format:
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                    cell.number_format = number_format
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def table(figure: Figure) -> exports.Table:
+    """A figure as a table of the export module (its downloads)."""
+    columns = [exports.Column(c.label, itemgetter(i), c.kind) for i, c in enumerate(figure.columns)]
+    return exports.Table(figure.title, columns, figure.rows)
 
 
 def chart_series(figure: Figure, label_column: int, value_columns: list[int]) -> dict:

@@ -684,8 +684,8 @@ def build_dashboard(area: Area, period: Period, street: str | None, today: date,
     refs = board.references
     branches = {group: branch_label(group) for group in BranchGroup}
     add(Figure("headline", _("Vacancy"), [
-        Column(_("Measure")), Column(_("This area"), Kind.PCT),
-        Column(_("National reference"), Kind.PCT), Column(_("Healthy at most"), Kind.PCT),
+        Column(_("Measure")), Column(_("This area"), Kind.PERCENT),
+        Column(_("National reference"), Kind.PERCENT), Column(_("Healthy at most"), Kind.PERCENT),
     ], [
         [_("By number of units"), vacancy.rate_count if vacancy else None,
          refs.pct(refs.national_count_bp), refs.pct(refs.healthy_max_bp)],
@@ -696,9 +696,9 @@ def build_dashboard(area: Area, period: Period, street: str | None, today: date,
     rows, board.missing_months = trend_rows(area, period, street, today, stock)
     add(Figure("trend", _("Vacancy by month"), [
         Column(_("Month"), Kind.MONTH), Column(_("Units"), Kind.INT),
-        Column(_("Vacant"), Kind.INT), Column(_("Vacancy by count"), Kind.PCT),
+        Column(_("Vacant"), Kind.INT), Column(_("Vacancy by count"), Kind.PERCENT),
         Column(_("Floor area (m²)"), Kind.INT), Column(_("Vacant floor area (m²)"), Kind.INT),
-        Column(_("Vacancy by floor area"), Kind.PCT), Column(_("Frictional"), Kind.INT),
+        Column(_("Vacancy by floor area"), Kind.PERCENT), Column(_("Frictional"), Kind.INT),
         Column(_("Long-term"), Kind.INT), Column(_("Structural"), Kind.INT),
         Column(_("Source")),
     ], rows))  # fmt: skip
@@ -708,9 +708,9 @@ def build_dashboard(area: Area, period: Period, street: str | None, today: date,
         streets = [s for s in stock.streets if street is None or _key(s.street) == _key(street)]
     add(Figure("streets", _("Vacancy per street"), [
         Column(_("Street")), Column(_("Grade")), Column(_("Units"), Kind.INT),
-        Column(_("Vacant"), Kind.INT), Column(_("Vacancy by count"), Kind.PCT),
+        Column(_("Vacant"), Kind.INT), Column(_("Vacancy by count"), Kind.PERCENT),
         Column(_("Floor area (m²)"), Kind.INT), Column(_("Vacant floor area (m²)"), Kind.INT),
-        Column(_("Vacancy by floor area"), Kind.PCT), Column(_("Frictional"), Kind.INT),
+        Column(_("Vacancy by floor area"), Kind.PERCENT), Column(_("Frictional"), Kind.INT),
         Column(_("Long-term"), Kind.INT), Column(_("Structural"), Kind.INT),
     ], [[s.street, s.grade, s.units_total, s.units_vacant, s.rate_count, s.floor_area_total_m2,
          s.floor_area_vacant_m2, s.rate_area, s.frictional_units, s.long_term_units,
@@ -781,7 +781,7 @@ def build_dashboard(area: Area, period: Period, street: str | None, today: date,
         Column(_("Scheme")), Column(_("Provider")), Column(_("Ceiling"), Kind.EUR),
         Column(_("Committed"), Kind.EUR), Column(_("Reserved"), Kind.EUR),
         Column(_("Paid"), Kind.EUR), Column(_("Still available"), Kind.EUR),
-        Column(_("Committed of the ceiling"), Kind.PCT),
+        Column(_("Committed of the ceiling"), Kind.PERCENT),
     ], subsidy_rows(area),
         note=_("Committed: granted, or the final amount once settled. Reserved: asked by "
                "first-come applications awaiting a decision.")))  # fmt: skip

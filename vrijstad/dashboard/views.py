@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from vrijstad import clock, jobs
+from vrijstad import clock, exports, jobs
 from vrijstad.areas.models import Area, Street
 from vrijstad.dashboard import figures, services, tasks
 from vrijstad.dashboard.forms import ReferencesForm, StreetStoryForm, to_bp
@@ -36,7 +36,7 @@ streets_bp = Blueprint("streets", __name__)
 MAP_LIMIT = 5000
 #: Ids as the database stores them (32 bits): larger ones are not found, never an error.
 ID = "int"  # the app's bounded converter: a larger id is not found
-FORMATS = ("csv", "xlsx")
+FORMATS = exports.FORMATS
 
 
 def get_area_or_403(area_id: int) -> Area:
@@ -100,13 +100,7 @@ def download(area_id: int, key: str, fmt: str):
     name = f"{_slug(area.name)}-{key}-{board.period.first:%Y-%m}-{board.period.last:%Y-%m}"
     if board.street:
         name += f"-{_slug(board.street)}"
-    if fmt == "csv":
-        body, mimetype = figures.to_csv(chosen[0]), "text/csv; charset=utf-8"
-    else:
-        body = figures.to_xlsx(chosen)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return body, 200, {"Content-Type": mimetype,
-                       "Content-Disposition": f'attachment; filename="{name}.{fmt}"'}  # fmt: skip
+    return exports.download([figures.table(figure) for figure in chosen], fmt, name)
 
 
 @bp.get(f"/areas/<{ID}:area_id>/map.json")

@@ -4,13 +4,12 @@ The arithmetic lives in scoring.py; here the database is read, rules are checked
 tune, see and invite) and every score is explained in words.
 """
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
+from operator import itemgetter
 
 import numpy as np
 import sqlalchemy as sa
@@ -23,6 +22,7 @@ from vrijstad.areas.models import Area, Street
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.core import DomainError
+from vrijstad.exports import Column, Kind, Table
 from vrijstad.extensions import db
 from vrijstad.i18n import current_language, date_filter, force_locale
 from vrijstad.i18n import gettext as _
@@ -832,8 +832,8 @@ def allocation_of(
     return replace(allocation, page=page, pages=pages, pair_count=len(every_pair))
 
 
-def allocation_csv(run: AllocationRun) -> str:
-    """Every pair of a computed run, then the units and starters left over, as CSV (';')."""
+def allocation_table(run: AllocationRun) -> Table:
+    """Every pair of a computed run, then the units and starters left over, for the download."""
     result = run.result
     unit_ids, starter_ids = _ids_in(result)
     units = dict(db.session.execute(sa.select(Unit.id, Unit).where(Unit.id.in_(unit_ids))).all())
@@ -858,17 +858,19 @@ def allocation_csv(run: AllocationRun) -> str:
             return _("Starter #%(id)d", id=starter_id)  # the account was deleted since
         return profile.trade_name or profile.user.name
 
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Unit"), _("Starter"), _("Score"), _("Runner-up"), _("Runner-up score")])
-    for unit_id, starter_id, score, other, other_score in result["pairs"]:
-        writer.writerow([unit_text(unit_id), starter_text(starter_id), score,
-                         starter_text(other), "" if other is None else other_score])  # fmt: skip
-    for unit_id in result["unassigned_units"]:
-        writer.writerow([unit_text(unit_id), "", "", "", ""])
-    for starter_id in result["unassigned_starters"]:
-        writer.writerow(["", starter_text(starter_id), "", "", ""])
-    return out.getvalue()
+    rows = [(unit_text(unit_id), starter_text(starter_id), score, starter_text(other),
+             None if other is None else other_score)
+            for unit_id, starter_id, score, other, other_score in result["pairs"]]  # fmt: skip
+    rows += [(unit_text(unit_id), "", None, "", None) for unit_id in result["unassigned_units"]]
+    rows += [("", starter_text(s), None, "", None) for s in result["unassigned_starters"]]
+    columns = [
+        Column(_l("Unit"), itemgetter(0)),
+        Column(_l("Starter"), itemgetter(1)),
+        Column(_l("Score"), itemgetter(2), Kind.INT),
+        Column(_l("Runner-up"), itemgetter(3)),
+        Column(_l("Runner-up score"), itemgetter(4), Kind.INT),
+    ]
+    return Table(_("Allocation"), columns, rows)
 
 
 def invite_pairs(actor: User, organisation: Organisation, pairs) -> tuple[int, list[str]]:

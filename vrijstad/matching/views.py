@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from vrijstad import exports
 from vrijstad.applications.services import is_landlord_side
 from vrijstad.areas.models import Area, Street
 from vrijstad.errors import refuse
@@ -309,15 +310,7 @@ def allocation_run_csv(organisation_id: int, run_id: int):
     _, run = _run_or_404(organisation_id, run_id)
     if not run.done:
         refuse(409, _("This allocation is still being computed."))
-    name = f"allocation-{run.id}-{run.created_at:%Y-%m-%d}.csv"
-    return (
-        services.allocation_csv(run),
-        200,
-        {
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}"',
-        },
-    )
+    return exports.download(services.allocation_table(run), "csv", f"allocation-{run.id}")
 
 
 @bp.post("/organisations/<int:organisation_id>/allocation/invite")

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from vrijstad.forms import FlaskForm
+from vrijstad.forms import FlaskForm, iban_validator
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.submissions import SubmissionKeyField
 
@@ -17,7 +17,7 @@ class StatementForm(FlaskForm):
 
 class BankAccountForm(FlaskForm):
     holder_name = StringField(_l("Account holder"), validators=[DataRequired(), Length(max=70)])
-    iban = StringField(_l("IBAN"), validators=[DataRequired(), Length(max=42)])
+    iban = StringField(_l("IBAN"), validators=[DataRequired(), Length(max=42), iban_validator])
 
 
 class SepaForm(FlaskForm):

@@ -5,6 +5,7 @@ from datetime import date
 from sepaxml import SepaTransfer
 
 from vrijstad.billing.models import Settlement
+from vrijstad.forms import normalise_iban
 from vrijstad.organisations.models import Organisation
 from vrijstad.payments.models import Payout, PayoutAccount, PayoutBatch
 
@@ -20,7 +21,7 @@ def build_batch(
 ) -> PayoutBatch:
     """One payment per landlord; amounts are integer cents, the file validates or raises."""
     transfer = SepaTransfer(
-        {"name": organisation.name[:70], "IBAN": organisation.iban.replace(" ", "").upper(),
+        {"name": organisation.name[:70], "IBAN": normalise_iban(organisation.iban),
          "batch": True, "currency": "EUR"},
         schema=SCHEMA,
         clean=True,

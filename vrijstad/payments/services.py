@@ -27,7 +27,7 @@ from vrijstad.billing.models import (
 )
 from vrijstad.core import DomainError
 from vrijstad.extensions import db, savepoint
-from vrijstad.forms import valid_iban
+from vrijstad.forms import normalise_iban, valid_iban
 from vrijstad.i18n import gettext as _
 from vrijstad.ledger import services as ledger
 from vrijstad.ledger.models import Posting
@@ -581,7 +581,7 @@ def payout_account(landlord: User, create: bool = True) -> PayoutAccount:
 
 def save_bank_account(landlord: User, holder_name: str, iban: str) -> PayoutAccount:
     """A landlord's IBAN for payouts by bank transfer."""
-    iban = "".join(iban.split()).upper()
+    iban = normalise_iban(iban)
     if not valid_iban(iban):
         raise PaymentsError(_("This is not a valid IBAN."))
     account = payout_account(landlord)

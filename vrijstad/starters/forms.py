@@ -1,7 +1,5 @@
 """The starter profile form (shape checks; the rules live in the services)."""
 
-import re
-
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,7 +11,13 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from vrijstad.forms import FlaskForm, kvk_validator, normalise_kvk, valid_btw, valid_iban
+from vrijstad.forms import (
+    FlaskForm,
+    btw_validator,
+    iban_validator,
+    kvk_validator,
+    normalise_kvk,
+)
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import BranchGroup, SpaceKind
 from vrijstad.units.forms import EuroField, MultiCheckboxField, use_choices
@@ -53,20 +57,6 @@ def _none_if_blank(value):
     return value or None
 
 
-def _btw(form, field) -> None:
-    if field.data:
-        field.data = re.sub(r"[\s.]", "", field.data.upper())
-        if not valid_btw(field.data):
-            raise ValidationError(_l("A BTW-id looks like NL123456789B01."))
-
-
-def _iban(form, field) -> None:
-    if field.data:
-        field.data = re.sub(r"\s", "", field.data.upper())
-        if not valid_iban(field.data):
-            raise ValidationError(_l("This IBAN is not valid; check the digits."))
-
-
 def _budget(form, field) -> None:
     if field.data is not None and not 0 < field.data <= MAX_BUDGET_CENTS:
         raise ValidationError(_l("Enter a monthly budget between € 1 and € 100.000."))
@@ -102,8 +92,12 @@ class ProfileForm(FlaskForm):
         filters=[lambda v: normalise_kvk(v) or None],
         description=_l("8 digits; leave empty if you have not registered yet."),
     )
-    btw_id = StringField(_l("BTW-id"), validators=[Optional(), _btw], filters=[_none_if_blank])
-    iban = StringField(_l("IBAN"), validators=[Optional(), _iban], filters=[_none_if_blank])
+    btw_id = StringField(
+        _l("BTW-id"), validators=[Optional(), btw_validator], filters=[_none_if_blank]
+    )
+    iban = StringField(
+        _l("IBAN"), validators=[Optional(), iban_validator], filters=[_none_if_blank]
+    )
     min_area_m2 = IntegerField(
         _l("Smallest floor area (m²)"), validators=[Optional(), NumberRange(min=1, max=100_000)]
     )

@@ -1,19 +1,12 @@
 """The grant letter (PDF) and the scheme exports for the provincial or municipal report."""
 
-import csv
-import io
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from operator import itemgetter
 
 from vrijstad import clock
+from vrijstad.exports import Column, Kind, Table
 from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.i18n import gettext as _
-from vrijstad.money import cents_text
 from vrijstad.pdf import Document
 from vrijstad.subsidies import services
 from vrijstad.subsidies.models import SubsidyApplication, SubsidyScheme
@@ -134,62 +127,25 @@ def export_data(scheme: SubsidyScheme, applications: list[SubsidyApplication],
     return Export(records, summary)
 
 
-_FORMULA_START = ("=", "+", "-", "@")
+DATE_COLUMNS = {"ontvangen_op", "beslistermijn", "besloten_op"}
 
 
-def _csv_text(column: str, value: object) -> str:
-    if value is None:
-        return ""
+def _kind(column: str) -> Kind:
     if column in MONEY_COLUMNS:
-        return cents_text(int(value))
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text  # never a formula
+        return Kind.EUR
+    return Kind.DATE if column in DATE_COLUMNS else Kind.TEXT
 
 
-def export_csv(data: Export) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(COLUMNS)
-    for record in data.records:
-        writer.writerow([_csv_text(column, record[column]) for column in COLUMNS])
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
-
-
-def _euros(cents: int | None) -> Decimal | None:
-    return None if cents is None else Decimal(int(cents)).scaleb(-2)
-
-
-def export_xlsx(data: Export, scheme_name: str) -> bytes:
-    """Sheet "aanvragen" with a row per application, sheet "budget" with the scheme's totals."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "aanvragen"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for row, record in enumerate(data.records, start=2):
-        for position, column in enumerate(COLUMNS, start=1):
-            value = record[column]
-            if column in MONEY_COLUMNS:
-                value = _euros(value)
-            elif isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = sheet.cell(row=row, column=position, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, never a formula
-            elif isinstance(value, Decimal):
-                cell.number_format = "#,##0.00"
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-    budget = workbook.create_sheet("budget")
-    budget.append(["regeling", ILLEGAL_CHARACTERS_RE.sub("", scheme_name)])
-    budget["B1"].data_type = "s"
-    for key in SUMMARY:
-        budget.append([key, _euros(data.summary[key])])
-        budget.cell(row=budget.max_row, column=2).number_format = "#,##0.00"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def export_tables(data: Export, scheme_name: str) -> list[Table]:
+    """Sheet "aanvragen" with a row per application (the CSV holds only this one), sheet
+    "budget" with the scheme's totals."""
+    applications = Table(
+        "aanvragen", [Column(c, itemgetter(c), _kind(c)) for c in COLUMNS], data.records
+    )
+    budget = Table(
+        "budget",
+        [Column("regeling", lambda key: scheme_name), Column("post", str),
+         Column("bedrag", data.summary.get, Kind.EUR)],
+        SUMMARY,
+    )  # fmt: skip
+    return [applications, budget]

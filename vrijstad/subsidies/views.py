@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from vrijstad import clock
+from vrijstad import clock, exports
 from vrijstad.auth.guards import missing_two_factor, two_factor_required
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
@@ -676,18 +676,12 @@ def overview(scheme_id: int):
 @login_required
 def export(scheme_id: int, fmt: str):
     item = get_managed_scheme(scheme_id)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in exports.FORMATS:
         abort(404)
     context = _overview_context(item)
     data = documents.export_data(item, context["applications"], context["budget"])
-    name = f"subsidies-{item.dossier_prefix.lower()}-{context['today']:%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        body, content_type = documents.export_csv(data), "text/csv; charset=utf-8"
-    else:
-        body = documents.export_xlsx(data, item.name)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return body, 200, {"Content-Type": content_type,
-                       "Content-Disposition": f'attachment; filename="{name}"'}  # fmt: skip
+    stem = f"subsidies-{item.dossier_prefix.lower()}"
+    return exports.download(documents.export_tables(data, item.name), fmt, stem)
 
 
 @bp.app_context_processor

@@ -26,7 +26,7 @@ from wtforms.validators import (
 )
 
 from vrijstad import clock
-from vrijstad.forms import FlaskForm, normalise_postcode, valid_postcode
+from vrijstad.forms import FlaskForm, normalise_postcode, postcode_validator
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.money import AmountError, parse_eur
 from vrijstad.units.models import EnergyLabel, PermittedUse
@@ -78,12 +78,6 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def postcode_check(form, field) -> None:
-    if field.data and not valid_postcode(field.data):
-        raise ValidationError(_l("Enter a Dutch postcode like 1234 AB."))
-    field.data = normalise_postcode(field.data)
-
-
 def bag_check(form, field) -> None:
     if field.data and not re.fullmatch(r"\d{16}", field.data.strip()):
         raise ValidationError(_l("A BAG id has exactly 16 digits."))
@@ -110,7 +104,7 @@ class UnitForm(FlaskForm):
     house_number_addition = StringField(
         _l("Addition"), validators=[Optional(), Length(max=4)], filters=[lambda v: v or None]
     )
-    postcode = StringField(_l("Postcode"), validators=[DataRequired(), postcode_check])
+    postcode = StringField(_l("Postcode"), validators=[DataRequired(), postcode_validator])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=80)])
     area_id = SelectField(_l("Area"), coerce=int, validators=[Optional()])
     bag_id = StringField(

@@ -1,11 +1,11 @@
 """Staff import units from a spreadsheet and export their organisation's units."""
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy.orm import selectinload
 
-from vrijstad import clock, jobs
+from vrijstad import exports, jobs
 from vrijstad.extensions import db
 from vrijstad.forms import FlaskForm
 from vrijstad.i18n import current_language
@@ -72,18 +72,10 @@ def _import_page(organisation, form: ImportForm, status: int = 200, **outcome):
 @login_required
 def export_units(organisation_id: int, fmt: str):
     organisation = get_managed_or_403(organisation_id)
-    if fmt not in importer.EXPORT_FORMATS:
+    if fmt not in exports.FORMATS:
         abort(404)
     query = queries.units_of_organisation(organisation.id).options(
         selectinload(Unit.owner), selectinload(Unit.area)
     )
-    data = importer.export_units(db.session.scalars(query), fmt)
-    filename = f"vrijstad-panden-{organisation.id}-{clock.today().isoformat()}.{fmt}"
-    return Response(
-        data,
-        content_type=importer.EXPORT_FORMATS[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    table = importer.export_table(db.session.scalars(query))
+    return exports.download(table, fmt, f"vrijstad-panden-{organisation.id}")

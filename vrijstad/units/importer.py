@@ -8,15 +8,12 @@ from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 
 import openpyxl
 import sqlalchemy as sa
 from flask_babel import LazyString
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
-from vrijstad import clock, jobs
+from vrijstad import clock, exports, jobs
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
@@ -54,15 +51,10 @@ REQUIRED_COLUMNS = frozenset(
 #: Where a publish problem or service error about a unit field shows up in the file.
 COLUMN_OF_FIELD = {f: c for c, f in FIELD_OF_COLUMN.items()} | {"rent": "huur_per_jaar"}
 
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 MAX_ROWS = 2000  # one transaction creates them all; bigger stock goes in several files
 MAX_AREA_M2 = 100_000
 PROGRESS_CHUNK = 100  # rows between two progress reports of an import job
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _STATUSES = {
     "": UnitStatus.DRAFT, "draft": UnitStatus.DRAFT, "concept": UnitStatus.DRAFT,
     "listed": UnitStatus.LISTED, "aangeboden": UnitStatus.LISTED,
@@ -162,7 +154,7 @@ def _csv_cells(data: bytes) -> Generator[list[str], None, None]:
 
 def _unescape(cell: str) -> str:
     """Undo the quote the export puts before text that a spreadsheet would run as a formula."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in _FORMULA_START else cell
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in exports.FORMULA_START else cell
 
 
 def _xlsx_cells(data: bytes) -> Generator[list[str], None, None]:
@@ -517,45 +509,15 @@ def _create(actor: User, plan: _Planned) -> Unit:
 # Exporting ----------------------------------------------------------------------------------
 
 
+def export_table(units: Iterable[Unit]) -> exports.Table:
+    """The units under COLUMNS, so that the file can be imported again."""
+    columns = [exports.Column(name, getter, kind) for name, (getter, kind) in _EXPORTED.items()]
+    return exports.Table("panden", columns, units)
+
+
 def export_units(units: Iterable[Unit], fmt: str = "csv") -> bytes:
-    """The units as a .csv or .xlsx file with COLUMNS, so the file can be imported again."""
-    records = [_record(unit) for unit in units]
-    if fmt == "csv":
-        return _csv_bytes(records)
-    if fmt == "xlsx":
-        return _xlsx_bytes(records)
-    raise ValueError(f"unknown export format {fmt!r}")
-
-
-def _record(unit: Unit) -> dict[str, object]:
-    """A unit's typed values by column; each file format writes them its own way."""
-    return {
-        "straat": unit.street,
-        "huisnummer": unit.house_number,
-        "huisletter": unit.house_letter,
-        "toevoeging": unit.house_number_addition,
-        "postcode": unit.postcode,
-        "plaats": unit.city,
-        "gebied": unit.area.name if unit.area else None,
-        "bag_id": unit.bag_id,
-        "lat": _coordinate(unit.latitude),
-        "lon": _coordinate(unit.longitude),
-        "vvo_m2": unit.floor_area_vvo,
-        "wvo_m2": unit.floor_area_wvo,
-        "bvo_m2": unit.floor_area_bvo,
-        "gebruik": ",".join(use.value for use in unit.permitted_uses),
-        "energielabel": unit.energy_label.value if unit.energy_label else None,
-        "energielabel_geldig_tot": unit.energy_label_valid_until,
-        "monument": "ja" if unit.is_monument else "nee",
-        "huur_per_jaar": Decimal(unit.rent_cents_per_year).scaleb(-2),
-        "servicekosten_per_jaar": Decimal(unit.service_charges_cents_per_year).scaleb(-2),
-        "btw_belast": "ja" if unit.vat_opted else "nee",
-        "beschikbaar_per": unit.available_from,
-        "leeg_sinds": unit.vacant_since,
-        "omschrijving": unit.description,
-        "eigenaar_email": unit.owner.email,
-        "status": UnitStatus(unit.status).value,
-    }
+    """The units as a .csv or .xlsx file (see export_table)."""
+    return exports.render([export_table(units)], fmt)
 
 
 def _coordinate(value: float | None) -> float | None:
@@ -563,47 +525,33 @@ def _coordinate(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
-def _csv_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal | float):
-        return str(value).replace(".", ",")  # Dutch spreadsheets read a comma as the decimal sign
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    # A spreadsheet runs text starting with = + - @ as a formula; the import drops the quote.
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _csv_bytes(records: list[dict[str, object]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(COLUMNS)
-    for record in records:
-        writer.writerow([_csv_text(record[column]) for column in COLUMNS])
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
-
-
-def _xlsx_bytes(records: list[dict[str, object]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "panden"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for line, record in enumerate(records, start=2):
-        for position, column in enumerate(COLUMNS, start=1):
-            value = record[column]
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = sheet.cell(row=line, column=position, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, never a formula, even when it starts with '='
-            elif isinstance(value, Decimal):
-                cell.number_format = "#,##0.00"
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+_TEXT, _INT, _DEC = exports.Kind.TEXT, exports.Kind.INT, exports.Kind.DECIMAL
+_EUR, _DATE = exports.Kind.EUR, exports.Kind.DATE
+#: Per column of the file: how its value is read from a unit and what kind it is.
+_EXPORTED = {
+    "straat": (lambda u: u.street, _TEXT),
+    "huisnummer": (lambda u: u.house_number, _INT),
+    "huisletter": (lambda u: u.house_letter, _TEXT),
+    "toevoeging": (lambda u: u.house_number_addition, _TEXT),
+    "postcode": (lambda u: u.postcode, _TEXT),
+    "plaats": (lambda u: u.city, _TEXT),
+    "gebied": (lambda u: u.area.name if u.area else None, _TEXT),
+    "bag_id": (lambda u: u.bag_id, _TEXT),
+    "lat": (lambda u: _coordinate(u.latitude), _DEC),
+    "lon": (lambda u: _coordinate(u.longitude), _DEC),
+    "vvo_m2": (lambda u: u.floor_area_vvo, _INT),
+    "wvo_m2": (lambda u: u.floor_area_wvo, _INT),
+    "bvo_m2": (lambda u: u.floor_area_bvo, _INT),
+    "gebruik": (lambda u: ",".join(use.value for use in u.permitted_uses), _TEXT),
+    "energielabel": (lambda u: u.energy_label.value if u.energy_label else None, _TEXT),
+    "energielabel_geldig_tot": (lambda u: u.energy_label_valid_until, _DATE),
+    "monument": (lambda u: "ja" if u.is_monument else "nee", _TEXT),
+    "huur_per_jaar": (lambda u: u.rent_cents_per_year, _EUR),
+    "servicekosten_per_jaar": (lambda u: u.service_charges_cents_per_year, _EUR),
+    "btw_belast": (lambda u: "ja" if u.vat_opted else "nee", _TEXT),
+    "beschikbaar_per": (lambda u: u.available_from, _DATE),
+    "leeg_sinds": (lambda u: u.vacant_since, _DATE),
+    "omschrijving": (lambda u: u.description, _TEXT),
+    "eigenaar_email": (lambda u: u.owner.email, _TEXT),
+    "status": (lambda u: UnitStatus(u.status).value, _TEXT),
+}

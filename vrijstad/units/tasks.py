@@ -3,7 +3,7 @@
 import json
 import uuid
 
-from vrijstad import jobs
+from vrijstad import exports, jobs
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
@@ -12,7 +12,7 @@ from vrijstad.organisations.models import Organisation
 from vrijstad.storage import get_storage, put_in_transaction
 from vrijstad.units import importer
 
-UPLOAD_TYPES = {"csv": "text/csv", "xlsx": importer.EXPORT_FORMATS["xlsx"]}
+UPLOAD_TYPES = {"csv": "text/csv", "xlsx": exports.CONTENT_TYPES["xlsx"]}
 
 
 def new_token() -> str:
