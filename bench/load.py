@@ -23,7 +23,9 @@ Target: 0 errors and p95 < 200 ms.
 **city** (as a city would bring it): gunicorn started with the deploy kit's configuration
 (deploy/gunicorn.conf.py: its worker count, timeouts, max_requests and JSON access log) and
 CITY_CLIENTS (32) clients, each with its own cookies and keep-alive connection, spread over
-DRIVERS driver processes, each doing the journeys of its role back to back for DURATION seconds:
+DRIVERS driver processes, each doing the journeys of its role for DURATION seconds, reading
+each page THINK seconds on average (LOAD_THINK or --think, default 2; people read pages for
+longer, so this is a busy city) before the next request:
 
 * visitors (18): search with filters, unit pages, map data, now and then a log in;
 * starters (10; logged in as a generated starter): search, unit pages, map data, and apply for
@@ -32,9 +34,11 @@ DRIVERS driver processes, each doing the journeys of its role back to back for D
 * staff (4; logged in as Dijkerveen's manager or staff member): the application pipeline,
   the vacancy dashboard of the city centre, unit pages and search.
 
-Then the same clients ask the same server for /healthz for DURATION seconds: the ceiling of the
-stack (gunicorn, the app's request handling, the driver) on this machine, and the city's
-throughput as a share of it. Figures: requests, errors (a 5xx, a connection failure or an answer
+Then the same clients do the same journeys back to back, without pauses, for DURATION seconds
+(what the stack serves at most), and then ask the same server for /healthz for DURATION
+seconds: the ceiling of the stack (gunicorn, the app's request handling, the driver) on this
+machine, and the city's saturated throughput as a share of it. Latency figures come from the
+run with pauses. Figures: requests, errors (a 5xx, a connection failure or an answer
 other than the one expected), p50/p95/p99 over all requests and per journey (each request of a
 journey counts, its logins too), requests per second, /healthz requests per second and the ratio,
 the server's own p50/p95 from gunicorn's access log (the rest of a request's time is spent
@@ -89,6 +93,10 @@ CITY = "Dijkerveen"
 STARTERS = 200  # generated starters with a profile, for the apply journeys
 DRIVERS = 4  # driver processes; each runs its share of the clients as threads
 WARMUP = float(os.environ.get("LOAD_WARMUP", "5"))  # seconds of journeys before the measured run
+#: Seconds a person looks at a page before the next request (on average; each pause is drawn
+#: between half and one and a half times it). People read: real pauses run to tens of seconds,
+#: so 2 s makes 32 clients a busy city. --think 0 runs them back to back (saturation).
+THINK = float(os.environ.get("LOAD_THINK", "2"))
 ROLES = (("visitor", 18), ("starter", 10), ("staff", 4))
 CITY_CLIENTS = sum(count for _, count in ROLES)
 JOURNEYS = {
@@ -128,7 +136,7 @@ def prepare(url: str, files: Path) -> dict:
     import search
     from flask_migrate import upgrade
 
-    from vrijstad import create_app
+    from vrijstad import clock, create_app
     from vrijstad.areas.models import Area
     from vrijstad.auth.models import User
     from vrijstad.auth.services import hash_password
@@ -159,7 +167,8 @@ def prepare(url: str, files: Path) -> dict:
         log(f"loaded the {CITY} demo in {time.perf_counter() - started:.1f} s")
         for n in range(1, STARTERS + 1):
             user = User(email=f"starter{n}@load.example", name=f"Starter {n}",
-                        password_hash="set below", is_starter=True)  # fmt: skip
+                        password_hash="set below", is_starter=True,
+                        email_verified_at=clock.now())  # a confirmed address may apply  # fmt: skip
             db.session.add(user)
             db.session.flush()
             db.session.add(StarterProfile(
@@ -412,8 +421,9 @@ Sample = tuple[str, str, float, bool, str]
 class Person:
     """A client of the city profile: a role, a connection with its cookies, what it did."""
 
-    def __init__(self, port: int, role: str, number: int, setup: dict) -> None:
+    def __init__(self, port: int, role: str, number: int, setup: dict, think: float = 0) -> None:
         self.client = Client(port)
+        self.think = think
         self.role = role
         self.rng = random.Random(number)
         self.setup = setup
@@ -430,6 +440,8 @@ class Person:
         status, text = self.client.request(method, path, body)
         ok = status in expected
         self.samples.append((journey, step, time.perf_counter() - started, ok, f"{step} {status}"))
+        if self.think:
+            time.sleep(self.rng.uniform(0.5, 1.5) * self.think)  # reading the page
         return ok, text
 
     def form_token(self, journey: str, step: str, path: str) -> str | None:
@@ -492,7 +504,7 @@ class Person:
 
 
 def drive_city(port: int, setup: dict, duration: float, people: list[tuple[int, str]],
-               health: bool, ready, out) -> None:  # fmt: skip
+               health: bool, think: float, ready, out) -> None:  # fmt: skip
     """Run some of the city's clients as threads; send back every request's sample.
 
     Each client logs in (a starter or staff member arrives logged in) and warms up for WARMUP
@@ -513,6 +525,7 @@ def drive_city(port: int, setup: dict, duration: float, people: list[tuple[int, 
             while time.monotonic() < warm_until:
                 someone.journey()
         someone.samples.clear()
+        someone.think = think
         warmed.wait()
         go.wait()
         while time.monotonic() < window[0]:
@@ -536,7 +549,8 @@ def drive_city(port: int, setup: dict, duration: float, people: list[tuple[int, 
     out.close()
 
 
-def run_drivers(port: int, setup: dict, duration: float, health: bool) -> list[Sample]:
+def run_drivers(port: int, setup: dict, duration: float, health: bool,
+                think: float = 0) -> list[Sample]:  # fmt: skip
     """CITY_CLIENTS clients over DRIVERS processes (one Python process would be the bottleneck)."""
     people = [(n, role) for n, role in enumerate(r for r, count in ROLES for _ in range(count))]
     context = multiprocessing.get_context("spawn")
@@ -546,7 +560,7 @@ def run_drivers(port: int, setup: dict, duration: float, health: bool) -> list[S
         receive, send = context.Pipe(duplex=False)
         driver = context.Process(
             target=drive_city,
-            args=(port, setup, duration, people[d::DRIVERS], health, ready, send),
+            args=(port, setup, duration, people[d::DRIVERS], health, think, ready, send),
         )
         driver.start()
         drivers.append(driver)
@@ -559,14 +573,19 @@ def run_drivers(port: int, setup: dict, duration: float, health: bool) -> list[S
     return results
 
 
-def report_city(results: list[Sample], ceiling: list[Sample], duration: float,
-                server: dict[str, list[float]], load: tuple[float, float]) -> None:  # fmt: skip
+def report_city(results: list[Sample], saturated: list[Sample], ceiling: list[Sample],
+                duration: float, think: float, server: dict[str, list[float]],
+                load: tuple[float, float]) -> None:  # fmt: skip
     latencies = [seconds * 1000 for _, _, seconds, _, _ in results]
-    errors = [(journey, detail) for journey, _, _, ok, detail in results if not ok]
-    throughput = len(results) / duration
+    errors = [(journey, detail) for journey, _, _, ok, detail in results + saturated if not ok]
     emit("requests", len(results), "requests", seconds=duration, clients=CITY_CLIENTS,
-         roles=dict(ROLES))  # fmt: skip
-    emit("requests_per_second", round(throughput, 1), "req/s")
+         roles=dict(ROLES), think_s=think)  # fmt: skip
+    emit("requests_per_second", round(len(results) / duration, 1), "req/s",
+         note=f"at {think:g} s per page read")  # fmt: skip
+    throughput = len(saturated) / duration
+    emit("saturated_requests_per_second", round(throughput, 1), "req/s",
+         p95_ms=round(percentile([s * 1000 for _, _, s, _, _ in saturated], 0.95), 1),
+         note="the same clients without pauses: what the stack serves at most")  # fmt: skip
     for name, fraction in (("p50_ms", 0.50), ("p95_ms", 0.95), ("p99_ms", 0.99)):
         emit(name, round(percentile(latencies, fraction), 1), "ms")
     for journey in JOURNEY_NAMES:
@@ -581,7 +600,7 @@ def report_city(results: list[Sample], ceiling: list[Sample], duration: float,
     emit("healthz_requests_per_second", round(healthz, 1), "req/s", errors=ceiling_errors,
          p95_ms=round(percentile([s * 1000 for _, _, s, _, _ in ceiling], 0.95), 1))  # fmt: skip
     emit("throughput_ratio", round(throughput / healthz, 3) if healthz else None,
-         note="city req/s over /healthz req/s, same server and clients")  # fmt: skip
+         note="city req/s without pauses over /healthz req/s, same server and clients")  # fmt: skip
     if server["all"]:  # the warm-up's requests too
         emit("server_p50_ms", round(percentile(server["all"], 0.50), 1), "ms",
              note="inside gunicorn (access log, warm-up too); the rest is queueing")  # fmt: skip
@@ -616,20 +635,23 @@ def run_mix(url: str, files: Path, setup: dict, duration: float) -> None:
     report_mix(results, duration)
 
 
-def run_city(url: str, files: Path, setup: dict, duration: float) -> None:
+def run_city(url: str, files: Path, setup: dict, duration: float, think: float) -> None:
     global PROFILE
     PROFILE = "city"
     before = os.getloadavg()[0]
     process, port = start_server(url, files, kit=True)
     try:
         log(f"city: gunicorn (deploy/gunicorn.conf.py) on 127.0.0.1:{port}; {CITY_CLIENTS} "
-            f"clients for {duration:.0f} s, then /healthz for {duration:.0f} s")  # fmt: skip
-        results = run_drivers(port, setup, duration, health=False)
+            f"clients for {duration:.0f} s reading each page {think:g} s, then {duration:.0f} s "
+            f"without pauses, then /healthz for {duration:.0f} s")  # fmt: skip
+        results = run_drivers(port, setup, duration, health=False, think=think)
+        saturated = run_drivers(port, setup, duration, health=False) if think else results
         ceiling = run_drivers(port, setup, duration, health=True)
     finally:
         stop(process)
     after = os.getloadavg()[0]
-    report_city(results, ceiling, duration, server_times(files, port), (before, after))
+    report_city(results, saturated, ceiling, duration, think, server_times(files, port),
+                (before, after))  # fmt: skip
 
 
 def main() -> None:
@@ -639,6 +661,8 @@ def main() -> None:
     parser.add_argument("--profile", choices=[*PROFILES, "all"],
                         default=os.environ.get("LOAD_PROFILE", "all"))  # fmt: skip
     parser.add_argument("--duration", type=float, default=DURATION, help="seconds per run")
+    parser.add_argument("--think", type=float, default=THINK,
+                        help="city: seconds a person reads a page (0: back to back)")  # fmt: skip
     args = parser.parse_args()
     profiles = PROFILES if args.profile == "all" else (args.profile,)
 
@@ -656,7 +680,7 @@ def main() -> None:
             if "mix" in profiles:
                 run_mix(url, files, setup, args.duration)
             if "city" in profiles:
-                run_city(url, files, setup, args.duration)
+                run_city(url, files, setup, args.duration, args.think)
 
     search.with_postgres(admin_url, body)
 
