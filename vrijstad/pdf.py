@@ -66,6 +66,8 @@ class Document:
         """Label/value pairs: the label in bold on the left, the value wrapping on the right."""
         self.pdf.set_font(FONT, "", 10)
         with self.pdf.table(
+            align="LEFT",
+            width=self.width,
             col_widths=(label_width, self.width - label_width),
             borders_layout=TableBordersLayout.NONE,
             first_row_as_headings=False,
@@ -87,13 +89,19 @@ class Document:
         align: Sequence[Align],
         totals: Sequence[Sequence[str]] = (),
         size: int = 9,
+        lines: bool = True,
     ) -> None:
         """A table with a header row; totals follow in bold. Widths are relative. A totals row of
-        two values is a label spanning all columns but the last, and the amount."""
+        two values is a label spanning all columns but the last, and the amount. Without lines
+        only the header row is underlined."""
         self.pdf.set_font(FONT, "", size)
         with self.pdf.table(
+            align="LEFT",
+            width=self.width,
             col_widths=tuple(widths),
-            borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+            borders_layout=TableBordersLayout.HORIZONTAL_LINES
+            if lines
+            else TableBordersLayout.SINGLE_TOP_LINE,
             headings_style=BOLD,
             line_height=size * 0.5,
             padding=(1, 1.5, 1, 1.5),

@@ -53,6 +53,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         widths=(1, 1),
         align=("LEFT", "LEFT"),
         size=10,
+        lines=False,
     )  # fmt: skip
     doc.heading(_("Specification"))
     rates = sorted({line.vat_rate_bp for line in invoice.lines})
@@ -68,7 +69,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
              eur_filter(line.vat_cents), eur_filter(line.net_cents + line.vat_cents)]
             for line in invoice.lines
         ],
-        widths=(62, 24, 16, 20, 24),
+        widths=(58, 24, 20, 20, 24),
         align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
         totals=totals,
     )  # fmt: skip
