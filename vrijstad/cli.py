@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
-from vrijstad import clock, exports
+from vrijstad import clock, exports, jobs
 from vrijstad.auth.cli import users_cli
 from vrijstad.auth.services import find_user_by_email
 from vrijstad.core import DomainError
@@ -123,12 +123,13 @@ def invoice_command(period: str | None) -> None:
     from vrijstad.billing import services as billing
 
     month = _period(period) if period else clock.this_month()
-    for organisation in db.session.scalars(sa.select(Organisation).order_by(Organisation.id)):
-        run = billing.generate_invoices(None, organisation, month)
-        db.session.commit()
-        click.echo(f"{organisation.name}: {len(run.created)} invoices")
-        for placement, reason in run.skipped:
-            click.echo(f"  skipped {placement.starter_trade_name}: {reason}")
+    with jobs.as_user():  # the starters' notices and e-mails link to the public site
+        for organisation in db.session.scalars(sa.select(Organisation).order_by(Organisation.id)):
+            run = billing.generate_invoices(None, organisation, month)
+            db.session.commit()
+            click.echo(f"{organisation.name}: {len(run.created)} invoices")
+            for placement, reason in run.skipped:
+                click.echo(f"  skipped {placement.starter_trade_name}: {reason}")
 
 
 @click.command("settle")

@@ -394,6 +394,8 @@ def _start(app: Flask, job_id: str) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the outer work is not committed
+        return
     pending = session.info.pop(_PENDING, [])
     if not pending:
         return

@@ -1,11 +1,13 @@
 """Invoice PDFs (Dutch invoice requirements) and landlord statements (PDF and CSV)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
-from vrijstad.billing.models import Invoice, Settlement, SettlementLine
+from vrijstad.billing import paying
+from vrijstad.billing.models import Beneficiary, Invoice, Payment, Settlement, SettlementLine
 from vrijstad.billing.receivables import days_overdue
 from vrijstad.exports import Column, Kind, Table
 from vrijstad.extensions import db
@@ -13,6 +15,7 @@ from vrijstad.forms import format_iban
 from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.money import split_cents
 from vrijstad.pdf import Document
 
 
@@ -20,8 +23,14 @@ def _rate(basis_points: int) -> str:
     return f"{basis_points / 100:g} %".replace(".", ",")
 
 
+def period_label(period: date) -> str:
+    """'november 2026' in the current language."""
+    return date_filter(period, "long").split(" ", 1)[1]
+
+
 def invoice_pdf(invoice: Invoice) -> bytes:
-    """Number, dates, both parties with KvK and BTW-id, lines, VAT per rate, total, how to pay."""
+    """Number, dates, both parties with KvK and BTW-id, lines, VAT per rate, total, how to pay
+    (IBAN and reference, the EPC QR code, the online link when Stripe is on)."""
     s, c = invoice.supplier, invoice.customer
     doc = Document(_("Invoice %(number)d", number=invoice.number), author=s["name"])
     doc.rows(
@@ -29,58 +38,73 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             (_("Invoice number"), str(invoice.number)),
             (_("Invoice date"), date_filter(invoice.issued_on)),
             (_("Due date"), date_filter(invoice.due_on)),
-            (_("Period"), date_filter(invoice.period, "long").split(" ", 1)[1]),
-        ]
-    )
-    doc.heading(_("From"))
-    doc.rows(
-        [
-            (_("Name"), s["name"]),
-            (_("Address"), s.get("address") or ""),
-            (_("KvK number"), s.get("kvk") or ""),
-            (_("BTW-id"), s.get("btw_id") or ""),
-        ]
-    )
-    doc.heading(_("To"))
-    doc.rows(
-        [
-            (_("Name"), c["name"]),
-            (_("KvK number"), c.get("kvk") or ""),
-            (_("BTW-id"), c.get("btw_id") or ""),
-            (_("Unit"), c.get("unit") or ""),
-        ]
-    )
-    doc.heading(_("Specification"))
-    doc.rows(
-        [
-            (
-                line.description,
-                f"{eur_filter(line.net_cents)}  ({_('VAT')} {_rate(line.vat_rate_bp)}"
-                f": {eur_filter(line.vat_cents)})",
-            )
-            for line in invoice.lines
+            (_("Period"), period_label(invoice.period)),
+            (_("Payment reference"), invoice.reference),
         ],
-        label_width=110,
+        label_width=45,
     )
+    doc.table(
+        [_("From"), _("To")],
+        [
+            [s["name"], c["name"]],
+            [s.get("address") or "—", c.get("unit") or "—"],
+            [_("KvK number") + ": " + (s.get("kvk") or "—"),
+             _("KvK number") + ": " + (c.get("kvk") or "—")],
+            [_("BTW-id") + ": " + (s.get("btw_id") or "—"),
+             _("BTW-id") + ": " + (c.get("btw_id") or "—")],
+        ],
+        widths=(1, 1),
+        align=("LEFT", "LEFT"),
+        size=10,
+        lines=False,
+    )  # fmt: skip
+    doc.heading(_("Specification"))
     rates = sorted({line.vat_rate_bp for line in invoice.lines})
-    totals = [(_("Total excl. VAT"), eur_filter(invoice.net_cents))]
+    totals = [[_("Total excl. VAT"), eur_filter(invoice.net_cents)]]
     for rate in rates:
         vat = sum(line.vat_cents for line in invoice.lines if line.vat_rate_bp == rate)
-        totals.append((_("VAT %(rate)s", rate=_rate(rate)), eur_filter(vat)))
-    totals.append((_("Total to pay"), eur_filter(invoice.total_cents)))
-    doc.rows(totals, label_width=110)
-    if invoice.total_cents:
+        totals.append([_("VAT %(rate)s", rate=_rate(rate)), eur_filter(vat)])
+    totals.append([_("Total to pay"), eur_filter(invoice.total_cents)])
+    doc.table(
+        [_("Description"), _("Excl. VAT"), _("VAT rate"), _("VAT"), _("Incl. VAT")],
+        [
+            [line.description, eur_filter(line.net_cents), _rate(line.vat_rate_bp),
+             eur_filter(line.vat_cents), eur_filter(line.net_cents + line.vat_cents)]
+            for line in invoice.lines
+        ],
+        widths=(58, 24, 20, 20, 24),
+        align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
+        totals=totals,
+    )  # fmt: skip
+    to_pay = paying.payable_cents(invoice)
+    if to_pay:
+        doc.heading(_("How to pay"))
         doc.paragraph(
             _(
                 "Please pay %(amount)s by %(date)s to %(iban)s in the name of %(name)s, "
                 "quoting %(reference)s.",
-                amount=eur_filter(invoice.total_cents),
+                amount=eur_filter(to_pay),
                 date=date_filter(invoice.due_on),
                 iban=format_iban(s.get("iban")) or "—",
                 name=s["name"],
                 reference=invoice.reference,
             )
         )
+        facts = [
+            (_("Amount"), eur_filter(to_pay)),
+            (_("Due date"), date_filter(invoice.due_on)),
+            (_("IBAN"), s.get("iban") or "—"),
+            (_("In the name of"), s["name"]),
+            (_("Payment reference"), invoice.reference),
+        ]
+        link = paying.pay_link(invoice)
+        if link:
+            facts.append((_("Pay online"), link))
+        qr = paying.epc_png(invoice)
+        if qr:
+            doc.side_by_side(facts, qr, caption=_("Scan with your banking app"))
+        else:
+            doc.rows(facts, label_width=45)
     return doc.output()
 
 
@@ -120,41 +144,129 @@ def receivables_table(invoices: Iterable[Invoice], today: date) -> Table:
     return Table(_("Receivables"), columns, invoices)
 
 
+@dataclass
+class StatementRow:
+    """One unit's money of a settlement: what came in and where every cent went."""
+
+    unit: str
+    invoices: list[int]
+    received: int
+    fee: int
+    surplus: int
+    fund: int
+    landlord: int
+    note: str | None
+
+
+def statement_rows(settlement: Settlement, landlord_id: int) -> list[StatementRow]:
+    """Per unit of the landlord: the invoices whose payments were settled, the revenue
+    received (excl. VAT), the organisation's fee, the head-lease surplus it keeps, the fund's
+    contribution and the landlord's share; the parts add up to what was received."""
+    collective = settlement.collective
+    by_unit: dict[int, dict[Beneficiary, SettlementLine]] = {}
+    for line in settlement.lines:
+        by_unit.setdefault(line.unit_id, {})[Beneficiary(line.beneficiary)] = line
+    invoices: dict[int, list[int]] = {}
+    for unit_id, number in db.session.execute(
+        sa.select(Invoice.unit_id, Invoice.number)
+        .join(Payment, Payment.invoice_id == Invoice.id)
+        .where(Payment.settlement_id == settlement.id)
+        .distinct()
+        .order_by(Invoice.unit_id, Invoice.number)
+    ):
+        invoices.setdefault(unit_id, []).append(number)
+    rows = []
+    rest_bp = max(10000 - collective.fund_bp - collective.organisation_fee_bp, 0)
+    for line in statement_lines(settlement, landlord_id):
+        parts = by_unit.get(line.unit_id, {})
+        organisation = parts.get(Beneficiary.ORGANISATION)
+        fund = parts.get(Beneficiary.FUND)
+        org_cents = organisation.amount_cents if organisation else 0
+        fee = split_cents(
+            line.received_cents, [collective.fund_bp, collective.organisation_fee_bp, rest_bp]
+        )[1]
+        fee = min(fee, org_cents)  # the fee as the percentages give it; the rest is surplus
+        rows.append(StatementRow(
+            unit=f"{line.unit.address}, {line.unit.city}",
+            invoices=invoices.get(line.unit_id, []), received=line.received_cents, fee=fee,
+            surplus=org_cents - fee, fund=fund.amount_cents if fund else 0,
+            landlord=line.amount_cents, note=line.note,
+        ))  # fmt: skip
+    return rows
+
+
 def statement_pdf(settlement: Settlement, landlord_id: int, landlord_name: str) -> bytes:
-    lines = statement_lines(settlement, landlord_id)
+    """The landlord's statement: per unit the invoices received and the split of the money."""
+    collective = settlement.collective
+    rows = statement_rows(settlement, landlord_id)
     doc = Document(
         _(
             "Statement %(collective)s %(month)s",
-            collective=settlement.collective.name,
+            collective=collective.name,
             month=settlement.period.strftime("%m-%Y"),
-        )
+        ),
+        author=collective.organisation.name,
     )
     doc.rows(
         [
             (_("Landlord"), landlord_name),
-            (_("Organisation"), settlement.collective.organisation.name),
-        ]
+            (_("Organisation"), collective.organisation.name),
+            (_("Collective"), collective.name),
+            (_("Period"), period_label(settlement.period)),
+        ],
+        label_width=45,
     )
     doc.heading(_("Your units"))
-    doc.rows(
+    fee_pct, fund_pct = _rate(collective.organisation_fee_bp), _rate(collective.fund_bp)
+    table = []
+    for row in rows:
+        unit = row.unit
+        if row.invoices:
+            unit += "\n" + _("Invoices %(numbers)s", numbers=", ".join(map(str, row.invoices)))
+        if row.note:
+            unit += "\n" + row.note
+        table.append(
+            [
+                unit,
+                eur_filter(row.received),
+                eur_filter(row.fee),
+                eur_filter(row.surplus),
+                eur_filter(row.fund),
+                eur_filter(row.landlord),
+            ]
+        )
+    totals = [
         [
-            (
-                f"{line.unit.address}, {line.unit.city}",
-                _(
-                    "received %(received)s, your share %(share)s",
-                    received=eur_filter(line.received_cents),
-                    share=eur_filter(line.amount_cents),
-                )
-                + (f" — {line.note}" if line.note else ""),
-            )
-            for line in lines
-        ],
-        label_width=70,
+            _("Total"),
+            *(
+                eur_filter(sum(getattr(r, f) for r in rows))
+                for f in ("received", "fee", "surplus", "fund", "landlord")
+            ),
+        ]
+    ]
+    doc.table(
+        [_("Unit"), _("Received excl. VAT"), _("Fee %(pct)s", pct=fee_pct),
+         _("Head-lease surplus"), _("Fund %(pct)s", pct=fund_pct), _("Your share")],
+        table, widths=(50, 24, 24, 24, 24, 24), align=("LEFT",) + ("RIGHT",) * 5,
+        totals=totals, size=8,
+    )  # fmt: skip
+    doc.paragraph(
+        _(
+            "Received is what starters paid for the unit this period, excluding VAT. Of it the "
+            "fund receives %(fund)s and the organisation %(fee)s as its fee; the rest is yours. "
+            "Under a head lease you receive the agreed rent as far as the money covers it and "
+            "the organisation keeps what is left above it (the head-lease surplus).",
+            fund=fund_pct,
+            fee=fee_pct,
+        ),
+        size=8,
+        muted=True,
     )
-    doc.rows([(_("Total for you"), eur_filter(sum(line.amount_cents for line in lines)))])
+    doc.rows([(_("Total for you"), eur_filter(sum(row.landlord for row in rows)))],
+             label_width=45)  # fmt: skip
     payout = payouts_of(landlord_id, [settlement.id]).get(settlement.id)
     if payout is not None:
-        doc.rows([(_("Payout"), payout_text(payout))])
+        doc.rows([(_("Payout"), payout_text(payout))], label_width=45)
     return doc.output()
 
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from vrijstad import clock, jobs
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.billing.mailing import announce_invoice
 from vrijstad.billing.models import (
     SETTLEMENT_TRANSITIONS,
     VAT_STANDARD_BP,
@@ -282,7 +283,7 @@ def invoiceable(organisation_id: int, period: date) -> sa.Select:
 
 def generate_invoices(actor: User | None, organisation: Organisation, period: date) -> InvoiceRun:
     """Invoice every running placement for the month; missing turnover reports are skipped
-    (and listed), never guessed."""
+    (and listed), never guessed. Each new invoice is announced to its starter."""
     _staff(actor, organisation.id)
     period = period.replace(day=1)
     run = InvoiceRun([], [])
@@ -293,9 +294,12 @@ def generate_invoices(actor: User | None, organisation: Organisation, period: da
         if not already:
             try:
                 with savepoint():
-                    run.created.append(issue_invoice(placement, period))
+                    invoice = issue_invoice(placement, period)
             except BillingError as exc:
                 run.skipped.append((placement, str(exc)))
+            else:
+                run.created.append(invoice)
+                announce_invoice(invoice)  # a notice now, the e-mail with the PDF after commit
         if done % 10 == 0 or done == len(placements):  # a background job shows how far it is
             jobs.set_progress(
                 95 * done / len(placements),

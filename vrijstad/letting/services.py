@@ -12,6 +12,7 @@ from vrijstad.applications.services import is_landlord_side
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.billing.models import VAT_STANDARD_BP
 from vrijstad.clock import add_months, month_start, next_month
 from vrijstad.core import DomainError, TransitionError, check_transition
 from vrijstad.extensions import db
@@ -37,7 +38,7 @@ from vrijstad.organisations.services import can_manage, staff_of
 from vrijstad.pdf import Document
 from vrijstad.starters.models import SpaceKind
 from vrijstad.storage import get_storage
-from vrijstad.units.models import Unit, UnitStatus
+from vrijstad.units.models import PermittedUse, Unit, UnitStatus
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {b"%PDF-": ("application/pdf", "pdf"), b"\x89PNG": ("image/png", "png"),
@@ -73,11 +74,41 @@ def percent(basis_points: int) -> str:
     return f"{whole},{part:02d} %" if part else f"{whole} %"
 
 
+def use_labels() -> dict[PermittedUse, str]:
+    return {
+        PermittedUse.DETAILHANDEL: _("Retail"),
+        PermittedUse.DIENSTVERLENING: _("Services"),
+        PermittedUse.HORECA_1: _("Horeca category 1 (light)"),
+        PermittedUse.HORECA_2: _("Horeca category 2 (medium)"),
+        PermittedUse.HORECA_3: _("Horeca category 3 (heavy)"),
+        PermittedUse.OTHER: _("Other"),
+    }
+
+
+def discount_rows(placement: Placement) -> list[tuple[str, str]]:
+    """The discount schedule in words: 'Months 1-6': 'rent-free', 'Months 7-8': '75 % discount'."""
+    rows = []
+    for step in sorted(placement.discount_schedule or (), key=lambda s: int(s["from"])):
+        first, last, pct = int(step["from"]), int(step["to"]), int(step["pct_bp"])
+        months = (_("Month %(n)d", n=first) if first == last
+                  else _("Months %(first)d–%(last)d", first=first, last=last))  # fmt: skip
+        rows.append((months, _("rent-free") if pct >= 10000
+                     else _("%(pct)s discount on the rent", pct=percent(pct))))  # fmt: skip
+    return rows
+
+
 def agreement_pdf(placement: Placement) -> bytes:
-    """The draft agreement: parties with KvK, unit, period, fee, turnover clause, deposit."""
+    """The draft agreement with every term agreed: parties with KvK, unit and permitted use,
+    period and notice, fee and VAT, turnover clause, indexation, discounts (months free),
+    deposit and what else the offer said."""
+    from vrijstad.applications.models import Offer  # applications builds on letting's models
+    from vrijstad.billing.services import PAYMENT_TERM_DAYS  # billing builds on letting
+
     unit = placement.unit
     organisation = placement.organisation
-    doc = Document(_("Draft agreement — placement %(n)d", n=placement.id))
+    offer = db.session.get(Offer, placement.offer_id) if placement.offer_id else None
+    doc = Document(_("Draft agreement — placement %(n)d", n=placement.id),
+                   author=organisation.name if organisation else "Vrijstad")  # fmt: skip
     doc.paragraph(_("This is a draft of the terms agreed on Vrijstad. It becomes binding only "
                     "when both parties have signed the final agreement."))  # fmt: skip
     doc.heading(_("Parties"))
@@ -93,19 +124,31 @@ def agreement_pdf(placement: Placement) -> bytes:
         ]
     doc.rows(rows)  # fmt: skip
     doc.heading(_("Unit"))
-    doc.rows([
+    rows = [
         (_("Address"), f"{unit.address}, {unit.postcode} {unit.city}"),
         (_("BAG id"), unit.bag_id or ""),
         (_("Lettable floor area"), f"{unit.floor_area_vvo} m²"),
         (_("Kind of let"), kind_label(placement.kind)),
-    ])  # fmt: skip
-    doc.heading(_("Period and payment"))
-    rows = [
+    ]
+    if placement.space is not None:
+        rows.append((_("Part of the unit"), placement.space.name))
+    labels = use_labels()
+    rows.append((_("Permitted use"), ", ".join(labels[use] for use in unit.permitted_uses)
+                 or _("as agreed with the landlord")))  # fmt: skip
+    doc.rows(rows)
+    doc.heading(_("Period"))
+    doc.rows([
         (_("Start date"), date_filter(placement.start_date)),
         (_("End date"), date_filter(placement.end_date)),
+        (_("Notice"), _("none agreed: the let ends on the end date")),
+    ])  # fmt: skip
+    doc.heading(_("Payment"))
+    vat = (_("plus %(pct)s VAT (let with VAT)", pct=percent(VAT_STANDARD_BP))
+           if placement.vat_opted else _("no VAT charged"))  # fmt: skip
+    rows = [
         (_("Base fee per month"), _("%(amount)s excl. VAT",
                                     amount=eur_filter(placement.base_fee_cents_per_month))),
-        (_("Deposit"), eur_filter(placement.deposit_cents)),
+        (_("VAT"), vat),
     ]  # fmt: skip
     if placement.turnover_basis_points:
         pct = percent(placement.turnover_basis_points)
@@ -115,7 +158,22 @@ def agreement_pdf(placement: Placement) -> bytes:
         )))  # fmt: skip
     else:
         rows.append((_("Turnover clause"), _("none (fixed fee)")))
+    rows.append((_("Indexation"), _("none: the base fee stays the same for the whole period")))
+    rows.append((_("Payment term"), _("monthly invoice, to be paid within %(days)d days",
+                                      days=PAYMENT_TERM_DAYS)))  # fmt: skip
+    rows.append((_("Deposit"), eur_filter(placement.deposit_cents) if placement.deposit_cents
+                 else _("none")))  # fmt: skip
     doc.rows(rows)
+    discounts = discount_rows(placement)
+    doc.heading(_("Discounts and months free"))
+    if discounts:
+        doc.paragraph(_("Counted from the first month of the placement:"))
+        doc.rows(discounts)
+    else:
+        doc.paragraph(_("None: the full fee is due from the first month."))
+    if offer is not None and offer.note:
+        doc.heading(_("Further agreements"))
+        doc.paragraph(offer.note)
     if placement.kind == SpaceKind.POPUP:
         doc.paragraph(_("This is a temporary let of at most two years; it does not fall under the "
                         "protection of art. 7:290 BW."))  # fmt: skip

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, render_template
 from flask_mail import Message
+from jinja2 import TemplateNotFound
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -24,12 +25,27 @@ from vrijstad.i18n import lazy_gettext as _l
 _PENDING = "vrijstad_pending_mail"
 
 
-def queue_mail(to: str, subject: str, template: str, attachments=(), **context) -> Message:
-    """Render a mail from templates/mail/<template>.txt and send it after the commit."""
+def build_message(to: str, subject: str, template: str, attachments=(), **context) -> Message:
+    """A mail from templates/mail/<template>.txt, with an HTML part when <template>.html exists;
+    attachments are (filename, content type, bytes)."""
     body = render_template(f"mail/{template}.txt", **context)
-    message = Message(subject=subject, recipients=[to], body=body)
+    try:
+        html = render_template(f"mail/{template}.html", **context)
+    except TemplateNotFound:
+        html = None
+    message = Message(subject=subject, recipients=[to], body=body, html=html)
     for filename, content_type, data in attachments:
         message.attach(filename, content_type, data)
+    return message
+
+
+def queue_mail(to: str, subject: str, template: str, attachments=(), **context) -> Message:
+    """Render a mail (see build_message) and send it after the commit."""
+    return queue_message(build_message(to, subject, template, attachments, **context))
+
+
+def queue_message(message: Message) -> Message:
+    """Send a built message after the commit (dropped on a rollback)."""
     transaction_list(_PENDING).append((current_app._get_current_object(), message))
     return message
 
@@ -55,6 +71,8 @@ def send_message(message: Message) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the outer work is not committed
+        return
     pending = session.info.pop(_PENDING, [])
     for app, message in pending:
         try:

@@ -88,6 +88,10 @@ def notification_text(kind: str, data: dict) -> str:
             "%(starter)s has not sent the turnover report for %(month)s (%(unit)s); it was due "
             "on %(deadline)s."
         ),
+        "invoice.issued": _(
+            "Invoice %(number)s for %(month)s is ready: %(amount)s, to be paid by %(deadline)s "
+            "quoting reference %(reference)s."
+        ),
         "invoice.reminder_7": _(
             "Reminder: invoice %(number)s of %(amount)s was due on %(due)s. Please pay it now, "
             "quoting reference %(reference)s."

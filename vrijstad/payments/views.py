@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from vrijstad import submissions
 from vrijstad.auth.guards import two_factor_required
+from vrijstad.billing import paying
 from vrijstad.billing.models import Invoice, Settlement
 from vrijstad.billing.services import settlement_label
 from vrijstad.extensions import csrf, db
@@ -72,8 +73,9 @@ def pay(invoice_id: int):
         db.session.rollback()
         return render_template("payments/pay.html", invoice=invoice, error=str(exc)), 409
     db.session.commit()
+    qr = paying.epc_svg(invoice, checkout.amount_cents)  # the bank transfer by QR code
     response = current_app.make_response(
-        render_template("payments/pay.html", invoice=invoice, checkout=checkout)
+        render_template("payments/pay.html", invoice=invoice, checkout=checkout, qr=qr)
     )
     if checkout.client_secret:
         response.headers["Content-Security-Policy"] = _stripe_csp()
