@@ -18,3 +18,21 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+def record_events(
+    actor, action: str, subject_type: str, events: list[tuple[int | None, int | None, dict]]
+) -> None:
+    """Many events of one action at once (subject id, organisation id, data each), inserted in
+    one executemany within the caller's transaction: what record_event does per event."""
+    if not events:
+        return
+    db.session.execute(
+        AuditEvent.__table__.insert(),
+        [
+            {"actor_id": getattr(actor, "id", None), "organisation_id": organisation_id,
+             "action": action, "subject_type": subject_type, "subject_id": subject_id,
+             "data": data}
+            for subject_id, organisation_id, data in events
+        ],
+    )  # fmt: skip

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from vrijstad import clock, jobs
-from vrijstad.audit.services import record_event
+from vrijstad.audit.services import record_event, record_events
 from vrijstad.auth.models import User
 from vrijstad.billing.models import (
     SETTLEMENT_TRANSITIONS,
@@ -331,6 +332,68 @@ def lock_settlement(settlement_id: int) -> Settlement:
     ).one()
 
 
+class PaymentRefused(BillingError):
+    """A payment the invoice cannot take; reason says which rule refused it: "not_positive",
+    "already_paid", "more_than_open" or "future"."""
+
+    def __init__(self, message: str, field: str, reason: str) -> None:
+        super().__init__(message, field)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PaymentEffect:
+    """What booking a payment does: its revenue and VAT parts and the invoice afterwards."""
+
+    net_cents: int
+    vat_cents: int
+    paid_cents: int
+    status: InvoiceStatus
+
+
+def payment_effect(invoice: Invoice, amount_cents: int, received_on: date,
+                   today: date | None = None) -> PaymentEffect:  # fmt: skip
+    """The one rule for money received on an invoice (read under the invoice's lock): a positive
+    amount, not in the future, on an open invoice, never more than is open; the invoice is paid
+    exactly when its total is. Raises PaymentRefused; both record_payment and the bank import's
+    bulk booking (record_payments) decide through it."""
+    if amount_cents <= 0:
+        raise PaymentRefused(_("A payment is a positive amount."), "amount", "not_positive")
+    if invoice.status != InvoiceStatus.OPEN or invoice.outstanding_cents <= 0:
+        raise PaymentRefused(_("Invoice %(n)d is already paid in full: nothing was booked.",
+                               n=invoice.number), "amount", "already_paid")  # fmt: skip
+    if amount_cents > invoice.outstanding_cents:
+        raise PaymentRefused(_("This is more than the %(amount)s still open on the invoice.",
+                               amount=_eur(invoice.outstanding_cents)), "amount",
+                             "more_than_open")  # fmt: skip
+    if received_on > (today or clock.today()):
+        raise PaymentRefused(_("A payment cannot be received in the future."), "received_on",
+                             "future")  # fmt: skip
+    net, vat_part = split_cents(amount_cents, [invoice.net_cents, invoice.vat_cents])
+    paid = invoice.paid_cents + amount_cents
+    status = InvoiceStatus.PAID if paid == invoice.total_cents else InvoiceStatus(invoice.status)
+    return PaymentEffect(net, vat_part, paid, status)
+
+
+def _payment_values(actor: User | None, invoice: Invoice, amount_cents: int,
+                    effect: PaymentEffect, received_on: date, reference: str | None,
+                    method: str) -> dict:  # fmt: skip
+    return {"invoice_id": invoice.id, "amount_cents": amount_cents,
+            "net_cents": effect.net_cents, "vat_cents": effect.vat_cents,
+            "received_on": received_on, "method": method,
+            "reference": (reference or "")[:120] or None,
+            "recorded_by_id": actor.id if actor else None}  # fmt: skip
+
+
+def _payment_posting(invoice: Invoice, amount_cents: int, key: str, received_on: date
+                     ) -> ledger.PostingSpec:  # fmt: skip
+    return ledger.PostingSpec(invoice.organisation_id, "payment", key,
+                              f"Payment invoice {invoice.number}", [
+                                  (ledger.bank(invoice.organisation_id), amount_cents),
+                                  (ledger.receivable(invoice.starter_id), -amount_cents),
+                              ], received_on)  # fmt: skip
+
+
 def record_payment(
     actor: User | None, invoice: Invoice, amount_cents: int, received_on: date,
     reference: str | None = None, method: str = "bank", key: str | None = None,
@@ -341,36 +404,107 @@ def record_payment(
     recording the same payment at once book it once: the second finds nothing open."""
     _staff(actor, invoice.organisation_id)
     if amount_cents <= 0:
-        raise BillingError(_("A payment is a positive amount."), "amount")
+        raise PaymentRefused(_("A payment is a positive amount."), "amount", "not_positive")
     invoice = lock_invoice(invoice.id)
-    if invoice.status != InvoiceStatus.OPEN or invoice.outstanding_cents <= 0:
-        raise BillingError(_("Invoice %(n)d is already paid in full: nothing was booked.",
-                             n=invoice.number), "amount")  # fmt: skip
-    if amount_cents > invoice.outstanding_cents:
-        raise BillingError(_("This is more than the %(amount)s still open on the invoice.",
-                             amount=_eur(invoice.outstanding_cents)), "amount")  # fmt: skip
-    if received_on > clock.today():
-        raise BillingError(_("A payment cannot be received in the future."), "received_on")
-    net, vat_part = split_cents(amount_cents, [invoice.net_cents, invoice.vat_cents])
-    payment = Payment(invoice_id=invoice.id, amount_cents=amount_cents, net_cents=net,
-                      vat_cents=vat_part, received_on=received_on, method=method,
-                      reference=(reference or "")[:120] or None,
-                      recorded_by_id=actor.id if actor else None)  # fmt: skip
+    effect = payment_effect(invoice, amount_cents, received_on)
+    payment = Payment(**_payment_values(actor, invoice, amount_cents, effect, received_on,
+                                        reference, method))  # fmt: skip
     db.session.add(payment)
     db.session.flush()
-    ledger.book(invoice.organisation_id, "payment", key or f"payment:{payment.id}",
-                f"Payment invoice {invoice.number}", [
-                    (ledger.bank(invoice.organisation_id), amount_cents),
-                    (ledger.receivable(invoice.starter_id), -amount_cents),
-                ], received_on)  # fmt: skip
-    invoice.paid_cents += amount_cents
-    if invoice.paid_cents == invoice.total_cents:
-        invoice.status = InvoiceStatus.PAID
+    ledger.book(*_payment_posting(invoice, amount_cents, key or f"payment:{payment.id}",
+                                  received_on))  # fmt: skip
+    invoice.paid_cents, invoice.status = effect.paid_cents, effect.status
     db.session.flush()
     if actor is not None:
         record_event(actor, "payment.recorded", payment, invoice.organisation_id,
                      invoice=invoice.id, cents=amount_cents)  # fmt: skip
     return payment
+
+
+def lock_invoices(invoice_ids) -> dict[int, Invoice]:
+    """Several invoice rows locked (FOR UPDATE, in id order so two callers never wait on each
+    other crosswise) and read afresh, by id."""
+    ids = sorted(set(invoice_ids))
+    locked: dict[int, Invoice] = {}
+    for start in range(0, len(ids), _LOCK_CHUNK):
+        for invoice in db.session.scalars(
+            sa.select(Invoice)
+            .where(Invoice.id.in_(ids[start : start + _LOCK_CHUNK]))
+            .order_by(Invoice.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ):
+            locked[invoice.id] = invoice
+    return locked
+
+
+_LOCK_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """One payment for record_payments; the invoice must be locked (lock_invoices)."""
+
+    invoice: Invoice
+    amount_cents: int
+    received_on: date
+    reference: str | None
+    key: str
+    method: str = "bank"
+
+
+class PaymentBatch:
+    """Payments decided one by one (payment_effect, on the invoices as the earlier payments of
+    the batch left them) and written together by write(): the payments, their postings and
+    audit events in batches, the invoices in one executemany. The invoices must be locked."""
+
+    def __init__(self, actor: User | None) -> None:
+        self.actor = actor
+        self.today = clock.today()
+        self._pending: list[tuple[PaymentRequest, PaymentEffect]] = []
+        self._allowed: set[int] = set()
+
+    def add(self, request: PaymentRequest) -> None:
+        """Decide one payment (raises PaymentRefused); the invoice object shows its effect at
+        once (paid amount, status), as it will be once written."""
+        invoice = request.invoice
+        if invoice.organisation_id not in self._allowed:
+            _staff(self.actor, invoice.organisation_id)
+            self._allowed.add(invoice.organisation_id)
+        effect = payment_effect(invoice, request.amount_cents, request.received_on, self.today)
+        self._pending.append((request, effect))
+        # the row is written by write(); meanwhile the object tells later payments the truth
+        set_committed_value(invoice, "paid_cents", effect.paid_cents)
+        set_committed_value(invoice, "status", effect.status)
+
+    def write(self) -> list[int]:
+        """Insert the decided payments, book them, update their invoices; the payment ids in
+        the order the payments were added."""
+        if not self._pending:
+            return []
+        payment_table = Payment.__table__
+        ids = list(db.session.scalars(
+            sa.insert(payment_table).returning(payment_table.c.id, sort_by_parameter_order=True),
+            [_payment_values(self.actor, r.invoice, r.amount_cents, e, r.received_on,
+                             r.reference, r.method) for r, e in self._pending],
+        ))  # fmt: skip
+        ledger.book_many([_payment_posting(r.invoice, r.amount_cents, r.key, r.received_on)
+                          for r, _e in self._pending])  # fmt: skip
+        final = {r.invoice.id: r.invoice for r, _e in self._pending}
+        db.session.execute(
+            sa.update(Invoice.__table__)
+            .where(Invoice.__table__.c.id == sa.bindparam("invoice_id"))
+            .values(paid_cents=sa.bindparam("paid"), status=sa.bindparam("status")),
+            [{"invoice_id": i.id, "paid": i.paid_cents, "status": InvoiceStatus(i.status)}
+             for i in final.values()],
+        )  # fmt: skip
+        if self.actor is not None:
+            record_events(self.actor, "payment.recorded", "Payment", [
+                (payment_id, r.invoice.organisation_id, {"invoice": r.invoice.id,
+                                                         "cents": r.amount_cents})
+                for payment_id, (r, _e) in zip(ids, self._pending, strict=True)])  # fmt: skip
+        self._pending = []
+        return ids
 
 
 # Settlements -------------------------------------------------------------------------------

@@ -160,18 +160,21 @@ class _Matcher:
             if line.amount_cents > 0:
                 found = self._reference(line)
                 self.references[index] = found
-                if found and found[0] == organisation_id:
+                if found and found[0] in (0, organisation_id):
                     numbers.add(found[1])
-        self.invoices: dict[int, Invoice] = {}
+        # The quoted invoices, locked for the bookings (in id order) and read afresh.
+        ids = []
         number_list = sorted(numbers)
         for start in range(0, len(number_list), _CHUNK):
-            for invoice in db.session.scalars(
-                sa.select(Invoice).where(
+            ids += db.session.scalars(
+                sa.select(Invoice.id).where(
                     Invoice.organisation_id == organisation_id,
                     Invoice.number.in_(number_list[start : start + _CHUNK]),
                 )
-            ):
-                self.invoices[invoice.number] = invoice
+            )
+        self.invoices: dict[int, Invoice] = {
+            invoice.number: invoice for invoice in billing.lock_invoices(ids).values()
+        }
         self._open: dict[int, list[Invoice]] | None = None
         self.suggested: set[int] = set()
 
@@ -194,14 +197,6 @@ class _Matcher:
         by = MatchedBy.INVOICE_NUMBER if organisation == 0 else MatchedBy.REFERENCE
         if organisation not in (0, self.organisation_id):
             return by, None
-        if organisation == 0 and number not in self.invoices:
-            invoice = db.session.scalar(
-                sa.select(Invoice).where(
-                    Invoice.organisation_id == self.organisation_id, Invoice.number == number
-                )
-            )
-            if invoice is not None:
-                self.invoices[number] = invoice
         return by, self.invoices.get(number)
 
     def quoted(self, index: int) -> str:
@@ -236,34 +231,32 @@ class _Matcher:
         return best
 
 
-def _book(actor: User, line: BankLine, invoice: Invoice) -> None:
-    """Book the line's amount on the invoice, or leave the line unmatched with the reason."""
-    if invoice.status != InvoiceStatus.OPEN or invoice.outstanding_cents <= 0:
-        line.status, line.reason = BankLineStatus.UNMATCHED, LineReason.ALREADY_PAID
-        return
-    if line.amount_cents > invoice.outstanding_cents:
-        line.status, line.reason = BankLineStatus.UNMATCHED, LineReason.MORE_THAN_OPEN
-        return
+_REASONS = {"already_paid": LineReason.ALREADY_PAID, "more_than_open": LineReason.MORE_THAN_OPEN}
+
+
+def _book(batch: billing.PaymentBatch, line: BankLine, invoice: Invoice) -> bool:
+    """Decide the booking of the line's amount on the invoice (written with the batch), or
+    leave the line unmatched with the reason; True when it is booked."""
     try:
-        payment = billing.record_payment(
-            actor,
-            invoice,
-            line.amount_cents,
-            line.booked_on,
-            reference=line.reference or line.description or line.end_to_end_id,
-            method="bank",
-            key=f"bank:{line.organisation_id}:{line.fingerprint}",
+        batch.add(
+            billing.PaymentRequest(
+                invoice,
+                line.amount_cents,
+                line.booked_on,
+                line.reference or line.description or line.end_to_end_id,
+                f"bank:{line.organisation_id}:{line.fingerprint}",
+            )
         )
     except billing.BillingError as exc:
-        line.status, line.reason, line.detail = (
-            BankLineStatus.UNMATCHED,
-            LineReason.NOT_BOOKABLE,
-            str(exc)[:300],
-        )
-        return
-    line.status, line.reason, line.payment_id = BankLineStatus.BOOKED, None, payment.id
+        reason = _REASONS.get(getattr(exc, "reason", None))
+        line.status, line.reason = BankLineStatus.UNMATCHED, reason or LineReason.NOT_BOOKABLE
+        if reason is None:
+            line.detail = str(exc)[:300]
+        return False
+    line.status, line.reason = BankLineStatus.BOOKED, None
     line.bank_import.matched_count += 1
     line.bank_import.matched_cents += line.amount_cents
+    return True
 
 
 def import_statement(
@@ -313,6 +306,8 @@ def import_statement(
     )
     db.session.add(bank_import)
     matcher = _Matcher(organisation.id, statement.lines)
+    batch = billing.PaymentBatch(actor)
+    booked: list[BankLine] = []
     rows = []
     for index, line, key in fresh:
         row = BankLine(
@@ -334,31 +329,36 @@ def import_statement(
         )
         rows.append((index, line, row))
     db.session.add_all(row for _i, _l, row in rows)
-    for index, line, row in rows:
-        if line.amount_cents < 0:
-            continue  # outgoing: listed, never booked
-        if line.currency.upper() != "EUR":
-            row.reason = LineReason.FOREIGN_CURRENCY
-        elif line.reversal:
-            row.reason = LineReason.REVERSAL
-        elif line.amount_cents == 0:
-            row.reason = LineReason.NO_REFERENCE
-        elif (found := matcher.reference_of(index)) is not None:
-            how, invoice = found
-            if invoice is None:
-                row.reason, row.detail = LineReason.UNKNOWN_INVOICE, matcher.quoted(index)
+    # The lines are written once, after their payments (one batch, no update per line).
+    with db.session.no_autoflush:
+        for index, line, row in rows:
+            if line.amount_cents < 0:
+                continue  # outgoing: listed, never booked
+            if line.currency.upper() != "EUR":
+                row.reason = LineReason.FOREIGN_CURRENCY
+            elif line.reversal:
+                row.reason = LineReason.REVERSAL
+            elif line.amount_cents == 0:
+                row.reason = LineReason.NO_REFERENCE
+            elif (found := matcher.reference_of(index)) is not None:
+                how, invoice = found
+                if invoice is None:
+                    row.reason, row.detail = LineReason.UNKNOWN_INVOICE, matcher.quoted(index)
+                else:
+                    row.matched_by = how
+                    row.invoice_id = invoice.id
+                    if _book(batch, row, invoice):
+                        booked.append(row)
+            elif (invoice := matcher.suggestion(line)) is not None:
+                row.status, row.reason, row.invoice_id = (
+                    BankLineStatus.SUGGESTED,
+                    LineReason.NO_REFERENCE,
+                    invoice.id,
+                )
             else:
-                row.matched_by = how
-                row.invoice_id = invoice.id
-                _book(actor, row, invoice)
-        elif (invoice := matcher.suggestion(line)) is not None:
-            row.status, row.reason, row.invoice_id = (
-                BankLineStatus.SUGGESTED,
-                LineReason.NO_REFERENCE,
-                invoice.id,
-            )
-        else:
-            row.reason = LineReason.NO_REFERENCE
+                row.reason = LineReason.NO_REFERENCE
+        for row, payment_id in zip(booked, batch.write(), strict=True):
+            row.payment_id = payment_id
     db.session.flush()
     record_event(
         actor,
