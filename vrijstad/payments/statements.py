@@ -140,12 +140,17 @@ def name_words(text: str) -> set[str]:
     return {w for w in re.split(r"[^a-z0-9]+", plain) if len(w) > 1 and w not in NAME_WORDS}
 
 
-def name_score(payer: str, invoice: Invoice) -> float:
-    """How much of the payer's name is found in the invoice's customer or starter name."""
+def customer_words(invoice: Invoice) -> set[str]:
+    return name_words(invoice.customer.get("name") or "") | name_words(invoice.starter.name)
+
+
+def name_score(payer: str, invoice: Invoice, known: set[str] | None = None) -> float:
+    """How much of the payer's name is found in the invoice's customer or starter name (known:
+    those names' words, when the caller has them already)."""
     words = name_words(payer)
     if not words:
         return 0.0
-    known = name_words(invoice.customer.get("name") or "") | name_words(invoice.starter.name)
+    known = customer_words(invoice) if known is None else known
     return len(words & known) / len(words)
 
 
@@ -176,6 +181,7 @@ class _Matcher:
             invoice.number: invoice for invoice in billing.lock_invoices(ids).values()
         }
         self._open: dict[int, list[Invoice]] | None = None
+        self._names: dict[int, set[str]] = {}
         self.suggested: set[int] = set()
 
     @staticmethod
@@ -223,7 +229,9 @@ class _Matcher:
         for invoice in self._open.get(line.amount_cents, []):
             if invoice.id in self.suggested or invoice.status != InvoiceStatus.OPEN:
                 continue
-            score = name_score(line.name, invoice)
+            if invoice.id not in self._names:
+                self._names[invoice.id] = customer_words(invoice)
+            score = name_score(line.name, invoice, self._names[invoice.id])
             if score > best_score or (best is None and score >= best_score):
                 best, best_score = invoice, score
         if best is not None:
@@ -234,28 +242,29 @@ class _Matcher:
 _REASONS = {"already_paid": LineReason.ALREADY_PAID, "more_than_open": LineReason.MORE_THAN_OPEN}
 
 
-def _book(batch: billing.PaymentBatch, line: BankLine, invoice: Invoice) -> bool:
+def _book(batch: billing.PaymentBatch, bank_import: BankImport, row: dict, invoice: Invoice
+          ) -> bool:  # fmt: skip
     """Decide the booking of the line's amount on the invoice (written with the batch), or
-    leave the line unmatched with the reason; True when it is booked."""
+    leave the line (a BankLine row's values) unmatched with the reason; True when booked."""
     try:
         batch.add(
             billing.PaymentRequest(
                 invoice,
-                line.amount_cents,
-                line.booked_on,
-                line.reference or line.description or line.end_to_end_id,
-                f"bank:{line.organisation_id}:{line.fingerprint}",
+                row["amount_cents"],
+                row["booked_on"],
+                row["reference"] or row["description"] or row["end_to_end_id"],
+                f"bank:{row['organisation_id']}:{row['fingerprint']}",
             )
         )
     except billing.BillingError as exc:
         reason = _REASONS.get(getattr(exc, "reason", None))
-        line.status, line.reason = BankLineStatus.UNMATCHED, reason or LineReason.NOT_BOOKABLE
+        row["status"], row["reason"] = BankLineStatus.UNMATCHED, reason or LineReason.NOT_BOOKABLE
         if reason is None:
-            line.detail = str(exc)[:300]
+            row["detail"] = str(exc)[:300]
         return False
-    line.status, line.reason = BankLineStatus.BOOKED, None
-    line.bank_import.matched_count += 1
-    line.bank_import.matched_cents += line.amount_cents
+    row["status"], row["reason"] = BankLineStatus.BOOKED, None
+    bank_import.matched_count += 1
+    bank_import.matched_cents += row["amount_cents"]
     return True
 
 
@@ -305,60 +314,53 @@ def import_statement(
         imported_by_id=actor.id,
     )
     db.session.add(bank_import)
+    db.session.flush()
     matcher = _Matcher(organisation.id, statement.lines)
     batch = billing.PaymentBatch(actor)
-    booked: list[BankLine] = []
-    rows = []
+    booked: list[dict] = []
+    rows = []  # the lines' values, inserted in one executemany once their payments exist
     for index, line, key in fresh:
-        row = BankLine(
-            bank_import=bank_import,
-            organisation_id=organisation.id,
-            fingerprint=key,
-            line=line.line,
-            booked_on=line.booked_on,
-            amount_cents=line.amount_cents,
-            currency=line.currency[:3],
-            name=line.name,
-            iban=line.iban,
-            description=line.description,
-            reference=line.reference,
-            end_to_end_id=line.end_to_end_id,
-            bank_reference=line.bank_reference,
-            status=BankLineStatus.OUTGOING if line.amount_cents < 0 else BankLineStatus.UNMATCHED,
-            reason=LineReason.DEBIT if line.amount_cents < 0 else None,
-        )
-        rows.append((index, line, row))
-    db.session.add_all(row for _i, _l, row in rows)
-    # The lines are written once, after their payments (one batch, no update per line).
-    with db.session.no_autoflush:
-        for index, line, row in rows:
-            if line.amount_cents < 0:
-                continue  # outgoing: listed, never booked
-            if line.currency.upper() != "EUR":
-                row.reason = LineReason.FOREIGN_CURRENCY
-            elif line.reversal:
-                row.reason = LineReason.REVERSAL
-            elif line.amount_cents == 0:
-                row.reason = LineReason.NO_REFERENCE
-            elif (found := matcher.reference_of(index)) is not None:
-                how, invoice = found
-                if invoice is None:
-                    row.reason, row.detail = LineReason.UNKNOWN_INVOICE, matcher.quoted(index)
-                else:
-                    row.matched_by = how
-                    row.invoice_id = invoice.id
-                    if _book(batch, row, invoice):
-                        booked.append(row)
-            elif (invoice := matcher.suggestion(line)) is not None:
-                row.status, row.reason, row.invoice_id = (
-                    BankLineStatus.SUGGESTED,
-                    LineReason.NO_REFERENCE,
-                    invoice.id,
-                )
+        outgoing = line.amount_cents < 0
+        row = {
+            "import_id": bank_import.id, "organisation_id": organisation.id,
+            "fingerprint": key, "line": line.line, "booked_on": line.booked_on,
+            "amount_cents": line.amount_cents, "currency": line.currency[:3],
+            "name": line.name, "iban": line.iban, "description": line.description,
+            "reference": line.reference, "end_to_end_id": line.end_to_end_id,
+            "bank_reference": line.bank_reference,
+            "status": BankLineStatus.OUTGOING if outgoing else BankLineStatus.UNMATCHED,
+            "reason": LineReason.DEBIT if outgoing else None, "detail": None,
+            "matched_by": None, "invoice_id": None, "payment_id": None,
+        }  # fmt: skip
+        rows.append(row)
+        if outgoing:
+            continue  # outgoing: listed, never booked
+        if line.currency.upper() != "EUR":
+            row["reason"] = LineReason.FOREIGN_CURRENCY
+        elif line.reversal:
+            row["reason"] = LineReason.REVERSAL
+        elif line.amount_cents == 0:
+            row["reason"] = LineReason.NO_REFERENCE
+        elif (found := matcher.reference_of(index)) is not None:
+            how, invoice = found
+            if invoice is None:
+                row["reason"], row["detail"] = LineReason.UNKNOWN_INVOICE, matcher.quoted(index)
             else:
-                row.reason = LineReason.NO_REFERENCE
-        for row, payment_id in zip(booked, batch.write(), strict=True):
-            row.payment_id = payment_id
+                row["matched_by"], row["invoice_id"] = how, invoice.id
+                if _book(batch, bank_import, row, invoice):
+                    booked.append(row)
+        elif (invoice := matcher.suggestion(line)) is not None:
+            row["status"], row["reason"], row["invoice_id"] = (
+                BankLineStatus.SUGGESTED,
+                LineReason.NO_REFERENCE,
+                invoice.id,
+            )
+        else:
+            row["reason"] = LineReason.NO_REFERENCE
+    for row, payment_id in zip(booked, batch.write(), strict=True):
+        row["payment_id"] = payment_id
+    db.session.execute(sa.insert(BankLine.__table__), rows)
+    db.session.expire(bank_import, ["lines"])
     db.session.flush()
     record_event(
         actor,
