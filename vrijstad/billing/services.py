@@ -572,46 +572,98 @@ def calculate_settlement(actor: User | None, collective: Collective, period: dat
 
     Idempotent: a month already settled returns the existing settlement and books nothing; a
     payment that arrives later lands in the next month's settlement."""
-    period = period.replace(day=1)
-    existing = check_settlement(actor, collective, period, confirm_unchecked)
-    if existing is not None:
-        return existing
-    cutoff = next_month(period)
-    received_by_unit = db.session.execute(
-        sa.select(Invoice.unit_id, sa.func.sum(Payment.net_cents))
-        .join(Invoice, Invoice.id == Payment.invoice_id)
-        .where(Invoice.collective_id == collective.id, Payment.settlement_id.is_(None),
-               Payment.received_on < cutoff)
-        .group_by(Invoice.unit_id).order_by(Invoice.unit_id)
+    return calculate_settlements(actor, [collective], period, confirm_unchecked)[0]
+
+
+def _unchecked_by_collective(collective_ids: list[int], period: date
+                             ) -> dict[int, list[TurnoverReport]]:  # fmt: skip
+    """unchecked_reports of many collectives in one query."""
+    found: dict[int, list[TurnoverReport]] = {}
+    rows = db.session.execute(
+        sa.select(HeadLease.collective_id, TurnoverReport)
+        .join(Placement, Placement.id == TurnoverReport.placement_id)
+        .join(HeadLease, HeadLease.unit_id == Placement.unit_id)
+        .where(TurnoverReport.period == period, TurnoverReport.status != TurnoverStatus.CHECKED,
+               HeadLease.collective_id.in_(collective_ids))
+        .distinct().order_by(HeadLease.collective_id, TurnoverReport.id)
     ).all()  # fmt: skip
-    leases = {lease.unit_id: lease for lease in db.session.scalars(
-        sa.select(HeadLease).where(HeadLease.collective_id == collective.id,
+    for collective_id, report in rows:
+        found.setdefault(collective_id, []).append(report)
+    return found
+
+
+def calculate_settlements(actor: User | None, collectives: list[Collective], period: date,
+                          confirm_unchecked: bool = False) -> list[Settlement]:  # fmt: skip
+    """calculate_settlement for many collectives at once (a national month: hundreds of
+    collectives, tens of thousands of units), with the same rules and results: each query
+    serves all collectives and the settlements, their lines, the payments' settlement, the
+    postings and audit events are written in batches. Unchecked turnover reports of any
+    collective (unless confirmed) refuse the whole call with that collective's reports.
+    Returns the settlements in the order of the collectives."""
+    period = period.replace(day=1)
+    for organisation_id in sorted({c.organisation_id for c in collectives}):
+        _staff(actor, organisation_id)
+    ids = [c.id for c in collectives]
+    existing = {s.collective_id: s for s in db.session.scalars(
+        sa.select(Settlement).where(Settlement.collective_id.in_(ids),
+                                    Settlement.period == period))}  # fmt: skip
+    todo = [c for c in collectives if c.id not in existing]
+    if not todo:
+        return [existing[c.id] for c in collectives]
+    todo_ids = [c.id for c in todo]
+    if not confirm_unchecked:
+        pending = _unchecked_by_collective(todo_ids, period)
+        for collective in todo:
+            reports = pending.get(collective.id)
+            if reports:
+                raise NeedsConfirmation(_("%(n)d turnover reports of this month are not checked "
+                                          "yet. Check them, or confirm to settle anyway.",
+                                          n=len(reports)), reports)  # fmt: skip
+    cutoff = next_month(period)
+    received: dict[int, list[tuple[int, int, int]]] = {c: [] for c in todo_ids}
+    for collective_id, unit_id, owner_id, cents in db.session.execute(
+        sa.select(Invoice.collective_id, Invoice.unit_id, Unit.owner_id,
+                  sa.func.sum(Payment.net_cents))
+        .join(Invoice, Invoice.id == Payment.invoice_id)
+        .join(Unit, Unit.id == Invoice.unit_id)
+        .where(Invoice.collective_id.in_(todo_ids), Payment.settlement_id.is_(None),
+               Payment.received_on < cutoff)
+        .group_by(Invoice.collective_id, Invoice.unit_id, Unit.owner_id)
+        .order_by(Invoice.collective_id, Invoice.unit_id)
+    ):  # fmt: skip
+        received[collective_id].append((unit_id, owner_id, int(cents)))
+    leases: dict[int, dict[int, HeadLease]] = {c: {} for c in todo_ids}
+    for lease in db.session.scalars(
+        sa.select(HeadLease).where(HeadLease.collective_id.in_(todo_ids),
                                    HeadLease.status != HeadLeaseStatus.DRAFT)
-        .order_by(HeadLease.id))}  # fmt: skip
-    owners = dict(db.session.execute(
-        sa.select(Unit.id, Unit.owner_id).where(Unit.id.in_([u for u, _r in received_by_unit]))
-    ).all())  # fmt: skip
-    shares = [
-        split_unit(collective, int(received), leases.get(unit_id),
-                   leases[unit_id].landlord_id if unit_id in leases else owners[unit_id],
-                   unit_id, period)
-        for unit_id, received in received_by_unit
-    ]  # fmt: skip
-    settlement = Settlement(
-        collective_id=collective.id, period=period,
-        received_cents=sum(s.received for s in shares),
-        landlords_cents=sum(s.landlord for s in shares),
-        organisation_cents=sum(s.organisation for s in shares),
-        fund_cents=sum(s.fund for s in shares),
-    )  # fmt: skip
-    db.session.add(settlement)
+        .order_by(HeadLease.id)):  # fmt: skip
+        leases[lease.collective_id][lease.unit_id] = lease
+    shares: dict[int, list[UnitShare]] = {}
+    made: dict[int, Settlement] = {}
+    for collective in todo:
+        own = leases[collective.id]
+        shares[collective.id] = [
+            split_unit(collective, cents, own.get(unit_id),
+                       own[unit_id].landlord_id if unit_id in own else owner_id, unit_id, period)
+            for unit_id, owner_id, cents in received[collective.id]
+        ]  # fmt: skip
+        parts = shares[collective.id]
+        made[collective.id] = Settlement(
+            collective_id=collective.id, period=period,
+            received_cents=sum(s.received for s in parts),
+            landlords_cents=sum(s.landlord for s in parts),
+            organisation_cents=sum(s.organisation for s in parts),
+            fund_cents=sum(s.fund for s in parts),
+        )  # fmt: skip
+    db.session.add_all(made.values())
     db.session.flush()
-    # Hundreds of lines per month: one executemany, not the unit of work object by object.
+    # Tens of thousands of lines: one executemany, not the unit of work object by object.
     rows = [
-        {"settlement_id": settlement.id, "unit_id": s.unit_id, "beneficiary": beneficiary,
-         "landlord_id": landlord_id, "received_cents": s.received, "amount_cents": amount,
-         "note": note}
-        for s in shares
+        {"settlement_id": made[collective_id].id, "unit_id": s.unit_id,
+         "beneficiary": beneficiary, "landlord_id": landlord_id, "received_cents": s.received,
+         "amount_cents": amount, "note": note}
+        for collective_id, parts in shares.items()
+        for s in parts
         for beneficiary, amount, landlord_id, note in (
             (Beneficiary.LANDLORD, s.landlord, s.landlord_id, s.note),
             (Beneficiary.ORGANISATION, s.organisation, None, None),
@@ -620,32 +672,36 @@ def calculate_settlement(actor: User | None, collective: Collective, period: dat
     ]  # fmt: skip
     if rows:  # the table's insert: one executemany even where some values are None
         db.session.execute(SettlementLine.__table__.insert(), rows)
-    db.session.expire(settlement, ["lines"])
+    payments = Payment.__table__
     db.session.execute(
-        sa.update(Payment)
-        .where(Payment.settlement_id.is_(None), Payment.received_on < cutoff,
-               Payment.invoice_id.in_(sa.select(Invoice.id).where(
-                   Invoice.collective_id == collective.id)))
-        .values(settlement_id=settlement.id)
-        .execution_options(synchronize_session=False)
+        sa.update(payments)
+        .where(payments.c.settlement_id.is_(None), payments.c.received_on < cutoff,
+               payments.c.invoice_id.in_(sa.select(Invoice.id).where(
+                   Invoice.collective_id == sa.bindparam("of_collective"))))
+        .values(settlement_id=sa.bindparam("new_settlement")),
+        [{"of_collective": c, "new_settlement": settlement.id} for c, settlement in made.items()],
     )  # fmt: skip
-    lines = [(ledger.income(s.unit_id), s.received) for s in shares]
-    lines += [(ledger.payable(s.landlord_id), -s.landlord) for s in shares]
-    lines += [(ledger.revenue(collective.organisation_id), -settlement.organisation_cents),
-              (ledger.fund(collective.id), -settlement.fund_cents)]  # fmt: skip
-    if settlement.received_cents:
-        ledger.book(
-            collective.organisation_id,
-            "settlement",
-            f"settlement:{settlement.id}",
-            f"Settlement {collective.name} {period:%Y-%m}",
-            lines,
-            cutoff - timedelta(1),
-        )
+    specs = []
+    for collective in todo:
+        settlement, parts = made[collective.id], shares[collective.id]
+        db.session.expire(settlement, ["lines"])
+        if not settlement.received_cents:
+            continue
+        lines = [(ledger.income(s.unit_id), s.received) for s in parts]
+        lines += [(ledger.payable(s.landlord_id), -s.landlord) for s in parts]
+        lines += [(ledger.revenue(collective.organisation_id), -settlement.organisation_cents),
+                  (ledger.fund(collective.id), -settlement.fund_cents)]  # fmt: skip
+        specs.append(ledger.PostingSpec(collective.organisation_id, "settlement",
+                                        f"settlement:{settlement.id}",
+                                        f"Settlement {collective.name} {period:%Y-%m}", lines,
+                                        cutoff - timedelta(1)))  # fmt: skip
+    ledger.book_many(specs)
     if actor is not None:
-        record_event(actor, "settlement.calculated", settlement, collective.organisation_id,
-                     period=period.isoformat(), received=settlement.received_cents)  # fmt: skip
-    return settlement
+        record_events(actor, "settlement.calculated", "Settlement", [
+            (made[c.id].id, c.organisation_id, {"period": period.isoformat(),
+                                                "received": made[c.id].received_cents})
+            for c in todo])  # fmt: skip
+    return [existing[c.id] if c.id in existing else made[c.id] for c in collectives]
 
 
 def settlement_label(status: SettlementStatus) -> str:
