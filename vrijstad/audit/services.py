@@ -1,6 +1,7 @@
 """Recording audit events."""
 
 from vrijstad.audit.models import AuditEvent
+from vrijstad.database import insert_rows
 from vrijstad.extensions import db
 
 
@@ -24,11 +25,9 @@ def record_events(
     actor, action: str, subject_type: str, events: list[tuple[int | None, int | None, dict]]
 ) -> None:
     """Many events of one action at once (subject id, organisation id, data each), inserted in
-    one executemany within the caller's transaction: what record_event does per event."""
-    if not events:
-        return
-    db.session.execute(
-        AuditEvent.__table__.insert(),
+    batches within the caller's transaction: what record_event does per event."""
+    insert_rows(
+        AuditEvent.__table__,
         [
             {"actor_id": getattr(actor, "id", None), "organisation_id": organisation_id,
              "action": action, "subject_type": subject_type, "subject_id": subject_id,

@@ -34,6 +34,7 @@ from vrijstad.billing.models import (
     SettlementStatus,
 )
 from vrijstad.core import DomainError, TransitionError, check_transition
+from vrijstad.database import insert_rows
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
@@ -356,7 +357,7 @@ def payment_effect(invoice: Invoice, amount_cents: int, received_on: date,
     """The one rule for money received on an invoice (read under the invoice's lock): a positive
     amount, not in the future, on an open invoice, never more than is open; the invoice is paid
     exactly when its total is. Raises PaymentRefused; both record_payment and the bank import's
-    bulk booking (record_payments) decide through it."""
+    bulk booking (PaymentBatch) decide through it."""
     if amount_cents <= 0:
         raise PaymentRefused(_("A payment is a positive amount."), "amount", "not_positive")
     if invoice.status != InvoiceStatus.OPEN or invoice.outstanding_cents <= 0:
@@ -401,10 +402,9 @@ def record_payment(
     """Money received for an invoice: booked as bank against the starter's receivable.
 
     The invoice row is locked and its open amount read again under the lock, so two staff
-    recording the same payment at once book it once: the second finds nothing open."""
+    recording the same payment at once book it once: the second finds nothing open. What may
+    be booked is decided by payment_effect, as for the bank import's PaymentBatch."""
     _staff(actor, invoice.organisation_id)
-    if amount_cents <= 0:
-        raise PaymentRefused(_("A payment is a positive amount."), "amount", "not_positive")
     invoice = lock_invoice(invoice.id)
     effect = payment_effect(invoice, amount_cents, received_on)
     payment = Payment(**_payment_values(actor, invoice, amount_cents, effect, received_on,
@@ -438,12 +438,12 @@ def lock_invoices(invoice_ids) -> dict[int, Invoice]:
     return locked
 
 
-_LOCK_CHUNK = 5000
+_LOCK_CHUNK = 20_000  # a bank file's lines at most: one statement (SQLite takes 32,766 values)
 
 
 @dataclass(frozen=True)
 class PaymentRequest:
-    """One payment for record_payments; the invoice must be locked (lock_invoices)."""
+    """One payment for a PaymentBatch; the invoice must be locked (lock_invoices)."""
 
     invoice: Invoice
     amount_cents: int
@@ -466,7 +466,8 @@ class PaymentBatch:
 
     def add(self, request: PaymentRequest) -> None:
         """Decide one payment (raises PaymentRefused); the invoice object shows its effect at
-        once (paid amount, status), as it will be once written."""
+        once (paid amount, status), as it will be once written, so the next payment on it is
+        decided on that. Do not reload the invoices (populate_existing) before write()."""
         invoice = request.invoice
         if invoice.organisation_id not in self._allowed:
             _staff(self.actor, invoice.organisation_id)
@@ -483,7 +484,7 @@ class PaymentBatch:
         if not self._pending:
             return []
         payment_table = Payment.__table__
-        ids = list(db.session.scalars(
+        ids = list(db.session.scalars(  # "insertmanyvalues": multi-row VALUES batches
             sa.insert(payment_table).returning(payment_table.c.id, sort_by_parameter_order=True),
             [_payment_values(self.actor, r.invoice, r.amount_cents, e, r.received_on,
                              r.reference, r.method) for r, e in self._pending],
@@ -577,18 +578,21 @@ def calculate_settlement(actor: User | None, collective: Collective, period: dat
 
 def _unchecked_by_collective(collective_ids: list[int], period: date
                              ) -> dict[int, list[TurnoverReport]]:  # fmt: skip
-    """unchecked_reports of many collectives in one query."""
+    """unchecked_reports of many collectives, in two queries."""
+    leased = sa.select(HeadLease.collective_id, HeadLease.unit_id).where(
+        HeadLease.collective_id.in_(collective_ids))  # fmt: skip
+    collectives_of: dict[int, set[int]] = {}
+    for collective_id, unit_id in db.session.execute(leased):
+        collectives_of.setdefault(unit_id, set()).add(collective_id)
     found: dict[int, list[TurnoverReport]] = {}
-    rows = db.session.execute(
-        sa.select(HeadLease.collective_id, TurnoverReport)
-        .join(Placement, Placement.id == TurnoverReport.placement_id)
-        .join(HeadLease, HeadLease.unit_id == Placement.unit_id)
-        .where(TurnoverReport.period == period, TurnoverReport.status != TurnoverStatus.CHECKED,
-               HeadLease.collective_id.in_(collective_ids))
-        .distinct().order_by(HeadLease.collective_id, TurnoverReport.id)
-    ).all()  # fmt: skip
-    for collective_id, report in rows:
-        found.setdefault(collective_id, []).append(report)
+    for report, unit_id in db.session.execute(
+        sa.select(TurnoverReport, Placement.unit_id).join(Placement).where(
+            TurnoverReport.period == period, TurnoverReport.status != TurnoverStatus.CHECKED,
+            Placement.unit_id.in_(leased.with_only_columns(HeadLease.unit_id)))
+        .order_by(TurnoverReport.id)
+    ):  # fmt: skip
+        for collective_id in collectives_of[unit_id]:
+            found.setdefault(collective_id, []).append(report)
     return found
 
 
@@ -657,7 +661,7 @@ def calculate_settlements(actor: User | None, collectives: list[Collective], per
         )  # fmt: skip
     db.session.add_all(made.values())
     db.session.flush()
-    # Tens of thousands of lines: one executemany, not the unit of work object by object.
+    # Tens of thousands of lines: in batches, not the unit of work object by object.
     rows = [
         {"settlement_id": made[collective_id].id, "unit_id": s.unit_id,
          "beneficiary": beneficiary, "landlord_id": landlord_id, "received_cents": s.received,
@@ -670,16 +674,16 @@ def calculate_settlements(actor: User | None, collectives: list[Collective], per
             (Beneficiary.FUND, s.fund, None, None),
         )
     ]  # fmt: skip
-    if rows:  # the table's insert: one executemany even where some values are None
-        db.session.execute(SettlementLine.__table__.insert(), rows)
-    payments = Payment.__table__
-    db.session.execute(
+    insert_rows(SettlementLine.__table__, rows)
+    payments, invoices, settlements = Payment.__table__, Invoice.__table__, Settlement.__table__
+    db.session.execute(  # UPDATE … FROM: each payment gets its collective's new settlement
         sa.update(payments)
         .where(payments.c.settlement_id.is_(None), payments.c.received_on < cutoff,
-               payments.c.invoice_id.in_(sa.select(Invoice.id).where(
-                   Invoice.collective_id == sa.bindparam("of_collective"))))
-        .values(settlement_id=sa.bindparam("new_settlement")),
-        [{"of_collective": c, "new_settlement": settlement.id} for c, settlement in made.items()],
+               payments.c.invoice_id == invoices.c.id,
+               invoices.c.collective_id == settlements.c.collective_id,
+               settlements.c.period == period,
+               settlements.c.id.in_([settlement.id for settlement in made.values()]))
+        .values(settlement_id=settlements.c.id)
     )  # fmt: skip
     specs = []
     for collective in todo:

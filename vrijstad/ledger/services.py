@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from vrijstad import clock
 from vrijstad.core import DomainError
+from vrijstad.database import insert_rows
 from vrijstad.extensions import db
 from vrijstad.ledger.models import Entry, Posting
 
@@ -104,7 +105,7 @@ _KEY_CHUNK = 900
 def book_many(specs: list[PostingSpec]) -> dict[str, int]:
     """Book many postings at once, by the rules of book(): each must balance, and a key booked
     before (or twice in the list) is booked once. The postings and then their entries are
-    inserted in batches (executemany); returns the posting id per key."""
+    inserted in batches (multi-row VALUES); returns the posting id per key."""
     merged = [_entries(spec.key, spec.lines) for spec in specs]
     keys = [spec.key for spec in specs]
     ids: dict[str, int] = {}
@@ -133,8 +134,7 @@ def book_many(specs: list[PostingSpec]) -> dict[str, int]:
         rows += [{"posting_id": posting_id, "organisation_id": spec.organisation_id,
                   "account": acct, "amount_cents": cents}
                  for acct, cents in entries.items()]  # fmt: skip
-    if rows:
-        db.session.execute(Entry.__table__.insert(), rows)
+    insert_rows(Entry.__table__, rows)
     return ids
 
 

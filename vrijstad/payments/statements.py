@@ -33,6 +33,7 @@ from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import Invoice, InvoiceStatus
+from vrijstad.database import insert_rows
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.organisations.models import Organisation
@@ -318,7 +319,7 @@ def import_statement(
     matcher = _Matcher(organisation.id, statement.lines)
     batch = billing.PaymentBatch(actor)
     booked: list[dict] = []
-    rows = []  # the lines' values, inserted in one executemany once their payments exist
+    rows = []  # the lines' values, inserted in batches once their payments exist
     for index, line, key in fresh:
         outgoing = line.amount_cents < 0
         row = {
@@ -359,7 +360,7 @@ def import_statement(
             row["reason"] = LineReason.NO_REFERENCE
     for row, payment_id in zip(booked, batch.write(), strict=True):
         row["payment_id"] = payment_id
-    db.session.execute(sa.insert(BankLine.__table__), rows)
+    insert_rows(BankLine.__table__, rows)
     db.session.expire(bank_import, ["lines"])
     db.session.flush()
     record_event(
