@@ -11,6 +11,7 @@ from vrijstad.billing import services as billing
 from vrijstad.billing.models import InvoiceStatus, Payment
 from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
+from vrijstad.organisations.models import Organisation
 from vrijstad.payments import statements
 from vrijstad.payments.models import (
     BankImport,
@@ -485,3 +486,18 @@ def test_bulk_booking_books_a_known_key_once(ctx, collective, invoices):
     postings = ledger.balances(first.organisation_id, "bank/")
     assert postings == {f"bank/org/{first.organisation_id}": 10_000}
     assert second.paid_cents == 11_000 and payments() == 3
+
+
+def test_the_rest_of_an_invoice_part_paid_in_the_same_file_is_suggested(ctx, collective, named):
+    """Suggestions look at what an invoice asks after the file's own bookings."""
+    first = named[0]
+    text = (
+        "Datum;Bedrag;Omschrijving;Naam\n"
+        f"2026-11-20;100,00;Huur {first.reference};J. de Vries\n"
+        "2026-11-21;1.049,50;Huur november;Jan de Vries\n"
+    )
+    organisation = db.session.get(Organisation, first.organisation_id)
+    done = statements.import_statement(collective.staff, organisation, "part.csv", text.encode())
+    booked, rest = sorted(done.lines, key=lambda line: line.line)
+    assert booked.status == BankLineStatus.BOOKED and first.paid_cents == 10_000
+    assert (rest.status, rest.invoice_id) == (BankLineStatus.SUGGESTED, first.id)

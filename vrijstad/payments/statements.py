@@ -162,12 +162,15 @@ class _Matcher:
         self.organisation_id = organisation_id
         self.references: dict[int, tuple[int, int] | None] = {}
         numbers = set()
+        self.unreferenced: set[int] = set()  # the amounts a suggestion may be looked for
         for index, line in enumerate(lines):
             if line.amount_cents > 0:
                 found = self._reference(line)
                 self.references[index] = found
                 if found and found[0] in (0, organisation_id):
                     numbers.add(found[1])
+                elif found is None:
+                    self.unreferenced.add(line.amount_cents)
         # The quoted invoices, locked for the bookings (in id order) and read afresh.
         ids = []
         number_list = sorted(numbers)
@@ -215,16 +218,26 @@ class _Matcher:
         """The open invoice that asks exactly this amount and whose customer resembles the
         payer; the earliest due wins a tie. Never one already suggested in this file."""
         if self._open is None:
+            # The open invoices asking one of the amounts of the file's unreferenced credits,
+            # and those the file quotes (what they ask may have changed by its bookings).
             self._open = defaultdict(list)
-            for invoice in db.session.scalars(
-                sa.select(Invoice)
-                .where(
-                    Invoice.organisation_id == self.organisation_id,
-                    Invoice.status == InvoiceStatus.OPEN,
-                )
-                .options(selectinload(Invoice.starter))
-                .order_by(Invoice.due_on, Invoice.number)
-            ):
+            candidates = {}
+            amounts = sorted(self.unreferenced)
+            for start in range(0, len(amounts), _CHUNK):
+                candidates.update((invoice.id, invoice) for invoice in db.session.scalars(
+                    sa.select(Invoice)
+                    .where(
+                        Invoice.organisation_id == self.organisation_id,
+                        Invoice.status == InvoiceStatus.OPEN,
+                        (Invoice.total_cents - Invoice.paid_cents).in_(
+                            amounts[start : start + _CHUNK]),
+                    )
+                    .options(selectinload(Invoice.starter))
+                ))  # fmt: skip
+            for invoice in self.invoices.values():
+                if invoice.status == InvoiceStatus.OPEN:
+                    candidates.setdefault(invoice.id, invoice)
+            for invoice in sorted(candidates.values(), key=lambda i: (i.due_on, i.number)):
                 self._open[invoice.outstanding_cents].append(invoice)
         best, best_score = None, SUGGEST_SCORE
         for invoice in self._open.get(line.amount_cents, []):
