@@ -34,7 +34,7 @@ from vrijstad.billing.models import (
     SettlementStatus,
 )
 from vrijstad.core import DomainError, TransitionError, check_transition
-from vrijstad.database import insert_rows
+from vrijstad.database import insert_rows, update_rows
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
@@ -456,7 +456,8 @@ class PaymentRequest:
 class PaymentBatch:
     """Payments decided one by one (payment_effect, on the invoices as the earlier payments of
     the batch left them) and written together by write(): the payments, their postings and
-    audit events in batches, the invoices in one executemany. The invoices must be locked."""
+    audit events in batches, the invoices in one statement (database.update_rows). The
+    invoices must be locked."""
 
     def __init__(self, actor: User | None) -> None:
         self.actor = actor
@@ -492,13 +493,9 @@ class PaymentBatch:
         ledger.book_many([_payment_posting(r.invoice, r.amount_cents, r.key, r.received_on)
                           for r, _e in self._pending])  # fmt: skip
         final = {r.invoice.id: r.invoice for r, _e in self._pending}
-        db.session.execute(
-            sa.update(Invoice.__table__)
-            .where(Invoice.__table__.c.id == sa.bindparam("invoice_id"))
-            .values(paid_cents=sa.bindparam("paid"), status=sa.bindparam("status")),
-            [{"invoice_id": i.id, "paid": i.paid_cents, "status": InvoiceStatus(i.status)}
-             for i in final.values()],
-        )  # fmt: skip
+        update_rows(Invoice.__table__, [
+            {"id": i.id, "paid_cents": i.paid_cents, "status": InvoiceStatus(i.status)}
+            for i in final.values()])  # fmt: skip
         if self.actor is not None:
             record_events(self.actor, "payment.recorded", "Payment", [
                 (payment_id, r.invoice.organisation_id, {"invoice": r.invoice.id,

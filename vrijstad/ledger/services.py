@@ -105,7 +105,7 @@ _KEY_CHUNK = 900
 def book_many(specs: list[PostingSpec]) -> dict[str, int]:
     """Book many postings at once, by the rules of book(): each must balance, and a key booked
     before (or twice in the list) is booked once. The postings and then their entries are
-    inserted in batches (multi-row VALUES); returns the posting id per key."""
+    inserted in one statement each (database.insert_rows); returns the posting id per key."""
     merged = [_entries(spec.key, spec.lines) for spec in specs]
     keys = [spec.key for spec in specs]
     ids: dict[str, int] = {}
@@ -121,19 +121,17 @@ def book_many(specs: list[PostingSpec]) -> dict[str, int]:
             new.append((spec, entries))
     if not new:
         return ids
-    today = clock.today()
-    posting_ids = db.session.scalars(
-        sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
-        [{"organisation_id": spec.organisation_id, "kind": spec.kind, "key": spec.key,
-          "description": spec.description[:300], "booked_on": spec.booked_on or today,
-          "reverses_id": spec.reverses_id} for spec, _e in new],
-    ).all()  # fmt: skip
-    rows = []
-    for posting_id, (spec, entries) in zip(posting_ids, new, strict=True):
-        ids[spec.key] = posting_id
-        rows += [{"posting_id": posting_id, "organisation_id": spec.organisation_id,
-                  "account": acct, "amount_cents": cents}
-                 for acct, cents in entries.items()]  # fmt: skip
+    today, now = clock.today(), clock.now()
+    ids.update(insert_rows(Posting.__table__, [
+        {"organisation_id": spec.organisation_id, "kind": spec.kind, "key": spec.key,
+         "description": spec.description[:300], "booked_on": spec.booked_on or today,
+         "reverses_id": spec.reverses_id, "created_at": now} for spec, _e in new],
+        returning=("key", "id")))  # fmt: skip
+    rows = [
+        {"posting_id": ids[spec.key], "organisation_id": spec.organisation_id, "account": acct,
+         "amount_cents": cents}
+        for spec, entries in new for acct, cents in entries.items()
+    ]  # fmt: skip
     insert_rows(Entry.__table__, rows)
     return ids
 
