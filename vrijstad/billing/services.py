@@ -8,6 +8,7 @@ Every cent received is assigned, with largest-remainder rounding.
 """
 
 import calendar
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -484,12 +485,17 @@ class PaymentBatch:
         the order the payments were added."""
         if not self._pending:
             return []
-        payment_table = Payment.__table__
-        ids = list(db.session.scalars(  # "insertmanyvalues": multi-row VALUES batches
-            sa.insert(payment_table).returning(payment_table.c.id, sort_by_parameter_order=True),
-            [_payment_values(self.actor, r.invoice, r.amount_cents, e, r.received_on,
-                             r.reference, r.method) for r, e in self._pending],
-        ))  # fmt: skip
+        values = [_payment_values(self.actor, r.invoice, r.amount_cents, e, r.received_on,
+                                  r.reference, r.method) for r, e in self._pending]  # fmt: skip
+        # The new rows come back in no particular order: each is known by its values (rows
+        # with equal values are interchangeable, so any of their ids will do).
+        keys = list(values[0])
+        waiting: dict[tuple, list[int]] = defaultdict(list)
+        for index, row in enumerate(values):
+            waiting[tuple(row[key] for key in keys)].append(index)
+        ids = [0] * len(values)
+        for found in insert_rows(Payment.__table__, values, returning=("id", *keys)):
+            ids[waiting[tuple(found[1:])].pop()] = found[0]
         ledger.book_many([_payment_posting(r.invoice, r.amount_cents, r.key, r.received_on)
                           for r, _e in self._pending])  # fmt: skip
         final = {r.invoice.id: r.invoice for r, _e in self._pending}
