@@ -111,17 +111,6 @@ def open_all_invoices(app) -> None:
         )
 
 
-_insert = loader.insert
-
-
-def insert(conn, table: str, rows: list[dict], chunk: int = 2000) -> None:
-    """The loader's insert, giving its users the session token they must have (since the
-    migration f485df72b33d)."""
-    if table == "users":
-        rows = [{"session_token": f"bench{row['id']}"} | row for row in rows]
-    _insert(conn, table, rows, chunk)
-
-
 def run(backend: str, url: str) -> None:
     from flask_migrate import upgrade
 
@@ -192,7 +181,7 @@ def run(backend: str, url: str) -> None:
 
 def main() -> None:
     loader.ORGANISATIONS = 1  # every placement in one organisation: one statement for all
-    loader.insert = insert
+    loader.COLLECTIVES, loader.PLACEMENTS, loader.LANDLORDS = 100, LINES, 500
     with tempfile.TemporaryDirectory() as tmp:
         run("sqlite", f"sqlite:///{tmp}/bank.db")
     admin_url = os.environ.get("BENCH_DATABASE_URL", loader.PG_ADMIN_DEFAULT)

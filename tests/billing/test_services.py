@@ -171,6 +171,59 @@ def test_settling_twice_books_nothing_twice_and_late_payments_roll_over(ctx, col
                              .where(Payment.settlement_id.is_(None))) == 0  # fmt: skip
 
 
+def _settled(settlements) -> list:
+    """What settlements hold and booked, without their ids."""
+    return [
+        (s.collective_id, s.received_cents, s.landlords_cents, s.organisation_cents,
+         s.fund_cents, sorted((line.unit_id, line.beneficiary.value, line.landlord_id,
+                               line.received_cents, line.amount_cents, line.note or "")
+                              for line in s.lines),
+         sorted(db.session.execute(
+             sa.select(Entry.account, Entry.amount_cents).join(Posting)
+             .where(Posting.key == f"settlement:{s.id}")).all()),
+         db.session.scalar(sa.select(sa.func.count(Payment.id))
+                           .where(Payment.settlement_id == s.id)))
+        for s in settlements
+    ]  # fmt: skip
+
+
+def test_settling_many_collectives_at_once_settles_each_as_alone(
+    ctx, collective, place, make_unit, make_user
+):
+    """calculate_settlements (a national month in one call) gives every collective what
+    calculate_settlement gives it: split, lines, postings, the payments it settles."""
+    second = Collective(organisation_id=collective.organisation_id,
+                        area_id=collective.area_id, name="Tweede collectief",
+                        organisation_fee_bp=800, fund_bp=200,
+                        landlord_rule=LandlordRule.HEAD_LEASE)  # fmt: skip
+    db.session.add(second)
+    unit = make_unit(area=collective.units[0].area, owner=make_user("landlord"))
+    db.session.add(HeadLease(collective=second, unit_id=unit.id, landlord_id=unit.owner_id,
+                             status="active", kind=HeadLeaseKind.FIXED,
+                             rent_cents_per_month=90_000, start_date=date(2026, 1, 1)))  # fmt: skip
+    db.session.commit()
+    collective.units.append(unit)
+    empty = Collective(organisation_id=collective.organisation_id, area_id=collective.area_id,
+                       name="Nog leeg", organisation_fee_bp=1000, fund_bp=500,
+                       landlord_rule=LandlordRule.PRO_RATA)  # fmt: skip
+    db.session.add(empty)
+    for index, base in ((0, 100_003), (1, 45_001), (2, 80_007)):
+        paid_invoice(place(unit_index=index, base=base))
+    db.session.commit()
+    groups = [collective, second, empty]
+    alone = _settled([billing.calculate_settlement(collective.staff, g, NOV) for g in groups])
+    db.session.rollback()
+    together = _settled(billing.calculate_settlements(collective.staff, groups, NOV))
+    assert together == alone
+    assert [row[1] for row in together] == [100_003 + 45_001, 80_007, 0]  # net received
+    assert all(row[1] == row[2] + row[3] + row[4] for row in together)  # every cent assigned
+    assert ledger.total_of_all_entries() == 0
+    assert db.session.scalar(sa.select(sa.func.count(Payment.id))
+                             .where(Payment.settlement_id.is_(None))) == 0  # fmt: skip
+    again = billing.calculate_settlements(collective.staff, groups, NOV)  # books nothing twice
+    assert _settled(again) == together
+
+
 def test_unchecked_reports_need_confirmation(ctx, collective, place):
     placement = place(base=50_000, turnover_bp=500)
     report(placement, NOV, 100_000, status=TurnoverStatus.SUBMITTED)

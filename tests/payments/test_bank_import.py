@@ -11,6 +11,7 @@ from vrijstad.billing import services as billing
 from vrijstad.billing.models import InvoiceStatus, Payment
 from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
+from vrijstad.organisations.models import Organisation
 from vrijstad.payments import statements
 from vrijstad.payments.models import (
     BankImport,
@@ -362,3 +363,141 @@ def test_only_the_organisations_staff_decide_suggestions(
     assert suggested.status == BankLineStatus.SUGGESTED and payments() == 1
     with pytest.raises(statements.PaymentsError):
         statements.confirm_suggestion(make_org().test_staff, suggested)
+
+
+# The bank import's bulk booking (billing.PaymentBatch) and record_payment -----------------
+
+PAYMENTS = [  # (invoice 0/1, cents, day of December); the outcome each must have
+    (0, 30_001, 1),  # part of € 1.149,50, an odd VAT split
+    (0, 90_000, 2),  # more than the € 849,49 still open
+    (1, 96_800, 11),  # in the future (today is 10 December)
+    (0, 84_949, 3),  # the rest: paid
+    (0, 1, 4),  # already paid
+    (1, 0, 4),  # not a positive amount
+    (1, 40_000, 5),
+    (1, 56_800, 6),  # the rest in a second part: paid
+]
+
+
+def _books(invoices, collective) -> dict:
+    """What the payments left: invoices, payments, payment postings, audit events."""
+    from vrijstad.audit.models import AuditEvent
+    from vrijstad.billing.models import Invoice
+    from vrijstad.ledger.models import Entry, Posting
+
+    db.session.expire_all()
+    ids = [invoice.id for invoice in invoices]
+    paid = {p.id: p for p in db.session.scalars(sa.select(Payment))}
+    return {
+        "invoices": db.session.execute(
+            sa.select(Invoice.id, Invoice.paid_cents, Invoice.status)
+            .where(Invoice.id.in_(ids))
+            .order_by(Invoice.id)
+        ).all(),
+        "payments": sorted(
+            (
+                p.invoice_id,
+                p.amount_cents,
+                p.net_cents,
+                p.vat_cents,
+                p.received_on,
+                p.method,
+                p.reference,
+                p.recorded_by_id,
+            )
+            for p in paid.values()
+        ),
+        "postings": sorted(
+            (
+                posting.key,
+                posting.kind,
+                posting.description,
+                posting.booked_on,
+                sorted((e.account, e.amount_cents) for e in posting.entries),
+            )
+            for posting in db.session.scalars(sa.select(Posting).where(Posting.kind == "payment"))
+        ),
+        "events": sorted(
+            (
+                e.action,
+                e.actor_id,
+                e.organisation_id,
+                e.subject_type,
+                paid[e.subject_id].amount_cents,
+                sorted(e.data.items()),
+            )
+            for e in db.session.scalars(
+                sa.select(AuditEvent).where(AuditEvent.action == "payment.recorded")
+            )
+        ),
+        "entries_sum": int(db.session.scalar(sa.select(sa.func.sum(Entry.amount_cents)))),
+    }
+
+
+def test_bulk_booking_books_exactly_what_record_payment_books(ctx, collective, invoices):
+    staff = collective.staff
+    outcomes, results = {}, {}
+    for path in ("one by one", "bulk"):
+        done = []
+        batch = billing.PaymentBatch(staff)
+        locked = billing.lock_invoices(invoice.id for invoice in invoices)
+        for n, (which, cents, day) in enumerate(PAYMENTS):
+            invoice, key = invoices[which], f"bank:test:{n}"
+            received = date(2026, 12, day)
+            try:
+                if path == "bulk":
+                    request = billing.PaymentRequest(
+                        locked[invoice.id], cents, received, f"ref {n}", key
+                    )
+                    batch.add(request)
+                else:
+                    billing.record_payment(staff, invoice, cents, received, f"ref {n}", key=key)
+            except billing.PaymentRefused as exc:
+                done.append(exc.reason)
+            else:
+                done.append("booked")
+        batch.write()
+        db.session.flush()
+        outcomes[path], results[path] = done, _books(invoices, collective)
+        db.session.rollback()
+    assert outcomes["bulk"] == outcomes["one by one"] == [
+        "booked", "more_than_open", "future", "booked", "already_paid", "not_positive",
+        "booked", "booked",
+    ]  # fmt: skip
+    assert results["bulk"] == results["one by one"]
+    assert [status for _id, _paid, status in results["bulk"]["invoices"]] == [
+        InvoiceStatus.PAID,
+        InvoiceStatus.PAID,
+    ]
+    assert len(results["bulk"]["payments"]) == len(results["bulk"]["events"]) == 4
+    assert results["bulk"]["entries_sum"] == 0
+
+
+def test_bulk_booking_books_a_known_key_once(ctx, collective, invoices):
+    """As ledger.book: a key booked before keeps its posting; the payment is still kept."""
+    first, second = invoices
+    billing.record_payment(collective.staff, first, 10_000, NOV + timedelta(9), key="bank:k")
+    batch = billing.PaymentBatch(collective.staff)
+    locked = billing.lock_invoices([second.id])
+    batch.add(billing.PaymentRequest(locked[second.id], 5_000, NOV + timedelta(9), None, "bank:k"))
+    batch.add(billing.PaymentRequest(locked[second.id], 6_000, NOV + timedelta(9), None, "bank:k"))
+    assert len(batch.write()) == 2
+    db.session.expire_all()
+    postings = ledger.balances(first.organisation_id, "bank/")
+    assert postings == {f"bank/org/{first.organisation_id}": 10_000}
+    assert second.paid_cents == 11_000 and payments() == 3
+
+
+def test_the_rest_of_an_invoice_part_paid_in_the_same_file_is_suggested(ctx, collective, named):
+    """Suggestions look at what an invoice asks after the file's own bookings."""
+    first = named[0]
+    text = (
+        "Datum;Bedrag;Omschrijving;Naam\n"
+        f"2026-11-20;100,00;Huur {first.reference};J. de Vries\n"
+        "2026-11-21;1.049,50;Huur november;Jan de Vries\n"
+    )
+    organisation = db.session.get(Organisation, first.organisation_id)
+    done = statements.import_statement(collective.staff, organisation, "part.csv", text.encode())
+    booked, rest = sorted(done.lines, key=lambda line: line.line)
+    assert booked.status == BankLineStatus.BOOKED and first.paid_cents == 10_000
+    assert (rest.status, rest.invoice_id) == (BankLineStatus.SUGGESTED, first.id)

@@ -1,6 +1,7 @@
 """Recording audit events."""
 
 from vrijstad.audit.models import AuditEvent
+from vrijstad.database import insert_rows
 from vrijstad.extensions import db
 
 
@@ -18,3 +19,19 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+def record_events(
+    actor, action: str, subject_type: str, events: list[tuple[int | None, int | None, dict]]
+) -> None:
+    """Many events of one action at once (subject id, organisation id, data each), inserted in
+    batches within the caller's transaction: what record_event does per event."""
+    insert_rows(
+        AuditEvent.__table__,
+        [
+            {"actor_id": getattr(actor, "id", None), "organisation_id": organisation_id,
+             "action": action, "subject_type": subject_type, "subject_id": subject_id,
+             "data": data}
+            for subject_id, organisation_id, data in events
+        ],
+    )  # fmt: skip

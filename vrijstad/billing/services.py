@@ -8,13 +8,15 @@ Every cent received is assigned, with largest-remainder rounding.
 """
 
 import calendar
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from vrijstad import clock, jobs
-from vrijstad.audit.services import record_event
+from vrijstad.audit.services import record_event, record_events
 from vrijstad.auth.models import User
 from vrijstad.billing.mailing import announce_invoice
 from vrijstad.billing.models import (
@@ -34,6 +36,7 @@ from vrijstad.billing.models import (
     SettlementStatus,
 )
 from vrijstad.core import DomainError, TransitionError, check_transition
+from vrijstad.database import insert_rows, update_rows
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
@@ -335,6 +338,68 @@ def lock_settlement(settlement_id: int) -> Settlement:
     ).one()
 
 
+class PaymentRefused(BillingError):
+    """A payment the invoice cannot take; reason says which rule refused it: "not_positive",
+    "already_paid", "more_than_open" or "future"."""
+
+    def __init__(self, message: str, field: str, reason: str) -> None:
+        super().__init__(message, field)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PaymentEffect:
+    """What booking a payment does: its revenue and VAT parts and the invoice afterwards."""
+
+    net_cents: int
+    vat_cents: int
+    paid_cents: int
+    status: InvoiceStatus
+
+
+def payment_effect(invoice: Invoice, amount_cents: int, received_on: date,
+                   today: date | None = None) -> PaymentEffect:  # fmt: skip
+    """The one rule for money received on an invoice (read under the invoice's lock): a positive
+    amount, not in the future, on an open invoice, never more than is open; the invoice is paid
+    exactly when its total is. Raises PaymentRefused; both record_payment and the bank import's
+    bulk booking (PaymentBatch) decide through it."""
+    if amount_cents <= 0:
+        raise PaymentRefused(_("A payment is a positive amount."), "amount", "not_positive")
+    if invoice.status != InvoiceStatus.OPEN or invoice.outstanding_cents <= 0:
+        raise PaymentRefused(_("Invoice %(n)d is already paid in full: nothing was booked.",
+                               n=invoice.number), "amount", "already_paid")  # fmt: skip
+    if amount_cents > invoice.outstanding_cents:
+        raise PaymentRefused(_("This is more than the %(amount)s still open on the invoice.",
+                               amount=_eur(invoice.outstanding_cents)), "amount",
+                             "more_than_open")  # fmt: skip
+    if received_on > (today or clock.today()):
+        raise PaymentRefused(_("A payment cannot be received in the future."), "received_on",
+                             "future")  # fmt: skip
+    net, vat_part = split_cents(amount_cents, [invoice.net_cents, invoice.vat_cents])
+    paid = invoice.paid_cents + amount_cents
+    status = InvoiceStatus.PAID if paid == invoice.total_cents else InvoiceStatus(invoice.status)
+    return PaymentEffect(net, vat_part, paid, status)
+
+
+def _payment_values(actor: User | None, invoice: Invoice, amount_cents: int,
+                    effect: PaymentEffect, received_on: date, reference: str | None,
+                    method: str) -> dict:  # fmt: skip
+    return {"invoice_id": invoice.id, "amount_cents": amount_cents,
+            "net_cents": effect.net_cents, "vat_cents": effect.vat_cents,
+            "received_on": received_on, "method": method,
+            "reference": (reference or "")[:120] or None,
+            "recorded_by_id": actor.id if actor else None}  # fmt: skip
+
+
+def _payment_posting(invoice: Invoice, amount_cents: int, key: str, received_on: date
+                     ) -> ledger.PostingSpec:  # fmt: skip
+    return ledger.PostingSpec(invoice.organisation_id, "payment", key,
+                              f"Payment invoice {invoice.number}", [
+                                  (ledger.bank(invoice.organisation_id), amount_cents),
+                                  (ledger.receivable(invoice.starter_id), -amount_cents),
+                              ], received_on)  # fmt: skip
+
+
 def record_payment(
     actor: User | None, invoice: Invoice, amount_cents: int, received_on: date,
     reference: str | None = None, method: str = "bank", key: str | None = None,
@@ -342,39 +407,112 @@ def record_payment(
     """Money received for an invoice: booked as bank against the starter's receivable.
 
     The invoice row is locked and its open amount read again under the lock, so two staff
-    recording the same payment at once book it once: the second finds nothing open."""
+    recording the same payment at once book it once: the second finds nothing open. What may
+    be booked is decided by payment_effect, as for the bank import's PaymentBatch."""
     _staff(actor, invoice.organisation_id)
-    if amount_cents <= 0:
-        raise BillingError(_("A payment is a positive amount."), "amount")
     invoice = lock_invoice(invoice.id)
-    if invoice.status != InvoiceStatus.OPEN or invoice.outstanding_cents <= 0:
-        raise BillingError(_("Invoice %(n)d is already paid in full: nothing was booked.",
-                             n=invoice.number), "amount")  # fmt: skip
-    if amount_cents > invoice.outstanding_cents:
-        raise BillingError(_("This is more than the %(amount)s still open on the invoice.",
-                             amount=_eur(invoice.outstanding_cents)), "amount")  # fmt: skip
-    if received_on > clock.today():
-        raise BillingError(_("A payment cannot be received in the future."), "received_on")
-    net, vat_part = split_cents(amount_cents, [invoice.net_cents, invoice.vat_cents])
-    payment = Payment(invoice_id=invoice.id, amount_cents=amount_cents, net_cents=net,
-                      vat_cents=vat_part, received_on=received_on, method=method,
-                      reference=(reference or "")[:120] or None,
-                      recorded_by_id=actor.id if actor else None)  # fmt: skip
+    effect = payment_effect(invoice, amount_cents, received_on)
+    payment = Payment(**_payment_values(actor, invoice, amount_cents, effect, received_on,
+                                        reference, method))  # fmt: skip
     db.session.add(payment)
     db.session.flush()
-    ledger.book(invoice.organisation_id, "payment", key or f"payment:{payment.id}",
-                f"Payment invoice {invoice.number}", [
-                    (ledger.bank(invoice.organisation_id), amount_cents),
-                    (ledger.receivable(invoice.starter_id), -amount_cents),
-                ], received_on)  # fmt: skip
-    invoice.paid_cents += amount_cents
-    if invoice.paid_cents == invoice.total_cents:
-        invoice.status = InvoiceStatus.PAID
+    ledger.book(*_payment_posting(invoice, amount_cents, key or f"payment:{payment.id}",
+                                  received_on))  # fmt: skip
+    invoice.paid_cents, invoice.status = effect.paid_cents, effect.status
     db.session.flush()
     if actor is not None:
         record_event(actor, "payment.recorded", payment, invoice.organisation_id,
                      invoice=invoice.id, cents=amount_cents)  # fmt: skip
     return payment
+
+
+def lock_invoices(invoice_ids) -> dict[int, Invoice]:
+    """Several invoice rows locked (FOR UPDATE, in id order so two callers never wait on each
+    other crosswise) and read afresh, by id."""
+    ids = sorted(set(invoice_ids))
+    locked: dict[int, Invoice] = {}
+    for start in range(0, len(ids), _LOCK_CHUNK):
+        for invoice in db.session.scalars(
+            sa.select(Invoice)
+            .where(Invoice.id.in_(ids[start : start + _LOCK_CHUNK]))
+            .order_by(Invoice.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ):
+            locked[invoice.id] = invoice
+    return locked
+
+
+_LOCK_CHUNK = 20_000  # a bank file's lines at most: one statement (SQLite takes 32,766 values)
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """One payment for a PaymentBatch; the invoice must be locked (lock_invoices)."""
+
+    invoice: Invoice
+    amount_cents: int
+    received_on: date
+    reference: str | None
+    key: str
+    method: str = "bank"
+
+
+class PaymentBatch:
+    """Payments decided one by one (payment_effect, on the invoices as the earlier payments of
+    the batch left them) and written together by write(): the payments, their postings and
+    audit events in batches, the invoices in one statement (database.update_rows). The
+    invoices must be locked."""
+
+    def __init__(self, actor: User | None) -> None:
+        self.actor = actor
+        self.today = clock.today()
+        self._pending: list[tuple[PaymentRequest, PaymentEffect]] = []
+        self._allowed: set[int] = set()
+
+    def add(self, request: PaymentRequest) -> None:
+        """Decide one payment (raises PaymentRefused); the invoice object shows its effect at
+        once (paid amount, status), as it will be once written, so the next payment on it is
+        decided on that. Do not reload the invoices (populate_existing) before write()."""
+        invoice = request.invoice
+        if invoice.organisation_id not in self._allowed:
+            _staff(self.actor, invoice.organisation_id)
+            self._allowed.add(invoice.organisation_id)
+        effect = payment_effect(invoice, request.amount_cents, request.received_on, self.today)
+        self._pending.append((request, effect))
+        # the row is written by write(); meanwhile the object tells later payments the truth
+        set_committed_value(invoice, "paid_cents", effect.paid_cents)
+        set_committed_value(invoice, "status", effect.status)
+
+    def write(self) -> list[int]:
+        """Insert the decided payments, book them, update their invoices; the payment ids in
+        the order the payments were added."""
+        if not self._pending:
+            return []
+        values = [_payment_values(self.actor, r.invoice, r.amount_cents, e, r.received_on,
+                                  r.reference, r.method) for r, e in self._pending]  # fmt: skip
+        # The new rows come back in no particular order: each is known by its values (rows
+        # with equal values are interchangeable, so any of their ids will do).
+        keys = list(values[0])
+        waiting: dict[tuple, list[int]] = defaultdict(list)
+        for index, row in enumerate(values):
+            waiting[tuple(row[key] for key in keys)].append(index)
+        ids = [0] * len(values)
+        for found in insert_rows(Payment.__table__, values, returning=("id", *keys)):
+            ids[waiting[tuple(found[1:])].pop()] = found[0]
+        ledger.book_many([_payment_posting(r.invoice, r.amount_cents, r.key, r.received_on)
+                          for r, _e in self._pending])  # fmt: skip
+        final = {r.invoice.id: r.invoice for r, _e in self._pending}
+        update_rows(Invoice.__table__, [
+            {"id": i.id, "paid_cents": i.paid_cents, "status": InvoiceStatus(i.status)}
+            for i in final.values()])  # fmt: skip
+        if self.actor is not None:
+            record_events(self.actor, "payment.recorded", "Payment", [
+                (payment_id, r.invoice.organisation_id, {"invoice": r.invoice.id,
+                                                         "cents": r.amount_cents})
+                for payment_id, (r, _e) in zip(ids, self._pending, strict=True)])  # fmt: skip
+        self._pending = []
+        return ids
 
 
 # Settlements -------------------------------------------------------------------------------
@@ -442,80 +580,139 @@ def calculate_settlement(actor: User | None, collective: Collective, period: dat
 
     Idempotent: a month already settled returns the existing settlement and books nothing; a
     payment that arrives later lands in the next month's settlement."""
+    return calculate_settlements(actor, [collective], period, confirm_unchecked)[0]
+
+
+def _unchecked_by_collective(collective_ids: list[int], period: date
+                             ) -> dict[int, list[TurnoverReport]]:  # fmt: skip
+    """unchecked_reports of many collectives, in two queries."""
+    leased = sa.select(HeadLease.collective_id, HeadLease.unit_id).where(
+        HeadLease.collective_id.in_(collective_ids))  # fmt: skip
+    collectives_of: dict[int, set[int]] = {}
+    for collective_id, unit_id in db.session.execute(leased):
+        collectives_of.setdefault(unit_id, set()).add(collective_id)
+    found: dict[int, list[TurnoverReport]] = {}
+    for report, unit_id in db.session.execute(
+        sa.select(TurnoverReport, Placement.unit_id).join(Placement).where(
+            TurnoverReport.period == period, TurnoverReport.status != TurnoverStatus.CHECKED,
+            Placement.unit_id.in_(leased.with_only_columns(HeadLease.unit_id)))
+        .order_by(TurnoverReport.id)
+    ):  # fmt: skip
+        for collective_id in collectives_of[unit_id]:
+            found.setdefault(collective_id, []).append(report)
+    return found
+
+
+def calculate_settlements(actor: User | None, collectives: list[Collective], period: date,
+                          confirm_unchecked: bool = False) -> list[Settlement]:  # fmt: skip
+    """calculate_settlement for many collectives at once (a national month: hundreds of
+    collectives, tens of thousands of units), with the same rules and results: each query
+    serves all collectives and the settlements, their lines, the payments' settlement, the
+    postings and audit events are written in batches. Unchecked turnover reports of any
+    collective (unless confirmed) refuse the whole call with that collective's reports.
+    Returns the settlements in the order of the collectives."""
     period = period.replace(day=1)
-    existing = check_settlement(actor, collective, period, confirm_unchecked)
-    if existing is not None:
-        return existing
+    for organisation_id in sorted({c.organisation_id for c in collectives}):
+        _staff(actor, organisation_id)
+    ids = [c.id for c in collectives]
+    existing = {s.collective_id: s for s in db.session.scalars(
+        sa.select(Settlement).where(Settlement.collective_id.in_(ids),
+                                    Settlement.period == period))}  # fmt: skip
+    todo = [c for c in collectives if c.id not in existing]
+    if not todo:
+        return [existing[c.id] for c in collectives]
+    todo_ids = [c.id for c in todo]
+    if not confirm_unchecked:
+        pending = _unchecked_by_collective(todo_ids, period)
+        for collective in todo:
+            reports = pending.get(collective.id)
+            if reports:
+                raise NeedsConfirmation(_("%(n)d turnover reports of this month are not checked "
+                                          "yet. Check them, or confirm to settle anyway.",
+                                          n=len(reports)), reports)  # fmt: skip
     cutoff = next_month(period)
-    received_by_unit = db.session.execute(
-        sa.select(Invoice.unit_id, sa.func.sum(Payment.net_cents))
+    received: dict[int, list[tuple[int, int, int]]] = {c: [] for c in todo_ids}
+    for collective_id, unit_id, owner_id, cents in db.session.execute(
+        sa.select(Invoice.collective_id, Invoice.unit_id, Unit.owner_id,
+                  sa.func.sum(Payment.net_cents))
         .join(Invoice, Invoice.id == Payment.invoice_id)
-        .where(Invoice.collective_id == collective.id, Payment.settlement_id.is_(None),
+        .join(Unit, Unit.id == Invoice.unit_id)
+        .where(Invoice.collective_id.in_(todo_ids), Payment.settlement_id.is_(None),
                Payment.received_on < cutoff)
-        .group_by(Invoice.unit_id).order_by(Invoice.unit_id)
-    ).all()  # fmt: skip
-    leases = {lease.unit_id: lease for lease in db.session.scalars(
-        sa.select(HeadLease).where(HeadLease.collective_id == collective.id,
+        .group_by(Invoice.collective_id, Invoice.unit_id, Unit.owner_id)
+        .order_by(Invoice.collective_id, Invoice.unit_id)
+    ):  # fmt: skip
+        received[collective_id].append((unit_id, owner_id, int(cents)))
+    leases: dict[int, dict[int, HeadLease]] = {c: {} for c in todo_ids}
+    for lease in db.session.scalars(
+        sa.select(HeadLease).where(HeadLease.collective_id.in_(todo_ids),
                                    HeadLease.status != HeadLeaseStatus.DRAFT)
-        .order_by(HeadLease.id))}  # fmt: skip
-    owners = dict(db.session.execute(
-        sa.select(Unit.id, Unit.owner_id).where(Unit.id.in_([u for u, _r in received_by_unit]))
-    ).all())  # fmt: skip
-    shares = [
-        split_unit(collective, int(received), leases.get(unit_id),
-                   leases[unit_id].landlord_id if unit_id in leases else owners[unit_id],
-                   unit_id, period)
-        for unit_id, received in received_by_unit
-    ]  # fmt: skip
-    settlement = Settlement(
-        collective_id=collective.id, period=period,
-        received_cents=sum(s.received for s in shares),
-        landlords_cents=sum(s.landlord for s in shares),
-        organisation_cents=sum(s.organisation for s in shares),
-        fund_cents=sum(s.fund for s in shares),
-    )  # fmt: skip
-    db.session.add(settlement)
+        .order_by(HeadLease.id)):  # fmt: skip
+        leases[lease.collective_id][lease.unit_id] = lease
+    shares: dict[int, list[UnitShare]] = {}
+    made: dict[int, Settlement] = {}
+    for collective in todo:
+        own = leases[collective.id]
+        shares[collective.id] = [
+            split_unit(collective, cents, own.get(unit_id),
+                       own[unit_id].landlord_id if unit_id in own else owner_id, unit_id, period)
+            for unit_id, owner_id, cents in received[collective.id]
+        ]  # fmt: skip
+        parts = shares[collective.id]
+        made[collective.id] = Settlement(
+            collective_id=collective.id, period=period,
+            received_cents=sum(s.received for s in parts),
+            landlords_cents=sum(s.landlord for s in parts),
+            organisation_cents=sum(s.organisation for s in parts),
+            fund_cents=sum(s.fund for s in parts),
+        )  # fmt: skip
+    db.session.add_all(made.values())
     db.session.flush()
-    # Hundreds of lines per month: one executemany, not the unit of work object by object.
+    # Tens of thousands of lines: in batches, not the unit of work object by object.
     rows = [
-        {"settlement_id": settlement.id, "unit_id": s.unit_id, "beneficiary": beneficiary,
-         "landlord_id": landlord_id, "received_cents": s.received, "amount_cents": amount,
-         "note": note}
-        for s in shares
+        {"settlement_id": made[collective_id].id, "unit_id": s.unit_id,
+         "beneficiary": beneficiary, "landlord_id": landlord_id, "received_cents": s.received,
+         "amount_cents": amount, "note": note}
+        for collective_id, parts in shares.items()
+        for s in parts
         for beneficiary, amount, landlord_id, note in (
             (Beneficiary.LANDLORD, s.landlord, s.landlord_id, s.note),
             (Beneficiary.ORGANISATION, s.organisation, None, None),
             (Beneficiary.FUND, s.fund, None, None),
         )
     ]  # fmt: skip
-    if rows:  # the table's insert: one executemany even where some values are None
-        db.session.execute(SettlementLine.__table__.insert(), rows)
-    db.session.expire(settlement, ["lines"])
-    db.session.execute(
-        sa.update(Payment)
-        .where(Payment.settlement_id.is_(None), Payment.received_on < cutoff,
-               Payment.invoice_id.in_(sa.select(Invoice.id).where(
-                   Invoice.collective_id == collective.id)))
-        .values(settlement_id=settlement.id)
-        .execution_options(synchronize_session=False)
+    insert_rows(SettlementLine.__table__, rows)
+    payments, invoices, settlements = Payment.__table__, Invoice.__table__, Settlement.__table__
+    db.session.execute(  # UPDATE … FROM: each payment gets its collective's new settlement
+        sa.update(payments)
+        .where(payments.c.settlement_id.is_(None), payments.c.received_on < cutoff,
+               payments.c.invoice_id == invoices.c.id,
+               invoices.c.collective_id == settlements.c.collective_id,
+               settlements.c.period == period,
+               settlements.c.id.in_([settlement.id for settlement in made.values()]))
+        .values(settlement_id=settlements.c.id)
     )  # fmt: skip
-    lines = [(ledger.income(s.unit_id), s.received) for s in shares]
-    lines += [(ledger.payable(s.landlord_id), -s.landlord) for s in shares]
-    lines += [(ledger.revenue(collective.organisation_id), -settlement.organisation_cents),
-              (ledger.fund(collective.id), -settlement.fund_cents)]  # fmt: skip
-    if settlement.received_cents:
-        ledger.book(
-            collective.organisation_id,
-            "settlement",
-            f"settlement:{settlement.id}",
-            f"Settlement {collective.name} {period:%Y-%m}",
-            lines,
-            cutoff - timedelta(1),
-        )
+    specs = []
+    for collective in todo:
+        settlement, parts = made[collective.id], shares[collective.id]
+        db.session.expire(settlement, ["lines"])
+        if not settlement.received_cents:
+            continue
+        lines = [(ledger.income(s.unit_id), s.received) for s in parts]
+        lines += [(ledger.payable(s.landlord_id), -s.landlord) for s in parts]
+        lines += [(ledger.revenue(collective.organisation_id), -settlement.organisation_cents),
+                  (ledger.fund(collective.id), -settlement.fund_cents)]  # fmt: skip
+        specs.append(ledger.PostingSpec(collective.organisation_id, "settlement",
+                                        f"settlement:{settlement.id}",
+                                        f"Settlement {collective.name} {period:%Y-%m}", lines,
+                                        cutoff - timedelta(1)))  # fmt: skip
+    ledger.book_many(specs)
     if actor is not None:
-        record_event(actor, "settlement.calculated", settlement, collective.organisation_id,
-                     period=period.isoformat(), received=settlement.received_cents)  # fmt: skip
-    return settlement
+        record_events(actor, "settlement.calculated", "Settlement", [
+            (made[c.id].id, c.organisation_id, {"period": period.isoformat(),
+                                                "received": made[c.id].received_cents})
+            for c in todo])  # fmt: skip
+    return [existing[c.id] if c.id in existing else made[c.id] for c in collectives]
 
 
 def settlement_label(status: SettlementStatus) -> str:

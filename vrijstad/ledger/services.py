@@ -2,11 +2,13 @@
 
 from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from vrijstad import clock
 from vrijstad.core import DomainError
+from vrijstad.database import insert_rows
 from vrijstad.extensions import db
 from vrijstad.ledger.models import Entry, Posting
 
@@ -47,6 +49,30 @@ def fund(collective_id: int) -> str:
     return account("fund", "collective", collective_id)
 
 
+class PostingSpec(NamedTuple):
+    """A posting to book: lines (account, cents; debit positive) that sum to zero."""
+
+    organisation_id: int
+    kind: str
+    key: str
+    description: str
+    lines: list[tuple[str, int]]
+    booked_on: date | None = None
+    reverses_id: int | None = None
+
+
+def _entries(key: str, lines: list[tuple[str, int]]) -> dict[str, int]:
+    """The lines merged per account; refuses amounts that are not cents or do not balance."""
+    merged: dict[str, int] = defaultdict(int)
+    for acct, cents in lines:
+        if not isinstance(cents, int):
+            raise LedgerError(f"amounts are integer cents, got {cents!r}")
+        merged[acct] += cents
+    if sum(merged.values()) != 0:
+        raise LedgerError(f"posting {key} does not balance: {sum(merged.values())} cents")
+    return {acct: cents for acct, cents in merged.items() if cents}
+
+
 def book(
     organisation_id: int, kind: str, key: str, description: str, lines: list[tuple[str, int]],
     booked_on: date | None = None, reverses_id: int | None = None,
@@ -57,13 +83,7 @@ def book(
     existing = db.session.scalar(sa.select(Posting).where(Posting.key == key))
     if existing is not None:
         return existing
-    merged: dict[str, int] = defaultdict(int)
-    for acct, cents in lines:
-        if not isinstance(cents, int):
-            raise LedgerError(f"amounts are integer cents, got {cents!r}")
-        merged[acct] += cents
-    if sum(merged.values()) != 0:
-        raise LedgerError(f"posting {key} does not balance: {sum(merged.values())} cents")
+    merged = _entries(key, lines)
     posting = Posting(organisation_id=organisation_id, kind=kind, key=key,
                       description=description[:300], booked_on=booked_on or clock.today(),
                       reverses_id=reverses_id)  # fmt: skip
@@ -72,11 +92,48 @@ def book(
     rows = [
         {"posting_id": posting.id, "organisation_id": organisation_id, "account": acct,
          "amount_cents": cents}
-        for acct, cents in merged.items() if cents
+        for acct, cents in merged.items()
     ]  # fmt: skip
     db.session.execute(Entry.__table__.insert(), rows)  # one executemany for many lines
     db.session.expire(posting, ["entries"])
     return posting
+
+
+_KEY_CHUNK = 900
+
+
+def book_many(specs: list[PostingSpec]) -> dict[str, int]:
+    """Book many postings at once, by the rules of book(): each must balance, and a key booked
+    before (or twice in the list) is booked once. The postings and then their entries are
+    inserted in one statement each (database.insert_rows); returns the posting id per key."""
+    merged = [_entries(spec.key, spec.lines) for spec in specs]
+    keys = [spec.key for spec in specs]
+    ids: dict[str, int] = {}
+    table = Posting.__table__
+    for start in range(0, len(keys), _KEY_CHUNK):
+        chunk = keys[start : start + _KEY_CHUNK]
+        ids.update(db.session.execute(
+            sa.select(table.c.key, table.c.id).where(table.c.key.in_(chunk))).all())  # fmt: skip
+    new = []
+    for spec, entries in zip(specs, merged, strict=True):
+        if spec.key not in ids:
+            ids[spec.key] = 0  # claimed: a repeated key in the list is booked once
+            new.append((spec, entries))
+    if not new:
+        return ids
+    today, now = clock.today(), clock.now()
+    ids.update(insert_rows(Posting.__table__, [
+        {"organisation_id": spec.organisation_id, "kind": spec.kind, "key": spec.key,
+         "description": spec.description[:300], "booked_on": spec.booked_on or today,
+         "reverses_id": spec.reverses_id, "created_at": now} for spec, _e in new],
+        returning=("key", "id")))  # fmt: skip
+    rows = [
+        {"posting_id": ids[spec.key], "organisation_id": spec.organisation_id, "account": acct,
+         "amount_cents": cents}
+        for spec, entries in new for acct, cents in entries.items()
+    ]  # fmt: skip
+    insert_rows(Entry.__table__, rows)
+    return ids
 
 
 def reverse(posting: Posting, description: str, booked_on: date | None = None) -> Posting:

@@ -223,20 +223,45 @@ def _find(element: Element | None, path: str) -> Element | None:
     return element.find("/".join(f"{{*}}{step}" for step in path.split("/")))
 
 
-def _text(element: Element | None, path: str) -> str:
-    found = _find(element, path)
-    return (found.text or "").strip() if found is not None else ""
+#: An element's descendants by their path of local names ("RltdPties/Dbtr/Nm"), each path's
+#: elements in document order.
+Index = dict[str, list[Element]]
 
 
-def _camt_amount(element: Element | None) -> tuple[int, str] | None:
+def _index(element: Element | None, stop: str = "") -> Index:
+    """One walk over an element instead of a namespace-wildcard search per field (what made
+    reading a big statement slow). Below the path `stop` nothing is indexed."""
+    found: Index = {}
+
+    def walk(parent: Element, prefix: str) -> None:
+        for child in parent:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue  # a comment or processing instruction
+            path = prefix + tag[tag.rfind("}") + 1 :]
+            found.setdefault(path, []).append(child)
+            if path != stop:
+                walk(child, path + "/")
+
+    if element is not None:
+        walk(element, "")
+    return found
+
+
+def _text(index: Index, path: str) -> str:
+    found = index.get(path)
+    return (found[0].text or "").strip() if found else ""
+
+
+def _camt_amount(index: Index) -> tuple[int, str] | None:
     for path in ("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt"):
-        found = _find(element, path)
-        if found is not None:
-            return _decimal_cents(found.text), found.get("Ccy", "EUR")
+        found = index.get(path)
+        if found:
+            return _decimal_cents(found[0].text), found[0].get("Ccy", "EUR")
     return None
 
 
-def _camt_party(tx: Element | None, role: str) -> tuple[str, str]:
+def _camt_party(tx: Index, role: str) -> tuple[str, str]:
     """Name and IBAN of the debtor or creditor (Dbtr/Nm up to v.07, Dbtr/Pty/Nm from v.08)."""
     name = _text(tx, f"RltdPties/{role}/Nm") or _text(tx, f"RltdPties/{role}/Pty/Nm")
     iban = _text(tx, f"RltdPties/{role}Acct/Id/IBAN")
@@ -261,9 +286,13 @@ def parse_camt053(data: bytes) -> Statement:
         )
     statement, errors, number = Statement("camt053"), [], 0
     for stmt in root.iterfind("{*}BkToCstmrStmt/{*}Stmt"):
-        account = _iban(_text(stmt, "Acct/Id/IBAN") or _text(stmt, "Acct/Id/Othr/Id"))
-        for entry in stmt.iterfind("{*}Ntry"):
+        found = _find(stmt, "Acct/Id/IBAN")
+        if found is None:
+            found = _find(stmt, "Acct/Id/Othr/Id")
+        account = _iban((found.text or "").strip() if found is not None else "")
+        for element in stmt.iterfind("{*}Ntry"):
             number += 1
+            entry = _index(element, stop=_DETAILS)
             status = _text(entry, "Sts") or _text(entry, "Sts/Cd")
             if status and status != "BOOK":
                 continue  # pending or for information only: not (yet) on the account
@@ -280,7 +309,10 @@ def parse_camt053(data: bytes) -> Statement:
     return statement
 
 
-def _camt_entry(entry: Element, number: int, account: str) -> Iterator[StatementLine]:
+_DETAILS = "NtryDtls/TxDtls"
+
+
+def _camt_entry(entry: Index, number: int, account: str) -> Iterator[StatementLine]:
     amount = _camt_amount(entry)
     indicator = _text(entry, "CdtDbtInd")
     if amount is None or indicator not in ("CRDT", "DBIT"):
@@ -293,25 +325,18 @@ def _camt_entry(entry: Element, number: int, account: str) -> Iterator[Statement
         raise ValueError(_("%(value)s is not a date", value=day_text or "-")) from exc
     entry_ref = _ref(_text(entry, "AcctSvcrRef")) or _ref(_text(entry, "NtryRef"))
     reversal = _text(entry, "RvslInd").lower() == "true"
-    details = entry.findall("{*}NtryDtls/{*}TxDtls")
+    details = [_index(tx) for tx in entry.get(_DETAILS, [])]
     amounts = [_camt_amount(tx) for tx in details]
     if len(details) > 1 and all(a is not None for a in amounts):
         parts = list(zip(details, amounts, strict=True))  # a batch, transaction by transaction
     else:
-        parts = [(details[0] if details else None, amount)]  # one transaction, or undetailed
+        parts = [(details[0] if details else {}, amount)]  # one transaction, or undetailed
     for index, (tx, (cents, currency)) in enumerate(parts, 1):
         tx_indicator = _text(tx, "CdtDbtInd") or indicator
         credit = tx_indicator == "CRDT"
         name, iban = _camt_party(tx, "Dbtr" if credit else "Cdtr")
-        unstructured = " ".join(
-            (u.text or "").strip()
-            for u in (tx.iterfind("{*}RmtInf/{*}Ustrd") if tx is not None else [])
-        )
-        references = (
-            [r.text or "" for r in tx.iterfind("{*}RmtInf/{*}Strd/{*}CdtrRefInf/{*}Ref")]
-            if tx is not None
-            else []
-        )
+        unstructured = " ".join((u.text or "").strip() for u in tx.get("RmtInf/Ustrd", []))
+        references = [r.text or "" for r in tx.get("RmtInf/Strd/CdtrRefInf/Ref", [])]
         tx_ref = _ref(_text(tx, "Refs/AcctSvcrRef"))
         if len(parts) > 1:
             bank_ref = f"{entry_ref}/{tx_ref or index}" if entry_ref else tx_ref

@@ -33,6 +33,7 @@ from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import Invoice, InvoiceStatus
+from vrijstad.database import insert_rows
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.organisations.models import Organisation
@@ -140,12 +141,17 @@ def name_words(text: str) -> set[str]:
     return {w for w in re.split(r"[^a-z0-9]+", plain) if len(w) > 1 and w not in NAME_WORDS}
 
 
-def name_score(payer: str, invoice: Invoice) -> float:
-    """How much of the payer's name is found in the invoice's customer or starter name."""
+def customer_words(invoice: Invoice) -> set[str]:
+    return name_words(invoice.customer.get("name") or "") | name_words(invoice.starter.name)
+
+
+def name_score(payer: str, invoice: Invoice, known: set[str] | None = None) -> float:
+    """How much of the payer's name is found in the invoice's customer or starter name (known:
+    those names' words, when the caller has them already)."""
     words = name_words(payer)
     if not words:
         return 0.0
-    known = name_words(invoice.customer.get("name") or "") | name_words(invoice.starter.name)
+    known = customer_words(invoice) if known is None else known
     return len(words & known) / len(words)
 
 
@@ -156,23 +162,30 @@ class _Matcher:
         self.organisation_id = organisation_id
         self.references: dict[int, tuple[int, int] | None] = {}
         numbers = set()
+        self.unreferenced: set[int] = set()  # the amounts a suggestion may be looked for
         for index, line in enumerate(lines):
             if line.amount_cents > 0:
                 found = self._reference(line)
                 self.references[index] = found
-                if found and found[0] == organisation_id:
+                if found and found[0] in (0, organisation_id):
                     numbers.add(found[1])
-        self.invoices: dict[int, Invoice] = {}
+                elif found is None:
+                    self.unreferenced.add(line.amount_cents)
+        # The quoted invoices, locked for the bookings (in id order) and read afresh.
+        ids = []
         number_list = sorted(numbers)
         for start in range(0, len(number_list), _CHUNK):
-            for invoice in db.session.scalars(
-                sa.select(Invoice).where(
+            ids += db.session.scalars(
+                sa.select(Invoice.id).where(
                     Invoice.organisation_id == organisation_id,
                     Invoice.number.in_(number_list[start : start + _CHUNK]),
                 )
-            ):
-                self.invoices[invoice.number] = invoice
+            )
+        self.invoices: dict[int, Invoice] = {
+            invoice.number: invoice for invoice in billing.lock_invoices(ids).values()
+        }
         self._open: dict[int, list[Invoice]] | None = None
+        self._names: dict[int, set[str]] = {}
         self.suggested: set[int] = set()
 
     @staticmethod
@@ -194,14 +207,6 @@ class _Matcher:
         by = MatchedBy.INVOICE_NUMBER if organisation == 0 else MatchedBy.REFERENCE
         if organisation not in (0, self.organisation_id):
             return by, None
-        if organisation == 0 and number not in self.invoices:
-            invoice = db.session.scalar(
-                sa.select(Invoice).where(
-                    Invoice.organisation_id == self.organisation_id, Invoice.number == number
-                )
-            )
-            if invoice is not None:
-                self.invoices[number] = invoice
         return by, self.invoices.get(number)
 
     def quoted(self, index: int) -> str:
@@ -213,22 +218,34 @@ class _Matcher:
         """The open invoice that asks exactly this amount and whose customer resembles the
         payer; the earliest due wins a tie. Never one already suggested in this file."""
         if self._open is None:
+            # The open invoices asking one of the amounts of the file's unreferenced credits,
+            # and those the file quotes (what they ask may have changed by its bookings).
             self._open = defaultdict(list)
-            for invoice in db.session.scalars(
-                sa.select(Invoice)
-                .where(
-                    Invoice.organisation_id == self.organisation_id,
-                    Invoice.status == InvoiceStatus.OPEN,
-                )
-                .options(selectinload(Invoice.starter))
-                .order_by(Invoice.due_on, Invoice.number)
-            ):
+            candidates = {}
+            amounts = sorted(self.unreferenced)
+            for start in range(0, len(amounts), _CHUNK):
+                candidates.update((invoice.id, invoice) for invoice in db.session.scalars(
+                    sa.select(Invoice)
+                    .where(
+                        Invoice.organisation_id == self.organisation_id,
+                        Invoice.status == InvoiceStatus.OPEN,
+                        (Invoice.total_cents - Invoice.paid_cents).in_(
+                            amounts[start : start + _CHUNK]),
+                    )
+                    .options(selectinload(Invoice.starter))
+                ))  # fmt: skip
+            for invoice in self.invoices.values():
+                if invoice.status == InvoiceStatus.OPEN:
+                    candidates.setdefault(invoice.id, invoice)
+            for invoice in sorted(candidates.values(), key=lambda i: (i.due_on, i.number)):
                 self._open[invoice.outstanding_cents].append(invoice)
         best, best_score = None, SUGGEST_SCORE
         for invoice in self._open.get(line.amount_cents, []):
             if invoice.id in self.suggested or invoice.status != InvoiceStatus.OPEN:
                 continue
-            score = name_score(line.name, invoice)
+            if invoice.id not in self._names:
+                self._names[invoice.id] = customer_words(invoice)
+            score = name_score(line.name, invoice, self._names[invoice.id])
             if score > best_score or (best is None and score >= best_score):
                 best, best_score = invoice, score
         if best is not None:
@@ -236,34 +253,33 @@ class _Matcher:
         return best
 
 
-def _book(actor: User, line: BankLine, invoice: Invoice) -> None:
-    """Book the line's amount on the invoice, or leave the line unmatched with the reason."""
-    if invoice.status != InvoiceStatus.OPEN or invoice.outstanding_cents <= 0:
-        line.status, line.reason = BankLineStatus.UNMATCHED, LineReason.ALREADY_PAID
-        return
-    if line.amount_cents > invoice.outstanding_cents:
-        line.status, line.reason = BankLineStatus.UNMATCHED, LineReason.MORE_THAN_OPEN
-        return
+_REASONS = {"already_paid": LineReason.ALREADY_PAID, "more_than_open": LineReason.MORE_THAN_OPEN}
+
+
+def _book(batch: billing.PaymentBatch, bank_import: BankImport, row: dict, invoice: Invoice
+          ) -> bool:  # fmt: skip
+    """Decide the booking of the line's amount on the invoice (written with the batch), or
+    leave the line (a BankLine row's values) unmatched with the reason; True when booked."""
     try:
-        payment = billing.record_payment(
-            actor,
-            invoice,
-            line.amount_cents,
-            line.booked_on,
-            reference=line.reference or line.description or line.end_to_end_id,
-            method="bank",
-            key=f"bank:{line.organisation_id}:{line.fingerprint}",
+        batch.add(
+            billing.PaymentRequest(
+                invoice,
+                row["amount_cents"],
+                row["booked_on"],
+                row["reference"] or row["description"] or row["end_to_end_id"],
+                f"bank:{row['organisation_id']}:{row['fingerprint']}",
+            )
         )
     except billing.BillingError as exc:
-        line.status, line.reason, line.detail = (
-            BankLineStatus.UNMATCHED,
-            LineReason.NOT_BOOKABLE,
-            str(exc)[:300],
-        )
-        return
-    line.status, line.reason, line.payment_id = BankLineStatus.BOOKED, None, payment.id
-    line.bank_import.matched_count += 1
-    line.bank_import.matched_cents += line.amount_cents
+        reason = _REASONS.get(getattr(exc, "reason", None))
+        row["status"], row["reason"] = BankLineStatus.UNMATCHED, reason or LineReason.NOT_BOOKABLE
+        if reason is None:
+            row["detail"] = str(exc)[:300]
+        return False
+    row["status"], row["reason"] = BankLineStatus.BOOKED, None
+    bank_import.matched_count += 1
+    bank_import.matched_cents += row["amount_cents"]
+    return True
 
 
 def import_statement(
@@ -312,53 +328,53 @@ def import_statement(
         imported_by_id=actor.id,
     )
     db.session.add(bank_import)
+    db.session.flush()
     matcher = _Matcher(organisation.id, statement.lines)
-    rows = []
+    batch = billing.PaymentBatch(actor)
+    booked: list[dict] = []
+    rows = []  # the lines' values, inserted in batches once their payments exist
     for index, line, key in fresh:
-        row = BankLine(
-            bank_import=bank_import,
-            organisation_id=organisation.id,
-            fingerprint=key,
-            line=line.line,
-            booked_on=line.booked_on,
-            amount_cents=line.amount_cents,
-            currency=line.currency[:3],
-            name=line.name,
-            iban=line.iban,
-            description=line.description,
-            reference=line.reference,
-            end_to_end_id=line.end_to_end_id,
-            bank_reference=line.bank_reference,
-            status=BankLineStatus.OUTGOING if line.amount_cents < 0 else BankLineStatus.UNMATCHED,
-            reason=LineReason.DEBIT if line.amount_cents < 0 else None,
-        )
-        rows.append((index, line, row))
-    db.session.add_all(row for _i, _l, row in rows)
-    for index, line, row in rows:
-        if line.amount_cents < 0:
+        outgoing = line.amount_cents < 0
+        row = {
+            "import_id": bank_import.id, "organisation_id": organisation.id,
+            "fingerprint": key, "line": line.line, "booked_on": line.booked_on,
+            "amount_cents": line.amount_cents, "currency": line.currency[:3],
+            "name": line.name, "iban": line.iban, "description": line.description,
+            "reference": line.reference, "end_to_end_id": line.end_to_end_id,
+            "bank_reference": line.bank_reference,
+            "status": BankLineStatus.OUTGOING if outgoing else BankLineStatus.UNMATCHED,
+            "reason": LineReason.DEBIT if outgoing else None, "detail": None,
+            "matched_by": None, "invoice_id": None, "payment_id": None,
+        }  # fmt: skip
+        rows.append(row)
+        if outgoing:
             continue  # outgoing: listed, never booked
         if line.currency.upper() != "EUR":
-            row.reason = LineReason.FOREIGN_CURRENCY
+            row["reason"] = LineReason.FOREIGN_CURRENCY
         elif line.reversal:
-            row.reason = LineReason.REVERSAL
+            row["reason"] = LineReason.REVERSAL
         elif line.amount_cents == 0:
-            row.reason = LineReason.NO_REFERENCE
+            row["reason"] = LineReason.NO_REFERENCE
         elif (found := matcher.reference_of(index)) is not None:
             how, invoice = found
             if invoice is None:
-                row.reason, row.detail = LineReason.UNKNOWN_INVOICE, matcher.quoted(index)
+                row["reason"], row["detail"] = LineReason.UNKNOWN_INVOICE, matcher.quoted(index)
             else:
-                row.matched_by = how
-                row.invoice_id = invoice.id
-                _book(actor, row, invoice)
+                row["matched_by"], row["invoice_id"] = how, invoice.id
+                if _book(batch, bank_import, row, invoice):
+                    booked.append(row)
         elif (invoice := matcher.suggestion(line)) is not None:
-            row.status, row.reason, row.invoice_id = (
+            row["status"], row["reason"], row["invoice_id"] = (
                 BankLineStatus.SUGGESTED,
                 LineReason.NO_REFERENCE,
                 invoice.id,
             )
         else:
-            row.reason = LineReason.NO_REFERENCE
+            row["reason"] = LineReason.NO_REFERENCE
+    for row, payment_id in zip(booked, batch.write(), strict=True):
+        row["payment_id"] = payment_id
+    insert_rows(BankLine.__table__, rows)
+    db.session.expire(bank_import, ["lines"])
     db.session.flush()
     record_event(
         actor,
