@@ -312,6 +312,8 @@ def _remove(entries: list) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the outer work is not committed
+        return
     session.info.pop(_WRITTEN, None)
     _remove(session.info.pop(_DOOMED, []))
 

@@ -188,3 +188,21 @@ def test_clean_files_removes_old_job_files_and_keeps_the_rest(configured, runner
     assert storage.exists(keys["old_photo"])  # not a job's file
     assert "1 job files removed" in runner.invoke(args=["clean-files", "--days", "0"]).output
     assert not storage.exists(keys["new_outcome"])
+
+
+def test_a_released_savepoint_is_no_commit_for_stored_files(ctx):
+    """SQLAlchemy fires after_commit when a savepoint is released too: a file doomed inside
+    one must stay until the outer transaction commits, and a file written inside one must go
+    when the outer transaction rolls back."""
+    from vrijstad.extensions import db, savepoint
+    from vrijstad.storage import delete_after_commit, put_in_transaction
+
+    storage = get_storage()
+    storage.put("units/kept.jpg", b"kept", "image/jpeg")
+    with savepoint():
+        delete_after_commit("units/kept.jpg")
+        put_in_transaction("units/new.jpg", b"new", "image/jpeg")
+    assert storage.exists("units/kept.jpg")  # not yet: nothing is committed
+    db.session.rollback()
+    assert storage.exists("units/kept.jpg")  # the deletion was rolled back with its rows
+    assert not storage.exists("units/new.jpg")  # the upload went with its rows
