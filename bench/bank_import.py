@@ -16,7 +16,6 @@ postgresql://postgres@127.0.0.1:5432/postgres); only loopback hosts are used.
 """
 
 import json
-import os
 import random
 import sys
 import tempfile
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import search  # noqa: E402 - the search benchmark's scratch-database helpers
 import settlement as loader  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
@@ -184,24 +184,9 @@ def main() -> None:
     loader.COLLECTIVES, loader.PLACEMENTS, loader.LANDLORDS = 100, LINES, 500
     with tempfile.TemporaryDirectory() as tmp:
         run("sqlite", f"sqlite:///{tmp}/bank.db")
-    admin_url = os.environ.get("BENCH_DATABASE_URL", loader.PG_ADMIN_DEFAULT)
-    if not loader.pg_available(admin_url):
-        loader.log("no PostgreSQL on loopback: SQLite only")
-        return
-    name = f"vrijstad_bench_bank_{os.getpid()}"
-    admin = sa.create_engine(
-        sa.engine.make_url(admin_url).set(drivername="postgresql+psycopg"),
-        isolation_level="AUTOCOMMIT",
-    )
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = sa.engine.make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
-        run("postgresql", url.render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    admin_url = search.postgres_admin_url()  # None (and said why) without a loopback server
+    if admin_url is not None:
+        search.with_postgres(admin_url, lambda url: run("postgresql", url))
 
 
 if __name__ == "__main__":

@@ -19,9 +19,7 @@ postgresql://postgres@127.0.0.1:5432/postgres); only loopback hosts are used.
 """
 
 import json
-import os
 import random
-import socket
 import sys
 import tempfile
 import time
@@ -30,7 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+import search  # noqa: E402 - the search benchmark's scratch-database helpers
 import sqlalchemy as sa  # noqa: E402
 
 BENCH = "settlement"
@@ -41,8 +41,6 @@ LANDLORDS = 2_500
 PERIOD = date(2026, 10, 1)
 TARGET_S = 10.0
 SEED = 20261128
-PG_ADMIN_DEFAULT = "postgresql://postgres@127.0.0.1:5432/postgres"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def emit(figure: str, value, unit: str, **extra) -> None:
@@ -243,39 +241,12 @@ def run(backend: str, url: str) -> None:
     emit("rerun_per_collective_ms", round(rerun_ms, 2), "ms", backend=backend)
 
 
-def pg_available(admin_url: str) -> bool:
-    parsed = sa.engine.make_url(admin_url)
-    if parsed.host not in LOOPBACK:
-        log(f"skipping PostgreSQL: {parsed.host} is not a loopback host")
-        return False
-    try:
-        with socket.create_connection((parsed.host, parsed.port or 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run("sqlite", f"sqlite:///{tmp}/settle.db")
-    admin_url = os.environ.get("BENCH_DATABASE_URL", PG_ADMIN_DEFAULT)
-    if not pg_available(admin_url):
-        log("no PostgreSQL on loopback: SQLite only")
-        return
-    name = f"vrijstad_bench_settle_{os.getpid()}"
-    admin = sa.create_engine(
-        sa.engine.make_url(admin_url).set(drivername="postgresql+psycopg"),
-        isolation_level="AUTOCOMMIT",
-    )
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = sa.engine.make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
-        run("postgresql", url.render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    admin_url = search.postgres_admin_url()  # None (and said why) without a loopback server
+    if admin_url is not None:
+        search.with_postgres(admin_url, lambda url: run("postgresql", url))
 
 
 if __name__ == "__main__":
