@@ -28,6 +28,7 @@ from vrijstad.starters.forms import branch_label
 from vrijstad.starters.services import completeness, profile_of
 from vrijstad.storage import get_storage
 from vrijstad.units.models import Unit
+from vrijstad.web import button_action
 
 bp = Blueprint("applications", __name__)
 
@@ -131,16 +132,7 @@ def detail(application_id: int):
 
 def _act(application: Application, action, success: str):
     """Run a starter's or landlord's button action, commit, and come back to the page."""
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
-    try:
-        action(current_user, application)
-    except services.ApplicationError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    button_action(lambda: action(current_user, application), success, services.ApplicationError)
     return redirect(url_for("applications.detail", application_id=application.id))
 
 

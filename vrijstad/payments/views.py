@@ -26,6 +26,7 @@ from vrijstad.payments.models import (
     PaymentIssue,
 )
 from vrijstad.security import CSP
+from vrijstad.web import button_action
 
 bp = Blueprint("payments", __name__)
 
@@ -163,16 +164,11 @@ def _line_or_403(line_id: int) -> BankLine:
 @login_required
 def confirm_line(line_id: int):
     line = _line_or_403(line_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        statements.confirm_suggestion(current_user, line)
-    except services.PaymentsError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The payment is booked on invoice %(n)d.", n=line.invoice.number), "success")
+    button_action(
+        lambda: statements.confirm_suggestion(current_user, line),
+        lambda: _("The payment is booked on invoice %(n)d.", n=line.invoice.number),
+        services.PaymentsError,
+    )
     return redirect(url_for(".bank_import_result", import_id=line.import_id))
 
 
@@ -180,16 +176,11 @@ def confirm_line(line_id: int):
 @login_required
 def reject_line(line_id: int):
     line = _line_or_403(line_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        statements.reject_suggestion(current_user, line)
-    except services.PaymentsError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The line is listed as not matched."), "success")
+    button_action(
+        lambda: statements.reject_suggestion(current_user, line),
+        _("The line is listed as not matched."),
+        services.PaymentsError,
+    )
     return redirect(url_for(".bank_import_result", import_id=line.import_id))
 
 

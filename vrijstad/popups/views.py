@@ -19,6 +19,7 @@ from vrijstad.popups.forms import BlockForm, BookingForm, QuoteForm, TermsForm
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
 from vrijstad.units.models import Unit
 from vrijstad.units.services import can_view
+from vrijstad.web import button_action
 
 bp = Blueprint("popups", __name__)
 
@@ -252,16 +253,7 @@ def _act(booking: Booking, action, success: str, landlord_only: bool = True):
     landlord_side = services.is_landlord_side(current_user, booking.unit)
     if landlord_only and not landlord_side:
         abort(403)
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
-    try:
-        action(current_user, booking)
-    except services.BookingError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    button_action(lambda: action(current_user, booking), success, services.BookingError)
     if landlord_side:
         return redirect(url_for("popups.requests", unit_id=booking.unit_id))
     return redirect(url_for("popups.mine"))

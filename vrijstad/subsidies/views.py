@@ -37,6 +37,7 @@ from vrijstad.subsidies.models import (
     SubsidyScheme,
     SubsidyStatus,
 )
+from vrijstad.web import button_action
 
 bp = Blueprint("subsidies", __name__)
 
@@ -374,16 +375,7 @@ def document(application_id: int, document_id: int):
 
 def _act(application: SubsidyApplication, action, success: str, anchor: str | None = None):
     """Run a button action of the procedure, commit, and come back to the page."""
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
-    try:
-        action(current_user, application)
-    except services.SubsidyError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    button_action(lambda: action(current_user, application), success, services.SubsidyError)
     return _to_detail(application, anchor)
 
 
