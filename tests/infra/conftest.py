@@ -1,6 +1,7 @@
 """Real services on loopback: an S3-compatible server (moto) and Redis (db 15)."""
 
 import os
+import secrets
 import socket
 import uuid
 
@@ -87,6 +88,25 @@ def redis_url():
     yield REDIS_TEST_URL
     client.flushdb()
     client.close()
+
+
+def production_env(base: dict, tmp_path, port: int) -> dict:
+    """Settings for the app served by gunicorn as the deploy kit runs it: production, a
+    SQLite database and folders in tmp_path, no Redis, no Sentry, one worker on `port`."""
+    return {
+        **base,
+        "VRIJSTAD_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'vrijstad.db'}",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "OUTBOX_DIR": str(tmp_path / "outbox"),
+        "JOB_DIR": str(tmp_path / "jobs"),
+        "REDIS_URL": "",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SENTRY_DSN": "",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+    }
 
 
 def closed_port_url(scheme: str = "http") -> str:

@@ -6,7 +6,6 @@ import json
 import os
 import re
 import runpy
-import secrets
 import shutil
 import signal
 import subprocess
@@ -20,7 +19,7 @@ import requests
 from gunicorn.config import Config as GunicornConfig
 
 from config import Config
-from tests.infra.conftest import free_port
+from tests.infra.conftest import free_port, production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -99,21 +98,8 @@ def _stop(process: subprocess.Popen) -> None:
 
 def test_gunicorn_with_the_deploy_config_serves_the_app_and_logs_json(tmp_path):
     port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "NOTIFY_SOCKET"},
-        "VRIJSTAD_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'vrijstad.db'}",
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "OUTBOX_DIR": str(tmp_path / "outbox"),
-        "JOB_DIR": str(tmp_path / "jobs"),
-        "REDIS_URL": "",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SENTRY_DSN": "",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
+    base = {k: v for k, v in os.environ.items() if k != "NOTIFY_SOCKET"}
+    env = production_env(base, tmp_path, port) | {"PYTHONUNBUFFERED": "1"}
     log = tmp_path / "gunicorn.log"
     gunicorn = [sys.executable, "-m", "gunicorn", "--config", str(DEPLOY / "gunicorn.conf.py")]
     with open(log, "wb") as out:

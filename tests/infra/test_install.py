@@ -8,7 +8,6 @@ Deselect it while working with `-m "not install"`.
 
 import json
 import os
-import secrets
 import shutil
 import socket
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.infra.conftest import free_port
+from tests.infra.conftest import free_port, production_env
 from tests.infra.test_deploy import START_TIMEOUT, _stop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,20 +104,7 @@ def test_make_install_in_a_clean_folder_serves_the_app_without_dev_tools(tmp_pat
     assert (project / "vrijstad/translations/nl/LC_MESSAGES/messages.mo").is_file()
 
     port = free_port()
-    server_env = {
-        **env,
-        "VRIJSTAD_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'vrijstad.db'}",
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "OUTBOX_DIR": str(tmp_path / "outbox"),
-        "JOB_DIR": str(tmp_path / "jobs"),
-        "REDIS_URL": "",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SENTRY_DSN": "",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-    }
+    server_env = production_env(env, tmp_path, port)
     upgrade = subprocess.run(
         [bin_dir / "flask", "--app", "vrijstad", "db", "upgrade"], cwd=project, env=server_env,
         capture_output=True, text=True, timeout=300, check=False,
