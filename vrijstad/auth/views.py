@@ -28,11 +28,11 @@ from vrijstad.auth.forms import (
     TwoFactorDisableForm,
     TwoFactorLoginForm,
 )
-from vrijstad.auth.qr import qr_svg
 from vrijstad.extensions import db, limiter
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
 from vrijstad.legal.services import record_consent
+from vrijstad.qr import qr_svg
 
 bp = Blueprint("auth", __name__)
 
@@ -293,7 +293,7 @@ def _render_two_factor(status: int = 200, codes: list[str] | None = None, **form
         secret = session.get(SETUP) or two_factor.new_secret()
         session[SETUP] = secret  # kept until confirmed: a reload shows the same QR code
         uri = two_factor.provisioning_uri(current_user, secret)
-        context.update(secret=secret, qr=qr_svg(uri))
+        context.update(secret=secret, qr=qr_svg(uri, _("QR code for your authenticator app")))
         context["enable_form"] = forms.get("enable_form") or TwoFactorCodeForm(formdata=None)
     return render_template("auth/two_factor.html", **context), status
 

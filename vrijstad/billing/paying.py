@@ -16,6 +16,7 @@ from segno import helpers
 from stdnum.iso7064 import mod_97_10
 
 from vrijstad.billing.models import Invoice, InvoiceStatus
+from vrijstad.qr import inline_svg
 
 EPC_NAME_MAX = 70  # EPC069-12: the beneficiary's name is at most 70 characters
 
@@ -71,7 +72,7 @@ def epc_svg(invoice: Invoice, amount_cents: int | None = None) -> Markup | None:
     qr = epc_qr(invoice, amount_cents)
     if qr is None:
         return None
-    return Markup(qr.svg_inline(scale=5, border=4, light="#fff", title="EPC QR", svgclass="epc-qr"))
+    return inline_svg(qr, "EPC QR", scale=5, css_class="epc-qr")
 
 
 def pay_link(invoice: Invoice) -> str | None:
