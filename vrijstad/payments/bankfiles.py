@@ -475,6 +475,22 @@ def _rows(table: list[list[str]], width: int) -> Iterator[tuple[int, list[str]]]
             yield number, cells + [""] * (width - len(cells))
 
 
+def _day_and_cents(
+    number: int, date_text: str, formats: tuple[str, ...], amount_text: str, errors: list[str]
+) -> tuple[date, int] | None:
+    """A row's booking date and signed amount, or None with the row's problem in `errors`."""
+    try:
+        day = _day(date_text, formats)
+    except ValueError:
+        errors.append(_bad_date(number, date_text))
+        return None
+    try:
+        return day, _dutch_cents(amount_text)
+    except AmountError:
+        errors.append(_bad_amount(number, amount_text))
+        return None
+
+
 def parse_ing(table: list[list[str]], columns: dict[str, int]) -> Statement:
     statement, errors = Statement("ing"), []
     for number, cells in _rows(table, len(table[0])):
@@ -488,16 +504,12 @@ def parse_ing(table: list[list[str]], columns: dict[str, int]) -> Statement:
                 )
             )
             continue
-        try:
-            day = _day(cells[columns["date"]], ("%Y%m%d", "%d-%m-%Y", "%Y-%m-%d"))
-        except ValueError:
-            errors.append(_bad_date(number, cells[columns["date"]]))
+        formats = ("%Y%m%d", "%d-%m-%Y", "%Y-%m-%d")
+        parsed = _day_and_cents(number, cells[columns["date"]], formats, cells[columns["amount"]],
+                                errors)  # fmt: skip
+        if parsed is None:
             continue
-        try:
-            cents = _dutch_cents(cells[columns["amount"]])
-        except AmountError:
-            errors.append(_bad_amount(number, cells[columns["amount"]]))
-            continue
+        day, cents = parsed
         cents = abs(cents) if direction in ("bij", "credit") else -abs(cents)
         notes = cells[columns["notes"]] if "notes" in columns else ""
         labelled = labelled_fields(notes)
@@ -520,16 +532,12 @@ def parse_ing(table: list[list[str]], columns: dict[str, int]) -> Statement:
 def parse_rabobank(table: list[list[str]], columns: dict[str, int]) -> Statement:
     statement, errors = Statement("rabobank"), []
     for number, cells in _rows(table, len(table[0])):
-        try:
-            day = _day(cells[columns["date"]], ("%Y-%m-%d", "%d-%m-%Y"))
-        except ValueError:
-            errors.append(_bad_date(number, cells[columns["date"]]))
+        formats = ("%Y-%m-%d", "%d-%m-%Y")
+        parsed = _day_and_cents(number, cells[columns["date"]], formats, cells[columns["amount"]],
+                                errors)  # fmt: skip
+        if parsed is None:
             continue
-        try:
-            cents = _dutch_cents(cells[columns["amount"]])
-        except AmountError:
-            errors.append(_bad_amount(number, cells[columns["amount"]]))
-            continue
+        day, cents = parsed
 
         def cell(key: str, cells=cells) -> str:
             return cells[columns[key]].strip() if key in columns else ""
@@ -565,16 +573,10 @@ def parse_abnamro(text: str) -> Statement:
         if len(cells) < 8:
             errors.append(_("Line %(n)d: too few columns.", n=number))
             continue
-        try:
-            day = _day(cells[2], ("%Y%m%d",))
-        except ValueError:
-            errors.append(_bad_date(number, cells[2]))
+        parsed = _day_and_cents(number, cells[2], ("%Y%m%d",), cells[6], errors)
+        if parsed is None:
             continue
-        try:
-            cents = _dutch_cents(cells[6])
-        except AmountError:
-            errors.append(_bad_amount(number, cells[6]))
-            continue
+        day, cents = parsed
         fields = _from_keyed("\t".join(cells[7:]))
         statement.lines.append(
             StatementLine(
@@ -596,18 +598,12 @@ def parse_abnamro(text: str) -> Statement:
 def parse_plain(table: list[list[str]], columns: dict[str, int]) -> Statement:
     statement, errors = Statement("csv"), []
     for number, cells in _rows(table, max(len(table[0]), max(columns.values()) + 1)):
-        try:
-            day = _day(
-                cells[columns["date"]], ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y%m%d", "%d.%m.%Y")
-            )
-        except ValueError:
-            errors.append(_bad_date(number, cells[columns["date"]]))
+        formats = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y%m%d", "%d.%m.%Y")
+        parsed = _day_and_cents(number, cells[columns["date"]], formats, cells[columns["amount"]],
+                                errors)  # fmt: skip
+        if parsed is None:
             continue
-        try:
-            cents = _dutch_cents(cells[columns["amount"]])
-        except AmountError:
-            errors.append(_bad_amount(number, cells[columns["amount"]]))
-            continue
+        day, cents = parsed
 
         def cell(key: str, cells=cells) -> str:
             return cells[columns[key]].strip() if key in columns else ""
