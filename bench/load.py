@@ -114,8 +114,13 @@ PROFILE = "mix"  # the profile whose figures are being printed
 
 
 def emit(figure: str, value, unit: str | None = None, **extra) -> None:
-    line = {"bench": BENCH, "backend": "postgresql", "profile": PROFILE, "figure": figure,
-            "value": value}  # fmt: skip
+    line = {
+        "bench": BENCH,
+        "backend": "postgresql",
+        "profile": PROFILE,
+        "figure": figure,
+        "value": value,
+    }
     if unit:
         line["unit"] = unit
     print(json.dumps(line | extra), flush=True)
@@ -147,9 +152,14 @@ def prepare(url: str, files: Path) -> dict:
     from vrijstad.starters.models import BranchGroup, StarterProfile
     from vrijstad.units.models import PermittedUse
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, OUTBOX_DIR=str(files / "outbox"),
-                     UPLOAD_DIR=str(files / "uploads"), JOB_DIR=str(files / "jobs"),
-                     PASSWORD_HASH_METHOD="scrypt")  # fmt: skip
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=url,
+        OUTBOX_DIR=str(files / "outbox"),
+        UPLOAD_DIR=str(files / "uploads"),
+        JOB_DIR=str(files / "jobs"),
+        PASSWORD_HASH_METHOD="scrypt",
+    )
     with app.app_context():
         upgrade(revision="heads")
         data = search.Dataset()
@@ -157,26 +167,38 @@ def prepare(url: str, files: Path) -> dict:
         # The data set has a Dijkerveen too: its organisation is renamed, so the demo's is
         # built beside it (the demo is not loaded twice, and knows its own by the name).
         db.session.execute(
-            sa.update(Organisation).where(Organisation.name == ORGANISATION_NAME)
+            sa.update(Organisation)
+            .where(Organisation.name == ORGANISATION_NAME)
             .values(name=f"{ORGANISATION_NAME} (data set)")
-        )  # fmt: skip
+        )
         db.session.commit()
         started = time.perf_counter()
         load_demo_data()
         db.session.commit()
         log(f"loaded the {CITY} demo in {time.perf_counter() - started:.1f} s")
         for n in range(1, STARTERS + 1):
-            user = User(email=f"starter{n}@load.example", name=f"Starter {n}",
-                        password_hash="set below", is_starter=True,
-                        email_verified_at=clock.now())  # a confirmed address may apply  # fmt: skip
+            user = User(
+                email=f"starter{n}@load.example",
+                name=f"Starter {n}",
+                password_hash="set below",
+                is_starter=True,
+                email_verified_at=clock.now(),
+            )  # a confirmed address may apply
             db.session.add(user)
             db.session.flush()
-            db.session.add(StarterProfile(
-                user_id=user.id, trade_name=f"Winkel {n}", city=CITY,
-                concept="Een winkel met lokale producten en een werkplaats achterin.",
-                branch_group=BranchGroup.LEISURE_GOODS, required_use=PermittedUse.DETAILHANDEL,
-                min_area_m2=40, max_area_m2=200, budget_cents_per_month=250_000,
-            ))  # fmt: skip
+            db.session.add(
+                StarterProfile(
+                    user_id=user.id,
+                    trade_name=f"Winkel {n}",
+                    city=CITY,
+                    concept="Een winkel met lokale producten en een werkplaats achterin.",
+                    branch_group=BranchGroup.LEISURE_GOODS,
+                    required_use=PermittedUse.DETAILHANDEL,
+                    min_area_m2=40,
+                    max_area_m2=200,
+                    budget_cents_per_month=250_000,
+                )
+            )
         db.session.commit()
         password_hash = hash_password(PASSWORD)
         db.session.execute(sa.update(User).values(password_hash=password_hash))
@@ -185,9 +207,10 @@ def prepare(url: str, files: Path) -> dict:
             "SELECT u.id FROM units u {} WHERE u.status IN ('listed', 'in_talks') ORDER BY u.id"
         )
         units = db.session.scalars(sa.text(public.format(""))).all()
-        city_units = db.session.scalars(sa.text(public.format(
-            "JOIN areas a ON a.id = u.area_id AND a.city = :city"
-        )), {"city": CITY}).all()  # fmt: skip
+        city_units = db.session.scalars(
+            sa.text(public.format("JOIN areas a ON a.id = u.area_id AND a.city = :city")),
+            {"city": CITY},
+        ).all()
         [centre] = db.session.scalars(
             sa.select(Area.id).where(Area.city == CITY, Area.name == "Binnenstad")
         ).all()
@@ -195,11 +218,15 @@ def prepare(url: str, files: Path) -> dict:
             conn.exec_driver_sql("VACUUM ANALYZE")
         db.session.remove()
         db.engine.dispose()
-    return {"units": list(units), "city_units": list(city_units), "centre": centre,
-            "cities": data.cities,
-            "emails": [f"verhuurder{n}@example.nl" for n in range(1, 21)],
-            "starters": [f"starter{n}@load.example" for n in range(1, STARTERS + 1)],
-            "staff": [MANAGER, STAFF]}  # fmt: skip
+    return {
+        "units": list(units),
+        "city_units": list(city_units),
+        "centre": centre,
+        "cities": data.cities,
+        "emails": [f"verhuurder{n}@example.nl" for n in range(1, 21)],
+        "starters": [f"starter{n}@load.example" for n in range(1, STARTERS + 1)],
+        "staff": [MANAGER, STAFF],
+    }
 
 
 def start_server(url: str, files: Path, kit: bool) -> tuple[subprocess.Popen, int]:
@@ -211,8 +238,16 @@ def start_server(url: str, files: Path, kit: bool) -> tuple[subprocess.Popen, in
     if kit:
         command = [sys.executable, "-m", "gunicorn", "--config", str(KIT_CONFIG)]
     else:
-        command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind",
-                   f"127.0.0.1:{port}", "vrijstad:create_app()"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "vrijstad:create_app()",
+        ]
         if "control_socket_disable" in GunicornConfig().settings:
             command.append("--no-control-socket")
     env = {k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY", "NOTIFY_SOCKET")}
@@ -232,8 +267,14 @@ def start_server(url: str, files: Path, kit: bool) -> tuple[subprocess.Popen, in
         "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
     log_file = open(files / f"gunicorn-{port}.log", "wb")  # noqa: SIM115 - the server's stderr
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file,  # noqa: S603
-                               stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=log_file,  # noqa: S603
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     log_file.close()
     deadline = time.monotonic() + 60
     while True:
@@ -354,8 +395,9 @@ def one(client: Client, kind: str, rng: random.Random, setup: dict) -> tuple[boo
     token = CSRF.search(page)
     if status != 200 or token is None:
         return False, f"login form {status}"
-    body = urlencode({"csrf_token": token.group(1), "email": rng.choice(setup["emails"]),
-                      "password": PASSWORD})  # fmt: skip
+    body = urlencode(
+        {"csrf_token": token.group(1), "email": rng.choice(setup["emails"]), "password": PASSWORD}
+    )
     status, _ = client.request("POST", "/login", body)
     client.cookies.clear()
     return status == 302, f"login {status}"
@@ -404,12 +446,20 @@ def report_mix(results: list[tuple[str, float, bool, str]], duration: float) -> 
     for kind, _ in MIX:
         own = [seconds * 1000 for k, seconds, _, _ in results if k == kind]
         if own:
-            emit(f"{kind}_p95_ms", round(percentile(own, 0.95), 1), "ms", count=len(own),
-                 median_ms=round(statistics.median(own), 1))  # fmt: skip
+            emit(
+                f"{kind}_p95_ms",
+                round(percentile(own, 0.95), 1),
+                "ms",
+                count=len(own),
+                median_ms=round(statistics.median(own), 1),
+            )
     emit("errors", len(errors), "requests", examples=sorted(set(map(str, errors)))[:5])
     target = TARGET_P95_MS["mix"]
-    emit("target_met", not errors and percentile(latencies, 0.95) < target,
-         target=f"0 errors, p95 < {target:.0f} ms")  # fmt: skip
+    emit(
+        "target_met",
+        not errors and percentile(latencies, 0.95) < target,
+        target=f"0 errors, p95 < {target:.0f} ms",
+    )
 
 
 # --- the city profile -------------------------------------------------------------------------
@@ -434,8 +484,15 @@ class Person:
         self.accounts = setup["starters"][number::CITY_CLIENTS] if role == "starter" else []
         self.logged_in = False
 
-    def send(self, journey: str, step: str, method: str, path: str, expected: tuple[int, ...],
-             body: str | None = None) -> tuple[bool, str]:  # fmt: skip
+    def send(
+        self,
+        journey: str,
+        step: str,
+        method: str,
+        path: str,
+        expected: tuple[int, ...],
+        body: str | None = None,
+    ) -> tuple[bool, str]:
         started = time.perf_counter()
         status, text = self.client.request(method, path, body)
         ok = status in expected
@@ -503,8 +560,16 @@ class Person:
             self.send(journey, "dashboard", "GET", f"/dashboard/areas/{setup['centre']}", (200,))
 
 
-def drive_city(port: int, setup: dict, duration: float, people: list[tuple[int, str]],
-               health: bool, think: float, ready, out) -> None:  # fmt: skip
+def drive_city(
+    port: int,
+    setup: dict,
+    duration: float,
+    people: list[tuple[int, str]],
+    health: bool,
+    think: float,
+    ready,
+    out,
+) -> None:
     """Run some of the city's clients as threads; send back every request's sample.
 
     Each client logs in (a starter or staff member arrives logged in) and warms up for WARMUP
@@ -549,8 +614,9 @@ def drive_city(port: int, setup: dict, duration: float, people: list[tuple[int, 
     out.close()
 
 
-def run_drivers(port: int, setup: dict, duration: float, health: bool,
-                think: float = 0) -> list[Sample]:  # fmt: skip
+def run_drivers(
+    port: int, setup: dict, duration: float, health: bool, think: float = 0
+) -> list[Sample]:
     """CITY_CLIENTS clients over DRIVERS processes (one Python process would be the bottleneck)."""
     people = [(n, role) for n, role in enumerate(r for r, count in ROLES for _ in range(count))]
     context = multiprocessing.get_context("spawn")
@@ -573,47 +639,95 @@ def run_drivers(port: int, setup: dict, duration: float, health: bool,
     return results
 
 
-def report_city(results: list[Sample], saturated: list[Sample], ceiling: list[Sample],
-                duration: float, think: float, server: dict[str, list[float]],
-                load: tuple[float, float]) -> None:  # fmt: skip
+def report_city(
+    results: list[Sample],
+    saturated: list[Sample],
+    ceiling: list[Sample],
+    duration: float,
+    think: float,
+    server: dict[str, list[float]],
+    load: tuple[float, float],
+) -> None:
     latencies = [seconds * 1000 for _, _, seconds, _, _ in results]
     errors = [(journey, detail) for journey, _, _, ok, detail in results + saturated if not ok]
-    emit("requests", len(results), "requests", seconds=duration, clients=CITY_CLIENTS,
-         roles=dict(ROLES), think_s=think)  # fmt: skip
-    emit("requests_per_second", round(len(results) / duration, 1), "req/s",
-         note=f"at {think:g} s per page read")  # fmt: skip
+    emit(
+        "requests",
+        len(results),
+        "requests",
+        seconds=duration,
+        clients=CITY_CLIENTS,
+        roles=dict(ROLES),
+        think_s=think,
+    )
+    emit(
+        "requests_per_second",
+        round(len(results) / duration, 1),
+        "req/s",
+        note=f"at {think:g} s per page read",
+    )
     throughput = len(saturated) / duration
-    emit("saturated_requests_per_second", round(throughput, 1), "req/s",
-         p95_ms=round(percentile([s * 1000 for _, _, s, _, _ in saturated], 0.95), 1),
-         note="the same clients without pauses: what the stack serves at most")  # fmt: skip
+    emit(
+        "saturated_requests_per_second",
+        round(throughput, 1),
+        "req/s",
+        p95_ms=round(percentile([s * 1000 for _, _, s, _, _ in saturated], 0.95), 1),
+        note="the same clients without pauses: what the stack serves at most",
+    )
     for name, fraction in (("p50_ms", 0.50), ("p95_ms", 0.95), ("p99_ms", 0.99)):
         emit(name, round(percentile(latencies, fraction), 1), "ms")
     for journey in JOURNEY_NAMES:
         own = [seconds * 1000 for j, _, seconds, _, _ in results if j == journey]
         if own:
             steps = sorted({step for j, step, *_ in results if j == journey})
-            emit(f"{journey}_p95_ms", round(percentile(own, 0.95), 1), "ms", count=len(own),
-                 p50_ms=round(statistics.median(own), 1), requests=steps)  # fmt: skip
+            emit(
+                f"{journey}_p95_ms",
+                round(percentile(own, 0.95), 1),
+                "ms",
+                count=len(own),
+                p50_ms=round(statistics.median(own), 1),
+                requests=steps,
+            )
     emit("errors", len(errors), "requests", examples=sorted(set(map(str, errors)))[:5])
     healthz = len(ceiling) / duration
     ceiling_errors = sum(1 for *_, ok, _ in ceiling if not ok)
-    emit("healthz_requests_per_second", round(healthz, 1), "req/s", errors=ceiling_errors,
-         p95_ms=round(percentile([s * 1000 for _, _, s, _, _ in ceiling], 0.95), 1))  # fmt: skip
-    emit("throughput_ratio", round(throughput / healthz, 3) if healthz else None,
-         note="city req/s without pauses over /healthz req/s, same server and clients")  # fmt: skip
+    emit(
+        "healthz_requests_per_second",
+        round(healthz, 1),
+        "req/s",
+        errors=ceiling_errors,
+        p95_ms=round(percentile([s * 1000 for _, _, s, _, _ in ceiling], 0.95), 1),
+    )
+    emit(
+        "throughput_ratio",
+        round(throughput / healthz, 3) if healthz else None,
+        note="city req/s without pauses over /healthz req/s, same server and clients",
+    )
     if server["all"]:  # the warm-up's requests too
-        emit("server_p50_ms", round(percentile(server["all"], 0.50), 1), "ms",
-             note="inside gunicorn (access log, warm-up too); the rest is queueing")  # fmt: skip
+        emit(
+            "server_p50_ms",
+            round(percentile(server["all"], 0.50), 1),
+            "ms",
+            note="inside gunicorn (access log, warm-up too); the rest is queueing",
+        )
         emit("server_p95_ms", round(percentile(server["all"], 0.95), 1), "ms")
     for kind, times in sorted(server.items()):
         if kind != "all":
-            log(f"server time of {kind}: p50 {percentile(times, 0.5):.0f} ms, "
-                f"p95 {percentile(times, 0.95):.0f} ms, {len(times)} requests")  # fmt: skip
-    emit("load_average", list(load), note="1-minute load average before and after the run",
-         cpus=os.cpu_count())  # fmt: skip
+            log(
+                f"server time of {kind}: p50 {percentile(times, 0.5):.0f} ms, "
+                f"p95 {percentile(times, 0.95):.0f} ms, {len(times)} requests"
+            )
+    emit(
+        "load_average",
+        list(load),
+        note="1-minute load average before and after the run",
+        cpus=os.cpu_count(),
+    )
     target = TARGET_P95_MS["city"]
-    emit("target_met", not errors and percentile(latencies, 0.95) <= target,
-         target=f"0 errors, p95 <= {target:.0f} ms")  # fmt: skip
+    emit(
+        "target_met",
+        not errors and percentile(latencies, 0.95) <= target,
+        target=f"0 errors, p95 <= {target:.0f} ms",
+    )
 
 
 def run_mix(url: str, files: Path, setup: dict, duration: float) -> None:
@@ -621,8 +735,10 @@ def run_mix(url: str, files: Path, setup: dict, duration: float) -> None:
     PROFILE = "mix"
     process, port = start_server(url, files, kit=False)
     try:
-        log(f"mix: gunicorn (2 workers) on 127.0.0.1:{port}; driving it for {duration:.0f} s "
-            f"over {CONNECTIONS} connections")  # fmt: skip
+        log(
+            f"mix: gunicorn (2 workers) on 127.0.0.1:{port}; driving it for {duration:.0f} s "
+            f"over {CONNECTIONS} connections"
+        )
         receive, send = multiprocessing.Pipe(duplex=False)
         driver = multiprocessing.get_context("spawn").Process(
             target=drive, args=(port, setup, duration, CONNECTIONS, send)
@@ -641,28 +757,36 @@ def run_city(url: str, files: Path, setup: dict, duration: float, think: float) 
     before = os.getloadavg()[0]
     process, port = start_server(url, files, kit=True)
     try:
-        log(f"city: gunicorn (deploy/gunicorn.conf.py) on 127.0.0.1:{port}; {CITY_CLIENTS} "
+        log(
+            f"city: gunicorn (deploy/gunicorn.conf.py) on 127.0.0.1:{port}; {CITY_CLIENTS} "
             f"clients for {duration:.0f} s reading each page {think:g} s, then {duration:.0f} s "
-            f"without pauses, then /healthz for {duration:.0f} s")  # fmt: skip
+            f"without pauses, then /healthz for {duration:.0f} s"
+        )
         results = run_drivers(port, setup, duration, health=False, think=think)
         saturated = run_drivers(port, setup, duration, health=False) if think else results
         ceiling = run_drivers(port, setup, duration, health=True)
     finally:
         stop(process)
     after = os.getloadavg()[0]
-    report_city(results, saturated, ceiling, duration, think, server_times(files, port),
-                (before, after))  # fmt: skip
+    report_city(
+        results, saturated, ceiling, duration, think, server_times(files, port), (before, after)
+    )
 
 
 def main() -> None:
     import search
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--profile", choices=[*PROFILES, "all"],
-                        default=os.environ.get("LOAD_PROFILE", "all"))  # fmt: skip
+    parser.add_argument(
+        "--profile", choices=[*PROFILES, "all"], default=os.environ.get("LOAD_PROFILE", "all")
+    )
     parser.add_argument("--duration", type=float, default=DURATION, help="seconds per run")
-    parser.add_argument("--think", type=float, default=THINK,
-                        help="city: seconds a person reads a page (0: back to back)")  # fmt: skip
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=THINK,
+        help="city: seconds a person reads a page (0: back to back)",
+    )
     args = parser.parse_args()
     profiles = PROFILES if args.profile == "all" else (args.profile,)
 

@@ -103,23 +103,28 @@ class Country:
         rows = []
         for j in range(n):
             s = int(street[j])
-            rows.append({
-                "id": j + 1,
-                "floor_area_vvo": int(vvo[j]),
-                "rent_cents_per_year": int(rent[j]),
-                "service_charges_cents_per_year": int(rent[j] * 0.08),
-                "uses_mask": int(uses[j]) or PermittedUse.DETAILHANDEL.bit,
-                "available_from": None if free[j] < 0 else TODAY + timedelta(days=int(free[j])),
-                "vacancy_days": float(vacancy[j]),
-                "street_id": s + 1,
-                "area_id": int(self.street_area[s]) + 1,
-                "city": self.cities[self.street_city[s]],
-                "wanted_mask": int(self.wanted[s]),
-                "excluded_mask": int(self.excluded[s]),
-                "occupants": {g.value: int(self.occupants[s, k])
-                              for k, g in enumerate(BranchGroup) if self.occupants[s, k]},
-                "weights": DEFAULT_WEIGHTS,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "id": j + 1,
+                    "floor_area_vvo": int(vvo[j]),
+                    "rent_cents_per_year": int(rent[j]),
+                    "service_charges_cents_per_year": int(rent[j] * 0.08),
+                    "uses_mask": int(uses[j]) or PermittedUse.DETAILHANDEL.bit,
+                    "available_from": None if free[j] < 0 else TODAY + timedelta(days=int(free[j])),
+                    "vacancy_days": float(vacancy[j]),
+                    "street_id": s + 1,
+                    "area_id": int(self.street_area[s]) + 1,
+                    "city": self.cities[self.street_city[s]],
+                    "wanted_mask": int(self.wanted[s]),
+                    "excluded_mask": int(self.excluded[s]),
+                    "occupants": {
+                        g.value: int(self.occupants[s, k])
+                        for k, g in enumerate(BranchGroup)
+                        if self.occupants[s, k]
+                    },
+                    "weights": DEFAULT_WEIGHTS,
+                }
+            )
         return rows
 
     def starters(self, n: int) -> list[dict]:
@@ -139,14 +144,16 @@ class Country:
                 "min_area_m2": low if rng.random() < 0.85 else None,
                 "max_area_m2": int(low * rng.uniform(1.2, 2.5)) if rng.random() < 0.85 else None,
                 "budget_cents_per_month": int(low * rate * 100 / 12 * rng.uniform(0.8, 1.6))
-                if rng.random() < 0.9 else None,
+                if rng.random() < 0.9
+                else None,
                 "required_use": scoring.BRANCH_USE[group] if rng.random() < 0.6 else None,
                 "earliest_start": TODAY + timedelta(days=int(rng.integers(0, 180)))
-                if rng.random() < 0.8 else None,
+                if rng.random() < 0.8
+                else None,
                 "space_kind": kinds[int(rng.integers(len(kinds)))] if rng.random() < 0.8 else None,
                 "street_ids": [int(x) + 1 for x in rng.choice(own, int(rng.integers(0, 4)))],
                 "area_ids": [int(self.street_area[own[0]]) + 1] if rng.random() < 0.3 else [],
-            }  # fmt: skip
+            }
             if row["max_area_m2"] is not None and row["min_area_m2"] is None:
                 row["max_area_m2"] = max(row["max_area_m2"], 15)
             rows.append(row)
@@ -223,12 +230,22 @@ def python_scores(s: scoring.StarterFeatures, u: scoring.UnitFeatures, today: in
     )
     whole_kind = scoring.KINDS.index(SpaceKind.WHOLE_UNIT)
     units = [
-        (value(u.vvo[j]), float(u.cost[j]), int(u.uses[j]), value(u.available[j]),
-         value(u.vacancy_days[j]), int(u.street[j]), int(u.area[j]), int(u.city[j]),
-         int(u.wanted[j]), int(u.excluded[j]), [int(c) for c in u.same_branch[:, j]],
-         [float(w) for w in u.weights[j]])
+        (
+            value(u.vvo[j]),
+            float(u.cost[j]),
+            int(u.uses[j]),
+            value(u.available[j]),
+            value(u.vacancy_days[j]),
+            int(u.street[j]),
+            int(u.area[j]),
+            int(u.city[j]),
+            int(u.wanted[j]),
+            int(u.excluded[j]),
+            [int(c) for c in u.same_branch[:, j]],
+            [float(w) for w in u.weights[j]],
+        )
         for j in range(len(u))
-    ]  # fmt: skip
+    ]
     scores, excluded = [], []
     for i in range(len(s)):
         low, high, budget = value(s.min_area[i]), value(s.max_area[i]), value(s.budget[i])
@@ -276,9 +293,14 @@ def python_scores(s: scoring.StarterFeatures, u: scoring.UnitFeatures, today: in
             same_city = city >= 0 and city == ucity
             if streets or areas:
                 location = (
-                    1.0 if street in streets else 0.7 if area_id in areas
-                    else 0.4 if same_city else 0.0
-                )  # fmt: skip
+                    1.0
+                    if street in streets
+                    else 0.7
+                    if area_id in areas
+                    else 0.4
+                    if same_city
+                    else 0.0
+                )
             elif city >= 0:
                 location = 0.7 if same_city else 0.3
             else:

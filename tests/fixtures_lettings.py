@@ -99,17 +99,30 @@ def collective(app, make_org, make_unit, make_user):
     organisation.iban = "NL91ABNA0417164300"
     organisation.address = "Markt 1, 7411 KB Dijkerveen"
     area = organisation.areas[0]
-    group = Collective(organisation_id=organisation.id, area_id=area.id, name="Samen in de Stad",
-                       organisation_fee_bp=1000, fund_bp=500,
-                       landlord_rule=LandlordRule.PRO_RATA)  # fmt: skip
+    group = Collective(
+        organisation_id=organisation.id,
+        area_id=area.id,
+        name="Samen in de Stad",
+        organisation_fee_bp=1000,
+        fund_bp=500,
+        landlord_rule=LandlordRule.PRO_RATA,
+    )
     db.session.add(group)
-    units = [make_unit(area=area, owner=make_user("landlord", name=f"Eigenaar {i}"))
-             for i in (1, 2)]  # fmt: skip
+    units = [
+        make_unit(area=area, owner=make_user("landlord", name=f"Eigenaar {i}")) for i in (1, 2)
+    ]
     for unit in units:
-        db.session.add(HeadLease(
-            collective=group, unit_id=unit.id, landlord_id=unit.owner_id,
-            status=HeadLeaseStatus.ACTIVE, kind=HeadLeaseKind.FIXED,
-            rent_cents_per_month=60_000, start_date=a_year_ago()))  # fmt: skip
+        db.session.add(
+            HeadLease(
+                collective=group,
+                unit_id=unit.id,
+                landlord_id=unit.owner_id,
+                status=HeadLeaseStatus.ACTIVE,
+                kind=HeadLeaseKind.FIXED,
+                rent_cents_per_month=60_000,
+                start_date=a_year_ago(),
+            )
+        )
     db.session.commit()
     group.units = units
     group.staff = organisation.test_staff  # an admin of the organisation
@@ -126,13 +139,21 @@ def place(collective, make_starter):
         starter = make_starter(name=extra.pop("name", f"Starter {unit_index}"))
         start = a_year_ago()
         values = {
-            "start_date": start, "end_date": start.replace(year=start.year + 1),
-            "kind": SpaceKind.POPUP, "base_fee_cents_per_month": base,
-            "turnover_basis_points": turnover_bp, "vat_opted": True,
-            "starter_trade_name": "Winkel " + starter.name, "starter_kvk": "87654321",
-        } | extra  # fmt: skip
-        placement = Placement(unit_id=unit.id, starter_id=starter.id,
-                              organisation_id=collective.organisation_id, **values)  # fmt: skip
+            "start_date": start,
+            "end_date": start.replace(year=start.year + 1),
+            "kind": SpaceKind.POPUP,
+            "base_fee_cents_per_month": base,
+            "turnover_basis_points": turnover_bp,
+            "vat_opted": True,
+            "starter_trade_name": "Winkel " + starter.name,
+            "starter_kvk": "87654321",
+        } | extra
+        placement = Placement(
+            unit_id=unit.id,
+            starter_id=starter.id,
+            organisation_id=collective.organisation_id,
+            **values,
+        )
         db.session.add(placement)
         db.session.commit()
         return placement

@@ -112,14 +112,30 @@ def register_blueprints(app: Flask) -> None:
     from vrijstad.units.views import bp as units_bp
 
     blueprints = (
-        main_bp, auth_bp, admin_bp, organisations_bp, areas_bp, units_bp, units_import_bp,
-        starters_bp, applications_bp, letting_bp, billing_bp, notifications_bp, privacy_bp,
-        popups_bp, matching_bp, payments_bp, dashboard_bp, streets_bp, api_tokens_bp,
+        main_bp,
+        auth_bp,
+        admin_bp,
+        organisations_bp,
+        areas_bp,
+        units_bp,
+        units_import_bp,
+        starters_bp,
+        applications_bp,
+        letting_bp,
+        billing_bp,
+        notifications_bp,
+        privacy_bp,
+        popups_bp,
+        matching_bp,
+        payments_bp,
+        dashboard_bp,
+        streets_bp,
+        api_tokens_bp,
         contests_bp,
         subsidies_bp,
         verification_bp,
         legal_bp,
-    )  # fmt: skip
+    )
     for bp in blueprints:
         app.register_blueprint(bp)
     from vrijstad import api

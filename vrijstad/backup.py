@@ -93,9 +93,12 @@ def _checked_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
     for member in members:
         path = PurePosixPath(member.name)
         top = path.parts[0] if path.parts else ""
-        if (path.is_absolute() or ".." in path.parts
-                or top not in {DATABASE_NAME, MANIFEST_NAME, UPLOADS_NAME}
-                or not (member.isfile() or member.isdir())):  # fmt: skip
+        if (
+            path.is_absolute()
+            or ".." in path.parts
+            or top not in {DATABASE_NAME, MANIFEST_NAME, UPLOADS_NAME}
+            or not (member.isfile() or member.isdir())
+        ):
             raise BackupError(f"Refused: the backup holds an unexpected entry {member.name!r}.")
     return members
 

@@ -36,8 +36,10 @@ def demo_data_command(if_empty: bool) -> None:
     started = time.perf_counter()
     logins = demo.load_demo_data()
     db.session.commit()
-    click.echo(f"Demo data loaded in {time.perf_counter() - started:.1f} s. "
-               f"Logins (password for all: {demo.DEMO_PASSWORD}):")  # fmt: skip
+    click.echo(
+        f"Demo data loaded in {time.perf_counter() - started:.1f} s. "
+        f"Logins (password for all: {demo.DEMO_PASSWORD}):"
+    )
     for role, email in logins:
         click.echo(f"  {role:<20} {email}")
 
@@ -152,8 +154,10 @@ def settle_command(period: str | None, confirm_unchecked: bool) -> None:
             click.echo(f"{collective.name}: not settled — {exc}", err=True)
             continue
         db.session.commit()
-        click.echo(f"{collective.name} {month:%Y-%m}: {format_eur(settlement.received_cents)} "
-                   f"received, {settlement.status.value}")  # fmt: skip
+        click.echo(
+            f"{collective.name} {month:%Y-%m}: {format_eur(settlement.received_cents)} "
+            f"received, {settlement.status.value}"
+        )
     if failed:
         raise SystemExit(1)
 
@@ -197,8 +201,10 @@ def snapshot_command(period: str | None) -> None:
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"Snapshot {month:%Y-%m}: {run.areas_recorded} area(s) recorded ({run.rows} rows), "
-               f"{run.areas_skipped} already recorded.")  # fmt: skip
+    click.echo(
+        f"Snapshot {month:%Y-%m}: {run.areas_recorded} area(s) recorded ({run.rows} rows), "
+        f"{run.areas_skipped} already recorded."
+    )
 
 
 @click.command("backup")
@@ -236,8 +242,12 @@ def restore_command(source: Path, yes: bool) -> None:
 
 
 @click.command("clean-files")
-@click.option("--days", type=click.IntRange(min=0), default=None,
-              help="Remove job files older than this many days (default: JOB_TTL).")  # fmt: skip
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Remove job files older than this many days (default: JOB_TTL).",
+)
 def clean_files_command(days: int | None) -> None:
     """Remove the files made for background jobs (import uploads and outcomes, ZIP downloads)
     once their job's record has expired (a daily scheduled run)."""
@@ -245,9 +255,11 @@ def clean_files_command(days: int | None) -> None:
 
     from vrijstad.storage import StorageError, remove_job_files
 
-    age = timedelta(days=days) if days is not None else timedelta(
-        seconds=int(current_app.config["JOB_TTL"])
-    )  # fmt: skip
+    age = (
+        timedelta(days=days)
+        if days is not None
+        else timedelta(seconds=int(current_app.config["JOB_TTL"]))
+    )
     try:
         removed = remove_job_files(age)
     except StorageError as exc:

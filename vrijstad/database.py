@@ -96,10 +96,11 @@ def read(statement: sa.Executable, params: Mapping[str, Any]) -> Sequence[sa.Row
 def _arrays(table: sa.Table, rows: list[dict], keys: list[str]):
     """The rows as one array per column, unnested into a derived table of those columns."""
     arrays = [
-        sa.bindparam(f"all_{key}", [row[key] for row in rows],
-                     type_=postgresql.ARRAY(table.c[key].type))
+        sa.bindparam(
+            f"all_{key}", [row[key] for row in rows], type_=postgresql.ARRAY(table.c[key].type)
+        )
         for key in keys
-    ]  # fmt: skip
+    ]
     return sa.func.unnest(*arrays).table_valued(*keys).render_derived()
 
 

@@ -89,8 +89,9 @@ def out_of_range(value, big: bool = False) -> str | None:
         finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
         return None if finite and abs(value) <= DECIMAL_MAX else _("This number is out of range.")
     if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
-        return _("Enter a date between the years %(first)d and %(last)d.",
-                 first=MIN_YEAR, last=MAX_YEAR)  # fmt: skip
+        return _(
+            "Enter a date between the years %(first)d and %(last)d.", first=MIN_YEAR, last=MAX_YEAR
+        )
     return None
 
 
@@ -126,8 +127,13 @@ def refuse_other_bodies() -> None:
         return
     if getattr(current_app.view_functions.get(request.endpoint), "reads_own_body", False):
         return
-    refuse(415, _("This address takes a form, not %(kind)s. Submit the form on the page.",
-                  kind=request.mimetype))  # fmt: skip
+    refuse(
+        415,
+        _(
+            "This address takes a form, not %(kind)s. Submit the form on the page.",
+            kind=request.mimetype,
+        ),
+    )
 
 
 class BoundedIntegerConverter(IntegerConverter):

@@ -164,8 +164,9 @@ def init_app(app: Flask) -> None:
     )
     # The same as the extension's new-style _() and ngettext() (translate, mark safe where the
     # template autoescapes, then fill in the escaped values), in one call instead of three.
-    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext,
-                                 ngettext=template_ngettext)  # fmt: skip
+    app.jinja_env.globals.update(
+        _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
+    )
 
     @app.context_processor
     def language_context() -> dict:

@@ -73,9 +73,11 @@ def reduced(data: bytes, formats: set[str], edge: int) -> Image.Image:
             image.thumbnail((edge, edge))  # in place: the full-size pixels are let go
             return ImageOps.exif_transpose(image).convert("RGB")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageRefused(_(
-            "This photo has more than %(mp)d megapixels. Save it smaller and upload it again.",
-            mp=MAX_PIXELS // 10**6,
-        )) from exc  # fmt: skip
+        raise ImageRefused(
+            _(
+                "This photo has more than %(mp)d megapixels. Save it smaller and upload it again.",
+                mp=MAX_PIXELS // 10**6,
+            )
+        ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ImageRefused(_("This file is not a photo we can read.")) from exc

@@ -122,8 +122,13 @@ class Document:
                     row.cell(value, style=BOLD)
         self.pdf.ln(3)
 
-    def side_by_side(self, text_rows: Sequence[tuple[str, str | None]], image: bytes,
-                     image_width: float = 38, caption: str = "") -> None:  # fmt: skip
+    def side_by_side(
+        self,
+        text_rows: Sequence[tuple[str, str | None]],
+        image: bytes,
+        image_width: float = 38,
+        caption: str = "",
+    ) -> None:
         """Label/value rows on the left, an image (e.g. a payment QR code) on the right."""
         self.pdf.set_font(FONT, "", 10)
         top = self.pdf.get_y()
@@ -142,8 +147,9 @@ class Document:
         if caption:
             self.pdf.set_font(FONT, "", 7)
             self.pdf.set_xy(x, image_bottom)
-            self.pdf.multi_cell(image_width, 3.5, caption, align="C",
-                                new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
+            self.pdf.multi_cell(
+                image_width, 3.5, caption, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
             image_bottom = self.pdf.get_y()
         self.pdf.set_xy(left, max(bottom, image_bottom) + 2)
 

@@ -79,16 +79,19 @@ def test_bad_and_revoked_tokens_are_refused(client, login, city, token):
 def test_vacancy_per_month_from_the_snapshots(client, city, snapshots):
     first, last = snapshots
     body = client.get(f"/api/v1/areas/{city.area.id}/vacancy").json
-    assert [i["period"] for i in body["items"]] == [first.strftime("%Y-%m"),
-                                                    last.strftime("%Y-%m")]  # fmt: skip
+    assert [i["period"] for i in body["items"]] == [first.strftime("%Y-%m"), last.strftime("%Y-%m")]
     item = body["items"][-1]
     assert item["street"] is None
     assert (item["units_total"], item["units_vacant"], item["vacancy_rate_count"]) == (7, 4, 57.1)
     assert (item["floor_area_vacant_m2"], item["vacancy_rate_area"]) == (500, 50.0)
     assert (item["frictional_units"], item["long_term_units"], item["structural_units"]) == (
-        1, 2, 1)  # fmt: skip
-    one = client.get(f"/api/v1/areas/{city.area.id}/vacancy?street=kerkstraat"
-                     f"&from={last:%Y-%m}").json  # fmt: skip
+        1,
+        2,
+        1,
+    )
+    one = client.get(
+        f"/api/v1/areas/{city.area.id}/vacancy?street=kerkstraat&from={last:%Y-%m}"
+    ).json
     assert [(i["street"], i["vacancy_rate_count"]) for i in one["items"]] == [("Kerkstraat", 33.3)]
     # 'from' after 'to' is valid, and a period without months.
     empty = client.get(f"/api/v1/areas/{city.area.id}/vacancy?from={last:%Y-%m}&to={first:%Y-%m}")
@@ -142,8 +145,13 @@ def test_rate_limited_per_address_and_per_token(app, client, city, token):
 def test_openapi_document(client):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.")
-    assert {"/api/v1/areas", "/api/v1/areas/{area_id}", "/api/v1/areas/{area_id}/vacancy",
-            "/api/v1/units", "/api/v1/units/{unit_id}"} <= set(spec["paths"])  # fmt: skip
+    assert {
+        "/api/v1/areas",
+        "/api/v1/areas/{area_id}",
+        "/api/v1/areas/{area_id}/vacancy",
+        "/api/v1/units",
+        "/api/v1/units/{unit_id}",
+    } <= set(spec["paths"])
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 

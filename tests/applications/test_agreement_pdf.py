@@ -26,14 +26,31 @@ def test_agreement_lists_every_agreed_term(ctx, unit, make_starter, terms):
     data = agreement_pdf(placement)
     text = text_of(data).replace("\xa0", " ")
     for expected in (
-        "Zoë's Atelier Łukasz Şahin", "87654321", unit.area.organisation.kvk_number,
-        "€ 950,00 excl. btw", "plus 21 % btw", "8,50 % van de bruto-omzet", "Waarborgsom",
-        "€ 1.900,00", "Indexering", "geen: de basisvergoeding blijft de hele periode gelijk",
-        "Opzegging", "Betaaltermijn", "binnen 14 dagen", "Kortingen en huurvrije maanden",
-        "Maanden 1–6", "huurvrij", "Maanden 7–8", "75 % korting op de huur", "Maand 12",
-        "25 % korting op de huur", "Verdere afspraken", "geen geluid na 22.00 uur",
-        "Toegestaan gebruik", "Handtekeningen",
-    ):  # fmt: skip
+        "Zoë's Atelier Łukasz Şahin",
+        "87654321",
+        unit.area.organisation.kvk_number,
+        "€ 950,00 excl. btw",
+        "plus 21 % btw",
+        "8,50 % van de bruto-omzet",
+        "Waarborgsom",
+        "€ 1.900,00",
+        "Indexering",
+        "geen: de basisvergoeding blijft de hele periode gelijk",
+        "Opzegging",
+        "Betaaltermijn",
+        "binnen 14 dagen",
+        "Kortingen en huurvrije maanden",
+        "Maanden 1–6",
+        "huurvrij",
+        "Maanden 7–8",
+        "75 % korting op de huur",
+        "Maand 12",
+        "25 % korting op de huur",
+        "Verdere afspraken",
+        "geen geluid na 22.00 uur",
+        "Toegestaan gebruik",
+        "Handtekeningen",
+    ):
         assert expected in text, expected
     uses = ", ".join(use_labels()[use] for use in unit.permitted_uses)
     assert uses and uses in text.replace("\n", " ")

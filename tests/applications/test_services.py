@@ -45,8 +45,9 @@ def test_apply_notifies_landlord_and_area_staff(ctx, unit, org, starter, outbox)
     assert "Sanne Starter" in outbox()[0].get_body().get_content()
 
 
-@pytest.mark.parametrize("status", [UnitStatus.DRAFT, UnitStatus.RESERVED, UnitStatus.LET,
-                                    UnitStatus.WITHDRAWN])  # fmt: skip
+@pytest.mark.parametrize(
+    "status", [UnitStatus.DRAFT, UnitStatus.RESERVED, UnitStatus.LET, UnitStatus.WITHDRAWN]
+)
 def test_only_listed_units_take_applications(ctx, make_unit, org, starter, status):
     unit = make_unit(area=org.areas[0], status=status)
     with pytest.raises(services.ApplicationError, match="niet open"):
@@ -133,12 +134,14 @@ def test_viewing_from_submitted_shortlists_and_mails_an_ics(ctx, unit, starter, 
     assert when.strftime("%Y%m%dT%H%M") in body
     assert viewing.duration_minutes == 45
     history = db.session.scalars(
-        sa.select(AuditEvent.data).where(AuditEvent.action == "application.status",
-                                         AuditEvent.subject_id == application.id)
-    ).all()  # fmt: skip
+        sa.select(AuditEvent.data).where(
+            AuditEvent.action == "application.status", AuditEvent.subject_id == application.id
+        )
+    ).all()
     assert [(h["old"], h["new"]) for h in history] == [
-        ("submitted", "shortlisted"), ("shortlisted", "viewing"),
-    ]  # fmt: skip
+        ("submitted", "shortlisted"),
+        ("shortlisted", "viewing"),
+    ]
 
 
 def test_viewing_in_the_past_is_refused(ctx, unit, starter):
@@ -251,8 +254,14 @@ def test_declining_closes_the_offer_and_tells_the_landlord(ctx, unit, offered):
     services.decline_offer(offered.starter, offered)
     db.session.commit()
     assert offered.status == S.DECLINED and offered.offers[0].status == OfferStatus.DECLINED
-    assert count(Notification, Notification.user_id == unit.owner_id,
-                 Notification.kind == "application.declined") == 1  # fmt: skip
+    assert (
+        count(
+            Notification,
+            Notification.user_id == unit.owner_id,
+            Notification.kind == "application.declined",
+        )
+        == 1
+    )
     assert unit.status == UnitStatus.LISTED  # nobody else in talks: listed again
 
 
@@ -268,10 +277,14 @@ def test_messages_go_to_the_other_side(ctx, unit, org, starter):
     services.post_message(starter, application, "Is er een keuken?")
     services.post_message(org.test_staff, application, "Ja, een kleine pantry.")
     db.session.commit()
-    to_starter = count(Notification, Notification.user_id == starter.id,
-                       Notification.kind == "application.message")  # fmt: skip
-    to_owner = count(Notification, Notification.user_id == unit.owner_id,
-                     Notification.kind == "application.message")  # fmt: skip
+    to_starter = count(
+        Notification, Notification.user_id == starter.id, Notification.kind == "application.message"
+    )
+    to_owner = count(
+        Notification,
+        Notification.user_id == unit.owner_id,
+        Notification.kind == "application.message",
+    )
     assert (to_starter, to_owner) == (1, 1)
     assert [m.body for m in application.messages] == ["Is er een keuken?", "Ja, een kleine pantry."]
     with pytest.raises(services.ApplicationError):

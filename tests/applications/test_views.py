@@ -56,8 +56,10 @@ def test_a_starter_cannot_open_another_starters_application(
     login(make_starter(name="Nieuwsgierig"))
     assert client.get(f"/applications/{application.id}").status_code == 404
     assert client.post(f"/applications/{application.id}/withdraw").status_code == 404
-    assert client.post(f"/applications/{application.id}/messages",
-                       data={"body": "hoi"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(f"/applications/{application.id}/messages", data={"body": "hoi"}).status_code
+        == 404
+    )
     db.session.refresh(application)
     assert application.status == ApplicationStatus.SUBMITTED and not application.messages
 
@@ -71,8 +73,9 @@ def test_another_landlord_cannot_move_or_see(
         client.post("/logout")
         login(stranger)
         assert client.get(f"/applications/{application.id}").status_code == 404
-        response = client.post(f"/applications/{application.id}/move",
-                               data={"status": "shortlisted"})  # fmt: skip
+        response = client.post(
+            f"/applications/{application.id}/move", data={"status": "shortlisted"}
+        )
         assert response.status_code == 404
         assert "Sanne" not in client.get("/pipeline").text
     db.session.refresh(application)
@@ -80,8 +83,14 @@ def test_another_landlord_cannot_move_or_see(
 
 
 def test_anonymous_visitors_are_sent_to_login(client, unit):
-    for url in ("/pipeline", "/my/applications", f"/units/{unit.id}/apply", "/my/profile",
-                "/notifications", "/account/data.json"):  # fmt: skip
+    for url in (
+        "/pipeline",
+        "/my/applications",
+        f"/units/{unit.id}/apply",
+        "/my/profile",
+        "/notifications",
+        "/account/data.json",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.location
 
@@ -94,8 +103,11 @@ def test_board_shows_columns_and_moves_by_htmx(ctx, client, login, unit, org, st
     assert board.status_code == 200
     for column in ("ingediend", "op de shortlist", "bezichtiging", "aanbod gedaan", "afgewezen"):
         assert column in board.text
-    response = client.post(f"/applications/{application.id}/move", data={"status": "shortlisted"},
-                           headers={"HX-Request": "true"})  # fmt: skip
+    response = client.post(
+        f"/applications/{application.id}/move",
+        data={"status": "shortlisted"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<div id="board">')  # a fragment, not a page
     assert "<html" not in response.text and "Verplaatst naar op de shortlist" in response.text
@@ -108,8 +120,11 @@ def test_board_refuses_an_illegal_move_with_a_message(ctx, client, login, unit, 
     services.reject(unit.owner, application)
     db.session.commit()
     login(unit.owner)
-    response = client.post(f"/applications/{application.id}/move", data={"status": "shortlisted"},
-                           headers={"HX-Request": "true"})  # fmt: skip
+    response = client.post(
+        f"/applications/{application.id}/move",
+        data={"status": "shortlisted"},
+        headers={"HX-Request": "true"},
+    )
     assert "kan niet" in response.text
     response = client.post(f"/applications/{application.id}/move", data={"status": "bogus"})
     assert response.status_code == 400
@@ -141,8 +156,12 @@ def test_offer_form_validates_and_starter_accepts(ctx, client, login, unit, star
     db.session.commit()
     login(unit.owner)
     start = clock.today() + timedelta(days=10)
-    bad = {"kind": "popup", "start_date": start.isoformat(),
-           "end_date": (start - timedelta(days=1)).isoformat(), "base_fee": "950,00"}  # fmt: skip
+    bad = {
+        "kind": "popup",
+        "start_date": start.isoformat(),
+        "end_date": (start - timedelta(days=1)).isoformat(),
+        "base_fee": "950,00",
+    }
     response = client.post(f"/applications/{application.id}/offer", data=bad)
     assert response.status_code == 422 and "na de startdatum" in response.text
     assert db.session.scalar(sa.select(sa.func.count(Offer.id))) == 0
@@ -154,7 +173,10 @@ def test_offer_form_validates_and_starter_accepts(ctx, client, login, unit, star
     assert response.status_code == 302
     offer = db.session.scalar(sa.select(Offer))
     assert (offer.base_fee_cents_per_month, offer.turnover_basis_points, offer.deposit_cents) == (
-        95_000, 850, 190_000)  # fmt: skip
+        95_000,
+        850,
+        190_000,
+    )
 
     client.post("/logout")
     login(starter)
@@ -183,8 +205,15 @@ def test_agreement_pdf_states_the_terms(ctx, unit, offered):
     text = "".join(
         page.extract_text() for page in PdfReader(BytesIO(agreement_pdf(placement))).pages
     )
-    for expected in ("Sanne's Koffie", "87654321", unit.area.organisation.kvk_number,
-                     "Hoogstraat", "950,00", "8,50 %", "1.900,00"):  # fmt: skip
+    for expected in (
+        "Sanne's Koffie",
+        "87654321",
+        unit.area.organisation.kvk_number,
+        "Hoogstraat",
+        "950,00",
+        "8,50 %",
+        "1.900,00",
+    ):
         assert expected in text, expected
 
 
@@ -222,8 +251,10 @@ def test_viewing_form_plans_and_offers_an_ics(ctx, client, login, unit, starter,
     viewing_id = application.id  # first viewing
     ics = client.get(f"/applications/{application.id}/viewings/{viewing_id}.ics")
     assert ics.status_code == 200 and b"DTSTART" in ics.data
-    past = client.post(f"/applications/{application.id}/viewing",
-                       data={"day": "2020-01-01", "time": "10:00", "duration": "30"})  # fmt: skip
+    past = client.post(
+        f"/applications/{application.id}/viewing",
+        data={"day": "2020-01-01", "time": "10:00", "duration": "30"},
+    )
     assert past.status_code == 422 and "verleden" in past.text
 
 
@@ -231,14 +262,19 @@ def test_thread_by_htmx_returns_the_thread(ctx, client, login, unit, starter):
     application = services.submit_application(starter, unit, MOTIVATION)
     db.session.commit()
     login(starter)
-    response = client.post(f"/applications/{application.id}/messages",
-                           data={"body": "<script>alert(1)</script>Wanneer kan ik kijken?"},
-                           headers={"HX-Request": "true"})  # fmt: skip
+    response = client.post(
+        f"/applications/{application.id}/messages",
+        data={"body": "<script>alert(1)</script>Wanneer kan ik kijken?"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section id="thread"')
     assert "&lt;script&gt;" in response.text and "<script>alert" not in response.text
-    empty = client.post(f"/applications/{application.id}/messages", data={"body": " "},
-                        headers={"HX-Request": "true"})  # fmt: skip
+    empty = client.post(
+        f"/applications/{application.id}/messages",
+        data={"body": " "},
+        headers={"HX-Request": "true"},
+    )
     assert empty.status_code == 422
 
 
@@ -281,8 +317,9 @@ def test_staff_close_an_area_as_pilot_others_cannot(client, login, org, make_org
     assert client.post(f"/areas/{unit.area_id}/pilot", data={"closed": "1"}).status_code == 403
     client.post("/logout")
     login(org.test_staff)
-    response = client.post(f"/areas/{unit.area_id}/pilot", data={"closed": "1"},
-                           follow_redirects=True)  # fmt: skip
+    response = client.post(
+        f"/areas/{unit.area_id}/pilot", data={"closed": "1"}, follow_redirects=True
+    )
     assert "alleen open voor starters uit Dijkerveen" in response.text
     db.session.refresh(unit.area)
     assert unit.area.closed_pilot

@@ -31,11 +31,18 @@ pytestmark = pytest.mark.clock("2026-12-10T10:00")
 
 def turnover_invoice(collective, place):
     """A turnover-rent invoice for a starter named with diacritics, customer 'Zoë …'."""
-    placement = place(base=100_000, turnover_bp=850, name=NAME,
-                      starter_trade_name="Zoë's Atelier Łukasz Şahin")  # fmt: skip
-    db.session.add(TurnoverReport(placement_id=placement.id, period=NOV,
-                                  turnover_cents=2_345_678, status=TurnoverStatus.CHECKED,
-                                  evidence_key="x"))  # fmt: skip
+    placement = place(
+        base=100_000, turnover_bp=850, name=NAME, starter_trade_name="Zoë's Atelier Łukasz Şahin"
+    )
+    db.session.add(
+        TurnoverReport(
+            placement_id=placement.id,
+            period=NOV,
+            turnover_cents=2_345_678,
+            status=TurnoverStatus.CHECKED,
+            evidence_key="x",
+        )
+    )
     db.session.flush()
     invoice = billing.issue_invoice(placement, NOV, issued_on=date(2026, 12, 1))
     db.session.commit()
@@ -56,10 +63,19 @@ def test_invoice_pdf_prints_names_euro_and_the_turnover_line_apart(ctx, collecti
     invoice = turnover_invoice(collective, place)
     data = documents.invoice_pdf(invoice)
     text = text_of(data)
-    for expected in ("Zoë's Atelier Łukasz Şahin", "€ 1.993,83", "€", "Factuur 1",
-                     "NL123456789B01", collective.organisation.kvk_number, "87654321",
-                     "november 2026", "Btw 21 %", invoice.reference,
-                     "Totaal te betalen"):  # fmt: skip
+    for expected in (
+        "Zoë's Atelier Łukasz Şahin",
+        "€ 1.993,83",
+        "€",
+        "Factuur 1",
+        "NL123456789B01",
+        collective.organisation.kvk_number,
+        "87654321",
+        "november 2026",
+        "Btw 21 %",
+        invoice.reference,
+        "Totaal te betalen",
+    ):
         assert expected in text, expected
     assert "EUR" not in text and "?" not in text  # no fallback for € or missing glyphs
     boxes = assert_readable(data)
@@ -83,11 +99,22 @@ def test_pdfs_log_no_font_noise(ctx, collective, place, caplog):
 
 def test_long_values_wrap_inside_their_cells():
     doc = Document("Lange tekst")
-    doc.rows([("Een heel lang label dat niet in één regel past, zeker niet",
-               "Een waarde met € en " + "woorden " * 30)], label_width=40)  # fmt: skip
-    doc.table(["Omschrijving", "Bedrag"], [["Omschrijving " * 20, "€ 1.234.567,89"]],
-              widths=(3, 1), align=("LEFT", "RIGHT"),
-              totals=[["Totaal", "€ 1.234.567,89"]])  # fmt: skip
+    doc.rows(
+        [
+            (
+                "Een heel lang label dat niet in één regel past, zeker niet",
+                "Een waarde met € en " + "woorden " * 30,
+            )
+        ],
+        label_width=40,
+    )
+    doc.table(
+        ["Omschrijving", "Bedrag"],
+        [["Omschrijving " * 20, "€ 1.234.567,89"]],
+        widths=(3, 1),
+        align=("LEFT", "RIGHT"),
+        totals=[["Totaal", "€ 1.234.567,89"]],
+    )
     assert_readable(doc.output())
 
 
@@ -96,8 +123,9 @@ def test_statement_pdf_has_the_full_breakdown(ctx, collective, place):
     surplus above the rent, the fund its share; the statement shows every part per unit."""
     collective = db.session.get(Collective, collective.id)
     collective.landlord_rule = LandlordRule.HEAD_LEASE
-    lease = db.session.scalars(sa.select(HeadLease).where(HeadLease.collective_id == collective.id)
-                               .order_by(HeadLease.id)).first()  # fmt: skip
+    lease = db.session.scalars(
+        sa.select(HeadLease).where(HeadLease.collective_id == collective.id).order_by(HeadLease.id)
+    ).first()
     assert lease.kind == HeadLeaseKind.FIXED and lease.rent_cents_per_month == 60_000
     placement = place(base=100_000)
     invoice = billing.issue_invoice(placement, NOV, issued_on=date(2026, 11, 1))
@@ -112,12 +140,27 @@ def test_statement_pdf_has_the_full_breakdown(ctx, collective, place):
     # € 1.000 received: fund 5 % € 50, fee 10 % € 100, rest € 850 of which the lease rent € 600
     # goes to the landlord and € 250 stays with the organisation as the head-lease surplus.
     assert (row.received, row.fund, row.fee, row.surplus, row.landlord) == (
-        100_000, 5_000, 10_000, 25_000, 60_000)  # fmt: skip
+        100_000,
+        5_000,
+        10_000,
+        25_000,
+        60_000,
+    )
     assert row.invoices == [invoice.number]
     data = documents.statement_pdf(settlement, landlord.id, landlord.name)
     text = text_of(data)
-    for expected in ("Zoë Łukasz Şahin", f"Facturen {invoice.number}", "€ 1.000,00", "€ 50,00",
-                     "€ 100,00", "€ 250,00", "€ 600,00", "Overschot hoofdhuur", "Fonds 5 %",
-                     "Vergoeding 10 %", "Jouw aandeel"):  # fmt: skip
+    for expected in (
+        "Zoë Łukasz Şahin",
+        f"Facturen {invoice.number}",
+        "€ 1.000,00",
+        "€ 50,00",
+        "€ 100,00",
+        "€ 250,00",
+        "€ 600,00",
+        "Overschot hoofdhuur",
+        "Fonds 5 %",
+        "Vergoeding 10 %",
+        "Jouw aandeel",
+    ):
         assert expected in text, expected
     assert_readable(data)

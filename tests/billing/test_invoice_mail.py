@@ -55,8 +55,14 @@ def test_each_issued_invoice_is_mailed_once_with_its_pdf(ctx, collective, place,
     text = plain(mail.get_body(("plain",)).get_content())
     html = plain(mail.get_body(("html",)).get_content())
     for body in (text, html):
-        for fact in ("november 2026", "€ 1.210,00", "24-12-2026", "NL91ABNA0417164300",
-                     invoice.reference, "Łukasz Şahin"):  # fmt: skip
+        for fact in (
+            "november 2026",
+            "€ 1.210,00",
+            "24-12-2026",
+            "NL91ABNA0417164300",
+            invoice.reference,
+            "Łukasz Şahin",
+        ):
             assert fact in body, fact
         assert f"/invoices/{invoice.id}/pay" in body
     (pdf,) = attachments(mail)
@@ -71,8 +77,7 @@ def test_each_issued_invoice_is_mailed_once_with_its_pdf(ctx, collective, place,
     assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 1
 
 
-def test_the_starter_gets_a_notice_linking_to_the_pay_page(ctx, client, login, collective,
-                                                          place):  # fmt: skip
+def test_the_starter_gets_a_notice_linking_to_the_pay_page(ctx, client, login, collective, place):
     placement = place(base=100_000)
     run(collective)
     invoice = db.session.scalars(sa.select(Invoice)).one()
@@ -81,8 +86,10 @@ def test_the_starter_gets_a_notice_linking_to_the_pay_page(ctx, client, login, c
     assert notice.url == f"/invoices/{invoice.id}/pay"
     login(placement.starter)
     page = plain(client.get("/notifications").text)
-    assert (f"Factuur {invoice.number} voor 11-2026 staat klaar: € 1.210,00, te betalen uiterlijk "
-            f"24-12-2026 onder vermelding van kenmerk {invoice.reference}.") in page  # fmt: skip
+    assert (
+        f"Factuur {invoice.number} voor 11-2026 staat klaar: € 1.210,00, te betalen uiterlijk "
+        f"24-12-2026 onder vermelding van kenmerk {invoice.reference}."
+    ) in page
 
 
 def test_the_staff_button_mails_the_invoices_too(ctx, client, login, collective, place, outbox):
@@ -95,8 +102,9 @@ def test_the_staff_button_mails_the_invoices_too(ctx, client, login, collective,
     assert all(len(attachments(mail)) == 1 for mail in invoice_mails(outbox))
 
 
-def test_invoice_mails_are_jobs_on_a_worker(ctx, client, login, collective, place, outbox,
-                                            rq_worker):  # fmt: skip
+def test_invoice_mails_are_jobs_on_a_worker(
+    ctx, client, login, collective, place, outbox, rq_worker
+):
     place(base=100_000)
     login(collective.staff)
     client.post(f"/collectives/{collective.id}/invoices", data={"period": "2026-11"})
@@ -106,8 +114,9 @@ def test_invoice_mails_are_jobs_on_a_worker(ctx, client, login, collective, plac
     assert len(invoice_mails(outbox)) == 1
 
 
-def test_the_monthly_command_mails_even_when_redis_is_down(ctx, runner, collective, place, outbox,
-                                                          redis_down):  # fmt: skip
+def test_the_monthly_command_mails_even_when_redis_is_down(
+    ctx, runner, collective, place, outbox, redis_down
+):
     place(base=100_000)
     result = runner.invoke(args=["invoice", "--period", "2026-11"])
     assert result.exit_code == 0, result.output
@@ -135,12 +144,28 @@ def test_epc_qr_carries_iban_amount_and_the_structured_reference(ctx, collective
     assert reference == "RF" + reference[2:4] + invoice.reference.replace("-", "")
     assert iso11649.is_valid(reference)
     fields = paying.epc_fields(invoice)
-    assert fields == {"name": collective.organisation.name, "iban": "NL91ABNA0417164300",
-                      "amount": Decimal("1210.00"), "reference": reference}  # fmt: skip
+    assert fields == {
+        "name": collective.organisation.name,
+        "iban": "NL91ABNA0417164300",
+        "amount": Decimal("1210.00"),
+        "reference": reference,
+    }
     # EPC069-12 version 002: service tag, version, character set (2 = ISO 8859-1), SCT, no
     # BIC, name, IBAN, amount, no purpose, the structured reference (no unstructured text).
-    payload = "\n".join(["BCD", "002", "2", "SCT", "", collective.organisation.name,
-                         "NL91ABNA0417164300", "EUR1210", "", reference])  # fmt: skip
+    payload = "\n".join(
+        [
+            "BCD",
+            "002",
+            "2",
+            "SCT",
+            "",
+            collective.organisation.name,
+            "NL91ABNA0417164300",
+            "EUR1210",
+            "",
+            reference,
+        ]
+    )
     expected = segno.make_qr(payload.encode("iso-8859-1"), error="m", boost_error=False)
     assert paying.epc_qr(invoice).matrix == expected.matrix  # the same symbol, bit for bit
 
@@ -179,8 +204,9 @@ def stripe_on(app):
     app.config["PAYMENT_PROVIDER"] = saved
 
 
-def test_with_stripe_the_pdf_and_the_mail_carry_the_pay_link(ctx, collective, place, outbox,
-                                                            stripe_on):  # fmt: skip
+def test_with_stripe_the_pdf_and_the_mail_carry_the_pay_link(
+    ctx, collective, place, outbox, stripe_on
+):
     place(base=100_000)
     run(collective)
     invoice = db.session.scalars(sa.select(Invoice)).one()

@@ -34,8 +34,9 @@ def paid_invoice(placement) -> Invoice:
     return invoice
 
 
-def test_invoice_run_from_the_page_runs_on_a_worker(ctx, client, login, collective, place,
-                                                    rq_worker):  # fmt: skip
+def test_invoice_run_from_the_page_runs_on_a_worker(
+    ctx, client, login, collective, place, rq_worker
+):
     place(base=100_000)
     place(unit_index=1, base=50_000, turnover_bp=500)  # no turnover report: skipped
     login(collective.staff)
@@ -66,8 +67,9 @@ def test_invoice_run_inline_shows_the_result_link(ctx, client, login, collective
     assert count(Invoice) == 1
 
 
-def test_settlement_from_the_page_runs_on_a_worker(ctx, client, login, collective, place,
-                                                   rq_worker):  # fmt: skip
+def test_settlement_from_the_page_runs_on_a_worker(
+    ctx, client, login, collective, place, rq_worker
+):
     paid_invoice(place(base=100_000))
     login(collective.staff)
     url = f"/collectives/{collective.id}/settlements"
@@ -82,9 +84,14 @@ def test_settlement_from_the_page_runs_on_a_worker(ctx, client, login, collectiv
 
 def second_collective(collective) -> Collective:
     """Moves the second unit of the fixture's collective into a collective of its own."""
-    other = Collective(organisation_id=collective.organisation_id, area_id=collective.area_id,
-                       name="Tweede Collectief", organisation_fee_bp=1000, fund_bp=0,
-                       landlord_rule=LandlordRule.PRO_RATA)  # fmt: skip
+    other = Collective(
+        organisation_id=collective.organisation_id,
+        area_id=collective.area_id,
+        name="Tweede Collectief",
+        organisation_fee_bp=1000,
+        fund_bp=0,
+        landlord_rule=LandlordRule.PRO_RATA,
+    )
     db.session.add(other)
     db.session.flush()
     lease = db.session.scalar(
@@ -123,9 +130,16 @@ def test_settlement_run_failing_midway_is_retried_without_booking_twice(
         return real(actor, group, period, confirm)
 
     monkeypatch.setattr(billing, "calculate_settlement", fail_second_once)
-    handle = jobs.enqueue(tasks.settle_collectives, collective.staff.id,
-                          [collective.id, other.id], NOV, False, "/done", "nl",
-                          job_title="Afrekenen")  # fmt: skip
+    handle = jobs.enqueue(
+        tasks.settle_collectives,
+        collective.staff.id,
+        [collective.id, other.id],
+        NOV,
+        False,
+        "/done",
+        "nl",
+        job_title="Afrekenen",
+    )
     db.session.commit()
     rq_worker()
     status = jobs.get_status(handle.id)
@@ -148,8 +162,9 @@ def test_settlement_run_failing_midway_is_retried_without_booking_twice(
     assert "2 collectieven afgerekend voor 11-2026." in jobs.get_status(handle.id).result_label
 
 
-def test_settle_with_redis_down_is_a_503_and_books_nothing(ctx, client, login, collective, place,
-                                                           redis_down):  # fmt: skip
+def test_settle_with_redis_down_is_a_503_and_books_nothing(
+    ctx, client, login, collective, place, redis_down
+):
     paid_invoice(place(base=100_000))
     login(collective.staff)
     response = client.post(f"/collectives/{collective.id}/settlements", data={"period": "2026-11"})
@@ -157,8 +172,9 @@ def test_settle_with_redis_down_is_a_503_and_books_nothing(ctx, client, login, c
     assert count(Settlement) == 0 and settlement_postings() == []
 
 
-def test_invoice_pdfs_as_a_zip_on_a_worker(ctx, client, login, collective, place, make_org,
-                                           rq_worker):  # fmt: skip
+def test_invoice_pdfs_as_a_zip_on_a_worker(
+    ctx, client, login, collective, place, make_org, rq_worker
+):
     first = paid_invoice(place(base=100_000))
     second = paid_invoice(place(unit_index=1, base=40_000))
     login(collective.staff)
@@ -207,8 +223,9 @@ def test_every_collective_of_the_organisation_is_settled_in_one_job(
     assert status.state == "finished", status.error
     assert status.result_label == "2 collectieven afgerekend voor 11-2026."
     assert status.result_url == f"/organisations/{collective.organisation_id}/collectives"
-    received = dict(db.session.execute(sa.select(Settlement.collective_id,
-                                                 Settlement.received_cents)).all())  # fmt: skip
+    received = dict(
+        db.session.execute(sa.select(Settlement.collective_id, Settlement.received_cents)).all()
+    )
     assert received == {collective.id: 100_000, other.id: 40_000}
     client.post("/logout")
     login(make_org().test_staff)
@@ -220,8 +237,11 @@ def test_settling_every_collective_warns_about_unchecked_reports_first(
     ctx, client, login, collective, place
 ):
     placement = place(base=50_000, turnover_bp=500)
-    db.session.add(TurnoverReport(placement_id=placement.id, period=NOV, turnover_cents=10_000,
-                                  evidence_key="x"))  # fmt: skip
+    db.session.add(
+        TurnoverReport(
+            placement_id=placement.id, period=NOV, turnover_cents=10_000, evidence_key="x"
+        )
+    )
     db.session.commit()
     login(collective.staff)
     url = f"/organisations/{collective.organisation_id}/settlements"

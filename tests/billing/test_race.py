@@ -33,8 +33,9 @@ def open_invoice(ctx, collective, place):
 
 def _colleague(collective, make_user):
     user = make_user("staff", name="Tweede Medewerker")
-    db.session.add(Membership(user=user, organisation_id=collective.organisation_id,
-                              role=MemberRole.STAFF))  # fmt: skip
+    db.session.add(
+        Membership(user=user, organisation_id=collective.organisation_id, role=MemberRole.STAFF)
+    )
     db.session.commit()
     return user
 

@@ -30,9 +30,13 @@ def issued(place, unit_index=0, base=100_000, name=None):
 
 
 def kinds_for(user_id: int) -> list[str]:
-    return list(db.session.scalars(
-        sa.select(Notification.kind).where(Notification.user_id == user_id)
-        .order_by(Notification.id)))  # fmt: skip
+    return list(
+        db.session.scalars(
+            sa.select(Notification.kind)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.id)
+        )
+    )
 
 
 def test_reminders_go_out_once_at_7_and_21_days(ctx, collective, place, outbox):
@@ -131,8 +135,9 @@ def test_remind_command(ctx, runner, collective, place):
     assert "1 reminders sent" in result.output
     assert runner.invoke(args=["remind", "--date", "2026-11-22"]).output.startswith("0 ")
     assert runner.invoke(args=["remind", "--date", "22-11-2026"]).exit_code != 0
-    notice = db.session.scalar(sa.select(Notification).where(
-        Notification.user_id == invoice.starter_id))  # fmt: skip
+    notice = db.session.scalar(
+        sa.select(Notification).where(Notification.user_id == invoice.starter_id)
+    )
     assert notice.url.endswith(f"/invoices/{invoice.id}/pay")
 
 
@@ -143,8 +148,14 @@ def test_turnover_reminders_before_and_after_the_deadline(ctx, collective, place
     late = place(0, turnover_bp=800, name="Laatkomer")
     on_time = place(1, turnover_bp=800, name="Stipt")
     fixed = place(0, base=50_000, name="Vast", start_date=date(2026, 1, 1))  # no turnover clause
-    db.session.add(TurnoverReport(placement_id=on_time.id, period=date(2026, 10, 1),
-                                  turnover_cents=500_000, evidence_key="x"))  # fmt: skip
+    db.session.add(
+        TurnoverReport(
+            placement_id=on_time.id,
+            period=date(2026, 10, 1),
+            turnover_cents=500_000,
+            evidence_key="x",
+        )
+    )
     db.session.commit()
     # October's reports are due on 10 November.
     assert send_turnover_reminders(date(2026, 11, 6)) == []  # too early to nag

@@ -38,8 +38,15 @@ NIJMEGEN = [
 
 
 def report(placement, period, cents, status=TurnoverStatus.CHECKED):
-    db.session.add(TurnoverReport(placement_id=placement.id, period=period, turnover_cents=cents,
-                                  status=status, evidence_key="x"))  # fmt: skip
+    db.session.add(
+        TurnoverReport(
+            placement_id=placement.id,
+            period=period,
+            turnover_cents=cents,
+            status=status,
+            evidence_key="x",
+        )
+    )
     db.session.flush()
 
 
@@ -116,8 +123,12 @@ def test_settlement_pro_rata_worked_example(ctx, collective, place):
     placement = place(base=100_000)
     paid_invoice(placement)
     settlement = billing.calculate_settlement(None, collective, NOV)
-    assert (settlement.received_cents, settlement.fund_cents, settlement.organisation_cents,
-            settlement.landlords_cents) == (100_000, 5_000, 10_000, 85_000)  # fmt: skip
+    assert (
+        settlement.received_cents,
+        settlement.fund_cents,
+        settlement.organisation_cents,
+        settlement.landlords_cents,
+    ) == (100_000, 5_000, 10_000, 85_000)
     owner = collective.units[0].owner_id
     assert -ledger.balance(collective.organisation_id, ledger.payable(owner)) == 85_000
     assert billing.fund_balance(collective) == 5_000
@@ -143,13 +154,22 @@ def test_head_lease_rule_pays_the_lease_and_keeps_the_surplus(ctx, collective, p
 
 def test_turnover_head_lease_gives_the_landlord_a_share_above_base(ctx, collective, place):
     collective.landlord_rule = LandlordRule.HEAD_LEASE
-    lease = db.session.scalar(sa.select(HeadLease).where(
-        HeadLease.unit_id == collective.units[0].id))  # fmt: skip
+    lease = db.session.scalar(
+        sa.select(HeadLease).where(HeadLease.unit_id == collective.units[0].id)
+    )
     db.session.delete(lease)
-    db.session.add(HeadLease(collective=collective, unit_id=collective.units[0].id,
-                             landlord_id=collective.units[0].owner_id, status="active",
-                             kind=HeadLeaseKind.TURNOVER, rent_cents_per_month=30_000,
-                             landlord_share_bp=6000, start_date=date(2026, 1, 1)))  # fmt: skip
+    db.session.add(
+        HeadLease(
+            collective=collective,
+            unit_id=collective.units[0].id,
+            landlord_id=collective.units[0].owner_id,
+            status="active",
+            kind=HeadLeaseKind.TURNOVER,
+            rent_cents_per_month=30_000,
+            landlord_share_bp=6000,
+            start_date=date(2026, 1, 1),
+        )
+    )
     paid_invoice(place(base=100_000))
     settlement = billing.calculate_settlement(None, collective, NOV)
     landlord = next(x for x in settlement.lines if x.beneficiary.value == "landlord")
@@ -167,24 +187,47 @@ def test_settling_twice_books_nothing_twice_and_late_payments_roll_over(ctx, col
     billing.record_payment(None, invoice, invoice.total_cents - 60_000, clock.today())
     december = billing.calculate_settlement(None, collective, date(2026, 12, 1))
     assert first.received_cents + december.received_cents == invoice.net_cents
-    assert db.session.scalar(sa.select(sa.func.count(Payment.id))
-                             .where(Payment.settlement_id.is_(None))) == 0  # fmt: skip
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Payment.id)).where(Payment.settlement_id.is_(None))
+        )
+        == 0
+    )
 
 
 def _settled(settlements) -> list:
     """What settlements hold and booked, without their ids."""
     return [
-        (s.collective_id, s.received_cents, s.landlords_cents, s.organisation_cents,
-         s.fund_cents, sorted((line.unit_id, line.beneficiary.value, line.landlord_id,
-                               line.received_cents, line.amount_cents, line.note or "")
-                              for line in s.lines),
-         sorted(db.session.execute(
-             sa.select(Entry.account, Entry.amount_cents).join(Posting)
-             .where(Posting.key == f"settlement:{s.id}")).all()),
-         db.session.scalar(sa.select(sa.func.count(Payment.id))
-                           .where(Payment.settlement_id == s.id)))
+        (
+            s.collective_id,
+            s.received_cents,
+            s.landlords_cents,
+            s.organisation_cents,
+            s.fund_cents,
+            sorted(
+                (
+                    line.unit_id,
+                    line.beneficiary.value,
+                    line.landlord_id,
+                    line.received_cents,
+                    line.amount_cents,
+                    line.note or "",
+                )
+                for line in s.lines
+            ),
+            sorted(
+                db.session.execute(
+                    sa.select(Entry.account, Entry.amount_cents)
+                    .join(Posting)
+                    .where(Posting.key == f"settlement:{s.id}")
+                ).all()
+            ),
+            db.session.scalar(
+                sa.select(sa.func.count(Payment.id)).where(Payment.settlement_id == s.id)
+            ),
+        )
         for s in settlements
-    ]  # fmt: skip
+    ]
 
 
 def test_settling_many_collectives_at_once_settles_each_as_alone(
@@ -192,20 +235,37 @@ def test_settling_many_collectives_at_once_settles_each_as_alone(
 ):
     """calculate_settlements (a national month in one call) gives every collective what
     calculate_settlement gives it: split, lines, postings, the payments it settles."""
-    second = Collective(organisation_id=collective.organisation_id,
-                        area_id=collective.area_id, name="Tweede collectief",
-                        organisation_fee_bp=800, fund_bp=200,
-                        landlord_rule=LandlordRule.HEAD_LEASE)  # fmt: skip
+    second = Collective(
+        organisation_id=collective.organisation_id,
+        area_id=collective.area_id,
+        name="Tweede collectief",
+        organisation_fee_bp=800,
+        fund_bp=200,
+        landlord_rule=LandlordRule.HEAD_LEASE,
+    )
     db.session.add(second)
     unit = make_unit(area=collective.units[0].area, owner=make_user("landlord"))
-    db.session.add(HeadLease(collective=second, unit_id=unit.id, landlord_id=unit.owner_id,
-                             status="active", kind=HeadLeaseKind.FIXED,
-                             rent_cents_per_month=90_000, start_date=date(2026, 1, 1)))  # fmt: skip
+    db.session.add(
+        HeadLease(
+            collective=second,
+            unit_id=unit.id,
+            landlord_id=unit.owner_id,
+            status="active",
+            kind=HeadLeaseKind.FIXED,
+            rent_cents_per_month=90_000,
+            start_date=date(2026, 1, 1),
+        )
+    )
     db.session.commit()
     collective.units.append(unit)
-    empty = Collective(organisation_id=collective.organisation_id, area_id=collective.area_id,
-                       name="Nog leeg", organisation_fee_bp=1000, fund_bp=500,
-                       landlord_rule=LandlordRule.PRO_RATA)  # fmt: skip
+    empty = Collective(
+        organisation_id=collective.organisation_id,
+        area_id=collective.area_id,
+        name="Nog leeg",
+        organisation_fee_bp=1000,
+        fund_bp=500,
+        landlord_rule=LandlordRule.PRO_RATA,
+    )
     db.session.add(empty)
     for index, base in ((0, 100_003), (1, 45_001), (2, 80_007)):
         paid_invoice(place(unit_index=index, base=base))
@@ -218,8 +278,12 @@ def test_settling_many_collectives_at_once_settles_each_as_alone(
     assert [row[1] for row in together] == [100_003 + 45_001, 80_007, 0]  # net received
     assert all(row[1] == row[2] + row[3] + row[4] for row in together)  # every cent assigned
     assert ledger.total_of_all_entries() == 0
-    assert db.session.scalar(sa.select(sa.func.count(Payment.id))
-                             .where(Payment.settlement_id.is_(None))) == 0  # fmt: skip
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Payment.id)).where(Payment.settlement_id.is_(None))
+        )
+        == 0
+    )
     again = billing.calculate_settlements(collective.staff, groups, NOV)  # books nothing twice
     assert _settled(again) == together
 
@@ -248,7 +312,8 @@ def test_approve_and_pay_need_an_organisation_admin(ctx, collective, place, make
     owner = collective.units[0].owner_id
     assert ledger.balance(collective.organisation_id, ledger.payable(owner)) == 0
     assert ledger.balance(collective.organisation_id, ledger.bank(collective.organisation_id)) == (
-        121_000 - 85_000)  # fmt: skip
+        121_000 - 85_000
+    )
 
 
 def test_overpayment_and_future_payments_are_refused(ctx, place):
@@ -284,9 +349,15 @@ def test_fund_spending_is_approved_by_an_admin_within_the_balance(ctx, collectiv
 
 def test_shares_over_a_hundred_percent_are_refused(ctx, collective):
     with pytest.raises(letting.LettingError, match="100"):
-        letting.create_collective(collective.staff, collective.organisation,
-                                  collective.area, "Te duur", 6000, 5000,
-                                  LandlordRule.PRO_RATA)  # fmt: skip
+        letting.create_collective(
+            collective.staff,
+            collective.organisation,
+            collective.area,
+            "Te duur",
+            6000,
+            5000,
+            LandlordRule.PRO_RATA,
+        )
     assert db.session.scalar(sa.select(sa.func.count(Collective.id))) == 1
 
 
@@ -308,9 +379,13 @@ def test_placements_on_a_unit_or_space_never_overlap(ctx, collective, make_start
     letting.place_starter(staff, unit, make_starter(name="A"), terms, shelf)
     letting.place_starter(staff, unit, make_starter(name="B"), terms, corner)  # another space
     with pytest.raises(letting.LettingError, match="overlapt"):
-        letting.place_starter(staff, unit, make_starter(name="C"),
-                              letting.PlacementTerms(date(2027, 6, 1), date(2027, 9, 1), 20_000),
-                              shelf)  # fmt: skip
+        letting.place_starter(
+            staff,
+            unit,
+            make_starter(name="C"),
+            letting.PlacementTerms(date(2027, 6, 1), date(2027, 9, 1), 20_000),
+            shelf,
+        )
     with pytest.raises(letting.LettingError, match="overlapt"):
         letting.place_starter(staff, unit, make_starter(name="D"), terms)  # the whole unit
     later = letting.PlacementTerms(date(2027, 7, 1), date(2027, 9, 1), 20_000)
@@ -326,8 +401,9 @@ def test_turnover_reports_refuse_negative_and_closed_months(ctx, place):
     with pytest.raises(letting.LettingError, match="gesloten"):
         letting.submit_turnover(placement.starter, placement, NOV, 800_000)
     with pytest.raises(letting.LettingError):
-        letting.submit_turnover(placement.starter, placement, date(2026, 10, 1), 5,
-                                ("a.exe", b"MZ\x90\x00"))  # not a PDF or image  # fmt: skip
+        letting.submit_turnover(
+            placement.starter, placement, date(2026, 10, 1), 5, ("a.exe", b"MZ\x90\x00")
+        )  # not a PDF or image
 
 
 def test_turnover_is_reported_for_finished_months_of_the_placement_only(ctx, place):
@@ -371,14 +447,24 @@ def test_ledger_refuses_unbalanced_postings_and_edits(ctx, collective):
 # Property tests ----------------------------------------------------------------------------
 
 
-@given(fee=st.integers(0, 10000), fund=st.integers(0, 10000), received=st.integers(0, 10**9),
-       lease_rent=st.integers(0, 10**7), rule=st.sampled_from(list(LandlordRule)))  # fmt: skip
+@given(
+    fee=st.integers(0, 10000),
+    fund=st.integers(0, 10000),
+    received=st.integers(0, 10**9),
+    lease_rent=st.integers(0, 10**7),
+    rule=st.sampled_from(list(LandlordRule)),
+)
 def test_unit_split_assigns_every_cent(fee, fund, received, lease_rent, rule):
     if fee + fund > 10000:
         fund = 10000 - fee
     group = Collective(organisation_fee_bp=fee, fund_bp=fund, landlord_rule=rule)
-    lease = HeadLease(kind=HeadLeaseKind.FIXED, rent_cents_per_month=lease_rent, indexation_bp=0,
-                      landlord_share_bp=0, start_date=date(2026, 1, 1))  # fmt: skip
+    lease = HeadLease(
+        kind=HeadLeaseKind.FIXED,
+        rent_cents_per_month=lease_rent,
+        indexation_bp=0,
+        landlord_share_bp=0,
+        start_date=date(2026, 1, 1),
+    )
     share = billing.split_unit(group, received, lease, 1, 1, NOV)
     assert share.landlord + share.organisation + share.fund == received
     assert min(share.landlord, share.organisation, share.fund) >= 0
@@ -388,17 +474,25 @@ def test_unit_split_assigns_every_cent(fee, fund, received, lease_rent, rule):
 def test_turnover_rent_never_below_base(base, pct, turnover):
     from vrijstad.letting.models import Placement
 
-    placement = Placement(base_fee_cents_per_month=base, turnover_basis_points=pct,
-                          start_date=date(2026, 1, 1), end_date=date(2027, 1, 1))  # fmt: skip
+    placement = Placement(
+        base_fee_cents_per_month=base,
+        turnover_basis_points=pct,
+        start_date=date(2026, 1, 1),
+        end_date=date(2027, 1, 1),
+    )
     rent = billing.rent_for(placement, NOV, turnover)
     assert rent >= base and rent == max(base, billing.percent_of(turnover, pct))
 
 
 OPS = st.lists(
-    st.tuples(st.sampled_from(["invoice", "pay", "reverse", "settle"]), st.integers(0, 1),
-              st.integers(1, 12)),
-    min_size=1, max_size=12,
-)  # fmt: skip
+    st.tuples(
+        st.sampled_from(["invoice", "pay", "reverse", "settle"]),
+        st.integers(0, 1),
+        st.integers(1, 12),
+    ),
+    min_size=1,
+    max_size=12,
+)
 
 
 @settings(
@@ -410,8 +504,9 @@ def test_ledger_balances_after_any_sequence(ctx, collective, place, ops):
     # The fixtures run once for all examples: the placements are made (committed) once, and
     # each example's own bookings are rolled back at its end.
     if not hasattr(collective, "property_placements"):
-        collective.property_placements = [place(unit_index=i, base=12_345 + i * 1000)
-                                          for i in (0, 1)]  # fmt: skip
+        collective.property_placements = [
+            place(unit_index=i, base=12_345 + i * 1000) for i in (0, 1)
+        ]
     placements = collective.property_placements
     try:
         for op, which, month in ops:
@@ -420,17 +515,29 @@ def test_ledger_balances_after_any_sequence(ctx, collective, place, ops):
             if op == "invoice":
                 billing.issue_invoice(placement, period)
             elif op == "pay":
-                invoice = db.session.scalar(sa.select(Invoice).where(
-                    Invoice.placement_id == placement.id, Invoice.paid_cents < Invoice.total_cents
-                ).limit(1))  # fmt: skip
+                invoice = db.session.scalar(
+                    sa.select(Invoice)
+                    .where(
+                        Invoice.placement_id == placement.id,
+                        Invoice.paid_cents < Invoice.total_cents,
+                    )
+                    .limit(1)
+                )
                 if invoice is not None:
-                    billing.record_payment(None, invoice, max(1, invoice.outstanding_cents // 2),
-                                           NOV)  # fmt: skip
+                    billing.record_payment(
+                        None, invoice, max(1, invoice.outstanding_cents // 2), NOV
+                    )
             elif op == "reverse":
-                posting = db.session.scalar(sa.select(Posting).where(
-                    Posting.kind == "invoice", Posting.id.not_in(
-                        sa.select(Posting.reverses_id).where(Posting.reverses_id.is_not(None))
-                    )).limit(1))  # fmt: skip
+                posting = db.session.scalar(
+                    sa.select(Posting)
+                    .where(
+                        Posting.kind == "invoice",
+                        Posting.id.not_in(
+                            sa.select(Posting.reverses_id).where(Posting.reverses_id.is_not(None))
+                        ),
+                    )
+                    .limit(1)
+                )
                 if posting is not None:
                     ledger.reverse(posting, "correction")
             else:

@@ -46,37 +46,66 @@ def test_staff_see_the_collective_others_do_not(
         client.post("/logout")
         login(stranger)
         assert client.get(f"/collectives/{collective.id}").status_code == 403
-        assert client.post(f"/collectives/{collective.id}/settlements",
-                           data={"period": "2026-11"}).status_code == 403  # fmt: skip
+        assert (
+            client.post(
+                f"/collectives/{collective.id}/settlements", data={"period": "2026-11"}
+            ).status_code
+            == 403
+        )
     assert db.session.scalar(sa.select(sa.func.count(Settlement.id))) == 0
 
 
 def test_create_collective_form_refuses_over_a_hundred_percent(client, login, collective):
     login(collective.staff)
     url = f"/organisations/{collective.organisation_id}/collectives"
-    response = client.post(url, data={"name": "Nieuw", "area_id": collective.area_id,
-                                      "organisation_fee": "60", "fund": "45",
-                                      "landlord_rule": "pro_rata"})  # fmt: skip
+    response = client.post(
+        url,
+        data={
+            "name": "Nieuw",
+            "area_id": collective.area_id,
+            "organisation_fee": "60",
+            "fund": "45",
+            "landlord_rule": "pro_rata",
+        },
+    )
     assert response.status_code == 422 and "samen meer dan 100 %" in response.text
     assert db.session.scalar(sa.select(sa.func.count(Collective.id))) == 1
-    ok = client.post(url, data={"name": "Nieuw", "area_id": collective.area_id,
-                                "organisation_fee": "8,5", "fund": "2",
-                                "landlord_rule": "pro_rata"})  # fmt: skip
+    ok = client.post(
+        url,
+        data={
+            "name": "Nieuw",
+            "area_id": collective.area_id,
+            "organisation_fee": "8,5",
+            "fund": "2",
+            "landlord_rule": "pro_rata",
+        },
+    )
     assert ok.status_code == 302
     created = db.session.scalar(sa.select(Collective).where(Collective.name == "Nieuw"))
     assert created.organisation_fee_bp == 850 and created.fund_bp == 200
 
 
-def test_invoice_pdf_meets_dutch_requirements_and_is_private(ctx, client, login, collective, place,
-                                                             make_starter):  # fmt: skip
+def test_invoice_pdf_meets_dutch_requirements_and_is_private(
+    ctx, client, login, collective, place, make_starter
+):
     placement, invoice, _settlement = settled(collective, place)
     login(placement.starter)
     response = client.get(f"/invoices/{invoice.id}.pdf")
     assert response.status_code == 200
     text = pdf_text(response.data)
-    for expected in ("Factuur 1", "01-12-2026", "15-12-2026", "NL123456789B01",
-                     collective.organisation.kvk_number, "87654321", "1.000,00", "210,00",
-                     "1.210,00", "21 %", invoice.reference):  # fmt: skip
+    for expected in (
+        "Factuur 1",
+        "01-12-2026",
+        "15-12-2026",
+        "NL123456789B01",
+        collective.organisation.kvk_number,
+        "87654321",
+        "1.000,00",
+        "210,00",
+        "1.210,00",
+        "21 %",
+        invoice.reference,
+    ):
         assert expected in text, expected
     client.post("/logout")
     login(make_starter(name="Iemand Anders"))
@@ -102,11 +131,15 @@ def test_landlords_see_only_their_own_statements(ctx, client, login, collective,
     assert client.get(f"/my/statements/{settlement.id}.pdf").status_code == 404
 
 
-def test_settlement_via_the_page_warns_about_unchecked_reports(ctx, client, login, collective,
-                                                                place):  # fmt: skip
+def test_settlement_via_the_page_warns_about_unchecked_reports(
+    ctx, client, login, collective, place
+):
     placement = place(base=50_000, turnover_bp=500)
-    db.session.add(TurnoverReport(placement_id=placement.id, period=NOV, turnover_cents=2_000_000,
-                                  evidence_key="x"))  # fmt: skip
+    db.session.add(
+        TurnoverReport(
+            placement_id=placement.id, period=NOV, turnover_cents=2_000_000, evidence_key="x"
+        )
+    )
     invoice = billing.issue_invoice(placement, NOV)
     billing.record_payment(None, invoice, invoice.total_cents, NOV)
     db.session.commit()
@@ -125,8 +158,9 @@ def test_recording_a_payment_and_refusing_too_much(ctx, client, login, collectiv
     login(collective.staff)
     url = f"/invoices/{invoice.id}/payments"
     today = clock.today().isoformat()
-    too_much = client.post(url, data={"amount": "999,00", "received_on": today},
-                           follow_redirects=True)  # fmt: skip
+    too_much = client.post(
+        url, data={"amount": "999,00", "received_on": today}, follow_redirects=True
+    )
     assert "meer dan" in too_much.text
     client.post(url, data={"amount": "121,00", "received_on": today})
     db.session.refresh(invoice)
@@ -167,14 +201,23 @@ def test_starter_reports_turnover_with_evidence(ctx, client, login, collective, 
     placement = place(base=50_000, turnover_bp=500)
     login(placement.starter)
     pdf = b"%PDF-1.4\n%test\n"
-    response = client.post(f"/placements/{placement.id}/turnover", data={
-        "period": "2026-11", "turnover": "12.500,00",
-        "evidence": (io.BytesIO(pdf), "kassa.pdf")}, follow_redirects=True)  # fmt: skip
+    response = client.post(
+        f"/placements/{placement.id}/turnover",
+        data={
+            "period": "2026-11",
+            "turnover": "12.500,00",
+            "evidence": (io.BytesIO(pdf), "kassa.pdf"),
+        },
+        follow_redirects=True,
+    )
     assert "omzetopgave is binnen" in response.text
     report = db.session.scalar(sa.select(TurnoverReport))
     assert report.turnover_cents == 1_250_000 and report.period == NOV
-    negative = client.post(f"/placements/{placement.id}/turnover", data={
-        "period": "2026-10", "turnover": "-5"}, follow_redirects=True)  # fmt: skip
+    negative = client.post(
+        f"/placements/{placement.id}/turnover",
+        data={"period": "2026-10", "turnover": "-5"},
+        follow_redirects=True,
+    )
     assert "negatief" in negative.text or "bedrag" in negative.text
     client.post("/logout")
     login(collective.staff)
@@ -188,9 +231,15 @@ def test_the_report_form_offers_the_placements_finished_months_only(ctx, client,
     page = client.get("/my/placements").text
     offered = re.findall(rf'id="period-{placement.id}".*?</select>', page, re.S)[0]
     assert re.findall(r'<option value="([0-9-]+)"', offered) == ["2026-11", "2026-10"]
-    running = client.post(f"/placements/{placement.id}/turnover", data={
-        "period": "2026-12", "turnover": "100,00",
-        "evidence": (io.BytesIO(b"%PDF-1.4\n"), "kassa.pdf")}, follow_redirects=True)  # fmt: skip
+    running = client.post(
+        f"/placements/{placement.id}/turnover",
+        data={
+            "period": "2026-12",
+            "turnover": "100,00",
+            "evidence": (io.BytesIO(b"%PDF-1.4\n"), "kassa.pdf"),
+        },
+        follow_redirects=True,
+    )
     assert "zodra die voorbij is" in running.text
     assert db.session.scalar(sa.select(sa.func.count(TurnoverReport.id))) == 0
 

@@ -39,8 +39,12 @@ def test_from_contest_creation_to_a_winner_whose_first_invoice_shows_the_discoun
     monkeypatch.setattr(limiter, "enabled", False)  # seven logins from one address: no attack
     organisation = make_org()
     staff = organisation.test_staff
-    make_unit(area=organisation.areas[0], street="Havenkade", house_number=7,
-                     rent_cents_per_year=2_400_000)  # € 2.000 a month  # fmt: skip
+    make_unit(
+        area=organisation.areas[0],
+        street="Havenkade",
+        house_number=7,
+        rent_cents_per_year=2_400_000,
+    )  # € 2.000 a month
     starter = make_starter(name="Lotte Smit", trade_name="Lotte Leeft")
     for person in (staff, starter):
         person.locale = "en"

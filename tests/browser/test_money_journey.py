@@ -17,8 +17,9 @@ from vrijstad.pdf import Document
 NBSP = "\xa0"
 
 
-def test_turnover_invoice_payment_settlement_statement(page: Page, live_server, collective,
-                                                       place, tmp_path):  # fmt: skip
+def test_turnover_invoice_payment_settlement_statement(
+    page: Page, live_server, collective, place, tmp_path
+):
     placement = place(unit_index=0, base=100_000, turnover_bp=1000, name="Sanne Smit")
     starter = db.session.get(User, placement.starter_id)
     landlord = collective.units[0].owner
@@ -85,8 +86,9 @@ def test_turnover_invoice_payment_settlement_statement(page: Page, live_server, 
     assert page.console_errors == [] and page.csp_violations == []
 
 
-def test_keyboard_only_login_and_unit_search(page: Page, live_server, make_user, make_org,
-                                             make_unit):  # fmt: skip
+def test_keyboard_only_login_and_unit_search(
+    page: Page, live_server, make_user, make_org, make_unit
+):
     """Every step by keyboard: Tab to the fields, type, Enter to submit."""
     organisation = make_org()
     make_unit(area=organisation.areas[0], street="Lange Hezelstraat", house_number=3)
@@ -111,21 +113,33 @@ def test_keyboard_only_login_and_unit_search(page: Page, live_server, make_user,
     assert page.console_errors == []
 
 
-def test_staff_allocate_and_the_starter_is_invited(page: Page, live_server, org, make_unit,
-                                                   make_starter):  # fmt: skip
+def test_staff_allocate_and_the_starter_is_invited(
+    page: Page, live_server, org, make_unit, make_starter
+):
     from vrijstad.starters.models import BranchGroup, SpaceKind
     from vrijstad.units.models import PermittedUse
 
     area = org.areas[0]
-    unit = make_unit(area=area, street="Hoogstraat", house_number=21, floor_area_vvo=90,
-                     rent_cents_per_year=1_200_000,
-                     permitted_uses=[PermittedUse.DETAILHANDEL])  # fmt: skip
-    starter = make_starter(name="Floor Fashion", trade_name="Floor's Atelier",
-                           branch_group=BranchGroup.FASHION_LUXURY,
-                           required_use=PermittedUse.DETAILHANDEL, min_area_m2=60,
-                           max_area_m2=120, budget_cents_per_month=150_000,
-                           earliest_start=clock.today(), space_kind=SpaceKind.WHOLE_UNIT,
-                           streets=[area.streets[0]])  # fmt: skip
+    unit = make_unit(
+        area=area,
+        street="Hoogstraat",
+        house_number=21,
+        floor_area_vvo=90,
+        rent_cents_per_year=1_200_000,
+        permitted_uses=[PermittedUse.DETAILHANDEL],
+    )
+    starter = make_starter(
+        name="Floor Fashion",
+        trade_name="Floor's Atelier",
+        branch_group=BranchGroup.FASHION_LUXURY,
+        required_use=PermittedUse.DETAILHANDEL,
+        min_area_m2=60,
+        max_area_m2=120,
+        budget_cents_per_month=150_000,
+        earliest_start=clock.today(),
+        space_kind=SpaceKind.WHOLE_UNIT,
+        streets=[area.streets[0]],
+    )
     log_in(page, org.test_staff.email)
     page.goto(f"/organisations/{org.id}/allocation")
     for box in page.locator("fieldset input[type=checkbox]").all():

@@ -38,8 +38,9 @@ def next_weekend() -> tuple[date, date]:
 def test_a_starter_books_a_weekend(page: Page, live_server, make_user, make_org, make_unit):
     organisation = make_org()
     landlord = make_user("landlord", email="eigenaar@example.nl", locale="en")
-    unit = make_unit(owner=landlord, area=organisation.areas[0], street="Lange Poten",
-                     house_number=7)  # fmt: skip
+    unit = make_unit(
+        owner=landlord, area=organisation.areas[0], street="Lange Poten", house_number=7
+    )
     starter = make_user("starter", email="pop@example.nl", name="Pim Pop", locale="en")
     saturday, sunday = next_weekend()
 

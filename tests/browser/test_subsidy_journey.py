@@ -41,8 +41,9 @@ def status(page: Page):
     return page.locator("#subsidy-status")
 
 
-def test_a_subsidy_from_intake_to_payment(page: Page, live_server, make_org, make_starter,
-                                          tmp_path, monkeypatch):  # fmt: skip
+def test_a_subsidy_from_intake_to_payment(
+    page: Page, live_server, make_org, make_starter, tmp_path, monkeypatch
+):
     monkeypatch.setattr(limiter, "enabled", False)  # many logins from one address: no attack
     organisation = make_org(name="Binnenstad Dijkerveen")
     staff = organisation.test_staff
@@ -56,8 +57,9 @@ def test_a_subsidy_from_intake_to_payment(page: Page, live_server, make_org, mak
     expect(page.locator("main table")).to_contain_text("Nog geen regelingen")
     hirb = page.locator("main li", has_text="HIRB+ Toekomstbestendige Winkelgebieden")
     hirb.get_by_role("button", name="Toevoegen").click()
-    expect(page.get_by_text("De regeling HIRB+ Toekomstbestendige Winkelgebieden is "
-                            "toegevoegd")).to_be_visible()  # fmt: skip
+    expect(
+        page.get_by_text("De regeling HIRB+ Toekomstbestendige Winkelgebieden is toegevoegd")
+    ).to_be_visible()
     expect(page.get_by_role("textbox", name="Naam", exact=True)).to_have_value(
         "HIRB+ Toekomstbestendige Winkelgebieden"
     )
@@ -105,8 +107,10 @@ def test_a_subsidy_from_intake_to_payment(page: Page, live_server, make_org, mak
     page.get_by_role("button", name="Mijn subsidieaanvragen").click()
     page.get_by_role("link", name="Duurzame winkel Koffie & Kaft").click()
     costs = page.locator("#costs")
-    lines = [("LED-verlichting en isolatie etalage", "sustainability", "14.000,00"),
-             ("Advies energielabel", "research", "2.500,00")]  # fmt: skip
+    lines = [
+        ("LED-verlichting en isolatie etalage", "sustainability", "14.000,00"),
+        ("Advies energielabel", "research", "2.500,00"),
+    ]
     for n, (description, category, amount) in enumerate(lines, 1):
         page.locator("#costs summary").click()
         form = page.locator("form[action$='/costs']")
@@ -124,8 +128,11 @@ def test_a_subsidy_from_intake_to_payment(page: Page, live_server, make_org, mak
 
     # The documents the scheme asks for, then the application is complete.
     documents = page.locator("form[action$='/documents']")
-    for kind, label in (("kvk_extract", "KvK-uittreksel"), ("budget", "Begroting"),
-                        ("plan", "Plan")):  # fmt: skip
+    for kind, label in (
+        ("kvk_extract", "KvK-uittreksel"),
+        ("budget", "Begroting"),
+        ("plan", "Plan"),
+    ):
         documents.get_by_role("combobox", name="Document", exact=True).select_option(kind)
         documents.get_by_label("Bestand (pdf)").set_input_files(
             pdf_file(tmp_path, f"{kind}.pdf", label)
@@ -162,8 +169,11 @@ def test_a_subsidy_from_intake_to_payment(page: Page, live_server, make_org, mak
     log_out(page)
     log_in(page, starter.email)
     page.get_by_role("navigation").get_by_role("link", name="Meldingen").click()
-    page.get_by_role("button", name=f"Voor dossier {number} is aanvullende informatie nodig. "
-                     "De beslistermijn staat stil tot u antwoordt.").click()  # fmt: skip
+    page.get_by_role(
+        "button",
+        name=f"Voor dossier {number} is aanvullende informatie nodig. "
+        "De beslistermijn staat stil tot u antwoordt.",
+    ).click()
     page.get_by_label("Uw antwoord").fill("Het pand heeft energielabel C; het rapport volgt.")
     page.get_by_role("button", name="Mijn antwoord versturen").click()
     expect(
@@ -203,15 +213,18 @@ def test_a_subsidy_from_intake_to_payment(page: Page, live_server, make_org, mak
     log_in(page, starter.email)
     page.get_by_role("navigation").get_by_role("link", name="Meldingen").click()
     notices = page.locator("ul.notifications")
-    expect(notices).to_contain_text(eur(f"Een subsidie van € 8.250,00 is verleend voor dossier "
-                                        f"{number}."))  # fmt: skip
-    expect(notices).to_contain_text(eur(f"Voor dossier {number} is een voorschot van € 6.600,00 "
-                                        "betaald."))  # fmt: skip
+    expect(notices).to_contain_text(
+        eur(f"Een subsidie van € 8.250,00 is verleend voor dossier {number}.")
+    )
+    expect(notices).to_contain_text(
+        eur(f"Voor dossier {number} is een voorschot van € 6.600,00 betaald.")
+    )
     notices.get_by_role("button", name=re.compile("voorschot")).click()
     expect(status(page)).to_have_text("voorschot betaald")
     account = page.locator("form[action$='/accountability']")
-    account.get_by_label("Werkelijke kosten van ‘LED-verlichting en isolatie etalage’, "
-                         "excl. btw").fill("13.000,00")  # fmt: skip
+    account.get_by_label(
+        "Werkelijke kosten van ‘LED-verlichting en isolatie etalage’, excl. btw"
+    ).fill("13.000,00")
     account.get_by_label("Werkelijke kosten van ‘Advies energielabel’, excl. btw").fill("2.500,00")
     account.get_by_label("Wat is er gedaan").fill("Verlichting en isolatie zijn aangebracht.")
     account.get_by_role("button", name="Verantwoording versturen").click()

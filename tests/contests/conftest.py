@@ -98,8 +98,9 @@ def make_contest(ctx, org, make_unit):
 
     def make(units=None, **overrides):
         units = units or [make_unit(area=org.areas[0], rent_cents_per_year=2_400_000)]
-        contest = services.create_contest(org.test_staff, org, contest_data(units, **overrides),
-                                          today=TODAY)  # fmt: skip
+        contest = services.create_contest(
+            org.test_staff, org, contest_data(units, **overrides), today=TODAY
+        )
         db.session.commit()
         return contest
 

@@ -23,8 +23,10 @@ def test_one_address_voting_three_times_at_once_makes_one_vote(app, judging):
     db.session.remove()
 
     def vote(client, i):
-        data = {"entry": str(entry_id), "email": ["fan@gmail.com", "f.an@gmail.com",
-                                                  "fan+x@gmail.com"][i]}  # fmt: skip
+        data = {
+            "entry": str(entry_id),
+            "email": ["fan@gmail.com", "f.an@gmail.com", "fan+x@gmail.com"][i],
+        }
         return client.post(url, data=data).status_code
 
     statuses = at_once([client_of(app) for _ in range(3)], vote)

@@ -48,8 +48,11 @@ def count(model) -> int:
 
 
 def notices(user, kind: str) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.kind == kind))  # fmt: skip
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.kind == kind
+        )
+    )
 
 
 # Creating, opening, closing ----------------------------------------------------------------
@@ -73,12 +76,24 @@ def test_months_without_rent_become_a_full_discount(make_contest):
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"discount_schedule": [{"from": 1, "to": 6, "pct_bp": 10000},
-                                {"from": 5, "to": 8, "pct_bp": 5000}]}, "discount_schedule"),
+        (
+            {
+                "discount_schedule": [
+                    {"from": 1, "to": 6, "pct_bp": 10000},
+                    {"from": 5, "to": 8, "pct_bp": 5000},
+                ]
+            },
+            "discount_schedule",
+        ),
         ({"discount_schedule": [{"from": 1, "to": 30, "pct_bp": 5000}]}, "lease_months"),
         ({"shortlist_on": CLOSES}, "shortlist_on"),
-        ({"entries_close_on": TODAY - timedelta(days=1),
-          "entries_open_on": TODAY - timedelta(days=9)}, "entries_close_on"),
+        (
+            {
+                "entries_close_on": TODAY - timedelta(days=1),
+                "entries_open_on": TODAY - timedelta(days=9),
+            },
+            "entries_close_on",
+        ),
         ({"vote_close_on": None}, "vote_close_on"),
         ({"vote_open_on": None, "vote_close_on": None}, "vote_open_on"),  # a share, no vote
         ({"criteria": [("Creativity", 20), ("creativity", 10)]}, "criteria"),
@@ -87,7 +102,7 @@ def test_months_without_rent_become_a_full_discount(make_contest):
         ({"excluded_branches": [b.value for b in BranchGroup]}, "excluded_branches"),
         ({"title": "  "}, "title"),
     ],
-)  # fmt: skip
+)
 def test_a_call_that_does_not_add_up_is_refused_and_nothing_is_stored(
     ctx, org, unit, overrides, field
 ):
@@ -251,8 +266,13 @@ def test_an_incomplete_plan_needs_a_pdf(open_contest, starter):
         services.submit_entry(starter, open_contest, plan(revenue_model=" "), today=TODAY)
     assert refused.value.field == "revenue_model"
     db.session.rollback()
-    entry = services.submit_entry(starter, open_contest, plan(revenue_model=None, success=None),
-                                  plan=("mijn plan.pdf", pdf_bytes(2)), today=TODAY)  # fmt: skip
+    entry = services.submit_entry(
+        starter,
+        open_contest,
+        plan(revenue_model=None, success=None),
+        plan=("mijn plan.pdf", pdf_bytes(2)),
+        today=TODAY,
+    )
     db.session.commit()
     assert entry.plan_pages == 2 and entry.plan_filename == "mijn plan.pdf"
     from vrijstad.storage import get_storage
@@ -285,8 +305,9 @@ def test_a_plan_longer_than_two_pages_of_text_is_refused(open_contest, starter):
 
 def test_excluded_branches_and_non_starters_cannot_enter(open_contest, starter, make_user):
     with pytest.raises(ContestError, match="no entries in the branch group") as refused:
-        services.submit_entry(starter, open_contest, plan(branch_group=BranchGroup.DAILY_GOODS),
-                              today=TODAY)  # fmt: skip
+        services.submit_entry(
+            starter, open_contest, plan(branch_group=BranchGroup.DAILY_GOODS), today=TODAY
+        )
     assert refused.value.field == "branch_group"
     with pytest.raises(ContestError, match="Only starters"):
         services.submit_entry(make_user("landlord"), open_contest, plan(), today=TODAY)
@@ -414,8 +435,9 @@ def test_only_the_contests_jurors_score_only_finalists(judging, enter, make_user
         services.score_entry(stranger, judging.test_entries[0], all_scores(judging, 5))
     judging.test_entries[1].status = EntryStatus.NOT_SHORTLISTED
     with pytest.raises(ContestError, match="Only the finalists"):
-        services.score_entry(judging.test_jurors[0], judging.test_entries[1],
-                             all_scores(judging, 5))  # fmt: skip
+        services.score_entry(
+            judging.test_jurors[0], judging.test_entries[1], all_scores(judging, 5)
+        )
 
 
 def test_scores_stay_hidden_until_judging_closes(judging, org):
@@ -424,8 +446,9 @@ def test_scores_stay_hidden_until_judging_closes(judging, org):
     services.close_judging(org.test_staff, judging)
     assert services.scores_visible(judging)
     with pytest.raises(ContestError, match="only while the jury is at work"):
-        services.score_entry(judging.test_jurors[1], judging.test_entries[0],
-                             all_scores(judging, 8))  # fmt: skip
+        services.score_entry(
+            judging.test_jurors[1], judging.test_entries[0], all_scores(judging, 8)
+        )
 
 
 # Ranking -----------------------------------------------------------------------------------
@@ -434,11 +457,20 @@ def test_scores_stay_hidden_until_judging_closes(judging, org):
 def test_weighted_ranking_shows_ties_instead_of_hiding_them():
     criteria = [(1, 60), (2, 40)]
     # Entry 10: 8 and 6 → 7.2; entry 20: 6 and 9 → 7.2 (a tie); entry 30: 9 and 4 → 7.0.
-    scores = [(1, 10, 1, 8), (1, 10, 2, 6), (1, 20, 1, 6), (1, 20, 2, 9),
-              (1, 30, 1, 9), (1, 30, 2, 4)]  # fmt: skip
+    scores = [
+        (1, 10, 1, 8),
+        (1, 10, 2, 6),
+        (1, 20, 1, 6),
+        (1, 20, 2, 9),
+        (1, 30, 1, 9),
+        (1, 30, 2, 4),
+    ]
     ranked = services.compute_ranking([30, 20, 10], criteria, scores)
     assert [(r.entry_id, r.rank, r.tied) for r in ranked] == [
-        (10, 1, True), (20, 1, True), (30, 3, False)]  # fmt: skip
+        (10, 1, True),
+        (20, 1, True),
+        (30, 3, False),
+    ]
     assert ranked[0].jury == services.Fraction(36, 5) and ranked[0].points == 72
     assert ranked[2].points == 70
 
@@ -482,7 +514,10 @@ def test_ranking_of_a_judged_contest_with_a_tie(judging, org):
     services.close_judging(org.test_staff, judging)
     ranked = services.ranking(judging, today=VOTE_OPENS)
     assert [(r.entry_id, r.rank, r.tied) for r in ranked] == [
-        (c.id, 1, False), (a.id, 2, True), (b.id, 2, True)]  # fmt: skip
+        (c.id, 1, False),
+        (a.id, 2, True),
+        (b.id, 2, True),
+    ]
     assert ranked[0].jurors == 1  # the conflicted juror did not count
 
 
@@ -509,8 +544,9 @@ def test_a_vote_counts_only_once_its_address_confirmed_it(judging, outbox):
     db.session.commit()
     assert services.vote_counts(judging) == {entry.id: 1}
     with pytest.raises(ContestError, match="already voted"):
-        services.request_vote(judging, judging.test_entries[1], "kiezer@example.nl",
-                              today=VOTE_OPENS)  # fmt: skip
+        services.request_vote(
+            judging, judging.test_entries[1], "kiezer@example.nl", today=VOTE_OPENS
+        )
     assert count(Vote) == 1
 
 
@@ -519,8 +555,13 @@ def test_one_mailbox_votes_once_whatever_the_spelling_of_its_address(judging, ou
     a, b = judging.test_entries[:2]
     services.request_vote(judging, a, "me@gmail.com", today=VOTE_OPENS)
     services.confirm_vote(_confirm_link(outbox), today=VOTE_OPENS)
-    for alias in ("me+1@gmail.com", "me+2@gmail.com", "m.e@gmail.com", "M.E+x@GoogleMail.com",
-                  " me@gmail.com. "):  # fmt: skip
+    for alias in (
+        "me+1@gmail.com",
+        "me+2@gmail.com",
+        "m.e@gmail.com",
+        "M.E+x@GoogleMail.com",
+        " me@gmail.com. ",
+    ):
         with pytest.raises(ContestError, match="already voted"):
             services.request_vote(judging, b, alias, today=VOTE_OPENS)
     services.request_vote(judging, b, "jan+winkel@example.nl", today=VOTE_OPENS)
@@ -584,8 +625,9 @@ def test_announcing_creates_the_placement_with_the_prize_discount(judging, org):
     with pytest.raises(ContestError, match="public vote runs until"):
         services.announce_winners(org.test_staff, judging, {unit.id: winner.id}, today=VOTE_OPENS)
     db.session.rollback()
-    awards = services.announce_winners(org.test_staff, judging, {unit.id: winner.id},
-                                       today=AFTER_VOTE)  # fmt: skip
+    awards = services.announce_winners(
+        org.test_staff, judging, {unit.id: winner.id}, today=AFTER_VOTE
+    )
     db.session.commit()
     placement = db.session.get(Placement, awards[0].placement_id)
     assert judging.status == ContestStatus.WINNER_ANNOUNCED and judging.announced_at
@@ -600,8 +642,11 @@ def test_announcing_creates_the_placement_with_the_prize_discount(judging, org):
     assert notices(unit.owner, "contest.unit_won") == 1
     # The first invoice applies the discount: month 1 is free of rent.
     invoice = billing.issue_invoice(placement, STARTS)
-    lines = db.session.scalars(sa.select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
-                               .order_by(InvoiceLine.position)).all()  # fmt: skip
+    lines = db.session.scalars(
+        sa.select(InvoiceLine)
+        .where(InvoiceLine.invoice_id == invoice.id)
+        .order_by(InvoiceLine.position)
+    ).all()
     assert [line.net_cents for line in lines] == [200_000, -200_000]
     assert "100" in lines[1].description and invoice.total_cents == 0
     seventh = billing.issue_invoice(placement, services.add_months(STARTS, 6))
@@ -611,8 +656,12 @@ def test_announcing_creates_the_placement_with_the_prize_discount(judging, org):
 def test_announcing_refuses_bad_choices_and_lists_units_without_a_winner(
     open_contest, enter, org, make_unit, make_contest, make_juror
 ):
-    contest = make_contest(units=[make_unit(area=org.areas[0]), make_unit(area=org.areas[0])],
-                           vote_open_on=None, vote_close_on=None, vote_share_bp=0)  # fmt: skip
+    contest = make_contest(
+        units=[make_unit(area=org.areas[0]), make_unit(area=org.areas[0])],
+        vote_open_on=None,
+        vote_close_on=None,
+        vote_share_bp=0,
+    )
     services.open_contest(org.test_staff, contest, today=TODAY)
     entries = [enter(contest) for _ in range(2)]
     services.close_entries(org.test_staff, contest, today=AFTER_CLOSE)
@@ -632,8 +681,9 @@ def test_announcing_refuses_bad_choices_and_lists_units_without_a_winner(
             services.announce_winners(org.test_staff, contest, choices, today=AFTER_CLOSE)
         db.session.rollback()
     assert count(Award) == 0 and count(Placement) == 0
-    services.announce_winners(org.test_staff, contest, {first.id: entries[0].id, second.id: None},
-                              today=AFTER_CLOSE)  # fmt: skip
+    services.announce_winners(
+        org.test_staff, contest, {first.id: entries[0].id, second.id: None}, today=AFTER_CLOSE
+    )
     db.session.commit()
     assert first.status == UnitStatus.LET and second.status == UnitStatus.LISTED
     with pytest.raises(ContestError, match="cannot become"):
@@ -650,11 +700,17 @@ def test_the_prize_period_runs_and_each_prize_is_evaluated(judging, org):
     services.start_prize_period(org.test_staff, judging, today=STARTS)
     assert judging.status == ContestStatus.RUNNING
     with pytest.raises(ContestError, match="prize period runs until"):
-        services.evaluate_award(org.test_staff, award, Outcome.CONTINUED, None,
-                                today=STARTS + timedelta(days=200))  # fmt: skip
+        services.evaluate_award(
+            org.test_staff, award, Outcome.CONTINUED, None, today=STARTS + timedelta(days=200)
+        )
     stopped_on = STARTS + timedelta(days=190)  # the winner stops after six months
-    services.evaluate_award(org.test_staff, award, Outcome.OFFERED_AGAIN,
-                            "The winner moved to a bigger shop.", today=stopped_on)  # fmt: skip
+    services.evaluate_award(
+        org.test_staff,
+        award,
+        Outcome.OFFERED_AGAIN,
+        "The winner moved to a bigger shop.",
+        today=stopped_on,
+    )
     db.session.commit()
     assert award.outcome == Outcome.OFFERED_AGAIN and award.evaluated_at
     assert (
@@ -668,12 +724,17 @@ def test_the_prize_period_runs_and_each_prize_is_evaluated(judging, org):
 
 def test_a_winner_who_continues_is_recorded_after_the_prize_period(judging, org):
     _judged(judging, org)
-    [award] = services.announce_winners(org.test_staff, judging,
-                                        {judging.units[0].id: judging.test_entries[0].id},
-                                        today=AFTER_VOTE)  # fmt: skip
+    [award] = services.announce_winners(
+        org.test_staff, judging, {judging.units[0].id: judging.test_entries[0].id}, today=AFTER_VOTE
+    )
     services.start_prize_period(org.test_staff, judging, today=STARTS)
-    services.evaluate_award(org.test_staff, award, Outcome.CONTINUED, "Going strong.",
-                            today=services.prize_ends_on(judging))  # fmt: skip
+    services.evaluate_award(
+        org.test_staff,
+        award,
+        Outcome.CONTINUED,
+        "Going strong.",
+        today=services.prize_ends_on(judging),
+    )
     assert award.placement.status != PlacementStatus.ENDED
     assert judging.units[0].status == UnitStatus.LET
     assert judging.status == ContestStatus.EVALUATED

@@ -71,8 +71,10 @@ def test_staff_create_a_contest_through_the_form(client, login, org, unit):
     vague = form_data(unit, discount_schedule="the first half year")
     refused = client.post(f"/organisations/{org.id}/contests/new", data=vague)
     assert refused.status_code == 422 and "Write the discount as months" in refused.text
-    late = client.post(f"/organisations/{org.id}/contests/new",
-                       data=form_data(unit, shortlist_on=TODAY.isoformat()))  # fmt: skip
+    late = client.post(
+        f"/organisations/{org.id}/contests/new",
+        data=form_data(unit, shortlist_on=TODAY.isoformat()),
+    )
     assert late.status_code == 422 and "The shortlist follows the entry deadline" in late.text
     assert count(Contest) == 0
     created = client.post(f"/organisations/{org.id}/contests/new", data=form_data(unit))
@@ -97,8 +99,15 @@ def test_a_draft_is_hidden_and_a_published_call_is_public(client, make_contest, 
     db.session.commit()
     page = client.get(f"/contests/{contest.id}?lang=en")
     assert page.status_code == 200
-    for text in ("The prize", "Months 7–8: 75 % discount", "Units to win", "Timeline",
-                 contest.units[0].address, "Financial feasibility", "No snack bars."):  # fmt: skip
+    for text in (
+        "The prize",
+        "Months 7–8: 75 % discount",
+        "Units to win",
+        "Timeline",
+        contest.units[0].address,
+        "Financial feasibility",
+        "No snack bars.",
+    ):
         assert text in page.text
     assert "Win een winkel Dijkerveen" in client.get("/contests?lang=en").text
     unit_page = client.get(f"/units/{contest.units[0].id}?lang=en")
@@ -118,10 +127,16 @@ def test_other_organisations_jurors_and_starters_cannot_use_the_desk(
         assert client.post(f"/contests/{contest_id}/status/close").status_code == 403
         juror = {"name": "X", "email": "x@example.nl"}
         assert client.post(f"/contests/{contest_id}/jurors", data=juror).status_code == 403
-        assert client.post(f"/contests/{contest_id}/status/cancel",
-                           data={"reason": "Gewoon"}).status_code == 403  # fmt: skip
-        assert client.get(f"/organisations/{open_contest.organisation_id}/contests/new"
-                          ).status_code == 403  # fmt: skip
+        assert (
+            client.post(
+                f"/contests/{contest_id}/status/cancel", data={"reason": "Gewoon"}
+            ).status_code
+            == 403
+        )
+        assert (
+            client.get(f"/organisations/{open_contest.organisation_id}/contests/new").status_code
+            == 403
+        )
     db.session.expire_all()
     assert (open_contest.status, count(Juror)) == before
 
@@ -144,10 +159,16 @@ def test_a_starter_enters_with_a_pdf_and_only_she_reads_it(
     login(english(starter))
     page = client.get(f"/contests/{open_contest.id}/entry")
     assert page.status_code == 200 and "Sanne&#39;s Koffie" in page.text  # from the profile
-    response = client.post(f"/contests/{open_contest.id}/entry", data={
-        "trade_name": "Sanne's Koffie", "branch_group": "leisure_horeca",
-        "idea": "Coffee and books.", "plan": (io.BytesIO(pdf_bytes(2)), "plan.pdf"),
-    }, content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        f"/contests/{open_contest.id}/entry",
+        data={
+            "trade_name": "Sanne's Koffie",
+            "branch_group": "leisure_horeca",
+            "idea": "Coffee and books.",
+            "plan": (io.BytesIO(pdf_bytes(2)), "plan.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     entry = db.session.scalar(sa.select(ContestEntry))
     assert entry.plan_pages == 2
@@ -168,18 +189,22 @@ def test_an_entry_after_the_deadline_or_with_a_long_pdf_is_refused(
     login(english(starter))
     data = {"trade_name": "Te Laat", "branch_group": "services", "idea": "An idea."}
     three = data | {"plan": (io.BytesIO(pdf_bytes(3)), "plan.pdf")}
-    response = client.post(f"/contests/{open_contest.id}/entry", data=three,
-                           content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        f"/contests/{open_contest.id}/entry", data=three, content_type="multipart/form-data"
+    )
     assert response.status_code == 422 and "3 pages; at most 2" in response.text
-    excluded = client.post(f"/contests/{open_contest.id}/entry",
-                           data=data | {"branch_group": "daily_goods"})  # fmt: skip
+    excluded = client.post(
+        f"/contests/{open_contest.id}/entry", data=data | {"branch_group": "daily_goods"}
+    )
     assert excluded.status_code == 422
     open_contest.entries_open_on = TODAY - timedelta(days=20)
     open_contest.entries_close_on = TODAY - timedelta(days=1)
     db.session.commit()
-    late = client.post(f"/contests/{open_contest.id}/entry",
-                       data=data | {"plan": (io.BytesIO(pdf_bytes(1)), "plan.pdf")},
-                       content_type="multipart/form-data")  # fmt: skip
+    late = client.post(
+        f"/contests/{open_contest.id}/entry",
+        data=data | {"plan": (io.BytesIO(pdf_bytes(1)), "plan.pdf")},
+        content_type="multipart/form-data",
+    )
     assert late.status_code == 422 and "Entries closed on" in late.text
     assert count(ContestEntry) == 0
     client.post("/logout")
@@ -251,8 +276,9 @@ def test_a_juror_cannot_see_other_scores_until_judging_closes(client, login, jud
 def test_declaring_a_conflict_without_htmx(client, login, judging):
     login(english(judging.test_jurors[1]))
     entry = judging.test_entries[1]
-    response = client.post(f"/contests/entries/{entry.id}/conflict",
-                           data={f"c{entry.id}-note": "My cousin"})  # fmt: skip
+    response = client.post(
+        f"/contests/entries/{entry.id}/conflict", data={f"c{entry.id}-note": "My cousin"}
+    )
     assert response.status_code == 302
     page = client.get(response.location)
     assert "You declared a conflict of interest: My cousin" in page.text
@@ -268,8 +294,10 @@ def test_the_invitation_link_makes_a_juror_account_with_no_other_rights(
     )
     path = "/" + link.split("/", 3)[3].strip()
     assert client.get(path).status_code == 200
-    response = client.post(path, data={"name": "Pia Pers", "password": "Correct-Horse-42",
-                                       "confirm": "Correct-Horse-42"})  # fmt: skip
+    response = client.post(
+        path,
+        data={"name": "Pia Pers", "password": "Correct-Horse-42", "confirm": "Correct-Horse-42"},
+    )
     assert response.status_code == 302 and response.location.endswith(
         f"/contests/{open_contest.id}/jury"
     )
@@ -289,11 +317,15 @@ def test_the_public_vote_through_the_pages(client, judging, outbox):
     entry = judging.test_entries[1]
     page = client.get(f"/contests/{judging.id}?lang=en")
     assert "Vote for your favourite" in page.text and "votes:" not in page.text
-    bad = client.post(f"/contests/{judging.id}/vote?lang=en",
-                      data={"entry": str(entry.id), "email": "not-an-address"})  # fmt: skip
+    bad = client.post(
+        f"/contests/{judging.id}/vote?lang=en",
+        data={"entry": str(entry.id), "email": "not-an-address"},
+    )
     assert bad.status_code == 422 and count(Vote) == 0
-    response = client.post(f"/contests/{judging.id}/vote?lang=en",
-                           data={"entry": str(entry.id), "email": "fan@example.nl"})  # fmt: skip
+    response = client.post(
+        f"/contests/{judging.id}/vote?lang=en",
+        data={"entry": str(entry.id), "email": "fan@example.nl"},
+    )
     assert response.status_code == 302
     link = next(line for line in outbox()[-1].get_content().splitlines() if "/votes/" in line)
     path = "/" + link.split("/", 3)[3].strip()
@@ -302,8 +334,10 @@ def test_the_public_vote_through_the_pages(client, judging, outbox):
     assert confirm.status_code == 200 and "Confirm my vote" in confirm.text
     assert client.post(path).status_code == 302
     assert services.vote_counts(judging) == {entry.id: 1}
-    again = client.post(f"/contests/{judging.id}/vote?lang=en",
-                        data={"entry": str(entry.id), "email": "FAN@example.nl"})  # fmt: skip
+    again = client.post(
+        f"/contests/{judging.id}/vote?lang=en",
+        data={"entry": str(entry.id), "email": "FAN@example.nl"},
+    )
     assert again.status_code == 422 and "already voted" in again.text
     assert client.get("/contests/votes/nonsense").status_code == 410
 
@@ -315,9 +349,11 @@ def test_votes_are_rate_limited_per_contest_and_client_network(app, client, judg
     entry = judging.test_entries[1]
 
     def vote(n: int, address: str):
-        return client.post(f"/contests/{judging.id}/vote?lang=en",
-                           data={"entry": str(entry.id), "email": f"fan{n}@example.nl"},
-                           environ_base={"REMOTE_ADDR": address})  # fmt: skip
+        return client.post(
+            f"/contests/{judging.id}/vote?lang=en",
+            data={"entry": str(entry.id), "email": f"fan{n}@example.nl"},
+            environ_base={"REMOTE_ADDR": address},
+        )
 
     assert [vote(n, f"198.51.100.{n}").status_code for n in range(3)] == [302, 302, 302]
     assert vote(3, "198.51.100.77").status_code == 429  # the same /24: the same network
@@ -336,8 +372,12 @@ def test_the_owner_cannot_pull_a_prize_unit_away_while_it_is_judged(client, logi
     login(owner)
     page = client.get(f"/units/{unit.id}")
     assert "prize of the contest" in page.text and "Mark as let" not in page.text
-    for data in ({"status": "let"}, {"status": "withdrawn", "reason": "Toch zelf gebruiken"},
-                 {"status": "listed"}, {"status": "draft"}):  # fmt: skip
+    for data in (
+        {"status": "let"},
+        {"status": "withdrawn", "reason": "Toch zelf gebruiken"},
+        {"status": "listed"},
+        {"status": "draft"},
+    ):
         answer = client.post(f"/units/{unit.id}/status", data=data, follow_redirects=True)
         assert "the contest “Win een winkel Dijkerveen”" in answer.text, data
     db.session.refresh(unit)

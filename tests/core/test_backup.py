@@ -27,8 +27,9 @@ def sqlite_only(app):
         pytest.skip("backup/restore covers the SQLite file; PostgreSQL uses pg_dump")
 
 
-def test_restore_brings_back_the_data_and_photos(ctx, app, runner, sqlite_only, make_unit,
-                                                 make_user, tmp_path):  # fmt: skip
+def test_restore_brings_back_the_data_and_photos(
+    ctx, app, runner, sqlite_only, make_unit, make_user, tmp_path
+):
     unit = make_unit(street="Bakkerstraat")
     photo = photos.add_photo(unit.owner, unit, png())
     db.session.commit()
@@ -55,8 +56,9 @@ def test_restore_brings_back_the_data_and_photos(ctx, app, runner, sqlite_only, 
     assert sorted(p.name for p in photo_file.iterdir()) == files
 
 
-def test_archives_with_path_tricks_or_garbage_are_refused(ctx, runner, sqlite_only, make_user,
-                                                          tmp_path):  # fmt: skip
+def test_archives_with_path_tricks_or_garbage_are_refused(
+    ctx, runner, sqlite_only, make_user, tmp_path
+):
     user_id = make_user("landlord", email="blijft@example.nl").id
     evil = tmp_path / "evil.tar.gz"
     with tarfile.open(evil, "w:gz") as archive:

@@ -46,10 +46,24 @@ def test_a_connection_that_died_while_resting_is_replaced_unnoticed(app, make_un
 def test_a_single_read_runs_in_the_requests_transaction_when_there_is_one(app, make_unit):
     unit = make_unit(street="Vaste Straat")
     count = sa.select(sa.func.count()).select_from(Unit).where(Unit.street == sa.bindparam("s"))
-    db.session.add(Unit(**{c: getattr(unit, c) for c in ("owner_id", "area_id", "house_number",
-                                                          "postcode", "city", "floor_area_vvo",
-                                                          "rent_cents_per_year", "status")},
-                        street="Vaste Straat"))  # fmt: skip
+    db.session.add(
+        Unit(
+            **{
+                c: getattr(unit, c)
+                for c in (
+                    "owner_id",
+                    "area_id",
+                    "house_number",
+                    "postcode",
+                    "city",
+                    "floor_area_vvo",
+                    "rent_cents_per_year",
+                    "status",
+                )
+            },
+            street="Vaste Straat",
+        )
+    )
     db.session.flush()  # written in the session's transaction, not committed
     assert database.read(count, {"s": "Vaste Straat"})[0][0] == 2
     db.session.rollback()
@@ -64,9 +78,19 @@ def test_a_single_read_leaves_its_pooled_connection_transactional(app, make_unit
     """read() runs its statement in autocommit on a connection of the app's one pool; the
     next transaction on that connection can still be rolled back."""
     unit = make_unit(street="Vaste Straat")
-    copy = {c: getattr(unit, c) for c in ("owner_id", "area_id", "house_number", "postcode",
-                                          "city", "floor_area_vvo", "rent_cents_per_year",
-                                          "status")}  # fmt: skip
+    copy = {
+        c: getattr(unit, c)
+        for c in (
+            "owner_id",
+            "area_id",
+            "house_number",
+            "postcode",
+            "city",
+            "floor_area_vvo",
+            "rent_cents_per_year",
+            "status",
+        )
+    }
     count = sa.select(sa.func.count()).select_from(Unit).where(Unit.street == sa.bindparam("s"))
     db.session.remove()
     for _ in range(3):  # whichever pooled connection the session gets next

@@ -19,14 +19,18 @@ HOSTILE = ['=HYPERLINK("http://evil.example","klik")', "+1", "-2", "@SUM(A1:A9)"
 
 
 def table(rows) -> Table:
-    return Table("Proef", [
-        Column(_l("Unit"), itemgetter(0)),
-        Column(_l("Total"), itemgetter(1), Kind.EUR),
-        Column(_l("Due"), itemgetter(2), Kind.DATE),
-        Column(_l("Days overdue"), itemgetter(3), Kind.INT),
-        Column("procent", itemgetter(4), Kind.PERCENT),
-        Column(_l("Month"), itemgetter(5), Kind.MONTH),
-    ], rows)  # fmt: skip
+    return Table(
+        "Proef",
+        [
+            Column(_l("Unit"), itemgetter(0)),
+            Column(_l("Total"), itemgetter(1), Kind.EUR),
+            Column(_l("Due"), itemgetter(2), Kind.DATE),
+            Column(_l("Days overdue"), itemgetter(3), Kind.INT),
+            Column("procent", itemgetter(4), Kind.PERCENT),
+            Column(_l("Month"), itemgetter(5), Kind.MONTH),
+        ],
+        rows,
+    )
 
 
 ROWS = [
@@ -62,8 +66,14 @@ def test_xlsx_cells_are_typed_with_formats(app):
     workbook = load_workbook(io.BytesIO(data))
     assert workbook.sheetnames == ["Proef", "Proef (2)"]  # unique sheet names
     sheet = workbook["Proef"]
-    assert [c.value for c in sheet[1]] == ["Pand", "Totaal", "Vervaldatum", "Dagen achterstallig",
-                                           "procent", "Maand"]  # fmt: skip
+    assert [c.value for c in sheet[1]] == [
+        "Pand",
+        "Totaal",
+        "Vervaldatum",
+        "Dagen achterstallig",
+        "procent",
+        "Maand",
+    ]
     assert all(c.font.bold for c in sheet[1]) and sheet.freeze_panes == "A2"
     unit, total, due, days, percent, month = sheet[2]
     assert total.value == pytest.approx(1234.56) and total.data_type == "n"

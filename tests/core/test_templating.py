@@ -18,12 +18,16 @@ def test_links_below_a_path_prefix_carry_it_and_others_do_not(client, make_unit)
     prefixed = client.get("/units", base_url="http://localhost/vrijstad").text
     plain = client.get("/units").text
     assert hrefs(prefixed, "/vrijstad/units", f"/vrijstad/units/{unit.id}", "/vrijstad/login") == {
-        "/vrijstad/units": True, f"/vrijstad/units/{unit.id}": True, "/vrijstad/login": True,
-    }  # fmt: skip
+        "/vrijstad/units": True,
+        f"/vrijstad/units/{unit.id}": True,
+        "/vrijstad/login": True,
+    }
     assert 'href="/vrijstad/static/css/app.css?v=' in prefixed
     assert hrefs(plain, "/units", f"/units/{unit.id}", "/login") == {
-        "/units": True, f"/units/{unit.id}": True, "/login": True,
-    }  # fmt: skip
+        "/units": True,
+        f"/units/{unit.id}": True,
+        "/login": True,
+    }
     assert "/vrijstad/" not in plain
 
 

@@ -35,9 +35,16 @@ def old_mod97(iban: str) -> bool:
     return int(digits) % 97 == 1
 
 
-@pytest.mark.parametrize("iban", ["NL91ABNA0417164300", "nl91 abna 0417 1643 00",
-                                  "NL20INGB0001234567", "DE89370400440532013000",
-                                  "GB82 WEST 1234 5698 7654 32"])  # fmt: skip
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "NL91ABNA0417164300",
+        "nl91 abna 0417 1643 00",
+        "NL20INGB0001234567",
+        "DE89370400440532013000",
+        "GB82 WEST 1234 5698 7654 32",
+    ],
+)
 def test_valid_ibans(iban):
     assert valid_iban(iban)
 
@@ -47,11 +54,14 @@ def test_invalid_ibans(iban):
     assert not valid_iban(iban)
 
 
-@pytest.mark.parametrize("iban", [
-    "NL761234567890ABCD",  # a Dutch IBAN is 4 letters (the bank) and 10 digits
-    "DE22370400440532",  # a German IBAN has 22 characters
-    "XX0812345678901",  # no such country
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "NL761234567890ABCD",  # a Dutch IBAN is 4 letters (the bank) and 10 digits
+        "DE22370400440532",  # a German IBAN has 22 characters
+        "XX0812345678901",  # no such country
+    ],
+)
 def test_ibans_the_old_check_let_through_are_refused(iban):
     assert OLD_IBAN.match(iban) and old_mod97(iban)  # the hand-written check accepted them
     assert not valid_iban(iban)
@@ -63,8 +73,9 @@ def test_ibans_are_stored_compact_and_shown_in_groups_of_four():
     assert format_iban(None) == ""
 
 
-@pytest.mark.parametrize("btw", ["NL004495445B01", "nl000099998b57", "NL 0044.95.445 B01",
-                                 "NL002455799B11"])  # fmt: skip
+@pytest.mark.parametrize(
+    "btw", ["NL004495445B01", "nl000099998b57", "NL 0044.95.445 B01", "NL002455799B11"]
+)
 def test_valid_btw_ids(btw):
     assert valid_btw(btw)
 
@@ -84,10 +95,17 @@ def test_btw_ids_are_stored_as_nl_digits_b_digits():
     assert normalise_btw("nl 0044.95.445 b01") == "NL004495445B01"
 
 
-@pytest.mark.parametrize(("text", "ok", "stored"), [
-    ("1234 AB", True, "1234 AB"), ("1234ab", True, "1234 AB"), (" 7411kb ", True, "7411 KB"),
-    ("0123 AB", False, None), ("1234 SS", False, None), ("1234 A", False, None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "ok", "stored"),
+    [
+        ("1234 AB", True, "1234 AB"),
+        ("1234ab", True, "1234 AB"),
+        (" 7411kb ", True, "7411 KB"),
+        ("0123 AB", False, None),
+        ("1234 SS", False, None),
+        ("1234 A", False, None),
+    ],
+)
 def test_postcodes(text, ok, stored):
     assert valid_postcode(text) is ok
     if ok:
@@ -113,8 +131,11 @@ def test_form_validators_store_the_normal_form_and_explain_in_dutch(app):
             "NL004495445B01",
             "7411 KB",
         )
-        bad = IdentifiersForm(MultiDict({"iban": "NL91ABNA0417164301", "btw": "NL123456789B01",
-                                         "postcode": "0123 AB"}))  # fmt: skip
+        bad = IdentifiersForm(
+            MultiDict(
+                {"iban": "NL91ABNA0417164301", "btw": "NL123456789B01", "postcode": "0123 AB"}
+            )
+        )
         assert not bad.validate()
         assert "IBAN is niet geldig" in bad.errors["iban"][0]
         assert "NL123456789B01" in bad.errors["btw"][0] and "klopt niet" in bad.errors["btw"][0]
@@ -135,30 +156,60 @@ def read(app, text: str, locale: str = "nl") -> tuple[Decimal | None, list[str]]
         return form.amount.data, [str(e) for e in form.amount.errors]
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("1.234,56", "1234.56"), ("1234,56", "1234.56"), ("1.234", "1234"),  # Dutch grouping
-    ("123.456,7", "123456.7"), ("8,5", "8.5"), ("0,75", "0.75"), ("-3,25", "-3.25"),
-    ("8.5", "8.5"), ("1234.56", "1234.56"),  # one dot without three digits: a decimal sign
-    (" 42 ", "42"), ("100", "100"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1.234,56", "1234.56"),
+        ("1234,56", "1234.56"),
+        ("1.234", "1234"),  # Dutch grouping
+        ("123.456,7", "123456.7"),
+        ("8,5", "8.5"),
+        ("0,75", "0.75"),
+        ("-3,25", "-3.25"),
+        ("8.5", "8.5"),
+        ("1234.56", "1234.56"),  # one dot without three digits: a decimal sign
+        (" 42 ", "42"),
+        ("100", "100"),
+    ],
+)
 def test_dutch_decimals(app, text, value):
     assert read(app, text) == (Decimal(value), [])
 
 
-@pytest.mark.parametrize("text", [
-    "1,234.56",  # English grouping on a Dutch page: which is meant?
-    "1.23.4", "1.2345,6", "12,34,56", "1,,5", "abc", "1e5", "NaN", "Infinity", "€ 12", "--1",
-    ",", ".", "",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1,234.56",  # English grouping on a Dutch page: which is meant?
+        "1.23.4",
+        "1.2345,6",
+        "12,34,56",
+        "1,,5",
+        "abc",
+        "1e5",
+        "NaN",
+        "Infinity",
+        "€ 12",
+        "--1",
+        ",",
+        ".",
+        "",
+    ],
+)
 def test_ambiguous_or_garbage_decimals_are_refused_in_dutch(app, text):
     value, errors = read(app, text)
     assert value is None
     assert errors and ("Vul een getal in, bijvoorbeeld 1.234,56." in errors or text == "")
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("1,234.56", "1234.56"), ("1.234", "1.234"), ("8,5", "8.5"), ("1234.56", "1234.56"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1,234.56", "1234.56"),
+        ("1.234", "1.234"),
+        ("8,5", "8.5"),
+        ("1234.56", "1234.56"),
+    ],
+)
 def test_an_english_page_reads_english_numbers(app, text, value):
     assert read(app, text, "en") == (Decimal(value), [])
 

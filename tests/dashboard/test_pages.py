@@ -24,9 +24,10 @@ def test_street_page_is_public_once_published(client, login, city, lettings):
     client.post("/logout")
     login(city.staff)
     assert "This page is not published" in client.get(f"/streets/{street.id}?lang=en").text
-    response = client.post(f"/dashboard/streets/{street.id}/story",
-                           data={"story": "Since 1350 the market street.\n\nNow: makers.",
-                                 "published": "y"})  # fmt: skip
+    response = client.post(
+        f"/dashboard/streets/{street.id}/story",
+        data={"story": "Since 1350 the market street.\n\nNow: makers.", "published": "y"},
+    )
     assert response.status_code == 302
     client.post("/logout")
     text = page_text(client.get(f"/streets/{street.id}?lang=en"))
@@ -69,12 +70,23 @@ def test_starter_card_shows_own_applications_invoices_and_deadline(client, login
     starter = lettings[2]
     placement = db.session.query(Placement).filter_by(starter_id=lettings[0].id).one()
     placement.turnover_basis_points = 800
-    db.session.add(Invoice(organisation_id=city.org.id, number=7, placement_id=placement.id,
-                           unit_id=placement.unit_id, starter_id=lettings[0].id,
-                           period=clock.this_month() - timedelta(days=40),
-                           issued_on=clock.today(), due_on=clock.today() + timedelta(days=14),
-                           net_cents=10_000, vat_cents=2_100, total_cents=12_100,
-                           supplier={}, customer={}))  # fmt: skip
+    db.session.add(
+        Invoice(
+            organisation_id=city.org.id,
+            number=7,
+            placement_id=placement.id,
+            unit_id=placement.unit_id,
+            starter_id=lettings[0].id,
+            period=clock.this_month() - timedelta(days=40),
+            issued_on=clock.today(),
+            due_on=clock.today() + timedelta(days=14),
+            net_cents=10_000,
+            vat_cents=2_100,
+            total_cents=12_100,
+            supplier={},
+            customer={},
+        )
+    )
     db.session.commit()
     login(starter)
     text = page_text(client.get("/"))

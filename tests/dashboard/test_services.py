@@ -33,11 +33,19 @@ def test_vacancy_by_count_and_floor_area(ctx, city):
     assert area.rate_area == Decimal("50.0")
     hoog, kerk = stock.streets
     assert (hoog.street, hoog.units_total, hoog.units_vacant, hoog.rate_count) == (
-        "Hoogstraat", 4, 3, Decimal("75.0"))  # fmt: skip
+        "Hoogstraat",
+        4,
+        3,
+        Decimal("75.0"),
+    )
     assert (hoog.floor_area_vacant_m2, hoog.rate_area) == (400, Decimal("80.0"))
     # "Kerkstraat" and "kerkstraat " are one street; the withdrawn unit is not in the stock.
     assert (kerk.street, kerk.units_total, kerk.units_vacant, kerk.rate_count) == (
-        "Kerkstraat", 3, 1, Decimal("33.3"))  # fmt: skip
+        "Kerkstraat",
+        3,
+        1,
+        Decimal("33.3"),
+    )
     assert (kerk.floor_area_total_m2, kerk.rate_area, kerk.grade) == (500, Decimal("20.0"), "B1")
 
 
@@ -73,8 +81,11 @@ def test_dashboard_figures(ctx, city, lettings, books):
     h4 = city.units["h4"]
     assert figures["structural"].rows == [["Hoogstraat 4", h4.vacant_since, 1200, 150]]
     assert figures["funnel"].rows == [
-        ["Units listed", 7], ["Applications", 4], ["Offers", 2], ["Placements", 2],
-    ]  # fmt: skip
+        ["Units listed", 7],
+        ["Applications", 4],
+        ["Offers", 2],
+        ["Placements", 2],
+    ]
     assert figures["days_to_let"].rows == [[2, 20]]  # 30 and 10 days: median 20
     assert figures["branches"].rows == [
         ["Hoogstraat", "Fashion & luxury", 0, "wanted", "asked for, none yet"],
@@ -96,8 +107,11 @@ def test_street_filter(ctx, city, lettings):
     assert figures["headline"].rows[0][1] == Decimal("33.3")
     assert [r[0] for r in figures["streets"].rows] == ["Kerkstraat"]
     assert figures["funnel"].rows == [
-        ["Units listed", 4], ["Applications", 1], ["Offers", 0], ["Placements", 1],
-    ]  # fmt: skip
+        ["Units listed", 4],
+        ["Applications", 1],
+        ["Offers", 0],
+        ["Placements", 1],
+    ]
     assert figures["structural"].rows == []
     with pytest.raises(services.DashboardError):
         services.check_street(city.area, "Nergensstraat")

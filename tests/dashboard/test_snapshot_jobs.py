@@ -14,8 +14,7 @@ def recorded_areas() -> list[int]:
 
 
 def add_area(org, name: str) -> Area:
-    area = Area(organisation_id=org.id, name=name, city="Dijkerveen",
-                kind=next(iter(AreaKind)))  # fmt: skip
+    area = Area(organisation_id=org.id, name=name, city="Dijkerveen", kind=next(iter(AreaKind)))
     db.session.add(area)
     db.session.commit()
     return area

@@ -44,8 +44,9 @@ def test_staff_see_the_figures(client, login, city, lettings, books):
 
 def test_htmx_period_change_returns_the_figures_only(client, login, city):
     login(city.staff)
-    response = client.get(f"/dashboard/areas/{city.area.id}?street=Kerkstraat",
-                          headers={"HX-Request": "true"})  # fmt: skip
+    response = client.get(
+        f"/dashboard/areas/{city.area.id}?street=Kerkstraat", headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     assert "<html" not in response.text
     assert "street Kerkstraat" in page_text(response)
@@ -65,8 +66,10 @@ def test_csv_and_xlsx_equal_the_page(client, login, city, lettings, books, key, 
             city.area, services.choose_period(None, None, today), None, today
         ).figures[key]
     assert rows[0] == [c.label for c in figure.columns]
-    assert rows[1:] == [[csv_cell(v, c.kind) for v, c in zip(row, figure.columns, strict=True)]
-                        for row in figure.rows]  # fmt: skip
+    assert rows[1:] == [
+        [csv_cell(v, c.kind) for v, c in zip(row, figure.columns, strict=True)]
+        for row in figure.rows
+    ]
     # The page shows the very same values, formatted for the reader (a long list: its size).
     page = page_text(client.get(f"/dashboard/areas/{city.area.id}"))
     for row in figure.rows if figure.on_page else ():
@@ -74,8 +77,9 @@ def test_csv_and_xlsx_equal_the_page(client, login, city, lettings, books, key, 
         assert " ".join(cells) in page, cells
     if not figure.on_page:
         assert f"{len(figure.rows)} rows: too many for the page" in page
-    workbook = load_workbook(io.BytesIO(client.get(
-        f"/dashboard/areas/{city.area.id}/figures/{key}.xlsx").data))  # fmt: skip
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/dashboard/areas/{city.area.id}/figures/{key}.xlsx").data)
+    )
     sheet = workbook.worksheets[0]
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert values[0] == [c.label for c in figure.columns]
@@ -109,17 +113,28 @@ def test_map_points_are_the_vacant_units(client, login, city):
     login(city.staff)
     points = client.get(f"/dashboard/areas/{city.area.id}/map.json").json["points"]
     classes = {p["address"]: p["class"] for p in points}
-    assert classes == {"Hoogstraat 2": "frictional", "Hoogstraat 3": "long_term",
-                       "Hoogstraat 4": "structural", "Kerkstraat 6": "long_term"}  # fmt: skip
+    assert classes == {
+        "Hoogstraat 2": "frictional",
+        "Hoogstraat 3": "long_term",
+        "Hoogstraat 4": "structural",
+        "Kerkstraat 6": "long_term",
+    }
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        "from=2026-13", "to=abc", "from=2020-05&to=2020-01", "to=2999-01", "from=2000-01",
-        "street=Nergensstraat", "street=%00", "from=%F0%9F%92%A9", "street=" + "x" * 500,
+        "from=2026-13",
+        "to=abc",
+        "from=2020-05&to=2020-01",
+        "to=2999-01",
+        "from=2000-01",
+        "street=Nergensstraat",
+        "street=%00",
+        "from=%F0%9F%92%A9",
+        "street=" + "x" * 500,
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_a_400_with_a_reason(client, login, city, query):
     login(city.staff)
     for path in ("", "/figures/trend.csv", "/map.json"):
@@ -169,8 +184,9 @@ def test_admin_sets_the_reference_figures(client, login, city):
     login(city.admin)
     path = f"/dashboard/organisations/{city.org.id}/references"
     assert client.get(path).status_code == 200
-    response = client.post(path, data={"national_count": "7,3", "national_area": "",
-                                       "healthy_max": "4.5"})  # fmt: skip
+    response = client.post(
+        path, data={"national_count": "7,3", "national_area": "", "healthy_max": "4.5"}
+    )
     assert response.status_code == 302
     assert client.post(path, data={"national_count": "130"}).status_code == 422
     text = page_text(client.get(f"/dashboard/areas/{city.area.id}"))

@@ -69,9 +69,11 @@ def gunicorn_settings(monkeypatch, **environment) -> dict:
     return {
         name: value
         for name, value in namespace.items()
-        if not name.startswith("_") and name.islower() and not callable(value)
+        if not name.startswith("_")
+        and name.islower()
+        and not callable(value)
         and type(value).__name__ != "module"
-    }  # fmt: skip
+    }
 
 
 def test_gunicorn_settings_are_gunicorns_and_come_from_the_environment(monkeypatch):
@@ -104,9 +106,13 @@ def test_gunicorn_with_the_deploy_config_serves_the_app_and_logs_json(tmp_path):
     gunicorn = [sys.executable, "-m", "gunicorn", "--config", str(DEPLOY / "gunicorn.conf.py")]
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            gunicorn, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            gunicorn,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
     try:
         with requests.Session() as session:
             session.trust_env = False
@@ -151,8 +157,11 @@ def test_systemd_units_verify(tmp_path):
         (tmp_path / unit.name).write_text(text)
     result = subprocess.run(
         [analyze, "verify", "--man=no", *sorted(str(p) for p in tmp_path.iterdir())],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0 and not result.stdout + result.stderr, result.stderr
 
 
@@ -200,8 +209,14 @@ def test_backup_timers_run_pgbackrest_on_the_kits_stanza():
         timer = (UNITS / f"vrijstad-backup-{kind}.timer").read_text()
         assert re.search(rf"^OnCalendar={day} .* Europe/Amsterdam$", timer, re.MULTILINE)
     readme = (ROOT / "README.md").read_text().split("### Backups", 1)[1].split("\n## ", 1)[0]
-    for name in ("vrijstad-backup-full.timer", "vrijstad-backup-diff.timer", "restore-drill",
-                 "pgbackrest.conf", "postgresql-archiving.conf", "flask --app vrijstad backup"):
+    for name in (
+        "vrijstad-backup-full.timer",
+        "vrijstad-backup-diff.timer",
+        "restore-drill",
+        "pgbackrest.conf",
+        "postgresql-archiving.conf",
+        "flask --app vrijstad backup",
+    ):
         assert name in readme, name
 
 
@@ -221,11 +236,26 @@ def test_nginx_accepts_the_site(tmp_path):
     if nginx is None or openssl is None:
         pytest.skip("nginx or openssl is not installed")
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=vrijstad.example", "-keyout", tmp_path / "key.pem",
-         "-out", tmp_path / "cert.pem"],
-        capture_output=True, timeout=60, check=True,
-    )  # fmt: skip
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=vrijstad.example",
+            "-keyout",
+            tmp_path / "key.pem",
+            "-out",
+            tmp_path / "cert.pem",
+        ],
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
     certificates = "/etc/letsencrypt/live/vrijstad.example"
     site = (DEPLOY / "nginx-vrijstad.conf").read_text()
     site = site.replace(f"{certificates}/fullchain.pem", str(tmp_path / "cert.pem"))
@@ -237,8 +267,11 @@ def test_nginx_accepts_the_site(tmp_path):
     )
     result = subprocess.run(
         [nginx, "-t", "-c", tmp_path / "nginx.conf", "-p", tmp_path],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -249,11 +282,26 @@ def test_nginx_keeps_versioned_static_files_for_a_year(tmp_path):
     if nginx is None or openssl is None:
         pytest.skip("nginx or openssl is not installed")
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=vrijstad.example", "-keyout", tmp_path / "key.pem",
-         "-out", tmp_path / "cert.pem"],
-        capture_output=True, timeout=60, check=True,
-    )  # fmt: skip
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=vrijstad.example",
+            "-keyout",
+            tmp_path / "key.pem",
+            "-out",
+            tmp_path / "cert.pem",
+        ],
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
     certificates = "/etc/letsencrypt/live/vrijstad.example"
     plain, tls = free_port(), free_port()
     site = (DEPLOY / "nginx-vrijstad.conf").read_text()
@@ -275,8 +323,10 @@ def test_nginx_keeps_versioned_static_files_for_a_year(tmp_path):
     )
     process = subprocess.Popen(
         [nginx, "-c", tmp_path / "nginx.conf", "-p", tmp_path],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     base = f"https://127.0.0.1:{tls}/static/css/app.css"
     try:
         with requests.Session() as session:

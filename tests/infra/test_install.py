@@ -42,8 +42,11 @@ def project_files() -> list[str]:
     with uncommitted changes, without the ignored ones (.venv, node_modules, static/vendor)."""
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
-        cwd=ROOT, capture_output=True, check=True, timeout=60,
-    ).stdout.decode()  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout.decode()
     return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
 
 
@@ -90,9 +93,14 @@ def test_make_install_in_a_clean_folder_serves_the_app_without_dev_tools(tmp_pat
     }
     started = time.monotonic()
     result = subprocess.run(
-        ["make", "install"], cwd=project, env=env, capture_output=True, text=True,  # noqa: S607
-        timeout=INSTALL_TIMEOUT, check=False,
-    )  # fmt: skip
+        ["make", "install"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,  # noqa: S607
+        timeout=INSTALL_TIMEOUT,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     print(f"make install took {time.monotonic() - started:.0f} s")
     bin_dir = project / ".venv" / "bin"
@@ -106,17 +114,26 @@ def test_make_install_in_a_clean_folder_serves_the_app_without_dev_tools(tmp_pat
     port = free_port()
     server_env = production_env(env, tmp_path, port)
     upgrade = subprocess.run(
-        [bin_dir / "flask", "--app", "vrijstad", "db", "upgrade"], cwd=project, env=server_env,
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        [bin_dir / "flask", "--app", "vrijstad", "db", "upgrade"],
+        cwd=project,
+        env=server_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert upgrade.returncode == 0, upgrade.stderr[-3000:]
 
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [bin_dir / "gunicorn", "--config", "deploy/gunicorn.conf.py"], cwd=project,
-            env=server_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [bin_dir / "gunicorn", "--config", "deploy/gunicorn.conf.py"],
+            cwd=project,
+            env=server_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         with requests.Session() as session:
             session.trust_env = False

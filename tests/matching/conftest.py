@@ -52,9 +52,15 @@ def place(make_unit, make_starter):
             "end_date": today + timedelta(days=300),
         } | placement
         db.session.add(
-            Placement(unit_id=unit.id, starter_id=occupant.id, kind=SpaceKind.WHOLE_UNIT,
-                      base_fee_cents_per_month=50_000, starter_trade_name="Zaak", **values)
-        )  # fmt: skip
+            Placement(
+                unit_id=unit.id,
+                starter_id=occupant.id,
+                kind=SpaceKind.WHOLE_UNIT,
+                base_fee_cents_per_month=50_000,
+                starter_trade_name="Zaak",
+                **values,
+            )
+        )
         db.session.commit()
         return unit
 

@@ -44,8 +44,11 @@ def test_size_not_given_is_neutral_and_a_shop_in_shop_may_take_a_large_unit():
     sizes = [50, 500]
     open_fit, excluded = fits([starter()], units_with("floor_area_vvo", sizes), "size")
     assert open_fit[0].tolist() == [0.5, 0.5] and not excluded.any()
-    shop, _ = fits([starter(min_area_m2=20, max_area_m2=40, space_kind=SpaceKind.SHOP_IN_SHOP)],
-                   units_with("floor_area_vvo", sizes), "size")  # fmt: skip
+    shop, _ = fits(
+        [starter(min_area_m2=20, max_area_m2=40, space_kind=SpaceKind.SHOP_IN_SHOP)],
+        units_with("floor_area_vvo", sizes),
+        "size",
+    )
     assert shop[0].tolist() == [1, 1]
 
 
@@ -68,8 +71,12 @@ def test_service_charges_count_and_a_shop_in_shop_pays_its_share():
     assert fit[0, 0] == pytest.approx(0.6)
     # 40 m² of a 200 m² unit costing € 4.000 a month: a share of € 800.
     big = unit(floor_area_vvo=200, rent_cents_per_year=12 * 400_000)
-    shop = starter(budget_cents_per_month=100_000, min_area_m2=20, max_area_m2=40,
-                   space_kind=SpaceKind.SHOP_IN_SHOP)  # fmt: skip
+    shop = starter(
+        budget_cents_per_month=100_000,
+        min_area_m2=20,
+        max_area_m2=40,
+        space_kind=SpaceKind.SHOP_IN_SHOP,
+    )
     fit, excluded = fits([shop, starter(budget_cents_per_month=100_000)], [big], "budget")
     assert fit[:, 0].tolist() == [1, 0] and excluded[:, 0].tolist() == [False, True]
 
@@ -85,8 +92,12 @@ def test_budget_not_given_is_neutral():
 def test_a_stated_use_must_be_permitted_and_horeca_covers_lighter_categories():
     h1, h2, h3 = PermittedUse.HORECA_1, PermittedUse.HORECA_2, PermittedUse.HORECA_3
     retail = PermittedUse.DETAILHANDEL.bit
-    units = [unit(id=1, uses_mask=h2.bit), unit(id=2, uses_mask=retail),
-             unit(id=3, uses_mask=h3.bit | retail), unit(id=4, uses_mask=0)]  # fmt: skip
+    units = [
+        unit(id=1, uses_mask=h2.bit),
+        unit(id=2, uses_mask=retail),
+        unit(id=3, uses_mask=h3.bit | retail),
+        unit(id=4, uses_mask=0),
+    ]
     starters = [starter(id=1, required_use=h1), starter(id=2, required_use=h3)]
     fit, excluded = fits(starters, units, "use")
     assert fit[0].tolist() == [1, 0, 1, 0.5]
@@ -96,10 +107,13 @@ def test_a_stated_use_must_be_permitted_and_horeca_covers_lighter_categories():
 
 
 def test_a_use_guessed_from_the_branch_group_scores_but_never_excludes():
-    units = [unit(id=1, uses_mask=PermittedUse.DETAILHANDEL.bit),
-             unit(id=2, uses_mask=PermittedUse.HORECA_1.bit)]  # fmt: skip
-    fit, excluded = fits([starter(branch_group=BranchGroup.LEISURE_HORECA), starter(id=2)],
-                         units, "use")  # fmt: skip
+    units = [
+        unit(id=1, uses_mask=PermittedUse.DETAILHANDEL.bit),
+        unit(id=2, uses_mask=PermittedUse.HORECA_1.bit),
+    ]
+    fit, excluded = fits(
+        [starter(branch_group=BranchGroup.LEISURE_HORECA), starter(id=2)], units, "use"
+    )
     assert fit[0].tolist() == [0, 1] and fit[1].tolist() == [0.5, 0.5]
     assert not excluded.any()
 
@@ -146,8 +160,11 @@ def test_availability_fits_when_the_unit_is_free_by_the_wanted_start():
 
 
 def test_a_start_date_in_the_past_means_now():
-    fit, _ = fits([starter(earliest_start=TODAY - timedelta(days=400))],
-                  [unit(available_from=TODAY + timedelta(days=90))], "availability")  # fmt: skip
+    fit, _ = fits(
+        [starter(earliest_start=TODAY - timedelta(days=400))],
+        [unit(available_from=TODAY + timedelta(days=90))],
+        "availability",
+    )
     assert fit[0, 0] == pytest.approx(0.5)
 
 
@@ -188,8 +205,11 @@ def test_branch_mix_rewards_what_the_street_asks_for_and_lowers_with_each_same_o
 def test_a_branch_group_the_street_wants_no_more_of_is_excluded():
     snack = BranchGroup.LEISURE_HORECA
     units = [unit(id=1, excluded_mask=branch_bit(snack)), unit(id=2)]
-    starters = [starter(id=1, branch_group=snack), starter(id=2, branch_group=BranchGroup.SERVICES),
-                starter(id=3)]  # fmt: skip
+    starters = [
+        starter(id=1, branch_group=snack),
+        starter(id=2, branch_group=BranchGroup.SERVICES),
+        starter(id=3),
+    ]
     fit, excluded = fits(starters, units, "branch_mix")
     assert fit[0, 0] == 0 and excluded[0].tolist() == [True, False]
     assert fit[1, 0] == pytest.approx(0.6) and fit[2].tolist() == [0.5, 0.5]
@@ -202,10 +222,17 @@ def test_a_branch_group_the_street_wants_no_more_of_is_excluded():
 
 
 def test_scores_run_from_0_to_100_and_an_open_profile_scores_50():
-    perfect = starter(min_area_m2=80, max_area_m2=120, budget_cents_per_month=150_000,
-                      required_use=PermittedUse.DETAILHANDEL, street_ids=[1], area_ids=[1],
-                      earliest_start=TODAY, space_kind=SpaceKind.WHOLE_UNIT,
-                      branch_group=BranchGroup.FASHION_LUXURY)  # fmt: skip
+    perfect = starter(
+        min_area_m2=80,
+        max_area_m2=120,
+        budget_cents_per_month=150_000,
+        required_use=PermittedUse.DETAILHANDEL,
+        street_ids=[1],
+        area_ids=[1],
+        earliest_start=TODAY,
+        space_kind=SpaceKind.WHOLE_UNIT,
+        branch_group=BranchGroup.FASHION_LUXURY,
+    )
     units = [unit(wanted_mask=branch_bit(BranchGroup.FASHION_LUXURY))]
     scores, excluded = fits([perfect, starter(id=2)], units)
     assert scores[:, 0].tolist() == [100, 50] and not excluded.any()
@@ -238,15 +265,30 @@ def test_a_zero_weight_leaves_its_component_out():
 
 def test_the_chunked_matrix_equals_pair_by_pair_scoring(monkeypatch):
     rng = np.random.default_rng(7)
-    starters = [starter(id=i, min_area_m2=int(rng.integers(20, 80)), max_area_m2=200,
-                        budget_cents_per_month=int(rng.integers(500, 3000)) * 100,
-                        branch_group=list(BranchGroup)[i % 7], street_ids=[int(i % 3)],
-                        space_kind=list(SpaceKind)[i % 3], city="Dijkerveen")
-                for i in range(23)]  # fmt: skip
-    units = [unit(id=j, floor_area_vvo=int(rng.integers(20, 300)), street_id=j % 4,
-                  rent_cents_per_year=int(rng.integers(600, 4000)) * 1200,
-                  occupants={BranchGroup.SERVICES.value: j % 3}, vacancy_days=j * 40)
-             for j in range(17)]  # fmt: skip
+    starters = [
+        starter(
+            id=i,
+            min_area_m2=int(rng.integers(20, 80)),
+            max_area_m2=200,
+            budget_cents_per_month=int(rng.integers(500, 3000)) * 100,
+            branch_group=list(BranchGroup)[i % 7],
+            street_ids=[int(i % 3)],
+            space_kind=list(SpaceKind)[i % 3],
+            city="Dijkerveen",
+        )
+        for i in range(23)
+    ]
+    units = [
+        unit(
+            id=j,
+            floor_area_vvo=int(rng.integers(20, 300)),
+            street_id=j % 4,
+            rent_cents_per_year=int(rng.integers(600, 4000)) * 1200,
+            occupants={BranchGroup.SERVICES.value: j % 3},
+            vacancy_days=j * 40,
+        )
+        for j in range(17)
+    ]
     monkeypatch.setattr(scoring, "CHUNK_ROWS", 5)
     scores, excluded = fits(starters, units)
     for i, j in itertools.product(range(len(starters)), range(len(units))):
@@ -293,8 +335,11 @@ def instances(draw):
     blocked = draw(st.lists(st.booleans(), min_size=cells, max_size=cells))
     min_score = draw(st.sampled_from([0, 0, 30, 60]))
     shape = (n_starters, n_units)
-    return (np.array(scores, dtype=np.float32).reshape(shape),
-            np.array(blocked, dtype=bool).reshape(shape), min_score)  # fmt: skip
+    return (
+        np.array(scores, dtype=np.float32).reshape(shape),
+        np.array(blocked, dtype=bool).reshape(shape),
+        min_score,
+    )
 
 
 @settings(max_examples=150, deadline=None, database=None)
@@ -325,7 +370,10 @@ def test_allocation_of_a_known_instance():
     result = scoring.assign(scores, excluded)
     # Greedy would give unit 0 to starter 0 (90); the optimum gives it to starter 1.
     assert sorted(zip(result.rows.tolist(), result.cols.tolist(), strict=True)) == [
-        (0, 1), (1, 0), (2, 2)]  # fmt: skip
+        (0, 1),
+        (1, 0),
+        (2, 2),
+    ]
     assert result.total == 80 + 85 + 50
     assert result.runner_up.tolist() == [0, 2, -1]
 

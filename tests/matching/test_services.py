@@ -30,8 +30,12 @@ def test_the_branch_mix_counts_current_occupants_and_follows_the_street_profile(
     place(area, BranchGroup.FASHION_LUXURY)
     place(area, BranchGroup.FASHION_LUXURY, street="hoogstraat ")  # the same street
     place(area, BranchGroup.FASHION_LUXURY, status=PlacementStatus.ENDED)
-    place(area, BranchGroup.FASHION_LUXURY, end_date=clock.today() - timedelta(days=1),
-          start_date=clock.today() - timedelta(days=90))  # fmt: skip
+    place(
+        area,
+        BranchGroup.FASHION_LUXURY,
+        end_date=clock.today() - timedelta(days=1),
+        start_date=clock.today() - timedelta(days=90),
+    )
     place(area, BranchGroup.SERVICES)
     place(area, BranchGroup.FASHION_LUXURY, street="Kerkstraat")
     rows = services.unit_rows([unit], clock.today())
@@ -194,14 +198,32 @@ def test_allocation_maximises_the_total_and_reports_what_is_left(
     small = make_unit(area=area, floor_area_vvo=60, rent_cents_per_year=12 * 80_000)
     horeca = make_unit(area=area, floor_area_vvo=80, permitted_uses=[PermittedUse.HORECA_2])
     common = {"earliest_start": clock.today(), "space_kind": SpaceKind.WHOLE_UNIT}
-    rich = make_starter(name="Rijk", trade_name="Groot", min_area_m2=50, max_area_m2=220,
-                        budget_cents_per_month=300_000, required_use=PermittedUse.DETAILHANDEL,
-                        **common)  # fmt: skip
-    modest = make_starter(name="Zuinig", trade_name="Klein", min_area_m2=50, max_area_m2=80,
-                          budget_cents_per_month=90_000, required_use=PermittedUse.DETAILHANDEL,
-                          **common)  # fmt: skip
-    tiny = make_starter(name="Mini", trade_name="Mini", min_area_m2=300, max_area_m2=400,
-                        budget_cents_per_month=90_000, **common)  # fmt: skip
+    rich = make_starter(
+        name="Rijk",
+        trade_name="Groot",
+        min_area_m2=50,
+        max_area_m2=220,
+        budget_cents_per_month=300_000,
+        required_use=PermittedUse.DETAILHANDEL,
+        **common,
+    )
+    modest = make_starter(
+        name="Zuinig",
+        trade_name="Klein",
+        min_area_m2=50,
+        max_area_m2=80,
+        budget_cents_per_month=90_000,
+        required_use=PermittedUse.DETAILHANDEL,
+        **common,
+    )
+    tiny = make_starter(
+        name="Mini",
+        trade_name="Mini",
+        min_area_m2=300,
+        max_area_m2=400,
+        budget_cents_per_month=90_000,
+        **common,
+    )
     unit_ids = [big.id, small.id, horeca.id]
     starter_ids = [rich.id, modest.id, tiny.id]
     result = services.allocate(org.test_staff, area, unit_ids, starter_ids)
@@ -257,23 +279,40 @@ def test_a_collective_allocates_only_its_free_units(
     free, taken = collective.units
     outside = make_unit(area=collective.area)  # same area, not in the collective
     draft = make_unit(area=collective.area)  # its head lease is not signed yet
-    db.session.add(HeadLease(collective=collective, unit_id=draft.id, landlord_id=draft.owner_id,
-                             kind=HeadLeaseKind.FIXED, rent_cents_per_month=1,
-                             start_date=date(2026, 1, 1)))  # fmt: skip
+    db.session.add(
+        HeadLease(
+            collective=collective,
+            unit_id=draft.id,
+            landlord_id=draft.owner_id,
+            kind=HeadLeaseKind.FIXED,
+            rent_cents_per_month=1,
+            start_date=date(2026, 1, 1),
+        )
+    )
     occupant = make_starter(name="Bewoner")
-    db.session.add(Placement(
-        unit_id=taken.id, starter_id=occupant.id, organisation_id=collective.organisation_id,
-        kind=SpaceKind.POPUP, start_date=clock.today() - timedelta(days=10),
-        end_date=clock.today() + timedelta(days=100), base_fee_cents_per_month=1,
-        starter_trade_name="Bezet"))  # fmt: skip
+    db.session.add(
+        Placement(
+            unit_id=taken.id,
+            starter_id=occupant.id,
+            organisation_id=collective.organisation_id,
+            kind=SpaceKind.POPUP,
+            start_date=clock.today() - timedelta(days=10),
+            end_date=clock.today() + timedelta(days=100),
+            base_fee_cents_per_month=1,
+            starter_trade_name="Bezet",
+        )
+    )
     starters = [make_starter(name=f"Kandidaat {i}", trade_name=f"Zaak {i}") for i in range(3)]
     db.session.commit()
     units, profiles = services.allocation_choices(collective)
     assert [u.id for u in units] == [free.id]
     assert {p.user_id for p in profiles} >= {s.id for s in starters}
-    result = services.allocate(collective.staff, collective,
-                               [free.id, taken.id, outside.id, draft.id],
-                               [s.id for s in starters])  # fmt: skip
+    result = services.allocate(
+        collective.staff,
+        collective,
+        [free.id, taken.id, outside.id, draft.id],
+        [s.id for s in starters],
+    )
     assert [p.match.unit.id for p in result.pairs] == [free.id]
     assert result.unassigned_units == [] and len(result.unassigned_starters) == 2
     with pytest.raises(services.MatchingError, match="geen panden"):
@@ -297,11 +336,24 @@ def test_a_stored_allocation_shows_what_allocate_finds(
     db.session.commit()
     stored = services.allocation_of(run)
     assert stored.total == direct.total
-    shape = [(p.match.unit.id, p.match.starter_id, p.match.score,
-              p.runner_up.user_id if p.runner_up else None) for p in stored.pairs]  # fmt: skip
-    assert shape == [(p.match.unit.id, p.match.starter_id, p.match.score,
-                      p.runner_up.user_id if p.runner_up else None)
-                     for p in direct.pairs]  # fmt: skip
+    shape = [
+        (
+            p.match.unit.id,
+            p.match.starter_id,
+            p.match.score,
+            p.runner_up.user_id if p.runner_up else None,
+        )
+        for p in stored.pairs
+    ]
+    assert shape == [
+        (
+            p.match.unit.id,
+            p.match.starter_id,
+            p.match.score,
+            p.runner_up.user_id if p.runner_up else None,
+        )
+        for p in direct.pairs
+    ]
     assert stored.unassigned_units == direct.unassigned_units
     assert stored.excluded_pairs == direct.excluded_pairs
     percents = [pct for pct, _message in seen]
@@ -329,8 +381,7 @@ def test_the_allocation_job_runs_once_and_links_the_result(ctx, org, area, unit,
 
 def test_units_let_after_planning_are_left_out(ctx, org, area, unit, make_unit, fashion_starter):
     second = make_unit(area=area)
-    run = services.plan_allocation(org.test_staff, area, [unit.id, second.id],
-                                   [fashion_starter.id])  # fmt: skip
+    run = services.plan_allocation(org.test_staff, area, [unit.id, second.id], [fashion_starter.id])
     unit.status = UnitStatus.LET
     db.session.commit()
     services.compute_allocation(run)

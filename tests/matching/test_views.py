@@ -153,9 +153,11 @@ def test_staff_tune_the_weights(client, login, org):
 def test_only_the_organisations_staff_tune_matching(
     client, login, org, make_org, make_user, make_starter, street
 ):
-    urls = [f"/organisations/{org.id}/matching",
-            f"/organisations/{org.id}/streets/{street.id}/profile",
-            f"/organisations/{org.id}/allocation"]  # fmt: skip
+    urls = [
+        f"/organisations/{org.id}/matching",
+        f"/organisations/{org.id}/streets/{street.id}/profile",
+        f"/organisations/{org.id}/allocation",
+    ]
     for stranger in (make_org().test_staff, make_user("landlord"), make_starter(name="Ander")):
         client.post("/logout")
         login(stranger)
@@ -213,8 +215,11 @@ def test_staff_allocate_and_invite_the_chosen_pairs(
     page = client.get(url)
     assert page.status_code == 200 and unit.address in page.text and "Tweede Zaak" in page.text
     assert f'value="area-{area.id}"' in page.text
-    data = {"scope": f"area-{area.id}", "units": [unit.id],
-            "starters": [fashion_starter.id, second.id]}  # fmt: skip
+    data = {
+        "scope": f"area-{area.id}",
+        "units": [unit.id],
+        "starters": [fashion_starter.id, second.id],
+    }
     location = run_page(client.post(url, data=data))
     result = client.get(location)
     assert result.status_code == 200
@@ -271,8 +276,12 @@ def test_staff_never_allocate_another_organisations_area_or_collective(
     theirs = make_unit(area=other.areas[0], street="Kerkstraat")
     login(org.test_staff)
     url = f"/organisations/{org.id}/allocation"
-    for scope in (f"area-{other.areas[0].id}", f"collective-{collective.id}", "area-987654",
-                  "collective-99999999999999999999"):  # fmt: skip
+    for scope in (
+        f"area-{other.areas[0].id}",
+        f"collective-{collective.id}",
+        "area-987654",
+        "collective-99999999999999999999",
+    ):
         assert client.get(url, query_string={"scope": scope}).status_code == 404, scope
         data = {"scope": scope, "units": [theirs.id], "starters": [fashion_starter.id]}
         assert client.post(url, data=data).status_code == 404, scope
@@ -294,11 +303,18 @@ def test_an_allocation_without_units_or_candidates_says_so(client, login, org, a
 def test_an_empty_collective_says_so(client, login, collective, make_starter):
     for unit in collective.units:  # both units are taken
         occupant = make_starter(name="Bewoner")
-        db.session.add(Placement(
-            unit_id=unit.id, starter_id=occupant.id, organisation_id=collective.organisation_id,
-            kind=SpaceKind.POPUP, start_date=clock.today(),
-            end_date=clock.today() + timedelta(days=200), base_fee_cents_per_month=50_000,
-            starter_trade_name="Bezet"))  # fmt: skip
+        db.session.add(
+            Placement(
+                unit_id=unit.id,
+                starter_id=occupant.id,
+                organisation_id=collective.organisation_id,
+                kind=SpaceKind.POPUP,
+                start_date=clock.today(),
+                end_date=clock.today() + timedelta(days=200),
+                base_fee_cents_per_month=50_000,
+                starter_trade_name="Bezet",
+            )
+        )
     db.session.commit()
     login(collective.staff)
     url = f"/organisations/{collective.organisation_id}/allocation"
@@ -319,8 +335,11 @@ def test_staff_allocate_the_free_units_of_a_collective(
     assert page.status_code == 200
     assert all(f'value="{u.id}"' in page.text for u in collective.units)
     assert "Buitenstraat" not in page.text
-    data = {"scope": f"collective-{collective.id}", "starters": [starter.id],
-            "units": [*(u.id for u in collective.units), outside.id]}  # fmt: skip
+    data = {
+        "scope": f"collective-{collective.id}",
+        "starters": [starter.id],
+        "units": [*(u.id for u in collective.units), outside.id],
+    }
     assert client.post(url, data=data).status_code == 422  # not one of the collective's
     data["units"].remove(outside.id)
     result = client.get(run_page(client.post(url, data=data)))
@@ -330,8 +349,9 @@ def test_staff_allocate_the_free_units_of_a_collective(
     assert sorted(run.unit_ids) == sorted(u.id for u in collective.units)
 
 
-def test_someone_elses_allocation_is_not_found(client, login, org, make_org, area, unit,
-                                               fashion_starter):  # fmt: skip
+def test_someone_elses_allocation_is_not_found(
+    client, login, org, make_org, area, unit, fashion_starter
+):
     login(org.test_staff)
     url = f"/organisations/{org.id}/allocation"
     data = {"scope": f"area-{area.id}", "units": [unit.id], "starters": [fashion_starter.id]}
@@ -406,8 +426,13 @@ def test_a_starter_can_opt_out_of_invitations(
     login(fashion_starter)
     page = client.get("/my/profile")
     assert 'name="invitations_opt_out"' in page.text
-    form = {"trade_name": "Floor's Atelier", "min_area_m2": "60", "max_area_m2": "120",
-            "city": "Dijkerveen", "street_ids": [street.id]}  # fmt: skip
+    form = {
+        "trade_name": "Floor's Atelier",
+        "min_area_m2": "60",
+        "max_area_m2": "120",
+        "city": "Dijkerveen",
+        "street_ids": [street.id],
+    }
     assert client.post("/my/profile", data=form).status_code == 302
     assert services.profile_of(fashion_starter).invitations_opt_out is False
     assert client.post("/my/profile", data=form | {"invitations_opt_out": "y"}).status_code == 302
@@ -441,12 +466,19 @@ def test_a_long_allocation_is_shown_page_by_page(
 ):
     monkeypatch.setattr(services, "PAIRS_PER_PAGE", 1)
     second_unit = make_unit(area=area, street="Kerkstraat")
-    second = make_starter(name="Tweede", trade_name="Tweede Zaak", streets=fashion_starter
-                          .starter_profile.streets if hasattr(fashion_starter, "starter_profile")
-                          else [])  # fmt: skip
+    second = make_starter(
+        name="Tweede",
+        trade_name="Tweede Zaak",
+        streets=fashion_starter.starter_profile.streets
+        if hasattr(fashion_starter, "starter_profile")
+        else [],
+    )
     login(org.test_staff)
-    data = {"scope": f"area-{area.id}", "units": [unit.id, second_unit.id],
-            "starters": [fashion_starter.id, second.id]}  # fmt: skip
+    data = {
+        "scope": f"area-{area.id}",
+        "units": [unit.id, second_unit.id],
+        "starters": [fashion_starter.id, second.id],
+    }
     url = run_page(client.post(f"/organisations/{org.id}/allocation", data=data))
     run = db.session.scalar(sa.select(AllocationRun))
     assert len(run.result["pairs"]) == 2
@@ -466,8 +498,11 @@ def test_staff_download_the_whole_allocation_as_csv(
 ):
     second_unit = make_unit(area=area, street="Kerkstraat", floor_area_vvo=2000)  # fits no one
     login(org.test_staff)
-    data = {"scope": f"area-{area.id}", "units": [unit.id, second_unit.id],
-            "starters": [fashion_starter.id]}  # fmt: skip
+    data = {
+        "scope": f"area-{area.id}",
+        "units": [unit.id, second_unit.id],
+        "starters": [fashion_starter.id],
+    }
     location = run_page(client.post(f"/organisations/{org.id}/allocation", data=data))
     assert f'href="{location}.csv"' in client.get(location).text
     response = client.get(f"{location}.csv")

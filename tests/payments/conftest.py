@@ -40,8 +40,10 @@ def localstripe(tmp_path_factory):
     log = (tmp_path_factory.mktemp("localstripe") / "server.log").open("wb")
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
-        stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path_factory.getbasetemp(),
-    )  # fmt: skip
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path_factory.getbasetemp(),
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -111,10 +113,15 @@ _event_ids = itertools.count(1)
 def event(kind: str, obj: dict, event_id: str | None = None, created: int | None = None) -> bytes:
     """A Stripe event as Stripe sends it, created now (or at `created`, epoch seconds)."""
     created = int(time.time()) if created is None else created
-    return json.dumps({
-        "id": event_id or f"evt_test_{next(_event_ids)}_{time.time_ns()}", "object": "event",
-        "type": kind, "created": created, "data": {"object": obj},
-    }).encode()  # fmt: skip
+    return json.dumps(
+        {
+            "id": event_id or f"evt_test_{next(_event_ids)}_{time.time_ns()}",
+            "object": "event",
+            "type": kind,
+            "created": created,
+            "data": {"object": obj},
+        }
+    ).encode()
 
 
 @pytest.fixture
@@ -155,8 +162,9 @@ class FakeStripe:
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def fail(self, path: str, times: int = 1, status: int = 500, message: str = "boom",
-             **match: str):  # fmt: skip
+    def fail(
+        self, path: str, times: int = 1, status: int = 500, message: str = "boom", **match: str
+    ):
         """Fail the next requests to a path (whose form values match, if given)."""
         error = {"error": {"type": "api_error", "message": message}}
         self.failures.setdefault(path, []).extend([(status, error, match)] * times)
@@ -168,8 +176,9 @@ class FakeStripe:
         request = Request(environ)
         form = request.form.to_dict()
         key = request.headers.get("Idempotency-Key")
-        self.requests.append({"method": request.method, "path": request.path, "form": form,
-                              "idempotency_key": key})  # fmt: skip
+        self.requests.append(
+            {"method": request.method, "path": request.path, "form": form, "idempotency_key": key}
+        )
         failures = self.failures.get(request.path, [])
         failure = next((f for f in failures if f[2].items() <= form.items()), None)
         if key and key in self.replies:
@@ -191,23 +200,44 @@ class FakeStripe:
         n = next(self.ids)
         path = request.path
         if path == "/v1/accounts":
-            return {"id": f"acct_fake{n}", "object": "account", "type": "express",
-                    "details_submitted": False, "payouts_enabled": False}  # fmt: skip
+            return {
+                "id": f"acct_fake{n}",
+                "object": "account",
+                "type": "express",
+                "details_submitted": False,
+                "payouts_enabled": False,
+            }
         if path.startswith("/v1/accounts/"):
-            return {"id": path.rsplit("/", 1)[1], "object": "account",
-                    "details_submitted": True, "payouts_enabled": True}  # fmt: skip
+            return {
+                "id": path.rsplit("/", 1)[1],
+                "object": "account",
+                "details_submitted": True,
+                "payouts_enabled": True,
+            }
         if path == "/v1/account_links":
-            return {"object": "account_link", "url": f"https://connect.example/setup/{n}",
-                    "expires_at": int(time.time()) + 300}  # fmt: skip
+            return {
+                "object": "account_link",
+                "url": f"https://connect.example/setup/{n}",
+                "expires_at": int(time.time()) + 300,
+            }
         if path == "/v1/transfers":
-            return {"id": f"tr_fake{n}", "object": "transfer", "amount": int(form["amount"]),
-                    "currency": form["currency"], "destination": form["destination"],
-                    "transfer_group": form.get("transfer_group")}  # fmt: skip
+            return {
+                "id": f"tr_fake{n}",
+                "object": "transfer",
+                "amount": int(form["amount"]),
+                "currency": form["currency"],
+                "destination": form["destination"],
+                "transfer_group": form.get("transfer_group"),
+            }
         if path == "/v1/payment_intents":
-            return {"id": f"pi_fake{n}", "object": "payment_intent",
-                    "amount": int(form["amount"]), "currency": form["currency"],
-                    "status": "requires_payment_method",
-                    "client_secret": f"pi_fake{n}_secret_x"}  # fmt: skip
+            return {
+                "id": f"pi_fake{n}",
+                "object": "payment_intent",
+                "amount": int(form["amount"]),
+                "currency": form["currency"],
+                "status": "requires_payment_method",
+                "client_secret": f"pi_fake{n}_secret_x",
+            }
         return {"error": {"type": "invalid_request_error", "message": "unknown path"}}
 
 

@@ -16,8 +16,10 @@ def read(name: str) -> bytes:
 
 
 def summary(statement) -> list[tuple]:
-    return [(line.booked_on, line.amount_cents, line.reference or line.description)
-            for line in statement.lines]  # fmt: skip
+    return [
+        (line.booked_on, line.amount_cents, line.reference or line.description)
+        for line in statement.lines
+    ]
 
 
 NOV = date(2026, 11, 1)
@@ -35,18 +37,28 @@ def test_camt053_entries_debits_and_batch_details():
     ]
     first, debit, *batch = statement.lines
     assert (first.name, first.iban, first.end_to_end_id) == (
-        "J. de Vries", "NL20INGB0001234567", "E2E-20261120-0001")  # fmt: skip
+        "J. de Vries",
+        "NL20INGB0001234567",
+        "E2E-20261120-0001",
+    )
     assert (debit.name, debit.iban) == ("Drukkerij Jansen", "NL44RABO0123456789")
     assert {line.account for line in statement.lines} == {"NL69INGB0123456789"}
     assert [line.bank_reference for line in batch] == [
-        "2026112100000077/1", "2026112100000077/2", "2026112100000077/3"]  # fmt: skip
+        "2026112100000077/1",
+        "2026112100000077/2",
+        "2026112100000077/3",
+    ]
     assert batch[0].end_to_end_id == ""  # NOTPROVIDED is no reference
 
 
 def test_camt053_of_a_later_version():
     (line,) = bankfiles.parse(read("camt053_v08.xml")).lines
     assert (line.booked_on, line.amount_cents, line.reference, line.name) == (
-        date(2026, 11, 22), 96_800, "VS001-000002", "Bakkerij Ozturk")  # fmt: skip
+        date(2026, 11, 22),
+        96_800,
+        "VS001-000002",
+        "Bakkerij Ozturk",
+    )
     assert line.bank_reference == "RABO-2026-11-22-0000004711"
 
 
@@ -78,7 +90,10 @@ def test_ing_csv_af_is_money_out(name):
     assert statement.format == "ing"
     received, paid_out, third = statement.lines
     assert (received.booked_on, received.amount_cents, received.description) == (
-        date(2026, 11, 20), 114_950, "Huur november VS001-000001")  # fmt: skip
+        date(2026, 11, 20),
+        114_950,
+        "Huur november VS001-000001",
+    )
     assert paid_out.amount_cents == -96_800  # "Af": the amount column itself is unsigned
     assert received.iban == "NL20INGB0001234567" and received.account == "NL69INGB0123456789"
     assert third.amount_cents == (96_800 if name == "ing_semicolon.csv" else -1_245)
@@ -104,7 +119,10 @@ def test_abn_amro_tab_export_both_description_styles():
         (date(2026, 11, 21), 96_800, "Huur november factuur 2"),
     ]
     assert [line.name for line in statement.lines] == [
-        "J. de Vries", "Drukkerij Jansen", "Bakkerij Ozturk"]  # fmt: skip
+        "J. de Vries",
+        "Drukkerij Jansen",
+        "Bakkerij Ozturk",
+    ]
     assert statement.lines[0].end_to_end_id == "E2E-20261120-0001"
 
 
@@ -114,9 +132,11 @@ XXE = b"""<?xml version="1.0"?>
 <Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
 <BookgDt><Dt>2026-11-20</Dt></BookgDt><AddtlNtryInf>&xxe;</AddtlNtryInf></Ntry>
 </Stmt></BkToCstmrStmt></Document>"""
-LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-          b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-          b"<Document>&lol2;</Document>")  # fmt: skip
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    b"<Document>&lol2;</Document>"
+)
 
 
 @pytest.mark.parametrize(

@@ -31,9 +31,10 @@ pytestmark = pytest.mark.clock("2026-12-10T10:00")
 @pytest.fixture
 def invoices(ctx, place):
     """Two open invoices of € 1.149,50 and € 968,00."""
-    made = [billing.issue_invoice(place(unit_index=i, base=base), NOV,
-                                  issued_on=NOV + timedelta(1))
-            for i, base in ((0, 95_000), (1, 80_000))]  # fmt: skip
+    made = [
+        billing.issue_invoice(place(unit_index=i, base=base), NOV, issued_on=NOV + timedelta(1))
+        for i, base in ((0, 95_000), (1, 80_000))
+    ]
     db.session.commit()
     return made
 
@@ -48,9 +49,11 @@ def payments() -> int:
 
 def upload(client, organisation_id: int, text: str | bytes, name: str = "nov.csv"):
     data = text.encode() if isinstance(text, str) else text
-    return client.post(f"/organisations/{organisation_id}/bank-import",
-                       data={"statement": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")  # fmt: skip
+    return client.post(
+        f"/organisations/{organisation_id}/bank-import",
+        data={"statement": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_rows_with_a_reference_are_booked_the_rest_listed(client, login, collective, invoices):
@@ -460,10 +463,20 @@ def test_bulk_booking_books_exactly_what_record_payment_books(ctx, collective, i
         db.session.flush()
         outcomes[path], results[path] = done, _books(invoices, collective)
         db.session.rollback()
-    assert outcomes["bulk"] == outcomes["one by one"] == [
-        "booked", "more_than_open", "future", "booked", "already_paid", "not_positive",
-        "booked", "booked",
-    ]  # fmt: skip
+    assert (
+        outcomes["bulk"]
+        == outcomes["one by one"]
+        == [
+            "booked",
+            "more_than_open",
+            "future",
+            "booked",
+            "already_paid",
+            "not_positive",
+            "booked",
+            "booked",
+        ]
+    )
     assert results["bulk"] == results["one by one"]
     assert [status for _id, _paid, status in results["bulk"]["invoices"]] == [
         InvoiceStatus.PAID,

@@ -26,32 +26,48 @@ def paid(stripe_app, deliver, invoice):
     starter = db.session.get(services.User, invoice.starter_id)
     intent_id = services.checkout(starter, invoice).client_secret.split("_secret_")[0]
     db.session.commit()
-    succeeded = {"id": intent_id, "object": "payment_intent", "amount": TOTAL,
-                 "amount_received": TOTAL, "currency": "eur"}  # fmt: skip
+    succeeded = {
+        "id": intent_id,
+        "object": "payment_intent",
+        "amount": TOTAL,
+        "amount_received": TOTAL,
+        "currency": "eur",
+    }
     assert deliver(event("payment_intent.succeeded", succeeded)).json["outcome"] == "booked"
     db.session.expire_all()
     assert invoice.status == InvoiceStatus.PAID
     return invoice, intent_id
 
 
-def dispute(intent_id: str, status: str = "needs_response", amount: int = TOTAL,
-            reason: str = "fraudulent") -> dict:  # fmt: skip
-    return {"id": "dp_test_1", "object": "dispute", "amount": amount, "currency": "eur",
-            "charge": "ch_test_1", "payment_intent": intent_id, "reason": reason,
-            "status": status}  # fmt: skip
+def dispute(
+    intent_id: str, status: str = "needs_response", amount: int = TOTAL, reason: str = "fraudulent"
+) -> dict:
+    return {
+        "id": "dp_test_1",
+        "object": "dispute",
+        "amount": amount,
+        "currency": "eur",
+        "charge": "ch_test_1",
+        "payment_intent": intent_id,
+        "reason": reason,
+        "status": status,
+    }
 
 
 def balances(invoice) -> tuple[int, int]:
     org = invoice.organisation_id
-    return (ledger.balance(org, ledger.bank(org)),
-            ledger.balance(org, ledger.receivable(invoice.starter_id)))  # fmt: skip
+    return (
+        ledger.balance(org, ledger.bank(org)),
+        ledger.balance(org, ledger.receivable(invoice.starter_id)),
+    )
 
 
 def staff_messages(collective) -> list[str]:
     return db.session.scalars(
-        sa.select(Notification.kind).where(Notification.user_id == collective.staff.id)
+        sa.select(Notification.kind)
+        .where(Notification.user_id == collective.staff.id)
         .order_by(Notification.id)
-    ).all()  # fmt: skip
+    ).all()
 
 
 def test_a_dispute_reverses_the_payment_once_and_tells_staff(paid, deliver, collective):

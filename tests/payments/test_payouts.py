@@ -31,8 +31,9 @@ IBANS = ["NL91ABNA0417164300", "NL02ABNA0123456789"]
 def approved(ctx, collective, place):
     """November settled and approved: both landlords are owed their share."""
     for index, base in ((0, 100_000), (1, 80_000)):
-        invoice = billing.issue_invoice(place(unit_index=index, base=base), NOV,
-                                        issued_on=NOV + timedelta(1))  # fmt: skip
+        invoice = billing.issue_invoice(
+            place(unit_index=index, base=base), NOV, issued_on=NOV + timedelta(1)
+        )
         billing.record_payment(None, invoice, invoice.total_cents, date(2026, 11, 20))
     settlement = billing.calculate_settlement(None, collective, NOV)
     billing.approve_settlement(collective.staff, settlement)
@@ -110,11 +111,13 @@ def test_connect_onboarding_then_a_transfer_per_landlord_retried_safely(
     accounts = fake_stripe.to("/v1/accounts")
     assert [a["form"]["type"] for a in accounts] == ["express", "express"]
     assert {a["idempotency_key"] for a in accounts} == {
-        f"connect-account-{landlord.id}" for landlord in landlords(collective)}  # fmt: skip
+        f"connect-account-{landlord.id}" for landlord in landlords(collective)
+    }
     assert len(fake_stripe.to("/v1/account_links")) == 2
     db.session.expire_all()
     assert {services.payout_account(x).onboarding for x in landlords(collective)} == {
-        OnboardingStatus.COMPLETE}  # fmt: skip
+        OnboardingStatus.COMPLETE
+    }
 
     second = landlords(collective)[1]
     account = services.payout_account(second).stripe_account_id

@@ -36,8 +36,12 @@ def test_six_simultaneous_deliveries_of_one_event_book_once(
     db.session.remove()
 
     def deliver(client, i):
-        response = client.post("/webhooks/stripe", data=payload, csrf=False, headers={
-            "Content-Type": "application/json", "Stripe-Signature": sign(payload)})  # fmt: skip
+        response = client.post(
+            "/webhooks/stripe",
+            data=payload,
+            csrf=False,
+            headers={"Content-Type": "application/json", "Stripe-Signature": sign(payload)},
+        )
         return response.status_code, (response.json or {}).get("outcome")
 
     results = at_once([client_of(stripe_app) for _ in range(6)], deliver)
@@ -49,8 +53,9 @@ def test_six_simultaneous_deliveries_of_one_event_book_once(
     assert db.session.get(Invoice, invoice_id).status == InvoiceStatus.PAID
 
 
-def test_two_admins_paying_out_one_settlement_at_once_pay_once(app, ctx, collective, place,
-                                                               make_user):  # fmt: skip
+def test_two_admins_paying_out_one_settlement_at_once_pay_once(
+    app, ctx, collective, place, make_user
+):
     nov = date(2026, 11, 1)
     invoice = billing.issue_invoice(place(base=100_000), nov, issued_on=nov + timedelta(1))
     billing.record_payment(None, invoice, invoice.total_cents, date(2026, 11, 20))
@@ -59,8 +64,9 @@ def test_two_admins_paying_out_one_settlement_at_once_pay_once(app, ctx, collect
     landlord = collective.units[0].owner
     services.save_bank_account(landlord, landlord.name, "NL91ABNA0417164300")
     second = make_user("staff", name="Tweede Beheerder")
-    db.session.add(Membership(user=second, organisation_id=collective.organisation_id,
-                              role=MemberRole.ADMIN))  # fmt: skip
+    db.session.add(
+        Membership(user=second, organisation_id=collective.organisation_id, role=MemberRole.ADMIN)
+    )
     db.session.commit()
     admins, settlement_id, landlord_id = [collective.staff, second], settlement.id, landlord.id
     day = services.next_business_day(clock.today()).isoformat()
@@ -69,8 +75,9 @@ def test_two_admins_paying_out_one_settlement_at_once_pay_once(app, ctx, collect
     db.session.remove()
 
     def pay(client, i):
-        return client.post(f"/settlements/{settlement_id}/payouts/sepa",
-                           data={"execution_date": day}).status_code  # fmt: skip
+        return client.post(
+            f"/settlements/{settlement_id}/payouts/sepa", data={"execution_date": day}
+        ).status_code
 
     assert at_once(clients, pay) == [302, 302]
     assert db.session.scalar(sa.select(sa.func.count(PayoutBatch.id))) == 1

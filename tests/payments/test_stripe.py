@@ -33,9 +33,12 @@ def checkout(invoice):
 
 def pay_with_card(client, intent_id: str, number: str = "4242424242424242"):
     """Act as the customer: attach a test card to the intent and confirm it."""
-    method = client.v1.payment_methods.create(params={
-        "type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2030,
-                                 "cvc": "123"}})  # fmt: skip
+    method = client.v1.payment_methods.create(
+        params={
+            "type": "card",
+            "card": {"number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+        }
+    )
     client.v1.payment_intents.update(intent_id, params={"payment_method": method.id})
     return client.v1.payment_intents.confirm(intent_id)
 
@@ -89,8 +92,13 @@ def test_succeeded_webhook_books_once_even_when_delivered_twice(
 
 
 def test_forged_stale_or_missing_signatures_are_refused(stripe_app, deliver, invoice):
-    obj = {"id": "pi_forged", "object": "payment_intent", "amount": 114_950, "currency": "eur",
-           "metadata": {"invoice_id": str(invoice.id)}}  # fmt: skip
+    obj = {
+        "id": "pi_forged",
+        "object": "payment_intent",
+        "amount": 114_950,
+        "currency": "eur",
+        "metadata": {"invoice_id": str(invoice.id)},
+    }
     payload = event("payment_intent.succeeded", obj)
     assert deliver(payload, sign(payload, secret="whsec_wrong")).status_code == 400
     assert deliver(payload, sign(payload, timestamp=int(time.time()) - 3600)).status_code == 400
@@ -109,12 +117,20 @@ def test_amount_or_currency_mismatch_is_flagged_not_booked(stripe_app, deliver, 
     dollars = short | {"amount": 114_950, "currency": "usd"}
     outcome = deliver(event("payment_intent.succeeded", dollars)).json["outcome"]
     assert outcome == "currency_mismatch"
-    unknown = {"id": "pi_nobody", "object": "payment_intent", "amount": 5, "currency": "eur",
-               "metadata": {"invoice_id": "999999"}}  # fmt: skip
+    unknown = {
+        "id": "pi_nobody",
+        "object": "payment_intent",
+        "amount": 5,
+        "currency": "eur",
+        "metadata": {"invoice_id": "999999"},
+    }
     assert deliver(event("payment_intent.succeeded", unknown)).json["outcome"] == "unknown_invoice"
     kinds = db.session.scalars(sa.select(PaymentIssue.kind).order_by(PaymentIssue.id)).all()
-    assert kinds == [IssueKind.AMOUNT_MISMATCH, IssueKind.CURRENCY_MISMATCH,
-                     IssueKind.UNKNOWN_INVOICE]  # fmt: skip
+    assert kinds == [
+        IssueKind.AMOUNT_MISMATCH,
+        IssueKind.CURRENCY_MISMATCH,
+        IssueKind.UNKNOWN_INVOICE,
+    ]
     assert payments() == 0
 
 
@@ -159,14 +175,23 @@ def test_a_network_error_on_create_is_retried_with_the_same_key(fake_stripe, inv
     assert {a["idempotency_key"] for a in attempts} == {f"invoice-{invoice.id}-114950"}
     assert attempts[1]["form"]["amount"] == "114950" and attempts[1]["form"]["currency"] == "eur"
     assert [v for k, v in attempts[1]["form"].items() if k.startswith("payment_method_types")] == [
-        "ideal", "card", "sepa_debit"]  # fmt: skip
+        "ideal",
+        "card",
+        "sepa_debit",
+    ]
     assert result.client_secret.startswith("pi_fake")
 
 
-def test_signed_events_with_values_out_of_range_are_refused_with_a_reason(stripe_app, deliver,
-                                                                            invoice):  # fmt: skip
-    obj = {"id": "pi_odd", "object": "payment_intent", "amount": 114_950, "currency": "eur",
-           "metadata": {"invoice_id": str(invoice.id)}}  # fmt: skip
+def test_signed_events_with_values_out_of_range_are_refused_with_a_reason(
+    stripe_app, deliver, invoice
+):
+    obj = {
+        "id": "pi_odd",
+        "object": "payment_intent",
+        "amount": 114_950,
+        "currency": "eur",
+        "metadata": {"invoice_id": str(invoice.id)},
+    }
 
     def signed(created=None, **changes):
         data = json.loads(event("payment_intent.succeeded", obj | changes))
@@ -176,10 +201,12 @@ def test_signed_events_with_values_out_of_range_are_refused_with_a_reason(stripe
 
     cases = {
         "'created'": [10**20, -1, 0, "1764700000", 1.5, int(time.time()) + 86_400],
-        "'invoice_id'": [{"metadata": {"invoice_id": v}}
-                         for v in ("99999999999999999999", "1.5", "-3", "١٢", "²", 12)],
+        "'invoice_id'": [
+            {"metadata": {"invoice_id": v}}
+            for v in ("99999999999999999999", "1.5", "-3", "١٢", "²", 12)
+        ],
         "'amount'": [{"amount": v} for v in (10**30, -5, "100", True)],
-    }  # fmt: skip
+    }
     for reason, values in cases.items():
         for value in values:
             payload = signed(value) if reason == "'created'" else signed(**value)

@@ -50,20 +50,29 @@ def test_a_paid_invoice_is_not_paid_again(client, login, invoice):
 
 
 def test_webhook_without_configuration_is_refused(client):
-    response = client.post("/webhooks/stripe", data=b"{}", csrf=False,
-                           headers={"Stripe-Signature": "t=1,v1=00"})  # fmt: skip
+    response = client.post(
+        "/webhooks/stripe", data=b"{}", csrf=False, headers={"Stripe-Signature": "t=1,v1=00"}
+    )
     assert response.status_code == 400
 
 
 def test_staff_see_their_issues_others_get_403(client, login, collective, invoice, make_org):
-    db.session.add(PaymentIssue(organisation_id=invoice.organisation_id, invoice_id=invoice.id,
-                                kind="amount_mismatch", source="pi_1", expected_cents=114_950,
-                                received_cents=100))  # fmt: skip
+    db.session.add(
+        PaymentIssue(
+            organisation_id=invoice.organisation_id,
+            invoice_id=invoice.id,
+            kind="amount_mismatch",
+            source="pi_1",
+            expected_cents=114_950,
+            received_cents=100,
+        )
+    )
     db.session.commit()
     issue_id = db.session.scalar(sa.select(PaymentIssue.id))
     login(make_org().test_staff)
-    assert client.get(f"/organisations/{collective.organisation_id}/payment-issues"
-                      ).status_code == 403  # fmt: skip
+    assert (
+        client.get(f"/organisations/{collective.organisation_id}/payment-issues").status_code == 403
+    )
     assert client.post(f"/payment-issues/{issue_id}/resolve").status_code == 403
     client.post("/logout")
     login(collective.staff)

@@ -32,11 +32,15 @@ def test_inserting_an_overlapping_accepted_row_fails_at_the_database(
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:  # plain SQL too
         conn.execute(
             sa.insert(Booking).values(
-                unit_id=unit.id, starter_id=unit.owner_id, status="accepted",
-                start_date=ahead, end_date=ahead + timedelta(days=1), price_cents=0,
+                unit_id=unit.id,
+                starter_id=unit.owner_id,
+                status="accepted",
+                start_date=ahead,
+                end_date=ahead + timedelta(days=1),
+                price_cents=0,
                 created_at=sa.func.now(),
             )
-        )  # fmt: skip
+        )
     assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 1
 
 
@@ -122,8 +126,9 @@ def test_two_transactions_accepting_overlapping_rows_at_once_one_fails_at_the_da
     violates the exclusion constraint, or is chosen as a deadlock victim; on SQLite it waits
     for the write lock and the trigger refuses it)."""
     one = make_booking(ahead, ahead + timedelta(days=3))
-    two = make_booking(ahead + timedelta(days=3), ahead + timedelta(days=6),
-                       who=make_starter(name="Bram"))  # fmt: skip
+    two = make_booking(
+        ahead + timedelta(days=3), ahead + timedelta(days=6), who=make_starter(name="Bram")
+    )
     ids = [one.id, two.id]
     db.session.remove()
     barrier = threading.Barrier(2, timeout=20)

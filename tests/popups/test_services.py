@@ -191,8 +191,9 @@ def test_an_overlapping_accepted_booking_is_refused_by_the_service(
     ctx, unit, short_lets, starter, make_starter, make_booking, ahead
 ):
     make_booking(ahead, ahead + timedelta(days=1), BookingStatus.ACCEPTED)
-    booking = make_booking(ahead + timedelta(days=1), ahead + timedelta(days=2),
-                           who=make_starter(name="Bram"))  # fmt: skip
+    booking = make_booking(
+        ahead + timedelta(days=1), ahead + timedelta(days=2), who=make_starter(name="Bram")
+    )
     with pytest.raises(BookingError, match="just been booked"):
         services.accept_booking(unit.owner, booking)
     db.session.rollback()
@@ -263,9 +264,15 @@ def test_nobody_else_cancels(ctx, unit, short_lets, starter, make_starter, ahead
 
 
 def terms_data(**changes) -> TermsData:
-    values = {"enabled": True, "price_cents_per_day": DAY, "price_cents_per_week": None,
-              "min_stay_days": 1, "max_stay_days": 30, "lead_time_days": 2,
-              "weekdays_mask": 0b1111111} | changes  # fmt: skip
+    values = {
+        "enabled": True,
+        "price_cents_per_day": DAY,
+        "price_cents_per_week": None,
+        "min_stay_days": 1,
+        "max_stay_days": 30,
+        "lead_time_days": 2,
+        "weekdays_mask": 0b1111111,
+    } | changes
     return TermsData(**values)
 
 

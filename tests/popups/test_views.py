@@ -45,8 +45,13 @@ def english(client):
 def test_terms_page_is_for_the_landlords_side_only(client, login, people, unit):
     url = f"/units/{unit.id}/short-lets"
     assert client.get(url).status_code == 302  # to the login page
-    for who, status in [("owner", 200), ("staff", 200), ("other_landlord", 404),
-                        ("other_staff", 404), ("starter", 404)]:  # fmt: skip
+    for who, status in [
+        ("owner", 200),
+        ("staff", 200),
+        ("other_landlord", 404),
+        ("other_staff", 404),
+        ("starter", 404),
+    ]:
         assert as_(client, login, people[who]).get(url).status_code == status, who
     for who in ("other_landlord", "other_staff", "starter"):
         as_(client, login, people[who])
@@ -62,8 +67,15 @@ def test_terms_page_is_for_the_landlords_side_only(client, login, people, unit):
 def test_owner_opens_the_unit_for_short_lets(client, login, unit):
     login(unit.owner)
     english(client)
-    data = {"enabled": "y", "price_day": "75", "price_week": "400", "min_stay": "2",
-            "max_stay": "30", "lead_time": "3", "weekdays": ["4", "5", "6"]}  # fmt: skip
+    data = {
+        "enabled": "y",
+        "price_day": "75",
+        "price_week": "400",
+        "min_stay": "2",
+        "max_stay": "30",
+        "lead_time": "3",
+        "weekdays": ["4", "5", "6"],
+    }
     response = client.post(f"/units/{unit.id}/short-lets", data=data, follow_redirects=True)
     assert "The short-let terms are saved." in response.text
     terms = db.session.scalar(sa.select(ShortLetTerms))
@@ -87,8 +99,10 @@ def test_block_and_unblock_days(client, login, unit, short_lets, ahead, make_use
     login(unit.owner)
     english(client)
     url = f"/units/{unit.id}/short-lets/blocked"
-    bad = client.post(url, data={"first_day": ahead.isoformat(),
-                                 "last_day": (ahead - timedelta(days=1)).isoformat()})  # fmt: skip
+    bad = client.post(
+        url,
+        data={"first_day": ahead.isoformat(), "last_day": (ahead - timedelta(days=1)).isoformat()},
+    )
     assert bad.status_code == 422
     assert "The last day cannot be before the first day." in bad.text
     data = {"first_day": ahead.isoformat(), "last_day": ahead.isoformat(), "reason": "Eigen"}
@@ -108,8 +122,13 @@ def test_calendar_fragment_shows_booked_and_blocked_days(
     client, unit, short_lets, make_booking, ahead
 ):
     make_booking(ahead, ahead + timedelta(days=1), BookingStatus.ACCEPTED)
-    db.session.add(BlockedPeriod(unit_id=unit.id, start_date=ahead + timedelta(days=3),
-                                 end_date=ahead + timedelta(days=4)))  # fmt: skip
+    db.session.add(
+        BlockedPeriod(
+            unit_id=unit.id,
+            start_date=ahead + timedelta(days=3),
+            end_date=ahead + timedelta(days=4),
+        )
+    )
     db.session.commit()
     month = ahead.strftime("%Y-%m")
     response = client.get(f"/units/{unit.id}/calendar?month={month}", headers={"HX-Request": "1"})
@@ -160,14 +179,20 @@ def test_starter_requests_dates_at_the_price_shown(client, login, unit, short_le
     login(starter)
     english(client)
     last = ahead + timedelta(days=8)
-    price = client.get(f"/units/{unit.id}/book/price",
-                       query_string={"first_day": ahead.isoformat(), "last_day": last.isoformat()},
-                       headers={"HX-Request": "1"})  # fmt: skip
+    price = client.get(
+        f"/units/{unit.id}/book/price",
+        query_string={"first_day": ahead.isoformat(), "last_day": last.isoformat()},
+        headers={"HX-Request": "1"},
+    )
     assert price.status_code == 200
     assert "Price: €550.00 excl. VAT" in price.text  # one week and two days
     assert 'name="quoted_cents" value="55000"' in price.text
-    data = {"first_day": ahead.isoformat(), "last_day": last.isoformat(), "quoted_cents": "55000",
-            "note": "Een pop-up met boeken"}  # fmt: skip
+    data = {
+        "first_day": ahead.isoformat(),
+        "last_day": last.isoformat(),
+        "quoted_cents": "55000",
+        "note": "Een pop-up met boeken",
+    }
     response = client.post(f"/units/{unit.id}/book", data=data, follow_redirects=True)
     assert "Your request has been sent to the landlord." in response.text
     booking = db.session.scalar(sa.select(Booking))
@@ -196,8 +221,14 @@ def test_refused_dates_are_422_with_the_reason(client, login, unit, short_lets, 
 def test_requests_list_is_for_the_landlords_side(client, login, people, unit, make_booking, ahead):
     make_booking(ahead, ahead + timedelta(days=1))
     url = f"/units/{unit.id}/bookings"
-    for who, status in [("owner", 200), ("staff", 200), ("other_landlord", 404),
-                        ("other_staff", 404), ("starter", 404), ("starter_b", 404)]:  # fmt: skip
+    for who, status in [
+        ("owner", 200),
+        ("staff", 200),
+        ("other_landlord", 404),
+        ("other_staff", 404),
+        ("starter", 404),
+        ("starter_b", 404),
+    ]:
         assert as_(client, login, people[who]).get(url).status_code == status, who
 
 
@@ -208,8 +239,12 @@ def test_accept_and_decline_permissions(
     booking = make_booking(ahead, ahead + timedelta(days=1))
     url = f"/bookings/{booking.id}/{action}"
     assert client.post(url).status_code == 302  # anonymous: to the login page
-    for who, status in [("other_landlord", 404), ("other_staff", 404), ("starter_b", 404),
-                        ("starter", 403)]:  # fmt: skip
+    for who, status in [
+        ("other_landlord", 404),
+        ("other_staff", 404),
+        ("starter_b", 404),
+        ("starter", 403),
+    ]:
         assert as_(client, login, people[who]).post(url).status_code == status, who
     assert db.session.get(Booking, booking.id).status == BookingStatus.REQUESTED
     response = as_(client, login, people["owner"]).post(url)
@@ -292,8 +327,12 @@ def test_search_for_units_free_between_two_dates(
     db.session.add(ShortLetTerms(unit_id=booked.id, enabled=True, price_cents_per_day=DAY))
     make_unit(area=unit.area, street="Gesloten Gracht")  # not open for short lets
     db.session.commit()
-    make_booking(ahead + timedelta(days=2), ahead + timedelta(days=3), BookingStatus.ACCEPTED,
-                 unit_id=booked.id)  # fmt: skip
+    make_booking(
+        ahead + timedelta(days=2),
+        ahead + timedelta(days=3),
+        BookingStatus.ACCEPTED,
+        unit_id=booked.id,
+    )
 
     def found(**dates) -> set[str]:
         text = client.get("/units", query_string={k: v.isoformat() for k, v in dates.items()}).text
@@ -302,9 +341,11 @@ def test_search_for_units_free_between_two_dates(
     assert found() == {"Vrije Gracht", "Volle Gracht", "Gesloten Gracht"}
     assert found(free_from=ahead, free_until=ahead + timedelta(days=4)) == {"Vrije Gracht"}
     assert found(free_from=ahead, free_until=ahead + timedelta(days=1)) == {
-        "Vrije Gracht", "Volle Gracht"
-    }  # fmt: skip
+        "Vrije Gracht",
+        "Volle Gracht",
+    }
     assert found(free_from=ahead + timedelta(days=3)) == {"Vrije Gracht"}  # one date: that day
-    response = client.get("/units", query_string={"free_from": ahead.isoformat(),
-                                                  "free_until": "2000-01-01"})  # fmt: skip
+    response = client.get(
+        "/units", query_string={"free_from": ahead.isoformat(), "free_until": "2000-01-01"}
+    )
     assert response.status_code == 400  # the search page's answer to an invalid filter

@@ -65,8 +65,12 @@ def test_deleting_a_starter_anonymises_and_keeps_placements(
         db.session.scalar(sa.select(StarterProfile).where(StarterProfile.user_id == user.id))
         is None
     )
-    assert db.session.scalar(sa.select(sa.func.count(Notification.id))
-                             .where(Notification.user_id == user.id)) == 0  # fmt: skip
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Notification.id)).where(Notification.user_id == user.id)
+        )
+        == 0
+    )
     kept = db.session.get(Placement, placement.id)
     assert kept is not None and kept.starter_trade_name == "Sanne's Koffie"
     assert db.session.get(Application, offered.id).motivation == "[verwijderd]"
@@ -102,16 +106,24 @@ def test_deleting_a_landlord_takes_units_offline(ctx, client, login, unit):
     assert f"/units/{unit.id}" not in client.get("/units").text
 
 
-def test_bookings_are_exported_and_open_requests_cancelled_on_delete(ctx, client, login, unit,
-                                                                   starter):  # fmt: skip
+def test_bookings_are_exported_and_open_requests_cancelled_on_delete(
+    ctx, client, login, unit, starter
+):
     from datetime import timedelta
 
     from vrijstad.popups.models import Booking, BookingStatus
 
     start = clock.today() + timedelta(days=30)
-    db.session.add(Booking(unit_id=unit.id, starter_id=starter.id, start_date=start,
-                           end_date=start + timedelta(days=3), price_cents=22_500,
-                           note="Mijn 06-nummer staat hier"))  # fmt: skip
+    db.session.add(
+        Booking(
+            unit_id=unit.id,
+            starter_id=starter.id,
+            start_date=start,
+            end_date=start + timedelta(days=3),
+            price_cents=22_500,
+            note="Mijn 06-nummer staat hier",
+        )
+    )
     db.session.commit()
     login(starter)
     data = json.loads(client.get("/account/data.json").data)

@@ -45,13 +45,20 @@ def subsidy(scheme, starter):
     staff = scheme.organisation.test_staff
 
     def make(status: SubsidyStatus, title: str = "New shopfront", **data) -> SubsidyApplication:
-        application = subsidies.start_application(starter, scheme, details(title=title, **data),
-                                                  on=DAY)  # fmt: skip
+        application = subsidies.start_application(
+            starter, scheme, details(title=title, **data), on=DAY
+        )
         if status == S.INTAKE:
             return application
         subsidies.record_intake(staff, application, "Discussed the plan and the quotes.")
-        subsidies.add_cost_line(starter, application, "Shopfront", CostCategory.FACADE,
-                                20_000_00, quote=("offerte.pdf", pdf()))  # fmt: skip
+        subsidies.add_cost_line(
+            starter,
+            application,
+            "Shopfront",
+            CostCategory.FACADE,
+            20_000_00,
+            quote=("offerte.pdf", pdf()),
+        )
         for kind in scheme.required_documents:
             subsidies.add_document(starter, application, DocumentKind(kind), f"{kind}.pdf", pdf())
         if status == S.DRAFT:
@@ -69,9 +76,9 @@ def subsidy(scheme, starter):
 
 @pytest.fixture
 def contest(ctx, org, make_unit):
-    item = contests.create_contest(org.test_staff, org,
-                                   contest_data([make_unit(area=org.areas[0])]),
-                                   today=TODAY)  # fmt: skip
+    item = contests.create_contest(
+        org.test_staff, org, contest_data([make_unit(area=org.areas[0])]), today=TODAY
+    )
     contests.open_contest(org.test_staff, item, today=TODAY)
     db.session.commit()
     return item
@@ -89,8 +96,11 @@ def test_export_holds_entries_subsidies_and_invitations(
 ):
     contests.submit_entry(starter, contest, plan(), ("plan.pdf", pdf_bytes()), today=TODAY)
     granted = subsidy(S.GRANTED)
-    db.session.add(MatchInvitation(unit_id=unit.id, starter_id=starter.id,
-                                   invited_by_id=org.test_staff.id, score=81))  # fmt: skip
+    db.session.add(
+        MatchInvitation(
+            unit_id=unit.id, starter_id=starter.id, invited_by_id=org.test_staff.id, score=81
+        )
+    )
     db.session.commit()
     data = export_of(client, login, starter)
 
@@ -105,9 +115,13 @@ def test_export_holds_entries_subsidies_and_invitations(
     assert application["cost_lines"][0]["amount_cents"] == 20_000_00
     assert {d["kind"] for d in application["documents"]} == {"quote", "kvk_extract", "plan"}
     assert data["match_invitations"]["received"] == [
-        {"unit_id": unit.id, "score": 81, "unit": f"{unit.address}, {unit.city}",
-         "created_at": data["match_invitations"]["received"][0]["created_at"]}
-    ]  # fmt: skip
+        {
+            "unit_id": unit.id,
+            "score": 81,
+            "unit": f"{unit.address}, {unit.city}",
+            "created_at": data["match_invitations"]["received"][0]["created_at"],
+        }
+    ]
     assert data["match_invitations"]["sent"] == []
 
     client.post("/logout")
@@ -128,8 +142,7 @@ def test_export_holds_jury_work(client, login, contest, make_user, org):
 
 
 def test_deleting_withdraws_an_open_entry_and_removes_its_plan(ctx, contest, starter):
-    entry = contests.submit_entry(starter, contest, plan(), ("plan.pdf", pdf_bytes()),
-                                  today=TODAY)  # fmt: skip
+    entry = contests.submit_entry(starter, contest, plan(), ("plan.pdf", pdf_bytes()), today=TODAY)
     db.session.commit()
     key = entry.plan_key
     assert get_storage().exists(key)
@@ -144,8 +157,7 @@ def test_deleting_withdraws_an_open_entry_and_removes_its_plan(ctx, contest, sta
     assert entry.trade_name == "Koffie & Kaft"  # the business's name, not the person's
 
 
-def test_deleting_a_juror_keeps_the_scores_but_not_the_name(ctx, contest, make_user, org,
-                                                          starter):  # fmt: skip
+def test_deleting_a_juror_keeps_the_scores_but_not_the_name(ctx, contest, make_user, org, starter):
     entry = contests.submit_entry(starter, contest, plan(), today=TODAY)
     user = make_user("juror", name="Bea Bank")
     juror = contests.invite_juror(org.test_staff, contest, user.email, "Bea Bank")
@@ -184,14 +196,16 @@ def test_deleting_withdraws_undecided_subsidies_and_keeps_dossiers(scheme, subsi
     assert submitted.description.startswith("Replace the worn-out shopfront")
     assert len(submitted.documents) == submitted_documents  # the dossier is kept whole
     assert subsidies.budget_of(scheme).reserved_cents == 0  # the reservation is released
-    staff_kinds = set(db.session.scalars(
-        sa.select(Notification.kind).where(Notification.user_id == staff.id)))  # fmt: skip
+    staff_kinds = set(
+        db.session.scalars(sa.select(Notification.kind).where(Notification.user_id == staff.id))
+    )
     assert "subsidy.withdrawn_staff" in staff_kinds
     assert db.session.scalar(sa.select(sa.func.count(SubsidyDocument.id))) == submitted_documents
 
 
-def test_a_running_grant_stays_with_its_bookkeeping_and_the_staff_are_told(scheme, subsidy,
-                                                                          starter):  # fmt: skip
+def test_a_running_grant_stays_with_its_bookkeeping_and_the_staff_are_told(
+    scheme, subsidy, starter
+):
     staff = scheme.organisation.test_staff
     granted = subsidy(S.GRANTED, applicant_name=starter.name)  # a person applying by name
     db.session.commit()
@@ -205,9 +219,11 @@ def test_a_running_grant_stays_with_its_bookkeeping_and_the_staff_are_told(schem
     assert granted.applicant_name == REMOVED and granted.applicant_kvk == "87654321"
     assert ledger.balance(org, subsidies.payable_account(granted.id)) == owed == -10_000_00
     assert ledger.total_of_all_entries() == 0
-    told = db.session.scalars(sa.select(Notification).where(
-        Notification.user_id == staff.id, Notification.kind == "subsidy.applicant_deleted"
-    )).one()  # fmt: skip
+    told = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.user_id == staff.id, Notification.kind == "subsidy.applicant_deleted"
+        )
+    ).one()
     assert told.data == {"dossier": granted.dossier_number, "applicant": REMOVED}
     assert told.url == f"/subsidies/applications/{granted.id}"
     # Staff finish the dossier: the steps still work without the applicant's account.
@@ -217,8 +233,11 @@ def test_a_running_grant_stays_with_its_bookkeeping_and_the_staff_are_told(schem
 
 
 def test_deleting_a_starter_removes_the_invitations_they_received(ctx, unit, starter, org):
-    db.session.add(MatchInvitation(unit_id=unit.id, starter_id=starter.id,
-                                   invited_by_id=org.test_staff.id, score=70))  # fmt: skip
+    db.session.add(
+        MatchInvitation(
+            unit_id=unit.id, starter_id=starter.id, invited_by_id=org.test_staff.id, score=70
+        )
+    )
     db.session.commit()
     privacy.delete_account(starter, PASSWORD)
     db.session.commit()
@@ -226,8 +245,11 @@ def test_deleting_a_starter_removes_the_invitations_they_received(ctx, unit, sta
 
 
 def test_deleting_the_inviter_keeps_the_invitation(ctx, unit, starter, org):
-    db.session.add(MatchInvitation(unit_id=unit.id, starter_id=starter.id,
-                                   invited_by_id=org.test_staff.id, score=70))  # fmt: skip
+    db.session.add(
+        MatchInvitation(
+            unit_id=unit.id, starter_id=starter.id, invited_by_id=org.test_staff.id, score=70
+        )
+    )
     db.session.commit()
     privacy.delete_account(org.test_staff, PASSWORD)
     db.session.commit()

@@ -67,22 +67,39 @@ def collectives_with_placements(organisation, area, make_unit, make_user, count:
     """count collectives, each with one unit on a head lease and one placement in it."""
     placements = []
     for index in range(count):
-        group = Collective(organisation_id=organisation.id, area_id=area.id,
-                           name=f"Collectief {index}", organisation_fee_bp=1000, fund_bp=500,
-                           landlord_rule=LandlordRule.PRO_RATA)  # fmt: skip
+        group = Collective(
+            organisation_id=organisation.id,
+            area_id=area.id,
+            name=f"Collectief {index}",
+            organisation_fee_bp=1000,
+            fund_bp=500,
+            landlord_rule=LandlordRule.PRO_RATA,
+        )
         db.session.add(group)
         unit = make_unit(area=area)
-        lease = HeadLease(collective=group, unit_id=unit.id, landlord_id=unit.owner_id,
-                          status=HeadLeaseStatus.ACTIVE, kind=HeadLeaseKind.FIXED,
-                          rent_cents_per_month=50_000, start_date=date(2026, 1, 1))  # fmt: skip
+        lease = HeadLease(
+            collective=group,
+            unit_id=unit.id,
+            landlord_id=unit.owner_id,
+            status=HeadLeaseStatus.ACTIVE,
+            kind=HeadLeaseKind.FIXED,
+            rent_cents_per_month=50_000,
+            start_date=date(2026, 1, 1),
+        )
         db.session.add(lease)
         starter = make_user("starter")
-        placement = Placement(unit_id=unit.id, starter_id=starter.id,
-                              organisation_id=organisation.id, start_date=date(2026, 1, 1),
-                              end_date=date(2027, 1, 1), kind=SpaceKind.POPUP,
-                              base_fee_cents_per_month=70_000 + index, vat_opted=True,
-                              starter_trade_name=f"Winkel {index}",
-                              starter_kvk="87654321")  # fmt: skip
+        placement = Placement(
+            unit_id=unit.id,
+            starter_id=starter.id,
+            organisation_id=organisation.id,
+            start_date=date(2026, 1, 1),
+            end_date=date(2027, 1, 1),
+            kind=SpaceKind.POPUP,
+            base_fee_cents_per_month=70_000 + index,
+            vat_opted=True,
+            starter_trade_name=f"Winkel {index}",
+            starter_kvk="87654321",
+        )
         db.session.add(placement)
         placements.append(placement)
     db.session.commit()
@@ -93,9 +110,10 @@ def assert_ledger_balances() -> None:
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0))) == 0
     unbalanced = db.session.scalars(
-        sa.select(Entry.posting_id).group_by(Entry.posting_id)
+        sa.select(Entry.posting_id)
+        .group_by(Entry.posting_id)
         .having(sa.func.sum(Entry.amount_cents) != 0)
-    ).all()  # fmt: skip
+    ).all()
     assert unbalanced == []
 
 
@@ -121,11 +139,13 @@ def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_settlement_run_killed_halfway_then_rerun(app, ctx, make_org, make_unit, make_user,
-                                                  tmp_path):  # fmt: skip
+def test_settlement_run_killed_halfway_then_rerun(
+    app, ctx, make_org, make_unit, make_user, tmp_path
+):
     organisation = make_org(staff_role="admin")
-    placements = collectives_with_placements(organisation, organisation.areas[0], make_unit,
-                                             make_user, 40)  # fmt: skip
+    placements = collectives_with_placements(
+        organisation, organisation.areas[0], make_unit, make_user, 40
+    )
     for placement in placements:
         invoice = billing.issue_invoice(placement, OCT, issued_on=OCT + timedelta(days=1))
         billing.record_payment(None, invoice, invoice.total_cents, date(2026, 10, 20))
@@ -134,16 +154,28 @@ def test_settlement_run_killed_halfway_then_rerun(app, ctx, make_org, make_unit,
     postings_before = count(Posting)
 
     command = [sys.executable, "-m", "flask", "--app", "vrijstad", "settle", "--period", "2026-10"]
-    process = subprocess.Popen(command, cwd=ROOT, env=server_env(app, tmp_path),  # noqa: S603
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=server_env(app, tmp_path),  # noqa: S603
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     killed = kill_when(process, lambda: 3 <= count(Settlement) < 30)
     assert killed, "the run finished before it could be killed"
     partial = count(Settlement)
     assert 3 <= partial < 40
 
-    rerun = subprocess.run(command, cwd=ROOT, env=server_env(app, tmp_path), check=False,  # noqa: S603
-                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    rerun = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=server_env(app, tmp_path),
+        check=False,  # noqa: S603
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     db.session.expire_all()
     settlements = db.session.scalars(sa.select(Settlement)).all()
@@ -151,8 +183,12 @@ def test_settlement_run_killed_halfway_then_rerun(app, ctx, make_org, make_unit,
     assert sum(s.received_cents for s in settlements) == expected_received
     for settlement in settlements:
         assert sum(line.amount_cents for line in settlement.lines) == settlement.received_cents
-    assert db.session.scalar(sa.select(sa.func.count(Payment.id)).where(
-        Payment.settlement_id.is_(None))) == 0  # fmt: skip
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Payment.id)).where(Payment.settlement_id.is_(None))
+        )
+        == 0
+    )
     assert count(Posting) == postings_before + 40  # one settlement posting per collective
     assert_ledger_balances()
 
@@ -167,15 +203,28 @@ def start_server(app, tmp_path) -> tuple[subprocess.Popen, str]:
     from gunicorn.config import Config as GunicornConfig
 
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
-               "--bind", f"127.0.0.1:{port}", "vrijstad:create_app()"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "vrijstad:create_app()",
+    ]
     if "control_socket_disable" in GunicornConfig().settings:  # gunicorn 27: no ~/.gunicorn
         command.append("--no-control-socket")
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and gunicorn
         command,
-        cwd=ROOT, env=server_env(app, tmp_path), stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=server_env(app, tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -206,23 +255,34 @@ def deliver(base: str, payload: bytes) -> int:
         return 0  # the server died under us: Stripe would retry this event
 
 
-def test_webhook_burst_killed_halfway_then_redelivered(app, ctx, make_org, make_unit,
-                                                       make_user, tmp_path):  # fmt: skip
+def test_webhook_burst_killed_halfway_then_redelivered(
+    app, ctx, make_org, make_unit, make_user, tmp_path
+):
     organisation = make_org(staff_role="admin")
-    placements = collectives_with_placements(organisation, organisation.areas[0], make_unit,
-                                             make_user, 60)  # fmt: skip
-    invoices = [billing.issue_invoice(p, OCT, issued_on=OCT + timedelta(days=1))
-                for p in placements]  # fmt: skip
+    placements = collectives_with_placements(
+        organisation, organisation.areas[0], make_unit, make_user, 60
+    )
+    invoices = [
+        billing.issue_invoice(p, OCT, issued_on=OCT + timedelta(days=1)) for p in placements
+    ]
     db.session.commit()
     events = [
-        event("payment_intent.succeeded", {
-            "id": f"pi_crash_{invoice.id}", "object": "payment_intent",
-            "amount": invoice.total_cents, "amount_received": invoice.total_cents,
-            "currency": "eur", "status": "succeeded",
-            "metadata": {"invoice_id": str(invoice.id)},
-        }, event_id=f"evt_crash_{invoice.id}", created=server_time())
+        event(
+            "payment_intent.succeeded",
+            {
+                "id": f"pi_crash_{invoice.id}",
+                "object": "payment_intent",
+                "amount": invoice.total_cents,
+                "amount_received": invoice.total_cents,
+                "currency": "eur",
+                "status": "succeeded",
+                "metadata": {"invoice_id": str(invoice.id)},
+            },
+            event_id=f"evt_crash_{invoice.id}",
+            created=server_time(),
+        )
         for invoice in invoices
-    ]  # fmt: skip
+    ]
     process, base = start_server(app, tmp_path)
     try:
         with ThreadPoolExecutor(max_workers=6) as pool:
@@ -242,9 +302,11 @@ def test_webhook_burst_killed_halfway_then_redelivered(app, ctx, make_org, make_
             process.wait(timeout=10)
     db.session.expire_all()
     assert count(StripeEvent) == len(events)
-    per_invoice = dict(db.session.execute(
-        sa.select(Payment.invoice_id, sa.func.count(Payment.id)).group_by(Payment.invoice_id)
-    ).all())  # fmt: skip
+    per_invoice = dict(
+        db.session.execute(
+            sa.select(Payment.invoice_id, sa.func.count(Payment.id)).group_by(Payment.invoice_id)
+        ).all()
+    )
     assert per_invoice == {invoice.id: 1 for invoice in invoices}  # each paid exactly once
     statuses = set(db.session.scalars(sa.select(Invoice.status)))
     assert statuses == {InvoiceStatus.PAID}

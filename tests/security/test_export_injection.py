@@ -40,8 +40,9 @@ CASES = [
 
 
 def test_every_spreadsheet_download_is_covered(app):
-    downloads = {rule.endpoint for rule in rules(app)
-                 if re.search(r"\.(csv|xlsx|<fmt>)$", rule.rule)}  # fmt: skip
+    downloads = {
+        rule.endpoint for rule in rules(app) if re.search(r"\.(csv|xlsx|<fmt>)$", rule.rule)
+    }
     assert downloads == {endpoint for endpoint, *_ in CASES}
 
 
@@ -53,12 +54,16 @@ def poison(world) -> None:
     db.session.execute(sa.update(Unit).values(street=HOSTILE[2], description=HOSTILE[3]))
     db.session.execute(sa.update(Street).values(name=HOSTILE[3] + sa.cast(Street.id, sa.String)))
     db.session.execute(sa.update(SettlementLine).values(note=HOSTILE[0]))
-    db.session.execute(sa.update(SubsidyApplication).values(applicant_name=HOSTILE[0],
-                                                            title=HOSTILE[1]))  # fmt: skip
+    db.session.execute(
+        sa.update(SubsidyApplication).values(applicant_name=HOSTILE[0], title=HOSTILE[1])
+    )
     run = db.session.get(AllocationRun, world.params["run_id"])
     unit_id, starter_id = run.unit_ids[0], run.starter_ids[0]
-    run.result = {**run.result, "pairs": [[unit_id, starter_id, 80, None, None]],
-                  "unassigned_units": []}  # fmt: skip
+    run.result = {
+        **run.result,
+        "pairs": [[unit_id, starter_id, 80, None, None]],
+        "unassigned_units": [],
+    }
     db.session.commit()
 
 
@@ -97,8 +102,11 @@ def world(app, ctx, make_org, make_user):
     return world
 
 
-@pytest.mark.parametrize(("endpoint", "values", "role", "query"), CASES,
-                         ids=[f"{c[0]}-{'-'.join(c[1].values())}" for c in CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("endpoint", "values", "role", "query"),
+    CASES,
+    ids=[f"{c[0]}-{'-'.join(c[1].values())}" for c in CASES],
+)
 def test_names_starting_like_a_formula_are_neutralised(app, world, endpoint, values, role, query):
     world.by_endpoint[endpoint] = world.by_endpoint.get(endpoint, {}) | values
     rule = next(rule for rule in rules(app) if rule.endpoint == endpoint)

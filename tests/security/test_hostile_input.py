@@ -36,11 +36,40 @@ from vrijstad.forms import FlaskForm
 PAYLOAD = '"><svg onload=alert(7)>'  # 23 characters: fits most text columns
 #: Columns that are not free text: identifiers, keys, codes a form checks by pattern.
 NOT_FREE_TEXT = (
-    "email", "token", "key", "hash", "iban", "sha", "filename", "thumbnail", "kvk", "btw",
-    "postcode", "url", "locale", "currency", "reference", "source", "number", "bag_id",
-    "house_letter", "status", "kind", "code", "transfer_id", "account_id", "intent_id",
-    "event_id", "stripe", "vat", "city", "label", "batch", "period", "secret",
-)  # fmt: skip
+    "email",
+    "token",
+    "key",
+    "hash",
+    "iban",
+    "sha",
+    "filename",
+    "thumbnail",
+    "kvk",
+    "btw",
+    "postcode",
+    "url",
+    "locale",
+    "currency",
+    "reference",
+    "source",
+    "number",
+    "bag_id",
+    "house_letter",
+    "status",
+    "kind",
+    "code",
+    "transfer_id",
+    "account_id",
+    "intent_id",
+    "event_id",
+    "stripe",
+    "vat",
+    "city",
+    "label",
+    "batch",
+    "period",
+    "secret",
+)
 
 
 @pytest.fixture
@@ -51,10 +80,12 @@ def world(app, ctx, make_org, make_user):
 def row_counts() -> tuple[int, ...]:
     """Every table's row count in one round trip."""
     tables = db.metadata.sorted_tables
-    query = sa.union_all(*[
-        sa.select(sa.literal(index).label("i"), sa.func.count().label("n")).select_from(table)
-        for index, table in enumerate(tables)
-    ])  # fmt: skip
+    query = sa.union_all(
+        *[
+            sa.select(sa.literal(index).label("i"), sa.func.count().label("n")).select_from(table)
+            for index, table in enumerate(tables)
+        ]
+    )
     counts = dict(db.session.execute(query).all())
     return tuple(counts[index] for index in range(len(tables)))
 
@@ -101,12 +132,29 @@ def form_field_names() -> list[str]:
 
 #: Integers no column holds, and digits int() refuses ("²" passes str.isdigit) or reads ("٣").
 EXTREME_INTEGERS = [
-    "²", "99999999999999999999", "-99999999999999999999", str(-(2**63) - 1), str(2**31),
-    "-1", "²", "٣", "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩", "1e309", "NaN", "Infinity", "9" * 5000,
-]  # fmt: skip
+    "²",
+    "99999999999999999999",
+    "-99999999999999999999",
+    str(-(2**63) - 1),
+    str(2**31),
+    "-1",
+    "²",
+    "٣",
+    "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "9" * 5000,
+]
 #: Dates no calendar arithmetic survives: the last and first day Python knows, and beyond.
-EXTREME_DATES = ["0001-01-01", "10000-01-01", "1899-12-31", "2201-01-01", "2026-02-30",
-                 "0000-00-00"]  # fmt: skip
+EXTREME_DATES = [
+    "0001-01-01",
+    "10000-01-01",
+    "1899-12-31",
+    "2201-01-01",
+    "2026-02-30",
+    "0000-00-00",
+]
 EXTREME_MONTHS = ["0001-01", "10000-01", "0000-00", "2026-13", "٢٠٢٦-١١", "²⁰²⁶-11"]
 
 values = st.one_of(
@@ -114,9 +162,22 @@ values = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.sampled_from(EXTREME_INTEGERS + EXTREME_DATES + EXTREME_MONTHS),
     st.sampled_from(["9999-12-31", "9999-12"]),
-    st.sampled_from(["", " ", "0", "2026-11", "€ 1.234,56", "1.234.567,891",
-                     "'; DROP TABLE users; --", "../../etc/passwd", "\x00", "ä" * 300, "y" * 5000]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "2026-11",
+            "€ 1.234,56",
+            "1.234.567,891",
+            "'; DROP TABLE users; --",
+            "../../etc/passwd",
+            "\x00",
+            "ä" * 300,
+            "y" * 5000,
+        ]
+    ),
+)
 
 
 SKIP_FUZZ = {
@@ -153,8 +214,10 @@ def test_generated_submissions_never_fail_and_refusals_write_nothing(app, world,
         elif answer.status_code >= 400:
             db.session.expire_all()
             if row_counts() != before:
-                failures.append(f"{method} {url} as {role}: refused ({answer.status_code}) "
-                                f"but wrote rows, with {data!r}")  # fmt: skip
+                failures.append(
+                    f"{method} {url} as {role}: refused ({answer.status_code}) "
+                    f"but wrote rows, with {data!r}"
+                )
     assert failures == [], "\n".join(failures[:30])
     assert log_errors(caplog) == []
 
@@ -165,27 +228,67 @@ def test_generated_submissions_never_fail_and_refusals_write_nothing(app, world,
 #: field's of the same name: ?period= is a month).
 QUERY_KINDS = {
     "quoted_cents": "integer",
-    "page": "integer", "per_page": "integer", "limit": "integer", "min_area": "integer",
-    "max_area": "integer", "max_rent": "integer", "area": "integer", "area_id": "integer",
-    "free_until": "date", "month": "month", "period": "month", "from": "month", "to": "month",
-    "first": "month", "last": "month", "show": "text", "sort": "text", "q": "text",
-    "street": "text", "city": "text", "status": "text",
-}  # fmt: skip
+    "page": "integer",
+    "per_page": "integer",
+    "limit": "integer",
+    "min_area": "integer",
+    "max_area": "integer",
+    "max_rent": "integer",
+    "area": "integer",
+    "area_id": "integer",
+    "free_until": "date",
+    "month": "month",
+    "period": "month",
+    "from": "month",
+    "to": "month",
+    "first": "month",
+    "last": "month",
+    "show": "text",
+    "sort": "text",
+    "q": "text",
+    "street": "text",
+    "city": "text",
+    "status": "text",
+}
 #: Text fields a form checks by pattern: a value that passes, so the rest of the form counts.
 PLAUSIBLE_TEXT = {
-    "email": "nieuw.adres@example.nl", "postcode": "8011 AB", "kvk_number": "12345678",
-    "applicant_kvk": "12345678", "iban": "NL91ABNA0417164300", "btw_id": "NL000099998B57",
-    "website": "https://example.nl", "bag_id": "0193010000012345", "house_letter": "A",
-    "house_number_addition": "2", "language": "nl", "discount_schedule": "1-6:100",
-    "time": "10:30", "password": "Correct-Horse-42", "confirm": "Correct-Horse-42",
-    "current": "Correct-Horse-42", "latitude": "52.51", "longitude": "6.09",
-}  # fmt: skip
+    "email": "nieuw.adres@example.nl",
+    "postcode": "8011 AB",
+    "kvk_number": "12345678",
+    "applicant_kvk": "12345678",
+    "iban": "NL91ABNA0417164300",
+    "btw_id": "NL000099998B57",
+    "website": "https://example.nl",
+    "bag_id": "0193010000012345",
+    "house_letter": "A",
+    "house_number_addition": "2",
+    "language": "nl",
+    "discount_schedule": "1-6:100",
+    "time": "10:30",
+    "password": "Correct-Horse-42",
+    "confirm": "Correct-Horse-42",
+    "current": "Correct-Horse-42",
+    "latitude": "52.51",
+    "longitude": "6.09",
+}
 #: Days from today for date fields whose order a form checks (a contest's timetable, a stay).
 DATE_ORDER = [
-    "entries_open_on", "available_from", "free_from", "first_day", "start_date", "starts_on",
-    "entries_close_on", "shortlist_on", "vote_open_on", "vote_close_on", "pitch_on",
-    "winner_on", "last_day", "end_date", "free_until",
-]  # fmt: skip
+    "entries_open_on",
+    "available_from",
+    "free_from",
+    "first_day",
+    "start_date",
+    "starts_on",
+    "entries_close_on",
+    "shortlist_on",
+    "vote_open_on",
+    "vote_close_on",
+    "pitch_on",
+    "winner_on",
+    "last_day",
+    "end_date",
+    "free_until",
+]
 #: Field names whose form lets the upload ride along in the multipart family.
 FILE_BYTES = b"%PDF-1.4\n" + bytes(range(256)) * 4
 
@@ -200,11 +303,14 @@ def field_kind(name: str, classes: set[type]) -> str:
         return any(issubclass(cls, kinds) for cls in classes)
 
     for kind, types in (
-        ("file", (FileField,)), ("list", (FieldList,)), ("time", (TimeField,)),
+        ("file", (FileField,)),
+        ("list", (FieldList,)),
+        ("time", (TimeField,)),
         ("date", (DateField, DateTimeLocalField)),
-        ("integer", (IntegerField, DecimalField, EuroField)), ("boolean", (BooleanField,)),
+        ("integer", (IntegerField, DecimalField, EuroField)),
+        ("boolean", (BooleanField,)),
         ("choice", (SelectFieldBase,)),
-    ):  # fmt: skip
+    ):
         if has(*types):
             return kind
     return "text"
@@ -270,8 +376,10 @@ def log_errors(caplog) -> list[str]:
 
 def huge_ids_url(rule, world) -> str | None:
     """The rule's URL with every numeric id 2**63 (one past BIGINT), or None without ids."""
-    values = {name: world.by_endpoint.get(rule.endpoint, {}).get(name, world.params.get(name))
-              for name in rule.arguments}  # fmt: skip
+    values = {
+        name: world.by_endpoint.get(rule.endpoint, {}).get(name, world.params.get(name))
+        for name in rule.arguments
+    }
     ids = [name for name, value in values.items() if isinstance(value, int)]
     if not ids:
         return None
@@ -299,8 +407,10 @@ def test_every_method_on_every_route_is_answered(app, world, caplog):
                 failures.append(shown)
             elif method not in allowed and answer.status_code != 405:
                 failures.append(f"{shown}, not 405")
-            elif method == "OPTIONS" and answer.status_code == 200 and not allowed <= set(
-                answer.headers.get("Allow", "").replace(" ", "").split(",")
+            elif (
+                method == "OPTIONS"
+                and answer.status_code == 200
+                and not allowed <= set(answer.headers.get("Allow", "").replace(" ", "").split(","))
             ):
                 failures.append(f"{shown}, Allow is {answer.headers.get('Allow')!r}")
         huge = huge_ids_url(rule, world)
@@ -316,8 +426,10 @@ def test_every_method_on_every_route_is_answered(app, world, caplog):
 def takes_forms(app, endpoint: str, method: str) -> bool:
     """Whether a submission to this route is a browser form (the API and webhooks read JSON)."""
     view = app.view_functions[endpoint]
-    return method != "GET" and not getattr(view, "reads_own_body", False) and not (
-        endpoint.startswith("api.")
+    return (
+        method != "GET"
+        and not getattr(view, "reads_own_body", False)
+        and not (endpoint.startswith("api."))
     )
 
 
@@ -329,21 +441,36 @@ def families(kinds: dict[str, str], world, index: int, method: str) -> list[tupl
     normal = submission(kinds, world, {})
     extremes = [
         (str(2**63), "9999-12-31", "9999-12"),
-        (EXTREME_INTEGERS[index % len(EXTREME_INTEGERS)], EXTREME_DATES[index % len(EXTREME_DATES)],
-         EXTREME_MONTHS[index % len(EXTREME_MONTHS)]),
-    ]  # fmt: skip
+        (
+            EXTREME_INTEGERS[index % len(EXTREME_INTEGERS)],
+            EXTREME_DATES[index % len(EXTREME_DATES)],
+            EXTREME_MONTHS[index % len(EXTREME_MONTHS)],
+        ),
+    ]
     where = "query_string" if method == "GET" else "data"
     found = [
-        (f"extreme {number} {day}",
-         {where: submission(kinds, world, {"integer": number, "date": day, "month": month})})
+        (
+            f"extreme {number} {day}",
+            {where: submission(kinds, world, {"integer": number, "date": day, "month": month})},
+        )
         for number, day, month in extremes
-    ]  # fmt: skip
+    ]
     as_json = {name: 2**63 if kinds[name] == "integer" else value for name, value in normal.items()}
-    found.append(("json", {"data": json.dumps(as_json | {"email": 1, "nested": {"a": [1]}}),
-                           "content_type": "application/json"}))  # fmt: skip
+    found.append(
+        (
+            "json",
+            {
+                "data": json.dumps(as_json | {"email": 1, "nested": {"a": [1]}}),
+                "content_type": "application/json",
+            },
+        )
+    )
     if method != "GET":  # a GET's body is never read
-        files = {name: (io.BytesIO(FILE_BYTES), "../../bestand.pdf")
-                 for name, kind in kinds.items() if kind == "file"}  # fmt: skip
+        files = {
+            name: (io.BytesIO(FILE_BYTES), "../../bestand.pdf")
+            for name, kind in kinds.items()
+            if kind == "file"
+        }
         found.append(("multipart", {"data": normal | files, "content_type": "multipart/form-data"}))
         found.append(("text", {"data": "email=a@b.nl", "content_type": "text/plain"}))
     return found
@@ -378,8 +505,10 @@ def test_extreme_values_and_bodies_reach_every_route_without_error(app, world, c
             shown = f"{method} {url} as {role}, {family}"
             if answer.status_code >= 500:
                 failures.append(f"{shown}: {answer.status_code}")
-            elif family in ("json", "text") and takes_forms(app, endpoint, method) and (
-                answer.status_code != 415
+            elif (
+                family in ("json", "text")
+                and takes_forms(app, endpoint, method)
+                and (answer.status_code != 415)
             ):
                 failures.append(f"{shown}: {answer.status_code}, not 415")
     assert failures == [], "\n".join(failures[:60])
@@ -437,10 +566,18 @@ def test_stored_markup_comes_back_escaped_on_every_page(app, world):
 
 
 HOSTILE_NEXT = [
-    "https://evil.example/", "//evil.example", "/\\evil.example", "\\\\evil.example",
-    "/\t/evil.example", "/\n/evil.example", "http:evil.example", "javascript:alert(1)",
-    " //evil.example", "https:/evil.example", "/%0d%0aSet-Cookie:x=1",
-]  # fmt: skip
+    "https://evil.example/",
+    "//evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "http:evil.example",
+    "javascript:alert(1)",
+    " //evil.example",
+    "https:/evil.example",
+    "/%0d%0aSet-Cookie:x=1",
+]
 
 
 def leaves_site(location: str) -> bool:
@@ -467,6 +604,7 @@ def test_generated_next_values_stay_on_the_site(client, target):
 
 
 def test_local_next_is_still_followed(client):
-    answer = client.post("/language", query_string={"next": "/units?city=Zwolle"},
-                         data={"language": "en"})  # fmt: skip
+    answer = client.post(
+        "/language", query_string={"next": "/units?city=Zwolle"}, data={"language": "en"}
+    )
     assert answer.headers["Location"] == "/units?city=Zwolle"

@@ -23,28 +23,38 @@ class Sample(FlaskForm):
 @pytest.mark.parametrize(
     ("field", "value", "valid"),
     [
-        ("count", str(2**31 - 1), True), ("count", str(2**31), False),
-        ("count", str(-(2**31)), True), ("count", "-99999999999999999999", False),
-        ("budget", str(2**31), True), ("budget", str(2**63), False),
-        ("share", "12.5", True), ("share", "NaN", False), ("share", "Infinity", False),
+        ("count", str(2**31 - 1), True),
+        ("count", str(2**31), False),
+        ("count", str(-(2**31)), True),
+        ("count", "-99999999999999999999", False),
+        ("budget", str(2**31), True),
+        ("budget", str(2**63), False),
+        ("share", "12.5", True),
+        ("share", "NaN", False),
+        ("share", "Infinity", False),
         ("share", "1e309", False),
-        ("day", "2200-12-31", True), ("day", "9999-12-31", False), ("day", "0001-01-01", False),
+        ("day", "2200-12-31", True),
+        ("day", "9999-12-31", False),
+        ("day", "0001-01-01", False),
         ("day", "1899-12-31", False),
     ],
-)  # fmt: skip
+)
 def test_every_form_bounds_numbers_and_dates(app, field, value, valid):
     with app.test_request_context(method="POST", data={field: value}):
         form = Sample()
         assert form.validate() is valid, form.errors
         if not valid:
-            assert form.errors[field][-1] in ("Dit getal valt buiten het toegestane bereik.",
-                                              "Vul een datum in tussen de jaren 1900 en 2200.")
+            assert form.errors[field][-1] in (
+                "Dit getal valt buiten het toegestane bereik.",
+                "Vul een datum in tussen de jaren 1900 en 2200.",
+            )
 
 
 def test_month_and_whole_number_parsing_is_bounded():
     assert month_from("2026-11") == date(2026, 11, 1)
     assert [month_from(text) for text in ("9999-12", "0001-01", "2026-13", "٢٠٢٦-١١", None)] == [
-        None] * 5  # fmt: skip
+        None
+    ] * 5
     assert whole_number("55000") == 55000
     assert [whole_number(text) for text in ("²", "٣", "-1", "9" * 40, "1e3", "")] == [None] * 6
 
@@ -54,8 +64,7 @@ def test_a_json_body_to_a_form_route_is_refused_with_the_reason(client, make_use
     answer = client.post("/login", json={"email": 1, "password": "x"})
     assert answer.status_code == 415
     assert "verwacht een formulier, geen application/json" in answer.text
-    as_json = client.post("/register", json={"email": 1},
-                          headers={"Accept": "application/json"})  # fmt: skip
+    as_json = client.post("/register", json={"email": 1}, headers={"Accept": "application/json"})
     assert as_json.status_code == 415 and as_json.json["status"] == 415
     text = client.post("/login", data="email=a@b.nl", content_type="text/plain")
     assert text.status_code == 415

@@ -47,9 +47,16 @@ from vrijstad.units import photos
 from vrijstad.units.models import Unit, UnitStatus
 
 ROLES = (
-    "anonymous", "landlord_a", "landlord_b", "starter_a", "starter_b",
-    "juror", "staff_x", "staff_y", "admin",
-)  # fmt: skip
+    "anonymous",
+    "landlord_a",
+    "landlord_b",
+    "starter_a",
+    "starter_b",
+    "juror",
+    "staff_x",
+    "staff_y",
+    "admin",
+)
 
 
 @dataclass
@@ -84,32 +91,61 @@ def _contest(listed: Unit, starter: User, juror: User) -> tuple[Contest, Contest
     world's juror (a user with no other rights) is on its jury, and the public vote is open."""
     today = clock.today()
     unit = db.session.scalar(
-        sa.select(Unit).where(Unit.area_id == listed.area_id, Unit.id != listed.id,
-                              Unit.status == UnitStatus.LISTED).order_by(Unit.id)
-    )  # fmt: skip
+        sa.select(Unit)
+        .where(
+            Unit.area_id == listed.area_id, Unit.id != listed.id, Unit.status == UnitStatus.LISTED
+        )
+        .order_by(Unit.id)
+    )
     unit.status = UnitStatus.RESERVED
     contest = Contest(
-        organisation_id=listed.area.organisation_id, status=ContestStatus.JUDGING,
-        title="Win een winkel aan de Markt", description="Een jaar korting voor een nieuw idee.",
-        prize_kind=PrizeKind.RENT_FREE, discount_schedule=[{"from": 1, "to": 6, "pct_bp": 10000}],
-        starts_on=today + timedelta(days=60), lease_months=12, min_entries=1, max_finalists=3,
-        entries_open_on=today - timedelta(days=40), entries_close_on=today - timedelta(days=20),
-        shortlist_on=today - timedelta(days=10), vote_open_on=today - timedelta(days=5),
-        vote_close_on=today + timedelta(days=5), vote_share_bp=1000,
-        pitch_on=today + timedelta(days=6), winner_on=today + timedelta(days=10),
-    )  # fmt: skip
+        organisation_id=listed.area.organisation_id,
+        status=ContestStatus.JUDGING,
+        title="Win een winkel aan de Markt",
+        description="Een jaar korting voor een nieuw idee.",
+        prize_kind=PrizeKind.RENT_FREE,
+        discount_schedule=[{"from": 1, "to": 6, "pct_bp": 10000}],
+        starts_on=today + timedelta(days=60),
+        lease_months=12,
+        min_entries=1,
+        max_finalists=3,
+        entries_open_on=today - timedelta(days=40),
+        entries_close_on=today - timedelta(days=20),
+        shortlist_on=today - timedelta(days=10),
+        vote_open_on=today - timedelta(days=5),
+        vote_close_on=today + timedelta(days=5),
+        vote_share_bp=1000,
+        pitch_on=today + timedelta(days=6),
+        winner_on=today + timedelta(days=10),
+    )
     contest.units = [unit]
-    contest.criteria = [Criterion(position=0, name="Creativiteit", weight=50),
-                        Criterion(position=1, name="Haalbaarheid", weight=50)]  # fmt: skip
-    contest.jurors = [Juror(email=juror.email, name=juror.name, user_id=juror.id,
-                            token_hash="1" * 64, expires_at=clock.now() + timedelta(days=9),
-                            accepted_at=clock.now())]  # fmt: skip
+    contest.criteria = [
+        Criterion(position=0, name="Creativiteit", weight=50),
+        Criterion(position=1, name="Haalbaarheid", weight=50),
+    ]
+    contest.jurors = [
+        Juror(
+            email=juror.email,
+            name=juror.name,
+            user_id=juror.id,
+            token_hash="1" * 64,
+            expires_at=clock.now() + timedelta(days=9),
+            accepted_at=clock.now(),
+        )
+    ]
     key = "contests/world/plan.pdf"
     get_storage().put(key, _pdf(), "application/pdf")
-    entry = ContestEntry(contest=contest, starter_id=starter.id, status=EntryStatus.FINALIST,
-                         trade_name="Lotte Leeft", branch_group=BranchGroup.SERVICES,
-                         idea="Yoga met een kleine winkel.", plan_key=key,
-                         plan_filename="plan.pdf", plan_pages=1)  # fmt: skip
+    entry = ContestEntry(
+        contest=contest,
+        starter_id=starter.id,
+        status=EntryStatus.FINALIST,
+        trade_name="Lotte Leeft",
+        branch_group=BranchGroup.SERVICES,
+        idea="Yoga met een kleine winkel.",
+        plan_key=key,
+        plan_filename="plan.pdf",
+        plan_pages=1,
+    )
     db.session.add_all([contest, entry])
     db.session.flush()
     return contest, entry
@@ -129,11 +165,15 @@ def build_world(app, make_org, make_user) -> World:
         sa.select(User).where(User.is_landlord, User.id != landlord_a.id).order_by(User.id)
     )
     listed = db.session.scalar(
-        sa.select(Unit).where(Unit.owner_id == landlord_a.id, Unit.status == UnitStatus.LISTED)
+        sa.select(Unit)
+        .where(Unit.owner_id == landlord_a.id, Unit.status == UnitStatus.LISTED)
         .order_by(Unit.id)
-    )  # fmt: skip
-    application = db.session.scalar(sa.select(Application).where(
-        Application.starter_id == starter_a.id, Application.unit_id == listed.id))  # fmt: skip
+    )
+    application = db.session.scalar(
+        sa.select(Application).where(
+            Application.starter_id == starter_a.id, Application.unit_id == listed.id
+        )
+    )
     if application is None:
         application = applications.submit_application(
             starter_a, listed, "Mijn concept past goed in deze straat; ik begin graag snel."
@@ -141,9 +181,19 @@ def build_world(app, make_org, make_user) -> World:
     viewing = applications.plan_viewing(landlord_a, application, clock.now() + timedelta(days=7))
     staff_x = _user("manager@binnenstad-dijkerveen.example")
     photo = photos.add_photo(landlord_a, listed, _png())
-    popups.save_terms(landlord_a, listed, popups.TermsData(
-        enabled=True, price_cents_per_day=5_000, price_cents_per_week=25_000, min_stay_days=1,
-        max_stay_days=60, lead_time_days=0, weekdays_mask=ALL_WEEKDAYS))  # fmt: skip
+    popups.save_terms(
+        landlord_a,
+        listed,
+        popups.TermsData(
+            enabled=True,
+            price_cents_per_day=5_000,
+            price_cents_per_week=25_000,
+            min_stay_days=1,
+            max_stay_days=60,
+            lead_time_days=0,
+            weekdays_mask=ALL_WEEKDAYS,
+        ),
+    )
     soon = clock.today() + timedelta(days=20)
     blocked = popups.block_period(landlord_a, listed, soon, soon + timedelta(days=1), "Onderhoud")
     booking = popups.request_booking(
@@ -154,10 +204,16 @@ def build_world(app, make_org, make_user) -> World:
     # This month's report, sent once the month is over (on the 2nd of the next), unchecked.
     second = clock.next_month(clock.today()) + timedelta(days=1)
     with time_machine.travel(datetime.combine(second, time(12), clock.AMSTERDAM)):
-        report = submit_turnover(starter_a, placement, clock.add_months(clock.this_month(), -1),
-                                 1_000_000, ("kassa.pdf", _pdf()))  # fmt: skip
+        report = submit_turnover(
+            starter_a,
+            placement,
+            clock.add_months(clock.this_month(), -1),
+            1_000_000,
+            ("kassa.pdf", _pdf()),
+        )
     settlement = db.session.scalar(  # the demo's last month, awaiting approval
-        sa.select(Settlement).where(Settlement.status == SettlementStatus.CALCULATED))
+        sa.select(Settlement).where(Settlement.status == SettlementStatus.CALCULATED)
+    )
     billing.approve_settlement(staff_x, settlement)
     for landlord_id in landlord_shares(settlement):
         save_bank_account(db.session.get(User, landlord_id), "Eigenaar", "NL91ABNA0417164300")
@@ -165,18 +221,37 @@ def build_world(app, make_org, make_user) -> World:
     spending = billing.propose_spending(
         staff_x, collective, FundPurpose.PLACEMAKING, "Bloembakken in de Hoogstraat", 1_000
     )
-    notification = Notification(user_id=starter_a.id, kind="application.shortlisted",
-                                data={"unit": listed.address}, url="/my/applications")  # fmt: skip
-    bank_import = BankImport(
-        organisation_id=collective.organisation_id, filename="bank.csv", sha256="0" * 64,
-        rows_total=1, matched_count=0, matched_cents=0,
+    notification = Notification(
+        user_id=starter_a.id,
+        kind="application.shortlisted",
+        data={"unit": listed.address},
+        url="/my/applications",
     )
-    bank_line = BankLine(bank_import=bank_import, organisation_id=collective.organisation_id,
-                         fingerprint="1" * 64, line=2, booked_on=clock.today(), amount_cents=100,
-                         status=BankLineStatus.SUGGESTED, invoice_id=db.session.scalar(
-                             sa.select(Invoice.id).where(Invoice.starter_id == starter_a.id)))
-    issue = PaymentIssue(organisation_id=collective.organisation_id,
-                         kind=IssueKind.UNKNOWN_INVOICE, source="evt_world")  # fmt: skip
+    bank_import = BankImport(
+        organisation_id=collective.organisation_id,
+        filename="bank.csv",
+        sha256="0" * 64,
+        rows_total=1,
+        matched_count=0,
+        matched_cents=0,
+    )
+    bank_line = BankLine(
+        bank_import=bank_import,
+        organisation_id=collective.organisation_id,
+        fingerprint="1" * 64,
+        line=2,
+        booked_on=clock.today(),
+        amount_cents=100,
+        status=BankLineStatus.SUGGESTED,
+        invoice_id=db.session.scalar(
+            sa.select(Invoice.id).where(Invoice.starter_id == starter_a.id)
+        ),
+    )
+    issue = PaymentIssue(
+        organisation_id=collective.organisation_id,
+        kind=IssueKind.UNKNOWN_INVOICE,
+        source="evt_world",
+    )
     db.session.add_all([notification, bank_import, bank_line, issue])
     db.session.flush()
     with app.test_request_context():
@@ -248,17 +323,27 @@ def build_world(app, make_org, make_user) -> World:
     _subsidies(app, world)
     from vrijstad.api.services import create_token
 
-    token, _secret = create_token(staff_x, db.session.get(Organisation, collective.organisation_id),
-                                  "Open data")  # fmt: skip
+    token, _secret = create_token(
+        staff_x, db.session.get(Organisation, collective.organisation_id), "Open data"
+    )
     db.session.commit()
     world.params["token_id"] = token.id
     from vrijstad.matching.models import AllocationRun
 
-    result = {"total": 0, "excluded_pairs": 0, "pairs": [], "unassigned_units": [listed.id],
-              "unassigned_starters": []}  # fmt: skip
-    run = AllocationRun(organisation_id=collective.organisation_id, area_id=listed.area_id,
-                        unit_ids=[listed.id], starter_ids=[starter_a.id],
-                        result=result)  # fmt: skip
+    result = {
+        "total": 0,
+        "excluded_pairs": 0,
+        "pairs": [],
+        "unassigned_units": [listed.id],
+        "unassigned_starters": [],
+    }
+    run = AllocationRun(
+        organisation_id=collective.organisation_id,
+        area_id=listed.area_id,
+        unit_ids=[listed.id],
+        starter_ids=[starter_a.id],
+        result=result,
+    )
     db.session.add(run)
     db.session.commit()
     world.params["run_id"] = run.id
@@ -274,8 +359,11 @@ def _job_results(organisation_id: int, collective_id: int) -> dict[str, dict]:
 
     imported, bundle = unit_tasks.new_token(), billing_tasks.new_token()
     unit_tasks.save_outcome(organisation_id, imported, {"imported": 1})
-    get_storage().put(billing_tasks.download_key(collective_id, bundle),
-                      b"PK\x05\x06" + bytes(18), "application/zip")  # fmt: skip
+    get_storage().put(
+        billing_tasks.download_key(collective_id, bundle),
+        b"PK\x05\x06" + bytes(18),
+        "application/zip",
+    )
     return {
         "units_import.import_result": {"token": imported},
         "billing.download": {"token": bundle},
@@ -286,8 +374,11 @@ def _subsidies(app, world: World) -> None:
     """The demo's facade application (of starter B, in draft) and its starter rent scheme."""
     from vrijstad.subsidies.models import SubsidyApplication, SubsidyScheme
 
-    facade = db.session.scalar(sa.select(SubsidyApplication).where(
-        SubsidyApplication.applicant_id == world.people["starter_b"].id))  # fmt: skip
+    facade = db.session.scalar(
+        sa.select(SubsidyApplication).where(
+            SubsidyApplication.applicant_id == world.people["starter_b"].id
+        )
+    )
     world.params |= {
         "scheme_id": db.session.scalar(
             sa.select(SubsidyScheme.id).where(SubsidyScheme.preset == "starter_rent")

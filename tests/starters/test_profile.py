@@ -57,12 +57,23 @@ def test_a_complete_profile_is_saved_normalised(client, login, make_user, make_o
 def test_bad_identifiers_are_explained_and_nothing_is_saved(client, login, make_user):
     starter = make_user("starter")
     login(starter)
-    bad = GOOD | {"kvk_number": "1234567", "btw_id": "NL12345678B01", "iban": "NL91ABNA0417164301",
-                  "min_area_m2": "90", "max_area_m2": "40", "budget": "-5"}  # fmt: skip
+    bad = GOOD | {
+        "kvk_number": "1234567",
+        "btw_id": "NL12345678B01",
+        "iban": "NL91ABNA0417164301",
+        "min_area_m2": "90",
+        "max_area_m2": "40",
+        "budget": "-5",
+    }
     response = client.post("/my/profile", data=bad)
     assert response.status_code == 422
-    for message in ("precies 8 cijfers", "NL123456789B01", "IBAN is niet geldig",
-                    "minstens zo groot", "maandbudget"):  # fmt: skip
+    for message in (
+        "precies 8 cijfers",
+        "NL123456789B01",
+        "IBAN is niet geldig",
+        "minstens zo groot",
+        "maandbudget",
+    ):
         assert message in response.text, message
     assert profile_of(starter) is None
 
@@ -77,12 +88,15 @@ def test_plan_upload_is_checked_by_content(client, login, make_user):
     starter = make_user("starter")
     login(starter)
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
-    fake = client.post("/my/profile/plan", data={"plan": (io.BytesIO(png), "plan.pdf")},
-                       follow_redirects=True)  # fmt: skip
+    fake = client.post(
+        "/my/profile/plan", data={"plan": (io.BytesIO(png), "plan.pdf")}, follow_redirects=True
+    )
     assert "moet een pdf-bestand zijn" in fake.text
-    broken = client.post("/my/profile/plan", data={"plan": (io.BytesIO(b"%PDF-1.7\ngarbage"),
-                                                            "plan.pdf")},
-                         follow_redirects=True)  # fmt: skip
+    broken = client.post(
+        "/my/profile/plan",
+        data={"plan": (io.BytesIO(b"%PDF-1.7\ngarbage"), "plan.pdf")},
+        follow_redirects=True,
+    )
     assert "beschadigd" in broken.text
     assert profile_of(starter) is None or profile_of(starter).plan_key is None
 
@@ -104,8 +118,9 @@ def test_plan_over_ten_megabytes_gets_the_413_page(client, login, make_user):
     huge = b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024 + 10)
     # Encoded in memory: the test client would otherwise spool it to a file it never closes.
     boundary, body = encode_multipart({"plan": FileStorage(io.BytesIO(huge), "plan.pdf")})
-    response = client.post("/my/profile/plan", data=body,
-                           content_type=f"multipart/form-data; boundary={boundary}")  # fmt: skip
+    response = client.post(
+        "/my/profile/plan", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
     assert response.status_code == 413 and "10 MB" in response.text
     assert profile_of(starter) is None or profile_of(starter).plan_key is None
 

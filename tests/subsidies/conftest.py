@@ -38,16 +38,21 @@ def pdf_text(data: bytes) -> str:
 
 def rules(**overrides) -> services.SchemeRules:
     values = {
-        "name": "Gevelfonds Dijkerveen", "provider": Provider.MUNICIPALITY,
-        "provider_name": "Gemeente Dijkerveen", "percentage_bp": 5000,
-        "max_per_activity_cents": 12_500_00, "budget_cents": 100_000_00,
+        "name": "Gevelfonds Dijkerveen",
+        "provider": Provider.MUNICIPALITY,
+        "provider_name": "Gemeente Dijkerveen",
+        "percentage_bp": 5000,
+        "max_per_activity_cents": 12_500_00,
+        "budget_cents": 100_000_00,
         "handling": Handling.FIRST_COME,
         "applicant_kinds": [ApplicantKind.STARTER, ApplicantKind.LANDLORD],
         "cost_categories": [CostCategory.FACADE, CostCategory.FIT_OUT],
         "required_documents": [DocumentKind.KVK_EXTRACT, DocumentKind.PLAN],
-        "apply_before_start": True, "lead_days": 0, "advance_bp": 8000,
+        "apply_before_start": True,
+        "lead_days": 0,
+        "advance_bp": 8000,
         "dossier_prefix": "GEVEL",
-    } | overrides  # fmt: skip
+    } | overrides
     return services.SchemeRules(**values)
 
 
@@ -111,11 +116,13 @@ def applicant(make_starter):
 
 def details(**overrides) -> services.ApplicationData:
     values = {
-        "applicant_kind": ApplicantKind.STARTER, "applicant_name": "Sanne's Koffie",
-        "applicant_kvk": "87654321", "title": "New shopfront for the coffee bar",
+        "applicant_kind": ApplicantKind.STARTER,
+        "applicant_name": "Sanne's Koffie",
+        "applicant_kvk": "87654321",
+        "title": "New shopfront for the coffee bar",
         "description": "Replace the worn-out shopfront and add a sign that fits the street.",
         "work_starts_on": date(2026, 6, 1),
-    } | overrides  # fmt: skip
+    } | overrides
     return services.ApplicationData(**values)
 
 
@@ -141,8 +148,14 @@ def make_application(ctx, scheme, applicant):
             return application
         services.record_intake(staff, application, "Discussed the plan and the quotes.")
         for n, (category, cents) in enumerate(costs, 1):
-            services.add_cost_line(person, application, f"Cost item {n}", category, cents,
-                                   quote=(f"offerte-{n}.pdf", pdf()))  # fmt: skip
+            services.add_cost_line(
+                person,
+                application,
+                f"Cost item {n}",
+                category,
+                cents,
+                quote=(f"offerte-{n}.pdf", pdf()),
+            )
         for kind in target.required_documents:
             services.add_document(person, application, DocumentKind(kind), f"{kind}.pdf", pdf())
         if status == SubsidyStatus.DRAFT:

@@ -12,9 +12,12 @@ NAME = "Zoë's Atelier Łukasz Şahin"
 
 def test_grant_letter_prints_names_and_amounts_apart(make_application, scheme):
     application = make_application(status=SubsidyStatus.IN_REVIEW, applicant_name=NAME)
-    services.grant(scheme.organisation.test_staff, application,
-                   conditions="Houd de gevel vijf jaar in stand; Şahin & Zoë tekenen.",
-                   on=DAY)  # fmt: skip
+    services.grant(
+        scheme.organisation.test_staff,
+        application,
+        conditions="Houd de gevel vijf jaar in stand; Şahin & Zoë tekenen.",
+        on=DAY,
+    )
     db.session.commit()
     data = grant_letter_pdf(application)
     text = text_of(data).replace("\xa0", " ")

@@ -18,9 +18,13 @@ S = SubsidyStatus
 
 
 def kinds_of(user) -> list[str]:
-    return list(db.session.scalars(
-        sa.select(Notification.kind).where(Notification.user_id == user.id)
-        .order_by(Notification.id)))  # fmt: skip
+    return list(
+        db.session.scalars(
+            sa.select(Notification.kind)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.id)
+        )
+    )
 
 
 def notice(user, kind: str) -> Notification:
@@ -34,12 +38,15 @@ def test_every_step_notifies_the_applicant_and_the_staff(make_application, schem
     staff, person = scheme.organisation.test_staff, application.applicant
     assert kinds_of(staff) == ["subsidy.started"]
     application = make_application(status=S.IN_REVIEW, title="Second shopfront")
-    services.request_information(staff, application, "Please send a photo of the facade.",
-                                 on=DAY + timedelta(days=3))  # fmt: skip
-    services.supply_information(person, application, "The photo is in the plan.",
-                                on=DAY + timedelta(days=5))  # fmt: skip
-    services.extend_deadline(staff, application, "The committee meets only in June.",
-                             on=DAY + timedelta(days=6))  # fmt: skip
+    services.request_information(
+        staff, application, "Please send a photo of the facade.", on=DAY + timedelta(days=3)
+    )
+    services.supply_information(
+        person, application, "The photo is in the plan.", on=DAY + timedelta(days=5)
+    )
+    services.extend_deadline(
+        staff, application, "The committee meets only in June.", on=DAY + timedelta(days=6)
+    )
     services.grant(staff, application, on=DAY + timedelta(days=10))
     services.pay_advance(staff, application)
     only = application.cost_lines[0]
@@ -50,11 +57,22 @@ def test_every_step_notifies_the_applicant_and_the_staff(make_application, schem
 
     assert kinds_of(person) == [
         "subsidy.intake",  # the first application's intake was never recorded: only this one
-        "subsidy.submitted", "subsidy.info_requested", "subsidy.extended", "subsidy.granted",
-        "subsidy.advance_paid", "subsidy.accounted", "subsidy.settled", "subsidy.reclaimed",
-    ]  # fmt: skip
-    assert kinds_of(staff) == ["subsidy.started", "subsidy.started", "subsidy.submitted_staff",
-                               "subsidy.info_supplied", "subsidy.accounted_staff"]  # fmt: skip
+        "subsidy.submitted",
+        "subsidy.info_requested",
+        "subsidy.extended",
+        "subsidy.granted",
+        "subsidy.advance_paid",
+        "subsidy.accounted",
+        "subsidy.settled",
+        "subsidy.reclaimed",
+    ]
+    assert kinds_of(staff) == [
+        "subsidy.started",
+        "subsidy.started",
+        "subsidy.submitted_staff",
+        "subsidy.info_supplied",
+        "subsidy.accounted_staff",
+    ]
     granted = notice(person, "subsidy.granted")
     assert granted.url == f"/subsidies/applications/{application.id}"
     assert granted.data["amount_cents"] == 10_000_00
@@ -102,10 +120,12 @@ def test_the_actor_is_not_notified_of_their_own_step(make_application, scheme, m
     db.session.commit()
     application = make_application(status=S.IN_REVIEW)
     staff = organisation.test_staff
-    services.request_information(staff, application, "Please send the lease as well.",
-                                 on=DAY + timedelta(days=2))  # fmt: skip
-    services.supply_information(staff, application, "The lease came in by post.",
-                                on=DAY + timedelta(days=3))  # fmt: skip
+    services.request_information(
+        staff, application, "Please send the lease as well.", on=DAY + timedelta(days=2)
+    )
+    services.supply_information(
+        staff, application, "The lease came in by post.", on=DAY + timedelta(days=3)
+    )
     db.session.commit()
     assert "subsidy.info_supplied" not in kinds_of(staff)
     assert "subsidy.info_supplied" in kinds_of(colleague)
@@ -117,8 +137,9 @@ def test_the_notifications_page_shows_the_subsidy_notice_in_dutch(
     application = make_application(status=S.IN_REVIEW)
     person = application.applicant
     person.locale = "nl"
-    services.grant(scheme.organisation.test_staff, application, amount_cents=1_234_56,
-                   on=date(2026, 3, 12))  # fmt: skip
+    services.grant(
+        scheme.organisation.test_staff, application, amount_cents=1_234_56, on=date(2026, 3, 12)
+    )
     db.session.commit()
     page = client_for(person).get("/notifications").text
     assert "Een subsidie van €\xa01.234,56 is verleend" in page

@@ -76,17 +76,26 @@ def test_two_staff_granting_at_once_never_exceed_the_ceiling(
 ):
     from vrijstad.organisations.models import MemberRole, Membership
 
-    scheme = make_scheme(name="Tender", handling=Handling.TENDER,
-                         tender_deadline=date(2026, 3, 31), budget_cents=15_000_00,
-                         dossier_prefix="TD")  # fmt: skip
+    scheme = make_scheme(
+        name="Tender",
+        handling=Handling.TENDER,
+        tender_deadline=date(2026, 3, 31),
+        budget_cents=15_000_00,
+        dossier_prefix="TD",
+    )
     first = make_application(status=S.IN_REVIEW, target_scheme=scheme, title="A")
     second = make_application(status=S.IN_REVIEW, target_scheme=scheme, title="B")
     colleague = make_user("staff", email="collega@org.nl")
-    db.session.add(Membership(user_id=colleague.id, organisation_id=scheme.organisation_id,
-                              role=MemberRole.STAFF))  # fmt: skip
+    db.session.add(
+        Membership(
+            user_id=colleague.id, organisation_id=scheme.organisation_id, role=MemberRole.STAFF
+        )
+    )
     db.session.commit()
-    jobs = [(scheme.organisation.test_staff.id, first.id, date(2026, 4, 1)),
-            (colleague.id, second.id, date(2026, 4, 1))]  # fmt: skip
+    jobs = [
+        (scheme.organisation.test_staff.id, first.id, date(2026, 4, 1)),
+        (colleague.id, second.id, date(2026, 4, 1)),
+    ]
     scheme_id = scheme.id
     db.session.remove()
 
@@ -138,11 +147,16 @@ def test_one_application_granted_by_two_staff_at_once_is_granted_and_booked_once
 
     application = make_application(status=S.IN_REVIEW)
     colleague = make_user("staff", email="collega@org.nl")
-    db.session.add(Membership(user_id=colleague.id, organisation_id=scheme.organisation_id,
-                              role=MemberRole.STAFF))  # fmt: skip
+    db.session.add(
+        Membership(
+            user_id=colleague.id, organisation_id=scheme.organisation_id, role=MemberRole.STAFF
+        )
+    )
     db.session.commit()
-    jobs = [(scheme.organisation.test_staff.id, application.id, date(2026, 4, 1)),
-            (colleague.id, application.id, date(2026, 4, 1))]  # fmt: skip
+    jobs = [
+        (scheme.organisation.test_staff.id, application.id, date(2026, 4, 1)),
+        (colleague.id, application.id, date(2026, 4, 1)),
+    ]
     db.session.remove()
 
     outcomes = race(app, _grant, jobs)

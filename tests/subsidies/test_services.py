@@ -36,9 +36,13 @@ def count(model) -> int:
 
 
 def test_amount_is_the_percentage_of_eligible_costs_with_its_reasoning(make_application):
-    application = make_application(costs=((CostCategory.FACADE, 12_000_00),
-                                          (CostCategory.FIT_OUT, 3_000_01),
-                                          (CostCategory.MARKETING, 5_000_00)))  # fmt: skip
+    application = make_application(
+        costs=(
+            (CostCategory.FACADE, 12_000_00),
+            (CostCategory.FIT_OUT, 3_000_01),
+            (CostCategory.MARKETING, 5_000_00),
+        )
+    )
     reasoning = services.reasoning_of(application)
     assert reasoning.total_cents == 20_000_01
     assert reasoning.ineligible == (("Cost item 3", 5_000_00),)
@@ -62,8 +66,14 @@ def test_a_cost_line_with_vat_included_is_refused(make_application):
     application = make_application()
     before = len(application.cost_lines)
     with pytest.raises(services.SubsidyError, match="excluding VAT") as refused:
-        services.add_cost_line(application.applicant, application, "Sign incl. btw",
-                               CostCategory.FACADE, 1_210_00, includes_vat=True)  # fmt: skip
+        services.add_cost_line(
+            application.applicant,
+            application,
+            "Sign incl. btw",
+            CostCategory.FACADE,
+            1_210_00,
+            includes_vat=True,
+        )
     assert refused.value.field == "includes_vat"
     db.session.rollback()
     assert len(db.session.get(SubsidyApplication, application.id).cost_lines) == before
@@ -82,9 +92,13 @@ def test_the_minimum_amount_blocks_submission(make_scheme, make_application):
 
 def test_presets_carry_the_published_rules(ctx, subsidy_org):
     staff = subsidy_org.test_staff
-    approach = Area(organisation=subsidy_org, name="Aanloop", city="Dijkerveen",
-                    kind=AreaKind.APPROACH_STREETS,
-                    streets=[Street(name="Molenstraat", grade=StreetGrade.B2)])  # fmt: skip
+    approach = Area(
+        organisation=subsidy_org,
+        name="Aanloop",
+        city="Dijkerveen",
+        kind=AreaKind.APPROACH_STREETS,
+        streets=[Street(name="Molenstraat", grade=StreetGrade.B2)],
+    )
     db.session.add(approach)
     db.session.flush()
     hirb = services.create_preset(staff, subsidy_org, "hirb_plus")
@@ -140,17 +154,19 @@ def test_a_street_outside_the_scheme_is_refused(ctx, make_scheme, subsidy_org, a
     db.session.commit()
     scheme = make_scheme(street_ids=[listed.id])
     hoogstraat = next(s for s in area.streets if s.name == "Hoogstraat")
-    with pytest.raises(services.SubsidyError,
-                       match="Hoogstraat is outside this scheme: it applies only in Molenstraat"
-                       ) as refused:  # fmt: skip
+    with pytest.raises(
+        services.SubsidyError,
+        match="Hoogstraat is outside this scheme: it applies only in Molenstraat",
+    ) as refused:
         services.start_application(applicant, scheme, details(street_id=hoogstraat.id), on=DAY)
     assert refused.value.field == "street_id"
     with pytest.raises(services.SubsidyError, match="choose the street"):
         services.start_application(applicant, scheme, details(), on=DAY)
     db.session.rollback()
     assert count(SubsidyApplication) == 0
-    application = services.start_application(applicant, scheme, details(street_id=listed.id),
-                                             on=DAY)  # fmt: skip
+    application = services.start_application(
+        applicant, scheme, details(street_id=listed.id), on=DAY
+    )
     assert application.status == S.INTAKE and application.street.name == "Molenstraat"
 
 
@@ -180,8 +196,9 @@ def test_only_eligible_applicants_may_apply(make_scheme, make_user, subsidy_org)
         )
     with pytest.raises(services.SubsidyError, match="cannot apply as"):
         services.start_application(landlord, scheme, details(), on=DAY)
-    hirb = make_scheme(name="HIRB", applicant_kinds=[ApplicantKind.ORGANISATION],
-                       dossier_prefix="HIRB")  # fmt: skip
+    hirb = make_scheme(
+        name="HIRB", applicant_kinds=[ApplicantKind.ORGANISATION], dossier_prefix="HIRB"
+    )
     application = services.start_application(
         subsidy_org.test_staff, hirb, details(applicant_kind=ApplicantKind.ORGANISATION), on=DAY
     )
@@ -192,18 +209,26 @@ def test_documents_are_checked_as_pdf_by_their_content(make_application):
     application = make_application(status=S.INTAKE)
     person = application.applicant
     with pytest.raises(services.SubsidyError, match="as a PDF"):
-        services.add_document(person, application, DocumentKind.PLAN, "plan.pdf",
-                              b"<html>not a pdf</html>")  # fmt: skip
+        services.add_document(
+            person, application, DocumentKind.PLAN, "plan.pdf", b"<html>not a pdf</html>"
+        )
     with pytest.raises(services.SubsidyError, match="damaged"):
-        services.add_document(person, application, DocumentKind.PLAN, "plan.pdf",
-                              b"%PDF-1.4 garbage")  # fmt: skip
+        services.add_document(
+            person, application, DocumentKind.PLAN, "plan.pdf", b"%PDF-1.4 garbage"
+        )
     with pytest.raises(services.DocumentTooLarge):
-        services.add_document(person, application, DocumentKind.PLAN, "plan.pdf",
-                              b"%PDF-" + b"0" * services.MAX_DOCUMENT_BYTES)  # fmt: skip
+        services.add_document(
+            person,
+            application,
+            DocumentKind.PLAN,
+            "plan.pdf",
+            b"%PDF-" + b"0" * services.MAX_DOCUMENT_BYTES,
+        )
     db.session.rollback()
     assert count(SubsidyDocument) == 0
-    document = services.add_document(person, application, DocumentKind.PLAN, "../../plan",
-                                     pdf("Plan"))  # fmt: skip
+    document = services.add_document(
+        person, application, DocumentKind.PLAN, "../../plan", pdf("Plan")
+    )
     assert document.filename == "plan.pdf" and document.pages == 1
 
 
@@ -230,10 +255,22 @@ def test_every_step_from_intake_to_payment(make_application, scheme, outbox):
     staff, person = scheme.organisation.test_staff, application.applicant
     services.record_intake(staff, application, "Plan discussed, quotes to follow.")
     assert application.status == S.DRAFT
-    services.add_cost_line(person, application, "Shopfront", CostCategory.FACADE, 10_000_00,
-                           quote=("offerte.pdf", pdf()))  # fmt: skip
-    services.add_cost_line(person, application, "Counter", CostCategory.FIT_OUT, 4_000_00,
-                           quote=("offerte2.pdf", pdf()))  # fmt: skip
+    services.add_cost_line(
+        person,
+        application,
+        "Shopfront",
+        CostCategory.FACADE,
+        10_000_00,
+        quote=("offerte.pdf", pdf()),
+    )
+    services.add_cost_line(
+        person,
+        application,
+        "Counter",
+        CostCategory.FIT_OUT,
+        4_000_00,
+        quote=("offerte2.pdf", pdf()),
+    )
     for kind in (DocumentKind.KVK_EXTRACT, DocumentKind.PLAN):
         services.add_document(person, application, kind, f"{kind}.pdf", pdf())
     services.submit_application(person, application, now=SUBMITTED_AT)
@@ -242,21 +279,26 @@ def test_every_step_from_intake_to_payment(make_application, scheme, outbox):
     assert application.requested_cents == 7_000_00
     assert services.decision_deadline(application) == date(2026, 4, 27)
     services.start_review(staff, application)
-    services.request_information(staff, application, "Please send a photo of the facade.",
-                                 on=date(2026, 3, 10))  # fmt: skip
+    services.request_information(
+        staff, application, "Please send a photo of the facade.", on=date(2026, 3, 10)
+    )
     assert application.status == S.INFO_REQUESTED
     services.supply_information(person, application, "Photo uploaded.", on=date(2026, 3, 13))
     assert application.status == S.IN_REVIEW
-    services.grant(staff, application, conditions="Keep the shopfront for 5 years.",
-                   on=date(2026, 4, 1))  # fmt: skip
+    services.grant(
+        staff, application, conditions="Keep the shopfront for 5 years.", on=date(2026, 4, 1)
+    )
     assert application.status == S.GRANTED and application.granted_cents == 7_000_00
     assert services.days_late(application) == 0
     services.pay_advance(staff, application, on=date(2026, 4, 2))
     assert application.status == S.ADVANCE_PAID and application.advance_cents == 5_600_00
     line_ids = [line.id for line in application.cost_lines]
-    services.submit_accountability(person, application,
-                                   {line_ids[0]: 11_000_00, line_ids[1]: 4_000_00},
-                                   "Shopfront and counter are in place.")  # fmt: skip
+    services.submit_accountability(
+        person,
+        application,
+        {line_ids[0]: 11_000_00, line_ids[1]: 4_000_00},
+        "Shopfront and counter are in place.",
+    )
     assert application.status == S.ACCOUNTED
     final = services.final_reasoning_of(application)
     assert final.share_cents == 7_500_00 and final.capped and final.cap_kind == "grant"
@@ -331,8 +373,9 @@ def test_staff_cannot_act_as_applicant_and_others_cannot_act_at_all(
     with pytest.raises(services.SubsidyError, match="Only the applicant"):
         services.withdraw(scheme.organisation.test_staff, application)
     with pytest.raises(services.SubsidyError, match="Only the applicant"):
-        services.add_cost_line(make_starter(name="Ander"), application, "x",
-                               CostCategory.FACADE, 100)  # fmt: skip
+        services.add_cost_line(
+            make_starter(name="Ander"), application, "x", CostCategory.FACADE, 100
+        )
     assert not services.can_see(stranger_staff, application)
     assert services.can_see(scheme.organisation.test_staff, application)
 
@@ -344,19 +387,23 @@ def test_deadline_is_eight_weeks_and_a_request_suspends_it(make_application, sch
     application = make_application(status=S.IN_REVIEW)  # complete on Monday 2 March 2026
     staff = scheme.organisation.test_staff
     assert services.decision_deadline(application) == date(2026, 4, 27)
-    services.request_information(staff, application, "Which colour will the facade get?",
-                                 on=date(2026, 3, 10))  # fmt: skip
+    services.request_information(
+        staff, application, "Which colour will the facade get?", on=date(2026, 3, 10)
+    )
     # While the question is open the date moves on by a day every day.
     assert services.decision_deadline(application, date(2026, 3, 10)) == date(2026, 4, 27)
     assert services.decision_deadline(application, date(2026, 3, 15)) == date(2026, 5, 2)
-    services.supply_information(application.applicant, application, "Dark green.",
-                                on=date(2026, 3, 20))  # fmt: skip
+    services.supply_information(
+        application.applicant, application, "Dark green.", on=date(2026, 3, 20)
+    )
     assert application.suspended_days == 10
     assert services.decision_deadline(application, date(2026, 6, 1)) == date(2026, 5, 7)
-    services.request_information(staff, application, "And the sign: what size?",
-                                 on=date(2026, 4, 1))  # fmt: skip
-    services.supply_information(staff, application, "Answered by phone: 2 by 0,5 metres.",
-                                on=date(2026, 4, 4))  # fmt: skip
+    services.request_information(
+        staff, application, "And the sign: what size?", on=date(2026, 4, 1)
+    )
+    services.supply_information(
+        staff, application, "Answered by phone: 2 by 0,5 metres.", on=date(2026, 4, 4)
+    )
     assert application.suspended_days == 13
     assert services.decision_deadline(application) == date(2026, 5, 10)
 
@@ -364,29 +411,33 @@ def test_deadline_is_eight_weeks_and_a_request_suspends_it(make_application, sch
 def test_the_term_is_extended_once_by_twelve_weeks_before_it_ends(make_application, scheme):
     staff = scheme.organisation.test_staff
     application = make_application(status=S.IN_REVIEW)
-    services.extend_deadline(staff, application, "Advice of the welstand committee needed.",
-                             on=date(2026, 4, 20))  # fmt: skip
+    services.extend_deadline(
+        staff, application, "Advice of the welstand committee needed.", on=date(2026, 4, 20)
+    )
     assert services.decision_deadline(application) == date(2026, 7, 20)
     with pytest.raises(services.SubsidyError, match="only once"):
-        services.extend_deadline(staff, application, "Still waiting for the committee.",
-                                 on=date(2026, 5, 1))  # fmt: skip
+        services.extend_deadline(
+            staff, application, "Still waiting for the committee.", on=date(2026, 5, 1)
+        )
     late = make_application(status=S.IN_REVIEW, title="Another")
     with pytest.raises(services.SubsidyError, match="ended on 27-04-2026"):
-        services.extend_deadline(staff, late, "Too late to extend this one.",
-                                 on=date(2026, 4, 28))  # fmt: skip
+        services.extend_deadline(staff, late, "Too late to extend this one.", on=date(2026, 4, 28))
     assert late.extended_on is None
 
 
 def test_suspension_and_extension_add_up(make_application, scheme):
     staff = scheme.organisation.test_staff
     application = make_application(status=S.IN_REVIEW)
-    services.request_information(staff, application, "Send the landlord's permission.",
-                                 on=date(2026, 3, 2))  # fmt: skip
-    services.extend_deadline(staff, application, "Permission takes long in this case.",
-                             on=date(2026, 3, 30))  # fmt: skip
+    services.request_information(
+        staff, application, "Send the landlord's permission.", on=date(2026, 3, 2)
+    )
+    services.extend_deadline(
+        staff, application, "Permission takes long in this case.", on=date(2026, 3, 30)
+    )
     assert services.decision_deadline(application, date(2026, 3, 30)) == date(2026, 8, 17)
-    services.supply_information(application.applicant, application, "Attached.",
-                                on=date(2026, 4, 6))  # fmt: skip
+    services.supply_information(
+        application.applicant, application, "Attached.", on=date(2026, 4, 6)
+    )
     # 27 April + 35 days suspended + 84 days extension
     assert services.decision_deadline(application) == date(2026, 8, 24)
 
@@ -412,10 +463,15 @@ def test_a_decision_after_the_deadline_is_allowed_but_flagged(make_application, 
 
 def test_first_come_reserves_in_order_and_never_exceeds_the_ceiling(make_scheme, make_application):
     scheme = make_scheme(name="Klein", budget_cents=25_000_00)
-    first = make_application(status=S.SUBMITTED, target_scheme=scheme, title="First",
-                             submitted_at=SUBMITTED_AT)  # fmt: skip
-    second = make_application(status=S.SUBMITTED, target_scheme=scheme, title="Second",
-                              submitted_at=SUBMITTED_AT + timedelta(hours=1))  # fmt: skip
+    first = make_application(
+        status=S.SUBMITTED, target_scheme=scheme, title="First", submitted_at=SUBMITTED_AT
+    )
+    second = make_application(
+        status=S.SUBMITTED,
+        target_scheme=scheme,
+        title="Second",
+        submitted_at=SUBMITTED_AT + timedelta(hours=1),
+    )
     assert services.budget_of(scheme).reserved_cents == 20_000_00
     third = make_application(target_scheme=scheme, title="Third")
     with pytest.raises(services.SubsidyError, match="ceiling of €25,000.00 would be exceeded"):
@@ -432,8 +488,13 @@ def test_first_come_reserves_in_order_and_never_exceeds_the_ceiling(make_scheme,
 
 
 def test_a_tender_is_decided_after_its_deadline_within_the_ceiling(make_scheme, make_application):
-    scheme = make_scheme(name="Tender", handling=Handling.TENDER, tender_deadline=date(2026, 3, 31),
-                         budget_cents=15_000_00, dossier_prefix="TENDER")  # fmt: skip
+    scheme = make_scheme(
+        name="Tender",
+        handling=Handling.TENDER,
+        tender_deadline=date(2026, 3, 31),
+        budget_cents=15_000_00,
+        dossier_prefix="TENDER",
+    )
     a = make_application(status=S.IN_REVIEW, target_scheme=scheme, title="A")
     b = make_application(status=S.IN_REVIEW, target_scheme=scheme, title="B")
     assert services.budget_of(scheme).reserved_cents == 0  # a tender reserves nothing
@@ -449,8 +510,7 @@ def test_a_tender_is_decided_after_its_deadline_within_the_ceiling(make_scheme, 
     assert services.budget_of(scheme).committed_cents == 15_000_00
     late = make_application(target_scheme=scheme, title="Late")
     with pytest.raises(services.SubsidyError, match="deadline of this tender"):
-        services.submit_application(late.applicant, late,
-                                    now=datetime(2026, 4, 1, 8, tzinfo=UTC))  # fmt: skip
+        services.submit_application(late.applicant, late, now=datetime(2026, 4, 1, 8, tzinfo=UTC))
 
 
 def test_grant_above_the_computed_amount_is_refused(make_application, scheme):
@@ -465,10 +525,13 @@ def test_dossier_numbers_are_gapless_per_scheme_and_year(make_scheme, make_appli
         make_application(status=S.SUBMITTED, title="1").dossier_number,
         make_application(status=S.SUBMITTED, target_scheme=other, title="2").dossier_number,
         make_application(status=S.SUBMITTED, title="3").dossier_number,
-        make_application(status=S.SUBMITTED, title="4",
-                         submitted_at=datetime(2027, 1, 4, 9, tzinfo=UTC),
-                         work_starts_on=date(2027, 3, 1)).dossier_number,
-    ]  # fmt: skip
+        make_application(
+            status=S.SUBMITTED,
+            title="4",
+            submitted_at=datetime(2027, 1, 4, 9, tzinfo=UTC),
+            work_starts_on=date(2027, 3, 1),
+        ).dossier_number,
+    ]
     assert numbers == ["GEVEL-2026-0001", "HUUR-2026-0001", "GEVEL-2026-0002", "GEVEL-2027-0001"]
 
 

@@ -58,23 +58,38 @@ def test_staff_add_a_preset_with_one_click_and_edit_its_rules(client, login, sub
     assert count(SubsidyScheme) == 1
 
     data = {
-        "name": "HIRB+ 2027", "provider": "province", "provider_name": "Provincie Noord-Holland",
-        "percentage": "50", "max_per_activity": "20.000", "min_amount": "5.000",
-        "budget": "400.000,00", "handling": "tender", "tender_deadline": "",
-        "applicant_kinds": ["group", "organisation"], "cost_categories": ["research"],
-        "required_documents": ["kvk_extract"], "apply_before_start": "y", "lead_days": "0",
-        "advance": "80", "dossier_prefix": "hirb", "active": "y",
-    }  # fmt: skip
+        "name": "HIRB+ 2027",
+        "provider": "province",
+        "provider_name": "Provincie Noord-Holland",
+        "percentage": "50",
+        "max_per_activity": "20.000",
+        "min_amount": "5.000",
+        "budget": "400.000,00",
+        "handling": "tender",
+        "tender_deadline": "",
+        "applicant_kinds": ["group", "organisation"],
+        "cost_categories": ["research"],
+        "required_documents": ["kvk_extract"],
+        "apply_before_start": "y",
+        "lead_days": "0",
+        "advance": "80",
+        "dossier_prefix": "hirb",
+        "active": "y",
+    }
     refused = client.post(f"/subsidies/schemes/{scheme.id}/edit", data=data)
     assert refused.status_code == 422 and "A tender needs a deadline" in refused.text
     db.session.refresh(scheme)
     assert scheme.max_per_activity_cents == 25_000_00
-    saved = client.post(f"/subsidies/schemes/{scheme.id}/edit",
-                        data=data | {"tender_deadline": "2027-03-31"})  # fmt: skip
+    saved = client.post(
+        f"/subsidies/schemes/{scheme.id}/edit", data=data | {"tender_deadline": "2027-03-31"}
+    )
     assert saved.location.endswith(f"/subsidies/schemes/{scheme.id}/overview")
     db.session.refresh(scheme)
     assert (scheme.name, scheme.max_per_activity_cents, scheme.budget_cents) == (
-        "HIRB+ 2027", 20_000_00, 400_000_00)  # fmt: skip
+        "HIRB+ 2027",
+        20_000_00,
+        400_000_00,
+    )
     assert scheme.handling.value == "tender" and scheme.dossier_prefix == "HIRB"
     assert scheme.applicant_kinds == ["group", "organisation"]
 
@@ -91,12 +106,20 @@ def test_the_procedure_through_the_pages(client_for, scheme, applicant, outbox):
     client = starter
     assert "Gevelfonds Dijkerveen" in client.get("/subsidies").text
     work_starts = clock.today() + timedelta(days=60)
-    started = _step(client, f"/subsidies/schemes/{scheme.id}/apply", {
-        "applicant_kind": "starter", "applicant_name": "Sanne's Koffie",
-        "applicant_kvk": "87654321", "title": "New shopfront",
-        "description": "Replace the worn-out shopfront and add a sign.", "street_id": "0",
-        "address": "Hoogstraat 12", "work_starts_on": work_starts.isoformat(),
-    })  # fmt: skip
+    started = _step(
+        client,
+        f"/subsidies/schemes/{scheme.id}/apply",
+        {
+            "applicant_kind": "starter",
+            "applicant_name": "Sanne's Koffie",
+            "applicant_kvk": "87654321",
+            "title": "New shopfront",
+            "description": "Replace the worn-out shopfront and add a sign.",
+            "street_id": "0",
+            "address": "Hoogstraat 12",
+            "work_starts_on": work_starts.isoformat(),
+        },
+    )
     application = db.session.scalar(sa.select(SubsidyApplication))
     url = f"/subsidies/applications/{application.id}"
     assert started.location.endswith(url)
@@ -105,10 +128,17 @@ def test_the_procedure_through_the_pages(client_for, scheme, applicant, outbox):
     client = staff
     _step(client, f"{url}/intake", {"note": "Discussed the plan; quotes follow."})
     client = starter
-    fragment = client.post(f"{url}/costs", headers={"HX-Request": "true"}, data={
-        "description": "Shopfront", "supplier": "Bouw BV", "category": "facade",
-        "amount": "30.000,00", "quote": (io.BytesIO(pdf()), "offerte.pdf"),
-    })  # fmt: skip
+    fragment = client.post(
+        f"{url}/costs",
+        headers={"HX-Request": "true"},
+        data={
+            "description": "Shopfront",
+            "supplier": "Bouw BV",
+            "category": "facade",
+            "amount": "30.000,00",
+            "quote": (io.BytesIO(pdf()), "offerte.pdf"),
+        },
+    )
     assert fragment.status_code == 200 and fragment.text.lstrip().startswith('<section id="costs"')
     assert "How the amount is computed" in fragment.text
     assert "above the maximum of €12,500.00 per activity" in fragment.text
@@ -148,14 +178,16 @@ def test_the_procedure_through_the_pages(client_for, scheme, applicant, outbox):
 
     client = starter
     done = {"note": "The shopfront is done."}
-    vat = client.post(f"{url}/accountability",
-                      data=done | {"actuals-0": "24.200", "includes_vat": "y"})  # fmt: skip
+    vat = client.post(
+        f"{url}/accountability", data=done | {"actuals-0": "24.200", "includes_vat": "y"}
+    )
     assert vat.status_code == 422 and "Enter the actual costs excluding VAT" in vat.text
     short = client.post(f"{url}/accountability", data=done)
     assert short.status_code == 422 and "Enter the actual cost of every line" in short.text
     assert fresh(application).status == S.ADVANCE_PAID
-    _step(client, f"{url}/accountability", {"actuals-0": "20.000",
-                                            "note": "The shopfront is done."})  # fmt: skip
+    _step(
+        client, f"{url}/accountability", {"actuals-0": "20.000", "note": "The shopfront is done."}
+    )
     client = staff
     page = client.get(url).text
     assert "The final amount on the actual costs" in page
@@ -174,30 +206,44 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_is_written(
     url = f"/subsidies/applications/{application.id}"
     login(applicant)
     lines = count(CostLine)
-    vat = client.post(f"{url}/costs", data={"description": "Sign", "category": "facade",
-                                            "amount": "1.210", "includes_vat": "y"})  # fmt: skip
+    vat = client.post(
+        f"{url}/costs",
+        data={"description": "Sign", "category": "facade", "amount": "1.210", "includes_vat": "y"},
+    )
     assert vat.status_code == 422 and "Enter the amount excluding VAT" in vat.text
     assert count(CostLine) == lines
     documents = count(SubsidyDocument)
-    upload = client.post(f"{url}/documents", data={
-        "kind": "lease", "file": (io.BytesIO(b"MZ fake.exe"), "lease.pdf")})  # fmt: skip
+    upload = client.post(
+        f"{url}/documents",
+        data={"kind": "lease", "file": (io.BytesIO(b"MZ fake.exe"), "lease.pdf")},
+    )
     assert "Upload the document as a PDF file" in client.get(upload.location).text
     assert count(SubsidyDocument) == documents
 
     centre = subsidy_org.areas[0]
     listed = make_scheme(name="Gevels B", dossier_prefix="GB", area_ids=[centre.id])
-    outside = Area(organisation=subsidy_org, name="Rand", city="Dijkerveen",
-                   kind=AreaKind.DISTRICT,
-                   streets=[Street(name="Kanaalstraat", grade=StreetGrade.C)])  # fmt: skip
+    outside = Area(
+        organisation=subsidy_org,
+        name="Rand",
+        city="Dijkerveen",
+        kind=AreaKind.DISTRICT,
+        streets=[Street(name="Kanaalstraat", grade=StreetGrade.C)],
+    )
     db.session.add(outside)
     db.session.commit()
     before = count(SubsidyApplication)
-    refused = client.post(f"/subsidies/schemes/{listed.id}/apply", data={
-        "applicant_kind": "starter", "applicant_name": "Sanne's Koffie",
-        "applicant_kvk": "87654321", "title": "Shopfront",
-        "description": "Replace the worn-out shopfront and add a sign.",
-        "street_id": str(outside.streets[0].id), "work_starts_on": "2030-01-01",
-    })  # fmt: skip
+    refused = client.post(
+        f"/subsidies/schemes/{listed.id}/apply",
+        data={
+            "applicant_kind": "starter",
+            "applicant_name": "Sanne's Koffie",
+            "applicant_kvk": "87654321",
+            "title": "Shopfront",
+            "description": "Replace the worn-out shopfront and add a sign.",
+            "street_id": str(outside.streets[0].id),
+            "work_starts_on": "2030-01-01",
+        },
+    )
     assert refused.status_code == 422
     assert "Kanaalstraat is outside this scheme: it applies only in Hoogstraat" in refused.text
     assert count(SubsidyApplication) == before
@@ -205,8 +251,11 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_is_written(
 
 def test_a_late_decision_is_warned(client, login, make_application, scheme):
     submitted = clock.now() - timedelta(days=70)
-    application = make_application(status=S.IN_REVIEW, submitted_at=submitted,
-                                   work_starts_on=clock.today() + timedelta(days=30))  # fmt: skip
+    application = make_application(
+        status=S.IN_REVIEW,
+        submitted_at=submitted,
+        work_starts_on=clock.today() + timedelta(days=30),
+    )
     due = services.decision_deadline(application)
     assert (clock.today() - due).days in (13, 14, 15)  # 70 days minus 8 weeks, give or take a zone
     login(scheme.organisation.test_staff)
@@ -229,14 +278,19 @@ def test_applicants_see_only_their_own_and_staff_only_their_schemes(
     document = db.session.scalar(sa.select(SubsidyDocument))
     url = f"/subsidies/applications/{application.id}"
     private = [url, f"{url}/grant-letter.pdf", f"{url}/documents/{document.id}"]
-    staff_only = [f"/subsidies/schemes/{scheme.id}/overview",
-                  f"/subsidies/schemes/{scheme.id}/export.xlsx",
-                  f"/subsidies/schemes/{scheme.id}/edit",
-                  f"/organisations/{scheme.organisation_id}/subsidies"]  # fmt: skip
+    staff_only = [
+        f"/subsidies/schemes/{scheme.id}/overview",
+        f"/subsidies/schemes/{scheme.id}/export.xlsx",
+        f"/subsidies/schemes/{scheme.id}/edit",
+        f"/organisations/{scheme.organisation_id}/subsidies",
+    ]
     for url_ in private + staff_only:
         assert "/login" in client.get(url_).location
-    for stranger in (make_starter(name="Nieuwsgierig"), make_org().test_staff,
-                     make_user("landlord")):  # fmt: skip
+    for stranger in (
+        make_starter(name="Nieuwsgierig"),
+        make_org().test_staff,
+        make_user("landlord"),
+    ):
         other = client_for(stranger)
         for url_ in private + staff_only:
             assert status(other, url_) == 404, (stranger, url_)
@@ -274,13 +328,17 @@ def test_overview_and_exports_show_the_same_figures(
     client, login, make_application, scheme, applicant, make_starter
 ):
     staff = scheme.organisation.test_staff
-    granted = make_application(status=S.IN_REVIEW, title="Granted one",
-                               costs=((CostCategory.FACADE, 40_000_00),))  # fmt: skip
+    granted = make_application(
+        status=S.IN_REVIEW, title="Granted one", costs=((CostCategory.FACADE, 40_000_00),)
+    )
     services.grant(staff, granted, on=date(2026, 3, 20))
     services.pay_advance(staff, granted)
-    waiting = make_application(status=S.SUBMITTED, title="Waiting one",
-                               person=make_starter(name="Tweede"),
-                               submitted_at=SUBMITTED_AT + timedelta(days=1))  # fmt: skip
+    waiting = make_application(
+        status=S.SUBMITTED,
+        title="Waiting one",
+        person=make_starter(name="Tweede"),
+        submitted_at=SUBMITTED_AT + timedelta(days=1),
+    )
     make_application(title="Draft one")
     db.session.commit()
     login(staff)
@@ -318,8 +376,9 @@ def test_overview_and_exports_show_the_same_figures(
 
 
 def test_costs_change_in_place_with_htmx(client_for, make_application):
-    application = make_application(costs=((CostCategory.FACADE, 2_000_00),
-                                          (CostCategory.MARKETING, 1_000_00)))  # fmt: skip
+    application = make_application(
+        costs=((CostCategory.FACADE, 2_000_00), (CostCategory.MARKETING, 1_000_00))
+    )
     url = f"/subsidies/applications/{application.id}"
     starter = client_for(application.applicant)
     htmx = {"HX-Request": "true"}
@@ -329,8 +388,11 @@ def test_costs_change_in_place_with_htmx(client_for, make_application):
     removed = starter.post(f"{url}/costs/{line.id}/delete", headers=htmx)
     assert removed.status_code == 200 and "<html" not in removed.text
     assert "Cost item 2" not in removed.text and "€1,000.00" in removed.text
-    refused = starter.post(f"{url}/costs", headers=htmx, data={
-        "description": "Sign", "category": "facade", "amount": "-5"})  # fmt: skip
+    refused = starter.post(
+        f"{url}/costs",
+        headers=htmx,
+        data={"description": "Sign", "category": "facade", "amount": "-5"},
+    )
     assert refused.status_code == 422 and "Enter an amount above" in refused.text
     assert count(CostLine) == 1
     new_quote = {"quote": (io.BytesIO(pdf("Nieuwe offerte")), "nieuw.pdf")}

@@ -91,10 +91,22 @@ def test_clean_csv_import_creates_every_unit(client, make_org, make_user, login)
     login(organisation.test_staff)
     rows = [
         unit_row(landlord),
-        unit_row(landlord, huisnummer="14", huisletter="", postcode="7411 KA",
-                 huur_per_jaar="1234,5", servicekosten_per_jaar="", energielabel="", lat="",
-                 lon="", gebruik="", beschikbaar_per="", leeg_sinds="", status=""),
-    ]  # fmt: skip
+        unit_row(
+            landlord,
+            huisnummer="14",
+            huisletter="",
+            postcode="7411 KA",
+            huur_per_jaar="1234,5",
+            servicekosten_per_jaar="",
+            energielabel="",
+            lat="",
+            lon="",
+            gebruik="",
+            beschikbaar_per="",
+            leeg_sinds="",
+            status="",
+        ),
+    ]
     result = import_via_page(client, organisation, csv_bytes(rows))
     assert result.status_code == 200
     assert "2 panden geïmporteerd" in result.text
@@ -161,11 +173,19 @@ def test_every_problem_of_every_row_is_reported(make_org, make_user):
     rows = importer.read_rows("panden.csv", csv_bytes(rows, delimiter=","))
     result = importer.import_units(organisation.test_staff, organisation, rows)
     assert problems(result) == [
-        (2, "gebied"), (2, "bag_id"), (2, "vvo_m2"), (2, "gebruik"),
-        (3, "eigenaar_email"), (3, "status"), (3, "wvo_m2"),
-        (4, "energielabel"), (4, "lat"),  # a listed unit needs what publishing needs
-        (5, "monument"), (5, "leeg_sinds"), (5, "huisnummer"),  # same address as line 2
-    ]  # fmt: skip
+        (2, "gebied"),
+        (2, "bag_id"),
+        (2, "vvo_m2"),
+        (2, "gebruik"),
+        (3, "eigenaar_email"),
+        (3, "status"),
+        (3, "wvo_m2"),
+        (4, "energielabel"),
+        (4, "lat"),  # a listed unit needs what publishing needs
+        (5, "monument"),
+        (5, "leeg_sinds"),
+        (5, "huisnummer"),  # same address as line 2
+    ]
     assert all_units() == []
 
 
@@ -220,12 +240,42 @@ def test_xlsx_import_reads_typed_cells(client, make_org, make_user, login):
     login(organisation.test_staff)
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(["Straat", "Huisnummer", "Postcode", "Plaats", "Gebied", "VVO m2",
-                  "Huur per jaar", "Beschikbaar per", "Monument", "eigenaar_email", "lat",
-                  "lon", "gebruik", "status"])  # fmt: skip
-    sheet.append(["Markt", 7, "7411 ka", "Dijkerveen", "centrum", 120.0, 24000.5,
-                  datetime(2027, 1, 1), True, landlord.email, 52.25, 6.16, "horeca_1",
-                  "listed"])  # fmt: skip
+    sheet.append(
+        [
+            "Straat",
+            "Huisnummer",
+            "Postcode",
+            "Plaats",
+            "Gebied",
+            "VVO m2",
+            "Huur per jaar",
+            "Beschikbaar per",
+            "Monument",
+            "eigenaar_email",
+            "lat",
+            "lon",
+            "gebruik",
+            "status",
+        ]
+    )
+    sheet.append(
+        [
+            "Markt",
+            7,
+            "7411 ka",
+            "Dijkerveen",
+            "centrum",
+            120.0,
+            24000.5,
+            datetime(2027, 1, 1),
+            True,
+            landlord.email,
+            52.25,
+            6.16,
+            "horeca_1",
+            "listed",
+        ]
+    )
     out = io.BytesIO()
     workbook.save(out)
     response = import_via_page(client, organisation, out.getvalue(), "panden.xlsx")
@@ -253,15 +303,34 @@ def test_upload_errors_re_render_the_form(client, make_org, login):
 def test_export_can_be_imported_again(client, make_org, make_unit, make_user, login, fmt):
     here, there = make_org(), make_org()
     landlord = make_user("landlord")
-    make_unit(owner=landlord, area=here.areas[0], house_letter="b", house_number_addition="2",
-              latitude=52.2551, longitude=6.160213,
-              bag_id="0363010000123456", floor_area_wvo=80, floor_area_bvo=120,
-              permitted_uses=[PermittedUse.HORECA_1, PermittedUse.OTHER], is_monument=True,
-              energy_label_valid_until=date(2030, 5, 1), service_charges_cents_per_year=99_999,
-              rent_cents_per_year=1_234_567, vat_opted=False, available_from=LAST_YEAR,
-              description="=HYPERLINK(\"x\"); 'citaat'\nregel twee")  # fmt: skip
-    make_unit(owner=landlord, area=here.areas[0], status=UnitStatus.DRAFT, energy_label=None,
-              latitude=None, longitude=None, available_from=None)  # fmt: skip
+    make_unit(
+        owner=landlord,
+        area=here.areas[0],
+        house_letter="b",
+        house_number_addition="2",
+        latitude=52.2551,
+        longitude=6.160213,
+        bag_id="0363010000123456",
+        floor_area_wvo=80,
+        floor_area_bvo=120,
+        permitted_uses=[PermittedUse.HORECA_1, PermittedUse.OTHER],
+        is_monument=True,
+        energy_label_valid_until=date(2030, 5, 1),
+        service_charges_cents_per_year=99_999,
+        rent_cents_per_year=1_234_567,
+        vat_opted=False,
+        available_from=LAST_YEAR,
+        description="=HYPERLINK(\"x\"); 'citaat'\nregel twee",
+    )
+    make_unit(
+        owner=landlord,
+        area=here.areas[0],
+        status=UnitStatus.DRAFT,
+        energy_label=None,
+        latitude=None,
+        longitude=None,
+        available_from=None,
+    )
     login(here.test_staff)
     response = client.get(f"/organisations/{here.id}/units/export.{fmt}")
     assert response.status_code == 200

@@ -114,8 +114,9 @@ def test_a_crash_before_the_commit_imports_nothing_and_a_retry_imports_once(
     assert [u.house_number for u in all_units()] == [1, 2]
 
 
-def test_redis_down_is_a_503_and_stores_nothing(app, client, make_org, make_user, login,
-                                                redis_down):  # fmt: skip
+def test_redis_down_is_a_503_and_stores_nothing(
+    app, client, make_org, make_user, login, redis_down
+):
     organisation = make_org()
     login(organisation.test_staff)
     response = upload(client, organisation, csv_bytes([unit_row(make_user("landlord"))]))

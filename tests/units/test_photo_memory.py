@@ -61,8 +61,12 @@ def png(width: int, height: int, colour_type: int = 2, depth: int = 8, channels:
     parts = [compressor.compress(row * per_block) for _ in range(blocks)]
     parts += [compressor.compress(row * rest), compressor.flush()]
     header = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(parts))
-            + chunk(b"IEND", b""))  # fmt: skip
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"".join(parts))
+        + chunk(b"IEND", b"")
+    )
 
 
 def uploads_in_subprocess(app, tmp_path, unit, files: list[bytes]) -> list[dict]:
@@ -70,11 +74,18 @@ def uploads_in_subprocess(app, tmp_path, unit, files: list[bytes]) -> list[dict]
     for index, data in enumerate(files):
         paths.append(tmp_path / f"upload-{index}")
         paths[-1].write_bytes(data)
-    config = {key: app.config[key] for key in
-              ("SQLALCHEMY_DATABASE_URI", "UPLOAD_DIR", "OUTBOX_DIR", "JOB_DIR")}  # fmt: skip
+    config = {
+        key: app.config[key]
+        for key in ("SQLALCHEMY_DATABASE_URI", "UPLOAD_DIR", "OUTBOX_DIR", "JOB_DIR")
+    }
     arguments = json.dumps([config, unit.owner.email, PASSWORD, unit.id, [str(p) for p in paths]])
-    done = subprocess.run([sys.executable, "-c", UPLOADS, arguments], capture_output=True,
-                          text=True, timeout=300, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", UPLOADS, arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 

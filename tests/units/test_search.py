@@ -11,8 +11,14 @@ from vrijstad.units.models import PermittedUse, UnitPhoto, UnitStatus
 
 
 def add_photo(unit, position, name):
-    photo = UnitPhoto(unit_id=unit.id, position=position, filename=f"{name}.jpg",
-                      thumbnail=f"{name}_thumb.jpg", width=1600, height=1200)  # fmt: skip
+    photo = UnitPhoto(
+        unit_id=unit.id,
+        position=position,
+        filename=f"{name}.jpg",
+        thumbnail=f"{name}_thumb.jpg",
+        width=1600,
+        height=1200,
+    )
     db.session.add(photo)
     db.session.commit()
 
@@ -33,8 +39,16 @@ def panel(page: str) -> str:
 
 
 # A search with a value in every filter and one invalid value: its panel shows them all.
-SEARCH = {"city": "Zwolle", "street": "Kerkstraat", "min_area": "50", "max_area": "-1",
-          "max_rent": "900", "use": "horeca_1", "label": "C", "sort": "rent"}  # fmt: skip
+SEARCH = {
+    "city": "Zwolle",
+    "street": "Kerkstraat",
+    "min_area": "50",
+    "max_area": "-1",
+    "max_rent": "900",
+    "use": "horeca_1",
+    "label": "C",
+    "sort": "rent",
+}
 
 
 def test_a_remembered_search_holds_nothing_of_the_user_the_session_or_the_day(
@@ -53,8 +67,10 @@ def test_a_remembered_search_holds_nothing_of_the_user_the_session_or_the_day(
 
     day = clock.today() + timedelta(days=3)
     # Dates in a later year than `day`, so the year of the day cannot hide in them.
-    free = {"free_from": (day + timedelta(days=400)).isoformat(),
-            "free_until": (day + timedelta(days=430)).isoformat()}  # fmt: skip
+    free = {
+        "free_from": (day + timedelta(days=400)).isoformat(),
+        "free_until": (day + timedelta(days=430)).isoformat(),
+    }
     values = tuple((SEARCH | free).get(name, "") for name in PARAMETERS)
     key = SearchKey(language="nl", script_root="", values=tuple((v,) for v in values))
     user = make_user("landlord", name="Wilhelmina Zonnebloem", email="wilhelmina@example.nl")
@@ -71,16 +87,28 @@ def test_a_remembered_search_holds_nothing_of_the_user_the_session_or_the_day(
     assert signed_in == anonymous
     assert signed_in.problems == (("Max. m²", ("Nummer moet tussen 0 en 2147483647 liggen.",)),)
     drawn = str(signed_in.panel) + repr(signed_in.problems)
-    for private in ("Wilhelmina", "wilhelmina@example.nl", token, day.isoformat(),
-                    date_filter(day), date_filter(day, "long"), str(day.year)):  # fmt: skip
+    for private in (
+        "Wilhelmina",
+        "wilhelmina@example.nl",
+        token,
+        day.isoformat(),
+        date_filter(day),
+        date_filter(day, "long"),
+        str(day.year),
+    ):
         assert private not in drawn
 
 
 def test_everyone_gets_their_own_page_around_a_shared_filter_panel(
     app, client, make_unit, make_user, login
 ):
-    make_unit(city="Zwolle", street="Kerkstraat", floor_area_vvo=60, rent_cents_per_year=900_000,
-              permitted_uses=[PermittedUse.HORECA_1])  # fmt: skip
+    make_unit(
+        city="Zwolle",
+        street="Kerkstraat",
+        floor_area_vvo=60,
+        rent_cents_per_year=900_000,
+        permitted_uses=[PermittedUse.HORECA_1],
+    )
     login(make_user("landlord"))
     landlords = client.get("/units", query_string=SEARCH)
     visitors = app.test_client().get("/units", query_string=SEARCH)  # another browser
@@ -160,11 +188,18 @@ def test_the_filter_panel_shows_each_searchs_own_filters(client, make_unit):
     zwolle = "/units?city=Zwolle&max_rent=900&sort=rent"
     first = client.get(zwolle).text
     assert filter_values(first) == {
-        "city": "Zwolle", "max_rent": "900", "sort": "rent", "heading": "Filters",
-    }  # fmt: skip
+        "city": "Zwolle",
+        "max_rent": "900",
+        "sort": "rent",
+        "heading": "Filters",
+    }
     delft = client.get("/units?city=Delft&street=%3Cb%3EKerk").text
-    assert filter_values(delft) == {"city": "Delft", "street": "&lt;b&gt;Kerk", "sort": "newest",
-                                    "heading": "Filters"}  # fmt: skip
+    assert filter_values(delft) == {
+        "city": "Delft",
+        "street": "&lt;b&gt;Kerk",
+        "sort": "newest",
+        "heading": "Filters",
+    }
     assert filter_values(client.get(zwolle + "&page=2").text) == filter_values(first)
     assert 'placeholder="alle plaatsen"' in client.get(zwolle).text
     client.post("/language", data={"language": "en"})  # the same search, now in English
@@ -194,8 +229,11 @@ OUT_OF_RANGE = [
 ]
 
 
-@pytest.mark.parametrize(("name", "value", "label"), OUT_OF_RANGE,
-                         ids=[f"{name}={value!r}" for name, value, _ in OUT_OF_RANGE])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "value", "label"),
+    OUT_OF_RANGE,
+    ids=[f"{name}={value!r}" for name, value, _ in OUT_OF_RANGE],
+)
 def test_a_filter_beyond_what_the_database_holds_is_explained_not_a_server_error(
     client, make_unit, name, value, label
 ):
@@ -214,8 +252,12 @@ def test_a_filter_beyond_what_the_database_holds_is_explained_not_a_server_error
 
 def test_the_largest_filters_a_search_takes_find_what_they_should(client, make_unit):
     make_unit(city="Zwolle", floor_area_vvo=100, rent_cents_per_year=6_000_000_00)
-    largest = {"min_area": "1", "max_area": "2147483647", "max_rent": "500000",
-               "free_from": f"{MAX_YEAR}-12-31"}  # fmt: skip
+    largest = {
+        "min_area": "1",
+        "max_area": "2147483647",
+        "max_rent": "500000",
+        "free_from": f"{MAX_YEAR}-12-31",
+    }
     for name, value in largest.items():
         response = client.get("/units", query_string={"city": "Zwolle", name: value})
         assert response.status_code == 200, name

@@ -84,9 +84,14 @@ def test_staff_list_for_a_landlord_only_in_their_own_areas(make_user, make_org):
     theirs = make_org()
     landlord = make_user("landlord")
     data = {
-        "street": "Markt", "house_number": 3, "postcode": "7411 KB", "city": "Dijkerveen",
-        "floor_area_vvo": 80, "rent_cents_per_year": 1_800_000, "area_id": theirs.areas[0].id,
-    }  # fmt: skip
+        "street": "Markt",
+        "house_number": 3,
+        "postcode": "7411 KB",
+        "city": "Dijkerveen",
+        "floor_area_vvo": 80,
+        "rent_cents_per_year": 1_800_000,
+        "area_id": theirs.areas[0].id,
+    }
     with pytest.raises(services.UnitError):
         services.create_unit(mine.test_staff, landlord, data)
     unit = services.create_unit(mine.test_staff, landlord, {**data, "area_id": mine.areas[0].id})

@@ -277,18 +277,22 @@ def make_market(make_unit, make_org):
         ("Zandvoort", 90, 1_200_000, [PermittedUse.DETAILHANDEL]),
     ]
     units = [
-        make_unit(area=area, city=city, floor_area_vvo=m2, rent_cents_per_year=rent,
-                  permitted_uses=uses)
+        make_unit(
+            area=area, city=city, floor_area_vvo=m2, rent_cents_per_year=rent, permitted_uses=uses
+        )
         for city, m2, rent, uses in specs
-    ]  # fmt: skip
+    ]
     make_unit(area=area, status=UnitStatus.DRAFT)
     make_unit(area=area, status=UnitStatus.LET)
     return units
 
 
 def result_ids(page_text, units):
-    return [u.id for u in sorted(units, key=lambda u: page_text.find(f"/units/{u.id}\""))
-            if f"/units/{u.id}\"" in page_text]  # fmt: skip
+    return [
+        u.id
+        for u in sorted(units, key=lambda u: page_text.find(f'/units/{u.id}"'))
+        if f'/units/{u.id}"' in page_text
+    ]
 
 
 def test_search_filters_match_a_direct_query(client, make_unit, make_org):

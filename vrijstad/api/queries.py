@@ -31,8 +31,9 @@ def listed_units(area_id: int | None, city: str | None, street: str | None) -> s
     return query.order_by(Unit.id)
 
 
-def vacancy_stats(area_id: int, street: str | None, first: date | None, last: date | None
-                  ) -> sa.Select:  # fmt: skip
+def vacancy_stats(
+    area_id: int, street: str | None, first: date | None, last: date | None
+) -> sa.Select:
     """An area's (or one street's) recorded months, oldest first."""
     key = WHOLE_AREA if street is None else street_key(street)
     query = sa.select(VacancySnapshot).where(

@@ -36,12 +36,14 @@ def _month(description: str, data_key: str) -> fields.Str:
     return fields.Str(
         data_key=data_key,
         validate=[
-            validate.Regexp(r"^(20\d\d|2100)-(0[1-9]|1[0-2])$",
-                            error="Give a month as YYYY-MM (2000-01 to 2100-12)."),
+            validate.Regexp(
+                r"^(20\d\d|2100)-(0[1-9]|1[0-2])$",
+                error="Give a month as YYYY-MM (2000-01 to 2100-12).",
+            ),
             _printable,
         ],
         metadata={"description": description, "example": "2026-11"},
-    )  # fmt: skip
+    )
 
 
 # Arguments ----------------------------------------------------------------------------------

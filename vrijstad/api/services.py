@@ -48,12 +48,17 @@ def create_token(actor: User, organisation: Organisation, name: str) -> tuple[Ap
         )
     )
     if active >= MAX_ACTIVE_TOKENS:
-        raise TokenError(_("At most %(n)d tokens can be active; revoke one first.",
-                           n=MAX_ACTIVE_TOKENS))  # fmt: skip
+        raise TokenError(
+            _("At most %(n)d tokens can be active; revoke one first.", n=MAX_ACTIVE_TOKENS)
+        )
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(organisation_id=organisation.id, name=name[:80],
-                     token_hash=hash_token(plain), prefix=plain[:10],
-                     created_by_id=actor.id)  # fmt: skip
+    token = ApiToken(
+        organisation_id=organisation.id,
+        name=name[:80],
+        token_hash=hash_token(plain),
+        prefix=plain[:10],
+        created_by_id=actor.id,
+    )
     db.session.add(token)
     db.session.flush()
     record_event(actor, "api_token.created", token, organisation.id, name=token.name)
@@ -110,7 +115,7 @@ def area_data(area: Area) -> dict:
                 "page": url_for("streets.page", street_id=s.id, _external=True),
             }
             for s in area.streets
-        ],  # fmt: skip
+        ],
         "units": url_for("api.units", area_id=area.id, _external=True),
         "vacancy": url_for("api.area_vacancy", area_id=area.id, _external=True),
     }

@@ -18,12 +18,21 @@ bp = Blueprint(
 )
 
 
-def render_tokens(organisation: Organisation, form: TokenForm | None = None,
-                  new_token: str | None = None, status: int = 200):  # fmt: skip
+def render_tokens(
+    organisation: Organisation,
+    form: TokenForm | None = None,
+    new_token: str | None = None,
+    status: int = 200,
+):
     tokens = db.session.scalars(queries.tokens_of(organisation.id)).all()
-    return render_template("api/tokens.html", organisation=organisation, tokens=tokens,
-                           form=form or TokenForm(), button=ButtonForm(),
-                           new_token=new_token), status  # fmt: skip
+    return render_template(
+        "api/tokens.html",
+        organisation=organisation,
+        tokens=tokens,
+        form=form or TokenForm(),
+        button=ButtonForm(),
+        new_token=new_token,
+    ), status
 
 
 @bp.get("/")

@@ -89,25 +89,32 @@ def _error_message(exc: HTTPException) -> str:
         404: _("There is nothing at this address."),
         405: _("This method is not allowed here."),
         422: _("Some arguments are not valid; see errors."),
-        429: _("Too many requests (at most %(limit)s). Wait a moment and try again.",
-               limit=exc.description),
-    }.get(exc.code, exc.description or exc.name)  # fmt: skip
+        429: _(
+            "Too many requests (at most %(limit)s). Wait a moment and try again.",
+            limit=exc.description,
+        ),
+    }.get(exc.code, exc.description or exc.name)
 
 
 def _page(select, args: dict, endpoint: str, **values) -> dict:
     """A page of a query in its stable order, with links to the neighbouring pages."""
-    page = db.paginate(select, page=args["page"], per_page=args["per_page"], error_out=False,
-                       count=True)  # fmt: skip
+    page = db.paginate(
+        select, page=args["page"], per_page=args["per_page"], error_out=False, count=True
+    )
     # Not the path's own values, nor url_for's options (_anchor, _external): a query string
     # naming them would clash.
-    query = {k: v for k, v in request.args.items()
-             if k not in ("page", "per_page", *values) and not k.startswith("_")}  # fmt: skip
+    query = {
+        k: v
+        for k, v in request.args.items()
+        if k not in ("page", "per_page", *values) and not k.startswith("_")
+    }
 
     def link(number: int | None):
         if number is None:
             return None
-        return url_for(endpoint, **values, **query, page=number, per_page=args["per_page"],
-                       _external=True)  # fmt: skip
+        return url_for(
+            endpoint, **values, **query, page=number, per_page=args["per_page"], _external=True
+        )
 
     last = max(page.pages, 1)
     return {

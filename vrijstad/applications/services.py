@@ -118,15 +118,25 @@ def _transition(
         check_transition(APPLICATION_TRANSITIONS, application.status, target)
     except TransitionError as exc:
         raise ApplicationError(
-            _("An application that is %(current)s cannot become %(target)s.",
-              current=status_label(application.status), target=status_label(target))
-        ) from exc  # fmt: skip
+            _(
+                "An application that is %(current)s cannot become %(target)s.",
+                current=status_label(application.status),
+                target=status_label(target),
+            )
+        ) from exc
     previous = application.status
     application.status = target
     application.updated_at = clock.now()
     db.session.flush()
-    record_event(actor, "application.status", application, _organisation_id(application.unit),
-                 old=previous.value, new=target.value, **data)  # fmt: skip
+    record_event(
+        actor,
+        "application.status",
+        application,
+        _organisation_id(application.unit),
+        old=previous.value,
+        new=target.value,
+        **data,
+    )
 
 
 def _release_if_idle(actor: User | None, unit: Unit) -> None:
@@ -140,9 +150,15 @@ def _release_if_idle(actor: User | None, unit: Unit) -> None:
     )
     if not still_open:
         unit.status = UnitStatus.LISTED
-        record_event(actor, "unit.status", unit, _organisation_id(unit),
-                     old=UnitStatus.IN_TALKS.value, new=UnitStatus.LISTED.value,
-                     reason="no open applications")  # fmt: skip
+        record_event(
+            actor,
+            "unit.status",
+            unit,
+            _organisation_id(unit),
+            old=UnitStatus.IN_TALKS.value,
+            new=UnitStatus.LISTED.value,
+            reason="no open applications",
+        )
 
 
 @register_hold
@@ -158,8 +174,11 @@ def _offer_hold(unit: Unit) -> str | None:
     )
     if starter is None:
         return None
-    return _("%(starter)s has an open offer for this unit: withdraw the offer, or wait for the "
-             "answer, before changing the unit's status.", starter=starter)
+    return _(
+        "%(starter)s has an open offer for this unit: withdraw the offer, or wait for the "
+        "answer, before changing the unit's status.",
+        starter=starter,
+    )
 
 
 def _unit_data(unit: Unit) -> dict:
@@ -167,15 +186,25 @@ def _unit_data(unit: Unit) -> dict:
 
 
 def _notify_starter(application: Application, kind: str, attachments=()) -> None:
-    notify([application.starter], kind, "applications.detail",
-           {"application_id": application.id}, _unit_data(application.unit),
-           attachments)  # fmt: skip
+    notify(
+        [application.starter],
+        kind,
+        "applications.detail",
+        {"application_id": application.id},
+        _unit_data(application.unit),
+        attachments,
+    )
 
 
 def _notify_landlord_side(application: Application, kind: str, **extra) -> None:
     data = _unit_data(application.unit) | {"starter": application.starter.name} | extra
-    notify(landlord_side_people(application.unit), kind, "applications.detail",
-           {"application_id": application.id}, data)  # fmt: skip
+    notify(
+        landlord_side_people(application.unit),
+        kind,
+        "applications.detail",
+        {"application_id": application.id},
+        data,
+    )
 
 
 # The starter's side ------------------------------------------------------------------------
@@ -192,8 +221,13 @@ def submit_application(starter: User, unit: Unit, motivation: str) -> Applicatio
         raise ApplicationError(_("You cannot apply for your own unit."))
     motivation = (motivation or "").strip()
     if len(motivation) < 20:
-        raise ApplicationError(_("Tell the landlord in a few sentences why this unit suits you "
-                                 "(at least 20 characters)."), "motivation")  # fmt: skip
+        raise ApplicationError(
+            _(
+                "Tell the landlord in a few sentences why this unit suits you "
+                "(at least 20 characters)."
+            ),
+            "motivation",
+        )
     if len(motivation) > 5000:
         raise ApplicationError(_("Keep your motivation under 5,000 characters."), "motivation")
     if unit.area is not None and unit.area.closed_pilot:
@@ -201,9 +235,12 @@ def submit_application(starter: User, unit: Unit, motivation: str) -> Applicatio
         home = (profile.city or "").strip().casefold() if profile else ""
         if home != unit.area.city.strip().casefold():
             raise ApplicationError(
-                _("This unit is part of a closed pilot for starters based in %(city)s. Set the "
-                  "city where your business is based in your profile.", city=unit.area.city)
-            )  # fmt: skip
+                _(
+                    "This unit is part of a closed pilot for starters based in %(city)s. Set the "
+                    "city where your business is based in your profile.",
+                    city=unit.area.city,
+                )
+            )
     earlier = open_application(starter, unit)
     if earlier is None:
         # Made inside the savepoint: a double click that raced the check above fails on the
@@ -219,8 +256,9 @@ def submit_application(starter: User, unit: Unit, motivation: str) -> Applicatio
                 raise
     if earlier is not None:
         raise DuplicateApplication(earlier)
-    record_event(starter, "application.submitted", application, _organisation_id(unit),
-                 unit=unit.id)  # fmt: skip
+    record_event(
+        starter, "application.submitted", application, _organisation_id(unit), unit=unit.id
+    )
     _notify_landlord_side(application, "application.submitted")
     return application
 
@@ -296,8 +334,15 @@ def accept_offer(starter: User, application: Application) -> Placement:
     if let.rowcount != 1:
         raise ApplicationError(_("This unit has just been let to someone else."))
     db.session.refresh(unit)
-    record_event(starter, "unit.status", unit, _organisation_id(unit),
-                 old="available", new=UnitStatus.LET.value, reason="offer accepted")  # fmt: skip
+    record_event(
+        starter,
+        "unit.status",
+        unit,
+        _organisation_id(unit),
+        old="available",
+        new=UnitStatus.LET.value,
+        reason="offer accepted",
+    )
 
     _transition(starter, application, ApplicationStatus.ACCEPTED, offer=offer.id)
     offer.status = OfferStatus.ACCEPTED
@@ -320,12 +365,23 @@ def accept_offer(starter: User, application: Application) -> Placement:
     )
     db.session.add(placement)
     db.session.flush()
-    record_event(starter, "placement.created", placement, placement.organisation_id,
-                 unit=unit.id, application=application.id)  # fmt: skip
+    record_event(
+        starter,
+        "placement.created",
+        placement,
+        placement.organisation_id,
+        unit=unit.id,
+        application=application.id,
+    )
     _close_others(application)
     _notify_landlord_side(application, "application.accepted")
-    notify([starter], "placement.created", "applications.detail",
-           {"application_id": application.id}, _unit_data(unit))  # fmt: skip
+    notify(
+        [starter],
+        "placement.created",
+        "applications.detail",
+        {"application_id": application.id},
+        _unit_data(unit),
+    )
     return placement
 
 
@@ -366,8 +422,14 @@ def shortlist(actor: User, application: Application) -> Application:
     if unit.status == UnitStatus.LISTED:
         previous = unit.status
         unit.status = UnitStatus.IN_TALKS
-        record_event(actor, "unit.status", unit, _organisation_id(unit),
-                     old=previous.value, new=unit.status.value)  # fmt: skip
+        record_event(
+            actor,
+            "unit.status",
+            unit,
+            _organisation_id(unit),
+            old=previous.value,
+            new=unit.status.value,
+        )
     _notify_starter(application, "application.shortlisted")
     return application
 
@@ -387,9 +449,12 @@ def reject(actor: User, application: Application) -> Application:
 
 
 def plan_viewing(
-    actor: User, application: Application, starts_at: datetime, duration_minutes: int = 30,
+    actor: User,
+    application: Application,
+    starts_at: datetime,
+    duration_minutes: int = 30,
     note: str | None = None,
-) -> Viewing:  # fmt: skip
+) -> Viewing:
     """Plan (or re-plan) a viewing; the starter gets it by mail with an .ics attachment."""
     _landlord_side(actor, application)
     starts_at = clock.as_utc(starts_at).astimezone(UTC)  # SQLite keeps no offset: store UTC
@@ -401,17 +466,32 @@ def plan_viewing(
         shortlist(actor, application)
     if application.status != ApplicationStatus.VIEWING:
         _transition(actor, application, ApplicationStatus.VIEWING)
-    viewing = Viewing(application=application, starts_at=starts_at,
-                      duration_minutes=duration_minutes, note=(note or "").strip()[:500] or None,
-                      planned_by_id=actor.id)  # fmt: skip
+    viewing = Viewing(
+        application=application,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        note=(note or "").strip()[:500] or None,
+        planned_by_id=actor.id,
+    )
     db.session.add(viewing)
     db.session.flush()
-    record_event(actor, "application.viewing", application, _organisation_id(application.unit),
-                 starts_at=starts_at.isoformat(), minutes=duration_minutes)  # fmt: skip
+    record_event(
+        actor,
+        "application.viewing",
+        application,
+        _organisation_id(application.unit),
+        starts_at=starts_at.isoformat(),
+        minutes=duration_minutes,
+    )
     data = _unit_data(application.unit) | {"when": _when(starts_at)}
-    notify([application.starter], "application.viewing", "applications.detail",
-           {"application_id": application.id}, data,
-           attachments=[("viewing.ics", "text/calendar", viewing_ics(viewing))])  # fmt: skip
+    notify(
+        [application.starter],
+        "application.viewing",
+        "applications.detail",
+        {"application_id": application.id},
+        data,
+        attachments=[("viewing.ics", "text/calendar", viewing_ics(viewing))],
+    )
     return viewing
 
 
@@ -457,9 +537,12 @@ def check_terms(terms: OfferTerms) -> None:
         raise ApplicationError(_("The end date must be after the start date."), "end_date")
     if terms.kind == SpaceKind.POPUP and terms.end_date > _two_years_after(terms.start_date):
         raise ApplicationError(
-            _("A pop-up lasts at most two years; a longer let is a regular shop lease "
-              "(art. 7:290 BW) — offer a whole unit instead."), "end_date"
-        )  # fmt: skip
+            _(
+                "A pop-up lasts at most two years; a longer let is a regular shop lease "
+                "(art. 7:290 BW) — offer a whole unit instead."
+            ),
+            "end_date",
+        )
     if not 0 <= terms.base_fee_cents_per_month <= MAX_FEE_CENTS_PER_MONTH:
         raise ApplicationError(_("Enter a monthly fee between € 0 and € 500.000."), "base_fee")
     if not 0 <= terms.turnover_basis_points <= 10000:
@@ -467,8 +550,7 @@ def check_terms(terms: OfferTerms) -> None:
     if not 0 <= terms.deposit_cents <= MAX_DEPOSIT_CENTS:
         raise ApplicationError(_("Enter a deposit between € 0 and € 1.000.000."), "deposit")
     if terms.base_fee_cents_per_month == 0 and terms.turnover_basis_points == 0:
-        raise ApplicationError(_("State a monthly fee, a turnover percentage or both."),
-                               "base_fee")  # fmt: skip
+        raise ApplicationError(_("State a monthly fee, a turnover percentage or both."), "base_fee")
 
 
 def make_offer(actor: User, application: Application, terms: OfferTerms) -> Offer:
@@ -479,15 +561,21 @@ def make_offer(actor: User, application: Application, terms: OfferTerms) -> Offe
         raise ApplicationError(_("This unit is no longer available."))
     _transition(actor, application, ApplicationStatus.OFFERED)
     offer = Offer(
-        application=application, kind=terms.kind, start_date=terms.start_date,
-        end_date=terms.end_date, base_fee_cents_per_month=terms.base_fee_cents_per_month,
-        turnover_basis_points=terms.turnover_basis_points, deposit_cents=terms.deposit_cents,
-        note=(terms.note or "").strip() or None, made_by_id=actor.id,
-    )  # fmt: skip
+        application=application,
+        kind=terms.kind,
+        start_date=terms.start_date,
+        end_date=terms.end_date,
+        base_fee_cents_per_month=terms.base_fee_cents_per_month,
+        turnover_basis_points=terms.turnover_basis_points,
+        deposit_cents=terms.deposit_cents,
+        note=(terms.note or "").strip() or None,
+        made_by_id=actor.id,
+    )
     db.session.add(offer)
     db.session.flush()
-    record_event(actor, "application.offer", application, _organisation_id(application.unit),
-                 offer=offer.id)  # fmt: skip
+    record_event(
+        actor, "application.offer", application, _organisation_id(application.unit), offer=offer.id
+    )
     _notify_starter(application, "application.offered")
     return offer
 
@@ -535,6 +623,11 @@ def post_message(actor: User, application: Application, body: str) -> Applicatio
         people = landlord_side_people(application.unit)
     else:
         people = [application.starter]
-    notify([p for p in people if p.id != actor.id], "application.message",
-           "applications.detail", {"application_id": application.id}, data)  # fmt: skip
+    notify(
+        [p for p in people if p.id != actor.id],
+        "application.message",
+        "applications.detail",
+        {"application_id": application.id},
+        data,
+    )
     return message

@@ -91,8 +91,9 @@ def apply(unit_id: int):
             return redirect(url_for("applications.detail", application_id=application.id))
     profile = profile_of(current_user)
     status = 422 if form.is_submitted() else 200
-    return render_template("applications/apply.html", unit=unit, form=form,
-                           completeness=completeness(profile)), status  # fmt: skip
+    return render_template(
+        "applications/apply.html", unit=unit, form=form, completeness=completeness(profile)
+    ), status
 
 
 @bp.get("/my/applications")
@@ -184,10 +185,15 @@ def post_message(application_id: int):
     else:
         status = 422
     if not request.htmx and status == 200:
-        return redirect(url_for("applications.detail", application_id=application.id,
-                                _anchor="thread"))  # fmt: skip
-    return render_page("applications/detail.html", "applications/_thread.html", status=status,
-                       **_detail_context(application, message_form=form))  # fmt: skip
+        return redirect(
+            url_for("applications.detail", application_id=application.id, _anchor="thread")
+        )
+    return render_page(
+        "applications/detail.html",
+        "applications/_thread.html",
+        status=status,
+        **_detail_context(application, message_form=form),
+    )
 
 
 @bp.post("/applications/<int:application_id>/viewing")
@@ -199,8 +205,9 @@ def plan_viewing(application_id: int):
         local = datetime.combine(form.day.data, form.time.data)
         starts_at = local.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
         try:
-            services.plan_viewing(current_user, application, starts_at, form.duration.data,
-                                  form.note.data)  # fmt: skip
+            services.plan_viewing(
+                current_user, application, starts_at, form.duration.data, form.note.data
+            )
         except services.ApplicationError as exc:
             db.session.rollback()
             _field_error(form, exc)
@@ -208,8 +215,9 @@ def plan_viewing(application_id: int):
             db.session.commit()
             flash(_("The viewing is planned; the starter received it by e-mail."), "success")
             return redirect(url_for("applications.detail", application_id=application.id))
-    return render_template("applications/detail.html",
-                           **_detail_context(application, viewing_form=form)), 422  # fmt: skip
+    return render_template(
+        "applications/detail.html", **_detail_context(application, viewing_form=form)
+    ), 422
 
 
 @bp.get("/applications/<int:application_id>/viewings/<int:viewing_id>.ics")
@@ -244,8 +252,9 @@ def make_offer(application_id: int):
             db.session.commit()
             flash(_("The offer was sent to the starter."), "success")
             return redirect(url_for("applications.detail", application_id=application.id))
-    return render_template("applications/detail.html",
-                           **_detail_context(application, offer_form=form)), 422  # fmt: skip
+    return render_template(
+        "applications/detail.html", **_detail_context(application, offer_form=form)
+    ), 422
 
 
 @bp.get("/applications/<int:application_id>/plan.pdf")
@@ -255,8 +264,9 @@ def plan(application_id: int):
     profile = profile_of(application.starter)
     if profile is None or not profile.plan_key:
         abort(404)
-    return get_storage().send(profile.plan_key, profile.plan_filename or "plan.pdf",
-                              "application/pdf", as_attachment=True)  # fmt: skip
+    return get_storage().send(
+        profile.plan_key, profile.plan_filename or "plan.pdf", "application/pdf", as_attachment=True
+    )
 
 
 # The pipeline board ------------------------------------------------------------------------
@@ -284,8 +294,13 @@ def _board_context() -> dict:
     for application in applications:
         columns[application.status].append(application)
     filters = {k: v for k, v in request.args.items() if k in ("unit", "area") and v}
-    return {"form": form, "columns": columns, "button": ButtonForm(), "has_units": bool(units),
-            "filters": filters}  # fmt: skip
+    return {
+        "form": form,
+        "columns": columns,
+        "button": ButtonForm(),
+        "has_units": bool(units),
+        "filters": filters,
+    }
 
 
 @bp.get("/pipeline")

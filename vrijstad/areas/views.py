@@ -37,8 +37,10 @@ def set_pilot(area_id: int):
         services.set_closed_pilot(current_user, area, closed)
         db.session.commit()
         if closed:
-            flash(_("Applications are now open only to starters from %(city)s.", city=area.city),
-                  "success")  # fmt: skip
+            flash(
+                _("Applications are now open only to starters from %(city)s.", city=area.city),
+                "success",
+            )
         else:
             flash(_("Applications are now open to every starter."), "success")
     return redirect(url_for("areas.detail", area_id=area.id))

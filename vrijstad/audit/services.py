@@ -29,9 +29,14 @@ def record_events(
     insert_rows(
         AuditEvent.__table__,
         [
-            {"actor_id": getattr(actor, "id", None), "organisation_id": organisation_id,
-             "action": action, "subject_type": subject_type, "subject_id": subject_id,
-             "data": data}
+            {
+                "actor_id": getattr(actor, "id", None),
+                "organisation_id": organisation_id,
+                "action": action,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "data": data,
+            }
             for subject_id, organisation_id, data in events
         ],
-    )  # fmt: skip
+    )

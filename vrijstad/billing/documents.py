@@ -48,16 +48,20 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         [
             [s["name"], c["name"]],
             [s.get("address") or "—", c.get("unit") or "—"],
-            [_("KvK number") + ": " + (s.get("kvk") or "—"),
-             _("KvK number") + ": " + (c.get("kvk") or "—")],
-            [_("BTW-id") + ": " + (s.get("btw_id") or "—"),
-             _("BTW-id") + ": " + (c.get("btw_id") or "—")],
+            [
+                _("KvK number") + ": " + (s.get("kvk") or "—"),
+                _("KvK number") + ": " + (c.get("kvk") or "—"),
+            ],
+            [
+                _("BTW-id") + ": " + (s.get("btw_id") or "—"),
+                _("BTW-id") + ": " + (c.get("btw_id") or "—"),
+            ],
         ],
         widths=(1, 1),
         align=("LEFT", "LEFT"),
         size=10,
         lines=False,
-    )  # fmt: skip
+    )
     doc.heading(_("Specification"))
     rates = sorted({line.vat_rate_bp for line in invoice.lines})
     totals = [[_("Total excl. VAT"), eur_filter(invoice.net_cents)]]
@@ -68,14 +72,19 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     doc.table(
         [_("Description"), _("Excl. VAT"), _("VAT rate"), _("VAT"), _("Incl. VAT")],
         [
-            [line.description, eur_filter(line.net_cents), _rate(line.vat_rate_bp),
-             eur_filter(line.vat_cents), eur_filter(line.net_cents + line.vat_cents)]
+            [
+                line.description,
+                eur_filter(line.net_cents),
+                _rate(line.vat_rate_bp),
+                eur_filter(line.vat_cents),
+                eur_filter(line.net_cents + line.vat_cents),
+            ]
             for line in invoice.lines
         ],
         widths=(58, 24, 20, 20, 24),
         align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
         totals=totals,
-    )  # fmt: skip
+    )
     to_pay = paying.payable_cents(invoice)
     if to_pay:
         doc.heading(_("How to pay"))
@@ -138,9 +147,12 @@ def receivables_table(invoices: Iterable[Invoice], today: date) -> Table:
         Column(_l("Due"), lambda i: i.due_on, Kind.DATE),
         Column(_l("Total"), lambda i: i.total_cents, Kind.EUR),
         Column(_l("Outstanding"), lambda i: i.outstanding_cents, Kind.EUR),
-        Column(_l("Days overdue"),
-               lambda i: days_overdue(i, today) if i.outstanding_cents else 0, Kind.INT),
-    ]  # fmt: skip
+        Column(
+            _l("Days overdue"),
+            lambda i: days_overdue(i, today) if i.outstanding_cents else 0,
+            Kind.INT,
+        ),
+    ]
     return Table(_("Receivables"), columns, invoices)
 
 
@@ -186,12 +198,18 @@ def statement_rows(settlement: Settlement, landlord_id: int) -> list[StatementRo
             line.received_cents, [collective.fund_bp, collective.organisation_fee_bp, rest_bp]
         )[1]
         fee = min(fee, org_cents)  # the fee as the percentages give it; the rest is surplus
-        rows.append(StatementRow(
-            unit=f"{line.unit.address}, {line.unit.city}",
-            invoices=invoices.get(line.unit_id, []), received=line.received_cents, fee=fee,
-            surplus=org_cents - fee, fund=fund.amount_cents if fund else 0,
-            landlord=line.amount_cents, note=line.note,
-        ))  # fmt: skip
+        rows.append(
+            StatementRow(
+                unit=f"{line.unit.address}, {line.unit.city}",
+                invoices=invoices.get(line.unit_id, []),
+                received=line.received_cents,
+                fee=fee,
+                surplus=org_cents - fee,
+                fund=fund.amount_cents if fund else 0,
+                landlord=line.amount_cents,
+                note=line.note,
+            )
+        )
     return rows
 
 
@@ -245,11 +263,20 @@ def statement_pdf(settlement: Settlement, landlord_id: int, landlord_name: str) 
         ]
     ]
     doc.table(
-        [_("Unit"), _("Received excl. VAT"), _("Fee %(pct)s", pct=fee_pct),
-         _("Head-lease surplus"), _("Fund %(pct)s", pct=fund_pct), _("Your share")],
-        table, widths=(50, 24, 24, 24, 24, 24), align=("LEFT",) + ("RIGHT",) * 5,
-        totals=totals, size=8,
-    )  # fmt: skip
+        [
+            _("Unit"),
+            _("Received excl. VAT"),
+            _("Fee %(pct)s", pct=fee_pct),
+            _("Head-lease surplus"),
+            _("Fund %(pct)s", pct=fund_pct),
+            _("Your share"),
+        ],
+        table,
+        widths=(50, 24, 24, 24, 24, 24),
+        align=("LEFT",) + ("RIGHT",) * 5,
+        totals=totals,
+        size=8,
+    )
     doc.paragraph(
         _(
             "Received is what starters paid for the unit this period, excluding VAT. Of it the "
@@ -262,8 +289,7 @@ def statement_pdf(settlement: Settlement, landlord_id: int, landlord_name: str) 
         size=8,
         muted=True,
     )
-    doc.rows([(_("Total for you"), eur_filter(sum(row.landlord for row in rows)))],
-             label_width=45)  # fmt: skip
+    doc.rows([(_("Total for you"), eur_filter(sum(row.landlord for row in rows)))], label_width=45)
     payout = payouts_of(landlord_id, [settlement.id]).get(settlement.id)
     if payout is not None:
         doc.rows([(_("Payout"), payout_text(payout))], label_width=45)

@@ -23,11 +23,14 @@ class PaymentForm(FlaskForm):
 
 
 class SpendingForm(FlaskForm):
-    purpose = SelectField(_l("Purpose"), choices=[
-        SelectChoice(FundPurpose.PLACEMAKING.value, _l("Placemaking")),
-        SelectChoice(FundPurpose.AREA_MARKETING.value, _l("Area marketing")),
-        SelectChoice(FundPurpose.STARTER_SUPPORT.value, _l("Starter support")),
-    ])  # fmt: skip
+    purpose = SelectField(
+        _l("Purpose"),
+        choices=[
+            SelectChoice(FundPurpose.PLACEMAKING.value, _l("Placemaking")),
+            SelectChoice(FundPurpose.AREA_MARKETING.value, _l("Area marketing")),
+            SelectChoice(FundPurpose.STARTER_SUPPORT.value, _l("Starter support")),
+        ],
+    )
     description = StringField(_l("What for"), validators=[DataRequired(), Length(max=300)])
     amount = EuroField(_l("Amount"), validators=[InputRequired()])
     key = SubmissionKeyField()

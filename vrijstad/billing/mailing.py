@@ -45,11 +45,20 @@ def announce_invoice(invoice: Invoice) -> None:
     starter = db.session.get(User, invoice.starter_id)
     if starter is None or not starter.active:
         return
-    db.session.add(Notification(user_id=starter.id, kind=KIND, data=notice_data(invoice),
-                                url=url_for("payments.pay", invoice_id=invoice.id)))  # fmt: skip
+    db.session.add(
+        Notification(
+            user_id=starter.id,
+            kind=KIND,
+            data=notice_data(invoice),
+            url=url_for("payments.pay", invoice_id=invoice.id),
+        )
+    )
     try:
-        jobs.enqueue(send_invoice_mail, invoice.id,
-                     job_title=_l("Sending invoice %(number)d", number=invoice.number))  # fmt: skip
+        jobs.enqueue(
+            send_invoice_mail,
+            invoice.id,
+            job_title=_l("Sending invoice %(number)d", number=invoice.number),
+        )
     except jobs.JobsUnavailable:  # e.g. `flask invoice` while Redis is down: mail in-process
         log.warning("job queue unreachable; invoice %s is mailed after the commit", invoice.id)
         with force_locale(starter.locale or "nl"):
@@ -59,8 +68,11 @@ def announce_invoice(invoice: Invoice) -> None:
 def invoice_message(invoice: Invoice, starter: User) -> Message:
     """The e-mail in the current language: subject with number and amount, the facts, the PDF."""
     to_pay = paying.payable_cents(invoice)
-    subject = _("Invoice %(number)d: %(amount)s", number=invoice.number,
-                amount=eur_filter(invoice.total_cents))  # fmt: skip
+    subject = _(
+        "Invoice %(number)d: %(amount)s",
+        number=invoice.number,
+        amount=eur_filter(invoice.total_cents),
+    )
     return build_message(
         starter.email,
         subject,

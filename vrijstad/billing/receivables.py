@@ -73,11 +73,14 @@ def totals(organisation_id: int, today: date) -> Totals:
 
     row = db.session.execute(
         sa.select(
-            sum_if(is_open, outstanding), sum_if(is_open, 1),
-            sum_if(is_overdue, outstanding), sum_if(is_overdue, 1),
-            sum_if(is_paid, Invoice.total_cents), sum_if(is_paid, 1),
+            sum_if(is_open, outstanding),
+            sum_if(is_open, 1),
+            sum_if(is_overdue, outstanding),
+            sum_if(is_overdue, 1),
+            sum_if(is_paid, Invoice.total_cents),
+            sum_if(is_paid, 1),
         ).where(Invoice.organisation_id == organisation_id)
-    ).one()  # fmt: skip
+    ).one()
     return Totals(*(int(value) for value in row))
 
 
@@ -129,12 +132,19 @@ def send_reminders(today: date, organisation_id: int | None = None) -> list[Invo
             "reference": invoice.reference,
         }
         starter = db.session.get(User, invoice.starter_id)
-        notify([starter], f"invoice.reminder_{level}", "payments.pay",
-               {"invoice_id": invoice.id}, data)  # fmt: skip
+        notify(
+            [starter], f"invoice.reminder_{level}", "payments.pay", {"invoice_id": invoice.id}, data
+        )
         if level == REMINDER_LEVELS[-1]:
-            notify(staff_of(invoice.organisation_id), "invoice.overdue_staff",
-                   "billing.receivables_page", {"organisation_id": invoice.organisation_id,
-                                           "show": ReceivableFilter.OVERDUE.value},
-                   data | {"starter": starter.name})  # fmt: skip
+            notify(
+                staff_of(invoice.organisation_id),
+                "invoice.overdue_staff",
+                "billing.receivables_page",
+                {
+                    "organisation_id": invoice.organisation_id,
+                    "show": ReceivableFilter.OVERDUE.value,
+                },
+                data | {"starter": starter.name},
+            )
     db.session.flush()
     return created

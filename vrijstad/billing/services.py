@@ -143,14 +143,30 @@ def invoice_lines(placement: Placement, period: date, turnover_cents: int | None
     rent = rent_for(placement, period, turnover_cents)
     lines = [Line(_("Base fee %(month)s", month=label), base, rate)]
     if rent > base:
-        lines.append(Line(_("Turnover rent above the base fee (%(pct)s of %(turnover)s)",
-                            pct=f"{placement.turnover_basis_points / 100:g} %".replace(".", ","),
-                            turnover=_eur(turnover_cents or 0)), rent - base, rate))  # fmt: skip
+        lines.append(
+            Line(
+                _(
+                    "Turnover rent above the base fee (%(pct)s of %(turnover)s)",
+                    pct=f"{placement.turnover_basis_points / 100:g} %".replace(".", ","),
+                    turnover=_eur(turnover_cents or 0),
+                ),
+                rent - base,
+                rate,
+            )
+        )
     discount_bp = placement.discount_bp(month_number(placement, period))
     if discount_bp:
-        lines.append(Line(_("Discount %(pct)d %% (month %(n)d)", pct=discount_bp // 100,
-                            n=month_number(placement, period)),
-                          -percent_of(rent, discount_bp), rate))  # fmt: skip
+        lines.append(
+            Line(
+                _(
+                    "Discount %(pct)d %% (month %(n)d)",
+                    pct=discount_bp // 100,
+                    n=month_number(placement, period),
+                ),
+                -percent_of(rent, discount_bp),
+                rate,
+            )
+        )
     return lines
 
 
@@ -180,21 +196,28 @@ def _next_number(organisation_id: int) -> int:
 
 def _parties(placement: Placement, organisation: Organisation) -> tuple[dict, dict]:
     profile = profile_of(placement.starter)
-    supplier = {"name": organisation.name, "address": organisation.address,
-                "kvk": organisation.kvk_number, "btw_id": organisation.btw_id,
-                "iban": organisation.iban}  # fmt: skip
-    customer = {"name": placement.starter_trade_name, "kvk": placement.starter_kvk,
-                "btw_id": profile.btw_id if profile else None,
-                "unit": f"{placement.unit.address}, {placement.unit.postcode} "
-                        f"{placement.unit.city}"}  # fmt: skip
+    supplier = {
+        "name": organisation.name,
+        "address": organisation.address,
+        "kvk": organisation.kvk_number,
+        "btw_id": organisation.btw_id,
+        "iban": organisation.iban,
+    }
+    customer = {
+        "name": placement.starter_trade_name,
+        "kvk": placement.starter_kvk,
+        "btw_id": profile.btw_id if profile else None,
+        "unit": f"{placement.unit.address}, {placement.unit.postcode} {placement.unit.city}",
+    }
     return supplier, customer
 
 
 def issue_invoice(placement: Placement, period: date, issued_on: date | None = None) -> Invoice:
     """Issue the month's invoice for a placement and book it (once per placement and month)."""
     period = period.replace(day=1)
-    existing = db.session.scalar(sa.select(Invoice).where(
-        Invoice.placement_id == placement.id, Invoice.period == period))  # fmt: skip
+    existing = db.session.scalar(
+        sa.select(Invoice).where(Invoice.placement_id == placement.id, Invoice.period == period)
+    )
     if existing is not None:
         return existing
     if placement.organisation_id is None:
@@ -212,48 +235,69 @@ def issue_invoice(placement: Placement, period: date, issued_on: date | None = N
     return _issue(placement, period, lines, issued_on)
 
 
-def _issue(placement: Placement, period: date, lines: list[Line], issued_on: date | None
-           ) -> Invoice:  # fmt: skip
+def _issue(
+    placement: Placement, period: date, lines: list[Line], issued_on: date | None
+) -> Invoice:
     """Number, store and book an invoice of these lines."""
     organisation = db.session.get(Organisation, placement.organisation_id)
     supplier, customer = _parties(placement, organisation)
     issued_on = issued_on or clock.today()
     collective = collective_of(placement.unit_id)
     invoice = Invoice(
-        organisation_id=organisation.id, number=_next_number(organisation.id),
-        placement_id=placement.id, unit_id=placement.unit_id, starter_id=placement.starter_id,
-        collective_id=collective.id if collective else None, period=period, issued_on=issued_on,
+        organisation_id=organisation.id,
+        number=_next_number(organisation.id),
+        placement_id=placement.id,
+        unit_id=placement.unit_id,
+        starter_id=placement.starter_id,
+        collective_id=collective.id if collective else None,
+        period=period,
+        issued_on=issued_on,
         due_on=issued_on + timedelta(days=PAYMENT_TERM_DAYS),
         net_cents=sum(line.net_cents for line in lines),
-        vat_cents=sum(line.vat_cents for line in lines), total_cents=0, supplier=supplier,
+        vat_cents=sum(line.vat_cents for line in lines),
+        total_cents=0,
+        supplier=supplier,
         customer=customer,
-    )  # fmt: skip
+    )
     invoice.total_cents = invoice.net_cents + invoice.vat_cents
     invoice.lines = [
-        InvoiceLine(position=i, description=line.description[:200], net_cents=line.net_cents,
-                    vat_rate_bp=line.vat_rate_bp, vat_cents=line.vat_cents)
+        InvoiceLine(
+            position=i,
+            description=line.description[:200],
+            net_cents=line.net_cents,
+            vat_rate_bp=line.vat_rate_bp,
+            vat_cents=line.vat_cents,
+        )
         for i, line in enumerate(lines, 1)
-    ]  # fmt: skip
+    ]
     if invoice.total_cents == 0:
         invoice.status = InvoiceStatus.PAID  # a fully discounted month
     db.session.add(invoice)
     db.session.flush()
     if invoice.total_cents:
-        ledger.book(organisation.id, "invoice", f"invoice:{invoice.id}",
-                    f"Invoice {invoice.number} {placement.starter_trade_name}", [
-                        (ledger.receivable(placement.starter_id), invoice.total_cents),
-                        (ledger.income(placement.unit_id), -invoice.net_cents),
-                        (ledger.vat(organisation.id), -invoice.vat_cents),
-                    ], issued_on)  # fmt: skip
+        ledger.book(
+            organisation.id,
+            "invoice",
+            f"invoice:{invoice.id}",
+            f"Invoice {invoice.number} {placement.starter_trade_name}",
+            [
+                (ledger.receivable(placement.starter_id), invoice.total_cents),
+                (ledger.income(placement.unit_id), -invoice.net_cents),
+                (ledger.vat(organisation.id), -invoice.vat_cents),
+            ],
+            issued_on,
+        )
     return invoice
 
 
-def issue_one_off_invoice(placement: Placement, net_cents: int, description: str,
-                          issued_on: date | None = None) -> Invoice:  # fmt: skip
+def issue_one_off_invoice(
+    placement: Placement, net_cents: int, description: str, issued_on: date | None = None
+) -> Invoice:
     """Invoice a let with one price, e.g. a pop-up booking of some days (booked once)."""
     period = placement.start_date.replace(day=1)
-    existing = db.session.scalar(sa.select(Invoice).where(
-        Invoice.placement_id == placement.id, Invoice.period == period))  # fmt: skip
+    existing = db.session.scalar(
+        sa.select(Invoice).where(Invoice.placement_id == placement.id, Invoice.period == period)
+    )
     if existing is not None:
         return existing
     rate = VAT_STANDARD_BP if placement.vat_opted else 0
@@ -292,8 +336,11 @@ def generate_invoices(actor: User | None, organisation: Organisation, period: da
     run = InvoiceRun([], [])
     placements = db.session.scalars(invoiceable(organisation.id, period)).all()
     for done, placement in enumerate(placements, start=1):
-        already = db.session.scalar(sa.select(Invoice.id).where(
-            Invoice.placement_id == placement.id, Invoice.period == period))  # fmt: skip
+        already = db.session.scalar(
+            sa.select(Invoice.id).where(
+                Invoice.placement_id == placement.id, Invoice.period == period
+            )
+        )
         if not already:
             try:
                 with savepoint():
@@ -309,8 +356,14 @@ def generate_invoices(actor: User | None, organisation: Organisation, period: da
                 _l("Invoicing placement %(done)d of %(total)d", done=done, total=len(placements)),
             )
     if actor is not None:
-        record_event(actor, "invoices.generated", organisation, organisation.id,
-                     period=period.isoformat(), count=len(run.created))  # fmt: skip
+        record_event(
+            actor,
+            "invoices.generated",
+            organisation,
+            organisation.id,
+            period=period.isoformat(),
+            count=len(run.created),
+        )
     return run
 
 
@@ -357,8 +410,9 @@ class PaymentEffect:
     status: InvoiceStatus
 
 
-def payment_effect(invoice: Invoice, amount_cents: int, received_on: date,
-                   today: date | None = None) -> PaymentEffect:  # fmt: skip
+def payment_effect(
+    invoice: Invoice, amount_cents: int, received_on: date, today: date | None = None
+) -> PaymentEffect:
     """The one rule for money received on an invoice (read under the invoice's lock): a positive
     amount, not in the future, on an open invoice, never more than is open; the invoice is paid
     exactly when its total is. Raises PaymentRefused; both record_payment and the bank import's
@@ -366,44 +420,76 @@ def payment_effect(invoice: Invoice, amount_cents: int, received_on: date,
     if amount_cents <= 0:
         raise PaymentRefused(_("A payment is a positive amount."), "amount", "not_positive")
     if invoice.status != InvoiceStatus.OPEN or invoice.outstanding_cents <= 0:
-        raise PaymentRefused(_("Invoice %(n)d is already paid in full: nothing was booked.",
-                               n=invoice.number), "amount", "already_paid")  # fmt: skip
+        raise PaymentRefused(
+            _("Invoice %(n)d is already paid in full: nothing was booked.", n=invoice.number),
+            "amount",
+            "already_paid",
+        )
     if amount_cents > invoice.outstanding_cents:
-        raise PaymentRefused(_("This is more than the %(amount)s still open on the invoice.",
-                               amount=_eur(invoice.outstanding_cents)), "amount",
-                             "more_than_open")  # fmt: skip
+        raise PaymentRefused(
+            _(
+                "This is more than the %(amount)s still open on the invoice.",
+                amount=_eur(invoice.outstanding_cents),
+            ),
+            "amount",
+            "more_than_open",
+        )
     if received_on > (today or clock.today()):
-        raise PaymentRefused(_("A payment cannot be received in the future."), "received_on",
-                             "future")  # fmt: skip
+        raise PaymentRefused(
+            _("A payment cannot be received in the future."), "received_on", "future"
+        )
     net, vat_part = split_cents(amount_cents, [invoice.net_cents, invoice.vat_cents])
     paid = invoice.paid_cents + amount_cents
     status = InvoiceStatus.PAID if paid == invoice.total_cents else InvoiceStatus(invoice.status)
     return PaymentEffect(net, vat_part, paid, status)
 
 
-def _payment_values(actor: User | None, invoice: Invoice, amount_cents: int,
-                    effect: PaymentEffect, received_on: date, reference: str | None,
-                    method: str) -> dict:  # fmt: skip
-    return {"invoice_id": invoice.id, "amount_cents": amount_cents,
-            "net_cents": effect.net_cents, "vat_cents": effect.vat_cents,
-            "received_on": received_on, "method": method,
-            "reference": (reference or "")[:120] or None,
-            "recorded_by_id": actor.id if actor else None}  # fmt: skip
+def _payment_values(
+    actor: User | None,
+    invoice: Invoice,
+    amount_cents: int,
+    effect: PaymentEffect,
+    received_on: date,
+    reference: str | None,
+    method: str,
+) -> dict:
+    return {
+        "invoice_id": invoice.id,
+        "amount_cents": amount_cents,
+        "net_cents": effect.net_cents,
+        "vat_cents": effect.vat_cents,
+        "received_on": received_on,
+        "method": method,
+        "reference": (reference or "")[:120] or None,
+        "recorded_by_id": actor.id if actor else None,
+    }
 
 
-def _payment_posting(invoice: Invoice, amount_cents: int, key: str, received_on: date
-                     ) -> ledger.PostingSpec:  # fmt: skip
-    return ledger.PostingSpec(invoice.organisation_id, "payment", key,
-                              f"Payment invoice {invoice.number}", [
-                                  (ledger.bank(invoice.organisation_id), amount_cents),
-                                  (ledger.receivable(invoice.starter_id), -amount_cents),
-                              ], received_on)  # fmt: skip
+def _payment_posting(
+    invoice: Invoice, amount_cents: int, key: str, received_on: date
+) -> ledger.PostingSpec:
+    return ledger.PostingSpec(
+        invoice.organisation_id,
+        "payment",
+        key,
+        f"Payment invoice {invoice.number}",
+        [
+            (ledger.bank(invoice.organisation_id), amount_cents),
+            (ledger.receivable(invoice.starter_id), -amount_cents),
+        ],
+        received_on,
+    )
 
 
 def record_payment(
-    actor: User | None, invoice: Invoice, amount_cents: int, received_on: date,
-    reference: str | None = None, method: str = "bank", key: str | None = None,
-) -> Payment:  # fmt: skip
+    actor: User | None,
+    invoice: Invoice,
+    amount_cents: int,
+    received_on: date,
+    reference: str | None = None,
+    method: str = "bank",
+    key: str | None = None,
+) -> Payment:
     """Money received for an invoice: booked as bank against the starter's receivable.
 
     The invoice row is locked and its open amount read again under the lock, so two staff
@@ -412,17 +498,25 @@ def record_payment(
     _staff(actor, invoice.organisation_id)
     invoice = lock_invoice(invoice.id)
     effect = payment_effect(invoice, amount_cents, received_on)
-    payment = Payment(**_payment_values(actor, invoice, amount_cents, effect, received_on,
-                                        reference, method))  # fmt: skip
+    payment = Payment(
+        **_payment_values(actor, invoice, amount_cents, effect, received_on, reference, method)
+    )
     db.session.add(payment)
     db.session.flush()
-    ledger.book(*_payment_posting(invoice, amount_cents, key or f"payment:{payment.id}",
-                                  received_on))  # fmt: skip
+    ledger.book(
+        *_payment_posting(invoice, amount_cents, key or f"payment:{payment.id}", received_on)
+    )
     invoice.paid_cents, invoice.status = effect.paid_cents, effect.status
     db.session.flush()
     if actor is not None:
-        record_event(actor, "payment.recorded", payment, invoice.organisation_id,
-                     invoice=invoice.id, cents=amount_cents)  # fmt: skip
+        record_event(
+            actor,
+            "payment.recorded",
+            payment,
+            invoice.organisation_id,
+            invoice=invoice.id,
+            cents=amount_cents,
+        )
     return payment
 
 
@@ -489,8 +583,12 @@ class PaymentBatch:
         the order the payments were added."""
         if not self._pending:
             return []
-        values = [_payment_values(self.actor, r.invoice, r.amount_cents, e, r.received_on,
-                                  r.reference, r.method) for r, e in self._pending]  # fmt: skip
+        values = [
+            _payment_values(
+                self.actor, r.invoice, r.amount_cents, e, r.received_on, r.reference, r.method
+            )
+            for r, e in self._pending
+        ]
         # The new rows come back in no particular order: each is known by its values (rows
         # with equal values are interchangeable, so any of their ids will do).
         keys = list(values[0])
@@ -500,17 +598,34 @@ class PaymentBatch:
         ids = [0] * len(values)
         for found in insert_rows(Payment.__table__, values, returning=("id", *keys)):
             ids[waiting[tuple(found[1:])].pop()] = found[0]
-        ledger.book_many([_payment_posting(r.invoice, r.amount_cents, r.key, r.received_on)
-                          for r, _e in self._pending])  # fmt: skip
+        ledger.book_many(
+            [
+                _payment_posting(r.invoice, r.amount_cents, r.key, r.received_on)
+                for r, _e in self._pending
+            ]
+        )
         final = {r.invoice.id: r.invoice for r, _e in self._pending}
-        update_rows(Invoice.__table__, [
-            {"id": i.id, "paid_cents": i.paid_cents, "status": InvoiceStatus(i.status)}
-            for i in final.values()])  # fmt: skip
+        update_rows(
+            Invoice.__table__,
+            [
+                {"id": i.id, "paid_cents": i.paid_cents, "status": InvoiceStatus(i.status)}
+                for i in final.values()
+            ],
+        )
         if self.actor is not None:
-            record_events(self.actor, "payment.recorded", "Payment", [
-                (payment_id, r.invoice.organisation_id, {"invoice": r.invoice.id,
-                                                         "cents": r.amount_cents})
-                for payment_id, (r, _e) in zip(ids, self._pending, strict=True)])  # fmt: skip
+            record_events(
+                self.actor,
+                "payment.recorded",
+                "Payment",
+                [
+                    (
+                        payment_id,
+                        r.invoice.organisation_id,
+                        {"invoice": r.invoice.id, "cents": r.amount_cents},
+                    )
+                    for payment_id, (r, _e) in zip(ids, self._pending, strict=True)
+                ],
+            )
         self._pending = []
         return ids
 
@@ -529,12 +644,19 @@ class UnitShare:
     note: str | None = None
 
 
-def split_unit(collective: Collective, received: int, lease: HeadLease | None, landlord_id: int,
-               unit_id: int, period: date) -> UnitShare:  # fmt: skip
+def split_unit(
+    collective: Collective,
+    received: int,
+    lease: HeadLease | None,
+    landlord_id: int,
+    unit_id: int,
+    period: date,
+) -> UnitShare:
     """Divide one unit's received revenue; the three parts always add up to what came in."""
     rest_bp = 10000 - collective.fund_bp - collective.organisation_fee_bp
-    fund, fee, rest = split_cents(received, [collective.fund_bp, collective.organisation_fee_bp,
-                                             rest_bp])  # fmt: skip
+    fund, fee, rest = split_cents(
+        received, [collective.fund_bp, collective.organisation_fee_bp, rest_bp]
+    )
     note = None
     landlord = rest
     if collective.landlord_rule == LandlordRule.HEAD_LEASE and lease is not None:
@@ -543,39 +665,59 @@ def split_unit(collective: Collective, received: int, lease: HeadLease | None, l
             due = max(due, percent_of(received, lease.landlord_share_bp))
         landlord = min(due, rest)
         if due > landlord:
-            note = _("%(amount)s of the head-lease rent was not covered by what was received.",
-                     amount=_eur(due - landlord))  # fmt: skip
+            note = _(
+                "%(amount)s of the head-lease rent was not covered by what was received.",
+                amount=_eur(due - landlord),
+            )
         fee += rest - landlord  # a surplus above the head-lease rent stays with the organisation
     return UnitShare(unit_id, landlord_id, received, landlord, fee, fund, note)
 
 
 def unchecked_reports(collective: Collective, period: date) -> list[TurnoverReport]:
     units = sa.select(HeadLease.unit_id).where(HeadLease.collective_id == collective.id)
-    return list(db.session.scalars(
-        sa.select(TurnoverReport).join(Placement).where(
-            TurnoverReport.period == period, TurnoverReport.status != TurnoverStatus.CHECKED,
-            Placement.unit_id.in_(units)).order_by(TurnoverReport.id)))  # fmt: skip
+    return list(
+        db.session.scalars(
+            sa.select(TurnoverReport)
+            .join(Placement)
+            .where(
+                TurnoverReport.period == period,
+                TurnoverReport.status != TurnoverStatus.CHECKED,
+                Placement.unit_id.in_(units),
+            )
+            .order_by(TurnoverReport.id)
+        )
+    )
 
 
-def check_settlement(actor: User | None, collective: Collective, period: date,
-                     confirm_unchecked: bool = False) -> Settlement | None:  # fmt: skip
+def check_settlement(
+    actor: User | None, collective: Collective, period: date, confirm_unchecked: bool = False
+) -> Settlement | None:
     """The month's settlement if there is one; else NeedsConfirmation while turnover reports
     of the month are unchecked and the staff member did not confirm."""
     _staff(actor, collective.organisation_id)
     period = period.replace(day=1)
-    existing = db.session.scalar(sa.select(Settlement).where(
-        Settlement.collective_id == collective.id, Settlement.period == period))  # fmt: skip
+    existing = db.session.scalar(
+        sa.select(Settlement).where(
+            Settlement.collective_id == collective.id, Settlement.period == period
+        )
+    )
     if existing is None and not confirm_unchecked:
         pending = unchecked_reports(collective, period)
         if pending:
-            raise NeedsConfirmation(_("%(n)d turnover reports of this month are not checked yet. "
-                                      "Check them, or confirm to settle anyway.", n=len(pending)),
-                                    pending)  # fmt: skip
+            raise NeedsConfirmation(
+                _(
+                    "%(n)d turnover reports of this month are not checked yet. "
+                    "Check them, or confirm to settle anyway.",
+                    n=len(pending),
+                ),
+                pending,
+            )
     return existing
 
 
-def calculate_settlement(actor: User | None, collective: Collective, period: date,
-                         confirm_unchecked: bool = False) -> Settlement:  # fmt: skip
+def calculate_settlement(
+    actor: User | None, collective: Collective, period: date, confirm_unchecked: bool = False
+) -> Settlement:
     """Settle what a collective received up to the end of the month and was not settled yet.
 
     Idempotent: a month already settled returns the existing settlement and books nothing; a
@@ -583,28 +725,35 @@ def calculate_settlement(actor: User | None, collective: Collective, period: dat
     return calculate_settlements(actor, [collective], period, confirm_unchecked)[0]
 
 
-def _unchecked_by_collective(collective_ids: list[int], period: date
-                             ) -> dict[int, list[TurnoverReport]]:  # fmt: skip
+def _unchecked_by_collective(
+    collective_ids: list[int], period: date
+) -> dict[int, list[TurnoverReport]]:
     """unchecked_reports of many collectives, in two queries."""
     leased = sa.select(HeadLease.collective_id, HeadLease.unit_id).where(
-        HeadLease.collective_id.in_(collective_ids))  # fmt: skip
+        HeadLease.collective_id.in_(collective_ids)
+    )
     collectives_of: dict[int, set[int]] = {}
     for collective_id, unit_id in db.session.execute(leased):
         collectives_of.setdefault(unit_id, set()).add(collective_id)
     found: dict[int, list[TurnoverReport]] = {}
     for report, unit_id in db.session.execute(
-        sa.select(TurnoverReport, Placement.unit_id).join(Placement).where(
-            TurnoverReport.period == period, TurnoverReport.status != TurnoverStatus.CHECKED,
-            Placement.unit_id.in_(leased.with_only_columns(HeadLease.unit_id)))
+        sa.select(TurnoverReport, Placement.unit_id)
+        .join(Placement)
+        .where(
+            TurnoverReport.period == period,
+            TurnoverReport.status != TurnoverStatus.CHECKED,
+            Placement.unit_id.in_(leased.with_only_columns(HeadLease.unit_id)),
+        )
         .order_by(TurnoverReport.id)
-    ):  # fmt: skip
+    ):
         for collective_id in collectives_of[unit_id]:
             found.setdefault(collective_id, []).append(report)
     return found
 
 
-def calculate_settlements(actor: User | None, collectives: list[Collective], period: date,
-                          confirm_unchecked: bool = False) -> list[Settlement]:  # fmt: skip
+def calculate_settlements(
+    actor: User | None, collectives: list[Collective], period: date, confirm_unchecked: bool = False
+) -> list[Settlement]:
     """calculate_settlement for many collectives at once (a national month: hundreds of
     collectives, tens of thousands of units), with the same rules and results: each query
     serves all collectives and the settlements, their lines, the payments' settlement, the
@@ -615,9 +764,14 @@ def calculate_settlements(actor: User | None, collectives: list[Collective], per
     for organisation_id in sorted({c.organisation_id for c in collectives}):
         _staff(actor, organisation_id)
     ids = [c.id for c in collectives]
-    existing = {s.collective_id: s for s in db.session.scalars(
-        sa.select(Settlement).where(Settlement.collective_id.in_(ids),
-                                    Settlement.period == period))}  # fmt: skip
+    existing = {
+        s.collective_id: s
+        for s in db.session.scalars(
+            sa.select(Settlement).where(
+                Settlement.collective_id.in_(ids), Settlement.period == period
+            )
+        )
+    }
     todo = [c for c in collectives if c.id not in existing]
     if not todo:
         return [existing[c.id] for c in collectives]
@@ -627,52 +781,75 @@ def calculate_settlements(actor: User | None, collectives: list[Collective], per
         for collective in todo:
             reports = pending.get(collective.id)
             if reports:
-                raise NeedsConfirmation(_("%(n)d turnover reports of this month are not checked "
-                                          "yet. Check them, or confirm to settle anyway.",
-                                          n=len(reports)), reports)  # fmt: skip
+                raise NeedsConfirmation(
+                    _(
+                        "%(n)d turnover reports of this month are not checked "
+                        "yet. Check them, or confirm to settle anyway.",
+                        n=len(reports),
+                    ),
+                    reports,
+                )
     cutoff = next_month(period)
     received: dict[int, list[tuple[int, int, int]]] = {c: [] for c in todo_ids}
     for collective_id, unit_id, owner_id, cents in db.session.execute(
-        sa.select(Invoice.collective_id, Invoice.unit_id, Unit.owner_id,
-                  sa.func.sum(Payment.net_cents))
+        sa.select(
+            Invoice.collective_id, Invoice.unit_id, Unit.owner_id, sa.func.sum(Payment.net_cents)
+        )
         .join(Invoice, Invoice.id == Payment.invoice_id)
         .join(Unit, Unit.id == Invoice.unit_id)
-        .where(Invoice.collective_id.in_(todo_ids), Payment.settlement_id.is_(None),
-               Payment.received_on < cutoff)
+        .where(
+            Invoice.collective_id.in_(todo_ids),
+            Payment.settlement_id.is_(None),
+            Payment.received_on < cutoff,
+        )
         .group_by(Invoice.collective_id, Invoice.unit_id, Unit.owner_id)
         .order_by(Invoice.collective_id, Invoice.unit_id)
-    ):  # fmt: skip
+    ):
         received[collective_id].append((unit_id, owner_id, int(cents)))
     leases: dict[int, dict[int, HeadLease]] = {c: {} for c in todo_ids}
     for lease in db.session.scalars(
-        sa.select(HeadLease).where(HeadLease.collective_id.in_(todo_ids),
-                                   HeadLease.status != HeadLeaseStatus.DRAFT)
-        .order_by(HeadLease.id)):  # fmt: skip
+        sa.select(HeadLease)
+        .where(HeadLease.collective_id.in_(todo_ids), HeadLease.status != HeadLeaseStatus.DRAFT)
+        .order_by(HeadLease.id)
+    ):
         leases[lease.collective_id][lease.unit_id] = lease
     shares: dict[int, list[UnitShare]] = {}
     made: dict[int, Settlement] = {}
     for collective in todo:
         own = leases[collective.id]
         shares[collective.id] = [
-            split_unit(collective, cents, own.get(unit_id),
-                       own[unit_id].landlord_id if unit_id in own else owner_id, unit_id, period)
+            split_unit(
+                collective,
+                cents,
+                own.get(unit_id),
+                own[unit_id].landlord_id if unit_id in own else owner_id,
+                unit_id,
+                period,
+            )
             for unit_id, owner_id, cents in received[collective.id]
-        ]  # fmt: skip
+        ]
         parts = shares[collective.id]
         made[collective.id] = Settlement(
-            collective_id=collective.id, period=period,
+            collective_id=collective.id,
+            period=period,
             received_cents=sum(s.received for s in parts),
             landlords_cents=sum(s.landlord for s in parts),
             organisation_cents=sum(s.organisation for s in parts),
             fund_cents=sum(s.fund for s in parts),
-        )  # fmt: skip
+        )
     db.session.add_all(made.values())
     db.session.flush()
     # Tens of thousands of lines: in batches, not the unit of work object by object.
     rows = [
-        {"settlement_id": made[collective_id].id, "unit_id": s.unit_id,
-         "beneficiary": beneficiary, "landlord_id": landlord_id, "received_cents": s.received,
-         "amount_cents": amount, "note": note}
+        {
+            "settlement_id": made[collective_id].id,
+            "unit_id": s.unit_id,
+            "beneficiary": beneficiary,
+            "landlord_id": landlord_id,
+            "received_cents": s.received,
+            "amount_cents": amount,
+            "note": note,
+        }
         for collective_id, parts in shares.items()
         for s in parts
         for beneficiary, amount, landlord_id, note in (
@@ -680,18 +857,21 @@ def calculate_settlements(actor: User | None, collectives: list[Collective], per
             (Beneficiary.ORGANISATION, s.organisation, None, None),
             (Beneficiary.FUND, s.fund, None, None),
         )
-    ]  # fmt: skip
+    ]
     insert_rows(SettlementLine.__table__, rows)
     payments, invoices, settlements = Payment.__table__, Invoice.__table__, Settlement.__table__
     db.session.execute(  # UPDATE … FROM: each payment gets its collective's new settlement
         sa.update(payments)
-        .where(payments.c.settlement_id.is_(None), payments.c.received_on < cutoff,
-               payments.c.invoice_id == invoices.c.id,
-               invoices.c.collective_id == settlements.c.collective_id,
-               settlements.c.period == period,
-               settlements.c.id.in_([settlement.id for settlement in made.values()]))
+        .where(
+            payments.c.settlement_id.is_(None),
+            payments.c.received_on < cutoff,
+            payments.c.invoice_id == invoices.c.id,
+            invoices.c.collective_id == settlements.c.collective_id,
+            settlements.c.period == period,
+            settlements.c.id.in_([settlement.id for settlement in made.values()]),
+        )
         .values(settlement_id=settlements.c.id)
-    )  # fmt: skip
+    )
     specs = []
     for collective in todo:
         settlement, parts = made[collective.id], shares[collective.id]
@@ -700,34 +880,60 @@ def calculate_settlements(actor: User | None, collectives: list[Collective], per
             continue
         lines = [(ledger.income(s.unit_id), s.received) for s in parts]
         lines += [(ledger.payable(s.landlord_id), -s.landlord) for s in parts]
-        lines += [(ledger.revenue(collective.organisation_id), -settlement.organisation_cents),
-                  (ledger.fund(collective.id), -settlement.fund_cents)]  # fmt: skip
-        specs.append(ledger.PostingSpec(collective.organisation_id, "settlement",
-                                        f"settlement:{settlement.id}",
-                                        f"Settlement {collective.name} {period:%Y-%m}", lines,
-                                        cutoff - timedelta(1)))  # fmt: skip
+        lines += [
+            (ledger.revenue(collective.organisation_id), -settlement.organisation_cents),
+            (ledger.fund(collective.id), -settlement.fund_cents),
+        ]
+        specs.append(
+            ledger.PostingSpec(
+                collective.organisation_id,
+                "settlement",
+                f"settlement:{settlement.id}",
+                f"Settlement {collective.name} {period:%Y-%m}",
+                lines,
+                cutoff - timedelta(1),
+            )
+        )
     ledger.book_many(specs)
     if actor is not None:
-        record_events(actor, "settlement.calculated", "Settlement", [
-            (made[c.id].id, c.organisation_id, {"period": period.isoformat(),
-                                                "received": made[c.id].received_cents})
-            for c in todo])  # fmt: skip
+        record_events(
+            actor,
+            "settlement.calculated",
+            "Settlement",
+            [
+                (
+                    made[c.id].id,
+                    c.organisation_id,
+                    {"period": period.isoformat(), "received": made[c.id].received_cents},
+                )
+                for c in todo
+            ],
+        )
     return [existing[c.id] if c.id in existing else made[c.id] for c in collectives]
 
 
 def settlement_label(status: SettlementStatus) -> str:
-    return {SettlementStatus.CALCULATED: _("calculated"), SettlementStatus.APPROVED: _("approved"),
-            SettlementStatus.PAID: _("paid")}[SettlementStatus(status)]  # fmt: skip
+    return {
+        SettlementStatus.CALCULATED: _("calculated"),
+        SettlementStatus.APPROVED: _("approved"),
+        SettlementStatus.PAID: _("paid"),
+    }[SettlementStatus(status)]
 
 
 def fund_status_label(status: FundSpendingStatus) -> str:
-    return {FundSpendingStatus.PROPOSED: _("proposed"), FundSpendingStatus.APPROVED: _("approved"),
-            FundSpendingStatus.REJECTED: _("rejected")}[FundSpendingStatus(status)]  # fmt: skip
+    return {
+        FundSpendingStatus.PROPOSED: _("proposed"),
+        FundSpendingStatus.APPROVED: _("approved"),
+        FundSpendingStatus.REJECTED: _("rejected"),
+    }[FundSpendingStatus(status)]
 
 
 def beneficiary_label(beneficiary: Beneficiary) -> str:
-    return {Beneficiary.LANDLORD: _("landlord"), Beneficiary.ORGANISATION: _("organisation"),
-            Beneficiary.FUND: _("fund")}[Beneficiary(beneficiary)]  # fmt: skip
+    return {
+        Beneficiary.LANDLORD: _("landlord"),
+        Beneficiary.ORGANISATION: _("organisation"),
+        Beneficiary.FUND: _("fund"),
+    }[Beneficiary(beneficiary)]
 
 
 def _move_settlement(actor: User, settlement: Settlement, target: SettlementStatus) -> None:
@@ -735,12 +941,21 @@ def _move_settlement(actor: User, settlement: Settlement, target: SettlementStat
     try:
         check_transition(SETTLEMENT_TRANSITIONS, settlement.status, target)
     except TransitionError as exc:
-        raise BillingError(_("A settlement that is %(current)s cannot become %(target)s.",
-                             current=settlement_label(settlement.status),
-                             target=settlement_label(target))) from exc  # fmt: skip
+        raise BillingError(
+            _(
+                "A settlement that is %(current)s cannot become %(target)s.",
+                current=settlement_label(settlement.status),
+                target=settlement_label(target),
+            )
+        ) from exc
     settlement.status = target
-    record_event(actor, "settlement.status", settlement, settlement.collective.organisation_id,
-                 new=target.value)  # fmt: skip
+    record_event(
+        actor,
+        "settlement.status",
+        settlement,
+        settlement.collective.organisation_id,
+        new=target.value,
+    )
 
 
 def approve_settlement(actor: User, settlement: Settlement) -> Settlement:
@@ -752,8 +967,9 @@ def approve_settlement(actor: User, settlement: Settlement) -> Settlement:
     return settlement
 
 
-def mark_settlement_paid(actor: User, settlement: Settlement, paid_on: date | None = None
-                         ) -> Settlement:  # fmt: skip
+def mark_settlement_paid(
+    actor: User, settlement: Settlement, paid_on: date | None = None
+) -> Settlement:
     """The landlords have been paid by bank: book each payout from the payable account."""
     _staff(actor, settlement.collective.organisation_id, MemberRole.ADMIN)
     _move_settlement(actor, settlement, SettlementStatus.PAID)
@@ -767,9 +983,14 @@ def mark_settlement_paid(actor: User, settlement: Settlement, paid_on: date | No
     if per_landlord:
         lines = [(ledger.payable(landlord), cents) for landlord, cents in per_landlord.items()]
         lines.append((ledger.bank(organisation_id), -sum(per_landlord.values())))
-        ledger.book(organisation_id, "payout", f"payout:settlement:{settlement.id}",
-                    f"Landlord payouts {settlement.collective.name} {settlement.period:%Y-%m}",
-                    lines, paid_on)  # fmt: skip
+        ledger.book(
+            organisation_id,
+            "payout",
+            f"payout:settlement:{settlement.id}",
+            f"Landlord payouts {settlement.collective.name} {settlement.period:%Y-%m}",
+            lines,
+            paid_on,
+        )
     db.session.flush()
     return settlement
 
@@ -782,17 +1003,22 @@ def fund_balance(collective: Collective) -> int:
     return -ledger.balance(collective.organisation_id, ledger.fund(collective.id))
 
 
-def propose_spending(actor: User, collective: Collective, purpose: FundPurpose,
-                     description: str, amount_cents: int) -> FundSpending:  # fmt: skip
+def propose_spending(
+    actor: User, collective: Collective, purpose: FundPurpose, description: str, amount_cents: int
+) -> FundSpending:
     """Staff propose spending from the fund; an organisation admin decides."""
     _staff(actor, collective.organisation_id)
     if amount_cents <= 0:
         raise BillingError(_("Enter an amount above € 0."), "amount")
     if not description.strip():
         raise BillingError(_("Say what the money is for."), "description")
-    spending = FundSpending(collective_id=collective.id, purpose=purpose,
-                            description=description.strip()[:300], amount_cents=amount_cents,
-                            proposed_by_id=actor.id)  # fmt: skip
+    spending = FundSpending(
+        collective_id=collective.id,
+        purpose=purpose,
+        description=description.strip()[:300],
+        amount_cents=amount_cents,
+        proposed_by_id=actor.id,
+    )
     db.session.add(spending)
     db.session.flush()
     record_event(actor, "fund.proposed", spending, collective.organisation_id, cents=amount_cents)
@@ -805,22 +1031,29 @@ def decide_spending(actor: User, spending: FundSpending, approve: bool) -> FundS
     _staff(actor, collective.organisation_id, MemberRole.ADMIN)
     # The collective's row guards its fund: two approvals at once cannot both spend the last
     # of it, and the spending is read again under the lock, so it is decided once.
-    db.session.execute(sa.select(Collective.id).where(Collective.id == collective.id)
-                       .with_for_update())  # fmt: skip
+    db.session.execute(
+        sa.select(Collective.id).where(Collective.id == collective.id).with_for_update()
+    )
     db.session.refresh(spending, with_for_update=True)
     if spending.status != FundSpendingStatus.PROPOSED:
         raise BillingError(_("This spending has already been decided."))
     if approve and spending.amount_cents > fund_balance(collective):
-        raise BillingError(_("The fund holds only %(amount)s.",
-                             amount=_eur(fund_balance(collective))), "amount")  # fmt: skip
+        raise BillingError(
+            _("The fund holds only %(amount)s.", amount=_eur(fund_balance(collective))), "amount"
+        )
     spending.status = FundSpendingStatus.APPROVED if approve else FundSpendingStatus.REJECTED
     spending.decided_by_id = actor.id
     db.session.flush()
     if approve:
-        ledger.book(collective.organisation_id, "fund_spending", f"fund_spending:{spending.id}",
-                    f"Fund {collective.name}: {spending.description}", [
-                        (ledger.fund(collective.id), spending.amount_cents),
-                        (ledger.bank(collective.organisation_id), -spending.amount_cents),
-                    ])  # fmt: skip
+        ledger.book(
+            collective.organisation_id,
+            "fund_spending",
+            f"fund_spending:{spending.id}",
+            f"Fund {collective.name}: {spending.description}",
+            [
+                (ledger.fund(collective.id), spending.amount_cents),
+                (ledger.bank(collective.organisation_id), -spending.amount_cents),
+            ],
+        )
     record_event(actor, "fund.decided", spending, collective.organisation_id, approved=approve)
     return spending

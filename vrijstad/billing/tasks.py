@@ -64,9 +64,13 @@ def settle_collectives(
             collective = db.session.get(Collective, collective_id)
             jobs.set_progress(
                 100 * (done - 1) / len(collective_ids),
-                _("Settling %(name)s (%(done)d of %(total)d)", name=collective.name, done=done,
-                  total=len(collective_ids)),
-            )  # fmt: skip
+                _(
+                    "Settling %(name)s (%(done)d of %(total)d)",
+                    name=collective.name,
+                    done=done,
+                    total=len(collective_ids),
+                ),
+            )
             settlement = services.calculate_settlement(actor, collective, period, confirm_unchecked)
             received += settlement.received_cents
             db.session.commit()

@@ -55,10 +55,14 @@ def generate(collective_id: int):
     if period is None:
         return _to_collective(collective, "invoices")
     handle = jobs.enqueue(
-        tasks.generate_invoices, current_user.id, collective.organisation_id, period,
-        _collective_url(collective, "invoices", form.period.data), current_language(),
+        tasks.generate_invoices,
+        current_user.id,
+        collective.organisation_id,
+        period,
+        _collective_url(collective, "invoices", form.period.data),
+        current_language(),
         job_title=_l("Issuing the invoices of %(month)s", month=period.strftime("%m-%Y")),
-    )  # fmt: skip
+    )
     db.session.commit()
     return redirect(handle.status_url, code=303)
 
@@ -76,10 +80,15 @@ def invoice_pdfs(collective_id: int):
         return _to_collective(collective, "invoices", form.period.data)
     token = tasks.new_token()
     handle = jobs.enqueue(
-        tasks.invoice_pdfs_zip, current_user.id, collective.id, period, token,
-        url_for("billing.download", collective_id=collective.id, token=token), current_language(),
+        tasks.invoice_pdfs_zip,
+        current_user.id,
+        collective.id,
+        period,
+        token,
+        url_for("billing.download", collective_id=collective.id, token=token),
+        current_language(),
         job_title=_l("Invoice PDFs of %(month)s", month=period.strftime("%m-%Y")),
-    )  # fmt: skip
+    )
     db.session.commit()
     return redirect(handle.status_url, code=303)
 
@@ -103,8 +112,7 @@ def download(collective_id: int, token: str):
 
 
 def _collective_url(collective: Collective, anchor: str, period: str) -> str:
-    return url_for("letting.collective", collective_id=collective.id, period=period,
-                   _anchor=anchor)  # fmt: skip
+    return url_for("letting.collective", collective_id=collective.id, period=period, _anchor=anchor)
 
 
 @bp.get("/invoices/<int:invoice_id>.pdf")
@@ -136,8 +144,13 @@ def record_payment(invoice_id: int):
         done = submissions.claim(f"payment:invoice:{invoice.id}", form.key.data, current_user.id)
         try:
             if not done.repeated:
-                payment = services.record_payment(current_user, invoice, form.amount.data,
-                                                  form.received_on.data, form.reference.data)
+                payment = services.record_payment(
+                    current_user,
+                    invoice,
+                    form.amount.data,
+                    form.received_on.data,
+                    form.reference.data,
+                )
                 if done.submission is not None:
                     done.submission.result = f"payment:{payment.id}"
         except services.BillingError as exc:
@@ -169,10 +182,15 @@ def settle(collective_id: int):
         flash(str(exc), "error")
         return _to_collective(collective, "settlements", form.period.data)
     handle = jobs.enqueue(
-        tasks.settle_collectives, current_user.id, [collective.id], period, form.confirm.data,
-        _collective_url(collective, "settlements", form.period.data), current_language(),
+        tasks.settle_collectives,
+        current_user.id,
+        [collective.id],
+        period,
+        form.confirm.data,
+        _collective_url(collective, "settlements", form.period.data),
+        current_language(),
         job_title=_l("Settling %(month)s", month=period.strftime("%m-%Y")),
-    )  # fmt: skip
+    )
     db.session.commit()
     return redirect(handle.status_url, code=303)
 
@@ -187,9 +205,10 @@ def settle_all(organisation_id: int):
     if period is None:
         return redirect(back)
     collectives = db.session.scalars(
-        sa.select(Collective).where(Collective.organisation_id == organisation.id)
+        sa.select(Collective)
+        .where(Collective.organisation_id == organisation.id)
         .order_by(Collective.name)
-    ).all()  # fmt: skip
+    ).all()
     problems = []
     for collective in collectives:
         try:
@@ -201,10 +220,15 @@ def settle_all(organisation_id: int):
             flash(problem, "error")
         return redirect(back)
     handle = jobs.enqueue(
-        tasks.settle_collectives, current_user.id, [c.id for c in collectives], period,
-        form.confirm.data, back, current_language(),
+        tasks.settle_collectives,
+        current_user.id,
+        [c.id for c in collectives],
+        period,
+        form.confirm.data,
+        back,
+        current_language(),
         job_title=_l("Settling %(month)s", month=period.strftime("%m-%Y")),
-    )  # fmt: skip
+    )
     db.session.commit()
     return redirect(handle.status_url, code=303)
 
@@ -253,9 +277,13 @@ def propose_spending(collective_id: int):
         done = submissions.claim(f"fund:{collective.id}", form.key.data, current_user.id)
         try:
             if not done.repeated:
-                spending = services.propose_spending(current_user, collective,
-                                                     FundPurpose(form.purpose.data),
-                                                     form.description.data, form.amount.data)
+                spending = services.propose_spending(
+                    current_user,
+                    collective,
+                    FundPurpose(form.purpose.data),
+                    form.description.data,
+                    form.amount.data,
+                )
                 if done.submission is not None:
                     done.submission.result = f"fund_spending:{spending.id}"
         except services.BillingError as exc:
@@ -319,11 +347,17 @@ def receivables_page(organisation_id: int):
     )
     rows = list(page.items)
     return render_template(
-        "billing/receivables.html", organisation=organisation, which=which, page=page,
-        rows=rows, today=today, totals=receivables.totals(organisation.id, today),
+        "billing/receivables.html",
+        organisation=organisation,
+        which=which,
+        page=page,
+        rows=rows,
+        today=today,
+        totals=receivables.totals(organisation.id, today),
         reminders=receivables.reminders_sent([invoice.id for invoice in rows]),
-        days_overdue=receivables.days_overdue, button=ButtonForm(),
-    )  # fmt: skip
+        days_overdue=receivables.days_overdue,
+        button=ButtonForm(),
+    )
 
 
 @bp.get("/organisations/<int:organisation_id>/receivables.csv")
@@ -345,8 +379,13 @@ def send_reminders(organisation_id: int):
     sent = receivables.send_reminders(clock.today(), organisation.id)
     db.session.commit()
     flash(_("%(n)d reminders sent.", n=len(sent)), "success")
-    return redirect(url_for("billing.receivables_page", organisation_id=organisation.id,
-                            show=receivables.ReceivableFilter.OVERDUE.value))  # fmt: skip
+    return redirect(
+        url_for(
+            "billing.receivables_page",
+            organisation_id=organisation.id,
+            show=receivables.ReceivableFilter.OVERDUE.value,
+        )
+    )
 
 
 # Landlord statements -----------------------------------------------------------------------

@@ -96,16 +96,18 @@ def _schedule_shape(form, field) -> None:
         try:
             parse_schedule(field.data)
         except ValueError as exc:
-            raise ValidationError(_l("Write the discount as months: percentage, e.g. 1-6: 100, "
-                                     "7-8: 75, 9-10: 50.")) from exc  # fmt: skip
+            raise ValidationError(
+                _l("Write the discount as months: percentage, e.g. 1-6: 100, 7-8: 75, 9-10: 50.")
+            ) from exc
 
 
 def _criteria_shape(form, field) -> None:
     try:
         parse_criteria(field.data)
     except ValueError as exc:
-        raise ValidationError(_l("Write one criterion per line as name: weight, e.g. "
-                                 "Creativity: 20.")) from exc  # fmt: skip
+        raise ValidationError(
+            _l("Write one criterion per line as name: weight, e.g. Creativity: 20.")
+        ) from exc
 
 
 def prize_choices():
@@ -201,10 +203,25 @@ class ContestForm(FlaskForm):
 
     def load(self, contest) -> None:
         """Show a draft's current terms."""
-        for name in ("title", "description", "prize_coaching", "starts_on", "lease_months",
-                     "lease_terms", "exclusions_note", "min_entries", "max_finalists",
-                     "extra_winner_rule", "entries_open_on", "entries_close_on", "shortlist_on",
-                     "vote_open_on", "vote_close_on", "pitch_on", "winner_on"):  # fmt: skip
+        for name in (
+            "title",
+            "description",
+            "prize_coaching",
+            "starts_on",
+            "lease_months",
+            "lease_terms",
+            "exclusions_note",
+            "min_entries",
+            "max_finalists",
+            "extra_winner_rule",
+            "entries_open_on",
+            "entries_close_on",
+            "shortlist_on",
+            "vote_open_on",
+            "vote_close_on",
+            "pitch_on",
+            "winner_on",
+        ):
             getattr(self, name).data = getattr(contest, name)
         self.units.data = [u.id for u in contest.units]
         self.prize_kind.data = contest.prize_kind.value
@@ -281,8 +298,15 @@ class EntryForm(FlaskForm):
 
     def load(self, entry=None, profile=None) -> None:
         if entry is not None:
-            for name in ("trade_name", "idea", "uniqueness", "target_group", "revenue_model",
-                         "success", "help_needed"):  # fmt: skip
+            for name in (
+                "trade_name",
+                "idea",
+                "uniqueness",
+                "target_group",
+                "revenue_model",
+                "success",
+                "help_needed",
+            ):
                 getattr(self, name).data = getattr(entry, name)
             self.branch_group.data = entry.branch_group.value
             self.preferred_unit.data = entry.preferred_unit_id or 0
@@ -346,10 +370,13 @@ class VoteForm(FlaskForm):
     entry = RadioField(_l("Your favourite"), coerce=int, choices=[], validators=[InputRequired()])
     email = EmailField(
         _l("Your e-mail address"),
-        validators=[DataRequired(), Email(message=_l("Enter a valid e-mail address.")),
-                    Length(max=254)],
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
         description=_l("We send a link to confirm your vote; one vote per address."),
-    )  # fmt: skip
+    )
 
 
 class AnnounceForm(FlaskForm):

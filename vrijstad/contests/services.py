@@ -139,8 +139,13 @@ def schedule_lines(schedule: list) -> list[str]:
     for step in schedule or ():
         start, end = int(step["from"]), int(step["to"])
         months = str(start) if start == end else f"{start}–{end}"
-        lines.append(_("Months %(months)s: %(pct)s discount", months=months,
-                       pct=percent(int(step["pct_bp"]))))  # fmt: skip
+        lines.append(
+            _(
+                "Months %(months)s: %(pct)s discount",
+                months=months,
+                pct=percent(int(step["pct_bp"])),
+            )
+        )
     return lines
 
 
@@ -230,9 +235,12 @@ def _check_move(contest: Contest, target: ContestStatus) -> None:
         check_transition(CONTEST_TRANSITIONS, contest.status, target)
     except TransitionError as exc:
         raise ContestError(
-            _("A contest that is %(current)s cannot become %(target)s.",
-              current=status_label(contest.status), target=status_label(target))
-        ) from exc  # fmt: skip
+            _(
+                "A contest that is %(current)s cannot become %(target)s.",
+                current=status_label(contest.status),
+                target=status_label(target),
+            )
+        ) from exc
 
 
 def _move(actor: User | None, contest: Contest, target: ContestStatus, **data) -> None:
@@ -240,8 +248,15 @@ def _move(actor: User | None, contest: Contest, target: ContestStatus, **data) -
     previous = contest.status
     contest.status = target
     db.session.flush()
-    record_event(actor, "contest.status", contest, contest.organisation_id,
-                 old=previous.value, new=target.value, **data)  # fmt: skip
+    record_event(
+        actor,
+        "contest.status",
+        contest,
+        contest.organisation_id,
+        old=previous.value,
+        new=target.value,
+        **data,
+    )
 
 
 def _move_entry(actor: User | None, entry: ContestEntry, target: EntryStatus) -> None:
@@ -249,23 +264,40 @@ def _move_entry(actor: User | None, entry: ContestEntry, target: EntryStatus) ->
         check_transition(ENTRY_TRANSITIONS, entry.status, target)
     except TransitionError as exc:
         raise ContestError(
-            _("An entry that is %(current)s cannot become %(target)s.",
-              current=entry_status_label(entry.status), target=entry_status_label(target))
-        ) from exc  # fmt: skip
+            _(
+                "An entry that is %(current)s cannot become %(target)s.",
+                current=entry_status_label(entry.status),
+                target=entry_status_label(target),
+            )
+        ) from exc
     previous = entry.status
     entry.status = target
     db.session.flush()
-    record_event(actor, "contest.entry_status", entry, entry.contest.organisation_id,
-                 old=previous.value, new=target.value)  # fmt: skip
+    record_event(
+        actor,
+        "contest.entry_status",
+        entry,
+        entry.contest.organisation_id,
+        old=previous.value,
+        new=target.value,
+    )
 
 
-def _move_unit(actor: User | None, unit: Unit, target: UnitStatus, organisation_id: int,
-               reason: str) -> None:  # fmt: skip
+def _move_unit(
+    actor: User | None, unit: Unit, target: UnitStatus, organisation_id: int, reason: str
+) -> None:
     check_transition(UNIT_TRANSITIONS, unit.status, target)
     previous = unit.status
     unit.status = target
-    record_event(actor, "unit.status", unit, organisation_id, old=previous.value,
-                 new=target.value, reason=reason)  # fmt: skip
+    record_event(
+        actor,
+        "unit.status",
+        unit,
+        organisation_id,
+        old=previous.value,
+        new=target.value,
+        reason=reason,
+    )
 
 
 def _contest_data(contest: Contest) -> dict:
@@ -274,8 +306,13 @@ def _contest_data(contest: Contest) -> dict:
 
 def _notify_entrants(contest: Contest, kind: str, entries: Iterable[ContestEntry]) -> None:
     for entry in entries:
-        notify([entry.starter], kind, "contests.detail", {"contest_id": contest.id},
-               _contest_data(contest))  # fmt: skip
+        notify(
+            [entry.starter],
+            kind,
+            "contests.detail",
+            {"contest_id": contest.id},
+            _contest_data(contest),
+        )
 
 
 # Creating and opening ----------------------------------------------------------------------
@@ -321,22 +358,26 @@ def _schedule(data: ContestData) -> list[dict]:
     if data.prize_kind == PrizeKind.RENT_FREE:
         months = data.rent_free_months or 0
         if not 1 <= months <= MAX_RENT_FREE_MONTHS:
-            raise ContestError(_("Give between 1 and 24 months without rent."),
-                               "rent_free_months")  # fmt: skip
+            raise ContestError(_("Give between 1 and 24 months without rent."), "rent_free_months")
         schedule = [{"from": 1, "to": months, "pct_bp": 10000}]
     else:
         if not data.discount_schedule:
-            raise ContestError(_("Give the discount per month, e.g. 1-6: 100, 7-8: 75."),
-                               "discount_schedule")  # fmt: skip
+            raise ContestError(
+                _("Give the discount per month, e.g. 1-6: 100, 7-8: 75."), "discount_schedule"
+            )
         try:
             schedule = check_discount_schedule(data.discount_schedule)
         except (LettingError, KeyError, TypeError, ValueError) as exc:
-            raise ContestError(str(exc) if isinstance(exc, LettingError) else _(
-                "Give the discount per month, e.g. 1-6: 100, 7-8: 75."), "discount_schedule"
-            ) from exc  # fmt: skip
+            raise ContestError(
+                str(exc)
+                if isinstance(exc, LettingError)
+                else _("Give the discount per month, e.g. 1-6: 100, 7-8: 75."),
+                "discount_schedule",
+            ) from exc
     if max(step["to"] for step in schedule) > data.lease_months:
-        raise ContestError(_("The discount runs longer than the winner's placement."),
-                           "lease_months")  # fmt: skip
+        raise ContestError(
+            _("The discount runs longer than the winner's placement."), "lease_months"
+        )
     return schedule
 
 
@@ -344,17 +385,37 @@ def _check_dates(data: ContestData, today: date) -> None:
     if data.entries_close_on < today:
         raise ContestError(_("The entry deadline cannot be in the past."), "entries_close_on")
     order = [
-        ("entries_close_on", data.entries_open_on, data.entries_close_on,
-         _("Entries close on or after the day they open.")),
-        ("shortlist_on", data.entries_close_on + timedelta(days=1), data.shortlist_on,
-         _("The shortlist follows the entry deadline.")),
-        ("pitch_on", data.shortlist_on, data.pitch_on,
-         _("The pitch comes on or after the shortlist.")),
-        ("winner_on", data.pitch_on, data.winner_on,
-         _("The winner is announced on or after the pitch.")),
-        ("starts_on", data.winner_on, data.starts_on,
-         _("The winner starts on or after the announcement.")),
-    ]  # fmt: skip
+        (
+            "entries_close_on",
+            data.entries_open_on,
+            data.entries_close_on,
+            _("Entries close on or after the day they open."),
+        ),
+        (
+            "shortlist_on",
+            data.entries_close_on + timedelta(days=1),
+            data.shortlist_on,
+            _("The shortlist follows the entry deadline."),
+        ),
+        (
+            "pitch_on",
+            data.shortlist_on,
+            data.pitch_on,
+            _("The pitch comes on or after the shortlist."),
+        ),
+        (
+            "winner_on",
+            data.pitch_on,
+            data.winner_on,
+            _("The winner is announced on or after the pitch."),
+        ),
+        (
+            "starts_on",
+            data.winner_on,
+            data.starts_on,
+            _("The winner starts on or after the announcement."),
+        ),
+    ]
     for field_name, earliest, value, message in order:
         if value < earliest:
             raise ContestError(message, field_name)
@@ -362,18 +423,22 @@ def _check_dates(data: ContestData, today: date) -> None:
         raise ContestError(_("Give both dates of the public vote, or neither."), "vote_close_on")
     if data.vote_open_on is not None:
         if data.vote_open_on < data.shortlist_on:
-            raise ContestError(_("The public vote opens once the finalists are known."),
-                               "vote_open_on")  # fmt: skip
+            raise ContestError(
+                _("The public vote opens once the finalists are known."), "vote_open_on"
+            )
         if not data.vote_open_on <= data.vote_close_on < data.winner_on:
-            raise ContestError(_("The public vote closes after it opens and before the winner "
-                                 "is announced."), "vote_close_on")  # fmt: skip
+            raise ContestError(
+                _("The public vote closes after it opens and before the winner is announced."),
+                "vote_close_on",
+            )
     if not 0 <= data.vote_share_bp <= 5000:
         raise ContestError(
             _("The public vote counts for 0 to 50 percent of the result."), "vote_share"
         )
     if data.vote_share_bp and data.vote_open_on is None:
-        raise ContestError(_("Give the dates of the public vote, or let it count for 0 percent."),
-                           "vote_open_on")  # fmt: skip
+        raise ContestError(
+            _("Give the dates of the public vote, or let it count for 0 percent."), "vote_open_on"
+        )
 
 
 def _check_criteria(criteria: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -393,8 +458,9 @@ def _check_criteria(criteria: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return clean
 
 
-def _check_units(organisation: Organisation, unit_ids: list[int], contest: Contest | None
-                 ) -> list[Unit]:  # fmt: skip
+def _check_units(
+    organisation: Organisation, unit_ids: list[int], contest: Contest | None
+) -> list[Unit]:
     ids = list(dict.fromkeys(unit_ids))
     if not 1 <= len(ids) <= MAX_UNITS:
         raise ContestError(_("Choose between 1 and 10 units."), "units")
@@ -408,12 +474,23 @@ def _check_units(organisation: Organisation, unit_ids: list[int], contest: Conte
         raise ContestError(_("Choose units in your own areas."), "units")
     for unit in units:
         if unit.status not in (UnitStatus.LISTED, UnitStatus.IN_TALKS):
-            raise ContestError(_("%(unit)s is not available: only listed units can be a prize.",
-                                 unit=unit.address), "units")  # fmt: skip
+            raise ContestError(
+                _(
+                    "%(unit)s is not available: only listed units can be a prize.",
+                    unit=unit.address,
+                ),
+                "units",
+            )
         other = contest_holding(unit.id, exclude=contest.id if contest else None)
         if other is not None:
-            raise ContestError(_("%(unit)s is already the prize of %(contest)s.",
-                                 unit=unit.address, contest=other.title), "units")  # fmt: skip
+            raise ContestError(
+                _(
+                    "%(unit)s is already the prize of %(contest)s.",
+                    unit=unit.address,
+                    contest=other.title,
+                ),
+                "units",
+            )
     return units
 
 
@@ -428,8 +505,11 @@ def _contest_hold(unit: Unit) -> str | None:
     ).first()
     if contest is None:
         return None
-    return _("This unit is the prize of the contest “%(contest)s”: its status changes through "
-             "the contest (announce the winner, or cancel the contest).", contest=contest.title)
+    return _(
+        "This unit is the prize of the contest “%(contest)s”: its status changes through "
+        "the contest (announce the winner, or cancel the contest).",
+        contest=contest.title,
+    )
 
 
 def contest_holding(unit_id: int, exclude: int | None = None) -> Contest | None:
@@ -466,8 +546,7 @@ def _apply(contest: Contest, organisation: Organisation, data: ContestData, toda
     if len(excluded) == len(BranchGroup):
         raise ContestError(_("Leave at least one branch group open."), "excluded_branches")
     if not 1 <= data.min_entries <= 500:
-        raise ContestError(_("The minimum number of entries is between 1 and 500."),
-                           "min_entries")  # fmt: skip
+        raise ContestError(_("The minimum number of entries is between 1 and 500."), "min_entries")
     if not 1 <= data.max_finalists <= 20:
         raise ContestError(_("Choose 1 to 20 finalists at most."), "max_finalists")
     _check_dates(data, today)
@@ -487,32 +566,42 @@ def _apply(contest: Contest, organisation: Organisation, data: ContestData, toda
     contest.exclusions_note = _text(data.exclusions_note, 4000, long_text, "exclusions_note")
     contest.min_entries = data.min_entries
     contest.max_finalists = data.max_finalists
-    contest.extra_winner_rule = _text(data.extra_winner_rule, 4000, long_text,
-                                      "extra_winner_rule")  # fmt: skip
-    for name in ("entries_open_on", "entries_close_on", "shortlist_on", "vote_open_on",
-                 "vote_close_on", "pitch_on", "winner_on"):  # fmt: skip
+    contest.extra_winner_rule = _text(data.extra_winner_rule, 4000, long_text, "extra_winner_rule")
+    for name in (
+        "entries_open_on",
+        "entries_close_on",
+        "shortlist_on",
+        "vote_open_on",
+        "vote_close_on",
+        "pitch_on",
+        "winner_on",
+    ):
         setattr(contest, name, getattr(data, name))
     contest.vote_share_bp = data.vote_share_bp if data.vote_open_on else 0
     contest.units = units
-    contest.criteria = [Criterion(position=i, name=name, weight=weight)
-                        for i, (name, weight) in enumerate(criteria)]  # fmt: skip
+    contest.criteria = [
+        Criterion(position=i, name=name, weight=weight) for i, (name, weight) in enumerate(criteria)
+    ]
 
 
-def create_contest(actor: User, organisation: Organisation, data: ContestData,
-                   today: date | None = None) -> Contest:  # fmt: skip
+def create_contest(
+    actor: User, organisation: Organisation, data: ContestData, today: date | None = None
+) -> Contest:
     """Staff draft a contest for units of their organisation's areas."""
     _staff(actor, organisation.id)
     contest = Contest(organisation_id=organisation.id, created_by_id=actor.id)
     _apply(contest, organisation, data, today or clock.today())
     db.session.add(contest)
     db.session.flush()
-    record_event(actor, "contest.created", contest, organisation.id,
-                 units=[u.id for u in contest.units])  # fmt: skip
+    record_event(
+        actor, "contest.created", contest, organisation.id, units=[u.id for u in contest.units]
+    )
     return contest
 
 
-def update_contest(actor: User, contest: Contest, data: ContestData,
-                   today: date | None = None) -> Contest:  # fmt: skip
+def update_contest(
+    actor: User, contest: Contest, data: ContestData, today: date | None = None
+) -> Contest:
     """Change a draft; once a contest is open its terms are published and stay as they are."""
     _staff(actor, contest.organisation_id)
     if contest.status != ContestStatus.DRAFT:
@@ -535,8 +624,9 @@ def open_contest(actor: User, contest: Contest, today: date | None = None) -> Co
     _move(actor, contest, ContestStatus.OPEN)
     for unit in contest.units:
         if contest_holding(unit.id, exclude=contest.id) is not None:
-            raise ContestError(_("%(unit)s is already the prize of another contest.",
-                                 unit=unit.address))  # fmt: skip
+            raise ContestError(
+                _("%(unit)s is already the prize of another contest.", unit=unit.address)
+            )
         reserved = db.session.execute(
             sa.update(Unit)
             .where(Unit.id == unit.id, Unit.status == UnitStatus.LISTED)
@@ -544,12 +634,24 @@ def open_contest(actor: User, contest: Contest, today: date | None = None) -> Co
             .execution_options(synchronize_session=False)
         )
         if reserved.rowcount != 1:
-            raise ContestError(_("%(unit)s is no longer simply listed (it may be in talks or "
-                                 "let); settle that first.", unit=unit.address))  # fmt: skip
+            raise ContestError(
+                _(
+                    "%(unit)s is no longer simply listed (it may be in talks or "
+                    "let); settle that first.",
+                    unit=unit.address,
+                )
+            )
         db.session.refresh(unit)
-        record_event(actor, "unit.status", unit, contest.organisation_id,
-                     old=UnitStatus.LISTED.value, new=UnitStatus.RESERVED.value,
-                     reason="contest", contest=contest.id)  # fmt: skip
+        record_event(
+            actor,
+            "unit.status",
+            unit,
+            contest.organisation_id,
+            old=UnitStatus.LISTED.value,
+            new=UnitStatus.RESERVED.value,
+            reason="contest",
+            contest=contest.id,
+        )
     return contest
 
 
@@ -559,8 +661,12 @@ def close_entries(actor: User, contest: Contest, today: date | None = None) -> C
     contest = _lock(contest)
     today = today or clock.today()
     if contest.status == ContestStatus.OPEN and today <= contest.entries_close_on:
-        raise ContestError(_("Entries are open until %(date)s; close the call after that day.",
-                             date=date_filter(contest.entries_close_on)))  # fmt: skip
+        raise ContestError(
+            _(
+                "Entries are open until %(date)s; close the call after that day.",
+                date=date_filter(contest.entries_close_on),
+            )
+        )
     _move(actor, contest, ContestStatus.CLOSED)
     return contest
 
@@ -571,16 +677,18 @@ def cancel_contest(actor: User, contest: Contest, reason: str) -> Contest:
     contest = _lock(contest)
     reason = (reason or "").strip()
     if not 3 <= len(reason) <= 500:
-        raise ContestError(_("Give the reason in 3 to 500 characters; entrants will read it."),
-                           "reason")  # fmt: skip
+        raise ContestError(
+            _("Give the reason in 3 to 500 characters; entrants will read it."), "reason"
+        )
     held = contest.status in ACTIVE_STATUSES
     _move(actor, contest, ContestStatus.CANCELLED, reason=reason)
     contest.cancel_reason = reason
     if held:
         for unit in contest.units:
             if unit.status == UnitStatus.RESERVED:
-                _move_unit(actor, unit, UnitStatus.LISTED, contest.organisation_id,
-                           "contest cancelled")  # fmt: skip
+                _move_unit(
+                    actor, unit, UnitStatus.LISTED, contest.organisation_id, "contest cancelled"
+                )
     entrants = [e for e in contest.entries if e.status != EntryStatus.WITHDRAWN]
     _notify_entrants(contest, "contest.cancelled", entrants)
     return contest
@@ -628,8 +736,12 @@ def _check_window(contest: Contest, today: date) -> None:
             _("Entries open on %(date)s.", date=date_filter(contest.entries_open_on))
         )
     if not entries_open(contest, today):
-        raise ContestError(_("Entries closed on %(date)s; no new entries or changes are "
-                             "accepted.", date=date_filter(contest.entries_close_on)))  # fmt: skip
+        raise ContestError(
+            _(
+                "Entries closed on %(date)s; no new entries or changes are accepted.",
+                date=date_filter(contest.entries_close_on),
+            )
+        )
 
 
 def _safe_filename(name: str) -> str:
@@ -649,9 +761,13 @@ def _check_plan(plan: tuple[str, bytes]) -> int:
     return pages
 
 
-def submit_entry(starter: User, contest: Contest, data: EntryData,
-                 plan: tuple[str, bytes] | None = None, today: date | None = None
-                 ) -> ContestEntry:  # fmt: skip
+def submit_entry(
+    starter: User,
+    contest: Contest,
+    data: EntryData,
+    plan: tuple[str, bytes] | None = None,
+    today: date | None = None,
+) -> ContestEntry:
     """Enter (or change one's entry) while the call is open: the plan in the form's fields, or
     as a PDF of at most two pages."""
     if not starter.is_authenticated or not starter.is_starter:
@@ -662,31 +778,55 @@ def submit_entry(starter: User, contest: Contest, data: EntryData,
         raise ContestError(_("Jurors cannot enter the contest they judge."))
     entry = entry_of(starter, contest)
     if entry is not None and entry.status != EntryStatus.SUBMITTED:
-        raise ContestError(_("Your entry is %(status)s and can no longer change.",
-                             status=entry_status_label(entry.status)))  # fmt: skip
+        raise ContestError(
+            _(
+                "Your entry is %(status)s and can no longer change.",
+                status=entry_status_label(entry.status),
+            )
+        )
     trade_name = (data.trade_name or "").strip()
     if not 1 <= len(trade_name) <= 120:
-        raise ContestError(_("Give your (future) trade name, at most 120 characters."),
-                           "trade_name")  # fmt: skip
+        raise ContestError(
+            _("Give your (future) trade name, at most 120 characters."), "trade_name"
+        )
     branch = BranchGroup(data.branch_group)
     if branch.value in contest.excluded_branches:
-        raise ContestError(_("This contest takes no entries in the branch group %(branch)s.",
-                             branch=branch_label(branch)), "branch_group")  # fmt: skip
+        raise ContestError(
+            _(
+                "This contest takes no entries in the branch group %(branch)s.",
+                branch=branch_label(branch),
+            ),
+            "branch_group",
+        )
     if data.preferred_unit_id and data.preferred_unit_id not in {u.id for u in contest.units}:
         raise ContestError(_("Choose one of the contest's units."), "preferred_unit")
     answers = {}
     for name in PLAN_FIELDS:
-        answers[name] = _text(getattr(data, name), MAX_ANSWER_CHARS,
-                              _("Keep each answer under 2,000 characters."), name)  # fmt: skip
+        answers[name] = _text(
+            getattr(data, name),
+            MAX_ANSWER_CHARS,
+            _("Keep each answer under 2,000 characters."),
+            name,
+        )
     if sum(len(a or "") for a in answers.values()) > MAX_PLAN_CHARS:
-        raise ContestError(_("Your plan is longer than two pages (about 6,000 characters). "
-                             "Shorten it, or upload it as a PDF."), "idea")  # fmt: skip
+        raise ContestError(
+            _(
+                "Your plan is longer than two pages (about 6,000 characters). "
+                "Shorten it, or upload it as a PDF."
+            ),
+            "idea",
+        )
     pages = _check_plan(plan) if plan is not None else None
     has_pdf = plan is not None or (entry is not None and entry.plan_key)
     missing = [name for name in PLAN_FIELDS if not answers[name]]
     if missing and not has_pdf:
-        raise ContestError(_("Answer every question of the plan, or upload your plan as a PDF "
-                             "of at most two pages."), missing[0])  # fmt: skip
+        raise ContestError(
+            _(
+                "Answer every question of the plan, or upload your plan as a PDF "
+                "of at most two pages."
+            ),
+            missing[0],
+        )
     created = entry is None
     try:
         with savepoint():  # a new entry is made inside it: a race fails here, not the session
@@ -709,8 +849,13 @@ def submit_entry(starter: User, contest: Contest, data: EntryData,
         if old_key:
             delete_after_commit(old_key)
         db.session.flush()
-    record_event(starter, "contest.entered" if created else "contest.entry_changed", entry,
-                 contest.organisation_id, contest=contest.id)  # fmt: skip
+    record_event(
+        starter,
+        "contest.entered" if created else "contest.entry_changed",
+        entry,
+        contest.organisation_id,
+        contest=contest.id,
+    )
     if created:
         _notify_entrants(contest, "contest.entered", [entry])
     return entry
@@ -736,22 +881,29 @@ def shortlist(actor: User, contest: Contest, entry_ids: Iterable[int]) -> Contes
     _check_move(contest, ContestStatus.SHORTLISTED)
     submitted = [e for e in contest.entries if e.status == EntryStatus.SUBMITTED]
     if len(submitted) < contest.min_entries:
-        raise ContestError(_("Only %(n)d entries arrived and the call asked for at least %(min)d. "
-                             "Cancel the contest, as the call said.", n=len(submitted),
-                             min=contest.min_entries))  # fmt: skip
+        raise ContestError(
+            _(
+                "Only %(n)d entries arrived and the call asked for at least %(min)d. "
+                "Cancel the contest, as the call said.",
+                n=len(submitted),
+                min=contest.min_entries,
+            )
+        )
     chosen = set(entry_ids)
     if not chosen <= {e.id for e in submitted}:
         raise ContestError(_("Choose the finalists among this contest's entries."), "finalists")
     if not 1 <= len(chosen) <= contest.max_finalists:
-        raise ContestError(_("Choose between 1 and %(max)d finalists.", max=contest.max_finalists),
-                           "finalists")  # fmt: skip
+        raise ContestError(
+            _("Choose between 1 and %(max)d finalists.", max=contest.max_finalists), "finalists"
+        )
     for entry in submitted:
         target = EntryStatus.FINALIST if entry.id in chosen else EntryStatus.NOT_SHORTLISTED
         _move_entry(actor, entry, target)
     _move(actor, contest, ContestStatus.SHORTLISTED, finalists=sorted(chosen))
     _notify_entrants(contest, "contest.finalist", [e for e in submitted if e.id in chosen])
-    _notify_entrants(contest, "contest.not_shortlisted",
-                     [e for e in submitted if e.id not in chosen])  # fmt: skip
+    _notify_entrants(
+        contest, "contest.not_shortlisted", [e for e in submitted if e.id not in chosen]
+    )
     return contest
 
 
@@ -779,23 +931,35 @@ def invite_juror(actor: User, contest: Contest, email: str, name: str) -> Juror:
         raise ContestError(_("Enter a valid e-mail address."), "email")
     if not 1 <= len(name) <= 120:
         raise ContestError(_("Give the juror's name."), "name")
-    if db.session.scalar(sa.select(Juror.id).where(Juror.contest_id == contest.id,
-                                                   Juror.email == email)):  # fmt: skip
+    if db.session.scalar(
+        sa.select(Juror.id).where(Juror.contest_id == contest.id, Juror.email == email)
+    ):
         raise ContestError(_("This person is already invited to the jury."), "email")
     user = find_user_by_email(email)
     if user is not None and entry_of(user, contest) is not None:
         raise ContestError(_("An entrant cannot be on the jury."), "email")
     token = secrets.token_urlsafe(32)
-    juror = Juror(contest_id=contest.id, email=email, name=name, token_hash=_hash_token(token),
-                  invited_by_id=actor.id, expires_at=clock.now() + timedelta(
-                      days=current_app.config["INVITATION_MAX_AGE_DAYS"]))  # fmt: skip
+    juror = Juror(
+        contest_id=contest.id,
+        email=email,
+        name=name,
+        token_hash=_hash_token(token),
+        invited_by_id=actor.id,
+        expires_at=clock.now() + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]),
+    )
     db.session.add(juror)
     db.session.flush()
     record_event(actor, "contest.juror_invited", juror, contest.organisation_id, email=email)
-    queue_mail(email, _("Invitation to the jury of %(contest)s", contest=contest.title),
-               "contest_juror", contest=contest, juror=juror, inviter=actor,
-               link=url_for("contests.jury_invitation", token=token, _external=True),
-               expires_at=juror.expires_at)  # fmt: skip
+    queue_mail(
+        email,
+        _("Invitation to the jury of %(contest)s", contest=contest.title),
+        "contest_juror",
+        contest=contest,
+        juror=juror,
+        inviter=actor,
+        link=url_for("contests.jury_invitation", token=token, _external=True),
+        expires_at=juror.expires_at,
+    )
     return juror
 
 
@@ -811,17 +975,20 @@ def juror_for_token(token: str) -> Juror:
     return juror
 
 
-def accept_jury_invitation(juror: Juror, user: User | None, name: str = "", password: str = "",
-                           locale: str = "nl") -> User:  # fmt: skip
+def accept_jury_invitation(
+    juror: Juror, user: User | None, name: str = "", password: str = "", locale: str = "nl"
+) -> User:
     """Join the jury; without an account one is made that has no rights besides the jury's."""
     if user is None or not user.is_authenticated:
         if find_user_by_email(juror.email):
             raise ContestError(_("Log in with %(email)s to accept.", email=juror.email))
-        user = register_user(juror.email, password, name, role="staff", locale=locale,
-                             verified=True)  # no role; the invitation came by mail
+        user = register_user(
+            juror.email, password, name, role="staff", locale=locale, verified=True
+        )  # no role; the invitation came by mail
     elif user.email != juror.email:
-        raise ContestError(_("This invitation was sent to %(email)s; log in with that address.",
-                             email=juror.email))  # fmt: skip
+        raise ContestError(
+            _("This invitation was sent to %(email)s; log in with that address.", email=juror.email)
+        )
     if entry_of(user, juror.contest) is not None:
         raise ContestError(_("An entrant cannot be on the jury."))
     juror.user_id = user.id
@@ -864,13 +1031,19 @@ def _finalist(contest: Contest, entry: ContestEntry) -> None:
 
 
 def has_scored(juror: Juror, entry: ContestEntry) -> bool:
-    return bool(db.session.scalar(sa.select(JuryScore.id).where(
-        JuryScore.juror_id == juror.id, JuryScore.entry_id == entry.id).limit(1)))  # fmt: skip
+    return bool(
+        db.session.scalar(
+            sa.select(JuryScore.id)
+            .where(JuryScore.juror_id == juror.id, JuryScore.entry_id == entry.id)
+            .limit(1)
+        )
+    )
 
 
 def conflict_of(juror: Juror, entry: ContestEntry) -> Conflict | None:
-    return db.session.scalar(sa.select(Conflict).where(
-        Conflict.juror_id == juror.id, Conflict.entry_id == entry.id))  # fmt: skip
+    return db.session.scalar(
+        sa.select(Conflict).where(Conflict.juror_id == juror.id, Conflict.entry_id == entry.id)
+    )
 
 
 def declare_conflict(user: User, entry: ContestEntry, note: str) -> Conflict:
@@ -883,25 +1056,29 @@ def declare_conflict(user: User, entry: ContestEntry, note: str) -> Conflict:
     if has_scored(juror, entry):
         raise ContestError(_("You have already scored this finalist."))
     if conflict_of(juror, entry) is not None:
-        raise ContestError(_("You have already declared a conflict of interest with this "
-                             "finalist."))  # fmt: skip
+        raise ContestError(
+            _("You have already declared a conflict of interest with this finalist.")
+        )
     note = (note or "").strip()
     if not 3 <= len(note) <= 500:
-        raise ContestError(_("Say briefly how you know this entrant (3 to 500 characters)."),
-                           "note")  # fmt: skip
+        raise ContestError(
+            _("Say briefly how you know this entrant (3 to 500 characters)."), "note"
+        )
     try:
         with savepoint():  # made inside it: a simultaneous declaration fails here
             conflict = Conflict(juror_id=juror.id, entry_id=entry.id, note=note)
             db.session.add(conflict)
     except sa.exc.IntegrityError as exc:
-        raise ContestError(_("You have already declared a conflict of interest with this "
-                             "finalist.")) from exc  # fmt: skip
+        raise ContestError(
+            _("You have already declared a conflict of interest with this finalist.")
+        ) from exc
     record_event(user, "contest.conflict", conflict, contest.organisation_id, entry=entry.id)
     return conflict
 
 
-def score_entry(user: User, entry: ContestEntry, scores: Mapping[int, int | None]
-                ) -> list[JuryScore]:  # fmt: skip
+def score_entry(
+    user: User, entry: ContestEntry, scores: Mapping[int, int | None]
+) -> list[JuryScore]:
     """A juror scores a finalist on every criterion, once; a score cannot be changed."""
     contest = entry.contest
     juror = _juror(user, contest)
@@ -909,8 +1086,9 @@ def score_entry(user: User, entry: ContestEntry, scores: Mapping[int, int | None
     if contest.status != ContestStatus.JUDGING:
         raise ContestError(_("Scores are given only while the jury is at work."))
     if conflict_of(juror, entry) is not None:
-        raise ContestError(_("You declared a conflict of interest with this finalist, so you do "
-                             "not score it."))  # fmt: skip
+        raise ContestError(
+            _("You declared a conflict of interest with this finalist, so you do not score it.")
+        )
     if has_scored(juror, entry):
         raise ContestError(_("You have already scored this finalist; a score cannot be changed."))
     criteria = {c.id for c in contest.criteria}
@@ -918,16 +1096,20 @@ def score_entry(user: User, entry: ContestEntry, scores: Mapping[int, int | None
         raise ContestError(_("Score every criterion."), "scores")
     for value in scores.values():
         if not isinstance(value, int) or not SCORE_MIN <= value <= SCORE_MAX:
-            raise ContestError(_("Scores run from %(min)d to %(max)d.", min=SCORE_MIN,
-                                 max=SCORE_MAX), "scores")  # fmt: skip
-    rows = [JuryScore(juror_id=juror.id, entry_id=entry.id, criterion_id=c, score=scores[c])
-            for c in sorted(criteria)]  # fmt: skip
+            raise ContestError(
+                _("Scores run from %(min)d to %(max)d.", min=SCORE_MIN, max=SCORE_MAX), "scores"
+            )
+    rows = [
+        JuryScore(juror_id=juror.id, entry_id=entry.id, criterion_id=c, score=scores[c])
+        for c in sorted(criteria)
+    ]
     try:
         with savepoint():  # added inside it: a simultaneous second submit fails here
             db.session.add_all(rows)
     except sa.exc.IntegrityError as exc:  # a second submit that raced the check above
-        raise ContestError(_("You have already scored this finalist; a score cannot be "
-                             "changed.")) from exc  # fmt: skip
+        raise ContestError(
+            _("You have already scored this finalist; a score cannot be changed.")
+        ) from exc
     record_event(user, "contest.scored", entry, contest.organisation_id, juror=juror.id)
     return rows
 
@@ -950,10 +1132,12 @@ class Ranked:
 
 
 def compute_ranking(
-    entry_ids: Iterable[int], criteria: Iterable[tuple[int, int]],
-    scores: Iterable[tuple[int, int, int, int]], votes: Mapping[int, int] | None = None,
+    entry_ids: Iterable[int],
+    criteria: Iterable[tuple[int, int]],
+    scores: Iterable[tuple[int, int, int, int]],
+    votes: Mapping[int, int] | None = None,
     vote_share_bp: int = 0,
-) -> list[Ranked]:  # fmt: skip
+) -> list[Ranked]:
     """Rank finalists by points: the jury's weighted mean score as a share of the scale, and
     the public vote (relative to the most votes) for its share. Exact fractions, so equal
     results are ties — shown with the same rank, never broken silently."""
@@ -969,16 +1153,22 @@ def compute_ranking(
     share = Fraction(vote_share_bp, 10000)
     rows = []
     for entry_id in entry_ids:
-        means = {c: Fraction(sum(v), len(v)) for c, v in given.get(entry_id, {}).items()
-                 if c in weights}  # fmt: skip
-        jury = (sum((weights[c] * m for c, m in means.items()), Fraction(0)) / total_weight
-                if means and total_weight else None)  # fmt: skip
+        means = {
+            c: Fraction(sum(v), len(v)) for c, v in given.get(entry_id, {}).items() if c in weights
+        }
+        jury = (
+            sum((weights[c] * m for c, m in means.items()), Fraction(0)) / total_weight
+            if means and total_weight
+            else None
+        )
         jury_points = jury * 100 / SCORE_MAX if jury is not None else Fraction(0)
-        vote_points = (Fraction(100 * votes.get(entry_id, 0), most_votes) if most_votes
-                       else Fraction(0))  # fmt: skip
+        vote_points = (
+            Fraction(100 * votes.get(entry_id, 0), most_votes) if most_votes else Fraction(0)
+        )
         points = jury_points * (1 - share) + vote_points * share
-        rows.append((entry_id, jury, len(jurors.get(entry_id, ())), means,
-                     votes.get(entry_id, 0), points))  # fmt: skip
+        rows.append(
+            (entry_id, jury, len(jurors.get(entry_id, ())), means, votes.get(entry_id, 0), points)
+        )
     ranked = []
     for entry_id, jury, count, means, n_votes, points in sorted(rows, key=lambda r: (-r[5], r[0])):
         better = sum(1 for r in rows if r[5] > points)
@@ -1000,9 +1190,13 @@ def ranking(contest: Contest, today: date | None = None) -> list[Ranked]:
         ).where(JuryScore.entry_id.in_([e.id for e in finalists]))
     ).all()
     votes = vote_counts(contest) if vote_has_closed(contest, today) else None
-    return compute_ranking([e.id for e in finalists],
-                           [(c.id, c.weight) for c in contest.criteria], rows, votes,
-                           contest.vote_share_bp if votes is not None else 0)  # fmt: skip
+    return compute_ranking(
+        [e.id for e in finalists],
+        [(c.id, c.weight) for c in contest.criteria],
+        rows,
+        votes,
+        contest.vote_share_bp if votes is not None else 0,
+    )
 
 
 def scores_visible(contest: Contest) -> bool:
@@ -1057,8 +1251,9 @@ def _vote_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(link_signing_keys(current_app.config), salt=VOTE_SALT)
 
 
-def request_vote(contest: Contest, entry: ContestEntry, email: str,
-                 today: date | None = None) -> Vote:  # fmt: skip
+def request_vote(
+    contest: Contest, entry: ContestEntry, email: str, today: date | None = None
+) -> Vote:
     """Record a vote, not yet counted, and mail a signed link that confirms it."""
     today = today or clock.today()
     if not vote_is_open(contest, today):
@@ -1071,8 +1266,9 @@ def request_vote(contest: Contest, entry: ContestEntry, email: str,
         raise ContestError(_("Enter a valid e-mail address."), "email")
     hashes = _email_hashes(email)
     digest = hashes[-1]
-    vote = db.session.scalar(sa.select(Vote).where(Vote.contest_id == contest.id,
-                                                   Vote.email_hash.in_(hashes)))  # fmt: skip
+    vote = db.session.scalar(
+        sa.select(Vote).where(Vote.contest_id == contest.id, Vote.email_hash.in_(hashes))
+    )
     if vote is not None and vote.confirmed_at is not None:
         raise ContestError(_("This e-mail address has already voted in this contest."), "email")
     try:
@@ -1083,12 +1279,20 @@ def request_vote(contest: Contest, entry: ContestEntry, email: str,
             vote.entry_id = entry.id
             vote.created_at = clock.now()
     except sa.exc.IntegrityError as exc:  # the same address at the same moment
-        raise ContestError(_("A vote from this address is already waiting for confirmation; "
-                             "check your e-mail."), "email") from exc  # fmt: skip
+        raise ContestError(
+            _("A vote from this address is already waiting for confirmation; check your e-mail."),
+            "email",
+        ) from exc
     token = _vote_serializer().dumps({"v": vote.id, "e": entry.id})
-    queue_mail(email, _("Confirm your vote in %(contest)s", contest=contest.title),
-               "contest_vote", contest=contest, entry=entry, days=VOTE_LINK_DAYS,
-               link=url_for("contests.confirm_vote", token=token, _external=True))  # fmt: skip
+    queue_mail(
+        email,
+        _("Confirm your vote in %(contest)s", contest=contest.title),
+        "contest_vote",
+        contest=contest,
+        entry=entry,
+        days=VOTE_LINK_DAYS,
+        link=url_for("contests.confirm_vote", token=token, _external=True),
+    )
     return vote
 
 
@@ -1104,8 +1308,9 @@ def vote_for_token(token: str) -> Vote:
     if vote is None:
         raise ContestError(invalid)
     if vote.entry_id != entry_id:
-        raise ContestError(_("You changed your vote after this link was sent; use the link in "
-                             "the latest e-mail."))  # fmt: skip
+        raise ContestError(
+            _("You changed your vote after this link was sent; use the link in the latest e-mail.")
+        )
     return vote
 
 
@@ -1145,8 +1350,9 @@ def _placement_terms(contest: Contest, unit: Unit) -> PlacementTerms:
     )
 
 
-def announce_winners(actor: User, contest: Contest, choices: Mapping[int, int | None],
-                     today: date | None = None) -> list[Award]:  # fmt: skip
+def announce_winners(
+    actor: User, contest: Contest, choices: Mapping[int, int | None], today: date | None = None
+) -> list[Award]:
     """Announce the winner per unit (staff choose; ties are theirs to settle, by the rule the
     call stated): each win becomes a placement with the prize's discount schedule and lets the
     unit; a unit without a winner is listed again; every entrant is told."""
@@ -1176,18 +1382,27 @@ def announce_winners(actor: User, contest: Contest, choices: Mapping[int, int | 
     for unit_id, entry_id in sorted(won.items()):
         unit, entry = units[unit_id], finalists[entry_id]
         if unit.status != UnitStatus.RESERVED:
-            raise ContestError(_("%(unit)s is no longer held for this contest.",
-                                 unit=unit.address), "winners")  # fmt: skip
+            raise ContestError(
+                _("%(unit)s is no longer held for this contest.", unit=unit.address), "winners"
+            )
         try:
             placement = place_starter(actor, unit, entry.starter, _placement_terms(contest, unit))
         except LettingError as exc:
             raise ContestError(str(exc), "winners") from exc
-        award = Award(contest_id=contest.id, unit_id=unit.id, entry_id=entry.id,
-                      placement_id=placement.id)  # fmt: skip
+        award = Award(
+            contest_id=contest.id, unit_id=unit.id, entry_id=entry.id, placement_id=placement.id
+        )
         db.session.add(award)
         _move_entry(actor, entry, EntryStatus.WINNER)
-        record_event(actor, "contest.award", award, contest.organisation_id, unit=unit.id,
-                     entry=entry.id, placement=placement.id)  # fmt: skip
+        record_event(
+            actor,
+            "contest.award",
+            award,
+            contest.organisation_id,
+            unit=unit.id,
+            entry=entry.id,
+            placement=placement.id,
+        )
         awards.append(award)
     for unit in contest.units:
         if unit.id not in won and unit.status == UnitStatus.RESERVED:
@@ -1200,13 +1415,25 @@ def announce_winners(actor: User, contest: Contest, choices: Mapping[int, int | 
         if entry.status == EntryStatus.WITHDRAWN:
             continue
         kind = "contest.won" if entry.id in winners else "contest.announced"
-        notify([entry.starter], kind, "contests.detail", {"contest_id": contest.id},
-               _contest_data(contest))  # fmt: skip
+        notify(
+            [entry.starter],
+            kind,
+            "contests.detail",
+            {"contest_id": contest.id},
+            _contest_data(contest),
+        )
     for award in awards:
-        notify([award.unit.owner], "contest.unit_won", "contests.detail",
-               {"contest_id": contest.id}, _contest_data(contest) | {
-                   "unit": f"{award.unit.address}, {award.unit.city}",
-                   "winner": award.entry.trade_name})  # fmt: skip
+        notify(
+            [award.unit.owner],
+            "contest.unit_won",
+            "contests.detail",
+            {"contest_id": contest.id},
+            _contest_data(contest)
+            | {
+                "unit": f"{award.unit.address}, {award.unit.city}",
+                "winner": award.entry.trade_name,
+            },
+        )
     return awards
 
 
@@ -1216,8 +1443,9 @@ def start_prize_period(actor: User, contest: Contest, today: date | None = None)
     contest = _lock(contest)
     today = today or clock.today()
     if contest.status == ContestStatus.WINNER_ANNOUNCED and today < contest.starts_on:
-        raise ContestError(_("The prize period starts on %(date)s.",
-                             date=date_filter(contest.starts_on)))  # fmt: skip
+        raise ContestError(
+            _("The prize period starts on %(date)s.", date=date_filter(contest.starts_on))
+        )
     _move(actor, contest, ContestStatus.RUNNING)
     return contest
 
@@ -1226,8 +1454,9 @@ def prize_ends_on(contest: Contest) -> date:
     return add_months(contest.starts_on, contest.prize_months)
 
 
-def evaluate_award(actor: User, award: Award, outcome: Outcome, note: str | None,
-                   today: date | None = None) -> Award:  # fmt: skip
+def evaluate_award(
+    actor: User, award: Award, outcome: Outcome, note: str | None, today: date | None = None
+) -> Award:
     """Record how a prize worked out; a winner who stopped ends the placement, and the unit
     can be offered again. Once every award is evaluated, so is the contest."""
     contest = award.contest
@@ -1235,15 +1464,19 @@ def evaluate_award(actor: User, award: Award, outcome: Outcome, note: str | None
     contest = _lock(contest)
     today = today or clock.today()
     if contest.status != ContestStatus.RUNNING:
-        raise ContestError(_("The evaluation is recorded while the prize period runs or after "
-                             "it."))  # fmt: skip
+        raise ContestError(_("The evaluation is recorded while the prize period runs or after it."))
     if award.outcome is not None:
         raise ContestError(_("The evaluation of this prize has already been recorded."))
     outcome = Outcome(outcome)
     if outcome == Outcome.CONTINUED and today < prize_ends_on(contest):
-        raise ContestError(_("The prize period runs until %(date)s; record whether the winner "
-                             "continued after that.", date=date_filter(prize_ends_on(contest))),
-                           "outcome")  # fmt: skip
+        raise ContestError(
+            _(
+                "The prize period runs until %(date)s; record whether the winner "
+                "continued after that.",
+                date=date_filter(prize_ends_on(contest)),
+            ),
+            "outcome",
+        )
     note = _text(note, 4000, _("Keep this text under 4,000 characters."), "note")
     placement, unit = award.placement, award.unit
     if outcome in (Outcome.STOPPED, Outcome.OFFERED_AGAIN):
@@ -1253,11 +1486,17 @@ def evaluate_award(actor: User, award: Award, outcome: Outcome, note: str | None
             placement.end_date = min(
                 placement.end_date, max(today, placement.start_date + timedelta(days=1))
             )
-            record_event(actor, "placement.ended", placement, contest.organisation_id,
-                         reason="contest evaluation")  # fmt: skip
+            record_event(
+                actor,
+                "placement.ended",
+                placement,
+                contest.organisation_id,
+                reason="contest evaluation",
+            )
         if outcome == Outcome.OFFERED_AGAIN and unit.status == UnitStatus.LET:
-            _move_unit(actor, unit, UnitStatus.LISTED, contest.organisation_id,
-                       "contest winner stopped")  # fmt: skip
+            _move_unit(
+                actor, unit, UnitStatus.LISTED, contest.organisation_id, "contest winner stopped"
+            )
             unit.vacant_since = today
             unit.listed_at = clock.now()
     award.outcome = outcome
@@ -1265,8 +1504,7 @@ def evaluate_award(actor: User, award: Award, outcome: Outcome, note: str | None
     award.evaluated_at = clock.now()
     award.evaluated_by_id = actor.id
     db.session.flush()
-    record_event(actor, "contest.evaluated", award, contest.organisation_id,
-                 outcome=outcome.value)  # fmt: skip
+    record_event(actor, "contest.evaluated", award, contest.organisation_id, outcome=outcome.value)
     if all(a.outcome is not None for a in contest.awards):
         _move(actor, contest, ContestStatus.EVALUATED)
     return award

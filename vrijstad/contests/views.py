@@ -183,11 +183,15 @@ def vote(contest_id: int):
             _field_error(form, exc)
         else:
             db.session.commit()
-            flash(_("We e-mailed a link to %(email)s. Your vote counts once you confirm it.",
-                    email=form.email.data), "success")  # fmt: skip
+            flash(
+                _(
+                    "We e-mailed a link to %(email)s. Your vote counts once you confirm it.",
+                    email=form.email.data,
+                ),
+                "success",
+            )
             return redirect(url_for("contests.detail", contest_id=contest.id, _anchor="vote"))
-    return render_template("contests/detail.html",
-                           **_detail_context(contest, vote_form=form)), 422  # fmt: skip
+    return render_template("contests/detail.html", **_detail_context(contest, vote_form=form)), 422
 
 
 @bp.route("/contests/votes/<token>", methods=["GET", "POST"])
@@ -208,8 +212,9 @@ def confirm_vote(token: str):
         flash(_("Thank you: your vote for %(name)s counts.", name=entry.trade_name), "success")
         return redirect(url_for("contests.detail", contest_id=entry.contest_id))
     status = 422 if form.is_submitted() else 200
-    return render_template("contests/vote_confirm.html", vote=vote, entry=entry, form=form,
-                           contest=entry.contest), status  # fmt: skip
+    return render_template(
+        "contests/vote_confirm.html", vote=vote, entry=entry, form=form, contest=entry.contest
+    ), status
 
 
 # Entering ----------------------------------------------------------------------------------
@@ -238,9 +243,14 @@ def entry(contest_id: int):
             db.session.commit()
             flash(_("Your entry is in. Good luck!"), "success")
             return redirect(url_for("contests.entry", contest_id=contest.id))
-    return render_template("contests/entry.html", contest=contest, form=form, entry=mine,
-                           entries_open=services.entries_open(contest), button=ButtonForm(),
-                           ), (422 if form.is_submitted() else 200)  # fmt: skip
+    return render_template(
+        "contests/entry.html",
+        contest=contest,
+        form=form,
+        entry=mine,
+        entries_open=services.entries_open(contest),
+        button=ButtonForm(),
+    ), (422 if form.is_submitted() else 200)
 
 
 @bp.post("/contests/entries/<int:entry_id>/withdraw")
@@ -279,8 +289,9 @@ def plan(entry_id: int):
     if not entry.plan_key:
         abort(404)
     try:
-        return get_storage().send(entry.plan_key, entry.plan_filename or "plan.pdf",
-                                  "application/pdf", as_attachment=True)  # fmt: skip
+        return get_storage().send(
+            entry.plan_key, entry.plan_filename or "plan.pdf", "application/pdf", as_attachment=True
+        )
     except FileNotFoundError:
         abort(404)
 
@@ -296,8 +307,9 @@ def _unit_choices(organisation: Organisation, contest: Contest | None = None) ->
         .where(Unit.area_id.in_(area_ids))
         .order_by(Unit.city, Unit.street, Unit.house_number)
     ).all()
-    return [u for u in units if u.id in held or u.status in (UnitStatus.LISTED,
-                                                             UnitStatus.IN_TALKS)]  # fmt: skip
+    return [
+        u for u in units if u.id in held or u.status in (UnitStatus.LISTED, UnitStatus.IN_TALKS)
+    ]
 
 
 @bp.route("/organisations/<int:organisation_id>/contests/new", methods=["GET", "POST"])
@@ -318,8 +330,9 @@ def create(organisation_id: int):
             db.session.commit()
             flash(_("The contest is saved as a draft. Open it when the call is ready."), "success")
             return redirect(url_for("contests.manage", contest_id=contest.id))
-    return render_template("contests/form.html", form=form, organisation=organisation,
-                           contest=None), (422 if form.is_submitted() else 200)  # fmt: skip
+    return render_template(
+        "contests/form.html", form=form, organisation=organisation, contest=None
+    ), (422 if form.is_submitted() else 200)
 
 
 @bp.route("/contests/<int:contest_id>/edit", methods=["GET", "POST"])
@@ -343,8 +356,9 @@ def edit(contest_id: int):
             db.session.commit()
             flash(_("The draft is saved."), "success")
             return redirect(url_for("contests.manage", contest_id=contest.id))
-    return render_template("contests/form.html", form=form, organisation=contest.organisation,
-                           contest=contest), (422 if form.is_submitted() else 200)  # fmt: skip
+    return render_template(
+        "contests/form.html", form=form, organisation=contest.organisation, contest=contest
+    ), (422 if form.is_submitted() else 200)
 
 
 def _manage_context(contest: Contest, **forms) -> dict:
@@ -357,8 +371,9 @@ def _manage_context(contest: Contest, **forms) -> dict:
         (e.id, e.trade_name) for e in entries if e.status == EntryStatus.SUBMITTED
     ]
     announce_form = forms.get("announce_form") or AnnounceForm(formdata=None)
-    announce_form.fill(contest.units, [e for e in finalists if e.status == EntryStatus.FINALIST],
-                       ranking)  # fmt: skip
+    announce_form.fill(
+        contest.units, [e for e in finalists if e.status == EntryStatus.FINALIST], ranking
+    )
     closed = services.vote_has_closed(contest)
     return {
         "contest": contest,
@@ -368,7 +383,7 @@ def _manage_context(contest: Contest, **forms) -> dict:
         "phases": services.phases(contest),
         "scored": Counter(
             juror_id for juror_id, _entry in db.session.execute(queries.scored_pairs(contest))
-        ),  # fmt: skip
+        ),
         "conflicts": db.session.execute(queries.conflicts(contest)).all(),
         "scores_visible": visible,
         "scores": db.session.execute(queries.all_scores(contest)).all() if visible else [],
@@ -445,8 +460,9 @@ def transition(contest_id: int, action: str):
 def _cancel(contest: Contest):
     form = CancelForm()
     if not form.validate_on_submit():
-        return render_template("contests/manage.html",
-                               **_manage_context(contest, cancel_form=form)), 422  # fmt: skip
+        return render_template(
+            "contests/manage.html", **_manage_context(contest, cancel_form=form)
+        ), 422
     try:
         services.cancel_contest(current_user, contest, form.reason.data)
     except services.ContestError as exc:
@@ -463,8 +479,9 @@ def shortlist(contest_id: int):
     form = ShortlistForm()
     form.finalists.choices = [(e.id, e.trade_name) for e in contest.entries]
     if not form.validate_on_submit():
-        return render_template("contests/manage.html",
-                               **_manage_context(contest, shortlist_form=form)), 422  # fmt: skip
+        return render_template(
+            "contests/manage.html", **_manage_context(contest, shortlist_form=form)
+        ), 422
     try:
         services.shortlist(current_user, contest, form.finalists.data or [])
     except services.ContestError as exc:
@@ -489,8 +506,7 @@ def invite_juror(contest_id: int):
             db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("contests.manage", contest_id=contest.id, _anchor="jury"))
-    return render_template("contests/manage.html",
-                           **_manage_context(contest, juror_form=form)), 422  # fmt: skip
+    return render_template("contests/manage.html", **_manage_context(contest, juror_form=form)), 422
 
 
 @bp.post("/contests/<int:contest_id>/announce")
@@ -501,15 +517,18 @@ def announce(contest_id: int):
     finalists = [e for e in services.finalists_of(contest) if e.status == EntryStatus.FINALIST]
     form.fill(contest.units, finalists, [])
     if not form.validate_on_submit():
-        return render_template("contests/manage.html",
-                               **_manage_context(contest, announce_form=form)), 422  # fmt: skip
+        return render_template(
+            "contests/manage.html", **_manage_context(contest, announce_form=form)
+        ), 422
     try:
         services.announce_winners(current_user, contest, form.choice_map(contest.units))
     except services.ContestError as exc:
         return _refused(contest, exc, 422, announce_form=form)
     db.session.commit()
-    flash(_("The winner is announced: the placement is made and every entrant has been told."),
-          "success")  # fmt: skip
+    flash(
+        _("The winner is announced: the placement is made and every entrant has been told."),
+        "success",
+    )
     return redirect(url_for("contests.manage", contest_id=contest.id))
 
 
@@ -521,8 +540,7 @@ def evaluate(award_id: int):
     form = EvaluationForm(prefix=f"award{award.id}")
     forms = {"evaluation_form": form, "evaluated_award": award.id}
     if not form.validate_on_submit():
-        return render_template("contests/manage.html",
-                               **_manage_context(contest, **forms)), 422  # fmt: skip
+        return render_template("contests/manage.html", **_manage_context(contest, **forms)), 422
     try:
         services.evaluate_award(current_user, award, form.outcome.data, form.note.data)
     except services.ContestError as exc:
@@ -546,11 +564,12 @@ def jury_invitation(token: str):
     if form.validate_on_submit():
         try:
             user = services.accept_jury_invitation(
-                juror, current_user,
+                juror,
+                current_user,
                 name=form.name.data if needs_account else "",
                 password=form.password.data if needs_account else "",
                 locale=session.get("locale", "nl"),
-            )  # fmt: skip
+            )
         except AccountError as exc:
             db.session.rollback()
             getattr(form, exc.field, form.password).errors = [str(exc)]
@@ -562,9 +581,9 @@ def jury_invitation(token: str):
             login_user(user)
             flash(_("Welcome to the jury of %(contest)s.", contest=juror.contest.title), "success")
             return redirect(url_for("contests.jury", contest_id=juror.contest_id))
-    return render_template("contests/jury_invitation.html", juror=juror, form=form,
-                           needs_account=needs_account), (422 if form.is_submitted() else 200
-                                                          )  # fmt: skip
+    return render_template(
+        "contests/jury_invitation.html", juror=juror, form=form, needs_account=needs_account
+    ), (422 if form.is_submitted() else 200)
 
 
 def _finalist_context(entry: ContestEntry, juror, **forms) -> dict:
@@ -594,7 +613,7 @@ def _jury_context(contest: Contest, juror, entry_id: int | None = None, **forms)
         "cards": [
             _finalist_context(e, juror, **(forms if e.id == entry_id else {}))
             for e in services.finalists_of(contest)
-        ],  # fmt: skip
+        ],
         "scores_visible": visible,
         "scores": db.session.execute(queries.all_scores(contest)).all() if visible else [],
         "ranking": services.ranking(contest) if visible else [],
@@ -634,11 +653,13 @@ def _judge(entry_id: int, action, form_name: str, form_cls, prefix: str, success
     else:
         status = 422
     if not request.htmx and status == 200:
-        return redirect(url_for("contests.jury", contest_id=entry.contest_id,
-                                _anchor=f"finalist-{entry.id}"))  # fmt: skip
+        return redirect(
+            url_for("contests.jury", contest_id=entry.contest_id, _anchor=f"finalist-{entry.id}")
+        )
     forms = {form_name: form} if form is not None else {}
     context = _jury_context(entry.contest, juror, entry.id, **forms) | _finalist_context(
-        entry, juror, **forms)  # fmt: skip
+        entry, juror, **forms
+    )
     return render_page("contests/jury.html", "contests/_finalist.html", status=status, **context)
 
 
@@ -646,18 +667,30 @@ def _judge(entry_id: int, action, form_name: str, form_cls, prefix: str, success
 @login_required
 def score(entry_id: int):
     entry = db.get_or_404(ContestEntry, entry_id)
-    return _judge(entry_id, lambda form: services.score_entry(
-        current_user, entry, form.score_map(entry.contest.criteria)), "score_form", ScoreForm,
-        "e", _("Your scores are saved."))  # fmt: skip
+    return _judge(
+        entry_id,
+        lambda form: services.score_entry(
+            current_user, entry, form.score_map(entry.contest.criteria)
+        ),
+        "score_form",
+        ScoreForm,
+        "e",
+        _("Your scores are saved."),
+    )
 
 
 @bp.post("/contests/entries/<int:entry_id>/conflict")
 @login_required
 def conflict(entry_id: int):
     entry = db.get_or_404(ContestEntry, entry_id)
-    return _judge(entry_id, lambda form: services.declare_conflict(
-        current_user, entry, form.note.data), "conflict_form", ConflictForm, "c",
-        _("Your conflict of interest is recorded; you do not score this finalist."))  # fmt: skip
+    return _judge(
+        entry_id,
+        lambda form: services.declare_conflict(current_user, entry, form.note.data),
+        "conflict_form",
+        ConflictForm,
+        "c",
+        _("Your conflict of interest is recorded; you do not score this finalist."),
+    )
 
 
 def number(value: Fraction, places: int = 1) -> str:

@@ -46,8 +46,10 @@ class Figure:
     def cells(self, locale: str) -> list[list[str]]:
         """The rows as the page shows them in the locale, formatted in one pass."""
         formats = [formatter(c.kind, locale) for c in self.columns]
-        return [[DASH if v is None else f(v) for v, f in zip(row, formats, strict=True)]
-                for row in self.rows]  # fmt: skip
+        return [
+            [DASH if v is None else f(v) for v, f in zip(row, formats, strict=True)]
+            for row in self.rows
+        ]
 
     def body_html(self, locale: str, links: list[str] | None = None) -> Markup:
         """The table rows as HTML, every cell escaped; links: a URL per row for its first cell.
@@ -86,8 +88,13 @@ def formatter(kind: Kind, locale: str) -> Callable[[object], str]:
     def month(value) -> str:
         return value.strftime("%Y-%m")
 
-    return {Kind.INT: number, Kind.PERCENT: pct, Kind.EUR: eur, Kind.DATE: day,
-            Kind.MONTH: month}.get(kind, str)  # fmt: skip
+    return {
+        Kind.INT: number,
+        Kind.PERCENT: pct,
+        Kind.EUR: eur,
+        Kind.DATE: day,
+        Kind.MONTH: month,
+    }.get(kind, str)
 
 
 def format_cell(value, kind: Kind, locale: str) -> str:

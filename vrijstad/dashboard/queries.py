@@ -80,7 +80,7 @@ def structural_units(area_id: int, reference: date, street: str | None = None) -
             Unit.house_number_addition,
             Unit.vacant_since,
             Unit.floor_area_vvo,
-        )  # fmt: skip
+        )
         .where(
             Unit.area_id == area_id,
             _IN_STOCK,
@@ -105,7 +105,7 @@ def vacant_map_points(area_id: int, street: str | None = None) -> sa.Select:
             Unit.longitude,
             Unit.vacant_since,
             Unit.floor_area_vvo,
-        )  # fmt: skip
+        )
         .where(
             Unit.area_id == area_id,
             _IN_STOCK,
@@ -165,8 +165,9 @@ def _in_area(area_id: int, street: str | None):
 def funnel_counts(area_id: int, start: datetime, end: datetime, street: str | None) -> sa.Select:
     """One row: units listed, applications, offers and placements made in [start, end)."""
     in_area = _in_area(area_id, street)
-    listed = sa.select(sa.func.count()).where(in_area, Unit.listed_at >= start,
-                                              Unit.listed_at < end)  # fmt: skip
+    listed = sa.select(sa.func.count()).where(
+        in_area, Unit.listed_at >= start, Unit.listed_at < end
+    )
     applications = (
         sa.select(sa.func.count())
         .select_from(Application)
@@ -257,20 +258,28 @@ ACCOUNT_KIND = sa.case(
 )
 
 
-def settlement_and_payout_sums(organisation_id: int, area_id: int, first: date, last: date
-                               ) -> sa.Select:  # fmt: skip
+def settlement_and_payout_sums(
+    organisation_id: int, area_id: int, first: date, last: date
+) -> sa.Select:
     """(booked on, posting kind, account kind, sum) of the settlements and payouts of the
     area's collectives booked between the first and the last day."""
     keys = _settlement_keys(area_id).union_all(_payout_keys(area_id))
     return (
-        sa.select(Posting.booked_on, Posting.kind, ACCOUNT_KIND.label("account_kind"),
-                  sa.func.sum(Entry.amount_cents).label("cents"))
+        sa.select(
+            Posting.booked_on,
+            Posting.kind,
+            ACCOUNT_KIND.label("account_kind"),
+            sa.func.sum(Entry.amount_cents).label("cents"),
+        )
         .join(Posting, Posting.id == Entry.posting_id)
-        .where(Entry.organisation_id == organisation_id, Posting.key.in_(keys),
-               Posting.booked_on.between(first, last))
+        .where(
+            Entry.organisation_id == organisation_id,
+            Posting.key.in_(keys),
+            Posting.booked_on.between(first, last),
+        )
         .group_by(Posting.booked_on, Posting.kind, ACCOUNT_KIND)
         .order_by(Posting.booked_on)
-    )  # fmt: skip
+    )
 
 
 def fund_total(organisation_id: int, area_id: int, last: date) -> sa.Select:
@@ -281,9 +290,12 @@ def fund_total(organisation_id: int, area_id: int, last: date) -> sa.Select:
     return (
         sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0))
         .join(Posting, Posting.id == Entry.posting_id)
-        .where(Entry.organisation_id == organisation_id, Entry.account.in_(accounts),
-               Posting.booked_on <= last)
-    )  # fmt: skip
+        .where(
+            Entry.organisation_id == organisation_id,
+            Entry.account.in_(accounts),
+            Posting.booked_on <= last,
+        )
+    )
 
 
 # Subsidies and contests (issue 8's features, read only) ----------------------------------
@@ -298,8 +310,9 @@ def subsidy_schemes_for(organisation_id: int, area_id: int) -> sa.Select:
         .join(Street, Street.id == scheme_streets.c.street_id)
         .where(Street.area_id == area_id)
     )
-    restricted = sa.union(sa.select(scheme_areas.c.scheme_id),
-                          sa.select(scheme_streets.c.scheme_id))  # fmt: skip
+    restricted = sa.union(
+        sa.select(scheme_areas.c.scheme_id), sa.select(scheme_streets.c.scheme_id)
+    )
     return (
         sa.select(SubsidyScheme)
         .where(
@@ -314,8 +327,9 @@ def subsidy_schemes_for(organisation_id: int, area_id: int) -> sa.Select:
     )
 
 
-def contests_in_area(organisation_id: int, area_id: int, street: str | None, first: date,
-                     last: date) -> sa.Select:  # fmt: skip
+def contests_in_area(
+    organisation_id: int, area_id: int, street: str | None, first: date, last: date
+) -> sa.Select:
     """The organisation's contests (past their draft) for units of the area that ran in the
     period: entries opened before its end, the winner was due after its start."""
     with_units = (
@@ -348,13 +362,20 @@ def contest_entry_counts(contest_ids: list[int]) -> sa.Select:
 def contest_awards(contest_ids: list[int]) -> sa.Select:
     """(contest, winner's trade name, street, number, letter, addition, outcome) per award."""
     return (
-        sa.select(Award.contest_id, ContestEntry.trade_name, Unit.street, Unit.house_number,
-                  Unit.house_letter, Unit.house_number_addition, Award.outcome)
+        sa.select(
+            Award.contest_id,
+            ContestEntry.trade_name,
+            Unit.street,
+            Unit.house_number,
+            Unit.house_letter,
+            Unit.house_number_addition,
+            Award.outcome,
+        )
         .join(ContestEntry, ContestEntry.id == Award.entry_id)
         .join(Unit, Unit.id == Award.unit_id)
         .where(Award.contest_id.in_(contest_ids))
         .order_by(Award.contest_id, Award.id)
-    )  # fmt: skip
+    )
 
 
 # Street pages -------------------------------------------------------------------------------
@@ -363,10 +384,13 @@ def contest_awards(contest_ids: list[int]) -> sa.Select:
 def public_units_of_street(area_id: int, street: str) -> sa.Select:
     return (
         sa.select(Unit)
-        .where(Unit.area_id == area_id, Unit.status.in_(PUBLIC_STATUSES),
-               street_is(Unit.street, street))
+        .where(
+            Unit.area_id == area_id,
+            Unit.status.in_(PUBLIC_STATUSES),
+            street_is(Unit.street, street),
+        )
         .order_by(Unit.house_number, Unit.id)
-    )  # fmt: skip
+    )
 
 
 def new_starters_of_street(area_id: int, street: str, since: date, today: date) -> sa.Select:
@@ -393,9 +417,13 @@ def landlord_payouts(landlord_account: str, first: date, last: date) -> sa.Selec
     return (
         sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0))
         .join(Posting, Posting.id == Entry.posting_id)
-        .where(Entry.account == landlord_account, Posting.kind == "payout",
-               Entry.amount_cents > 0, Posting.booked_on.between(first, last))
-    )  # fmt: skip
+        .where(
+            Entry.account == landlord_account,
+            Posting.kind == "payout",
+            Entry.amount_cents > 0,
+            Posting.booked_on.between(first, last),
+        )
+    )
 
 
 def open_applications_of(starter_id: int) -> sa.Select:

@@ -61,8 +61,9 @@ def parse_month(text: str) -> date:
     """'2026-11' → 1 November 2026; DashboardError for anything else."""
     match = _MONTH_RE.match((text or "").strip())
     if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < EARLIEST_YEAR:
-        raise DashboardError(_("Give a month as YYYY-MM, for example %(example)s.",
-                               example="2026-11"))  # fmt: skip
+        raise DashboardError(
+            _("Give a month as YYYY-MM, for example %(example)s.", example="2026-11")
+        )
     return date(int(match[1]), int(match[2]), 1)
 
 
@@ -136,9 +137,13 @@ def references_for(organisation_id: int) -> References:
     )
 
 
-def save_references(actor: User, organisation: Organisation, national_count_bp: int | None,
-                    national_area_bp: int | None, healthy_max_bp: int | None
-                    ) -> DashboardSettings:  # fmt: skip
+def save_references(
+    actor: User,
+    organisation: Organisation,
+    national_count_bp: int | None,
+    national_area_bp: int | None,
+    healthy_max_bp: int | None,
+) -> DashboardSettings:
     """An organisation admin sets its reference figures (None: use the configured one)."""
     if not can_manage(actor, organisation.id, MemberRole.ADMIN):
         raise DashboardError(_("Only an administrator of this organisation can change this."))
@@ -151,8 +156,15 @@ def save_references(actor: User, organisation: Organisation, national_count_bp: 
         db.session.add(own)
     own.national_count_bp, own.national_area_bp, own.healthy_max_bp = values
     db.session.flush()
-    record_event(actor, "dashboard.references", own, organisation.id, count=national_count_bp,
-                 area=national_area_bp, healthy=healthy_max_bp)  # fmt: skip
+    record_event(
+        actor,
+        "dashboard.references",
+        own,
+        organisation.id,
+        count=national_count_bp,
+        area=national_area_bp,
+        healthy=healthy_max_bp,
+    )
     return own
 
 
@@ -167,10 +179,17 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 
 _COUNTS = (
-    "units_total", "units_vacant", "floor_area_total_m2", "floor_area_vacant_m2",
-    "frictional_units", "long_term_units", "structural_units",
-    "frictional_m2", "long_term_m2", "structural_m2",
-)  # fmt: skip
+    "units_total",
+    "units_vacant",
+    "floor_area_total_m2",
+    "floor_area_vacant_m2",
+    "frictional_units",
+    "long_term_units",
+    "structural_units",
+    "frictional_m2",
+    "long_term_m2",
+    "structural_m2",
+)
 
 
 @dataclass
@@ -264,12 +283,16 @@ def recorded_stock(area: Area, period: date) -> Stock | None:
     grades = {s.id: s.grade.value for s in area.streets}
 
     def figures(row: VacancySnapshot) -> Vacancy:
-        return Vacancy(street=row.street, street_id=row.street_id,
-                       grade=grades.get(row.street_id),
-                       **{name: getattr(row, name) for name in _COUNTS})  # fmt: skip
+        return Vacancy(
+            street=row.street,
+            street_id=row.street_id,
+            grade=grades.get(row.street_id),
+            **{name: getattr(row, name) for name in _COUNTS},
+        )
 
-    streets = sorted((figures(r) for r in rows if r.street != WHOLE_AREA),
-                     key=lambda v: v.street.casefold())  # fmt: skip
+    streets = sorted(
+        (figures(r) for r in rows if r.street != WHOLE_AREA), key=lambda v: v.street.casefold()
+    )
     return Stock(whole.reference_date, False, figures(whole), streets)
 
 
@@ -294,9 +317,11 @@ def check_snapshot_period(period: date, today: date) -> None:
         raise DashboardError(_("A month in the future cannot be recorded yet."))
     if period < add_months(current, -1):
         raise DashboardError(
-            _("A snapshot records the units as they are now, so only the current or the "
-              "previous month can be recorded.")
-        )  # fmt: skip
+            _(
+                "A snapshot records the units as they are now, so only the current or the "
+                "previous month can be recorded."
+            )
+        )
 
 
 def take_snapshot(area: Area, period: date, today: date) -> int:
@@ -316,13 +341,19 @@ def take_snapshot(area: Area, period: date, today: date) -> int:
     db.session.execute(
         VacancySnapshot.__table__.insert(),
         [
-            {"area_id": area.id, "street": street[:120], "street_key": _key(street)[:120],
-             "street_id": street_id,
-             "period": period, "reference_date": reference, "taken_at": clock.now(),
-             **figures.counts()}
+            {
+                "area_id": area.id,
+                "street": street[:120],
+                "street_key": _key(street)[:120],
+                "street_id": street_id,
+                "period": period,
+                "reference_date": reference,
+                "taken_at": clock.now(),
+                **figures.counts(),
+            }
             for street, street_id, figures in rows
         ],
-    )  # fmt: skip
+    )
     return len(rows)
 
 
@@ -344,9 +375,15 @@ def take_snapshots(period: date, today: date, organisation_id: int | None = None
         query = query.where(Area.organisation_id == organisation_id)
     areas = db.session.scalars(query).all()
     for done, area in enumerate(areas, start=1):
-        jobs.set_progress(100 * (done - 1) / len(areas), _l(
-            "Recording %(area)s (%(done)d of %(total)d)", area=area.name, done=done,
-            total=len(areas)))  # fmt: skip
+        jobs.set_progress(
+            100 * (done - 1) / len(areas),
+            _l(
+                "Recording %(area)s (%(done)d of %(total)d)",
+                area=area.name,
+                done=done,
+                total=len(areas),
+            ),
+        )
         written = take_snapshot(area, period, today)
         run.rows += written
         if written:
@@ -369,9 +406,17 @@ def map_points(area: Area, street: str | None, today: date, limit: int) -> list[
             vacancy = VacancyClass.LONG_TERM
         else:
             vacancy = VacancyClass.STRUCTURAL
-        points.append({"lat": row.latitude, "lon": row.longitude, "address": address(row),
-                       "days": days, "class": vacancy.value, "m2": row.floor_area_vvo,
-                       "url": url_for("units.detail", unit_id=row.id)})  # fmt: skip
+        points.append(
+            {
+                "lat": row.latitude,
+                "lon": row.longitude,
+                "address": address(row),
+                "days": days,
+                "class": vacancy.value,
+                "m2": row.floor_area_vvo,
+                "url": url_for("units.detail", unit_id=row.id),
+            }
+        )
     return points
 
 
@@ -386,8 +431,9 @@ def class_labels() -> dict[VacancyClass, str]:
     }
 
 
-def trend_rows(area: Area, period: Period, street: str | None, today: date,
-               stock: Stock | None) -> tuple[list[list], list[date]]:  # fmt: skip
+def trend_rows(
+    area: Area, period: Period, street: str | None, today: date, stock: Stock | None
+) -> tuple[list[list], list[date]]:
     """One row per month (snapshots; the current month live); also the months with none."""
     recorded = {
         s.period: s
@@ -406,18 +452,30 @@ def trend_rows(area: Area, period: Period, street: str | None, today: date,
         else:
             missing.append(month)
             continue
-        rows.append([month, figures.units_total, figures.units_vacant, figures.rate_count,
-                     figures.floor_area_total_m2, figures.floor_area_vacant_m2,
-                     figures.rate_area, figures.frictional_units, figures.long_term_units,
-                     figures.structural_units, source])  # fmt: skip
+        rows.append(
+            [
+                month,
+                figures.units_total,
+                figures.units_vacant,
+                figures.rate_count,
+                figures.floor_area_total_m2,
+                figures.floor_area_vacant_m2,
+                figures.rate_area,
+                figures.frictional_units,
+                figures.long_term_units,
+                figures.structural_units,
+                source,
+            ]
+        )
     return rows, missing
 
 
 # Branch mix ---------------------------------------------------------------------------------
 
 
-def branch_rows(area: Area, street: str | None, reference: date,
-                branches: dict[BranchGroup, str]) -> list[list]:  # fmt: skip
+def branch_rows(
+    area: Area, street: str | None, reference: date, branches: dict[BranchGroup, str]
+) -> list[list]:
     """Per street and branch group: starters placed now, against the street's profile."""
     occupants: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     names: dict[str, str] = {}
@@ -495,8 +553,9 @@ def _open_starters(area: Area, reference: date) -> sa.Select:
 
 def open_starter_counts(area: Area, reference: date) -> tuple[int, int]:
     """How many starters have been looking for 6 months or more, and for 12 or more."""
-    year = datetime.combine(latest_start(reference, 12) + timedelta(days=1), datetime.min.time(),
-                            UTC)  # fmt: skip
+    year = datetime.combine(
+        latest_start(reference, 12) + timedelta(days=1), datetime.min.time(), UTC
+    )
     counts = _open_starters(area, reference).with_only_columns(
         sa.func.count(),
         sa.func.coalesce(sa.func.sum(sa.case((StarterProfile.created_at < year, 1), else_=0)), 0),
@@ -514,7 +573,7 @@ def open_starters(area: Area, reference: date) -> list[sa.Row]:
             User.name,
             StarterProfile.branch_group,
             StarterProfile.created_at,
-        )  # fmt: skip
+        )
         .order_by(StarterProfile.created_at, StarterProfile.id)
     )
     return list(db.session.execute(query))
@@ -530,7 +589,7 @@ def money_rows(area: Area, period: Period, last_day: date) -> tuple[list[list], 
     for booked_on, posting_kind, account_kind, cents in db.session.execute(
         queries.settlement_and_payout_sums(
             area.organisation_id, area.id, period.first, period.last_day
-        )  # fmt: skip
+        )
     ):
         cents = int(cents)
         month = per_month[month_start(booked_on)]
@@ -560,10 +619,18 @@ def subsidy_rows(area: Area) -> list[list]:
     rows = []
     for scheme in db.session.scalars(queries.subsidy_schemes_for(area.organisation_id, area.id)):
         budget = budget_of(scheme)
-        rows.append([scheme.name, scheme.provider_name, budget.ceiling_cents,
-                     budget.committed_cents, budget.reserved_cents, budget.paid_cents,
-                     budget.available_cents,
-                     percent(budget.committed_cents, budget.ceiling_cents)])  # fmt: skip
+        rows.append(
+            [
+                scheme.name,
+                scheme.provider_name,
+                budget.ceiling_cents,
+                budget.committed_cents,
+                budget.reserved_cents,
+                budget.paid_cents,
+                budget.available_cents,
+                percent(budget.committed_cents, budget.ceiling_cents),
+            ]
+        )
     return rows
 
 
@@ -572,8 +639,13 @@ def contest_rows(area: Area, period: Period, street: str | None) -> list[list]:
     from vrijstad.contests.models import FINALIST_STATUSES, RESULT_STATUSES, EntryStatus
     from vrijstad.contests.services import outcome_label, status_label
 
-    contests = list(db.session.scalars(queries.contests_in_area(
-        area.organisation_id, area.id, street, period.first, period.last_day)))  # fmt: skip
+    contests = list(
+        db.session.scalars(
+            queries.contests_in_area(
+                area.organisation_id, area.id, street, period.first, period.last_day
+            )
+        )
+    )
     ids = [c.id for c in contests]
     entries: dict[int, int] = defaultdict(int)
     finalists: dict[int, int] = defaultdict(int)
@@ -592,9 +664,17 @@ def contest_rows(area: Area, period: Period, street: str | None) -> list[list]:
         won = awards[contest.id] if public else []
         winners = "; ".join(f"{a.trade_name} ({address(a)})" for a in won)
         outcomes = "; ".join(outcome_label(a.outcome) for a in won if a.outcome)
-        rows.append([contest.title, status_label(contest.status), entries[contest.id],
-                     finalists[contest.id], winners or None, outcomes or None,
-                     contest.winner_on])  # fmt: skip
+        rows.append(
+            [
+                contest.title,
+                status_label(contest.status),
+                entries[contest.id],
+                finalists[contest.id],
+                winners or None,
+                outcomes or None,
+                contest.winner_on,
+            ]
+        )
     return rows
 
 
@@ -661,15 +741,16 @@ def check_street(area: Area, street: str | None) -> str | None:
                 sa.select(Unit.id)
                 .where(Unit.area_id == area.id, queries.street_is(Unit.street, street))
                 .limit(1)
-            )  # fmt: skip
+            )
         )
     ):
         raise DashboardError(_("This street is not part of the area."))
     return street.strip()
 
 
-def build_dashboard(area: Area, period: Period, street: str | None, today: date,
-                    lists: bool = False) -> Dashboard:  # fmt: skip
+def build_dashboard(
+    area: Area, period: Period, street: str | None, today: date, lists: bool = False
+) -> Dashboard:
     """Compute every figure of the dashboard (each one a few aggregate queries); with lists,
     also the long lists the page only counts (for a download)."""
     stock = stock_for(area, period, today)
@@ -683,113 +764,284 @@ def build_dashboard(area: Area, period: Period, street: str | None, today: date,
     vacancy = board.vacancy
     refs = board.references
     branches = {group: branch_label(group) for group in BranchGroup}
-    add(Figure("headline", _("Vacancy"), [
-        Column(_("Measure")), Column(_("This area"), Kind.PERCENT),
-        Column(_("National reference"), Kind.PERCENT), Column(_("Healthy at most"), Kind.PERCENT),
-    ], [
-        [_("By number of units"), vacancy.rate_count if vacancy else None,
-         refs.pct(refs.national_count_bp), refs.pct(refs.healthy_max_bp)],
-        [_("By floor area"), vacancy.rate_area if vacancy else None,
-         refs.pct(refs.national_area_bp), refs.pct(refs.healthy_max_bp)],
-    ]))  # fmt: skip
+    add(
+        Figure(
+            "headline",
+            _("Vacancy"),
+            [
+                Column(_("Measure")),
+                Column(_("This area"), Kind.PERCENT),
+                Column(_("National reference"), Kind.PERCENT),
+                Column(_("Healthy at most"), Kind.PERCENT),
+            ],
+            [
+                [
+                    _("By number of units"),
+                    vacancy.rate_count if vacancy else None,
+                    refs.pct(refs.national_count_bp),
+                    refs.pct(refs.healthy_max_bp),
+                ],
+                [
+                    _("By floor area"),
+                    vacancy.rate_area if vacancy else None,
+                    refs.pct(refs.national_area_bp),
+                    refs.pct(refs.healthy_max_bp),
+                ],
+            ],
+        )
+    )
 
     rows, board.missing_months = trend_rows(area, period, street, today, stock)
-    add(Figure("trend", _("Vacancy by month"), [
-        Column(_("Month"), Kind.MONTH), Column(_("Units"), Kind.INT),
-        Column(_("Vacant"), Kind.INT), Column(_("Vacancy by count"), Kind.PERCENT),
-        Column(_("Floor area (m²)"), Kind.INT), Column(_("Vacant floor area (m²)"), Kind.INT),
-        Column(_("Vacancy by floor area"), Kind.PERCENT), Column(_("Frictional"), Kind.INT),
-        Column(_("Long-term"), Kind.INT), Column(_("Structural"), Kind.INT),
-        Column(_("Source")),
-    ], rows))  # fmt: skip
+    add(
+        Figure(
+            "trend",
+            _("Vacancy by month"),
+            [
+                Column(_("Month"), Kind.MONTH),
+                Column(_("Units"), Kind.INT),
+                Column(_("Vacant"), Kind.INT),
+                Column(_("Vacancy by count"), Kind.PERCENT),
+                Column(_("Floor area (m²)"), Kind.INT),
+                Column(_("Vacant floor area (m²)"), Kind.INT),
+                Column(_("Vacancy by floor area"), Kind.PERCENT),
+                Column(_("Frictional"), Kind.INT),
+                Column(_("Long-term"), Kind.INT),
+                Column(_("Structural"), Kind.INT),
+                Column(_("Source")),
+            ],
+            rows,
+        )
+    )
 
     streets = []
     if stock is not None:
         streets = [s for s in stock.streets if street is None or _key(s.street) == _key(street)]
-    add(Figure("streets", _("Vacancy per street"), [
-        Column(_("Street")), Column(_("Grade")), Column(_("Units"), Kind.INT),
-        Column(_("Vacant"), Kind.INT), Column(_("Vacancy by count"), Kind.PERCENT),
-        Column(_("Floor area (m²)"), Kind.INT), Column(_("Vacant floor area (m²)"), Kind.INT),
-        Column(_("Vacancy by floor area"), Kind.PERCENT), Column(_("Frictional"), Kind.INT),
-        Column(_("Long-term"), Kind.INT), Column(_("Structural"), Kind.INT),
-    ], [[s.street, s.grade, s.units_total, s.units_vacant, s.rate_count, s.floor_area_total_m2,
-         s.floor_area_vacant_m2, s.rate_area, s.frictional_units, s.long_term_units,
-         s.structural_units] for s in streets]))  # fmt: skip
+    add(
+        Figure(
+            "streets",
+            _("Vacancy per street"),
+            [
+                Column(_("Street")),
+                Column(_("Grade")),
+                Column(_("Units"), Kind.INT),
+                Column(_("Vacant"), Kind.INT),
+                Column(_("Vacancy by count"), Kind.PERCENT),
+                Column(_("Floor area (m²)"), Kind.INT),
+                Column(_("Vacant floor area (m²)"), Kind.INT),
+                Column(_("Vacancy by floor area"), Kind.PERCENT),
+                Column(_("Frictional"), Kind.INT),
+                Column(_("Long-term"), Kind.INT),
+                Column(_("Structural"), Kind.INT),
+            ],
+            [
+                [
+                    s.street,
+                    s.grade,
+                    s.units_total,
+                    s.units_vacant,
+                    s.rate_count,
+                    s.floor_area_total_m2,
+                    s.floor_area_vacant_m2,
+                    s.rate_area,
+                    s.frictional_units,
+                    s.long_term_units,
+                    s.structural_units,
+                ]
+                for s in streets
+            ],
+        )
+    )
 
     labels = class_labels()
-    add(Figure("durations", _("Vacancy by duration"), [
-        Column(_("Duration")), Column(_("Units"), Kind.INT),
-        Column(_("Floor area (m²)"), Kind.INT),
-    ], [] if vacancy is None else [
-        [labels[VacancyClass.FRICTIONAL], vacancy.frictional_units, vacancy.frictional_m2],
-        [labels[VacancyClass.LONG_TERM], vacancy.long_term_units, vacancy.long_term_m2],
-        [labels[VacancyClass.STRUCTURAL], vacancy.structural_units, vacancy.structural_m2],
-    ]))  # fmt: skip
+    add(
+        Figure(
+            "durations",
+            _("Vacancy by duration"),
+            [
+                Column(_("Duration")),
+                Column(_("Units"), Kind.INT),
+                Column(_("Floor area (m²)"), Kind.INT),
+            ],
+            []
+            if vacancy is None
+            else [
+                [labels[VacancyClass.FRICTIONAL], vacancy.frictional_units, vacancy.frictional_m2],
+                [labels[VacancyClass.LONG_TERM], vacancy.long_term_units, vacancy.long_term_m2],
+                [labels[VacancyClass.STRUCTURAL], vacancy.structural_units, vacancy.structural_m2],
+            ],
+        )
+    )
 
     structural = []
     if stock is not None and stock.live:
-        structural = db.session.execute(queries.structural_units(area.id, reference,
-                                                                 street)).all()  # fmt: skip
+        structural = db.session.execute(queries.structural_units(area.id, reference, street)).all()
     board.structural_ids = [u.id for u in structural]
-    add(Figure("structural", _("Structural vacancy (over three years)"), [
-        Column(_("Address")), Column(_("Vacant since"), Kind.DATE),
-        Column(_("Days vacant"), Kind.INT), Column(_("Floor area (m²)"), Kind.INT),
-    ], [[address(u), u.vacant_since, (reference - u.vacant_since).days, u.floor_area_vvo]
-        for u in structural],
-        note="" if stock is None or stock.live else
-        _("The list of cases is kept for the current month only.")))  # fmt: skip
+    add(
+        Figure(
+            "structural",
+            _("Structural vacancy (over three years)"),
+            [
+                Column(_("Address")),
+                Column(_("Vacant since"), Kind.DATE),
+                Column(_("Days vacant"), Kind.INT),
+                Column(_("Floor area (m²)"), Kind.INT),
+            ],
+            [
+                [address(u), u.vacant_since, (reference - u.vacant_since).days, u.floor_area_vvo]
+                for u in structural
+            ],
+            note=""
+            if stock is None or stock.live
+            else _("The list of cases is kept for the current month only."),
+        )
+    )
 
-    add(Figure("branches", _("Branch mix against the street profile"), [
-        Column(_("Street")), Column(_("Branch group")), Column(_("Starters placed"), Kind.INT),
-        Column(_("Street profile")), Column(_("Remark")),
-    ], branch_rows(area, street, reference, branches)))  # fmt: skip
+    add(
+        Figure(
+            "branches",
+            _("Branch mix against the street profile"),
+            [
+                Column(_("Street")),
+                Column(_("Branch group")),
+                Column(_("Starters placed"), Kind.INT),
+                Column(_("Street profile")),
+                Column(_("Remark")),
+            ],
+            branch_rows(area, street, reference, branches),
+        )
+    )
 
     stages, days = funnel(area, period, street)
-    add(Figure("funnel", _("Letting funnel"), [Column(_("Stage")), Column(_("Number"), Kind.INT)],
-               stages))  # fmt: skip
-    add(Figure("days_to_let", _("Days from listing to placement"), [
-        Column(_("Placements"), Kind.INT), Column(_("Median days"), Kind.INT),
-    ], days))  # fmt: skip
+    add(
+        Figure(
+            "funnel",
+            _("Letting funnel"),
+            [Column(_("Stage")), Column(_("Number"), Kind.INT)],
+            stages,
+        )
+    )
+    add(
+        Figure(
+            "days_to_let",
+            _("Days from listing to placement"),
+            [
+                Column(_("Placements"), Kind.INT),
+                Column(_("Median days"), Kind.INT),
+            ],
+            days,
+        )
+    )
 
     six, twelve = open_starter_counts(area, reference)
-    add(Figure("starters_open", _("Starters still looking"), [
-        Column(_("Looking for at least")), Column(_("Starters"), Kind.INT),
-    ], [[_("6 months"), six], [_("12 months"), twelve]]))  # fmt: skip
+    add(
+        Figure(
+            "starters_open",
+            _("Starters still looking"),
+            [
+                Column(_("Looking for at least")),
+                Column(_("Starters"), Kind.INT),
+            ],
+            [[_("6 months"), six], [_("12 months"), twelve]],
+        )
+    )
     listed = lists or six <= PAGE_LIST_LIMIT  # a long list only for a download
     waiting = open_starters(area, reference) if listed else []
-    add(Figure("starters_list", _("Starters looking for 6 months or more"), [
-        Column(_("Starter")), Column(_("Branch group")), Column(_("Profile since"), Kind.DATE),
-        Column(_("Months looking"), Kind.INT),
-    ], [[w.trade_name or w.name, branches.get(w.branch_group), w.created_at.date(),
-         months_between(w.created_at.date(), reference)] for w in waiting],
-        on_page=six <= PAGE_LIST_LIMIT, size=six))  # fmt: skip
+    add(
+        Figure(
+            "starters_list",
+            _("Starters looking for 6 months or more"),
+            [
+                Column(_("Starter")),
+                Column(_("Branch group")),
+                Column(_("Profile since"), Kind.DATE),
+                Column(_("Months looking"), Kind.INT),
+            ],
+            [
+                [
+                    w.trade_name or w.name,
+                    branches.get(w.branch_group),
+                    w.created_at.date(),
+                    months_between(w.created_at.date(), reference),
+                ]
+                for w in waiting
+            ],
+            on_page=six <= PAGE_LIST_LIMIT,
+            size=six,
+        )
+    )
 
     last_day = min(today, period.last_day)
     rows, fund = money_rows(area, period, last_day)
     totals = [sum(row[i] for row in rows) for i in range(1, 6)]
-    add(Figure("money", _("Revenue and payouts"), [
-        Column(_("Month"), Kind.MONTH), Column(_("Collected revenue"), Kind.EUR),
-        Column(_("Landlords' share"), Kind.EUR), Column(_("Organisation fee"), Kind.EUR),
-        Column(_("To the fund"), Kind.EUR), Column(_("Paid out to landlords"), Kind.EUR),
-    ], rows, note=_("Total: %(collected)s collected, %(paid)s paid out to landlords.",
-                    collected=_eur(totals[0]), paid=_eur(totals[4]))))  # fmt: skip
-    add(Figure("fund", _("Fund balance"), [
-        Column(_("On"), Kind.DATE), Column(_("Fund balance"), Kind.EUR),
-    ], [[last_day, fund]]))  # fmt: skip
+    add(
+        Figure(
+            "money",
+            _("Revenue and payouts"),
+            [
+                Column(_("Month"), Kind.MONTH),
+                Column(_("Collected revenue"), Kind.EUR),
+                Column(_("Landlords' share"), Kind.EUR),
+                Column(_("Organisation fee"), Kind.EUR),
+                Column(_("To the fund"), Kind.EUR),
+                Column(_("Paid out to landlords"), Kind.EUR),
+            ],
+            rows,
+            note=_(
+                "Total: %(collected)s collected, %(paid)s paid out to landlords.",
+                collected=_eur(totals[0]),
+                paid=_eur(totals[4]),
+            ),
+        )
+    )
+    add(
+        Figure(
+            "fund",
+            _("Fund balance"),
+            [
+                Column(_("On"), Kind.DATE),
+                Column(_("Fund balance"), Kind.EUR),
+            ],
+            [[last_day, fund]],
+        )
+    )
 
-    add(Figure("subsidies", _("Subsidies against their ceilings"), [
-        Column(_("Scheme")), Column(_("Provider")), Column(_("Ceiling"), Kind.EUR),
-        Column(_("Committed"), Kind.EUR), Column(_("Reserved"), Kind.EUR),
-        Column(_("Paid"), Kind.EUR), Column(_("Still available"), Kind.EUR),
-        Column(_("Committed of the ceiling"), Kind.PERCENT),
-    ], subsidy_rows(area),
-        note=_("Committed: granted, or the final amount once settled. Reserved: asked by "
-               "first-come applications awaiting a decision.")))  # fmt: skip
-    add(Figure("contests", _("Win een winkel: contest results"), [
-        Column(_("Contest")), Column(_("Status")), Column(_("Entries"), Kind.INT),
-        Column(_("Finalists"), Kind.INT), Column(_("Winners")), Column(_("Outcome")),
-        Column(_("Winner date"), Kind.DATE),
-    ], contest_rows(area, period, street)))  # fmt: skip
+    add(
+        Figure(
+            "subsidies",
+            _("Subsidies against their ceilings"),
+            [
+                Column(_("Scheme")),
+                Column(_("Provider")),
+                Column(_("Ceiling"), Kind.EUR),
+                Column(_("Committed"), Kind.EUR),
+                Column(_("Reserved"), Kind.EUR),
+                Column(_("Paid"), Kind.EUR),
+                Column(_("Still available"), Kind.EUR),
+                Column(_("Committed of the ceiling"), Kind.PERCENT),
+            ],
+            subsidy_rows(area),
+            note=_(
+                "Committed: granted, or the final amount once settled. Reserved: asked by "
+                "first-come applications awaiting a decision."
+            ),
+        )
+    )
+    add(
+        Figure(
+            "contests",
+            _("Win een winkel: contest results"),
+            [
+                Column(_("Contest")),
+                Column(_("Status")),
+                Column(_("Entries"), Kind.INT),
+                Column(_("Finalists"), Kind.INT),
+                Column(_("Winners")),
+                Column(_("Outcome")),
+                Column(_("Winner date"), Kind.DATE),
+            ],
+            contest_rows(area, period, street),
+        )
+    )
     return board
 
 
@@ -840,8 +1092,9 @@ def street_page(street: Street, today: date) -> StreetPage:
     """What a street's public page shows: story, profile, new starters, units, vacancy."""
     area = street.area
     figures = live_stock(area, today).street(street.name) or Vacancy(street=street.name)
-    profile = db.session.scalar(sa.select(StreetProfile).where(StreetProfile.street_id
-                                                               == street.id))  # fmt: skip
+    profile = db.session.scalar(
+        sa.select(StreetProfile).where(StreetProfile.street_id == street.id)
+    )
     since = add_months(month_start(today), -12)
     return StreetPage(
         street=street,
@@ -853,7 +1106,7 @@ def street_page(street: Street, today: date) -> StreetPage:
             db.session.scalars(
                 queries.new_starters_of_street(area.id, street.name, since, today).limit(24)
             )
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -887,8 +1140,11 @@ def landlord_card(user: User, today: date) -> LandlordCard:
     from vrijstad.units.queries import units_of_owner
 
     units = list(db.session.scalars(units_of_owner(user.id).limit(10)))
-    paid = db.session.scalar(queries.landlord_payouts(
-        ledger.payable(user.id), date(today.year, 1, 1), date(today.year, 12, 31)))  # fmt: skip
+    paid = db.session.scalar(
+        queries.landlord_payouts(
+            ledger.payable(user.id), date(today.year, 1, 1), date(today.year, 12, 31)
+        )
+    )
     return LandlordCard(units, int(paid))
 
 

@@ -23,8 +23,14 @@ def take_snapshots(
         if actor is None or not can_manage(actor, organisation_id):
             raise services.DashboardError(_("You do not work for this organisation."))
         run = services.take_snapshots(period, clock.today(), organisation_id)
-        record_event(actor, "dashboard.snapshot", organisation, organisation_id,
-                     period=period.isoformat(), areas=run.areas_recorded)  # fmt: skip
+        record_event(
+            actor,
+            "dashboard.snapshot",
+            organisation,
+            organisation_id,
+            period=period.isoformat(),
+            areas=run.areas_recorded,
+        )
         db.session.commit()
         label = _(
             "Snapshot of %(month)s: %(recorded)d areas recorded, %(skipped)d already recorded.",

@@ -80,13 +80,17 @@ def area(area_id: int):
     area = get_area_or_403(area_id)
     board = _board(area)
     return render_page(
-        "dashboard/area.html", "dashboard/_figures.html", board=board, charts=charts(board),
+        "dashboard/area.html",
+        "dashboard/_figures.html",
+        board=board,
+        charts=charts(board),
         structural_links=unit_links(board.structural_ids),
         locale=current_language(),
-        streets=services.street_names(area, board.stock), args=_args(),
+        streets=services.street_names(area, board.stock),
+        args=_args(),
         is_admin=can_manage(current_user, area.organisation_id, MemberRole.ADMIN),
         button=ButtonForm(),
-    )  # fmt: skip
+    )
 
 
 @bp.get(f"/areas/<{ID}:area_id>/figures/<key>.<fmt>")
@@ -123,10 +127,14 @@ def snapshot(organisation_id: int):
         abort(400)
     period = clock.this_month()
     handle = jobs.enqueue(
-        tasks.take_snapshots, current_user.id, organisation.id, period,
-        url_for("dashboard.index"), current_language(),
+        tasks.take_snapshots,
+        current_user.id,
+        organisation.id,
+        period,
+        url_for("dashboard.index"),
+        current_language(),
         job_title=_l("Snapshot of %(month)s", month=period.strftime("%m-%Y")),
-    )  # fmt: skip
+    )
     db.session.commit()
     return redirect(handle.status_url, code=303)
 
@@ -143,15 +151,22 @@ def references(organisation_id: int):
             form[name].data = None if value is None else services.References.pct(value)
     if form.validate_on_submit():
         services.save_references(
-            current_user, organisation, to_bp(form.national_count.data),
-            to_bp(form.national_area.data), to_bp(form.healthy_max.data),
-        )  # fmt: skip
+            current_user,
+            organisation,
+            to_bp(form.national_count.data),
+            to_bp(form.national_area.data),
+            to_bp(form.healthy_max.data),
+        )
         db.session.commit()
         flash(_("The reference figures are saved."), "success")
         return redirect(url_for("dashboard.references", organisation_id=organisation.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("dashboard/references.html", organisation=organisation, form=form,
-                           current=services.references_for(organisation.id)), status  # fmt: skip
+    return render_template(
+        "dashboard/references.html",
+        organisation=organisation,
+        form=form,
+        current=services.references_for(organisation.id),
+    ), status
 
 
 @bp.route(f"/streets/<{ID}:street_id>/story", methods=["GET", "POST"])
@@ -190,9 +205,21 @@ def _street_or_404(street_id: int) -> Street:
 # Presentation helpers -----------------------------------------------------------------------
 
 FIGURE_KEYS = (
-    "headline", "trend", "streets", "durations", "structural", "branches", "funnel",
-    "days_to_let", "starters_open", "starters_list", "money", "fund", "subsidies", "contests",
-)  # fmt: skip
+    "headline",
+    "trend",
+    "streets",
+    "durations",
+    "structural",
+    "branches",
+    "funnel",
+    "days_to_let",
+    "starters_open",
+    "starters_list",
+    "money",
+    "fund",
+    "subsidies",
+    "contests",
+)
 
 
 def unit_links(unit_ids: list[int]) -> list[str]:
@@ -228,14 +255,22 @@ def charts(board: services.Dashboard) -> dict[str, dict]:
         "trend": {"type": "line", "percent": True, **trend},
         "durations": {"type": "bar", **figures.chart_series(found["durations"], 0, [1])},
         "funnel": {"type": "bar", **figures.chart_series(found["funnel"], 0, [1])},
-        "money": {"type": "bar", "euro": True,
-                  **figures.chart_series(found["money"], 0, [1, 2, 3, 4])},
-        "subsidies": {"type": "bar", "euro": True,
-                      **figures.chart_series(found["subsidies"], 0, [2, 3, 5])},
-        "branches": {"type": "bar", "labels": list(by_branch),
-                     "datasets": [{"label": _("Starters placed"),
-                                   "data": list(by_branch.values())}]},
-    }  # fmt: skip
+        "money": {
+            "type": "bar",
+            "euro": True,
+            **figures.chart_series(found["money"], 0, [1, 2, 3, 4]),
+        },
+        "subsidies": {
+            "type": "bar",
+            "euro": True,
+            **figures.chart_series(found["subsidies"], 0, [2, 3, 5]),
+        },
+        "branches": {
+            "type": "bar",
+            "labels": list(by_branch),
+            "datasets": [{"label": _("Starters placed"), "data": list(by_branch.values())}],
+        },
+    }
 
 
 @bp.app_template_filter("figure_cell")

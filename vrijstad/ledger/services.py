@@ -74,9 +74,14 @@ def _entries(key: str, lines: list[tuple[str, int]]) -> dict[str, int]:
 
 
 def book(
-    organisation_id: int, kind: str, key: str, description: str, lines: list[tuple[str, int]],
-    booked_on: date | None = None, reverses_id: int | None = None,
-) -> Posting:  # fmt: skip
+    organisation_id: int,
+    kind: str,
+    key: str,
+    description: str,
+    lines: list[tuple[str, int]],
+    booked_on: date | None = None,
+    reverses_id: int | None = None,
+) -> Posting:
     """Book a posting; the lines (account, cents; debit positive) must sum to zero.
 
     A key that was booked before returns the earlier posting: each event is booked once."""
@@ -84,16 +89,25 @@ def book(
     if existing is not None:
         return existing
     merged = _entries(key, lines)
-    posting = Posting(organisation_id=organisation_id, kind=kind, key=key,
-                      description=description[:300], booked_on=booked_on or clock.today(),
-                      reverses_id=reverses_id)  # fmt: skip
+    posting = Posting(
+        organisation_id=organisation_id,
+        kind=kind,
+        key=key,
+        description=description[:300],
+        booked_on=booked_on or clock.today(),
+        reverses_id=reverses_id,
+    )
     db.session.add(posting)
     db.session.flush()
     rows = [
-        {"posting_id": posting.id, "organisation_id": organisation_id, "account": acct,
-         "amount_cents": cents}
+        {
+            "posting_id": posting.id,
+            "organisation_id": organisation_id,
+            "account": acct,
+            "amount_cents": cents,
+        }
         for acct, cents in merged.items()
-    ]  # fmt: skip
+    ]
     db.session.execute(Entry.__table__.insert(), rows)  # one executemany for many lines
     db.session.expire(posting, ["entries"])
     return posting
@@ -112,8 +126,11 @@ def book_many(specs: list[PostingSpec]) -> dict[str, int]:
     table = Posting.__table__
     for start in range(0, len(keys), _KEY_CHUNK):
         chunk = keys[start : start + _KEY_CHUNK]
-        ids.update(db.session.execute(
-            sa.select(table.c.key, table.c.id).where(table.c.key.in_(chunk))).all())  # fmt: skip
+        ids.update(
+            db.session.execute(
+                sa.select(table.c.key, table.c.id).where(table.c.key.in_(chunk))
+            ).all()
+        )
     new = []
     for spec, entries in zip(specs, merged, strict=True):
         if spec.key not in ids:
@@ -122,25 +139,49 @@ def book_many(specs: list[PostingSpec]) -> dict[str, int]:
     if not new:
         return ids
     today, now = clock.today(), clock.now()
-    ids.update(insert_rows(Posting.__table__, [
-        {"organisation_id": spec.organisation_id, "kind": spec.kind, "key": spec.key,
-         "description": spec.description[:300], "booked_on": spec.booked_on or today,
-         "reverses_id": spec.reverses_id, "created_at": now} for spec, _e in new],
-        returning=("key", "id")))  # fmt: skip
+    ids.update(
+        insert_rows(
+            Posting.__table__,
+            [
+                {
+                    "organisation_id": spec.organisation_id,
+                    "kind": spec.kind,
+                    "key": spec.key,
+                    "description": spec.description[:300],
+                    "booked_on": spec.booked_on or today,
+                    "reverses_id": spec.reverses_id,
+                    "created_at": now,
+                }
+                for spec, _e in new
+            ],
+            returning=("key", "id"),
+        )
+    )
     rows = [
-        {"posting_id": ids[spec.key], "organisation_id": spec.organisation_id, "account": acct,
-         "amount_cents": cents}
-        for spec, entries in new for acct, cents in entries.items()
-    ]  # fmt: skip
+        {
+            "posting_id": ids[spec.key],
+            "organisation_id": spec.organisation_id,
+            "account": acct,
+            "amount_cents": cents,
+        }
+        for spec, entries in new
+        for acct, cents in entries.items()
+    ]
     insert_rows(Entry.__table__, rows)
     return ids
 
 
 def reverse(posting: Posting, description: str, booked_on: date | None = None) -> Posting:
     """Book the mirror image of a posting (the only way to correct one)."""
-    return book(posting.organisation_id, "reversal", f"reversal:{posting.key}", description,
-                [(e.account, -e.amount_cents) for e in posting.entries], booked_on,
-                reverses_id=posting.id)  # fmt: skip
+    return book(
+        posting.organisation_id,
+        "reversal",
+        f"reversal:{posting.key}",
+        description,
+        [(e.account, -e.amount_cents) for e in posting.entries],
+        booked_on,
+        reverses_id=posting.id,
+    )
 
 
 def balance(organisation_id: int, acct: str) -> int:

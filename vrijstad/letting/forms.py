@@ -25,8 +25,12 @@ def basis_points(value: Decimal | None) -> int:
 
 
 def _pct(label, default=0):
-    return DutchDecimalField(label, places=2, default=Decimal(default),
-                        validators=[InputRequired(), NumberRange(min=0, max=100)])  # fmt: skip
+    return DutchDecimalField(
+        label,
+        places=2,
+        default=Decimal(default),
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+    )
 
 
 class CollectiveForm(FlaskForm):
@@ -37,20 +41,26 @@ class CollectiveForm(FlaskForm):
     landlord_rule = SelectField(
         _l("Landlords receive"),
         choices=[
-            SelectChoice(LandlordRule.PRO_RATA.value,
-                         _l("what their unit brought in, after fee and fund")),
-            SelectChoice(LandlordRule.HEAD_LEASE.value,
-                         _l("their head-lease rent, as far as the revenue covers it")),
+            SelectChoice(
+                LandlordRule.PRO_RATA.value, _l("what their unit brought in, after fee and fund")
+            ),
+            SelectChoice(
+                LandlordRule.HEAD_LEASE.value,
+                _l("their head-lease rent, as far as the revenue covers it"),
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 class HeadLeaseForm(FlaskForm):
     unit_id = SelectField(_l("Unit"), coerce=int)
-    kind = SelectField(_l("Rent"), choices=[
-        SelectChoice(HeadLeaseKind.FIXED.value, _l("Fixed rent")),
-        SelectChoice(HeadLeaseKind.TURNOVER.value, _l("Turnover rent with a base rent")),
-    ])  # fmt: skip
+    kind = SelectField(
+        _l("Rent"),
+        choices=[
+            SelectChoice(HeadLeaseKind.FIXED.value, _l("Fixed rent")),
+            SelectChoice(HeadLeaseKind.TURNOVER.value, _l("Turnover rent with a base rent")),
+        ],
+    )
     rent = EuroField(_l("Rent (or base rent) per month"), validators=[InputRequired()])
     landlord_share = _pct(_l("Landlord's share of the turnover rent, in percent"))
     indexation = _pct(_l("Yearly indexation, in percent"))
@@ -61,10 +71,13 @@ class HeadLeaseForm(FlaskForm):
 class SpaceForm(FlaskForm):
     unit_id = SelectField(_l("Unit"), coerce=int)
     name = StringField(_l("Name of the space"), validators=[DataRequired(), Length(max=80)])
-    measure = SelectField(_l("Measured in"), choices=[
-        SelectChoice(SpaceUnit.M2.value, _l("m² floor area")),
-        SelectChoice(SpaceUnit.SHELF_METRES.value, _l("shelf metres")),
-    ])  # fmt: skip
+    measure = SelectField(
+        _l("Measured in"),
+        choices=[
+            SelectChoice(SpaceUnit.M2.value, _l("m² floor area")),
+            SelectChoice(SpaceUnit.SHELF_METRES.value, _l("shelf metres")),
+        ],
+    )
     size = IntegerField(_l("Size"), validators=[InputRequired(), NumberRange(min=1, max=100_000)])
 
 
@@ -75,8 +88,10 @@ class TurnoverForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    question = StringField(_l("Question for the starter (leave empty to approve)"),
-                           validators=[Optional(), Length(max=1000)])  # fmt: skip
+    question = StringField(
+        _l("Question for the starter (leave empty to approve)"),
+        validators=[Optional(), Length(max=1000)],
+    )
 
 
 def month_choices(today: date | None = None, back: int = 12) -> list[SelectChoice]:

@@ -41,8 +41,11 @@ from vrijstad.storage import get_storage
 from vrijstad.units.models import PermittedUse, Unit, UnitStatus
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {b"%PDF-": ("application/pdf", "pdf"), b"\x89PNG": ("image/png", "png"),
-                  b"\xff\xd8\xff": ("image/jpeg", "jpg")}  # fmt: skip
+EVIDENCE_TYPES = {
+    b"%PDF-": ("application/pdf", "pdf"),
+    b"\x89PNG": ("image/png", "png"),
+    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+}
 MAX_TURNOVER_CENTS = 100_000_000_00  # a hundred million euros a month: a typo beyond that
 
 
@@ -90,10 +93,19 @@ def discount_rows(placement: Placement) -> list[tuple[str, str]]:
     rows = []
     for step in sorted(placement.discount_schedule or (), key=lambda s: int(s["from"])):
         first, last, pct = int(step["from"]), int(step["to"]), int(step["pct_bp"])
-        months = (_("Month %(n)d", n=first) if first == last
-                  else _("Months %(first)d–%(last)d", first=first, last=last))  # fmt: skip
-        rows.append((months, _("rent-free") if pct >= 10000
-                     else _("%(pct)s discount on the rent", pct=percent(pct))))  # fmt: skip
+        months = (
+            _("Month %(n)d", n=first)
+            if first == last
+            else _("Months %(first)d–%(last)d", first=first, last=last)
+        )
+        rows.append(
+            (
+                months,
+                _("rent-free")
+                if pct >= 10000
+                else _("%(pct)s discount on the rent", pct=percent(pct)),
+            )
+        )
     return rows
 
 
@@ -107,10 +119,16 @@ def agreement_pdf(placement: Placement) -> bytes:
     unit = placement.unit
     organisation = placement.organisation
     offer = db.session.get(Offer, placement.offer_id) if placement.offer_id else None
-    doc = Document(_("Draft agreement — placement %(n)d", n=placement.id),
-                   author=organisation.name if organisation else "Vrijstad")  # fmt: skip
-    doc.paragraph(_("This is a draft of the terms agreed on Vrijstad. It becomes binding only "
-                    "when both parties have signed the final agreement."))  # fmt: skip
+    doc = Document(
+        _("Draft agreement — placement %(n)d", n=placement.id),
+        author=organisation.name if organisation else "Vrijstad",
+    )
+    doc.paragraph(
+        _(
+            "This is a draft of the terms agreed on Vrijstad. It becomes binding only "
+            "when both parties have signed the final agreement."
+        )
+    )
     doc.heading(_("Parties"))
     rows = [
         (_("Starter"), placement.starter_trade_name),
@@ -122,7 +140,7 @@ def agreement_pdf(placement: Placement) -> bytes:
             (_("Intermediary"), organisation.name),
             (_("KvK number intermediary"), organisation.kvk_number),
         ]
-    doc.rows(rows)  # fmt: skip
+    doc.rows(rows)
     doc.heading(_("Unit"))
     rows = [
         (_("Address"), f"{unit.address}, {unit.postcode} {unit.city}"),
@@ -133,36 +151,63 @@ def agreement_pdf(placement: Placement) -> bytes:
     if placement.space is not None:
         rows.append((_("Part of the unit"), placement.space.name))
     labels = use_labels()
-    rows.append((_("Permitted use"), ", ".join(labels[use] for use in unit.permitted_uses)
-                 or _("as agreed with the landlord")))  # fmt: skip
+    rows.append(
+        (
+            _("Permitted use"),
+            ", ".join(labels[use] for use in unit.permitted_uses)
+            or _("as agreed with the landlord"),
+        )
+    )
     doc.rows(rows)
     doc.heading(_("Period"))
-    doc.rows([
-        (_("Start date"), date_filter(placement.start_date)),
-        (_("End date"), date_filter(placement.end_date)),
-        (_("Notice"), _("none agreed: the let ends on the end date")),
-    ])  # fmt: skip
+    doc.rows(
+        [
+            (_("Start date"), date_filter(placement.start_date)),
+            (_("End date"), date_filter(placement.end_date)),
+            (_("Notice"), _("none agreed: the let ends on the end date")),
+        ]
+    )
     doc.heading(_("Payment"))
-    vat = (_("plus %(pct)s VAT (let with VAT)", pct=percent(VAT_STANDARD_BP))
-           if placement.vat_opted else _("no VAT charged"))  # fmt: skip
+    vat = (
+        _("plus %(pct)s VAT (let with VAT)", pct=percent(VAT_STANDARD_BP))
+        if placement.vat_opted
+        else _("no VAT charged")
+    )
     rows = [
-        (_("Base fee per month"), _("%(amount)s excl. VAT",
-                                    amount=eur_filter(placement.base_fee_cents_per_month))),
+        (
+            _("Base fee per month"),
+            _("%(amount)s excl. VAT", amount=eur_filter(placement.base_fee_cents_per_month)),
+        ),
         (_("VAT"), vat),
-    ]  # fmt: skip
+    ]
     if placement.turnover_basis_points:
         pct = percent(placement.turnover_basis_points)
-        rows.append((_("Turnover clause"), _(
-            "%(pct)s of the gross turnover excl. VAT per month, with the base fee as the minimum; "
-            "turnover is reported monthly with evidence.", pct=pct
-        )))  # fmt: skip
+        rows.append(
+            (
+                _("Turnover clause"),
+                _(
+                    "%(pct)s of the gross turnover excl. VAT per month, "
+                    "with the base fee as the minimum; "
+                    "turnover is reported monthly with evidence.",
+                    pct=pct,
+                ),
+            )
+        )
     else:
         rows.append((_("Turnover clause"), _("none (fixed fee)")))
     rows.append((_("Indexation"), _("none: the base fee stays the same for the whole period")))
-    rows.append((_("Payment term"), _("monthly invoice, to be paid within %(days)d days",
-                                      days=PAYMENT_TERM_DAYS)))  # fmt: skip
-    rows.append((_("Deposit"), eur_filter(placement.deposit_cents) if placement.deposit_cents
-                 else _("none")))  # fmt: skip
+    rows.append(
+        (
+            _("Payment term"),
+            _("monthly invoice, to be paid within %(days)d days", days=PAYMENT_TERM_DAYS),
+        )
+    )
+    rows.append(
+        (
+            _("Deposit"),
+            eur_filter(placement.deposit_cents) if placement.deposit_cents else _("none"),
+        )
+    )
     doc.rows(rows)
     discounts = discount_rows(placement)
     doc.heading(_("Discounts and months free"))
@@ -175,8 +220,12 @@ def agreement_pdf(placement: Placement) -> bytes:
         doc.heading(_("Further agreements"))
         doc.paragraph(offer.note)
     if placement.kind == SpaceKind.POPUP:
-        doc.paragraph(_("This is a temporary let of at most two years; it does not fall under the "
-                        "protection of art. 7:290 BW."))  # fmt: skip
+        doc.paragraph(
+            _(
+                "This is a temporary let of at most two years; it does not fall under the "
+                "protection of art. 7:290 BW."
+            )
+        )
     doc.heading(_("Signatures"))
     doc.paragraph(_("Starter: ______________________    Date: ____________"))
     doc.paragraph(_("Landlord / intermediary: ______________________    Date: ____________"))
@@ -195,14 +244,20 @@ def check_shares(organisation_fee_bp: int, fund_bp: int) -> None:
     if organisation_fee_bp < 0 or fund_bp < 0:
         raise LettingError(_("Percentages cannot be negative."), "organisation_fee")
     if organisation_fee_bp + fund_bp > 10000:
-        raise LettingError(_("The organisation fee and the fund contribution together exceed "
-                             "100 %."), "fund")  # fmt: skip
+        raise LettingError(
+            _("The organisation fee and the fund contribution together exceed 100 %."), "fund"
+        )
 
 
 def create_collective(
-    actor: User, organisation: Organisation, area: Area, name: str, organisation_fee_bp: int,
-    fund_bp: int, landlord_rule: LandlordRule,
-) -> Collective:  # fmt: skip
+    actor: User,
+    organisation: Organisation,
+    area: Area,
+    name: str,
+    organisation_fee_bp: int,
+    fund_bp: int,
+    landlord_rule: LandlordRule,
+) -> Collective:
     """Start a collective letting scheme in one of the organisation's areas."""
     _staff(actor, organisation.id, MemberRole.ADMIN)
     if area.organisation_id != organisation.id:
@@ -214,10 +269,15 @@ def create_collective(
             Collective.organisation_id == organisation.id, Collective.name == name
         )
     ):
-        raise LettingError(_("A collective with this name already exists."), "name")  # fmt: skip
-    collective = Collective(organisation_id=organisation.id, area_id=area.id, name=name,
-                            organisation_fee_bp=organisation_fee_bp, fund_bp=fund_bp,
-                            landlord_rule=landlord_rule)  # fmt: skip
+        raise LettingError(_("A collective with this name already exists."), "name")
+    collective = Collective(
+        organisation_id=organisation.id,
+        area_id=area.id,
+        name=name,
+        organisation_fee_bp=organisation_fee_bp,
+        fund_bp=fund_bp,
+        landlord_rule=landlord_rule,
+    )
     db.session.add(collective)
     db.session.flush()
     record_event(actor, "collective.created", collective, organisation.id)
@@ -247,15 +307,24 @@ def add_head_lease(actor: User, collective: Collective, unit: Unit, terms: Lease
         raise LettingError(_("Indexation is between 0 and 20 % a year."), "indexation")
     if terms.end_date is not None and terms.end_date <= terms.start_date:
         raise LettingError(_("The end date must be after the start date."), "end_date")
-    current = db.session.scalar(sa.select(HeadLease.id).where(
-        HeadLease.unit_id == unit.id, HeadLease.status != HeadLeaseStatus.ENDED))  # fmt: skip
+    current = db.session.scalar(
+        sa.select(HeadLease.id).where(
+            HeadLease.unit_id == unit.id, HeadLease.status != HeadLeaseStatus.ENDED
+        )
+    )
     if current:
         raise LettingError(_("This unit already has a head lease; end it first."), "unit_id")
-    lease = HeadLease(collective_id=collective.id, unit_id=unit.id, landlord_id=unit.owner_id,
-                      kind=terms.kind, rent_cents_per_month=terms.rent_cents_per_month,
-                      landlord_share_bp=terms.landlord_share_bp if terms.kind ==
-                      HeadLeaseKind.TURNOVER else 0, indexation_bp=terms.indexation_bp,
-                      start_date=terms.start_date, end_date=terms.end_date)  # fmt: skip
+    lease = HeadLease(
+        collective_id=collective.id,
+        unit_id=unit.id,
+        landlord_id=unit.owner_id,
+        kind=terms.kind,
+        rent_cents_per_month=terms.rent_cents_per_month,
+        landlord_share_bp=terms.landlord_share_bp if terms.kind == HeadLeaseKind.TURNOVER else 0,
+        indexation_bp=terms.indexation_bp,
+        start_date=terms.start_date,
+        end_date=terms.end_date,
+    )
     db.session.add(lease)
     db.session.flush()
     record_event(actor, "head_lease.created", lease, collective.organisation_id, unit=unit.id)
@@ -277,14 +346,24 @@ def change_head_lease(actor: User, lease: HeadLease, target: HeadLeaseStatus) ->
     try:
         check_transition(HEAD_LEASE_TRANSITIONS, lease.status, target)
     except TransitionError as exc:
-        raise LettingError(_("A head lease that is %(current)s cannot become %(target)s.",
-                             current=head_lease_label(lease.status),
-                             target=head_lease_label(target))) from exc  # fmt: skip
+        raise LettingError(
+            _(
+                "A head lease that is %(current)s cannot become %(target)s.",
+                current=head_lease_label(lease.status),
+                target=head_lease_label(target),
+            )
+        ) from exc
     previous = lease.status
     lease.status = target
     db.session.flush()
-    record_event(actor, "head_lease.status", lease, lease.collective.organisation_id,
-                 old=previous.value, new=target.value)  # fmt: skip
+    record_event(
+        actor,
+        "head_lease.status",
+        lease,
+        lease.collective.organisation_id,
+        old=previous.value,
+        new=target.value,
+    )
     return lease
 
 
@@ -311,16 +390,21 @@ def add_space(actor: User, unit: Unit, name: str, measure: SpaceUnit, size: int)
     if size < 1:
         raise LettingError(_("A space has a size of at least 1."), "size")
     if measure == SpaceUnit.M2:
-        taken = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Space.size), 0)).where(
-            Space.unit_id == unit.id, Space.measure == SpaceUnit.M2))  # fmt: skip
+        taken = db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Space.size), 0)).where(
+                Space.unit_id == unit.id, Space.measure == SpaceUnit.M2
+            )
+        )
         if size + taken > unit.floor_area_vvo:
-            raise LettingError(_("The spaces would be larger than the unit (%(n)d m²).",
-                                 n=unit.floor_area_vvo), "size")  # fmt: skip
+            raise LettingError(
+                _("The spaces would be larger than the unit (%(n)d m²).", n=unit.floor_area_vvo),
+                "size",
+            )
     name = name.strip()
     if not name or db.session.scalar(
         sa.select(Space.id).where(Space.unit_id == unit.id, Space.name == name)
     ):
-        raise LettingError(_("Give the space a name of its own."), "name")  # fmt: skip
+        raise LettingError(_("Give the space a name of its own."), "name")
     space = Space(unit_id=unit.id, name=name[:80], measure=measure, size=size)
     db.session.add(space)
     db.session.flush()
@@ -328,8 +412,9 @@ def add_space(actor: User, unit: Unit, name: str, measure: SpaceUnit, size: int)
     return space
 
 
-def overlapping_placement(unit_id: int, space_id: int | None, start: date, end: date,
-                          ignore_id: int | None = None) -> Placement | None:  # fmt: skip
+def overlapping_placement(
+    unit_id: int, space_id: int | None, start: date, end: date, ignore_id: int | None = None
+) -> Placement | None:
     """A current placement that shares days with the period on the same unit or space.
 
     A whole-unit placement clashes with any other; a space clashes with the whole unit and
@@ -365,8 +450,13 @@ def check_discount_schedule(schedule: list) -> list:
     for step in schedule:
         start, end, pct = int(step["from"]), int(step["to"]), int(step["pct_bp"])
         if start < 1 or end < start or not 0 <= pct <= 10000:
-            raise LettingError(_("Each discount step runs from month 1 or later, ends after it "
-                                 "starts, and is between 0 and 100 %."), "discount")  # fmt: skip
+            raise LettingError(
+                _(
+                    "Each discount step runs from month 1 or later, ends after it "
+                    "starts, and is between 0 and 100 %."
+                ),
+                "discount",
+            )
         span = set(range(start, end + 1))
         if months & span:
             raise LettingError(_("Discount steps may not overlap."), "discount")
@@ -375,8 +465,9 @@ def check_discount_schedule(schedule: list) -> list:
     return clean
 
 
-def place_starter(actor: User, unit: Unit, starter: User, terms: PlacementTerms,
-                  space: Space | None = None) -> Placement:  # fmt: skip
+def place_starter(
+    actor: User, unit: Unit, starter: User, terms: PlacementTerms, space: Space | None = None
+) -> Placement:
     """Staff place a starter in a collective's unit or space directly (e.g. a contest winner)."""
     if unit.area is None:
         raise LettingError(_("Only units in an organisation's area take direct placements."))
@@ -388,36 +479,59 @@ def place_starter(actor: User, unit: Unit, starter: User, terms: PlacementTerms,
     if terms.end_date <= terms.start_date:
         raise LettingError(_("The end date must be after the start date."), "end_date")
     if terms.base_fee_cents_per_month < 0 or not 0 <= terms.turnover_basis_points <= 10000:
-        raise LettingError(_("Enter a fee of at least € 0 and a turnover share of 0–100 %."),
-                           "base_fee")  # fmt: skip
+        raise LettingError(
+            _("Enter a fee of at least € 0 and a turnover share of 0–100 %."), "base_fee"
+        )
     schedule = check_discount_schedule(terms.discount_schedule)
-    clash = overlapping_placement(unit.id, space.id if space else None, terms.start_date,
-                                  terms.end_date)  # fmt: skip
+    clash = overlapping_placement(
+        unit.id, space.id if space else None, terms.start_date, terms.end_date
+    )
     if clash is not None:
-        raise LettingError(_("This overlaps with the placement of %(name)s (%(start)s – %(end)s).",
-                             name=clash.starter_trade_name, start=date_filter(clash.start_date),
-                             end=date_filter(clash.end_date)), "start_date")  # fmt: skip
+        raise LettingError(
+            _(
+                "This overlaps with the placement of %(name)s (%(start)s – %(end)s).",
+                name=clash.starter_trade_name,
+                start=date_filter(clash.start_date),
+                end=date_filter(clash.end_date),
+            ),
+            "start_date",
+        )
     from vrijstad.starters.services import profile_of
 
     profile = profile_of(starter)
     placement = Placement(
-        unit_id=unit.id, starter_id=starter.id, organisation_id=unit.area.organisation_id,
+        unit_id=unit.id,
+        starter_id=starter.id,
+        organisation_id=unit.area.organisation_id,
         space_id=space.id if space else None,
-        kind=SpaceKind.SHOP_IN_SHOP if space else terms.kind, start_date=terms.start_date,
-        end_date=terms.end_date, base_fee_cents_per_month=terms.base_fee_cents_per_month,
-        turnover_basis_points=terms.turnover_basis_points, deposit_cents=terms.deposit_cents,
-        discount_schedule=schedule, vat_opted=unit.vat_opted,
+        kind=SpaceKind.SHOP_IN_SHOP if space else terms.kind,
+        start_date=terms.start_date,
+        end_date=terms.end_date,
+        base_fee_cents_per_month=terms.base_fee_cents_per_month,
+        turnover_basis_points=terms.turnover_basis_points,
+        deposit_cents=terms.deposit_cents,
+        discount_schedule=schedule,
+        vat_opted=unit.vat_opted,
         starter_trade_name=(profile.trade_name if profile and profile.trade_name else starter.name),
         starter_kvk=profile.kvk_number if profile else None,
-    )  # fmt: skip
+    )
     db.session.add(placement)
-    if space is None and unit.status in (UnitStatus.LISTED, UnitStatus.IN_TALKS,
-                                         UnitStatus.RESERVED):  # fmt: skip
+    if space is None and unit.status in (
+        UnitStatus.LISTED,
+        UnitStatus.IN_TALKS,
+        UnitStatus.RESERVED,
+    ):
         unit.status = UnitStatus.LET
         unit.vacant_since = None
     db.session.flush()
-    record_event(actor, "placement.created", placement, placement.organisation_id,
-                 unit=unit.id, space=space.id if space else None)  # fmt: skip
+    record_event(
+        actor,
+        "placement.created",
+        placement,
+        placement.organisation_id,
+        unit=unit.id,
+        space=space.id if space else None,
+    )
     return placement
 
 
@@ -433,8 +547,13 @@ def period_is_closed(placement: Placement, period: date) -> bool:
     """A month is closed for reporting once its invoice has been issued."""
     from vrijstad.billing.models import Invoice
 
-    return bool(db.session.scalar(sa.select(Invoice.id).where(
-        Invoice.placement_id == placement.id, Invoice.period == period)))  # fmt: skip
+    return bool(
+        db.session.scalar(
+            sa.select(Invoice.id).where(
+                Invoice.placement_id == placement.id, Invoice.period == period
+            )
+        )
+    )
 
 
 def _evidence_type(data: bytes) -> tuple[str, str]:
@@ -457,9 +576,12 @@ def reportable_months(placement: Placement, today: date) -> list[date]:
 
 
 def submit_turnover(
-    starter: User, placement: Placement, period: date, turnover_cents: int,
+    starter: User,
+    placement: Placement,
+    period: date,
+    turnover_cents: int,
     evidence: tuple[str, bytes] | None = None,
-) -> TurnoverReport:  # fmt: skip
+) -> TurnoverReport:
     """A starter reports a month's gross turnover excl. VAT, with evidence."""
     if placement.starter_id != starter.id:
         raise LettingError(_("This is not your placement."))
@@ -476,14 +598,19 @@ def submit_turnover(
         raise LettingError(_("That turnover is implausibly high; check the amount."), "turnover")
     if period_is_closed(placement, period):
         raise LettingError(_("This month is closed: its invoice has been issued."), "period")
-    report = db.session.scalar(sa.select(TurnoverReport).where(
-        TurnoverReport.placement_id == placement.id, TurnoverReport.period == period))  # fmt: skip
+    report = db.session.scalar(
+        sa.select(TurnoverReport).where(
+            TurnoverReport.placement_id == placement.id, TurnoverReport.period == period
+        )
+    )
     if report is not None and report.status == TurnoverStatus.CHECKED:
-        raise LettingError(_("This month's report has been checked and can no longer change."),
-                           "period")  # fmt: skip
+        raise LettingError(
+            _("This month's report has been checked and can no longer change."), "period"
+        )
     if evidence is None and (report is None or not report.evidence_key):
-        raise LettingError(_("Add evidence: a till report or bank statement (PDF or image)."),
-                           "evidence")  # fmt: skip
+        raise LettingError(
+            _("Add evidence: a till report or bank statement (PDF or image)."), "evidence"
+        )
     if report is None:
         report = TurnoverReport(placement_id=placement.id, period=period, turnover_cents=0)
         db.session.add(report)
@@ -499,16 +626,24 @@ def submit_turnover(
         key = f"turnover/{placement.id}/{uuid.uuid4().hex}.{ext}"
         get_storage().put(key, data, content_type)
         report.evidence_key = key
-        report.evidence_filename = (filename or f"evidence.{ext}").replace("\\", "/").rsplit(
-            "/", 1)[-1][:200]  # fmt: skip
+        report.evidence_filename = (
+            (filename or f"evidence.{ext}").replace("\\", "/").rsplit("/", 1)[-1][:200]
+        )
     db.session.flush()
-    record_event(starter, "turnover.submitted", report, placement.organisation_id,
-                 period=period.isoformat(), cents=turnover_cents)  # fmt: skip
+    record_event(
+        starter,
+        "turnover.submitted",
+        report,
+        placement.organisation_id,
+        period=period.isoformat(),
+        cents=turnover_cents,
+    )
     return report
 
 
-def review_turnover(actor: User, report: TurnoverReport, question: str | None = None
-                    ) -> TurnoverReport:  # fmt: skip
+def review_turnover(
+    actor: User, report: TurnoverReport, question: str | None = None
+) -> TurnoverReport:
     """Staff accept a report as checked, or question it (the starter then resubmits)."""
     placement = report.placement
     if placement.organisation_id is None:
@@ -523,8 +658,9 @@ def review_turnover(actor: User, report: TurnoverReport, question: str | None = 
         report.status = TurnoverStatus.CHECKED
         report.checked_by_id = actor.id
     db.session.flush()
-    record_event(actor, "turnover.reviewed", report, placement.organisation_id,
-                 status=report.status.value)  # fmt: skip
+    record_event(
+        actor, "turnover.reviewed", report, placement.organisation_id, status=report.status.value
+    )
     return report
 
 
@@ -543,9 +679,13 @@ def placements_needing_reports(organisation_id: int, period: date) -> sa.Select:
 def missing_reports(organisation_id: int, period: date) -> list[Placement]:
     """Turnover placements of the month without a report: shown to staff."""
     reported = sa.select(TurnoverReport.placement_id).where(TurnoverReport.period == period)
-    return list(db.session.scalars(
-        placements_needing_reports(organisation_id, period)
-        .where(Placement.id.not_in(reported)).order_by(Placement.id)))  # fmt: skip
+    return list(
+        db.session.scalars(
+            placements_needing_reports(organisation_id, period)
+            .where(Placement.id.not_in(reported))
+            .order_by(Placement.id)
+        )
+    )
 
 
 #: Days before the deadline that the starter is reminded of a report not yet sent.
@@ -571,16 +711,22 @@ def send_turnover_reminders(today: date) -> list[TurnoverReminder]:
     )
     end = next_month(period)
     placements = db.session.scalars(
-        sa.select(Placement).where(
-            Placement.turnover_basis_points > 0, Placement.status != PlacementStatus.ENDED,
-            Placement.start_date < end, Placement.end_date > period,
-            Placement.id.not_in(reported), Placement.id.not_in(reminded),
-        ).order_by(Placement.id)
-    ).all()  # fmt: skip
+        sa.select(Placement)
+        .where(
+            Placement.turnover_basis_points > 0,
+            Placement.status != PlacementStatus.ENDED,
+            Placement.start_date < end,
+            Placement.end_date > period,
+            Placement.id.not_in(reported),
+            Placement.id.not_in(reminded),
+        )
+        .order_by(Placement.id)
+    ).all()
     sent = []
     for placement in placements:
-        reminder = TurnoverReminder(placement_id=placement.id, period=period, kind=kind,
-                                    sent_on=today)  # fmt: skip
+        reminder = TurnoverReminder(
+            placement_id=placement.id, period=period, kind=kind, sent_on=today
+        )
         db.session.add(reminder)
         sent.append(reminder)
         data = {
@@ -593,8 +739,13 @@ def send_turnover_reminders(today: date) -> list[TurnoverReminder]:
         notify([starter], f"turnover.{kind}", "letting.my_placements", {}, data)
         if kind == "late":
             staff = staff_of(placement.organisation_id)
-            notify(staff, "turnover.late_staff", "letting.collectives",
-                   {"organisation_id": placement.organisation_id}, data)  # fmt: skip
+            notify(
+                staff,
+                "turnover.late_staff",
+                "letting.collectives",
+                {"organisation_id": placement.organisation_id},
+                data,
+            )
     db.session.flush()
     return sent
 

@@ -127,9 +127,12 @@ def collectives(organisation_id: int):
     period_form = PeriodForm(formdata=None)
     period_form.period.choices = month_choices()
     return render_template(
-        "letting/collectives.html", organisation=organisation, form=form, collectives=existing,
+        "letting/collectives.html",
+        organisation=organisation,
+        form=form,
+        collectives=existing,
         period_form=period_form,
-    ), status  # fmt: skip
+    ), status
 
 
 def _page(collective: Collective, status: int = 200, **forms):

@@ -624,8 +624,10 @@ def _assign(
 
     def scored(share: float) -> None:
         done = round(share * n)
-        progress(5 + 60 * share, _("Building the score matrix: %(done)d of %(n)d starters.",
-                                   done=done, n=n))  # fmt: skip
+        progress(
+            5 + 60 * share,
+            _("Building the score matrix: %(done)d of %(n)d starters.", done=done, n=n),
+        )
 
     scores, excluded = scoring.score_matrix(s, u, today.toordinal(), scored)
     stages = {
@@ -636,13 +638,15 @@ def _assign(
     pairs = []
     for i, j in sorted(zip(result.rows, result.cols, strict=True), key=lambda p: units[p[1]].id):
         other = int(result.runner_up[j])
-        pairs.append([
-            units[j].id,
-            profiles[i].user_id,
-            int(scores[i, j]),
-            profiles[other].user_id if other >= 0 else None,
-            int(scores[other, j]) if other >= 0 else None,
-        ])  # fmt: skip
+        pairs.append(
+            [
+                units[j].id,
+                profiles[i].user_id,
+                int(scores[i, j]),
+                profiles[other].user_id if other >= 0 else None,
+                int(scores[other, j]) if other >= 0 else None,
+            ]
+        )
     given_rows, given_cols = set(result.rows.tolist()), set(result.cols.tolist())
     return {
         "total": result.total,
@@ -696,8 +700,15 @@ def plan_allocation(
     )
     db.session.add(run)
     db.session.flush()
-    record_event(actor, "matching.allocation_planned", run, run.organisation_id,
-                 units=len(units), starters=len(profiles), min_score=min_score)  # fmt: skip
+    record_event(
+        actor,
+        "matching.allocation_planned",
+        run,
+        run.organisation_id,
+        units=len(units),
+        starters=len(profiles),
+        min_score=min_score,
+    )
     return run
 
 
@@ -744,9 +755,13 @@ def compute_allocation(
     if units and profiles:
         result = _assign(units, profiles, run.min_score, today, progress)
     else:
-        result = {"total": 0, "excluded_pairs": 0, "pairs": [],
-                  "unassigned_units": [u.id for u in units],
-                  "unassigned_starters": [p.user_id for p in profiles]}  # fmt: skip
+        result = {
+            "total": 0,
+            "excluded_pairs": 0,
+            "pairs": [],
+            "unassigned_units": [u.id for u in units],
+            "unassigned_starters": [p.user_id for p in profiles],
+        }
     progress(97, _("Saving the result…"))
     run.result = result
     run.finished_at = clock.now()
@@ -858,9 +873,16 @@ def allocation_table(run: AllocationRun) -> Table:
             return _("Starter #%(id)d", id=starter_id)  # the account was deleted since
         return profile.trade_name or profile.user.name
 
-    rows = [(unit_text(unit_id), starter_text(starter_id), score, starter_text(other),
-             None if other is None else other_score)
-            for unit_id, starter_id, score, other, other_score in result["pairs"]]  # fmt: skip
+    rows = [
+        (
+            unit_text(unit_id),
+            starter_text(starter_id),
+            score,
+            starter_text(other),
+            None if other is None else other_score,
+        )
+        for unit_id, starter_id, score, other, other_score in result["pairs"]
+    ]
     rows += [(unit_text(unit_id), "", None, "", None) for unit_id in result["unassigned_units"]]
     rows += [("", starter_text(s), None, "", None) for s in result["unassigned_starters"]]
     columns = [

@@ -15,8 +15,9 @@ bp = Blueprint("notifications", __name__)
 @login_required
 def index():
     page = db.paginate(services.notifications_of(current_user), page=requested_page(), per_page=30)
-    return render_template("notifications/index.html", page=page, button=ButtonForm(),
-                           text=services.notification_text)  # fmt: skip
+    return render_template(
+        "notifications/index.html", page=page, button=ButtonForm(), text=services.notification_text
+    )
 
 
 @bp.post("/notifications/<int:notification_id>/open")

@@ -505,8 +505,9 @@ def parse_ing(table: list[list[str]], columns: dict[str, int]) -> Statement:
             )
             continue
         formats = ("%Y%m%d", "%d-%m-%Y", "%Y-%m-%d")
-        parsed = _day_and_cents(number, cells[columns["date"]], formats, cells[columns["amount"]],
-                                errors)  # fmt: skip
+        parsed = _day_and_cents(
+            number, cells[columns["date"]], formats, cells[columns["amount"]], errors
+        )
         if parsed is None:
             continue
         day, cents = parsed
@@ -533,8 +534,9 @@ def parse_rabobank(table: list[list[str]], columns: dict[str, int]) -> Statement
     statement, errors = Statement("rabobank"), []
     for number, cells in _rows(table, len(table[0])):
         formats = ("%Y-%m-%d", "%d-%m-%Y")
-        parsed = _day_and_cents(number, cells[columns["date"]], formats, cells[columns["amount"]],
-                                errors)  # fmt: skip
+        parsed = _day_and_cents(
+            number, cells[columns["date"]], formats, cells[columns["amount"]], errors
+        )
         if parsed is None:
             continue
         day, cents = parsed
@@ -599,8 +601,9 @@ def parse_plain(table: list[list[str]], columns: dict[str, int]) -> Statement:
     statement, errors = Statement("csv"), []
     for number, cells in _rows(table, max(len(table[0]), max(columns.values()) + 1)):
         formats = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y%m%d", "%d.%m.%Y")
-        parsed = _day_and_cents(number, cells[columns["date"]], formats, cells[columns["amount"]],
-                                errors)  # fmt: skip
+        parsed = _day_and_cents(
+            number, cells[columns["date"]], formats, cells[columns["amount"]], errors
+        )
         if parsed is None:
             continue
         day, cents = parsed

@@ -21,23 +21,33 @@ def build_batch(
 ) -> PayoutBatch:
     """One payment per landlord; amounts are integer cents, the file validates or raises."""
     transfer = SepaTransfer(
-        {"name": organisation.name[:70], "IBAN": normalise_iban(organisation.iban),
-         "batch": True, "currency": "EUR"},
+        {
+            "name": organisation.name[:70],
+            "IBAN": normalise_iban(organisation.iban),
+            "batch": True,
+            "currency": "EUR",
+        },
         schema=SCHEMA,
         clean=True,
-    )  # fmt: skip
+    )
     period = f"{settlement.period:%Y-%m}"
     for payout in payouts:
         account = accounts[payout.landlord_id]
-        transfer.add_payment({
-            "name": (account.holder_name or payout.landlord.name)[:70],
-            "IBAN": account.iban,
-            "amount": payout.amount_cents,
-            "execution_date": execution_date,
-            "description": f"Vrijstad {settlement.collective.name} {period}"[:140],
-            "endtoend_id": f"VS{settlement.id}L{payout.landlord_id}"[:35],
-        })  # fmt: skip
+        transfer.add_payment(
+            {
+                "name": (account.holder_name or payout.landlord.name)[:70],
+                "IBAN": account.iban,
+                "amount": payout.amount_cents,
+                "execution_date": execution_date,
+                "description": f"Vrijstad {settlement.collective.name} {period}"[:140],
+                "endtoend_id": f"VS{settlement.id}L{payout.landlord_id}"[:35],
+            }
+        )
     xml = transfer.export(validate=True)
-    return PayoutBatch(settlement_id=settlement.id, message_id=transfer.msg_id[:35],
-                       execution_date=execution_date,
-                       total_cents=sum(p.amount_cents for p in payouts), xml=xml)  # fmt: skip
+    return PayoutBatch(
+        settlement_id=settlement.id,
+        message_id=transfer.msg_id[:35],
+        execution_date=execution_date,
+        total_cents=sum(p.amount_cents for p in payouts),
+        xml=xml,
+    )

@@ -87,8 +87,9 @@ class ManualProvider:
     name = "manual"
 
     def checkout(self, invoice: Invoice) -> Checkout:
-        return Checkout(self.name, invoice.outstanding_cents, invoice.reference,
-                        invoice.supplier.get("iban"))  # fmt: skip
+        return Checkout(
+            self.name, invoice.outstanding_cents, invoice.reference, invoice.supplier.get("iban")
+        )
 
 
 class StripeProvider:
@@ -109,21 +110,29 @@ class StripeProvider:
 
     def checkout(self, invoice: Invoice) -> Checkout:
         intent = self.ensure_intent(invoice)
-        return Checkout(self.name, intent.amount, invoice.reference,
-                        invoice.supplier.get("iban"), intent.client_secret,
-                        self.config.get("STRIPE_PUBLISHABLE_KEY"),
-                        self.config.get("STRIPE_JS_URL"))  # fmt: skip
+        return Checkout(
+            self.name,
+            intent.amount,
+            invoice.reference,
+            invoice.supplier.get("iban"),
+            intent.client_secret,
+            self.config.get("STRIPE_PUBLISHABLE_KEY"),
+            self.config.get("STRIPE_JS_URL"),
+        )
 
     def ensure_intent(self, invoice: Invoice):
         """The PaymentIntent for the invoice's open amount: reused, or created exactly once."""
         amount = invoice.outstanding_cents
         record = db.session.scalar(
-            sa.select(PaymentIntentRecord).where(
+            sa.select(PaymentIntentRecord)
+            .where(
                 PaymentIntentRecord.invoice_id == invoice.id,
                 PaymentIntentRecord.amount_cents == amount,
                 PaymentIntentRecord.status.not_in(("succeeded", "canceled")),
-            ).order_by(PaymentIntentRecord.id.desc()).limit(1)
-        )  # fmt: skip
+            )
+            .order_by(PaymentIntentRecord.id.desc())
+            .limit(1)
+        )
         if record is not None:
             intent = self.client.v1.payment_intents.retrieve(record.intent_id)
             record.status = intent.status
@@ -138,15 +147,24 @@ class StripeProvider:
                     "reference": invoice.reference,
                     "organisation_id": str(invoice.organisation_id),
                 },
-            },  # fmt: skip
+            },
             options={"idempotency_key": f"invoice-{invoice.id}-{amount}"},
         )
-        if db.session.scalar(
-            sa.select(PaymentIntentRecord.id).where(PaymentIntentRecord.intent_id == intent.id)
-        ) is None:  # fmt: skip
-            db.session.add(PaymentIntentRecord(invoice_id=invoice.id, intent_id=intent.id,
-                                               amount_cents=amount, currency=CURRENCY,
-                                               status=intent.status))  # fmt: skip
+        if (
+            db.session.scalar(
+                sa.select(PaymentIntentRecord.id).where(PaymentIntentRecord.intent_id == intent.id)
+            )
+            is None
+        ):
+            db.session.add(
+                PaymentIntentRecord(
+                    invoice_id=invoice.id,
+                    intent_id=intent.id,
+                    amount_cents=amount,
+                    currency=CURRENCY,
+                    status=intent.status,
+                )
+            )
             db.session.flush()
         return intent
 
@@ -155,16 +173,25 @@ class StripeProvider:
 
     def create_account(self, landlord: User):
         return self.client.v1.accounts.create(
-            params={"type": "express", "country": "NL", "email": landlord.email,
-                    "capabilities": {"transfers": {"requested": True}},
-                    "metadata": {"landlord_id": str(landlord.id)}},
+            params={
+                "type": "express",
+                "country": "NL",
+                "email": landlord.email,
+                "capabilities": {"transfers": {"requested": True}},
+                "metadata": {"landlord_id": str(landlord.id)},
+            },
             options={"idempotency_key": f"connect-account-{landlord.id}"},
-        )  # fmt: skip
+        )
 
     def account_link(self, account_id: str, refresh_url: str, return_url: str) -> str:
-        link = self.client.v1.account_links.create(params={
-            "account": account_id, "refresh_url": refresh_url, "return_url": return_url,
-            "type": "account_onboarding"})  # fmt: skip
+        link = self.client.v1.account_links.create(
+            params={
+                "account": account_id,
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+                "type": "account_onboarding",
+            }
+        )
         return link.url
 
     def retrieve_account(self, account_id: str):
@@ -172,13 +199,18 @@ class StripeProvider:
 
     def transfer(self, payout: Payout, destination: str):
         return self.client.v1.transfers.create(
-            params={"amount": payout.amount_cents, "currency": CURRENCY,
-                    "destination": destination,
-                    "transfer_group": f"settlement-{payout.settlement_id}",
-                    "metadata": {"settlement_id": str(payout.settlement_id),
-                                 "landlord_id": str(payout.landlord_id)}},
+            params={
+                "amount": payout.amount_cents,
+                "currency": CURRENCY,
+                "destination": destination,
+                "transfer_group": f"settlement-{payout.settlement_id}",
+                "metadata": {
+                    "settlement_id": str(payout.settlement_id),
+                    "landlord_id": str(payout.landlord_id),
+                },
+            },
             options={"idempotency_key": payout_key(payout)},
-        )  # fmt: skip
+        )
 
 
 def payout_key(payout: Payout) -> str:
@@ -204,17 +236,24 @@ def checkout(actor: User, invoice: Invoice) -> Checkout:
         return provider().checkout(invoice)
     except stripe.StripeError as exc:
         current_app.logger.warning("stripe checkout failed for invoice %s: %s", invoice.id, exc)
-        raise PaymentsError(_("Online payment is not available right now. Try again later, or "
-                              "pay by bank transfer.")) from exc  # fmt: skip
+        raise PaymentsError(
+            _(
+                "Online payment is not available right now. Try again later, or "
+                "pay by bank transfer."
+            )
+        ) from exc
 
 
 def payment_status(actor: User, invoice: Invoice, intent_id: str | None) -> str:
     """The status Stripe reports for one of this invoice's intents (the webhook books it)."""
     if invoice.starter_id != actor.id:
         raise PaymentsError(_("This is not your invoice."))
-    record = db.session.scalar(sa.select(PaymentIntentRecord).where(
-        PaymentIntentRecord.intent_id == (intent_id or ""),
-        PaymentIntentRecord.invoice_id == invoice.id))  # fmt: skip
+    record = db.session.scalar(
+        sa.select(PaymentIntentRecord).where(
+            PaymentIntentRecord.intent_id == (intent_id or ""),
+            PaymentIntentRecord.invoice_id == invoice.id,
+        )
+    )
     if record is None:
         return "unknown"
     if isinstance(provider(), StripeProvider) and record.status != "succeeded":
@@ -287,25 +326,35 @@ def check_event(created: object, obj: dict) -> None:
         raise WebhookRejected("'metadata' is not an object")
     invoice_id = metadata.get("invoice_id")
     if invoice_id is not None and not (
-        isinstance(invoice_id, str) and invoice_id.isascii() and invoice_id.isdigit()
+        isinstance(invoice_id, str)
+        and invoice_id.isascii()
+        and invoice_id.isdigit()
         and 1 <= int(invoice_id) <= MAX_ID
-    ):  # fmt: skip
+    ):
         raise WebhookRejected("metadata 'invoice_id' is not an invoice id")
 
 
 def _issue(kind: IssueKind, source: str, invoice: Invoice | None = None, **values) -> str:
-    db.session.add(PaymentIssue(kind=kind, source=source[:255], invoice_id=invoice and invoice.id,
-                                organisation_id=invoice and invoice.organisation_id,
-                                **values))  # fmt: skip
+    db.session.add(
+        PaymentIssue(
+            kind=kind,
+            source=source[:255],
+            invoice_id=invoice and invoice.id,
+            organisation_id=invoice and invoice.organisation_id,
+            **values,
+        )
+    )
     db.session.flush()
     return kind.value
 
 
 def _intent_and_invoice(obj: dict) -> tuple[PaymentIntentRecord | None, Invoice | None]:
-    intent_id = obj.get("id") if obj.get("object") == "payment_intent" else obj.get(
-        "payment_intent")  # fmt: skip
-    record = db.session.scalar(sa.select(PaymentIntentRecord).where(
-        PaymentIntentRecord.intent_id == str(intent_id or "")))  # fmt: skip
+    intent_id = (
+        obj.get("id") if obj.get("object") == "payment_intent" else obj.get("payment_intent")
+    )
+    record = db.session.scalar(
+        sa.select(PaymentIntentRecord).where(PaymentIntentRecord.intent_id == str(intent_id or ""))
+    )
     if record is not None:
         return record, record.invoice
     invoice_id = str((obj.get("metadata") or {}).get("invoice_id") or "")
@@ -321,19 +370,30 @@ def _on_intent_succeeded(obj: dict, event_id: str, created: int) -> str:
     record, invoice = _intent_and_invoice(obj)
     intent_id = str(obj.get("id"))
     if invoice is None:
-        return _issue(IssueKind.UNKNOWN_INVOICE, intent_id, received_cents=obj.get("amount"),
-                      detail=f"event {event_id}")  # fmt: skip
+        return _issue(
+            IssueKind.UNKNOWN_INVOICE,
+            intent_id,
+            received_cents=obj.get("amount"),
+            detail=f"event {event_id}",
+        )
     # Amounts are compared under the invoice's lock, and the intent looked up again under it:
     # two events about one intent at the same moment (Stripe sends some in pairs) book once.
     invoice = billing.lock_invoice(invoice.id)
-    record = db.session.scalars(
-        sa.select(PaymentIntentRecord).where(PaymentIntentRecord.intent_id == intent_id)
-        .execution_options(populate_existing=True)
-    ).first() or record  # fmt: skip
+    record = (
+        db.session.scalars(
+            sa.select(PaymentIntentRecord)
+            .where(PaymentIntentRecord.intent_id == intent_id)
+            .execution_options(populate_existing=True)
+        ).first()
+        or record
+    )
     if record is None:
-        record = PaymentIntentRecord(invoice_id=invoice.id, intent_id=intent_id,
-                                     amount_cents=invoice.outstanding_cents or 1,
-                                     status="requires_payment_method")  # fmt: skip
+        record = PaymentIntentRecord(
+            invoice_id=invoice.id,
+            intent_id=intent_id,
+            amount_cents=invoice.outstanding_cents or 1,
+            status="requires_payment_method",
+        )
         db.session.add(record)
     if record.payment_id is not None:
         return "already_booked"
@@ -341,28 +401,49 @@ def _on_intent_succeeded(obj: dict, event_id: str, created: int) -> str:
     currency = str(obj.get("currency") or "").lower()
     if currency != CURRENCY:
         record.status = "flagged"
-        return _issue(IssueKind.CURRENCY_MISMATCH, intent_id, invoice, currency=currency[:3],
-                      received_cents=amount if isinstance(amount, int) else None,
-                      expected_cents=invoice.outstanding_cents)  # fmt: skip
+        return _issue(
+            IssueKind.CURRENCY_MISMATCH,
+            intent_id,
+            invoice,
+            currency=currency[:3],
+            received_cents=amount if isinstance(amount, int) else None,
+            expected_cents=invoice.outstanding_cents,
+        )
     if (
         not isinstance(amount, int)
         or amount != record.amount_cents
         or (amount > invoice.outstanding_cents)
     ):
         record.status = "flagged"
-        return _issue(IssueKind.AMOUNT_MISMATCH, intent_id, invoice,
-                      expected_cents=invoice.outstanding_cents,
-                      received_cents=amount if isinstance(amount, int) else None,
-                      currency=currency)  # fmt: skip
+        return _issue(
+            IssueKind.AMOUNT_MISMATCH,
+            intent_id,
+            invoice,
+            expected_cents=invoice.outstanding_cents,
+            received_cents=amount if isinstance(amount, int) else None,
+            currency=currency,
+        )
     try:
         with savepoint():
-            payment = billing.record_payment(None, invoice, amount, _event_day(created),
-                                             reference=intent_id, method="stripe",
-                                             key=f"stripe:{intent_id}")  # fmt: skip
+            payment = billing.record_payment(
+                None,
+                invoice,
+                amount,
+                _event_day(created),
+                reference=intent_id,
+                method="stripe",
+                key=f"stripe:{intent_id}",
+            )
     except billing.BillingError as exc:
         record.status = "flagged"
-        return _issue(IssueKind.NOT_BOOKABLE, intent_id, invoice, received_cents=amount,
-                      expected_cents=invoice.outstanding_cents, detail=str(exc)[:300])  # fmt: skip
+        return _issue(
+            IssueKind.NOT_BOOKABLE,
+            intent_id,
+            invoice,
+            received_cents=amount,
+            expected_cents=invoice.outstanding_cents,
+            detail=str(exc)[:300],
+        )
     record.payment_id = payment.id
     record.status = "succeeded"
     return "booked"
@@ -379,9 +460,13 @@ def _on_intent_failed(obj: dict, event_id: str, created: int) -> str:
     data = {"number": invoice.number, "amount": format_eur(invoice.outstanding_cents)}
     starter = db.session.get(User, invoice.starter_id)
     notify([starter], "payment.failed", "payments.pay", {"invoice_id": invoice.id}, data)
-    notify(staff_of(invoice.organisation_id), "payment.failed_staff", "payments.issues",
-           {"organisation_id": invoice.organisation_id},
-           data | {"starter": starter.name})  # fmt: skip
+    notify(
+        staff_of(invoice.organisation_id),
+        "payment.failed_staff",
+        "payments.issues",
+        {"organisation_id": invoice.organisation_id},
+        data | {"starter": starter.name},
+    )
     return "notified"
 
 
@@ -389,34 +474,61 @@ def _on_charge_refunded(obj: dict, event_id: str, created: int) -> str:
     record, invoice = _intent_and_invoice(obj)
     charge_id = str(obj.get("id"))
     if record is None or invoice is None:
-        return _issue(IssueKind.UNKNOWN_INVOICE, charge_id, invoice,
-                      received_cents=obj.get("amount_refunded"), detail="refund")  # fmt: skip
+        return _issue(
+            IssueKind.UNKNOWN_INVOICE,
+            charge_id,
+            invoice,
+            received_cents=obj.get("amount_refunded"),
+            detail="refund",
+        )
     invoice = billing.lock_invoice(invoice.id)  # two refund events at once book one reversal
     db.session.refresh(record)  # read again under the lock: what is refunded already
     refunded = obj.get("amount_refunded")
     if not isinstance(refunded, int) or refunded < 0:
         return _issue(IssueKind.AMOUNT_MISMATCH, charge_id, invoice, detail="refund amount")
     if record.payment_id is None:
-        return _issue(IssueKind.NOT_BOOKABLE, charge_id, invoice, received_cents=refunded,
-                      detail="refund of a payment that was not booked")  # fmt: skip
+        return _issue(
+            IssueKind.NOT_BOOKABLE,
+            charge_id,
+            invoice,
+            received_cents=refunded,
+            detail="refund of a payment that was not booked",
+        )
     new = refunded - record.refunded_cents
     if new <= 0:
         return "already_booked"
     payment = db.session.get(Payment, record.payment_id)
     if new > payment.amount_cents - record.refunded_cents:
-        return _issue(IssueKind.AMOUNT_MISMATCH, charge_id, invoice, received_cents=refunded,
-                      expected_cents=payment.amount_cents, detail="refund")  # fmt: skip
-    ledger.book(invoice.organisation_id, "refund", f"stripe-refund:{charge_id}:{refunded}",
-                f"Refund invoice {invoice.number}", [
-                    (ledger.receivable(invoice.starter_id), new),
-                    (ledger.bank(invoice.organisation_id), -new),
-                ], _event_day(created))  # fmt: skip
+        return _issue(
+            IssueKind.AMOUNT_MISMATCH,
+            charge_id,
+            invoice,
+            received_cents=refunded,
+            expected_cents=payment.amount_cents,
+            detail="refund",
+        )
+    ledger.book(
+        invoice.organisation_id,
+        "refund",
+        f"stripe-refund:{charge_id}:{refunded}",
+        f"Refund invoice {invoice.number}",
+        [
+            (ledger.receivable(invoice.starter_id), new),
+            (ledger.bank(invoice.organisation_id), -new),
+        ],
+        _event_day(created),
+    )
     record.refunded_cents = refunded
     invoice.paid_cents -= new
     invoice.status = InvoiceStatus.OPEN
     if payment.settlement_id is not None:
-        _issue(IssueKind.REFUND_AFTER_SETTLEMENT, charge_id, invoice, received_cents=new,
-               detail=f"settlement {payment.settlement_id}")  # fmt: skip
+        _issue(
+            IssueKind.REFUND_AFTER_SETTLEMENT,
+            charge_id,
+            invoice,
+            received_cents=new,
+            detail=f"settlement {payment.settlement_id}",
+        )
     db.session.flush()
     return "refund_booked"
 
@@ -427,14 +539,33 @@ def _disputed_payment(obj: dict) -> tuple[str, Invoice | None, Payment | None, s
     record, invoice = _intent_and_invoice(obj)
     amount = obj.get("amount")
     if record is None or invoice is None:
-        return dispute_id, None, None, _issue(IssueKind.UNKNOWN_INVOICE, dispute_id, invoice,
-                                              received_cents=amount, detail="dispute")  # fmt: skip
+        return (
+            dispute_id,
+            None,
+            None,
+            _issue(
+                IssueKind.UNKNOWN_INVOICE,
+                dispute_id,
+                invoice,
+                received_cents=amount,
+                detail="dispute",
+            ),
+        )
     invoice = billing.lock_invoice(invoice.id)  # events about one dispute at once book once
     db.session.refresh(record)
     if record.payment_id is None:
-        return dispute_id, invoice, None, _issue(
-            IssueKind.NOT_BOOKABLE, dispute_id, invoice, received_cents=amount,
-            detail="dispute of a payment that was not booked")  # fmt: skip
+        return (
+            dispute_id,
+            invoice,
+            None,
+            _issue(
+                IssueKind.NOT_BOOKABLE,
+                dispute_id,
+                invoice,
+                received_cents=amount,
+                detail="dispute of a payment that was not booked",
+            ),
+        )
     return dispute_id, invoice, db.session.get(Payment, record.payment_id), None
 
 
@@ -444,10 +575,18 @@ def _dispute_booked(key: str) -> bool:
 
 def _tell_staff_of_dispute(invoice: Invoice, kind: str, amount: object) -> None:
     starter = db.session.get(User, invoice.starter_id)
-    data = {"number": invoice.number, "starter": starter.name,
-            "amount": format_eur(amount if _whole(amount) else invoice.total_cents)}  # fmt: skip
-    notify(staff_of(invoice.organisation_id), kind, "payments.issues",
-           {"organisation_id": invoice.organisation_id}, data)  # fmt: skip
+    data = {
+        "number": invoice.number,
+        "starter": starter.name,
+        "amount": format_eur(amount if _whole(amount) else invoice.total_cents),
+    }
+    notify(
+        staff_of(invoice.organisation_id),
+        kind,
+        "payments.issues",
+        {"organisation_id": invoice.organisation_id},
+        data,
+    )
 
 
 def _on_dispute_opened(obj: dict, event_id: str, created: int) -> str:
@@ -460,23 +599,41 @@ def _on_dispute_opened(obj: dict, event_id: str, created: int) -> str:
     status = str(obj.get("status") or "")
     amount = obj.get("amount")
     if status.startswith("warning_"):  # an inquiry: no money has moved yet
-        _issue(IssueKind.DISPUTE, dispute_id, invoice, received_cents=amount,
-               detail=f"inquiry: {str(obj.get('reason'))[:100]}")  # fmt: skip
+        _issue(
+            IssueKind.DISPUTE,
+            dispute_id,
+            invoice,
+            received_cents=amount,
+            detail=f"inquiry: {str(obj.get('reason'))[:100]}",
+        )
         _tell_staff_of_dispute(invoice, "payment.disputed_staff", amount)
         return "dispute_inquiry"
     key = f"stripe-dispute:{dispute_id}:withdrawn"
     if _dispute_booked(key):
         return "already_booked"
     record = db.session.scalar(
-        sa.select(PaymentIntentRecord).where(PaymentIntentRecord.payment_id == payment.id))
+        sa.select(PaymentIntentRecord).where(PaymentIntentRecord.payment_id == payment.id)
+    )
     if not _whole(amount) or not 0 < amount <= payment.amount_cents - record.refunded_cents:
-        return _issue(IssueKind.AMOUNT_MISMATCH, dispute_id, invoice, received_cents=amount,
-                      expected_cents=payment.amount_cents - record.refunded_cents,
-                      detail="dispute")  # fmt: skip
-    ledger.book(invoice.organisation_id, "dispute", key, f"Dispute invoice {invoice.number}", [
-        (ledger.receivable(invoice.starter_id), amount),
-        (ledger.bank(invoice.organisation_id), -amount),
-    ], _event_day(created))  # fmt: skip
+        return _issue(
+            IssueKind.AMOUNT_MISMATCH,
+            dispute_id,
+            invoice,
+            received_cents=amount,
+            expected_cents=payment.amount_cents - record.refunded_cents,
+            detail="dispute",
+        )
+    ledger.book(
+        invoice.organisation_id,
+        "dispute",
+        key,
+        f"Dispute invoice {invoice.number}",
+        [
+            (ledger.receivable(invoice.starter_id), amount),
+            (ledger.bank(invoice.organisation_id), -amount),
+        ],
+        _event_day(created),
+    )
     invoice.paid_cents -= amount
     invoice.status = InvoiceStatus.OPEN
     detail = f"{str(obj.get('reason'))[:100]}"
@@ -496,18 +653,37 @@ def _on_dispute_reinstated(obj: dict, event_id: str, created: int) -> str:
     if _dispute_booked(key):
         return "already_booked"
     withdrawn = db.session.scalar(
-        sa.select(Posting).where(Posting.key == f"stripe-dispute:{dispute_id}:withdrawn"))
+        sa.select(Posting).where(Posting.key == f"stripe-dispute:{dispute_id}:withdrawn")
+    )
     if withdrawn is None:
-        return _issue(IssueKind.NOT_BOOKABLE, dispute_id, invoice,
-                      detail="funds reinstated for a dispute that was not booked")  # fmt: skip
+        return _issue(
+            IssueKind.NOT_BOOKABLE,
+            dispute_id,
+            invoice,
+            detail="funds reinstated for a dispute that was not booked",
+        )
     amount = obj.get("amount")
     if not _whole(amount) or not 0 < amount <= invoice.outstanding_cents:
-        return _issue(IssueKind.AMOUNT_MISMATCH, dispute_id, invoice, received_cents=amount,
-                      expected_cents=invoice.outstanding_cents, detail="dispute won")  # fmt: skip
-    ledger.book(invoice.organisation_id, "dispute", key, f"Dispute won, invoice {invoice.number}",
-                [(ledger.bank(invoice.organisation_id), amount),
-                 (ledger.receivable(invoice.starter_id), -amount)],
-                _event_day(created), reverses_id=withdrawn.id)  # fmt: skip
+        return _issue(
+            IssueKind.AMOUNT_MISMATCH,
+            dispute_id,
+            invoice,
+            received_cents=amount,
+            expected_cents=invoice.outstanding_cents,
+            detail="dispute won",
+        )
+    ledger.book(
+        invoice.organisation_id,
+        "dispute",
+        key,
+        f"Dispute won, invoice {invoice.number}",
+        [
+            (ledger.bank(invoice.organisation_id), amount),
+            (ledger.receivable(invoice.starter_id), -amount),
+        ],
+        _event_day(created),
+        reverses_id=withdrawn.id,
+    )
     invoice.paid_cents += amount
     if invoice.paid_cents == invoice.total_cents:
         invoice.status = InvoiceStatus.PAID
@@ -629,15 +805,23 @@ def _payouts_for(settlement: Settlement, method: PayoutMethod) -> list[Payout]:
     settlement = billing.lock_settlement(settlement.id)
     if settlement.status != SettlementStatus.APPROVED:
         raise PaymentsError(_("Only an approved settlement can be paid out."))
-    existing = {p.landlord_id: p for p in db.session.scalars(
-        sa.select(Payout).where(Payout.settlement_id == settlement.id))}  # fmt: skip
+    existing = {
+        p.landlord_id: p
+        for p in db.session.scalars(sa.select(Payout).where(Payout.settlement_id == settlement.id))
+    }
     payouts = []
     for landlord_id, cents in landlord_shares(settlement).items():
         payout = existing.get(landlord_id)
         if payout is None:
-            payout = Payout(settlement_id=settlement.id, landlord_id=landlord_id,
-                            amount_cents=cents, method=method, attempts=0, key_version=1,
-                            status=PayoutStatus.PENDING)  # fmt: skip
+            payout = Payout(
+                settlement_id=settlement.id,
+                landlord_id=landlord_id,
+                amount_cents=cents,
+                method=method,
+                attempts=0,
+                key_version=1,
+                status=PayoutStatus.PENDING,
+            )
             db.session.add(payout)
         elif payout.status != PayoutStatus.SENT:
             payout.method = method
@@ -647,13 +831,20 @@ def _payouts_for(settlement: Settlement, method: PayoutMethod) -> list[Payout]:
 
 
 def _accounts(landlord_ids: list[int]) -> dict[int, PayoutAccount]:
-    return {a.landlord_id: a for a in db.session.scalars(
-        sa.select(PayoutAccount).where(PayoutAccount.landlord_id.in_(landlord_ids)))}  # fmt: skip
+    return {
+        a.landlord_id: a
+        for a in db.session.scalars(
+            sa.select(PayoutAccount).where(PayoutAccount.landlord_id.in_(landlord_ids))
+        )
+    }
 
 
 def _names(landlord_ids: list[int]) -> str:
-    return ", ".join(db.session.scalars(
-        sa.select(User.name).where(User.id.in_(landlord_ids)).order_by(User.name)))  # fmt: skip
+    return ", ".join(
+        db.session.scalars(
+            sa.select(User.name).where(User.id.in_(landlord_ids)).order_by(User.name)
+        )
+    )
 
 
 def pay_by_stripe(actor: User, settlement: Settlement) -> list[Payout]:
@@ -666,11 +857,19 @@ def pay_by_stripe(actor: User, settlement: Settlement) -> list[Payout]:
         raise PaymentsError(_("Payouts through Stripe are not configured."))
     payouts = _payouts_for(settlement, PayoutMethod.STRIPE)
     accounts = _accounts([p.landlord_id for p in payouts])
-    missing = [p.landlord_id for p in payouts if p.landlord_id not in accounts
-               or accounts[p.landlord_id].onboarding != OnboardingStatus.COMPLETE]  # fmt: skip
+    missing = [
+        p.landlord_id
+        for p in payouts
+        if p.landlord_id not in accounts
+        or accounts[p.landlord_id].onboarding != OnboardingStatus.COMPLETE
+    ]
     if missing:
-        raise PaymentsError(_("These landlords have not finished their Stripe onboarding: "
-                              "%(names)s.", names=_names(missing)))  # fmt: skip
+        raise PaymentsError(
+            _(
+                "These landlords have not finished their Stripe onboarding: %(names)s.",
+                names=_names(missing),
+            )
+        )
     for payout in payouts:
         if payout.status == PayoutStatus.SENT:
             continue
@@ -685,11 +884,15 @@ def pay_by_stripe(actor: User, settlement: Settlement) -> list[Payout]:
                 payout.key_version += 1  # declined, not made: a retry is a new request
             payout.status = PayoutStatus.FAILED
             payout.error = (getattr(exc, "user_message", None) or str(exc))[:300]
-            db.session.add(PaymentIssue(organisation_id=organisation_id,
-                                        kind=IssueKind.TRANSFER_FAILED,
-                                        source=f"settlement-{settlement.id}",
-                                        expected_cents=payout.amount_cents,
-                                        detail=payout.error))  # fmt: skip
+            db.session.add(
+                PaymentIssue(
+                    organisation_id=organisation_id,
+                    kind=IssueKind.TRANSFER_FAILED,
+                    source=f"settlement-{settlement.id}",
+                    expected_cents=payout.amount_cents,
+                    detail=payout.error,
+                )
+            )
         else:
             payout.status = PayoutStatus.SENT
             payout.transfer_id = transfer.id
@@ -697,8 +900,13 @@ def pay_by_stripe(actor: User, settlement: Settlement) -> list[Payout]:
         db.session.flush()
     if all(p.status == PayoutStatus.SENT for p in payouts):
         billing.mark_settlement_paid(actor, settlement, clock.today())
-    record_event(actor, "payouts.stripe", settlement, organisation_id,
-                 sent=sum(p.status == PayoutStatus.SENT for p in payouts))  # fmt: skip
+    record_event(
+        actor,
+        "payouts.stripe",
+        settlement,
+        organisation_id,
+        sent=sum(p.status == PayoutStatus.SENT for p in payouts),
+    )
     return payouts
 
 
@@ -725,11 +933,15 @@ def pay_by_sepa(actor: User, settlement: Settlement, execution_date: date | None
     if not payouts:
         raise PaymentsError(_("There is nothing to pay out to landlords."))
     accounts = _accounts([p.landlord_id for p in payouts])
-    missing = [p.landlord_id for p in payouts if p.landlord_id not in accounts
-               or not valid_iban(accounts[p.landlord_id].iban or "")]  # fmt: skip
+    missing = [
+        p.landlord_id
+        for p in payouts
+        if p.landlord_id not in accounts or not valid_iban(accounts[p.landlord_id].iban or "")
+    ]
     if missing:
-        raise PaymentsError(_("These landlords have no valid IBAN yet: %(names)s.",
-                              names=_names(missing)))  # fmt: skip
+        raise PaymentsError(
+            _("These landlords have no valid IBAN yet: %(names)s.", names=_names(missing))
+        )
     batch = sepa.build_batch(organisation, settlement, payouts, accounts, execution_date)
     batch.created_by_id = actor.id
     db.session.add(batch)
@@ -757,5 +969,8 @@ def issue_label(kind: IssueKind) -> str:
 
 
 def payout_label(status: PayoutStatus) -> str:
-    return {PayoutStatus.PENDING: _("pending"), PayoutStatus.SENT: _("sent"),
-            PayoutStatus.FAILED: _("failed")}[PayoutStatus(status)]  # fmt: skip
+    return {
+        PayoutStatus.PENDING: _("pending"),
+        PayoutStatus.SENT: _("sent"),
+        PayoutStatus.FAILED: _("failed"),
+    }[PayoutStatus(status)]

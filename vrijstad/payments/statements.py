@@ -224,16 +224,20 @@ class _Matcher:
             candidates = {}
             amounts = sorted(self.unreferenced)
             for start in range(0, len(amounts), _CHUNK):
-                candidates.update((invoice.id, invoice) for invoice in db.session.scalars(
-                    sa.select(Invoice)
-                    .where(
-                        Invoice.organisation_id == self.organisation_id,
-                        Invoice.status == InvoiceStatus.OPEN,
-                        (Invoice.total_cents - Invoice.paid_cents).in_(
-                            amounts[start : start + _CHUNK]),
+                candidates.update(
+                    (invoice.id, invoice)
+                    for invoice in db.session.scalars(
+                        sa.select(Invoice)
+                        .where(
+                            Invoice.organisation_id == self.organisation_id,
+                            Invoice.status == InvoiceStatus.OPEN,
+                            (Invoice.total_cents - Invoice.paid_cents).in_(
+                                amounts[start : start + _CHUNK]
+                            ),
+                        )
+                        .options(selectinload(Invoice.starter))
                     )
-                    .options(selectinload(Invoice.starter))
-                ))  # fmt: skip
+                )
             for invoice in self.invoices.values():
                 if invoice.status == InvoiceStatus.OPEN:
                     candidates.setdefault(invoice.id, invoice)
@@ -256,8 +260,9 @@ class _Matcher:
 _REASONS = {"already_paid": LineReason.ALREADY_PAID, "more_than_open": LineReason.MORE_THAN_OPEN}
 
 
-def _book(batch: billing.PaymentBatch, bank_import: BankImport, row: dict, invoice: Invoice
-          ) -> bool:  # fmt: skip
+def _book(
+    batch: billing.PaymentBatch, bank_import: BankImport, row: dict, invoice: Invoice
+) -> bool:
     """Decide the booking of the line's amount on the invoice (written with the batch), or
     leave the line (a BankLine row's values) unmatched with the reason; True when booked."""
     try:
@@ -336,16 +341,26 @@ def import_statement(
     for index, line, key in fresh:
         outgoing = line.amount_cents < 0
         row = {
-            "import_id": bank_import.id, "organisation_id": organisation.id,
-            "fingerprint": key, "line": line.line, "booked_on": line.booked_on,
-            "amount_cents": line.amount_cents, "currency": line.currency[:3],
-            "name": line.name, "iban": line.iban, "description": line.description,
-            "reference": line.reference, "end_to_end_id": line.end_to_end_id,
+            "import_id": bank_import.id,
+            "organisation_id": organisation.id,
+            "fingerprint": key,
+            "line": line.line,
+            "booked_on": line.booked_on,
+            "amount_cents": line.amount_cents,
+            "currency": line.currency[:3],
+            "name": line.name,
+            "iban": line.iban,
+            "description": line.description,
+            "reference": line.reference,
+            "end_to_end_id": line.end_to_end_id,
             "bank_reference": line.bank_reference,
             "status": BankLineStatus.OUTGOING if outgoing else BankLineStatus.UNMATCHED,
-            "reason": LineReason.DEBIT if outgoing else None, "detail": None,
-            "matched_by": None, "invoice_id": None, "payment_id": None,
-        }  # fmt: skip
+            "reason": LineReason.DEBIT if outgoing else None,
+            "detail": None,
+            "matched_by": None,
+            "invoice_id": None,
+            "payment_id": None,
+        }
         rows.append(row)
         if outgoing:
             continue  # outgoing: listed, never booked

@@ -40,8 +40,11 @@ def _stripe_csp() -> str:
     """The site's policy, opened for Stripe.js (its script, frames and API) on this page."""
     js = _origin(current_app.config.get("STRIPE_JS_URL", ""))
     api = _origin(current_app.config.get("STRIPE_API_BASE") or "https://api.stripe.com")
-    extra = {"script-src": [js], "frame-src": [js, "https://hooks.stripe.com"],
-             "connect-src": [js, api]}  # fmt: skip
+    extra = {
+        "script-src": [js],
+        "frame-src": [js, "https://hooks.stripe.com"],
+        "connect-src": [js, api],
+    }
     parts = []
     for directive in CSP.split("; "):
         name = directive.split(" ", 1)[0]
@@ -132,8 +135,14 @@ def bank_import(organisation_id: int):
     imports = db.session.scalars(queries.recent_imports(organisation.id)).all()
     status = 422 if form.is_submitted() else 200
     counts = queries.line_counts([i.id for i in imports])
-    return render_template("payments/bank_import.html", organisation=organisation, form=form,
-                           errors=errors, imports=imports, counts=counts), status  # fmt: skip
+    return render_template(
+        "payments/bank_import.html",
+        organisation=organisation,
+        form=form,
+        errors=errors,
+        imports=imports,
+        counts=counts,
+    ), status
 
 
 @bp.get("/bank-imports/<int:import_id>")
@@ -189,8 +198,9 @@ def reject_line(line_id: int):
 def issues(organisation_id: int):
     organisation = _organisation_or_403(organisation_id)
     items = db.session.scalars(queries.open_issues(organisation.id)).all()
-    return render_template("payments/issues.html", organisation=organisation, issues=items,
-                           button=ButtonForm())  # fmt: skip
+    return render_template(
+        "payments/issues.html", organisation=organisation, issues=items, button=ButtonForm()
+    )
 
 
 @bp.post("/payment-issues/<int:issue_id>/resolve")
@@ -264,10 +274,14 @@ def pay_out(settlement_id: int, method: str):
 def sepa_file(settlement_id: int):
     settlement = _settlement_or_403(settlement_id)
     batch = db.first_or_404(queries.batch_of(settlement.id))
-    return batch.xml, 200, {
-        "Content-Type": "application/xml",
-        "Content-Disposition": f'attachment; filename="payouts-{settlement.period:%Y-%m}.xml"',
-    }  # fmt: skip
+    return (
+        batch.xml,
+        200,
+        {
+            "Content-Type": "application/xml",
+            "Content-Disposition": f'attachment; filename="payouts-{settlement.period:%Y-%m}.xml"',
+        },
+    )
 
 
 # Landlords: where their money goes ---------------------------------------------------------
@@ -290,10 +304,13 @@ def payout_account():
             db.session.commit()
             flash(_("Your payout account is saved."), "success")
             return redirect(url_for(".payout_account"))
-    return render_template("payments/payout_account.html", form=form, account=account,
-                           button=ButtonForm(),
-                           stripe=current_app.config.get("PAYMENT_PROVIDER") == "stripe",
-                           ), 422 if form.errors else 200  # fmt: skip
+    return render_template(
+        "payments/payout_account.html",
+        form=form,
+        account=account,
+        button=ButtonForm(),
+        stripe=current_app.config.get("PAYMENT_PROVIDER") == "stripe",
+    ), 422 if form.errors else 200
 
 
 @bp.post("/my/payout-account/connect")

@@ -160,8 +160,10 @@ def _terms_or_new(unit: Unit) -> ShortLetTerms:
 
 def check_terms(data: TermsData) -> None:
     """The rules every set of short-let terms meets; each refusal names its field."""
-    for field, value in (("price_day", data.price_cents_per_day),
-                         ("price_week", data.price_cents_per_week)):  # fmt: skip
+    for field, value in (
+        ("price_day", data.price_cents_per_day),
+        ("price_week", data.price_cents_per_week),
+    ):
         if value is not None and not 0 <= value <= MAX_PRICE_CENTS:
             raise BookingError(_("Enter a price between € 0 and € 100.000."), field)
     if data.enabled and data.price_cents_per_day is None and data.price_cents_per_week is None:
@@ -169,13 +171,18 @@ def check_terms(data: TermsData) -> None:
     if data.min_stay_days < 1:
         raise BookingError(_("The minimum stay is at least one day."), "min_stay")
     if data.max_stay_days < data.min_stay_days:
-        raise BookingError(_("The maximum stay cannot be shorter than the minimum stay."),
-                           "max_stay")  # fmt: skip
+        raise BookingError(
+            _("The maximum stay cannot be shorter than the minimum stay."), "max_stay"
+        )
     if data.max_stay_days > MAX_STAY_DAYS:
         raise BookingError(
-            _("A pop-up lasts at most two years (%(n)d days); a longer let is a regular shop "
-              "lease (art. 7:290 BW).", n=MAX_STAY_DAYS), "max_stay"
-        )  # fmt: skip
+            _(
+                "A pop-up lasts at most two years (%(n)d days); a longer let is a regular shop "
+                "lease (art. 7:290 BW).",
+                n=MAX_STAY_DAYS,
+            ),
+            "max_stay",
+        )
     if not 0 <= data.lead_time_days <= 365:
         raise BookingError(_("The lead time is between 0 and 365 days."), "lead_time")
     if not 1 <= data.weekdays_mask <= ALL_WEEKDAYS:
@@ -205,9 +212,13 @@ def regenerate_feed_token(actor: User, unit: Unit) -> ShortLetTerms:
 
 
 def block_period(
-    actor: User, unit: Unit, first_day: date, last_day: date, reason: str | None = None,
+    actor: User,
+    unit: Unit,
+    first_day: date,
+    last_day: date,
+    reason: str | None = None,
     today: date | None = None,
-) -> BlockedPeriod:  # fmt: skip
+) -> BlockedPeriod:
     """Keep days free of bookings; days already booked cannot be blocked."""
     _landlord_side(actor, unit)
     today = today or clock.today()
@@ -219,17 +230,30 @@ def block_period(
     booked = db.session.scalars(queries.bookings_overlapping(unit.id, start, end)).first()
     if booked is not None:
         raise BookingError(
-            _("%(first)s – %(last)s is booked; cancel that booking first.",
-              first=date_filter(booked.start_date), last=date_filter(booked.last_day)),
+            _(
+                "%(first)s – %(last)s is booked; cancel that booking first.",
+                first=date_filter(booked.start_date),
+                last=date_filter(booked.last_day),
+            ),
             "first_day",
-        )  # fmt: skip
-    period = BlockedPeriod(unit_id=unit.id, start_date=start, end_date=end,
-                           reason=(reason or "").strip()[:200] or None,
-                           created_by_id=actor.id)  # fmt: skip
+        )
+    period = BlockedPeriod(
+        unit_id=unit.id,
+        start_date=start,
+        end_date=end,
+        reason=(reason or "").strip()[:200] or None,
+        created_by_id=actor.id,
+    )
     db.session.add(period)
     db.session.flush()
-    record_event(actor, "popup.blocked", unit, _organisation_id(unit),
-                 start=start.isoformat(), end=end.isoformat())  # fmt: skip
+    record_event(
+        actor,
+        "popup.blocked",
+        unit,
+        _organisation_id(unit),
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
     return period
 
 
@@ -237,8 +261,14 @@ def unblock_period(actor: User, period: BlockedPeriod) -> None:
     """Open blocked days again."""
     unit = db.session.get(Unit, period.unit_id)
     _landlord_side(actor, unit)
-    record_event(actor, "popup.unblocked", unit, _organisation_id(unit),
-                 start=period.start_date.isoformat(), end=period.end_date.isoformat())  # fmt: skip
+    record_event(
+        actor,
+        "popup.unblocked",
+        unit,
+        _organisation_id(unit),
+        start=period.start_date.isoformat(),
+        end=period.end_date.isoformat(),
+    )
     db.session.delete(period)
     db.session.flush()
 
@@ -247,9 +277,12 @@ def unblock_period(actor: User, period: BlockedPeriod) -> None:
 
 
 def check_dates(
-    unit: Unit, terms: ShortLetTerms | None, first_day: date, last_day: date,
+    unit: Unit,
+    terms: ShortLetTerms | None,
+    first_day: date,
+    last_day: date,
     today: date | None = None,
-) -> Price:  # fmt: skip
+) -> Price:
     """Whether a starter may request these days (first and last day included); the price if so.
 
     Refusals name the reason and the form field: order, past, lead time, stay limits,
@@ -265,26 +298,31 @@ def check_dates(
     earliest = today + timedelta(days=terms.lead_time_days)
     if first_day < earliest:
         raise BookingError(
-            _("Book at least %(n)d days ahead: the first day you can book is %(date)s.",
-              n=terms.lead_time_days, date=date_filter(earliest)), "first_day"
-        )  # fmt: skip
+            _(
+                "Book at least %(n)d days ahead: the first day you can book is %(date)s.",
+                n=terms.lead_time_days,
+                date=date_filter(earliest),
+            ),
+            "first_day",
+        )
     if first_day > today + timedelta(days=BOOKING_HORIZON_DAYS):
         raise BookingError(_("You can book at most two years ahead."), "first_day")
     days = (last_day - first_day).days + 1
     if days < terms.min_stay_days:
-        raise BookingError(_("The minimum stay is %(n)d days.", n=terms.min_stay_days),
-                           "last_day")  # fmt: skip
+        raise BookingError(_("The minimum stay is %(n)d days.", n=terms.min_stay_days), "last_day")
     if days > terms.max_stay_days:
-        raise BookingError(_("The maximum stay is %(n)d days.", n=terms.max_stay_days),
-                           "last_day")  # fmt: skip
+        raise BookingError(_("The maximum stay is %(n)d days.", n=terms.max_stay_days), "last_day")
     for offset in range(min(days, 7)):  # a week holds every weekday
         day = first_day + timedelta(days=offset)
         if not terms.bookable_on(day):
             raise BookingError(
-                _("This unit is let on %(weekdays)s only; %(date)s is not one of them.",
-                  weekdays=", ".join(weekday_names(terms.weekdays_mask)),
-                  date=date_filter(day)), "first_day"
-            )  # fmt: skip
+                _(
+                    "This unit is let on %(weekdays)s only; %(date)s is not one of them.",
+                    weekdays=", ".join(weekday_names(terms.weekdays_mask)),
+                    date=date_filter(day),
+                ),
+                "first_day",
+            )
     start, end = first_day, last_day + timedelta(days=1)
     _check_free(unit, start, end)
     return compute_price(days, terms.price_cents_per_day, terms.price_cents_per_week)
@@ -294,17 +332,23 @@ def _check_free(unit: Unit, start: date, end: date) -> None:
     blocked = db.session.scalars(queries.blocked_overlapping(unit.id, start, end)).first()
     if blocked is not None:
         raise BookingError(
-            _("The unit is not available from %(first)s to %(last)s.",
-              first=date_filter(blocked.start_date), last=date_filter(blocked.last_day)),
+            _(
+                "The unit is not available from %(first)s to %(last)s.",
+                first=date_filter(blocked.start_date),
+                last=date_filter(blocked.last_day),
+            ),
             "first_day",
-        )  # fmt: skip
+        )
     booked = db.session.scalars(queries.bookings_overlapping(unit.id, start, end)).first()
     if booked is not None:
         raise BookingError(
-            _("%(first)s – %(last)s is already booked.",
-              first=date_filter(booked.start_date), last=date_filter(booked.last_day)),
+            _(
+                "%(first)s – %(last)s is already booked.",
+                first=date_filter(booked.start_date),
+                last=date_filter(booked.last_day),
+            ),
             "first_day",
-        )  # fmt: skip
+        )
 
 
 # The starter's side ------------------------------------------------------------------------
@@ -315,15 +359,21 @@ def _booking_hold(unit: Unit) -> str | None:
     """An accepted booking that is not over holds the unit: cancel it first."""
     booking = db.session.scalars(
         sa.select(Booking)
-        .where(Booking.unit_id == unit.id, Booking.status == BookingStatus.ACCEPTED,
-               Booking.end_date > clock.today())
+        .where(
+            Booking.unit_id == unit.id,
+            Booking.status == BookingStatus.ACCEPTED,
+            Booking.end_date > clock.today(),
+        )
         .order_by(Booking.start_date)
         .limit(1)
-    ).first()  # fmt: skip
+    ).first()
     if booking is None:
         return None
-    return _("This unit has an accepted pop-up booking (%(dates)s): cancel the booking before "
-             "changing the unit's status.", dates=_dates(booking))
+    return _(
+        "This unit has an accepted pop-up booking (%(dates)s): cancel the booking before "
+        "changing the unit's status.",
+        dates=_dates(booking),
+    )
 
 
 def _dates(booking: Booking) -> str:
@@ -332,8 +382,11 @@ def _dates(booking: Booking) -> str:
 
 def _notice_data(booking: Booking) -> dict:
     unit = booking.unit
-    return {"unit": f"{unit.address}, {unit.city}", "starter": booking.starter.name,
-            "dates": _dates(booking)}  # fmt: skip
+    return {
+        "unit": f"{unit.address}, {unit.city}",
+        "starter": booking.starter.name,
+        "dates": _dates(booking),
+    }
 
 
 def _notify_landlord_side(booking: Booking, kind: str, actor: User | None = None) -> None:
@@ -346,9 +399,14 @@ def _notify_starter(booking: Booking, kind: str) -> None:
 
 
 def request_booking(
-    starter: User, unit: Unit, first_day: date, last_day: date, note: str | None = None,
-    expected_price_cents: int | None = None, today: date | None = None,
-) -> Booking:  # fmt: skip
+    starter: User,
+    unit: Unit,
+    first_day: date,
+    last_day: date,
+    note: str | None = None,
+    expected_price_cents: int | None = None,
+    today: date | None = None,
+) -> Booking:
     """A starter asks for days (first and last day included) at the price shown.
 
     With the price the starter was shown, a request whose price has changed since (the terms
@@ -362,9 +420,12 @@ def request_booking(
     price = check_dates(unit, terms_of(unit), first_day, last_day, today)
     if expected_price_cents is not None and expected_price_cents != price.total_cents:
         raise BookingError(
-            _("The price is now %(price)s; check it and send the request again.",
-              price=eur_filter(price.total_cents)), "first_day"
-        )  # fmt: skip
+            _(
+                "The price is now %(price)s; check it and send the request again.",
+                price=eur_filter(price.total_cents),
+            ),
+            "first_day",
+        )
     start, end = first_day, last_day + timedelta(days=1)
     mine = db.session.scalars(
         queries.bookings_overlapping(unit.id, start, end, BookingStatus.REQUESTED).where(
@@ -373,14 +434,26 @@ def request_booking(
     ).first()
     if mine is not None:
         raise BookingError(_("You already asked for some of these days."), "first_day")
-    booking = Booking(unit=unit, starter=starter, start_date=start, end_date=end,
-                      price_cents=price.total_cents,
-                      note=(note or "").strip()[:1000] or None)  # fmt: skip
+    booking = Booking(
+        unit=unit,
+        starter=starter,
+        start_date=start,
+        end_date=end,
+        price_cents=price.total_cents,
+        note=(note or "").strip()[:1000] or None,
+    )
     db.session.add(booking)
     db.session.flush()
-    record_event(starter, "booking.requested", booking, _organisation_id(unit), unit=unit.id,
-                 start=start.isoformat(), end=end.isoformat(),
-                 price_cents=price.total_cents)  # fmt: skip
+    record_event(
+        starter,
+        "booking.requested",
+        booking,
+        _organisation_id(unit),
+        unit=unit.id,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        price_cents=price.total_cents,
+    )
     _notify_landlord_side(booking, "booking.requested")
     return booking
 
@@ -396,9 +469,12 @@ def _check_move(booking: Booking, target: BookingStatus) -> None:
         check_transition(BOOKING_TRANSITIONS, booking.status, target)
     except TransitionError as exc:
         raise BookingError(
-            _("A booking that is %(current)s cannot become %(target)s.",
-              current=status_label(booking.status), target=status_label(target))
-        ) from exc  # fmt: skip
+            _(
+                "A booking that is %(current)s cannot become %(target)s.",
+                current=status_label(booking.status),
+                target=status_label(target),
+            )
+        ) from exc
 
 
 def _transition(actor: User | None, booking: Booking, target: BookingStatus, **data) -> None:
@@ -407,8 +483,15 @@ def _transition(actor: User | None, booking: Booking, target: BookingStatus, **d
     booking.status = target
     booking.decided_at = clock.now()
     booking.decided_by_id = actor.id if actor is not None else None
-    record_event(actor, "booking.status", booking, _organisation_id(booking.unit),
-                 old=previous.value, new=target.value, **data)  # fmt: skip
+    record_event(
+        actor,
+        "booking.status",
+        booking,
+        _organisation_id(booking.unit),
+        old=previous.value,
+        new=target.value,
+        **data,
+    )
 
 
 def cancel_booking(actor: User, booking: Booking, today: date | None = None) -> Booking:
@@ -427,8 +510,14 @@ def cancel_booking(actor: User, booking: Booking, today: date | None = None) -> 
     placement = booking.placement
     if placement is not None and placement.status != PlacementStatus.ENDED:
         placement.status = PlacementStatus.ENDED
-        record_event(actor, "placement.ended", placement, placement.organisation_id,
-                     reason="booking cancelled", booking=booking.id)  # fmt: skip
+        record_event(
+            actor,
+            "placement.ended",
+            placement,
+            placement.organisation_id,
+            reason="booking cancelled",
+            booking=booking.id,
+        )
     db.session.flush()
     if is_starter:
         _notify_landlord_side(booking, "booking.cancelled", actor)
@@ -494,24 +583,38 @@ def accept_booking(actor: User, booking: Booking, today: date | None = None) -> 
         kind=SpaceKind.POPUP,
         start_date=booking.start_date,
         end_date=booking.end_date,  # the day after the last day: a one-day let ends after it
-        base_fee_cents_per_month=monthly_fee_cents(booking.price_cents, booking.start_date,
-                                                   booking.end_date),
-        starter_trade_name=(profile.trade_name if profile and profile.trade_name
-                            else booking.starter.name),
+        base_fee_cents_per_month=monthly_fee_cents(
+            booking.price_cents, booking.start_date, booking.end_date
+        ),
+        starter_trade_name=(
+            profile.trade_name if profile and profile.trade_name else booking.starter.name
+        ),
         starter_kvk=profile.kvk_number if profile else None,
-    )  # fmt: skip
+    )
     db.session.add(placement)
     db.session.flush()
     booking.placement_id = placement.id
-    record_event(actor, "placement.created", placement, placement.organisation_id,
-                 unit=unit.id, booking=booking.id)  # fmt: skip
+    record_event(
+        actor,
+        "placement.created",
+        placement,
+        placement.organisation_id,
+        unit=unit.id,
+        booking=booking.id,
+    )
     if placement.organisation_id is not None and booking.price_cents:
         from vrijstad.billing.services import issue_one_off_invoice
 
         last_day = booking.end_date - timedelta(days=1)
-        issue_one_off_invoice(placement, booking.price_cents, _(
-            "Pop-up %(first)s – %(last)s", first=date_filter(booking.start_date),
-            last=date_filter(last_day)))  # fmt: skip
+        issue_one_off_invoice(
+            placement,
+            booking.price_cents,
+            _(
+                "Pop-up %(first)s – %(last)s",
+                first=date_filter(booking.start_date),
+                last=date_filter(last_day),
+            ),
+        )
     _decline_overlapping(booking)
     db.session.flush()
     _notify_starter(booking, "booking.accepted")
@@ -521,9 +624,10 @@ def accept_booking(actor: User, booking: Booking, today: date | None = None) -> 
 def _decline_overlapping(accepted: Booking) -> None:
     """Requests for days that are now booked are declined (as done by the system)."""
     others = db.session.scalars(
-        queries.bookings_overlapping(accepted.unit_id, accepted.start_date, accepted.end_date,
-                                     BookingStatus.REQUESTED)
-    ).all()  # fmt: skip
+        queries.bookings_overlapping(
+            accepted.unit_id, accepted.start_date, accepted.end_date, BookingStatus.REQUESTED
+        )
+    ).all()
     for other in others:
         _transition(None, other, BookingStatus.DECLINED, reason="dates_taken")
         _notify_starter(other, "booking.dates_taken")

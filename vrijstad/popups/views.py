@@ -103,8 +103,9 @@ def block(unit_id: int):
     form = BlockForm()
     if form.validate_on_submit():
         try:
-            services.block_period(current_user, unit, form.first_day.data, form.last_day.data,
-                                  form.reason.data)  # fmt: skip
+            services.block_period(
+                current_user, unit, form.first_day.data, form.last_day.data, form.reason.data
+            )
         except services.BookingError as exc:
             db.session.rollback()
             _field_error(form, exc)
@@ -201,8 +202,9 @@ def book(unit_id: int):
     if form.validate_on_submit():
         quoted = whole_number(request.form.get("quoted_cents"))
         try:
-            services.request_booking(current_user, unit, *form.period(), form.note.data,
-                                     expected_price_cents=quoted)  # fmt: skip
+            services.request_booking(
+                current_user, unit, *form.period(), form.note.data, expected_price_cents=quoted
+            )
         except services.BookingError as exc:
             db.session.rollback()
             _field_error(form, exc)
@@ -244,8 +246,9 @@ def mine():
 def requests(unit_id: int):
     unit = get_managed_or_404(unit_id)
     bookings = db.session.scalars(queries.bookings_of_unit(unit.id)).all()
-    return render_template("popups/requests.html", unit=unit, bookings=bookings,
-                           button=ButtonForm())  # fmt: skip
+    return render_template(
+        "popups/requests.html", unit=unit, bookings=bookings, button=ButtonForm()
+    )
 
 
 def _act(booking: Booking, action, success: str, landlord_only: bool = True):
@@ -263,8 +266,9 @@ def _act(booking: Booking, action, success: str, landlord_only: bool = True):
 @login_required
 def accept(booking_id: int):
     booking = get_booking_or_404(booking_id)
-    return _act(booking, services.accept_booking,
-                _("The booking is accepted; the days are booked."))  # fmt: skip
+    return _act(
+        booking, services.accept_booking, _("The booking is accepted; the days are booked.")
+    )
 
 
 @bp.post("/bookings/<int:booking_id>/decline")
@@ -278,8 +282,9 @@ def decline(booking_id: int):
 @login_required
 def cancel(booking_id: int):
     booking = get_booking_or_404(booking_id)
-    return _act(booking, services.cancel_booking, _("The booking is cancelled."),
-                landlord_only=False)  # fmt: skip
+    return _act(
+        booking, services.cancel_booking, _("The booking is cancelled."), landlord_only=False
+    )
 
 
 def _weekday_abbreviations() -> list[str]:

@@ -91,12 +91,25 @@ def _contest_entries(user: User) -> list[dict]:
         sa.select(ContestEntry).where(ContestEntry.starter_id == user.id).order_by(ContestEntry.id)
     )
     return [
-        {**_row(e, "id", "contest_id", "status", "trade_name", "branch_group",
-                "preferred_unit_id", *ENTRY_TEXTS, "plan_filename", "plan_pages", "created_at",
-                "updated_at"),
-         "contest": e.contest.title}
+        {
+            **_row(
+                e,
+                "id",
+                "contest_id",
+                "status",
+                "trade_name",
+                "branch_group",
+                "preferred_unit_id",
+                *ENTRY_TEXTS,
+                "plan_filename",
+                "plan_pages",
+                "created_at",
+                "updated_at",
+            ),
+            "contest": e.contest.title,
+        }
         for e in entries
-    ]  # fmt: skip
+    ]
 
 
 def _jury_memberships(user: User) -> list[dict]:
@@ -104,16 +117,24 @@ def _jury_memberships(user: User) -> list[dict]:
         sa.select(Juror).where(Juror.user_id == user.id).order_by(Juror.id)
     ).all()
     return [
-        {**_row(j, "contest_id", "name", "email", "invited_at", "accepted_at"),
-         "contest": j.contest.title,
-         "scores": [_row(s, "entry_id", "criterion_id", "score", "created_at")
-                    for s in db.session.scalars(sa.select(JuryScore).where(
-                        JuryScore.juror_id == j.id).order_by(JuryScore.id))],
-         "conflicts": [_row(c, "entry_id", "note", "declared_at")
-                       for c in db.session.scalars(sa.select(Conflict).where(
-                           Conflict.juror_id == j.id).order_by(Conflict.id))]}
+        {
+            **_row(j, "contest_id", "name", "email", "invited_at", "accepted_at"),
+            "contest": j.contest.title,
+            "scores": [
+                _row(s, "entry_id", "criterion_id", "score", "created_at")
+                for s in db.session.scalars(
+                    sa.select(JuryScore).where(JuryScore.juror_id == j.id).order_by(JuryScore.id)
+                )
+            ],
+            "conflicts": [
+                _row(c, "entry_id", "note", "declared_at")
+                for c in db.session.scalars(
+                    sa.select(Conflict).where(Conflict.juror_id == j.id).order_by(Conflict.id)
+                )
+            ],
+        }
         for j in jurors
-    ]  # fmt: skip
+    ]
 
 
 def _subsidy_applications(user: User) -> list[dict]:
@@ -123,21 +144,61 @@ def _subsidy_applications(user: User) -> list[dict]:
         .order_by(SubsidyApplication.id)
     )
     return [
-        {**_row(a, "id", "scheme_id", "dossier_number", "status", "applicant_kind",
-                "applicant_name", "applicant_kvk", "title", "description", "address",
-                "work_starts_on", "intake_note", "submitted_at", "requested_cents", "question",
-                "answer", "extended_on", "extension_reason", "decided_on", "granted_cents",
-                "conditions", "rejection_reason", "advance_cents", "accountability_note",
-                "accounted_on", "final_cents", "settled_on", "paid_cents", "closed_on",
-                "created_at", "updated_at"),
-         "scheme": a.scheme.name,
-         "street": a.street.name if a.street else None,
-         "cost_lines": [_row(c, "description", "supplier", "category", "amount_cents",
-                             "actual_cents", "created_at") for c in a.cost_lines],
-         "documents": [_row(d, "kind", "filename", "pages", "size", "created_at")
-                       for d in a.documents]}
+        {
+            **_row(
+                a,
+                "id",
+                "scheme_id",
+                "dossier_number",
+                "status",
+                "applicant_kind",
+                "applicant_name",
+                "applicant_kvk",
+                "title",
+                "description",
+                "address",
+                "work_starts_on",
+                "intake_note",
+                "submitted_at",
+                "requested_cents",
+                "question",
+                "answer",
+                "extended_on",
+                "extension_reason",
+                "decided_on",
+                "granted_cents",
+                "conditions",
+                "rejection_reason",
+                "advance_cents",
+                "accountability_note",
+                "accounted_on",
+                "final_cents",
+                "settled_on",
+                "paid_cents",
+                "closed_on",
+                "created_at",
+                "updated_at",
+            ),
+            "scheme": a.scheme.name,
+            "street": a.street.name if a.street else None,
+            "cost_lines": [
+                _row(
+                    c,
+                    "description",
+                    "supplier",
+                    "category",
+                    "amount_cents",
+                    "actual_cents",
+                    "created_at",
+                )
+                for c in a.cost_lines
+            ],
+            "documents": [
+                _row(d, "kind", "filename", "pages", "size", "created_at") for d in a.documents
+            ],
+        }
         for a in applications
-    ]  # fmt: skip
+    ]
 
 
 def _match_invitations(user: User) -> dict:
@@ -147,8 +208,10 @@ def _match_invitations(user: User) -> dict:
         invitations = db.session.scalars(
             sa.select(MatchInvitation).where(condition).order_by(MatchInvitation.id)
         )
-        return [{**_row(i, "unit_id", "score", "created_at"), "unit": _unit_name(i.unit_id)}
-                for i in invitations]  # fmt: skip
+        return [
+            {**_row(i, "unit_id", "score", "created_at"), "unit": _unit_name(i.unit_id)}
+            for i in invitations
+        ]
 
     return {
         "received": rows(MatchInvitation.starter_id == user.id),
@@ -181,44 +244,108 @@ def export_data(user: User) -> dict:
     ).all()
     return {
         "exported_at": clock.now().isoformat(),
-        "account": _row(user, "id", "email", "name", "phone", "locale", "is_landlord",
-                        "is_starter", "created_at", "email_verified_at"),
+        "account": _row(
+            user,
+            "id",
+            "email",
+            "name",
+            "phone",
+            "locale",
+            "is_landlord",
+            "is_starter",
+            "created_at",
+            "email_verified_at",
+        ),
         "consents": [_row(c, "kind", "version", "accepted_at") for c in consents_of(user)],
-        "starter_profile": None if profile is None else {
-            **_row(profile, "trade_name", "concept", "branch_group", "required_use", "city",
-                   "kvk_number", "btw_id", "iban", "min_area_m2", "max_area_m2",
-                   "budget_cents_per_month", "earliest_start", "space_kind", "plan_filename",
-                   "plan_uploaded_at", "invitations_opt_out"),
+        "starter_profile": None
+        if profile is None
+        else {
+            **_row(
+                profile,
+                "trade_name",
+                "concept",
+                "branch_group",
+                "required_use",
+                "city",
+                "kvk_number",
+                "btw_id",
+                "iban",
+                "min_area_m2",
+                "max_area_m2",
+                "budget_cents_per_month",
+                "earliest_start",
+                "space_kind",
+                "plan_filename",
+                "plan_uploaded_at",
+                "invitations_opt_out",
+            ),
             "preferred_areas": [a.name for a in profile.areas],
             "preferred_streets": [s.name for s in profile.streets],
         },
         "applications": [
-            {**_row(a, "id", "unit_id", "status", "motivation", "created_at", "updated_at"),
-             "unit": f"{a.unit.address}, {a.unit.city}",
-             "offers": [_row(o, "id", "status", "kind", "start_date", "end_date",
-                             "base_fee_cents_per_month", "turnover_basis_points",
-                             "deposit_cents") for o in a.offers],
-             "viewings": [_row(v, "starts_at", "duration_minutes", "note") for v in a.viewings]}
+            {
+                **_row(a, "id", "unit_id", "status", "motivation", "created_at", "updated_at"),
+                "unit": f"{a.unit.address}, {a.unit.city}",
+                "offers": [
+                    _row(
+                        o,
+                        "id",
+                        "status",
+                        "kind",
+                        "start_date",
+                        "end_date",
+                        "base_fee_cents_per_month",
+                        "turnover_basis_points",
+                        "deposit_cents",
+                    )
+                    for o in a.offers
+                ],
+                "viewings": [_row(v, "starts_at", "duration_minutes", "note") for v in a.viewings],
+            }
             for a in applications
         ],
         "messages_written": [_row(m, "application_id", "body", "created_at") for m in messages],
-        "units_owned": [_row(u, "id", "street", "house_number", "postcode", "city", "status")
-                        for u in units],
-        "placements": [_row(p, "id", "unit_id", "status", "start_date", "end_date",
-                            "base_fee_cents_per_month", "turnover_basis_points",
-                            "deposit_cents", "starter_trade_name", "starter_kvk")
-                       for p in placements],
-        "notifications": [_row(n, "kind", "data", "created_at", "read_at")
-                          for n in notifications],
-        "bookings": [_row(b, "id", "unit_id", "status", "start_date", "end_date", "price_cents",
-                          "note", "created_at") for b in db.session.scalars(
-                              sa.select(Booking).where(Booking.starter_id == user.id)
-                              .order_by(Booking.id))],
+        "units_owned": [
+            _row(u, "id", "street", "house_number", "postcode", "city", "status") for u in units
+        ],
+        "placements": [
+            _row(
+                p,
+                "id",
+                "unit_id",
+                "status",
+                "start_date",
+                "end_date",
+                "base_fee_cents_per_month",
+                "turnover_basis_points",
+                "deposit_cents",
+                "starter_trade_name",
+                "starter_kvk",
+            )
+            for p in placements
+        ],
+        "notifications": [_row(n, "kind", "data", "created_at", "read_at") for n in notifications],
+        "bookings": [
+            _row(
+                b,
+                "id",
+                "unit_id",
+                "status",
+                "start_date",
+                "end_date",
+                "price_cents",
+                "note",
+                "created_at",
+            )
+            for b in db.session.scalars(
+                sa.select(Booking).where(Booking.starter_id == user.id).order_by(Booking.id)
+            )
+        ],
         "contest_entries": _contest_entries(user),
         "jury_memberships": _jury_memberships(user),
         "subsidy_applications": _subsidy_applications(user),
         "match_invitations": _match_invitations(user),
-    }  # fmt: skip
+    }
 
 
 def delete_account(user: User, password: str) -> None:
@@ -335,8 +462,11 @@ def _forget_subsidy_applications(user: User) -> None:
                 db.session.delete(document)
                 delete_after_commit(document.storage_key)
         elif application.status in (*GRANTED_OPEN, SubsidyStatus.SETTLED):
-            notify(staff_of(application.scheme.organisation_id), "subsidy.applicant_deleted",
-                   "subsidies.detail", {"application_id": application.id},
-                   {"dossier": application.dossier_number,
-                    "applicant": application.applicant_name})  # fmt: skip
+            notify(
+                staff_of(application.scheme.organisation_id),
+                "subsidy.applicant_deleted",
+                "subsidies.detail",
+                {"application_id": application.id},
+                {"dossier": application.dossier_number, "applicant": application.applicant_name},
+            )
     db.session.flush()

@@ -23,10 +23,21 @@ MAX_PLAN_BYTES = 10 * 1024 * 1024
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF is our error message
 
 PROFILE_FIELDS = (
-    "trade_name", "concept", "branch_group", "required_use", "city", "kvk_number", "btw_id",
-    "iban", "min_area_m2", "max_area_m2", "budget_cents_per_month", "earliest_start",
-    "space_kind", "invitations_opt_out",
-)  # fmt: skip
+    "trade_name",
+    "concept",
+    "branch_group",
+    "required_use",
+    "city",
+    "kvk_number",
+    "btw_id",
+    "iban",
+    "min_area_m2",
+    "max_area_m2",
+    "budget_cents_per_month",
+    "earliest_start",
+    "space_kind",
+    "invitations_opt_out",
+)
 
 
 class ProfileError(DomainError):
@@ -65,8 +76,9 @@ def save_profile(user: User, data: dict, area_ids=(), street_ids=()) -> StarterP
         raise ProfileError(_("Only starters have a starter profile."))
     low, high = data.get("min_area_m2"), data.get("max_area_m2")
     if low is not None and high is not None and high < low:
-        raise ProfileError(_("The largest floor area must be at least the smallest."),
-                           "max_area_m2")  # fmt: skip
+        raise ProfileError(
+            _("The largest floor area must be at least the smallest."), "max_area_m2"
+        )
     profile = get_or_create_profile(user)
     for key in PROFILE_FIELDS:
         if key in data:

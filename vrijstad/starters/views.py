@@ -47,8 +47,12 @@ def profile():
     form = _profile_form(current)
     if form.validate_on_submit():
         try:
-            services.save_profile(current_user, form.profile_data(), form.area_ids.data or [],
-                                  form.street_ids.data or [])  # fmt: skip
+            services.save_profile(
+                current_user,
+                form.profile_data(),
+                form.area_ids.data or [],
+                form.street_ids.data or [],
+            )
         except services.ProfileError as exc:
             db.session.rollback()
             target = exc.field if exc.field in form else None
@@ -61,9 +65,13 @@ def profile():
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("starters.profile"))
     status = 422 if form.is_submitted() else 200
-    return render_template("starters/profile.html", form=form, profile=current,
-                           completeness=services.completeness(current),
-                           button=ButtonForm()), status  # fmt: skip
+    return render_template(
+        "starters/profile.html",
+        form=form,
+        profile=current,
+        completeness=services.completeness(current),
+        button=ButtonForm(),
+    ), status
 
 
 @bp.post("/my/profile/plan")
@@ -75,8 +83,7 @@ def upload_plan():
         flash(_("Choose a PDF file to upload."), "error")
         return redirect(url_for("starters.profile", _anchor="plan"))
     try:
-        services.store_plan(current_user, upload.filename,
-                            upload.read(services.MAX_PLAN_BYTES + 1))  # fmt: skip
+        services.store_plan(current_user, upload.filename, upload.read(services.MAX_PLAN_BYTES + 1))
     except services.PlanTooLarge as exc:
         db.session.rollback()
         refuse(413, str(exc))
@@ -96,5 +103,6 @@ def download_plan():
     current = services.profile_of(current_user)
     if current is None or not current.plan_key:
         abort(404)
-    return get_storage().send(current.plan_key, current.plan_filename or "plan.pdf",
-                              "application/pdf", as_attachment=True)  # fmt: skip
+    return get_storage().send(
+        current.plan_key, current.plan_filename or "plan.pdf", "application/pdf", as_attachment=True
+    )

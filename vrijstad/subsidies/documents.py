@@ -18,11 +18,18 @@ def reasoning_rows(reasoning: services.Reasoning) -> list[tuple[str, str]]:
     for description, cents in reasoning.ineligible:
         rows.append((_("Not eligible: %(line)s", line=description), "- " + eur_filter(cents)))
     rows.append((_("Eligible costs"), eur_filter(reasoning.eligible_cents)))
-    rows.append((_("%(pct)s of the eligible costs", pct=services.percent(reasoning.percentage_bp)),
-                 eur_filter(reasoning.share_cents)))  # fmt: skip
+    rows.append(
+        (
+            _("%(pct)s of the eligible costs", pct=services.percent(reasoning.percentage_bp)),
+            eur_filter(reasoning.share_cents),
+        )
+    )
     if reasoning.capped:
-        label = (_("Capped at the amount granted") if reasoning.cap_kind == "grant"
-                 else _("Capped at the maximum per activity"))  # fmt: skip
+        label = (
+            _("Capped at the amount granted")
+            if reasoning.cap_kind == "grant"
+            else _("Capped at the maximum per activity")
+        )
         rows.append((label, eur_filter(reasoning.cap_cents)))
     rows.append((_("Amount"), eur_filter(reasoning.amount_cents)))
     return rows
@@ -32,27 +39,40 @@ def grant_letter_pdf(application: SubsidyApplication) -> bytes:
     """The grant decision: parties, project, the amount and how it follows, payment, conditions."""
     scheme = application.scheme
     organisation = scheme.organisation
-    doc = Document(_("Grant decision %(dossier)s", dossier=application.dossier_number),
-                   author=organisation.name)  # fmt: skip
-    doc.rows([
-        (_("Dossier number"), application.dossier_number or ""),
-        (_("Date of decision"), date_filter(application.decided_on)),
-        (_("Scheme"), scheme.name),
-        (_("Provider"), f"{scheme.provider_name} ({services.provider_label(scheme.provider)})"),
-        (_("Handled by"), organisation.name),
-    ])  # fmt: skip
+    doc = Document(
+        _("Grant decision %(dossier)s", dossier=application.dossier_number),
+        author=organisation.name,
+    )
+    doc.rows(
+        [
+            (_("Dossier number"), application.dossier_number or ""),
+            (_("Date of decision"), date_filter(application.decided_on)),
+            (_("Scheme"), scheme.name),
+            (_("Provider"), f"{scheme.provider_name} ({services.provider_label(scheme.provider)})"),
+            (_("Handled by"), organisation.name),
+        ]
+    )
     doc.heading(_("Applicant"))
-    location = ", ".join(p for p in (application.address, application.street.name
-                                     if application.street else None) if p)  # fmt: skip
-    doc.rows([
-        (_("Name"), application.applicant_name),
-        (_("KvK number"), application.applicant_kvk),
-        (_("Applies as"), services.applicant_kind_label(application.applicant_kind)),
-        (_("Location"), location),
-    ])  # fmt: skip
+    location = ", ".join(
+        p
+        for p in (application.address, application.street.name if application.street else None)
+        if p
+    )
+    doc.rows(
+        [
+            (_("Name"), application.applicant_name),
+            (_("KvK number"), application.applicant_kvk),
+            (_("Applies as"), services.applicant_kind_label(application.applicant_kind)),
+            (_("Location"), location),
+        ]
+    )
     doc.heading(_("Project"))
-    doc.rows([(_("Title"), application.title),
-              (_("Work starts on"), date_filter(application.work_starts_on))])  # fmt: skip
+    doc.rows(
+        [
+            (_("Title"), application.title),
+            (_("Work starts on"), date_filter(application.work_starts_on)),
+        ]
+    )
     doc.paragraph(application.description)
     doc.heading(_("Amount granted"))
     doc.rows(reasoning_rows(services.reasoning_of(application)), label_width=110)
@@ -60,31 +80,55 @@ def grant_letter_pdf(application: SubsidyApplication) -> bytes:
     doc.heading(_("Payment"))
     advance = services.advance_of(application)
     if advance:
-        doc.paragraph(_("An advance of %(advance)s (%(pct)s of the grant) is paid after this "
-                        "decision; the rest follows once the final amount has been set.",
-                        advance=eur_filter(advance),
-                        pct=services.percent(scheme.advance_bp)))  # fmt: skip
+        doc.paragraph(
+            _(
+                "An advance of %(advance)s (%(pct)s of the grant) is paid after this "
+                "decision; the rest follows once the final amount has been set.",
+                advance=eur_filter(advance),
+                pct=services.percent(scheme.advance_bp),
+            )
+        )
     else:
         doc.paragraph(_("The subsidy is paid once the final amount has been set."))
     doc.heading(_("Conditions"))
     if application.conditions:
         doc.paragraph(application.conditions)
-    doc.paragraph(_("After the activity, account for the actual costs excluding VAT with the "
-                    "invoices. The final amount is set on the actual costs and is never more "
-                    "than the amount granted; an advance above it is reclaimed. VAT is never "
-                    "subsidised."))  # fmt: skip
-    doc.paragraph(_("This grant is recorded against KvK number %(kvk)s for the de-minimis aid "
-                    "ceiling.", kvk=application.applicant_kvk))  # fmt: skip
+    doc.paragraph(
+        _(
+            "After the activity, account for the actual costs excluding VAT with the "
+            "invoices. The final amount is set on the actual costs and is never more "
+            "than the amount granted; an advance above it is reclaimed. VAT is never "
+            "subsidised."
+        )
+    )
+    doc.paragraph(
+        _(
+            "This grant is recorded against KvK number %(kvk)s for the de-minimis aid ceiling.",
+            kvk=application.applicant_kvk,
+        )
+    )
     return doc.output()
 
 
 # Exports -----------------------------------------------------------------------------------
 
 COLUMNS = (
-    "dossiernummer", "ontvangen_op", "aanvrager", "kvk", "soort_aanvrager", "project", "straat",
-    "status", "beslistermijn", "besloten_op", "gevraagd", "verleend", "voorschot", "vastgesteld",
+    "dossiernummer",
+    "ontvangen_op",
+    "aanvrager",
+    "kvk",
+    "soort_aanvrager",
+    "project",
+    "straat",
+    "status",
+    "beslistermijn",
+    "besloten_op",
+    "gevraagd",
+    "verleend",
+    "voorschot",
+    "vastgesteld",
     "uitbetaald",
-)  # fmt: skip
+)
 SUMMARY = ("plafond", "verleend_of_vastgesteld", "gereserveerd", "beschikbaar", "uitbetaald")
 MONEY_COLUMNS = {"gevraagd", "verleend", "voorschot", "vastgesteld", "uitbetaald"}
 
@@ -95,35 +139,40 @@ class Export:
     summary: dict[str, int]
 
 
-def export_data(scheme: SubsidyScheme, applications: list[SubsidyApplication],
-                budget: services.Budget) -> Export:  # fmt: skip
+def export_data(
+    scheme: SubsidyScheme, applications: list[SubsidyApplication], budget: services.Budget
+) -> Export:
     """One record per submitted application (in order of receipt), amounts in cents."""
     records = []
     for a in applications:
         if a.submitted_at is None:
             continue
-        records.append({
-            "dossiernummer": a.dossier_number,
-            "ontvangen_op": clock.local_date(a.submitted_at),
-            "aanvrager": a.applicant_name,
-            "kvk": a.applicant_kvk,
-            "soort_aanvrager": a.applicant_kind.value,
-            "project": a.title,
-            "straat": a.street.name if a.street else None,
-            "status": a.status.value,
-            "beslistermijn": services.decision_deadline(a),
-            "besloten_op": a.decided_on,
-            "gevraagd": a.requested_cents,
-            "verleend": a.granted_cents,
-            "voorschot": a.advance_cents,
-            "vastgesteld": a.final_cents,
-            "uitbetaald": a.paid_cents,
-        })  # fmt: skip
+        records.append(
+            {
+                "dossiernummer": a.dossier_number,
+                "ontvangen_op": clock.local_date(a.submitted_at),
+                "aanvrager": a.applicant_name,
+                "kvk": a.applicant_kvk,
+                "soort_aanvrager": a.applicant_kind.value,
+                "project": a.title,
+                "straat": a.street.name if a.street else None,
+                "status": a.status.value,
+                "beslistermijn": services.decision_deadline(a),
+                "besloten_op": a.decided_on,
+                "gevraagd": a.requested_cents,
+                "verleend": a.granted_cents,
+                "voorschot": a.advance_cents,
+                "vastgesteld": a.final_cents,
+                "uitbetaald": a.paid_cents,
+            }
+        )
     summary = {
-        "plafond": budget.ceiling_cents, "verleend_of_vastgesteld": budget.committed_cents,
-        "gereserveerd": budget.reserved_cents, "beschikbaar": budget.available_cents,
+        "plafond": budget.ceiling_cents,
+        "verleend_of_vastgesteld": budget.committed_cents,
+        "gereserveerd": budget.reserved_cents,
+        "beschikbaar": budget.available_cents,
         "uitbetaald": budget.paid_cents,
-    }  # fmt: skip
+    }
     return Export(records, summary)
 
 
@@ -144,8 +193,11 @@ def export_tables(data: Export, scheme_name: str) -> list[Table]:
     )
     budget = Table(
         "budget",
-        [Column("regeling", lambda key: scheme_name), Column("post", str),
-         Column("bedrag", data.summary.get, Kind.EUR)],
+        [
+            Column("regeling", lambda key: scheme_name),
+            Column("post", str),
+            Column("bedrag", data.summary.get, Kind.EUR),
+        ],
         SUMMARY,
-    )  # fmt: skip
+    )
     return [applications, budget]

@@ -56,8 +56,9 @@ def scheme_applications(scheme_id: int) -> sa.Select:
     )
 
 
-def due_soon(applications: list[SubsidyApplication], on: date, days: int = 7
-             ) -> list[tuple[SubsidyApplication, date]]:  # fmt: skip
+def due_soon(
+    applications: list[SubsidyApplication], on: date, days: int = 7
+) -> list[tuple[SubsidyApplication, date]]:
     """Applications awaiting a decision whose deadline falls within the coming days (or has
     passed), earliest first; a suspended clock has no fixed date and is left out."""
     horizon = on + timedelta(days=days)

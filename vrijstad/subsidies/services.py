@@ -217,18 +217,27 @@ class SchemeRules:
 
 def rules_of(scheme: SubsidyScheme) -> SchemeRules:
     return SchemeRules(
-        name=scheme.name, provider=scheme.provider, provider_name=scheme.provider_name,
-        percentage_bp=scheme.percentage_bp, max_per_activity_cents=scheme.max_per_activity_cents,
-        budget_cents=scheme.budget_cents, handling=scheme.handling,
+        name=scheme.name,
+        provider=scheme.provider,
+        provider_name=scheme.provider_name,
+        percentage_bp=scheme.percentage_bp,
+        max_per_activity_cents=scheme.max_per_activity_cents,
+        budget_cents=scheme.budget_cents,
+        handling=scheme.handling,
         applicant_kinds=[ApplicantKind(k) for k in scheme.applicant_kinds],
         cost_categories=[CostCategory(c) for c in scheme.cost_categories],
         required_documents=[DocumentKind(d) for d in scheme.required_documents],
-        min_amount_cents=scheme.min_amount_cents, tender_deadline=scheme.tender_deadline,
-        area_ids=[a.id for a in scheme.areas], street_ids=[s.id for s in scheme.streets],
-        apply_before_start=scheme.apply_before_start, lead_days=scheme.lead_days,
-        advance_bp=scheme.advance_bp, dossier_prefix=scheme.dossier_prefix,
-        description=scheme.description, active=scheme.active,
-    )  # fmt: skip
+        min_amount_cents=scheme.min_amount_cents,
+        tender_deadline=scheme.tender_deadline,
+        area_ids=[a.id for a in scheme.areas],
+        street_ids=[s.id for s in scheme.streets],
+        apply_before_start=scheme.apply_before_start,
+        lead_days=scheme.lead_days,
+        advance_bp=scheme.advance_bp,
+        dossier_prefix=scheme.dossier_prefix,
+        description=scheme.description,
+        active=scheme.active,
+    )
 
 
 def _check_rules(organisation_id: int, rules: SchemeRules) -> tuple[list[Area], list[Street]]:
@@ -243,8 +252,9 @@ def _check_rules(organisation_id: int, rules: SchemeRules) -> tuple[list[Area], 
     if not 0 < rules.budget_cents <= MAX_AMOUNT_CENTS:
         raise SubsidyError(_("Enter a budget ceiling above € 0."), "budget")
     if not 0 <= rules.min_amount_cents <= rules.max_per_activity_cents:
-        raise SubsidyError(_("The minimum amount cannot be above the maximum per activity."),
-                           "min_amount")  # fmt: skip
+        raise SubsidyError(
+            _("The minimum amount cannot be above the maximum per activity."), "min_amount"
+        )
     if rules.handling == Handling.TENDER and rules.tender_deadline is None:
         raise SubsidyError(_("A tender needs a deadline for applications."), "tender_deadline")
     if rules.handling == Handling.FIRST_COME:
@@ -263,15 +273,24 @@ def _check_rules(organisation_id: int, rules: SchemeRules) -> tuple[list[Area], 
         raise SubsidyError(_("The advance is between 0 and 100 percent."), "advance")
     prefix = (rules.dossier_prefix or "").strip().upper()
     if not (2 <= len(prefix) <= 12 and prefix.isascii() and prefix.isalnum()):
-        raise SubsidyError(_("The dossier prefix is 2 to 12 letters or digits."),
-                           "dossier_prefix")  # fmt: skip
+        raise SubsidyError(_("The dossier prefix is 2 to 12 letters or digits."), "dossier_prefix")
     rules.dossier_prefix = prefix
-    areas = list(db.session.scalars(sa.select(Area).where(
-        Area.id.in_(rules.area_ids), Area.organisation_id == organisation_id)))  # fmt: skip
+    areas = list(
+        db.session.scalars(
+            sa.select(Area).where(
+                Area.id.in_(rules.area_ids), Area.organisation_id == organisation_id
+            )
+        )
+    )
     if len(areas) != len(set(rules.area_ids)):
         raise SubsidyError(_("Choose areas of your organisation."), "area_ids")
-    streets = list(db.session.scalars(sa.select(Street).join(Area).where(
-        Street.id.in_(rules.street_ids), Area.organisation_id == organisation_id)))  # fmt: skip
+    streets = list(
+        db.session.scalars(
+            sa.select(Street)
+            .join(Area)
+            .where(Street.id.in_(rules.street_ids), Area.organisation_id == organisation_id)
+        )
+    )
     if len(streets) != len(set(rules.street_ids)):
         raise SubsidyError(_("Choose streets in your organisation's areas."), "street_ids")
     return areas, streets
@@ -294,7 +313,7 @@ def _apply_rules(scheme: SubsidyScheme, rules: SchemeRules, areas, streets) -> N
         "dossier_prefix",
         "active",
     ):
-        setattr(scheme, name, getattr(rules, name))  # fmt: skip
+        setattr(scheme, name, getattr(rules, name))
     scheme.description = (rules.description or "").strip() or None
     scheme.provider_name = (rules.provider_name or "").strip()[:160] or scheme.organisation.name
     scheme.applicant_kinds = [ApplicantKind(k).value for k in rules.applicant_kinds]
@@ -313,15 +332,17 @@ def _name_taken(organisation_id: int, name: str, scheme_id: int | None = None) -
     return db.session.scalar(query) is not None
 
 
-def create_scheme(actor: User, organisation: Organisation, rules: SchemeRules,
-                  preset: str | None = None) -> SubsidyScheme:  # fmt: skip
+def create_scheme(
+    actor: User, organisation: Organisation, rules: SchemeRules, preset: str | None = None
+) -> SubsidyScheme:
     """Staff add a scheme with its rules to their organisation."""
     if not can_manage(actor, organisation.id):
         raise SubsidyError(_("Only the organisation's staff can do this."))
     areas, streets = _check_rules(organisation.id, rules)
     if _name_taken(organisation.id, rules.name):
-        raise SubsidyError(_("Your organisation already has a scheme called %(name)s.",
-                             name=rules.name), "name")  # fmt: skip
+        raise SubsidyError(
+            _("Your organisation already has a scheme called %(name)s.", name=rules.name), "name"
+        )
     scheme = SubsidyScheme(organisation=organisation, preset=preset)
     _apply_rules(scheme, rules, areas, streets)
     db.session.add(scheme)
@@ -345,15 +366,19 @@ def update_scheme(actor: User, scheme: SubsidyScheme, rules: SchemeRules) -> Sub
     _staff(actor, scheme)
     areas, streets = _check_rules(scheme.organisation_id, rules)
     if _name_taken(scheme.organisation_id, rules.name, scheme.id):
-        raise SubsidyError(_("Your organisation already has a scheme called %(name)s.",
-                             name=rules.name), "name")  # fmt: skip
+        raise SubsidyError(
+            _("Your organisation already has a scheme called %(name)s.", name=rules.name), "name"
+        )
     scheme = lock_scheme(scheme.id)
     figures = budget_of(scheme, handling=rules.handling)
     if rules.budget_cents < figures.committed_cents + figures.reserved_cents:
         raise SubsidyError(
-            _("The ceiling cannot be lower than what is granted and reserved: %(amount)s.",
-              amount=eur_filter(figures.committed_cents + figures.reserved_cents)), "budget"
-        )  # fmt: skip
+            _(
+                "The ceiling cannot be lower than what is granted and reserved: %(amount)s.",
+                amount=eur_filter(figures.committed_cents + figures.reserved_cents),
+            ),
+            "budget",
+        )
     _apply_rules(scheme, rules, areas, streets)
     db.session.flush()
     record_event(actor, "subsidy_scheme.updated", scheme, scheme.organisation_id)
@@ -365,72 +390,110 @@ PRESETS = ("hirb_plus", "facade", "starter_rent")
 
 def preset_label(key: str) -> str:
     return {
-        "hirb_plus": _("HIRB+ Toekomstbestendige Winkelgebieden (province, 50 %%, at most "
-                       "%(cap)s per activity, first come first served)", cap=eur_filter(25_000_00)),
-        "facade": _("Facade scheme in the style of Werk aan de winkel (municipality, 50 %%, "
-                    "at most %(cap)s, listed streets only)", cap=eur_filter(12_500_00)),
-        "starter_rent": _("Starter rent subsidy (municipality, 50 %% of the first year's "
-                          "rent, at most %(cap)s)", cap=eur_filter(6_000_00)),
-    }[key]  # fmt: skip
+        "hirb_plus": _(
+            "HIRB+ Toekomstbestendige Winkelgebieden (province, 50 %%, at most "
+            "%(cap)s per activity, first come first served)",
+            cap=eur_filter(25_000_00),
+        ),
+        "facade": _(
+            "Facade scheme in the style of Werk aan de winkel (municipality, 50 %%, "
+            "at most %(cap)s, listed streets only)",
+            cap=eur_filter(12_500_00),
+        ),
+        "starter_rent": _(
+            "Starter rent subsidy (municipality, 50 %% of the first year's rent, at most %(cap)s)",
+            cap=eur_filter(6_000_00),
+        ),
+    }[key]
 
 
 def preset_rules(key: str, organisation: Organisation) -> SchemeRules:
     """The rules of a preset, for this organisation's areas and streets."""
     if key == "hirb_plus":
         return SchemeRules(
-            name="HIRB+ Toekomstbestendige Winkelgebieden", provider=Provider.PROVINCE,
-            provider_name="Provincie Noord-Holland", percentage_bp=5000,
-            max_per_activity_cents=25_000_00, min_amount_cents=5_000_00,
-            budget_cents=425_000_00, handling=Handling.FIRST_COME,
-            applicant_kinds=[ApplicantKind.LANDLORD, ApplicantKind.STARTER, ApplicantKind.GROUP,
-                             ApplicantKind.ORGANISATION],
-            cost_categories=[CostCategory.RESEARCH, CostCategory.PROCESS_SUPPORT,
-                             CostCategory.ORGANISING, CostCategory.SUSTAINABILITY],
-            required_documents=[DocumentKind.KVK_EXTRACT, DocumentKind.BUDGET,
-                                DocumentKind.PLAN],
-            apply_before_start=True, lead_days=0, advance_bp=8000, dossier_prefix="HIRB",
+            name="HIRB+ Toekomstbestendige Winkelgebieden",
+            provider=Provider.PROVINCE,
+            provider_name="Provincie Noord-Holland",
+            percentage_bp=5000,
+            max_per_activity_cents=25_000_00,
+            min_amount_cents=5_000_00,
+            budget_cents=425_000_00,
+            handling=Handling.FIRST_COME,
+            applicant_kinds=[
+                ApplicantKind.LANDLORD,
+                ApplicantKind.STARTER,
+                ApplicantKind.GROUP,
+                ApplicantKind.ORGANISATION,
+            ],
+            cost_categories=[
+                CostCategory.RESEARCH,
+                CostCategory.PROCESS_SUPPORT,
+                CostCategory.ORGANISING,
+                CostCategory.SUSTAINABILITY,
+            ],
+            required_documents=[DocumentKind.KVK_EXTRACT, DocumentKind.BUDGET, DocumentKind.PLAN],
+            apply_before_start=True,
+            lead_days=0,
+            advance_bp=8000,
+            dossier_prefix="HIRB",
             description="Onderzoek of procesbegeleiding voor minder leegstand of transformatie, "
             "het organiseren van ondernemers, of verduurzaming. 50 % van de subsidiabele kosten, "
             "ten hoogste € 25.000 per activiteit; aanvragen op volgorde van binnenkomst tot het "
             "subsidieplafond. Niet terugvorderbare btw alleen; terugvorderbare btw nooit.",
-        )  # fmt: skip
+        )
     if key == "facade":
         streets = _facade_streets(organisation)
         return SchemeRules(
-            name="Werk aan de winkel — gevels", provider=Provider.MUNICIPALITY,
-            provider_name=f"Gemeente {organisation.city}", percentage_bp=5000,
-            max_per_activity_cents=12_500_00, min_amount_cents=1_000_00,
-            budget_cents=150_000_00, handling=Handling.FIRST_COME,
+            name="Werk aan de winkel — gevels",
+            provider=Provider.MUNICIPALITY,
+            provider_name=f"Gemeente {organisation.city}",
+            percentage_bp=5000,
+            max_per_activity_cents=12_500_00,
+            min_amount_cents=1_000_00,
+            budget_cents=150_000_00,
+            handling=Handling.FIRST_COME,
             applicant_kinds=[ApplicantKind.LANDLORD, ApplicantKind.STARTER],
             cost_categories=[CostCategory.FACADE],
             required_documents=[DocumentKind.KVK_EXTRACT, DocumentKind.PLAN, DocumentKind.LEASE],
-            street_ids=[s.id for s in streets], apply_before_start=True, lead_days=42,
-            advance_bp=0, dossier_prefix="GEVEL",
+            street_ids=[s.id for s in streets],
+            apply_before_start=True,
+            lead_days=42,
+            advance_bp=0,
+            dossier_prefix="GEVEL",
             description="Opknappen van gevel en etalage in de aangewezen straten: 50 % van de "
             "investering exclusief btw, ten hoogste € 12.500. Aanvragen minstens zes weken "
             "voordat het werk begint; één keer per activiteit.",
-        )  # fmt: skip
+        )
     if key == "starter_rent":
         return SchemeRules(
-            name="Startersubsidie huur", provider=Provider.MUNICIPALITY,
-            provider_name=f"Gemeente {organisation.city}", percentage_bp=5000,
-            max_per_activity_cents=6_000_00, min_amount_cents=0, budget_cents=60_000_00,
-            handling=Handling.FIRST_COME, applicant_kinds=[ApplicantKind.STARTER],
+            name="Startersubsidie huur",
+            provider=Provider.MUNICIPALITY,
+            provider_name=f"Gemeente {organisation.city}",
+            percentage_bp=5000,
+            max_per_activity_cents=6_000_00,
+            min_amount_cents=0,
+            budget_cents=60_000_00,
+            handling=Handling.FIRST_COME,
+            applicant_kinds=[ApplicantKind.STARTER],
             cost_categories=[CostCategory.RENT],
             required_documents=[DocumentKind.KVK_EXTRACT, DocumentKind.PLAN, DocumentKind.LEASE],
-            area_ids=[a.id for a in organisation.areas], apply_before_start=False, lead_days=0,
-            advance_bp=5000, dossier_prefix="HUUR",
+            area_ids=[a.id for a in organisation.areas],
+            apply_before_start=False,
+            lead_days=0,
+            advance_bp=5000,
+            dossier_prefix="HUUR",
             description="Een bijdrage in de huur van het eerste jaar voor starters die een leeg "
             "pand in het centrum betrekken: 50 % van de kale huur exclusief btw, ten hoogste "
             "€ 6.000.",
-        )  # fmt: skip
+        )
     raise SubsidyError(_("Unknown preset."))
 
 
 def _facade_streets(organisation: Organisation) -> list[Street]:
     """The approach streets, where facade schemes usually apply; else the weaker streets."""
-    streets = [s for a in organisation.areas if a.kind == AreaKind.APPROACH_STREETS
-               for s in a.streets]  # fmt: skip
+    streets = [
+        s for a in organisation.areas if a.kind == AreaKind.APPROACH_STREETS for s in a.streets
+    ]
     if not streets:
         weak = (StreetGrade.B1, StreetGrade.B2, StreetGrade.C)
         streets = [s for a in organisation.areas for s in a.streets if s.grade in weak]
@@ -476,8 +539,12 @@ class Reasoning:
         return self.amount_cents < self.min_amount_cents
 
 
-def compute_amount(scheme: SubsidyScheme, lines: list[CostLine], actual: bool = False,
-                   granted_cents: int | None = None) -> Reasoning:  # fmt: skip
+def compute_amount(
+    scheme: SubsidyScheme,
+    lines: list[CostLine],
+    actual: bool = False,
+    granted_cents: int | None = None,
+) -> Reasoning:
     """min(percentage × eligible costs, cap): the cap is the maximum per activity, and at the
     final amount also the amount granted. Costs are excl. VAT; the share is rounded down."""
     eligible_categories = set(scheme.cost_categories)
@@ -495,10 +562,17 @@ def compute_amount(scheme: SubsidyScheme, lines: list[CostLine], actual: bool = 
     if granted_cents is not None and granted_cents < cap:
         cap, cap_kind = granted_cents, "grant"
     return Reasoning(
-        total_cents=total, ineligible=tuple(ineligible), eligible_cents=eligible,
-        percentage_bp=scheme.percentage_bp, share_cents=share, cap_cents=cap, cap_kind=cap_kind,
-        amount_cents=min(share, cap), min_amount_cents=scheme.min_amount_cents, actual=actual,
-    )  # fmt: skip
+        total_cents=total,
+        ineligible=tuple(ineligible),
+        eligible_cents=eligible,
+        percentage_bp=scheme.percentage_bp,
+        share_cents=share,
+        cap_cents=cap,
+        cap_kind=cap_kind,
+        amount_cents=min(share, cap),
+        min_amount_cents=scheme.min_amount_cents,
+        actual=actual,
+    )
 
 
 def reasoning_of(application: SubsidyApplication) -> Reasoning:
@@ -506,8 +580,12 @@ def reasoning_of(application: SubsidyApplication) -> Reasoning:
 
 
 def final_reasoning_of(application: SubsidyApplication) -> Reasoning:
-    return compute_amount(application.scheme, application.cost_lines, actual=True,
-                          granted_cents=application.granted_cents or 0)  # fmt: skip
+    return compute_amount(
+        application.scheme,
+        application.cost_lines,
+        actual=True,
+        granted_cents=application.granted_cents or 0,
+    )
 
 
 # The budget --------------------------------------------------------------------------------
@@ -538,8 +616,9 @@ def _committed_expr():
     )
 
 
-def budget_of(scheme: SubsidyScheme, exclude_id: int | None = None,
-              handling: Handling | None = None) -> Budget:  # fmt: skip
+def budget_of(
+    scheme: SubsidyScheme, exclude_id: int | None = None, handling: Handling | None = None
+) -> Budget:
     """The scheme's figures from its applications, in one query."""
     a = SubsidyApplication
     awaiting = sa.case((a.status.in_(AWAITING_DECISION), a.requested_cents), else_=0)
@@ -555,19 +634,27 @@ def budget_of(scheme: SubsidyScheme, exclude_id: int | None = None,
     return Budget(scheme.budget_cents, committed, requested if reserves else 0, requested, paid)
 
 
-def _check_budget(scheme: SubsidyScheme, application: SubsidyApplication, amount: int,
-                  field_name: str | None = None) -> None:  # fmt: skip
+def _check_budget(
+    scheme: SubsidyScheme,
+    application: SubsidyApplication,
+    amount: int,
+    field_name: str | None = None,
+) -> None:
     """Refuse unless the amount fits next to everything else granted and reserved; the scheme
     row must be locked (lock_scheme) so that nobody else changes the figures meanwhile."""
     others = budget_of(scheme, exclude_id=application.id)
     left = others.available_cents
     if amount > left:
         raise SubsidyError(
-            _("The budget ceiling of %(ceiling)s would be exceeded: %(left)s is left after what "
-              "is granted and reserved, and this needs %(amount)s.",
-              ceiling=eur_filter(scheme.budget_cents), left=eur_filter(max(left, 0)),
-              amount=eur_filter(amount)), field_name
-        )  # fmt: skip
+            _(
+                "The budget ceiling of %(ceiling)s would be exceeded: %(left)s is left after what "
+                "is granted and reserved, and this needs %(amount)s.",
+                ceiling=eur_filter(scheme.budget_cents),
+                left=eur_filter(max(left, 0)),
+                amount=eur_filter(amount),
+            ),
+            field_name,
+        )
 
 
 # The decision clock ------------------------------------------------------------------------
@@ -602,26 +689,39 @@ def days_late(application: SubsidyApplication) -> int:
 def _notice_data(application: SubsidyApplication, **extra) -> dict:
     """What a notice needs, as raw values: the reader's language formats amount and date."""
     due = decision_deadline(application)
-    return {"scheme": application.scheme.name, "applicant": application.applicant_name,
-            "dossier": application.dossier_number or "—",
-            "deadline_on": due.isoformat() if due else None} | extra  # fmt: skip
+    return {
+        "scheme": application.scheme.name,
+        "applicant": application.applicant_name,
+        "dossier": application.dossier_number or "—",
+        "deadline_on": due.isoformat() if due else None,
+    } | extra
 
 
-def _notify_applicant(application: SubsidyApplication, kind: str, attachments=(),
-                      **extra) -> None:  # fmt: skip
+def _notify_applicant(application: SubsidyApplication, kind: str, attachments=(), **extra) -> None:
     """An in-app notice for the applicant, mailed after the commit."""
-    notify([application.applicant], f"subsidy.{kind}", "subsidies.detail",
-           {"application_id": application.id}, _notice_data(application, **extra),
-           attachments)  # fmt: skip
+    notify(
+        [application.applicant],
+        f"subsidy.{kind}",
+        "subsidies.detail",
+        {"application_id": application.id},
+        _notice_data(application, **extra),
+        attachments,
+    )
 
 
-def _notify_staff(application: SubsidyApplication, kind: str, actor: User | None = None,
-                  **extra) -> None:  # fmt: skip
+def _notify_staff(
+    application: SubsidyApplication, kind: str, actor: User | None = None, **extra
+) -> None:
     """A notice for the staff of the scheme's organisation (not the applicant, not the actor)."""
     skip = {application.applicant_id, actor.id if actor is not None else None}
     people = [p for p in staff_of(application.scheme.organisation_id) if p.id not in skip]
-    notify(people, f"subsidy.{kind}", "subsidies.detail", {"application_id": application.id},
-           _notice_data(application, **extra))  # fmt: skip
+    notify(
+        people,
+        f"subsidy.{kind}",
+        "subsidies.detail",
+        {"application_id": application.id},
+        _notice_data(application, **extra),
+    )
 
 
 # Applications ------------------------------------------------------------------------------
@@ -658,9 +758,14 @@ def kinds_for(user: User) -> list[ApplicantKind]:
 
 
 def _member_organisation(user: User, prefer_id: int | None = None) -> Organisation | None:
-    organisations = list(db.session.scalars(
-        sa.select(Organisation).join(Membership).where(Membership.user_id == user.id)
-        .order_by(Organisation.id)))  # fmt: skip
+    organisations = list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .join(Membership)
+            .where(Membership.user_id == user.id)
+            .order_by(Organisation.id)
+        )
+    )
     preferred = [o for o in organisations if o.id == prefer_id]
     return (preferred or organisations or [None])[0]
 
@@ -668,8 +773,11 @@ def _member_organisation(user: User, prefer_id: int | None = None) -> Organisati
 def applicant_defaults(user: User, scheme: SubsidyScheme) -> dict:
     """Name and KvK number to prefill: the starter's trade name, or the organisation."""
     kinds = [k for k in kinds_for(user) if k.value in scheme.applicant_kinds]
-    values = {"applicant_name": user.name, "applicant_kvk": "",
-              "applicant_kind": kinds[0].value if kinds else None}  # fmt: skip
+    values = {
+        "applicant_name": user.name,
+        "applicant_kvk": "",
+        "applicant_kind": kinds[0].value if kinds else None,
+    }
     profile = profile_of(user) if user.is_starter else None
     if profile is not None:
         values["applicant_name"] = profile.trade_name or user.name
@@ -690,9 +798,14 @@ def eligible_streets(scheme: SubsidyScheme) -> list[Street]:
 
 def street_choices(scheme: SubsidyScheme) -> list[Street]:
     """Every street of the scheme's organisation, for the form."""
-    return list(db.session.scalars(
-        sa.select(Street).join(Area).where(Area.organisation_id == scheme.organisation_id)
-        .order_by(Street.name, Street.id)))  # fmt: skip
+    return list(
+        db.session.scalars(
+            sa.select(Street)
+            .join(Area)
+            .where(Area.organisation_id == scheme.organisation_id)
+            .order_by(Street.name, Street.id)
+        )
+    )
 
 
 def location_restricted(scheme: SubsidyScheme) -> bool:
@@ -706,13 +819,20 @@ def _check_location(scheme: SubsidyScheme, street_id: int | None) -> Street | No
     if not location_restricted(scheme):
         return street
     if street is None:
-        raise SubsidyError(_("This scheme applies only in certain streets: choose the street."),
-                           "street_id")  # fmt: skip
+        raise SubsidyError(
+            _("This scheme applies only in certain streets: choose the street."), "street_id"
+        )
     allowed = eligible_streets(scheme)
     if street.id not in {s.id for s in allowed}:
         names = ", ".join(sorted({s.name for s in allowed}))
-        raise SubsidyError(_("%(street)s is outside this scheme: it applies only in %(streets)s.",
-                             street=street.name, streets=names or "—"), "street_id")  # fmt: skip
+        raise SubsidyError(
+            _(
+                "%(street)s is outside this scheme: it applies only in %(streets)s.",
+                street=street.name,
+                streets=names or "—",
+            ),
+            "street_id",
+        )
     return street
 
 
@@ -722,13 +842,22 @@ def _check_start(scheme: SubsidyScheme, starts_on: date, on: date) -> None:
         return
     if scheme.lead_days and starts_on < on + timedelta(days=scheme.lead_days):
         raise SubsidyError(
-            _("Apply at least %(days)d days before the work starts: with this scheme the work "
-              "can start on %(date)s at the earliest.", days=scheme.lead_days,
-              date=date_filter(on + timedelta(days=scheme.lead_days))), "work_starts_on"
-        )  # fmt: skip
+            _(
+                "Apply at least %(days)d days before the work starts: with this scheme the work "
+                "can start on %(date)s at the earliest.",
+                days=scheme.lead_days,
+                date=date_filter(on + timedelta(days=scheme.lead_days)),
+            ),
+            "work_starts_on",
+        )
     if starts_on < on:
-        raise SubsidyError(_("Work that started before the application is not subsidised: apply "
-                             "before the work starts."), "work_starts_on")  # fmt: skip
+        raise SubsidyError(
+            _(
+                "Work that started before the application is not subsidised: apply "
+                "before the work starts."
+            ),
+            "work_starts_on",
+        )
 
 
 def _check_open(scheme: SubsidyScheme, on: date) -> None:
@@ -739,20 +868,25 @@ def _check_open(scheme: SubsidyScheme, on: date) -> None:
         and scheme.tender_deadline
         and on > scheme.tender_deadline
     ):
-        raise SubsidyError(_("The deadline of this tender, %(date)s, has passed.",
-                             date=date_filter(scheme.tender_deadline)))  # fmt: skip
+        raise SubsidyError(
+            _(
+                "The deadline of this tender, %(date)s, has passed.",
+                date=date_filter(scheme.tender_deadline),
+            )
+        )
 
 
-def _check_details(actor: User, scheme: SubsidyScheme, data: ApplicationData, on: date
-                   ) -> tuple[Street | None, int | None]:  # fmt: skip
+def _check_details(
+    actor: User, scheme: SubsidyScheme, data: ApplicationData, on: date
+) -> tuple[Street | None, int | None]:
     if data.applicant_kind not in kinds_for(actor):
-        raise SubsidyError(_("You cannot apply as %(kind)s.",
-                             kind=applicant_kind_label(data.applicant_kind)),
-                           "applicant_kind")  # fmt: skip
+        raise SubsidyError(
+            _("You cannot apply as %(kind)s.", kind=applicant_kind_label(data.applicant_kind)),
+            "applicant_kind",
+        )
     if data.applicant_kind.value not in scheme.applicant_kinds:
         allowed = ", ".join(applicant_kind_label(k) for k in scheme.applicant_kinds)
-        raise SubsidyError(_("This scheme is for %(kinds)s only.", kinds=allowed),
-                           "applicant_kind")  # fmt: skip
+        raise SubsidyError(_("This scheme is for %(kinds)s only.", kinds=allowed), "applicant_kind")
     if not (data.applicant_name or "").strip():
         raise SubsidyError(_("Enter the name of the applicant."), "applicant_name")
     if not valid_kvk(data.applicant_kvk):
@@ -760,8 +894,9 @@ def _check_details(actor: User, scheme: SubsidyScheme, data: ApplicationData, on
     if not (data.title or "").strip():
         raise SubsidyError(_("Give the project a title."), "title")
     if len((data.description or "").strip()) < 20:
-        raise SubsidyError(_("Describe the project in a few sentences (at least 20 characters)."),
-                           "description")  # fmt: skip
+        raise SubsidyError(
+            _("Describe the project in a few sentences (at least 20 characters)."), "description"
+        )
     street = _check_location(scheme, data.street_id)
     _check_start(scheme, data.work_starts_on, on)
     organisation_id = None
@@ -770,8 +905,9 @@ def _check_details(actor: User, scheme: SubsidyScheme, data: ApplicationData, on
     return street, organisation_id
 
 
-def _set_details(application: SubsidyApplication, data: ApplicationData, street,
-                 organisation_id) -> None:  # fmt: skip
+def _set_details(
+    application: SubsidyApplication, data: ApplicationData, street, organisation_id
+) -> None:
     application.applicant_kind = data.applicant_kind
     application.applicant_organisation_id = organisation_id
     application.applicant_name = data.applicant_name.strip()[:160]
@@ -783,8 +919,9 @@ def _set_details(application: SubsidyApplication, data: ApplicationData, street,
     application.work_starts_on = data.work_starts_on
 
 
-def start_application(actor: User, scheme: SubsidyScheme, data: ApplicationData,
-                      on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def start_application(
+    actor: User, scheme: SubsidyScheme, data: ApplicationData, on: date | None = None
+) -> SubsidyApplication:
     """Someone starts an application: it waits for the intake talk with the staff."""
     on = on or clock.today()
     if not actor.is_authenticated:
@@ -796,14 +933,14 @@ def start_application(actor: User, scheme: SubsidyScheme, data: ApplicationData,
     _set_details(application, data, street, organisation_id)
     db.session.add(application)
     db.session.flush()
-    record_event(actor, "subsidy.started", application, scheme.organisation_id,
-                 scheme=scheme.id)  # fmt: skip
+    record_event(actor, "subsidy.started", application, scheme.organisation_id, scheme=scheme.id)
     _notify_staff(application, "started", actor)
     return application
 
 
-def update_details(actor: User, application: SubsidyApplication, data: ApplicationData,
-                   on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def update_details(
+    actor: User, application: SubsidyApplication, data: ApplicationData, on: date | None = None
+) -> SubsidyApplication:
     """The applicant corrects the project details before submitting (or when asked)."""
     _own(actor, application)
     _editable(application)
@@ -825,21 +962,32 @@ def _editable(application: SubsidyApplication) -> None:
         raise SubsidyError(_("This application can no longer be changed."))
 
 
-def _transition(actor: User | None, application: SubsidyApplication, target: SubsidyStatus,
-                **data) -> None:  # fmt: skip
+def _transition(
+    actor: User | None, application: SubsidyApplication, target: SubsidyStatus, **data
+) -> None:
     try:
         check_transition(SUBSIDY_TRANSITIONS, application.status, target)
     except TransitionError as exc:
         raise SubsidyError(
-            _("A subsidy application that is %(current)s cannot become %(target)s.",
-              current=status_label(application.status), target=status_label(target))
-        ) from exc  # fmt: skip
+            _(
+                "A subsidy application that is %(current)s cannot become %(target)s.",
+                current=status_label(application.status),
+                target=status_label(target),
+            )
+        ) from exc
     previous = application.status
     application.status = target
     application.updated_at = clock.now()
     db.session.flush()
-    record_event(actor, "subsidy.status", application, application.scheme.organisation_id,
-                 old=previous.value, new=target.value, **data)  # fmt: skip
+    record_event(
+        actor,
+        "subsidy.status",
+        application,
+        application.scheme.organisation_id,
+        old=previous.value,
+        new=target.value,
+        **data,
+    )
 
 
 def record_intake(actor: User, application: SubsidyApplication, note: str) -> SubsidyApplication:
@@ -847,8 +995,9 @@ def record_intake(actor: User, application: SubsidyApplication, note: str) -> Su
     _staff(actor, application.scheme)
     note = (note or "").strip()
     if len(note) < 10:
-        raise SubsidyError(_("Write down what was discussed in the intake (at least 10 "
-                             "characters)."), "note")  # fmt: skip
+        raise SubsidyError(
+            _("Write down what was discussed in the intake (at least 10 characters)."), "note"
+        )
     application.intake_note = note[:10000]
     _transition(actor, application, SubsidyStatus.DRAFT)
     _notify_applicant(application, "intake")
@@ -881,47 +1030,77 @@ def _safe_filename(name: str, fallback: str) -> str:
 
 
 def _store(
-    actor: User, application: SubsidyApplication, kind: DocumentKind, filename: str, data: bytes,
-    field_name: str, cost_line: CostLine | None = None,
-) -> SubsidyDocument:  # fmt: skip
+    actor: User,
+    application: SubsidyApplication,
+    kind: DocumentKind,
+    filename: str,
+    data: bytes,
+    field_name: str,
+    cost_line: CostLine | None = None,
+) -> SubsidyDocument:
     pages = check_pdf(data, field_name)
     key = f"subsidies/{application.id}/{uuid.uuid4().hex}.pdf"
     document = SubsidyDocument(
-        application=application, kind=kind, filename=_safe_filename(filename, kind.value),
-        storage_key=key, size=len(data), pages=pages, uploaded_by_id=actor.id,
+        application=application,
+        kind=kind,
+        filename=_safe_filename(filename, kind.value),
+        storage_key=key,
+        size=len(data),
+        pages=pages,
+        uploaded_by_id=actor.id,
         cost_line_id=cost_line.id if cost_line else None,
-    )  # fmt: skip
+    )
     db.session.add(document)
     db.session.flush()
     put_in_transaction(key, data, "application/pdf")
     return document
 
 
-def add_cost_line(actor: User, application: SubsidyApplication, description: str,
-                  category: CostCategory, amount_cents: int, includes_vat: bool = False,
-                  supplier: str | None = None, quote: tuple[str, bytes] | None = None
-                  ) -> CostLine:  # fmt: skip
+def add_cost_line(
+    actor: User,
+    application: SubsidyApplication,
+    description: str,
+    category: CostCategory,
+    amount_cents: int,
+    includes_vat: bool = False,
+    supplier: str | None = None,
+    quote: tuple[str, bytes] | None = None,
+) -> CostLine:
     """The applicant adds a cost from a quote, excluding VAT (VAT is never eligible)."""
     _own(actor, application)
     _editable(application)
     if includes_vat:
-        raise SubsidyError(_("Enter the amount excluding VAT: VAT is never eligible for a "
-                             "subsidy. Take the amount before VAT from the quote."),
-                           "includes_vat")  # fmt: skip
+        raise SubsidyError(
+            _(
+                "Enter the amount excluding VAT: VAT is never eligible for a "
+                "subsidy. Take the amount before VAT from the quote."
+            ),
+            "includes_vat",
+        )
     description = (description or "").strip()
     if not description:
         raise SubsidyError(_("Describe the cost."), "description")
     if not 0 < amount_cents <= MAX_AMOUNT_CENTS:
         raise SubsidyError(_("Enter an amount above € 0."), "amount")
-    line = CostLine(application=application, description=description[:200],
-                    supplier=(supplier or "").strip()[:160] or None,
-                    category=CostCategory(category), amount_cents=amount_cents)  # fmt: skip
+    line = CostLine(
+        application=application,
+        description=description[:200],
+        supplier=(supplier or "").strip()[:160] or None,
+        category=CostCategory(category),
+        amount_cents=amount_cents,
+    )
     db.session.add(line)
     db.session.flush()
     if quote is not None:
         _store(actor, application, DocumentKind.QUOTE, quote[0], quote[1], "quote", line)
-    record_event(actor, "subsidy.cost_added", application, application.scheme.organisation_id,
-                 line=line.id, cents=amount_cents)  # fmt: skip
+    record_event(
+        actor,
+        "subsidy.cost_added",
+        application,
+        application.scheme.organisation_id,
+        line=line.id,
+        cents=amount_cents,
+    )
     return line
 
 
@@ -936,12 +1115,14 @@ def remove_cost_line(actor: User, application: SubsidyApplication, line: CostLin
             _drop_document(application, document)
     application.cost_lines.remove(line)
     db.session.flush()
-    record_event(actor, "subsidy.cost_removed", application, application.scheme.organisation_id,
-                 line=line.id)  # fmt: skip
+    record_event(
+        actor, "subsidy.cost_removed", application, application.scheme.organisation_id, line=line.id
+    )
 
 
-def add_quote(actor: User, application: SubsidyApplication, line: CostLine, filename: str,
-              data: bytes) -> SubsidyDocument:  # fmt: skip
+def add_quote(
+    actor: User, application: SubsidyApplication, line: CostLine, filename: str, data: bytes
+) -> SubsidyDocument:
     """Attach (or replace) the quote of a cost line."""
     _own(actor, application)
     _editable(application)
@@ -954,8 +1135,9 @@ def add_quote(actor: User, application: SubsidyApplication, line: CostLine, file
     return document
 
 
-def add_document(actor: User, application: SubsidyApplication, kind: DocumentKind,
-                 filename: str, data: bytes) -> SubsidyDocument:  # fmt: skip
+def add_document(
+    actor: User, application: SubsidyApplication, kind: DocumentKind, filename: str, data: bytes
+) -> SubsidyDocument:
     """The applicant uploads a document (a PDF, checked by its content)."""
     _own(actor, application)
     kind = DocumentKind(kind)
@@ -967,8 +1149,14 @@ def add_document(actor: User, application: SubsidyApplication, kind: DocumentKin
     if kind != DocumentKind.ACCOUNTABILITY:
         _editable(application)
     document = _store(actor, application, kind, filename, data, "file")
-    record_event(actor, "subsidy.document", application, application.scheme.organisation_id,
-                 kind=kind.value, document=document.id)  # fmt: skip
+    record_event(
+        actor,
+        "subsidy.document",
+        application,
+        application.scheme.organisation_id,
+        kind=kind.value,
+        document=document.id,
+    )
     return document
 
 
@@ -978,8 +1166,9 @@ def _drop_document(application: SubsidyApplication, document: SubsidyDocument) -
     delete_after_commit(document.storage_key)
 
 
-def remove_document(actor: User, application: SubsidyApplication,
-                    document: SubsidyDocument) -> None:  # fmt: skip
+def remove_document(
+    actor: User, application: SubsidyApplication, document: SubsidyDocument
+) -> None:
     _own(actor, application)
     _editable(application)
     if document.application_id != application.id:
@@ -1005,8 +1194,12 @@ def missing_items(application: SubsidyApplication) -> list[str]:
     if application.cost_lines and reasoning.amount_cents <= 0:
         missing.append(_("costs in a category this scheme covers"))
     elif application.cost_lines and reasoning.below_minimum:
-        missing.append(_("an amount of at least %(amount)s (the scheme's minimum)",
-                         amount=eur_filter(application.scheme.min_amount_cents)))  # fmt: skip
+        missing.append(
+            _(
+                "an amount of at least %(amount)s (the scheme's minimum)",
+                amount=eur_filter(application.scheme.min_amount_cents),
+            )
+        )
     return missing
 
 
@@ -1041,8 +1234,9 @@ def _locked(application: SubsidyApplication) -> SubsidyScheme:
     return scheme
 
 
-def submit_application(actor: User, application: SubsidyApplication,
-                       now: datetime | None = None) -> SubsidyApplication:  # fmt: skip
+def submit_application(
+    actor: User, application: SubsidyApplication, now: datetime | None = None
+) -> SubsidyApplication:
     """The applicant submits the complete application: it gets its dossier number, its place in
     the queue and its decision clock; a first-come scheme reserves the amount."""
     _own(actor, application)
@@ -1059,16 +1253,22 @@ def submit_application(actor: User, application: SubsidyApplication,
     _check_start(scheme, application.work_starts_on, on)
     missing = missing_items(application)
     if missing:
-        raise SubsidyError(_("The application is not complete yet. Missing: %(items)s.",
-                             items="; ".join(missing)))  # fmt: skip
+        raise SubsidyError(
+            _("The application is not complete yet. Missing: %(items)s.", items="; ".join(missing))
+        )
     amount = reasoning_of(application).amount_cents
     if scheme.handling == Handling.FIRST_COME:
         _check_budget(scheme, application, amount)
     application.requested_cents = amount
     application.submitted_at = now
     application.dossier_number = next_dossier_number(scheme, on.year)
-    _transition(actor, application, SubsidyStatus.SUBMITTED, dossier=application.dossier_number,
-                cents=amount)  # fmt: skip
+    _transition(
+        actor,
+        application,
+        SubsidyStatus.SUBMITTED,
+        dossier=application.dossier_number,
+        cents=amount,
+    )
     _notify_applicant(application, "submitted")
     _notify_staff(application, "submitted_staff", actor)
     return application
@@ -1081,14 +1281,16 @@ def start_review(actor: User, application: SubsidyApplication) -> SubsidyApplica
     return application
 
 
-def request_information(actor: User, application: SubsidyApplication, question: str,
-                        on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def request_information(
+    actor: User, application: SubsidyApplication, question: str, on: date | None = None
+) -> SubsidyApplication:
     """Staff ask for more information: the decision clock stops until the answer."""
     _staff(actor, application.scheme)
     question = (question or "").strip()
     if len(question) < 10:
-        raise SubsidyError(_("Say what information is needed (at least 10 characters)."),
-                           "question")  # fmt: skip
+        raise SubsidyError(
+            _("Say what information is needed (at least 10 characters)."), "question"
+        )
     on = on or clock.today()
     _transition(actor, application, SubsidyStatus.INFO_REQUESTED, question=question[:2000])
     application.question = question[:5000]
@@ -1099,8 +1301,9 @@ def request_information(actor: User, application: SubsidyApplication, question: 
     return application
 
 
-def supply_information(actor: User, application: SubsidyApplication, answer: str,
-                       on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def supply_information(
+    actor: User, application: SubsidyApplication, answer: str, on: date | None = None
+) -> SubsidyApplication:
     """The applicant answers (or staff record the answer that came in): the clock runs again,
     the deadline moved by the days it stood still; changed costs are re-reserved."""
     scheme = application.scheme
@@ -1115,8 +1318,9 @@ def supply_information(actor: User, application: SubsidyApplication, answer: str
         raise SubsidyError(_("No information has been asked for."))
     missing = missing_items(application)
     if missing:
-        raise SubsidyError(_("The application is not complete yet. Missing: %(items)s.",
-                             items="; ".join(missing)))  # fmt: skip
+        raise SubsidyError(
+            _("The application is not complete yet. Missing: %(items)s.", items="; ".join(missing))
+        )
     amount = reasoning_of(application).amount_cents
     if scheme.handling == Handling.FIRST_COME and amount > application.requested_cents:
         _check_budget(scheme, application, amount)
@@ -1125,14 +1329,14 @@ def supply_information(actor: User, application: SubsidyApplication, answer: str
     application.suspended_since = None
     application.answer = answer[:5000]
     application.requested_cents = amount
-    _transition(actor, application, SubsidyStatus.IN_REVIEW, days=stood_still,
-                cents=amount)  # fmt: skip
+    _transition(actor, application, SubsidyStatus.IN_REVIEW, days=stood_still, cents=amount)
     _notify_staff(application, "info_supplied", actor)
     return application
 
 
-def extend_deadline(actor: User, application: SubsidyApplication, reason: str,
-                    on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def extend_deadline(
+    actor: User, application: SubsidyApplication, reason: str, on: date | None = None
+) -> SubsidyApplication:
     """Staff extend the decision term once, by 12 weeks, before it has run out."""
     _staff(actor, application.scheme)
     on = on or clock.today()
@@ -1142,17 +1346,27 @@ def extend_deadline(actor: User, application: SubsidyApplication, reason: str,
         raise SubsidyError(_("The decision term can be extended only once."))
     due = decision_deadline(application, on)
     if on > due:
-        raise SubsidyError(_("The decision term ended on %(date)s; it can only be extended "
-                             "before it ends.", date=date_filter(due)))  # fmt: skip
+        raise SubsidyError(
+            _(
+                "The decision term ended on %(date)s; it can only be extended before it ends.",
+                date=date_filter(due),
+            )
+        )
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise SubsidyError(_("Give the reason for the extension (at least 10 characters)."),
-                           "reason")  # fmt: skip
+        raise SubsidyError(
+            _("Give the reason for the extension (at least 10 characters)."), "reason"
+        )
     application.extended_on = on
     application.extension_reason = reason[:500]
     db.session.flush()
-    record_event(actor, "subsidy.extended", application, application.scheme.organisation_id,
-                 deadline=decision_deadline(application, on).isoformat())  # fmt: skip
+    record_event(
+        actor,
+        "subsidy.extended",
+        application,
+        application.scheme.organisation_id,
+        deadline=decision_deadline(application, on).isoformat(),
+    )
     _notify_applicant(application, "extended")
     return application
 
@@ -1162,8 +1376,13 @@ def _decided(actor: User, application: SubsidyApplication, on: date) -> None:
     application.decided_by_id = actor.id
 
 
-def grant(actor: User, application: SubsidyApplication, amount_cents: int | None = None,
-          conditions: str | None = None, on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def grant(
+    actor: User,
+    application: SubsidyApplication,
+    amount_cents: int | None = None,
+    conditions: str | None = None,
+    on: date | None = None,
+) -> SubsidyApplication:
     """Staff grant the subsidy (at most the computed amount). The scheme row is locked and the
     ceiling checked, so two staff granting at once cannot both use the last of the budget. A
     decision after the deadline is allowed; days_late() tells by how much."""
@@ -1179,46 +1398,65 @@ def grant(actor: User, application: SubsidyApplication, amount_cents: int | None
         and scheme.tender_deadline
         and on <= scheme.tender_deadline
     ):
-        raise SubsidyError(_("This is a tender: decide after its deadline of %(date)s, when all "
-                             "applications can be compared.",
-                             date=date_filter(scheme.tender_deadline)))  # fmt: skip
+        raise SubsidyError(
+            _(
+                "This is a tender: decide after its deadline of %(date)s, when all "
+                "applications can be compared.",
+                date=date_filter(scheme.tender_deadline),
+            )
+        )
     computed = reasoning_of(application).amount_cents
     amount = computed if amount_cents is None else amount_cents
     if amount <= 0:
         raise SubsidyError(_("Grant an amount above € 0, or reject the application."), "amount")
     if amount > computed:
-        raise SubsidyError(_("At most %(amount)s can be granted: the percentage of the eligible "
-                             "costs, up to the maximum per activity.",
-                             amount=eur_filter(computed)), "amount")  # fmt: skip
+        raise SubsidyError(
+            _(
+                "At most %(amount)s can be granted: the percentage of the eligible "
+                "costs, up to the maximum per activity.",
+                amount=eur_filter(computed),
+            ),
+            "amount",
+        )
     _check_budget(scheme, application, amount, "amount")
     application.granted_cents = amount
     application.conditions = (conditions or "").strip()[:5000] or None
     _decided(actor, application, on)
-    _transition(actor, application, SubsidyStatus.GRANTED, cents=amount,
-                late_days=days_late(application))  # fmt: skip
-    ledger.book(scheme.organisation_id, "subsidy_grant", f"subsidy_grant:{application.id}",
-                f"Subsidy granted {application.dossier_number} {application.applicant_name}", [
-                    (granted_account(scheme.id), amount),
-                    (payable_account(application.id), -amount),
-                ], on)  # fmt: skip
+    _transition(
+        actor, application, SubsidyStatus.GRANTED, cents=amount, late_days=days_late(application)
+    )
+    ledger.book(
+        scheme.organisation_id,
+        "subsidy_grant",
+        f"subsidy_grant:{application.id}",
+        f"Subsidy granted {application.dossier_number} {application.applicant_name}",
+        [
+            (granted_account(scheme.id), amount),
+            (payable_account(application.id), -amount),
+        ],
+        on,
+    )
     from vrijstad.subsidies.documents import grant_letter_pdf
 
     with force_locale(application.applicant.locale or "nl"):
         letter = grant_letter_pdf(application)
-    _notify_applicant(application, "granted",
-                      [(f"grant-{application.dossier_number}.pdf", "application/pdf", letter)],
-                      amount_cents=amount)  # fmt: skip
+    _notify_applicant(
+        application,
+        "granted",
+        [(f"grant-{application.dossier_number}.pdf", "application/pdf", letter)],
+        amount_cents=amount,
+    )
     return application
 
 
-def reject(actor: User, application: SubsidyApplication, reason: str,
-           on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def reject(
+    actor: User, application: SubsidyApplication, reason: str, on: date | None = None
+) -> SubsidyApplication:
     """Staff refuse the application, with the reason; a reservation is released."""
     _staff(actor, application.scheme)
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise SubsidyError(_("Give the reason for the refusal (at least 10 characters)."),
-                           "reason")  # fmt: skip
+        raise SubsidyError(_("Give the reason for the refusal (at least 10 characters)."), "reason")
     on = on or clock.today()
     _locked(application)
     if application.status != SubsidyStatus.IN_REVIEW:
@@ -1246,8 +1484,9 @@ def advance_of(application: SubsidyApplication) -> int:
     return (application.granted_cents or 0) * application.scheme.advance_bp // 10000
 
 
-def pay_advance(actor: User, application: SubsidyApplication,
-                on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def pay_advance(
+    actor: User, application: SubsidyApplication, on: date | None = None
+) -> SubsidyApplication:
     """Staff pay the scheme's advance on the granted amount (booked from the bank)."""
     _staff(actor, application.scheme)
     _locked(application)  # a double click pays once
@@ -1260,22 +1499,36 @@ def pay_advance(actor: User, application: SubsidyApplication,
     application.paid_cents += amount
     db.session.flush()
     org = application.scheme.organisation_id
-    ledger.book(org, "subsidy_advance", f"subsidy_advance:{application.id}",
-                f"Subsidy advance {application.dossier_number}", [
-                    (payable_account(application.id), amount), (ledger.bank(org), -amount),
-                ], on)  # fmt: skip
+    ledger.book(
+        org,
+        "subsidy_advance",
+        f"subsidy_advance:{application.id}",
+        f"Subsidy advance {application.dossier_number}",
+        [
+            (payable_account(application.id), amount),
+            (ledger.bank(org), -amount),
+        ],
+        on,
+    )
     _notify_applicant(application, "advance_paid", amount_cents=amount)
     return application
 
 
-def submit_accountability(actor: User, application: SubsidyApplication, actuals: dict[int, int],
-                          note: str, includes_vat: bool = False,
-                          on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def submit_accountability(
+    actor: User,
+    application: SubsidyApplication,
+    actuals: dict[int, int],
+    note: str,
+    includes_vat: bool = False,
+    on: date | None = None,
+) -> SubsidyApplication:
     """The applicant accounts for the actual costs per line, excluding VAT."""
     _own(actor, application)
     if includes_vat:
-        raise SubsidyError(_("Enter the actual costs excluding VAT: VAT is never eligible for a "
-                             "subsidy."), "includes_vat")  # fmt: skip
+        raise SubsidyError(
+            _("Enter the actual costs excluding VAT: VAT is never eligible for a subsidy."),
+            "includes_vat",
+        )
     _locked(application)
     if application.status not in (SubsidyStatus.GRANTED, SubsidyStatus.ADVANCE_PAID):
         raise SubsidyError(_("Accountability follows the grant."))
@@ -1292,15 +1545,18 @@ def submit_accountability(actor: User, application: SubsidyApplication, actuals:
         lines[line_id].actual_cents = cents
     application.accountability_note = note[:10000]
     application.accounted_on = on or clock.today()
-    _transition(actor, application, SubsidyStatus.ACCOUNTED,
-                cents=sum(actuals.values()))  # fmt: skip
+    _transition(actor, application, SubsidyStatus.ACCOUNTED, cents=sum(actuals.values()))
     _notify_applicant(application, "accounted")
     _notify_staff(application, "accounted_staff", actor)
     return application
 
 
-def settle(actor: User, application: SubsidyApplication, final_cents: int | None = None,
-           on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def settle(
+    actor: User,
+    application: SubsidyApplication,
+    final_cents: int | None = None,
+    on: date | None = None,
+) -> SubsidyApplication:
     """Staff set the final amount on the actual costs (never above the grant); what was granted
     and not spent is released from the scheme's commitment."""
     _staff(actor, application.scheme)
@@ -1308,9 +1564,14 @@ def settle(actor: User, application: SubsidyApplication, final_cents: int | None
     computed = final_reasoning_of(application).amount_cents
     amount = computed if final_cents is None else final_cents
     if not 0 <= amount <= computed:
-        raise SubsidyError(_("The final amount is between € 0 and %(amount)s: the percentage of "
-                             "the eligible actual costs, up to the amount granted.",
-                             amount=eur_filter(computed)), "amount")  # fmt: skip
+        raise SubsidyError(
+            _(
+                "The final amount is between € 0 and %(amount)s: the percentage of "
+                "the eligible actual costs, up to the amount granted.",
+                amount=eur_filter(computed),
+            ),
+            "amount",
+        )
     on = on or clock.today()
     _transition(actor, application, SubsidyStatus.SETTLED, cents=amount)
     application.final_cents = amount
@@ -1319,11 +1580,17 @@ def settle(actor: User, application: SubsidyApplication, final_cents: int | None
     released = application.granted_cents - amount
     if released:
         org = application.scheme.organisation_id
-        ledger.book(org, "subsidy_settlement", f"subsidy_settlement:{application.id}",
-                    f"Subsidy final amount {application.dossier_number}", [
-                        (payable_account(application.id), released),
-                        (granted_account(application.scheme_id), -released),
-                    ], on)  # fmt: skip
+        ledger.book(
+            org,
+            "subsidy_settlement",
+            f"subsidy_settlement:{application.id}",
+            f"Subsidy final amount {application.dossier_number}",
+            [
+                (payable_account(application.id), released),
+                (granted_account(application.scheme_id), -released),
+            ],
+            on,
+        )
     _notify_applicant(application, "settled", amount_cents=amount)
     return application
 
@@ -1333,15 +1600,20 @@ def balance_due(application: SubsidyApplication) -> int:
     return (application.final_cents or 0) - application.paid_cents
 
 
-def pay_balance(actor: User, application: SubsidyApplication,
-                on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def pay_balance(
+    actor: User, application: SubsidyApplication, on: date | None = None
+) -> SubsidyApplication:
     """Staff pay what is left of the final amount (possibly nothing) and close the dossier."""
     _staff(actor, application.scheme)
     _locked(application)
     due = balance_due(application)
     if application.status == SubsidyStatus.SETTLED and due < 0:
-        raise SubsidyError(_("The advance was more than the final amount: reclaim %(amount)s "
-                             "instead.", amount=eur_filter(-due)))  # fmt: skip
+        raise SubsidyError(
+            _(
+                "The advance was more than the final amount: reclaim %(amount)s instead.",
+                amount=eur_filter(-due),
+            )
+        )
     on = on or clock.today()
     _transition(actor, application, SubsidyStatus.PAID, cents=due)
     application.paid_cents += due
@@ -1349,33 +1621,49 @@ def pay_balance(actor: User, application: SubsidyApplication,
     db.session.flush()
     if due:
         org = application.scheme.organisation_id
-        ledger.book(org, "subsidy_payment", f"subsidy_payment:{application.id}",
-                    f"Subsidy payment {application.dossier_number}", [
-                        (payable_account(application.id), due), (ledger.bank(org), -due),
-                    ], on)  # fmt: skip
+        ledger.book(
+            org,
+            "subsidy_payment",
+            f"subsidy_payment:{application.id}",
+            f"Subsidy payment {application.dossier_number}",
+            [
+                (payable_account(application.id), due),
+                (ledger.bank(org), -due),
+            ],
+            on,
+        )
     _notify_applicant(application, "paid", amount_cents=due)
     return application
 
 
-def record_reclaim(actor: User, application: SubsidyApplication,
-                   on: date | None = None) -> SubsidyApplication:  # fmt: skip
+def record_reclaim(
+    actor: User, application: SubsidyApplication, on: date | None = None
+) -> SubsidyApplication:
     """The recipient paid back the advance above the final amount; the dossier is closed."""
     _staff(actor, application.scheme)
     _locked(application)
     due = balance_due(application)
     if application.status == SubsidyStatus.SETTLED and due >= 0:
-        raise SubsidyError(_("Nothing is to be reclaimed: the advance is not above the final "
-                             "amount."))  # fmt: skip
+        raise SubsidyError(
+            _("Nothing is to be reclaimed: the advance is not above the final amount.")
+        )
     on = on or clock.today()
     _transition(actor, application, SubsidyStatus.RECLAIMED, cents=-due)
     application.paid_cents += due
     application.closed_on = on
     db.session.flush()
     org = application.scheme.organisation_id
-    ledger.book(org, "subsidy_reclaim", f"subsidy_reclaim:{application.id}",
-                f"Subsidy reclaimed {application.dossier_number}", [
-                    (ledger.bank(org), -due), (payable_account(application.id), due),
-                ], on)  # fmt: skip
+    ledger.book(
+        org,
+        "subsidy_reclaim",
+        f"subsidy_reclaim:{application.id}",
+        f"Subsidy reclaimed {application.dossier_number}",
+        [
+            (ledger.bank(org), -due),
+            (payable_account(application.id), due),
+        ],
+        on,
+    )
     _notify_applicant(application, "reclaimed", amount_cents=-due)
     return application
 

@@ -116,9 +116,13 @@ def scheme(scheme_id: int):
     staff = services.is_staff(current_user, item)
     if not item.active and not staff:
         abort(404)
-    return render_template("subsidies/scheme.html", scheme=item, staff=staff,
-                           budget=services.budget_of(item),
-                           can_apply=bool(services.kinds_for(current_user)))  # fmt: skip
+    return render_template(
+        "subsidies/scheme.html",
+        scheme=item,
+        staff=staff,
+        budget=services.budget_of(item),
+        can_apply=bool(services.kinds_for(current_user)),
+    )
 
 
 # Applying ----------------------------------------------------------------------------------
@@ -144,8 +148,10 @@ def apply(scheme_id: int):
             _field_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Your application is started. The staff will contact you for the intake "
-                    "talk."), "success")  # fmt: skip
+            flash(
+                _("Your application is started. The staff will contact you for the intake talk."),
+                "success",
+            )
             return _to_detail(application)
     status = 422 if form.is_submitted() else 200
     return render_template("subsidies/apply.html", scheme=item, form=form), status
@@ -226,8 +232,7 @@ def detail(application_id: int):
 
 
 def _rerender(application: SubsidyApplication, status: int = 422, **forms):
-    return render_template("subsidies/detail.html",
-                           **_detail_context(application, **forms)), status  # fmt: skip
+    return render_template("subsidies/detail.html", **_detail_context(application, **forms)), status
 
 
 @bp.post("/subsidies/applications/<int:application_id>/details")
@@ -236,8 +241,9 @@ def edit(application_id: int):
     application = get_own_or_403(application_id)
     form = ApplicationForm()
     scheme = application.scheme
-    form.fill(scheme, [k for k in services.kinds_for(current_user)
-                       if k.value in scheme.applicant_kinds])  # fmt: skip
+    form.fill(
+        scheme, [k for k in services.kinds_for(current_user) if k.value in scheme.applicant_kinds]
+    )
     if form.validate_on_submit():
         try:
             services.update_details(current_user, application, form.data_())
@@ -255,8 +261,12 @@ def _costs(application: SubsidyApplication, status: int = 200, **forms):
     """The cost lines with the amount's reasoning: a fragment for htmx, else the page."""
     if not request.htmx and status == 200:
         return _to_detail(application, "costs")
-    return render_page("subsidies/detail.html", "subsidies/_costs.html", status=status,
-                       **_detail_context(application, **forms))  # fmt: skip
+    return render_page(
+        "subsidies/detail.html",
+        "subsidies/_costs.html",
+        status=status,
+        **_detail_context(application, **forms),
+    )
 
 
 @bp.post("/subsidies/applications/<int:application_id>/costs")
@@ -268,9 +278,16 @@ def add_cost(application_id: int):
     if not form.validate_on_submit():
         return _costs(application, 422, cost_form=form)
     try:
-        services.add_cost_line(current_user, application, form.description.data,
-                               form.category.data, form.amount.data, form.includes_vat.data,
-                               form.supplier.data, _upload("quote"))  # fmt: skip
+        services.add_cost_line(
+            current_user,
+            application,
+            form.description.data,
+            form.category.data,
+            form.amount.data,
+            form.includes_vat.data,
+            form.supplier.data,
+            _upload("quote"),
+        )
     except services.DocumentTooLarge as exc:
         db.session.rollback()
         refuse(413, str(exc))
@@ -315,8 +332,9 @@ def add_quote(application_id: int, line_id: int):
     if not QuoteForm().validate_on_submit() or upload is None:
         flash(_("Choose a PDF file to upload."), "error")
         return _to_detail(application, "costs")
-    return _store_upload(application, lambda: services.add_quote(
-        current_user, application, line, *upload), "costs")  # fmt: skip
+    return _store_upload(
+        application, lambda: services.add_quote(current_user, application, line, *upload), "costs"
+    )
 
 
 def _store_upload(application: SubsidyApplication, store, anchor: str):
@@ -344,8 +362,13 @@ def upload(application_id: int):
     if not form.validate_on_submit() or upload is None:
         flash(_("Choose the kind of document and a PDF file."), "error")
         return _to_detail(application, "documents")
-    return _store_upload(application, lambda: services.add_document(
-        current_user, application, DocumentKind(form.kind.data), *upload), "documents")  # fmt: skip
+    return _store_upload(
+        application,
+        lambda: services.add_document(
+            current_user, application, DocumentKind(form.kind.data), *upload
+        ),
+        "documents",
+    )
 
 
 def _document_of(application: SubsidyApplication, document_id: int) -> SubsidyDocument:
@@ -360,8 +383,12 @@ def _document_of(application: SubsidyApplication, document_id: int) -> SubsidyDo
 def remove_document(application_id: int, document_id: int):
     application = get_own_or_403(application_id)
     document = _document_of(application, document_id)
-    return _act(application, lambda user, item: services.remove_document(user, item, document),
-                _("The document is removed."), "documents")  # fmt: skip
+    return _act(
+        application,
+        lambda user, item: services.remove_document(user, item, document),
+        _("The document is removed."),
+        "documents",
+    )
 
 
 @bp.get("/subsidies/applications/<int:application_id>/documents/<int:document_id>")
@@ -369,8 +396,9 @@ def remove_document(application_id: int, document_id: int):
 def document(application_id: int, document_id: int):
     application = get_visible_or_404(application_id)
     item = _document_of(application, document_id)
-    return get_storage().send(item.storage_key, item.filename, "application/pdf",
-                              as_attachment=True)  # fmt: skip
+    return get_storage().send(
+        item.storage_key, item.filename, "application/pdf", as_attachment=True
+    )
 
 
 def _act(application: SubsidyApplication, action, success: str, anchor: str | None = None):
@@ -383,8 +411,11 @@ def _act(application: SubsidyApplication, action, success: str, anchor: str | No
 @login_required
 def submit(application_id: int):
     application = get_own_or_403(application_id)
-    return _act(application, services.submit_application,
-                _("Your application is submitted and has a dossier number."))  # fmt: skip
+    return _act(
+        application,
+        services.submit_application,
+        _("Your application is submitted and has a dossier number."),
+    )
 
 
 @bp.post("/subsidies/applications/<int:application_id>/withdraw")
@@ -408,8 +439,10 @@ def answer(application_id: int):
         else:
             db.session.commit()
             due = date_filter(services.decision_deadline(application))
-            flash(_("The information is in; the decision term runs again until %(date)s.",
-                    date=due), "success")  # fmt: skip
+            flash(
+                _("The information is in; the decision term runs again until %(date)s.", date=due),
+                "success",
+            )
             return _to_detail(application)
     return _rerender(application, answer_form=form)
 
@@ -426,8 +459,9 @@ def account(application_id: int):
         if len(values) != len(lines):
             actuals = {}  # the service refuses: every line needs its actual cost
         try:
-            services.submit_accountability(current_user, application, actuals, form.note.data,
-                                           form.includes_vat.data)  # fmt: skip
+            services.submit_accountability(
+                current_user, application, actuals, form.note.data, form.includes_vat.data
+            )
         except services.SubsidyError as exc:
             db.session.rollback()
             _field_error(form, exc)
@@ -449,10 +483,9 @@ def grant_letter(application_id: int):
         200,
         {
             "Content-Type": "application/pdf",
-            "Content-Disposition":
-                f'attachment; filename="grant-{application.dossier_number}.pdf"',
+            "Content-Disposition": f'attachment; filename="grant-{application.dossier_number}.pdf"',
         },
-    )  # fmt: skip
+    )
 
 
 # The staff's side of an application --------------------------------------------------------
@@ -479,40 +512,54 @@ def _staff_form(application_id: int, form_class, name: str, run, success, **form
 def _warn_if_late(application: SubsidyApplication) -> None:
     late = services.days_late(application)
     if late:
-        flash(_("Note: this decision came %(days)d days after the deadline of %(date)s.",
-                days=late, date=date_filter(services.decision_deadline(application))),
-              "error")  # fmt: skip
+        flash(
+            _(
+                "Note: this decision came %(days)d days after the deadline of %(date)s.",
+                days=late,
+                date=date_filter(services.decision_deadline(application)),
+            ),
+            "error",
+        )
 
 
 @bp.post("/subsidies/applications/<int:application_id>/intake")
 @login_required
 def intake(application_id: int):
     return _staff_form(
-        application_id, IntakeForm, "intake_form",
+        application_id,
+        IntakeForm,
+        "intake_form",
         lambda a, f: services.record_intake(current_user, a, f.note.data),
         lambda a: _("The intake is recorded; the applicant can complete the application."),
-    )  # fmt: skip
+    )
 
 
 @bp.post("/subsidies/applications/<int:application_id>/request-info")
 @login_required
 def request_info(application_id: int):
     return _staff_form(
-        application_id, QuestionForm, "question_form",
+        application_id,
+        QuestionForm,
+        "question_form",
         lambda a, f: services.request_information(current_user, a, f.question.data),
         lambda a: _("The question is sent; the decision term stands still until the answer."),
-    )  # fmt: skip
+    )
 
 
 @bp.post("/subsidies/applications/<int:application_id>/extend")
 @login_required
 def extend(application_id: int):
     return _staff_form(
-        application_id, ReasonForm, "extend_form",
+        application_id,
+        ReasonForm,
+        "extend_form",
         lambda a, f: services.extend_deadline(current_user, a, f.reason.data),
-        lambda a: _("The decision term is extended to %(date)s.",
-                    date=date_filter(services.decision_deadline(a))), prefix="extend",
-    )  # fmt: skip
+        lambda a: _(
+            "The decision term is extended to %(date)s.",
+            date=date_filter(services.decision_deadline(a)),
+        ),
+        prefix="extend",
+    )
 
 
 @bp.post("/subsidies/applications/<int:application_id>/grant")
@@ -520,21 +567,28 @@ def extend(application_id: int):
 @two_factor_required
 def grant(application_id: int):
     return _staff_form(
-        application_id, GrantForm, "grant_form",
+        application_id,
+        GrantForm,
+        "grant_form",
         lambda a, f: services.grant(current_user, a, f.amount.data, f.conditions.data),
-        lambda a: _("Granted: %(amount)s. The applicant received the grant letter.",
-                    amount=eur_filter(a.granted_cents)),
-    )  # fmt: skip
+        lambda a: _(
+            "Granted: %(amount)s. The applicant received the grant letter.",
+            amount=eur_filter(a.granted_cents),
+        ),
+    )
 
 
 @bp.post("/subsidies/applications/<int:application_id>/reject")
 @login_required
 def reject(application_id: int):
     return _staff_form(
-        application_id, ReasonForm, "reject_form",
+        application_id,
+        ReasonForm,
+        "reject_form",
         lambda a, f: services.reject(current_user, a, f.reason.data),
-        lambda a: _("The application is rejected."), prefix="reject",
-    )  # fmt: skip
+        lambda a: _("The application is rejected."),
+        prefix="reject",
+    )
 
 
 @bp.post("/subsidies/applications/<int:application_id>/settle")
@@ -542,20 +596,23 @@ def reject(application_id: int):
 @two_factor_required
 def settle(application_id: int):
     return _staff_form(
-        application_id, SettleForm, "settle_form",
+        application_id,
+        SettleForm,
+        "settle_form",
         lambda a, f: services.settle(current_user, a, f.amount.data),
-        lambda a: _("The final amount is set at %(amount)s.",
-                    amount=eur_filter(a.final_cents)),
-    )  # fmt: skip
+        lambda a: _("The final amount is set at %(amount)s.", amount=eur_filter(a.final_cents)),
+    )
 
 
 STEPS = {
     "review": (services.start_review, lambda: _("The application is in review.")),
     "advance": (services.pay_advance, lambda: _("The advance is paid and booked.")),
     "pay": (services.pay_balance, lambda: _("The payment is booked; the dossier is closed.")),
-    "reclaim": (services.record_reclaim,
-                lambda: _("The repayment is booked; the dossier is closed.")),
-}  # fmt: skip
+    "reclaim": (
+        services.record_reclaim,
+        lambda: _("The repayment is booked; the dossier is closed."),
+    ),
+}
 
 
 MONEY_STEPS = {"advance", "pay", "reclaim"}  # they book money: two-step verification first
@@ -582,9 +639,14 @@ def organisation(organisation_id: int):
     item = _organisation_or_404(organisation_id)
     schemes = db.session.scalars(queries.schemes_of(item.id)).all()
     budgets = {s.id: services.budget_of(s) for s in schemes}
-    return render_template("subsidies/organisation.html", organisation=item, schemes=schemes,
-                           budgets=budgets, presets=services.PRESETS,
-                           button=ButtonForm())  # fmt: skip
+    return render_template(
+        "subsidies/organisation.html",
+        organisation=item,
+        schemes=schemes,
+        budgets=budgets,
+        presets=services.PRESETS,
+        button=ButtonForm(),
+    )
 
 
 @bp.post("/organisations/<int:organisation_id>/subsidies/presets/<preset>")
@@ -625,8 +687,9 @@ def _scheme_form(organisation: Organisation, scheme: SubsidyScheme | None):
             flash(_("The scheme is saved."), "success")
             return redirect(url_for("subsidies.overview", scheme_id=scheme.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("subsidies/scheme_form.html", form=form, organisation=organisation,
-                           scheme=scheme), status  # fmt: skip
+    return render_template(
+        "subsidies/scheme_form.html", form=form, organisation=organisation, scheme=scheme
+    ), status
 
 
 @bp.route("/organisations/<int:organisation_id>/subsidies/new", methods=["GET", "POST"])

@@ -242,13 +242,9 @@ class SearchForm(FlaskForm):
         choices=lambda: label_choices(_l("any")),
         validators=[Optional()],
     )
-    sort = SelectField(
-        _l("Sort"), choices=sort_choices, default="newest", validators=[Optional()]
-    )
+    sort = SelectField(_l("Sort"), choices=sort_choices, default="newest", validators=[Optional()])
     free_from = DateField(_l("Pop-up: free from"), validators=[Optional(), before_the_last_day])
-    free_until = DateField(
-        _l("Pop-up: free until"), validators=[Optional(), before_the_last_day]
-    )
+    free_until = DateField(_l("Pop-up: free until"), validators=[Optional(), before_the_last_day])
 
     def validate_free_until(self, field) -> None:
         if field.data and self.free_from.data and field.data < self.free_from.data:

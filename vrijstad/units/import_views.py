@@ -35,12 +35,19 @@ def import_units(organisation_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         token = tasks.store_upload(organisation.id, upload.filename, upload.read())
-        result_url = url_for("units_import.import_result", organisation_id=organisation.id,
-                             token=token)  # fmt: skip
+        result_url = url_for(
+            "units_import.import_result", organisation_id=organisation.id, token=token
+        )
         handle = jobs.enqueue(
-            tasks.import_file, current_user.id, organisation.id, token, upload.filename,
-            result_url, current_language(), job_title=_l("Importing units"),
-        )  # fmt: skip
+            tasks.import_file,
+            current_user.id,
+            organisation.id,
+            token,
+            upload.filename,
+            result_url,
+            current_language(),
+            job_title=_l("Importing units"),
+        )
         db.session.commit()
         return redirect(handle.status_url, code=303)
     return _import_page(organisation, form, status=422 if form.is_submitted() else 200)
@@ -63,9 +70,13 @@ def import_result(organisation_id: int, token: str):
 
 def _import_page(organisation, form: ImportForm, status: int = 200, **outcome):
     return render_template(
-        "units/import.html", organisation=organisation, form=form, columns=importer.COLUMNS,
-        required=importer.REQUIRED_COLUMNS, **{"errors": [], "imported": None, **outcome},
-    ), status  # fmt: skip
+        "units/import.html",
+        organisation=organisation,
+        form=form,
+        columns=importer.COLUMNS,
+        required=importer.REQUIRED_COLUMNS,
+        **{"errors": [], "imported": None, **outcome},
+    ), status
 
 
 @bp.get("/organisations/<int:organisation_id>/units/export.<fmt>")

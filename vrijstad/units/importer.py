@@ -32,22 +32,45 @@ from vrijstad.units.models import EnergyLabel, PermittedUse, Unit, UnitStatus
 
 #: Column in the file → the unit field it fills (owner and status are handled apart).
 FIELD_OF_COLUMN = {
-    "straat": "street", "huisnummer": "house_number", "huisletter": "house_letter",
-    "toevoeging": "house_number_addition", "postcode": "postcode", "plaats": "city",
-    "gebied": "area_id", "bag_id": "bag_id", "lat": "latitude", "lon": "longitude",
-    "vvo_m2": "floor_area_vvo", "wvo_m2": "floor_area_wvo", "bvo_m2": "floor_area_bvo",
-    "gebruik": "permitted_uses", "energielabel": "energy_label",
-    "energielabel_geldig_tot": "energy_label_valid_until", "monument": "is_monument",
+    "straat": "street",
+    "huisnummer": "house_number",
+    "huisletter": "house_letter",
+    "toevoeging": "house_number_addition",
+    "postcode": "postcode",
+    "plaats": "city",
+    "gebied": "area_id",
+    "bag_id": "bag_id",
+    "lat": "latitude",
+    "lon": "longitude",
+    "vvo_m2": "floor_area_vvo",
+    "wvo_m2": "floor_area_wvo",
+    "bvo_m2": "floor_area_bvo",
+    "gebruik": "permitted_uses",
+    "energielabel": "energy_label",
+    "energielabel_geldig_tot": "energy_label_valid_until",
+    "monument": "is_monument",
     "huur_per_jaar": "rent_cents_per_year",
-    "servicekosten_per_jaar": "service_charges_cents_per_year", "btw_belast": "vat_opted",
-    "beschikbaar_per": "available_from", "leeg_sinds": "vacant_since",
-    "omschrijving": "description", "eigenaar_email": "owner", "status": "status",
-}  # fmt: skip
+    "servicekosten_per_jaar": "service_charges_cents_per_year",
+    "btw_belast": "vat_opted",
+    "beschikbaar_per": "available_from",
+    "leeg_sinds": "vacant_since",
+    "omschrijving": "description",
+    "eigenaar_email": "owner",
+    "status": "status",
+}
 COLUMNS = tuple(FIELD_OF_COLUMN)
 REQUIRED_COLUMNS = frozenset(
-    {"straat", "huisnummer", "postcode", "plaats", "gebied", "vvo_m2", "huur_per_jaar",
-     "eigenaar_email"}
-)  # fmt: skip
+    {
+        "straat",
+        "huisnummer",
+        "postcode",
+        "plaats",
+        "gebied",
+        "vvo_m2",
+        "huur_per_jaar",
+        "eigenaar_email",
+    }
+)
 #: Where a publish problem or service error about a unit field shows up in the file.
 COLUMN_OF_FIELD = {f: c for c, f in FIELD_OF_COLUMN.items()} | {"rent": "huur_per_jaar"}
 
@@ -56,9 +79,12 @@ MAX_AREA_M2 = 100_000
 PROGRESS_CHUNK = 100  # rows between two progress reports of an import job
 
 _STATUSES = {
-    "": UnitStatus.DRAFT, "draft": UnitStatus.DRAFT, "concept": UnitStatus.DRAFT,
-    "listed": UnitStatus.LISTED, "aangeboden": UnitStatus.LISTED,
-}  # fmt: skip
+    "": UnitStatus.DRAFT,
+    "draft": UnitStatus.DRAFT,
+    "concept": UnitStatus.DRAFT,
+    "listed": UnitStatus.LISTED,
+    "aangeboden": UnitStatus.LISTED,
+}
 _YES = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}
 _NO = {"nee", "n", "no", "false", "onwaar", "0"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
@@ -212,12 +238,13 @@ class _Context:
         self.existing = {
             _address_key(*address)
             for address in db.session.execute(
-                sa.select(Unit.postcode, Unit.house_number, Unit.house_letter,
-                          Unit.house_number_addition)
+                sa.select(
+                    Unit.postcode, Unit.house_number, Unit.house_letter, Unit.house_number_addition
+                )
                 .join(Area, Unit.area_id == Area.id)
                 .where(Area.organisation_id == organisation.id)
             )
-        }  # fmt: skip
+        }
 
     def owner(self, email: str) -> User | None:
         key = normalise_email(email)
@@ -319,8 +346,10 @@ class _RowCheck:
                 uses.append(PermittedUse(name))
             except ValueError:
                 choices = ", ".join(use.value for use in PermittedUse)
-                self.fail("gebruik", _("Unknown use %(use)s; use %(choices)s.",
-                                       use=part.strip(), choices=choices))  # fmt: skip
+                self.fail(
+                    "gebruik",
+                    _("Unknown use %(use)s; use %(choices)s.", use=part.strip(), choices=choices),
+                )
         return uses
 
     def energy_label(self) -> EnergyLabel | None:
@@ -393,8 +422,14 @@ class _RowCheck:
             return None
         area = self.context.areas.get(name.lower())
         if area is None:
-            self.fail("gebied", _("%(org)s has no area called %(name)s.",
-                                  org=self.context.organisation.name, name=name))  # fmt: skip
+            self.fail(
+                "gebied",
+                _(
+                    "%(org)s has no area called %(name)s.",
+                    org=self.context.organisation.name,
+                    name=name,
+                ),
+            )
             return None
         return area.id
 
@@ -422,14 +457,25 @@ class _RowCheck:
             if not self.raw(column) and self.raw("lon" if column == "lat" else "lat"):
                 self.fail(column, _("Give both lat and lon, or neither."))
         if data["postcode"] and data["house_number"]:
-            key = _address_key(data["postcode"], data["house_number"], data["house_letter"],
-                               data["house_number_addition"])  # fmt: skip
+            key = _address_key(
+                data["postcode"],
+                data["house_number"],
+                data["house_letter"],
+                data["house_number_addition"],
+            )
             if key in self.context.existing:
-                self.fail("huisnummer", _("%(org)s already has a unit at this address.",
-                                          org=self.context.organisation.name))  # fmt: skip
+                self.fail(
+                    "huisnummer",
+                    _(
+                        "%(org)s already has a unit at this address.",
+                        org=self.context.organisation.name,
+                    ),
+                )
             elif key in self.context.seen:
-                self.fail("huisnummer", _("This address is also on line %(line)d.",
-                                          line=self.context.seen[key]))  # fmt: skip
+                self.fail(
+                    "huisnummer",
+                    _("This address is also on line %(line)d.", line=self.context.seen[key]),
+                )
             else:
                 self.context.seen[key] = self.row.line
 
@@ -449,12 +495,14 @@ def _check_columns(rows: list[Row]) -> list[RowError]:
     present = rows[0].values.keys()
     errors = [
         RowError(1, column, _("Unknown column; use the column names of the export."))
-        for column in present if column not in FIELD_OF_COLUMN
-    ]  # fmt: skip
+        for column in present
+        if column not in FIELD_OF_COLUMN
+    ]
     errors += [
         RowError(1, column, _("This column is missing."))
-        for column in COLUMNS if column in REQUIRED_COLUMNS and column not in present
-    ]  # fmt: skip
+        for column in COLUMNS
+        if column in REQUIRED_COLUMNS and column not in present
+    ]
     return errors
 
 
@@ -474,15 +522,20 @@ def import_units(actor: User, organisation: Organisation, rows: list[Row]) -> Im
         check = _RowCheck(row, context)
         planned.append(check.check())
         errors += check.errors
-        _progress(done, len(rows), 0, _l("Checking row %(done)d of %(total)d", done=done,
-                                          total=len(rows)))  # fmt: skip
+        _progress(
+            done, len(rows), 0, _l("Checking row %(done)d of %(total)d", done=done, total=len(rows))
+        )
     if errors:
         return ImportResult(errors=errors)
     units = []
     for done, plan in enumerate(planned, start=1):
         units.append(_create(actor, plan))
-        _progress(done, len(planned), 50, _l("Creating unit %(done)d of %(total)d", done=done,
-                                              total=len(planned)))  # fmt: skip
+        _progress(
+            done,
+            len(planned),
+            50,
+            _l("Creating unit %(done)d of %(total)d", done=done, total=len(planned)),
+        )
     record_event(actor, "units.imported", organisation, organisation.id, count=len(units))
     db.session.flush()
     return ImportResult(units=units)

@@ -145,8 +145,9 @@ def _search(names: frozenset[str], sort: str) -> sa.Select:
 def _free_days(filters: UnitFilters) -> sa.ColumnElement[bool] | None:
     if not (filters.free_from or filters.free_until):
         return None
-    return free_between(filters.free_from or filters.free_until,
-                        filters.free_until or filters.free_from)  # fmt: skip
+    return free_between(
+        filters.free_from or filters.free_until, filters.free_until or filters.free_from
+    )
 
 
 def search_units(filters: UnitFilters) -> sa.Select:
@@ -317,10 +318,15 @@ def parsed_search() -> ParsedSearch:
 def parse(key: SearchKey) -> ParsedSearch:
     """Read the search `key` describes and draw its filter panel (in a request below
     key.script_root)."""
-    form = SearchForm(MultiDict(
-        [(name, value) for name, values in zip(PARAMETERS, key.values, strict=True)
-         for value in values]
-    ))  # fmt: skip
+    form = SearchForm(
+        MultiDict(
+            [
+                (name, value)
+                for name, values in zip(PARAMETERS, key.values, strict=True)
+                for value in values
+            ]
+        )
+    )
     with force_locale(key.language):
         form.validate()
         return ParsedSearch(

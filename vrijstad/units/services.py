@@ -26,12 +26,30 @@ from vrijstad.units.models import UNIT_TRANSITIONS, Unit, UnitStatus
 
 #: Fields a form or import may set on a unit.
 UNIT_FIELDS = (
-    "street", "house_number", "house_letter", "house_number_addition", "postcode", "city",
-    "bag_id", "latitude", "longitude", "floor_area_vvo", "floor_area_wvo", "floor_area_bvo",
-    "permitted_uses", "energy_label", "energy_label_valid_until", "is_monument",
-    "rent_cents_per_year", "service_charges_cents_per_year", "vat_opted", "available_from",
-    "vacant_since", "description", "area_id",
-)  # fmt: skip
+    "street",
+    "house_number",
+    "house_letter",
+    "house_number_addition",
+    "postcode",
+    "city",
+    "bag_id",
+    "latitude",
+    "longitude",
+    "floor_area_vvo",
+    "floor_area_wvo",
+    "floor_area_bvo",
+    "permitted_uses",
+    "energy_label",
+    "energy_label_valid_until",
+    "is_monument",
+    "rent_cents_per_year",
+    "service_charges_cents_per_year",
+    "vat_opted",
+    "available_from",
+    "vacant_since",
+    "description",
+    "area_id",
+)
 
 
 class UnitError(DomainError):
@@ -87,8 +105,9 @@ def _check_area(actor: User, data: dict) -> None:
     if area is None:
         raise UnitError(_("Choose an existing area."), "area_id")
     if not (actor.is_admin or actor.is_landlord or can_manage(actor, area.organisation_id)):
-        raise UnitError(_("You can only file units under your own organisation's areas."),
-                        "area_id")  # fmt: skip
+        raise UnitError(
+            _("You can only file units under your own organisation's areas."), "area_id"
+        )
 
 
 def create_unit(actor: User, owner: User, data: dict) -> Unit:
@@ -100,8 +119,9 @@ def create_unit(actor: User, owner: User, data: dict) -> Unit:
     if not owner.is_landlord:
         raise UnitError(_("The owner must have a landlord account."), "owner")
     if data.get("available_from") and data["available_from"] < clock.today():
-        raise UnitError(_("A new listing cannot be available from a date in the past."),
-                        "available_from")  # fmt: skip
+        raise UnitError(
+            _("A new listing cannot be available from a date in the past."), "available_from"
+        )
     _check_area(actor, data)
     unit = Unit(owner_id=owner.id, status=UnitStatus.DRAFT)
     _apply(unit, data)
@@ -189,9 +209,12 @@ def change_status(actor: User, unit: Unit, target: UnitStatus, reason: str = "")
         check_transition(UNIT_TRANSITIONS, unit.status, target)
     except TransitionError as exc:
         raise UnitError(
-            _("A unit that is %(current)s cannot become %(target)s.",
-              current=status_label(unit.status), target=status_label(target))
-        ) from exc  # fmt: skip
+            _(
+                "A unit that is %(current)s cannot become %(target)s.",
+                current=status_label(unit.status),
+                target=status_label(target),
+            )
+        ) from exc
     if target == UnitStatus.LISTED:
         problems = publish_problems(unit)
         if problems:
@@ -211,8 +234,9 @@ def change_status(actor: User, unit: Unit, target: UnitStatus, reason: str = "")
     previous = unit.status
     unit.status = target
     db.session.flush()
-    record_event(actor, "unit.status", unit, _org_id(unit), old=previous, new=target,
-                 reason=reason or None)  # fmt: skip
+    record_event(
+        actor, "unit.status", unit, _org_id(unit), old=previous, new=target, reason=reason or None
+    )
     return unit
 
 

@@ -58,9 +58,13 @@ def index():
         page = search.card_page(parsed.filters, page.pages, PER_PAGE)
     args = {k: v for k, v in request.args.items() if v and k != "page"}
     return render_page(
-        "units/index.html", "units/_results.html", status=200 if parsed.valid else 400,
-        search=parsed, page=page, args=args,
-    )  # fmt: skip
+        "units/index.html",
+        "units/_results.html",
+        status=200 if parsed.valid else 400,
+        search=parsed,
+        page=page,
+        args=args,
+    )
 
 
 @bp.get("/units/cities")
@@ -80,11 +84,16 @@ def map_data():
     units = db.session.scalars(search.search_units(filters).limit(MAP_LIMIT))
     markers = [
         {
-            "lat": u.latitude, "lon": u.longitude, "title": u.address, "city": u.city,
-            "area": u.floor_area_vvo, "url": url_for("units.detail", unit_id=u.id),
+            "lat": u.latitude,
+            "lon": u.longitude,
+            "title": u.address,
+            "city": u.city,
+            "area": u.floor_area_vvo,
+            "url": url_for("units.detail", unit_id=u.id),
         }
-        for u in units if u.latitude is not None
-    ]  # fmt: skip
+        for u in units
+        if u.latitude is not None
+    ]
     return jsonify(markers=markers)
 
 
@@ -95,11 +104,14 @@ def detail(unit_id: int):
         abort(404)
     can_edit = services.can_edit(current_user, unit)
     return render_template(
-        "units/detail.html", unit=unit, can_edit=can_edit,
-        button=ButtonForm(), withdraw_form=WithdrawForm(),
+        "units/detail.html",
+        unit=unit,
+        can_edit=can_edit,
+        button=ButtonForm(),
+        withdraw_form=WithdrawForm(),
         publish_problems=services.publish_problems(unit),
         held=services.held_by(unit) if can_edit else None,
-    )  # fmt: skip
+    )
 
 
 @bp.get("/media/units/<int:unit_id>/<filename>")
@@ -169,8 +181,13 @@ def create():
             flash(_("Unit saved as draft. Add photos and publish it when ready."), "success")
             return redirect(url_for("units.detail", unit_id=unit.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("units/form.html", form=form, unit=None, owner_email=owner_email,
-                           owner_error=getattr(form, "owner_error", None)), status  # fmt: skip
+    return render_template(
+        "units/form.html",
+        form=form,
+        unit=None,
+        owner_email=owner_email,
+        owner_error=getattr(form, "owner_error", None),
+    ), status
 
 
 def _field_error(form: UnitForm, exc: services.UnitError) -> None:
