@@ -88,6 +88,7 @@ deploy-tools:
 
 test: setup browser deploy-tools
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 bench: setup
