@@ -15,6 +15,7 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
+from vrijstad import labels
 from vrijstad.extensions import babel
 from vrijstad.money import format_eur
 
@@ -154,6 +155,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["eur"] = eur_filter
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["month"] = month_filter
+    app.jinja_env.filters["label"] = labels.label
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: catalogue().ugettext(s),
