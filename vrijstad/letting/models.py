@@ -10,6 +10,7 @@ from vrijstad import clock
 from vrijstad.core import enum_type
 from vrijstad.extensions import db
 from vrijstad.starters.models import SpaceKind
+from vrijstad.workflow import Workflow
 
 
 class PlacementStatus(StrEnum):
@@ -25,6 +26,7 @@ PLACEMENT_TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
     PlacementStatus.ACTIVE: frozenset({PlacementStatus.ENDED}),
     PlacementStatus.ENDED: frozenset(),
 }
+PLACEMENT_FLOW: Workflow[PlacementStatus] = Workflow("placement", PLACEMENT_TRANSITIONS)
 
 
 class Placement(db.Model):
