@@ -6,15 +6,22 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from vrijstad import clock, exports, jobs
+from vrijstad import backup, clock, demo, exports, jobs
 from vrijstad.auth.cli import users_cli
 from vrijstad.auth.services import find_user_by_email
+from vrijstad.billing import receivables
+from vrijstad.billing import services as billing
 from vrijstad.core import DomainError
+from vrijstad.dashboard import services as dashboard
 from vrijstad.extensions import db
+from vrijstad.letting.models import Collective
+from vrijstad.letting.services import send_turnover_reminders
+from vrijstad.money import format_eur
 from vrijstad.organisations.models import Organisation
+from vrijstad.storage import StorageError, remove_job_files
 from vrijstad.units import importer, queries
 
 
@@ -23,7 +30,6 @@ from vrijstad.units import importer, queries
 def demo_data_command(if_empty: bool) -> None:
     """Load the Dijkerveen demo city centre and print the demo logins; loading it again
     changes nothing."""
-    from vrijstad import demo
 
     if demo.demo_is_loaded():
         click.echo("The Dijkerveen demo is already loaded; nothing changed.")
@@ -122,7 +128,6 @@ def last_month() -> date:
 @click.option("--period", default=None, help="The month, as YYYY-MM (default: this month).")
 def invoice_command(period: str | None) -> None:
     """Issue every organisation's invoices of a month (a scheduled run on the 1st)."""
-    from vrijstad.billing import services as billing
 
     month = _period(period) if period else clock.this_month()
     with jobs.as_user():  # the starters' notices and e-mails link to the public site
@@ -139,9 +144,6 @@ def invoice_command(period: str | None) -> None:
 @click.option("--confirm-unchecked", is_flag=True, help="Settle over unchecked turnover reports.")
 def settle_command(period: str | None, confirm_unchecked: bool) -> None:
     """Settle every collective's month; a month already settled is left as it is."""
-    from vrijstad.billing import services as billing
-    from vrijstad.letting.models import Collective
-    from vrijstad.money import format_eur
 
     month = _period(period) if period else last_month()
     failed = False
@@ -169,10 +171,6 @@ def settle_command(period: str | None, confirm_unchecked: bool) -> None:
 def remind_command(on: str | None) -> None:
     """Reminders (a daily scheduled run): overdue invoices at 7 and 21 days, and last month's
     turnover reports before their deadline and after it."""
-    from flask import current_app
-
-    from vrijstad.billing import receivables
-    from vrijstad.letting.services import send_turnover_reminders
 
     try:
         today = date.fromisoformat(on) if on else clock.today()
@@ -192,7 +190,6 @@ def remind_command(on: str | None) -> None:
 def snapshot_command(period: str | None) -> None:
     """Record every area's vacancy for a month (this one or the previous); run it again and
     areas already recorded stay as they were."""
-    from vrijstad.dashboard import services as dashboard
 
     today = clock.today()
     month = _period(period) if period else clock.month_start(today)
@@ -211,7 +208,6 @@ def snapshot_command(period: str | None) -> None:
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(target: Path) -> None:
     """Write the SQLite database and the uploads to TARGET (.tar.gz)."""
-    from vrijstad import backup
 
     try:
         manifest = backup.create_backup(target)
@@ -225,7 +221,6 @@ def backup_command(target: Path) -> None:
 @click.option("--yes", is_flag=True, help="Replace a database that already holds data.")
 def restore_command(source: Path, yes: bool) -> None:
     """Replace the SQLite database and the uploads with a backup. Stop the app first."""
-    from vrijstad import backup
 
     if backup.database_has_data() and not yes:
         raise click.ClickException(
@@ -251,9 +246,6 @@ def restore_command(source: Path, yes: bool) -> None:
 def clean_files_command(days: int | None) -> None:
     """Remove the files made for background jobs (import uploads and outcomes, ZIP downloads)
     once their job's record has expired (a daily scheduled run)."""
-    from flask import current_app
-
-    from vrijstad.storage import StorageError, remove_job_files
 
     age = (
         timedelta(days=days)

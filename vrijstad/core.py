@@ -3,6 +3,10 @@
 from collections.abc import Mapping
 from enum import StrEnum
 
+import sqlalchemy as sa
+
+from vrijstad.extensions import db
+
 
 class DomainError(Exception):
     """A rule of the domain refused an action; the message is shown to the user."""
@@ -22,7 +26,6 @@ def check_transition(
 
 def enum_type(enum_cls: type[StrEnum]):
     """A portable column type storing a StrEnum's values (not its member names)."""
-    import sqlalchemy as sa
 
     return sa.Enum(
         enum_cls,
@@ -39,7 +42,6 @@ def transaction_list(name: str) -> list:
     Starts the transaction if need be, so that a rollback (which fires no event without
     one) reliably drops the list.
     """
-    from vrijstad.extensions import db
 
     session = db.session()
     session.connection()

@@ -4,6 +4,8 @@ from collections.abc import Hashable
 
 from flask import Flask, has_request_context, request, url_for
 
+from vrijstad import assets
+
 #: URLs kept per application; when full the memory starts again (a search page builds ~50).
 REMEMBERED_URLS = 20_000
 #: url_for's own options: links that use them depend on more than the endpoint and values.
@@ -60,7 +62,6 @@ class RememberedUrls:
 
 
 def init_app(app: Flask) -> None:
-    from vrijstad import assets
 
     assets.init_app(app)
     app.jinja_env.globals["url_for"] = RememberedUrls(app)

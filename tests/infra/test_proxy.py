@@ -3,7 +3,7 @@ X-Forwarded-* headers trusted only from as many proxies as configured."""
 
 import pytest
 
-from vrijstad import register_proxy
+from vrijstad.app import register_proxy
 
 WRONG_PASSWORD = "Not-The-Password-1"  # noqa: S105
 
