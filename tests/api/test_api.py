@@ -2,8 +2,10 @@
 JSON errors with a reason, rate limits, and token management by organisation admins."""
 
 import re
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from vrijstad.api.models import ApiToken
 from vrijstad.extensions import db
@@ -173,3 +175,31 @@ def test_only_organisation_admins_manage_tokens(client, login, city):
     client.post("/logout")
     login(city.other_org.test_staff)
     assert client.post(f"{path}{other.id}/revoke").status_code == 403
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "vrijstad" / "translations"
+
+
+def test_the_tokens_page_shows_the_header_to_send_in_full(client, login, city):
+    """The placeholder in 'Bearer <token>' was swallowed by the browser as an unknown tag."""
+    login(city.admin)
+    page = client.get(f"/organisations/{city.org.id}/api-tokens/").text
+    assert "<code>Authorization: Bearer &lt;token&gt;</code>" in page  # the admin reads English
+
+
+def test_no_template_text_holds_an_angle_bracket_word_a_browser_would_swallow():
+    """Translated template strings are rendered as markup: `<token>` would become a tag."""
+    tags = {"a", "strong", "em", "code", "br", "abbr", "b", "i", "span", "kbd", "small"}
+    with open(TRANSLATIONS / "nl/LC_MESSAGES/messages.po", "rb") as po:
+        catalogue = {message.id: message.string for message in read_po(po) if message.id}
+    found = []
+    for path in TEMPLATES.rglob("*.html"):
+        for msgid in re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8")):
+            for text in (msgid, catalogue.get(msgid) or ""):
+                found += [
+                    (path.name, name)
+                    for name in re.findall(r"<\s*/?\s*([A-Za-z][\w-]*)", text)
+                    if name.lower() not in tags
+                ]
+    assert not found
