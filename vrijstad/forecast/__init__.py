@@ -1,0 +1,1 @@
+"""Looking ahead: the vacancy forecast per street (model.py)."""
