@@ -13,7 +13,7 @@ from vrijstad.subsidies.models import (
     SubsidyScheme,
     SubsidyStatus,
 )
-from vrijstad.subsidies.services import decision_deadline
+from vrijstad.subsidies.services.clock import decision_deadline
 
 
 def open_schemes() -> sa.Select:
