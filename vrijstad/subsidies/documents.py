@@ -171,7 +171,7 @@ def export_data(
     scheme: SubsidyScheme, applications: list[SubsidyApplication], budget: Budget
 ) -> Export:
     """One record per submitted application (in order of receipt), amounts in cents."""
-    records = []
+    records: list[dict[str, object]] = []
     for a in applications:
         if a.submitted_at is None:
             continue

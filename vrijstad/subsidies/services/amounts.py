@@ -121,7 +121,7 @@ class Budget:
         return self.ceiling_cents - self.committed_cents - self.reserved_cents
 
 
-def _committed_expr():
+def _committed_expr() -> sa.Case[int | None]:
     a = SubsidyApplication
     return sa.case(
         (a.status.in_(GRANTED_OPEN), a.granted_cents),

@@ -76,13 +76,13 @@ def _member_organisation(user: User, prefer_id: int | None = None) -> Organisati
         )
     )
     preferred = [o for o in organisations if o.id == prefer_id]
-    return (preferred or organisations or [None])[0]
+    return (preferred or organisations)[0] if organisations else None
 
 
-def applicant_defaults(user: User, scheme: SubsidyScheme) -> dict:
+def applicant_defaults(user: User, scheme: SubsidyScheme) -> dict[str, str | None]:
     """Name and KvK number to prefill: the starter's trade name, or the organisation."""
     kinds = [k for k in kinds_for(user) if k.value in scheme.applicant_kinds]
-    values = {
+    values: dict[str, str | None] = {
         "applicant_name": user.name,
         "applicant_kvk": "",
         "applicant_kind": kinds[0].value if kinds else None,
@@ -93,8 +93,9 @@ def applicant_defaults(user: User, scheme: SubsidyScheme) -> dict:
         values["applicant_kvk"] = profile.kvk_number or ""
     if kinds and kinds[0] == ApplicantKind.ORGANISATION:
         organisation = _member_organisation(user, scheme.organisation_id)
-        values["applicant_name"] = organisation.name
-        values["applicant_kvk"] = organisation.kvk_number
+        if organisation is not None:
+            values["applicant_name"] = organisation.name
+            values["applicant_kvk"] = organisation.kvk_number
     return values
 
 
@@ -210,12 +211,16 @@ def _check_details(
     check_start(scheme, data.work_starts_on, on)
     organisation_id = None
     if data.applicant_kind == ApplicantKind.ORGANISATION:
-        organisation_id = _member_organisation(actor, scheme.organisation_id).id
+        organisation = _member_organisation(actor, scheme.organisation_id)
+        organisation_id = organisation.id if organisation is not None else None
     return street, organisation_id
 
 
 def _set_details(
-    application: SubsidyApplication, data: ApplicationData, street, organisation_id
+    application: SubsidyApplication,
+    data: ApplicationData,
+    street: Street | None,
+    organisation_id: int | None,
 ) -> None:
     application.applicant_kind = data.applicant_kind
     application.applicant_organisation_id = organisation_id

@@ -1,5 +1,7 @@
 """Notices to the applicant and the staff, with raw values the reader's language formats."""
 
+from collections.abc import Sequence
+
 from vrijstad.auth.models import User
 from vrijstad.notifications.services import notify
 from vrijstad.organisations.services import staff_of
@@ -11,7 +13,7 @@ from vrijstad.subsidies.services.clock import decision_deadline
 # Notices -----------------------------------------------------------------------------------
 
 
-def notice_data(application: SubsidyApplication, **extra) -> dict:
+def notice_data(application: SubsidyApplication, **extra: object) -> dict[str, object]:
     """What a notice needs, as raw values: the reader's language formats amount and date."""
     due = decision_deadline(application)
     return {
@@ -22,7 +24,12 @@ def notice_data(application: SubsidyApplication, **extra) -> dict:
     } | extra
 
 
-def notify_applicant(application: SubsidyApplication, kind: str, attachments=(), **extra) -> None:
+def notify_applicant(
+    application: SubsidyApplication,
+    kind: str,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
+    **extra: object,
+) -> None:
     """An in-app notice for the applicant, mailed after the commit."""
     notify(
         [application.applicant],
@@ -35,7 +42,7 @@ def notify_applicant(application: SubsidyApplication, kind: str, attachments=(),
 
 
 def notify_staff(
-    application: SubsidyApplication, kind: str, actor: User | None = None, **extra
+    application: SubsidyApplication, kind: str, actor: User | None = None, **extra: object
 ) -> None:
     """A notice for the staff of the scheme's organisation (not the applicant, not the actor)."""
     skip = {application.applicant_id, actor.id if actor is not None else None}

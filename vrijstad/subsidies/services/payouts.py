@@ -123,7 +123,7 @@ def settle(
     application.final_cents = amount
     application.settled_on = on
     db.session.flush()
-    released = application.granted_cents - amount
+    released = (application.granted_cents or 0) - amount
     if released:
         org = application.scheme.organisation_id
         ledger.book(

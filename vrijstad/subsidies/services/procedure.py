@@ -153,7 +153,7 @@ def supply_information(
     amount = reasoning_of(application).amount_cents
     if scheme.handling == Handling.FIRST_COME and amount > application.requested_cents:
         check_budget(scheme, application, amount)
-    stood_still = max((on - application.suspended_since).days, 0)
+    stood_still = max((on - (application.suspended_since or on)).days, 0)
     application.suspended_days += stood_still
     application.suspended_since = None
     application.answer = answer[:5000]
@@ -174,7 +174,7 @@ def extend_deadline(
     if application.extended_on is not None:
         raise SubsidyError(_("The decision term can be extended only once."))
     due = decision_deadline(application, on)
-    if on > due:
+    if due is not None and on > due:
         raise SubsidyError(
             _(
                 "The decision term ended on %(date)s; it can only be extended before it ends.",
@@ -194,7 +194,7 @@ def extend_deadline(
         "subsidy.extended",
         application,
         application.scheme.organisation_id,
-        deadline=decision_deadline(application, on).isoformat(),
+        deadline=str(decision_deadline(application, on)),
     )
     notify_applicant(application, "extended")
     return application

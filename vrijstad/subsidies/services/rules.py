@@ -140,7 +140,9 @@ def _check_rules(organisation_id: int, rules: SchemeRules) -> tuple[list[Area], 
     return areas, streets
 
 
-def _apply_rules(scheme: SubsidyScheme, rules: SchemeRules, areas, streets) -> None:
+def _apply_rules(
+    scheme: SubsidyScheme, rules: SchemeRules, areas: list[Area], streets: list[Street]
+) -> None:
     for name in (
         "name",
         "provider",

@@ -109,7 +109,7 @@ def edit(application_id: int):
 
 def _costs(application: SubsidyApplication, status: int = 200, **forms):
     """The cost lines with the amount's reasoning: a fragment for htmx, else the page."""
-    if not request.htmx and status == 200:
+    if not request.htmx and status == 200:  # type: ignore[attr-defined]  # htmx_flask adds it
         return to_detail(application, "costs")
     return render_page(
         "subsidies/detail.html",
@@ -133,7 +133,7 @@ def add_cost(application_id: int):
             application,
             form.description.data,
             form.category.data,
-            form.amount.data,
+            form.amount.data or 0,
             form.includes_vat.data,
             form.supplier.data,
             upload_of("quote"),
