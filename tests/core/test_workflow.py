@@ -23,7 +23,6 @@ NOT_YET_MOVED: set[str] = {
     "vrijstad/payments/statements.py",
     "vrijstad/popups/services.py",
     "vrijstad/privacy/services.py",
-    "vrijstad/subsidies/services.py",
     "vrijstad/units/services.py",
 }
 

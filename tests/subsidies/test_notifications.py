@@ -11,7 +11,7 @@ from vrijstad.i18n import force_locale
 from vrijstad.notifications.models import Notification
 from vrijstad.notifications.services import notification_text
 from vrijstad.organisations.models import MemberRole, Membership
-from vrijstad.subsidies import services
+from vrijstad.subsidies import documents, services
 from vrijstad.subsidies.models import SubsidyStatus
 
 S = SubsidyStatus
@@ -48,6 +48,7 @@ def test_every_step_notifies_the_applicant_and_the_staff(make_application, schem
         staff, application, "The committee meets only in June.", on=DAY + timedelta(days=6)
     )
     services.grant(staff, application, on=DAY + timedelta(days=10))
+    documents.send_grant_letter(application)
     services.pay_advance(staff, application)
     only = application.cost_lines[0]
     services.submit_accountability(person, application, {only.id: 6_000_00}, "Smaller job.")
@@ -83,6 +84,7 @@ def test_texts_follow_the_readers_language(make_application, scheme):
     application = make_application(status=S.IN_REVIEW)
     staff, person = scheme.organisation.test_staff, application.applicant
     services.grant(staff, application, amount_cents=7_654_32, on=DAY + timedelta(days=10))
+    documents.send_grant_letter(application)
     db.session.commit()
     granted = notice(person, "subsidy.granted")
     submitted = notice(person, "subsidy.submitted")
@@ -140,6 +142,7 @@ def test_the_notifications_page_shows_the_subsidy_notice_in_dutch(
     services.grant(
         scheme.organisation.test_staff, application, amount_cents=1_234_56, on=date(2026, 3, 12)
     )
+    documents.send_grant_letter(application)
     db.session.commit()
     page = client_for(person).get("/notifications").text
     assert "Een subsidie van €\xa01.234,56 is verleend" in page

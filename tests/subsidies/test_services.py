@@ -12,7 +12,7 @@ from vrijstad.audit.models import AuditEvent
 from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
 from vrijstad.ledger.models import Posting
-from vrijstad.subsidies import services
+from vrijstad.subsidies import documents, services
 from vrijstad.subsidies.models import (
     SUBSIDY_TRANSITIONS,
     ApplicantKind,
@@ -288,6 +288,7 @@ def test_every_step_from_intake_to_payment(make_application, scheme, outbox):
     services.grant(
         staff, application, conditions="Keep the shopfront for 5 years.", on=date(2026, 4, 1)
     )
+    documents.send_grant_letter(application)  # the letter follows the decision
     assert application.status == S.GRANTED and application.granted_cents == 7_000_00
     assert services.days_late(application) == 0
     services.pay_advance(staff, application, on=date(2026, 4, 2))

@@ -1,18 +1,28 @@
-"""The grant letter (PDF) and the scheme exports for the provincial or municipal report."""
+"""The grant letter (PDF), made and sent after the decision, and the scheme exports for the
+provincial or municipal report."""
 
 from dataclasses import dataclass
 from operator import itemgetter
 
 from vrijstad import clock
 from vrijstad.exports import Column, Kind, Table
-from vrijstad.i18n import date_filter, eur_filter
+from vrijstad.i18n import date_filter, eur_filter, force_locale
 from vrijstad.i18n import gettext as _
+from vrijstad.labels import label
 from vrijstad.pdf import Document
-from vrijstad.subsidies import services
 from vrijstad.subsidies.models import SubsidyApplication, SubsidyScheme
+from vrijstad.subsidies.services.amounts import Budget, Reasoning, advance_of, reasoning_of
+from vrijstad.subsidies.services.clock import decision_deadline
+from vrijstad.subsidies.services.notices import notify_applicant
 
 
-def reasoning_rows(reasoning: services.Reasoning) -> list[tuple[str, str]]:
+def percent(basis_points: int) -> str:
+    """5000 → '50 %', 1250 → '12,50 %'."""
+    whole, part = divmod(basis_points, 100)
+    return f"{whole},{part:02d} %" if part else f"{whole} %"
+
+
+def reasoning_rows(reasoning: Reasoning) -> list[tuple[str, str]]:
     """The steps from costs to amount, as label/value rows (the page shows the same)."""
     rows = [(_("Costs excl. VAT"), eur_filter(reasoning.total_cents))]
     for description, cents in reasoning.ineligible:
@@ -20,7 +30,7 @@ def reasoning_rows(reasoning: services.Reasoning) -> list[tuple[str, str]]:
     rows.append((_("Eligible costs"), eur_filter(reasoning.eligible_cents)))
     rows.append(
         (
-            _("%(pct)s of the eligible costs", pct=services.percent(reasoning.percentage_bp)),
+            _("%(pct)s of the eligible costs", pct=percent(reasoning.percentage_bp)),
             eur_filter(reasoning.share_cents),
         )
     )
@@ -48,7 +58,7 @@ def grant_letter_pdf(application: SubsidyApplication) -> bytes:
             (_("Dossier number"), application.dossier_number or ""),
             (_("Date of decision"), date_filter(application.decided_on)),
             (_("Scheme"), scheme.name),
-            (_("Provider"), f"{scheme.provider_name} ({services.provider_label(scheme.provider)})"),
+            (_("Provider"), f"{scheme.provider_name} ({label(scheme.provider)})"),
             (_("Handled by"), organisation.name),
         ]
     )
@@ -62,7 +72,7 @@ def grant_letter_pdf(application: SubsidyApplication) -> bytes:
         [
             (_("Name"), application.applicant_name),
             (_("KvK number"), application.applicant_kvk),
-            (_("Applies as"), services.applicant_kind_label(application.applicant_kind)),
+            (_("Applies as"), label(application.applicant_kind)),
             (_("Location"), location),
         ]
     )
@@ -75,17 +85,17 @@ def grant_letter_pdf(application: SubsidyApplication) -> bytes:
     )
     doc.paragraph(application.description)
     doc.heading(_("Amount granted"))
-    doc.rows(reasoning_rows(services.reasoning_of(application)), label_width=110)
+    doc.rows(reasoning_rows(reasoning_of(application)), label_width=110)
     doc.rows([(_("Granted"), eur_filter(application.granted_cents))], label_width=110)
     doc.heading(_("Payment"))
-    advance = services.advance_of(application)
+    advance = advance_of(application)
     if advance:
         doc.paragraph(
             _(
                 "An advance of %(advance)s (%(pct)s of the grant) is paid after this "
                 "decision; the rest follows once the final amount has been set.",
                 advance=eur_filter(advance),
-                pct=services.percent(scheme.advance_bp),
+                pct=percent(scheme.advance_bp),
             )
         )
     else:
@@ -108,6 +118,24 @@ def grant_letter_pdf(application: SubsidyApplication) -> bytes:
         )
     )
     return doc.output()
+
+
+def grant_letter_name(application: SubsidyApplication) -> str:
+    return f"grant-{application.dossier_number}.pdf"
+
+
+def send_grant_letter(application: SubsidyApplication) -> None:
+    """After the grant: the letter in the applicant's language, attached to their notice."""
+    if application.granted_cents is None:
+        raise ValueError("send_grant_letter follows services.grant")
+    with force_locale(application.applicant.locale or "nl"):
+        letter = grant_letter_pdf(application)
+    notify_applicant(
+        application,
+        "granted",
+        [(grant_letter_name(application), "application/pdf", letter)],
+        amount_cents=application.granted_cents,
+    )
 
 
 # Exports -----------------------------------------------------------------------------------
@@ -140,10 +168,10 @@ class Export:
 
 
 def export_data(
-    scheme: SubsidyScheme, applications: list[SubsidyApplication], budget: services.Budget
+    scheme: SubsidyScheme, applications: list[SubsidyApplication], budget: Budget
 ) -> Export:
     """One record per submitted application (in order of receipt), amounts in cents."""
-    records = []
+    records: list[dict[str, object]] = []
     for a in applications:
         if a.submitted_at is None:
             continue
@@ -157,7 +185,7 @@ def export_data(
                 "project": a.title,
                 "straat": a.street.name if a.street else None,
                 "status": a.status.value,
-                "beslistermijn": services.decision_deadline(a),
+                "beslistermijn": decision_deadline(a),
                 "besloten_op": a.decided_on,
                 "gevraagd": a.requested_cents,
                 "verleend": a.granted_cents,

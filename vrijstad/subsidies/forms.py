@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from vrijstad.forms import BigInteger, DutchDecimalField, FlaskForm, kvk_validator
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.labels import label
 from vrijstad.subsidies import services
 from vrijstad.subsidies.models import (
     ApplicantKind,
@@ -91,13 +92,13 @@ class SchemeForm(FlaskForm):
     active = BooleanField(_l("Open for applications"), default=True)
 
     def fill(self, organisation) -> None:
-        self.provider.choices = _choices(Provider, services.provider_label)
-        self.handling.choices = _choices(Handling, services.handling_label)
-        self.applicant_kinds.choices = _choices(ApplicantKind, services.applicant_kind_label)
-        self.cost_categories.choices = _choices(CostCategory, services.category_label)
+        self.provider.choices = _choices(Provider, label)
+        self.handling.choices = _choices(Handling, label)
+        self.applicant_kinds.choices = _choices(ApplicantKind, label)
+        self.cost_categories.choices = _choices(CostCategory, label)
         self.required_documents.choices = _choices(
             [d for d in DocumentKind if d not in (DocumentKind.QUOTE, DocumentKind.ACCOUNTABILITY)],
-            services.document_label,
+            label,
         )
         self.area_ids.choices = [SelectChoice(a.id, a.name) for a in organisation.areas]
         self.street_ids.choices = [
@@ -136,9 +137,9 @@ class SchemeForm(FlaskForm):
             provider_name=self.provider_name.data or "",
             description=self.description.data,
             percentage_bp=basis_points(self.percentage.data),
-            max_per_activity_cents=self.max_per_activity.data,
+            max_per_activity_cents=self.max_per_activity.data or 0,
             min_amount_cents=self.min_amount.data or 0,
-            budget_cents=self.budget.data,
+            budget_cents=self.budget.data or 0,
             handling=Handling(self.handling.data),
             tender_deadline=self.tender_deadline.data,
             applicant_kinds=[ApplicantKind(k) for k in self.applicant_kinds.data or []],
@@ -173,7 +174,7 @@ class ApplicationForm(FlaskForm):
     work_starts_on = DateField(_l("The work starts on"), validators=[InputRequired()])
 
     def fill(self, scheme: SubsidyScheme, kinds: list[ApplicantKind]) -> None:
-        self.applicant_kind.choices = _choices(kinds, services.applicant_kind_label)
+        self.applicant_kind.choices = _choices(kinds, label)
         self.street_id.choices = [SelectChoice(0, _l("— no particular street —"))] + [
             SelectChoice(s.id, f"{s.name} ({s.area.name})") for s in services.street_choices(scheme)
         ]
@@ -213,7 +214,7 @@ class CostLineForm(FlaskForm):
     quote = FileField(_l("Quote (PDF)"))
 
     def fill(self) -> None:
-        self.category.choices = _choices(CostCategory, services.category_label)
+        self.category.choices = _choices(CostCategory, label)
 
 
 class QuoteForm(FlaskForm):
@@ -225,9 +226,7 @@ class DocumentForm(FlaskForm):
     file = FileField(_l("File (PDF)"))
 
     def fill(self) -> None:
-        self.kind.choices = _choices(
-            [d for d in DocumentKind if d != DocumentKind.QUOTE], services.document_label
-        )
+        self.kind.choices = _choices([d for d in DocumentKind if d != DocumentKind.QUOTE], label)
 
 
 class QuestionForm(FlaskForm):

@@ -6,15 +6,31 @@ the decision clock starts) → in review ⇄ information requested (the clock is
 granted | rejected → advance paid → accounted → settled → paid | reclaimed.
 """
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
 from vrijstad.extensions import db
+from vrijstad.i18n import eur_filter
+from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.workflow import Workflow
+
+if TYPE_CHECKING:
+    from vrijstad.areas.models import Area, Street
+    from vrijstad.auth.models import User
+    from vrijstad.extensions import Base as Model
+    from vrijstad.organisations.models import Organisation
+else:
+    Model = db.Model
 
 
 class Provider(StrEnum):
@@ -55,6 +71,14 @@ class DocumentKind(StrEnum):
     ACCOUNTABILITY = "accountability"  # invoices, photos, report at the end
 
 
+class Preset(StrEnum):
+    """The ready-made schemes an organisation can start from."""
+
+    HIRB_PLUS = "hirb_plus"
+    FACADE = "facade"
+    STARTER_RENT = "starter_rent"
+
+
 class SubsidyStatus(StrEnum):
     INTAKE = "intake"
     DRAFT = "draft"
@@ -88,6 +112,7 @@ SUBSIDY_TRANSITIONS: dict[SubsidyStatus, frozenset[SubsidyStatus]] = {
     S.REJECTED: frozenset(),
     S.WITHDRAWN: frozenset(),
 }
+SUBSIDY_FLOW = Workflow("subsidy", SUBSIDY_TRANSITIONS)
 #: Waiting for a decision: the decision clock runs (or is suspended).
 AWAITING_DECISION = (S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED)
 #: Granted and not yet settled: the granted amount is committed.
@@ -96,6 +121,100 @@ GRANTED_OPEN = (S.GRANTED, S.ADVANCE_PAID, S.ACCOUNTED)
 SETTLED_STATES = (S.SETTLED, S.PAID, S.RECLAIMED)
 #: The applicant may still change cost lines and documents.
 EDITABLE = (S.INTAKE, S.DRAFT, S.INFO_REQUESTED)
+
+STATUS_LABELS = labels.register(
+    SubsidyStatus,
+    {
+        S.INTAKE: _l("intake"),
+        S.DRAFT: _l("draft"),
+        S.SUBMITTED: _l("submitted"),
+        S.IN_REVIEW: _l("in review"),
+        S.INFO_REQUESTED: _l("information requested"),
+        S.GRANTED: _l("granted"),
+        S.REJECTED: _l("rejected"),
+        S.ADVANCE_PAID: _l("advance paid"),
+        S.ACCOUNTED: _l("accounted for"),
+        S.SETTLED: _l("final amount set"),
+        S.PAID: _l("paid"),
+        S.RECLAIMED: _l("reclaimed"),
+        S.WITHDRAWN: _l("withdrawn"),
+    },
+)
+labels.register(
+    ApplicantKind,
+    {
+        ApplicantKind.LANDLORD: _l("landlord"),
+        ApplicantKind.STARTER: _l("starter"),
+        ApplicantKind.GROUP: _l("group of entrepreneurs"),
+        ApplicantKind.ORGANISATION: _l("organisation or municipality"),
+    },
+)
+labels.register(
+    CostCategory,
+    {
+        CostCategory.RESEARCH: _l("research"),
+        CostCategory.PROCESS_SUPPORT: _l("process support"),
+        CostCategory.ORGANISING: _l("organising entrepreneurs"),
+        CostCategory.SUSTAINABILITY: _l("sustainability"),
+        CostCategory.FACADE: _l("facade and shopfront"),
+        CostCategory.FIT_OUT: _l("fit-out of the shop"),
+        CostCategory.RENT: _l("rent"),
+        CostCategory.MARKETING: _l("area marketing"),
+    },
+)
+labels.register(
+    DocumentKind,
+    {
+        DocumentKind.KVK_EXTRACT: _l("KvK extract"),
+        DocumentKind.BUDGET: _l("budget"),
+        DocumentKind.PLAN: _l("plan"),
+        DocumentKind.LEASE: _l("lease"),
+        DocumentKind.QUOTE: _l("quote"),
+        DocumentKind.ACCOUNTABILITY: _l("accountability evidence"),
+    },
+)
+labels.register(
+    Provider,
+    {
+        Provider.PROVINCE: _l("province"),
+        Provider.MUNICIPALITY: _l("municipality"),
+        Provider.ORGANISATION: _l("city-centre organisation"),
+    },
+)
+labels.register(
+    Handling,
+    {
+        Handling.FIRST_COME: _l("first come, first served until the budget is used"),
+        Handling.TENDER: _l("tender: applications compared after the deadline"),
+    },
+)
+# The presets name their cap in euros, formatted in the reader's language when shown.
+labels.register(
+    Preset,
+    {
+        Preset.HIRB_PLUS: LazyString(
+            lambda: _(
+                "HIRB+ Toekomstbestendige Winkelgebieden (province, 50 %%, at most "
+                "%(cap)s per activity, first come first served)",
+                cap=eur_filter(25_000_00),
+            )
+        ),
+        Preset.FACADE: LazyString(
+            lambda: _(
+                "Facade scheme in the style of Werk aan de winkel (municipality, 50 %%, "
+                "at most %(cap)s, listed streets only)",
+                cap=eur_filter(12_500_00),
+            )
+        ),
+        Preset.STARTER_RENT: LazyString(
+            lambda: _(
+                "Starter rent subsidy (municipality, 50 %% of the first year's rent, at most "
+                "%(cap)s)",
+                cap=eur_filter(6_000_00),
+            )
+        ),
+    },
+)
 
 
 scheme_areas = sa.Table(
@@ -117,7 +236,7 @@ scheme_streets = sa.Table(
 )
 
 
-class SubsidyScheme(db.Model):
+class SubsidyScheme(Model):
     """A subsidy scheme and its rules: percentage, caps, ceiling, who and what is eligible."""
 
     __tablename__ = "subsidy_schemes"
@@ -155,13 +274,22 @@ class SubsidyScheme(db.Model):
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
-    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
-    areas: Mapped[list["Area"]] = relationship(  # noqa: F821
-        secondary=scheme_areas, order_by="Area.name"
-    )
-    streets: Mapped[list["Street"]] = relationship(  # noqa: F821
-        secondary=scheme_streets, order_by="Street.name"
-    )
+    organisation: Mapped[Organisation] = relationship()
+    areas: Mapped[list[Area]] = relationship(secondary=scheme_areas, order_by="Area.name")
+    streets: Mapped[list[Street]] = relationship(secondary=scheme_streets, order_by="Street.name")
+
+    @property
+    def kinds(self) -> list[ApplicantKind]:
+        """Who may apply, as members of the enum (the column keeps their values)."""
+        return [ApplicantKind(k) for k in self.applicant_kinds]
+
+    @property
+    def categories(self) -> list[CostCategory]:
+        return [CostCategory(c) for c in self.cost_categories]
+
+    @property
+    def documents_required(self) -> list[DocumentKind]:
+        return [DocumentKind(d) for d in self.required_documents]
 
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "name", name="scheme_name_per_org"),
@@ -174,7 +302,7 @@ class SubsidyScheme(db.Model):
     )
 
 
-class DossierSequence(db.Model):
+class DossierSequence(Model):
     """The next dossier number of a scheme in a year; locked while an application is numbered."""
 
     __tablename__ = "subsidy_dossier_sequences"
@@ -186,7 +314,7 @@ class DossierSequence(db.Model):
     next_number: Mapped[int] = mapped_column(default=1)
 
 
-class SubsidyApplication(db.Model):
+class SubsidyApplication(Model):
     """An application for a scheme: the project, its costs and documents, and the procedure."""
 
     __tablename__ = "subsidy_applications"
@@ -245,12 +373,12 @@ class SubsidyApplication(db.Model):
     )
 
     scheme: Mapped[SubsidyScheme] = relationship()
-    applicant: Mapped["User"] = relationship(foreign_keys=[applicant_id])  # noqa: F821
-    street: Mapped["Street | None"] = relationship()  # noqa: F821
-    cost_lines: Mapped[list["CostLine"]] = relationship(
+    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
+    street: Mapped[Street | None] = relationship()
+    cost_lines: Mapped[list[CostLine]] = relationship(
         back_populates="application", order_by="CostLine.id", cascade="all, delete-orphan"
     )
-    documents: Mapped[list["SubsidyDocument"]] = relationship(
+    documents: Mapped[list[SubsidyDocument]] = relationship(
         back_populates="application", order_by="SubsidyDocument.id", cascade="all, delete-orphan"
     )
 
@@ -269,7 +397,7 @@ class SubsidyApplication(db.Model):
     )
 
 
-class CostLine(db.Model):
+class CostLine(Model):
     """One cost item from a quote, excluding VAT; the actual cost is added at accountability."""
 
     __tablename__ = "subsidy_cost_lines"
@@ -286,7 +414,7 @@ class CostLine(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     application: Mapped[SubsidyApplication] = relationship(back_populates="cost_lines")
-    quote: Mapped["SubsidyDocument | None"] = relationship(viewonly=True, uselist=False)
+    quote: Mapped[SubsidyDocument | None] = relationship(viewonly=True, uselist=False)
 
     __table_args__ = (
         sa.CheckConstraint("amount_cents > 0", name="cost_positive"),
@@ -294,7 +422,7 @@ class CostLine(db.Model):
     )
 
 
-class SubsidyDocument(db.Model):
+class SubsidyDocument(Model):
     """A PDF belonging to an application: KvK extract, budget, plan, lease, a line's quote."""
 
     __tablename__ = "subsidy_documents"

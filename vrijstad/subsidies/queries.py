@@ -1,5 +1,6 @@
 """Reads for subsidies: open schemes, an organisation's schemes, applications and history."""
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from vrijstad.subsidies.models import (
     SubsidyScheme,
     SubsidyStatus,
 )
-from vrijstad.subsidies.services import decision_deadline
+from vrijstad.subsidies.services.clock import decision_deadline
 
 
 def open_schemes() -> sa.Select:
@@ -57,7 +58,7 @@ def scheme_applications(scheme_id: int) -> sa.Select:
 
 
 def due_soon(
-    applications: list[SubsidyApplication], on: date, days: int = 7
+    applications: Sequence[SubsidyApplication], on: date, days: int = 7
 ) -> list[tuple[SubsidyApplication, date]]:
     """Applications awaiting a decision whose deadline falls within the coming days (or has
     passed), earliest first; a suspended clock has no fixed date and is left out."""
@@ -72,8 +73,10 @@ def due_soon(
     return sorted(found, key=lambda pair: (pair[1], pair[0].id))
 
 
-def by_status(applications: list[SubsidyApplication]) -> dict[SubsidyStatus, list]:
-    groups: dict[SubsidyStatus, list] = {status: [] for status in SubsidyStatus}
+def by_status(
+    applications: Sequence[SubsidyApplication],
+) -> dict[SubsidyStatus, list[SubsidyApplication]]:
+    groups: dict[SubsidyStatus, list[SubsidyApplication]] = {status: [] for status in SubsidyStatus}
     for application in applications:
         groups[application.status].append(application)
     return groups
