@@ -6,10 +6,12 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
 from vrijstad.extensions import db
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import SpaceKind
+from vrijstad.workflow import Workflow
 
 
 class ApplicationStatus(StrEnum):
@@ -53,6 +55,20 @@ APPLICATION_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] =
     ApplicationStatus.REJECTED: frozenset(),
     ApplicationStatus.WITHDRAWN: frozenset(),
 }
+APPLICATION_FLOW: Workflow[ApplicationStatus] = Workflow("application", APPLICATION_TRANSITIONS)
+APPLICATION_LABELS = labels.register(
+    ApplicationStatus,
+    {
+        ApplicationStatus.SUBMITTED: _l("submitted"),
+        ApplicationStatus.SHORTLISTED: _l("shortlisted"),
+        ApplicationStatus.VIEWING: _l("viewing"),
+        ApplicationStatus.OFFERED: _l("offered"),
+        ApplicationStatus.ACCEPTED: _l("accepted"),
+        ApplicationStatus.DECLINED: _l("declined"),
+        ApplicationStatus.REJECTED: _l("rejected"),
+        ApplicationStatus.WITHDRAWN: _l("withdrawn"),
+    },
+)
 
 OPEN_STATUSES = (
     ApplicationStatus.SUBMITTED,
@@ -169,6 +185,25 @@ class OfferStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+
+
+#: The offer workflow: an open offer is answered by the starter or taken back; then it rests.
+OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
+    OfferStatus.OPEN: frozenset({OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.WITHDRAWN}),
+    OfferStatus.ACCEPTED: frozenset(),
+    OfferStatus.DECLINED: frozenset(),
+    OfferStatus.WITHDRAWN: frozenset(),
+}
+OFFER_FLOW: Workflow[OfferStatus] = Workflow("offer", OFFER_TRANSITIONS)
+OFFER_LABELS = labels.register(
+    OfferStatus,
+    {
+        OfferStatus.OPEN: _l("open"),
+        OfferStatus.ACCEPTED: _l("accepted"),
+        OfferStatus.DECLINED: _l("declined"),
+        OfferStatus.WITHDRAWN: _l("withdrawn"),
+    },
+)
 
 
 class Offer(db.Model):

@@ -6,9 +6,10 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
 from vrijstad.extensions import db
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import SpaceKind
 from vrijstad.workflow import Workflow
 
@@ -16,17 +17,37 @@ from vrijstad.workflow import Workflow
 class PlacementStatus(StrEnum):
     AGREED = "agreed"  # the offer was accepted; the agreement is drafted
     SIGNED = "signed"
-    ACTIVE = "active"
+    ACTIVE = "active"  # the start date has come (the daily run moves it on)
     ENDED = "ended"
 
 
+#: The placement workflow. Nothing in the app marks the agreement signed (it is signed on
+#: paper), so an agreed placement becomes active on its start date directly.
 PLACEMENT_TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
-    PlacementStatus.AGREED: frozenset({PlacementStatus.SIGNED, PlacementStatus.ENDED}),
+    PlacementStatus.AGREED: frozenset(
+        {PlacementStatus.SIGNED, PlacementStatus.ACTIVE, PlacementStatus.ENDED}
+    ),
     PlacementStatus.SIGNED: frozenset({PlacementStatus.ACTIVE, PlacementStatus.ENDED}),
     PlacementStatus.ACTIVE: frozenset({PlacementStatus.ENDED}),
     PlacementStatus.ENDED: frozenset(),
 }
 PLACEMENT_FLOW: Workflow[PlacementStatus] = Workflow("placement", PLACEMENT_TRANSITIONS)
+PLACEMENT_LABELS = labels.register(
+    PlacementStatus,
+    {
+        PlacementStatus.AGREED: _l("agreed"),
+        PlacementStatus.SIGNED: _l("signed"),
+        PlacementStatus.ACTIVE: _l("active"),
+        PlacementStatus.ENDED: _l("ended"),
+    },
+)
+#: What kind of let a placement is (SpaceKind belongs to the starters' profiles, which do
+#: not label it; the letting feature names it in agreements and offers).
+KIND_LABELS = {
+    SpaceKind.WHOLE_UNIT: _l("whole unit"),
+    SpaceKind.SHOP_IN_SHOP: _l("shop-in-shop share"),
+    SpaceKind.POPUP: _l("pop-up (at most two years)"),
+}
 
 
 class Placement(db.Model):
@@ -138,6 +159,16 @@ HEAD_LEASE_TRANSITIONS: dict[HeadLeaseStatus, frozenset[HeadLeaseStatus]] = {
     HeadLeaseStatus.ACTIVE: frozenset({HeadLeaseStatus.ENDED}),
     HeadLeaseStatus.ENDED: frozenset(),
 }
+HEAD_LEASE_FLOW: Workflow[HeadLeaseStatus] = Workflow("head lease", HEAD_LEASE_TRANSITIONS)
+HEAD_LEASE_LABELS = labels.register(
+    HeadLeaseStatus,
+    {
+        HeadLeaseStatus.DRAFT: _l("draft"),
+        HeadLeaseStatus.SIGNED: _l("signed"),
+        HeadLeaseStatus.ACTIVE: _l("active"),
+        HeadLeaseStatus.ENDED: _l("ended"),
+    },
+)
 
 
 class HeadLeaseKind(StrEnum):
@@ -218,6 +249,27 @@ class TurnoverStatus(StrEnum):
     SUBMITTED = "submitted"
     QUESTIONED = "questioned"
     CHECKED = "checked"
+
+
+#: The turnover report workflow: the starter may send a report again until it is checked.
+TURNOVER_TRANSITIONS: dict[TurnoverStatus, frozenset[TurnoverStatus]] = {
+    TurnoverStatus.SUBMITTED: frozenset(
+        {TurnoverStatus.SUBMITTED, TurnoverStatus.QUESTIONED, TurnoverStatus.CHECKED}
+    ),
+    TurnoverStatus.QUESTIONED: frozenset(
+        {TurnoverStatus.SUBMITTED, TurnoverStatus.QUESTIONED, TurnoverStatus.CHECKED}
+    ),
+    TurnoverStatus.CHECKED: frozenset(),
+}
+TURNOVER_FLOW: Workflow[TurnoverStatus] = Workflow("turnover report", TURNOVER_TRANSITIONS)
+TURNOVER_LABELS = labels.register(
+    TurnoverStatus,
+    {
+        TurnoverStatus.SUBMITTED: _l("submitted"),
+        TurnoverStatus.QUESTIONED: _l("questioned"),
+        TurnoverStatus.CHECKED: _l("checked"),
+    },
+)
 
 
 class TurnoverReport(db.Model):

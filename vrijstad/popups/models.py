@@ -13,9 +13,11 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
 from vrijstad.extensions import db
+from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.workflow import Workflow
 
 #: A pop-up is at most two years (art. 7:290 BW protection starts beyond that).
 MAX_STAY_DAYS = 730
@@ -44,6 +46,16 @@ BOOKING_TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
     BookingStatus.DECLINED: frozenset(),
     BookingStatus.CANCELLED: frozenset(),
 }
+BOOKING_FLOW: Workflow[BookingStatus] = Workflow("booking", BOOKING_TRANSITIONS)
+BOOKING_LABELS = labels.register(
+    BookingStatus,
+    {
+        BookingStatus.REQUESTED: _l("requested"),
+        BookingStatus.ACCEPTED: _l("accepted"),
+        BookingStatus.DECLINED: _l("declined"),
+        BookingStatus.CANCELLED: _l("cancelled"),
+    },
+)
 
 
 class ShortLetTerms(db.Model):

@@ -6,9 +6,10 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
 from vrijstad.extensions import db
+from vrijstad.i18n import lazy_gettext as _l
 
 
 class UnitStatus(StrEnum):
@@ -34,6 +35,18 @@ UNIT_TRANSITIONS: dict[UnitStatus, frozenset[UnitStatus]] = {
     UnitStatus.WITHDRAWN: frozenset({UnitStatus.DRAFT, UnitStatus.LISTED}),
 }
 
+STATUS_LABELS = labels.register(
+    UnitStatus,
+    {
+        UnitStatus.DRAFT: _l("draft"),
+        UnitStatus.LISTED: _l("listed"),
+        UnitStatus.IN_TALKS: _l("in talks"),
+        UnitStatus.RESERVED: _l("reserved"),
+        UnitStatus.LET: _l("let"),
+        UnitStatus.WITHDRAWN: _l("withdrawn"),
+    },
+)
+
 #: Statuses in which a unit is visible to the public.
 PUBLIC_STATUSES = (UnitStatus.LISTED, UnitStatus.IN_TALKS, UnitStatus.RESERVED)
 
@@ -49,6 +62,19 @@ class PermittedUse(StrEnum):
     @property
     def bit(self) -> int:
         return 1 << list(PermittedUse).index(self)
+
+
+USE_LABELS = labels.register(
+    PermittedUse,
+    {
+        PermittedUse.DETAILHANDEL: _l("Retail"),
+        PermittedUse.DIENSTVERLENING: _l("Services"),
+        PermittedUse.HORECA_1: _l("Horeca category 1 (light)"),
+        PermittedUse.HORECA_2: _l("Horeca category 2 (medium)"),
+        PermittedUse.HORECA_3: _l("Horeca category 3 (heavy)"),
+        PermittedUse.OTHER: _l("Other"),
+    },
+)
 
 
 class EnergyLabel(StrEnum):
