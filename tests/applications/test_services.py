@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from tests.fixtures_lettings import MOTIVATION
 from vrijstad import clock
-from vrijstad.applications import services
+from vrijstad.applications import offers, services
 from vrijstad.applications.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -210,7 +210,7 @@ def test_acceptance_is_all_or_nothing(ctx, unit, offered, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("mail server exploded")
 
-    monkeypatch.setattr(services, "_close_others", broken)
+    monkeypatch.setattr(offers, "_close_others", broken)
     with pytest.raises(RuntimeError):
         services.accept_offer(offered.starter, offered)
     db.session.rollback()

@@ -189,7 +189,9 @@ class OfferStatus(StrEnum):
 
 #: The offer workflow: an open offer is answered by the starter or taken back; then it rests.
 OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
-    OfferStatus.OPEN: frozenset({OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.WITHDRAWN}),
+    OfferStatus.OPEN: frozenset(
+        {OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.WITHDRAWN}
+    ),
     OfferStatus.ACCEPTED: frozenset(),
     OfferStatus.DECLINED: frozenset(),
     OfferStatus.WITHDRAWN: frozenset(),
