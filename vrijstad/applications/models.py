@@ -2,16 +2,21 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import SpaceKind
 from vrijstad.workflow import Workflow
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.auth.models import User
+    from vrijstad.units.models import Unit
 
 
 class ApplicationStatus(StrEnum):
@@ -80,7 +85,7 @@ OPEN_STATUSES = (
 BOARD_COLUMNS = tuple(ApplicationStatus)
 
 
-class Application(db.Model):
+class Application(Model):
     """A starter's application for a unit."""
 
     __tablename__ = "applications"
@@ -98,8 +103,8 @@ class Application(db.Model):
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
-    starter: Mapped["User"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
+    starter: Mapped["User"] = relationship()
     messages: Mapped[list["ApplicationMessage"]] = relationship(
         back_populates="application",
         order_by="ApplicationMessage.created_at",
@@ -139,7 +144,7 @@ class Application(db.Model):
         return self.viewings[-1] if self.viewings else None
 
 
-class ApplicationMessage(db.Model):
+class ApplicationMessage(Model):
     """One message in the thread between a starter and the landlord or organisation."""
 
     __tablename__ = "application_messages"
@@ -153,10 +158,10 @@ class ApplicationMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     application: Mapped[Application] = relationship(back_populates="messages")
-    author: Mapped["User | None"] = relationship()  # noqa: F821
+    author: Mapped["User | None"] = relationship()
 
 
-class Viewing(db.Model):
+class Viewing(Model):
     """A planned viewing of the unit for an application."""
 
     __tablename__ = "viewings"
@@ -208,7 +213,7 @@ OFFER_LABELS = labels.register(
 )
 
 
-class Offer(db.Model):
+class Offer(Model):
     """The terms offered to a starter; accepting it creates the placement."""
 
     __tablename__ = "offers"

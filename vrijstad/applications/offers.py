@@ -161,8 +161,8 @@ def accept_offer(starter: User, application: Application) -> Placement:
         .execution_options(populate_existing=True)
     ).one()
     db.session.refresh(application)
-    for offer in application.offers:
-        db.session.refresh(offer)
+    for earlier in application.offers:
+        db.session.refresh(earlier)
     offer = application.open_offer
     if application.status != ApplicationStatus.OFFERED or offer is None:
         raise ApplicationError(_("This offer is no longer open; it may have been withdrawn."))

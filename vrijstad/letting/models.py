@@ -2,16 +2,23 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import SpaceKind
 from vrijstad.workflow import Workflow
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.areas.models import Area
+    from vrijstad.auth.models import User
+    from vrijstad.organisations.models import Organisation
+    from vrijstad.units.models import Unit
 
 
 class PlacementStatus(StrEnum):
@@ -50,7 +57,7 @@ KIND_LABELS = {
 }
 
 
-class Placement(db.Model):
+class Placement(Model):
     """A let: the terms a starter accepted for a unit; kept after an account is deleted."""
 
     __tablename__ = "placements"
@@ -87,9 +94,9 @@ class Placement(db.Model):
     starter_kvk: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
-    starter: Mapped["User"] = relationship()  # noqa: F821
-    organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
+    starter: Mapped["User"] = relationship()
+    organisation: Mapped["Organisation | None"] = relationship()
     space: Mapped["Space | None"] = relationship()
 
     @property
@@ -118,7 +125,7 @@ class LandlordRule(StrEnum):
     PRO_RATA = "pro_rata"  # landlords share what their units brought in, after fee and fund
 
 
-class Collective(db.Model):
+class Collective(Model):
     """A collective letting scheme: an organisation lets units of several landlords together."""
 
     __tablename__ = "collectives"
@@ -133,8 +140,8 @@ class Collective(db.Model):
     landlord_rule: Mapped[LandlordRule] = mapped_column(enum_type(LandlordRule))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
-    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
-    area: Mapped["Area"] = relationship()  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship()
+    area: Mapped["Area"] = relationship()
     head_leases: Mapped[list["HeadLease"]] = relationship(
         back_populates="collective", order_by="HeadLease.id"
     )
@@ -176,7 +183,7 @@ class HeadLeaseKind(StrEnum):
     TURNOVER = "turnover"
 
 
-class HeadLease(db.Model):
+class HeadLease(Model):
     """The organisation leases a landlord's unit for the collective (fixed or turnover rent)."""
 
     __tablename__ = "head_leases"
@@ -200,8 +207,8 @@ class HeadLease(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     collective: Mapped[Collective] = relationship(back_populates="head_leases")
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
-    landlord: Mapped["User"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
+    landlord: Mapped["User"] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("rent_cents_per_month >= 0", name="head_rent_not_negative"),
@@ -226,7 +233,7 @@ class SpaceUnit(StrEnum):
     SHELF_METRES = "shelf_m"
 
 
-class Space(db.Model):
+class Space(Model):
     """A part of a unit let on its own (shop-in-shop): floor area or shelf metres."""
 
     __tablename__ = "spaces"
@@ -237,7 +244,7 @@ class Space(db.Model):
     measure: Mapped[SpaceUnit] = mapped_column(enum_type(SpaceUnit))
     size: Mapped[int]
 
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("size >= 1", name="space_size_positive"),
@@ -272,7 +279,7 @@ TURNOVER_LABELS = labels.register(
 )
 
 
-class TurnoverReport(db.Model):
+class TurnoverReport(Model):
     """A starter's gross turnover excl. VAT for one month, with evidence."""
 
     __tablename__ = "turnover_reports"
@@ -298,7 +305,7 @@ class TurnoverReport(db.Model):
     )
 
 
-class TurnoverReminder(db.Model):
+class TurnoverReminder(Model):
     """A reminder about a month's turnover report: 'due' before the deadline, 'late' after."""
 
     __tablename__ = "turnover_reminders"

@@ -261,7 +261,7 @@ def add_space(actor: User, unit: Unit, name: str, measure: SpaceUnit, size: int)
                 Space.unit_id == unit.id, Space.measure == SpaceUnit.M2
             )
         )
-        if size + taken > unit.floor_area_vvo:
+        if size + (taken or 0) > unit.floor_area_vvo:
             raise LettingError(
                 _("The spaces would be larger than the unit (%(n)d m²).", n=unit.floor_area_vvo),
                 "size",

@@ -244,9 +244,8 @@ def send_turnover_reminders(today: date) -> list[TurnoverReminder]:
             "unit": placement.unit.address,
             "starter": placement.starter_trade_name,
         }
-        starter = db.session.get(User, placement.starter_id)
-        notify([starter], f"turnover.{kind}", "letting.my_placements", {}, data)
-        if kind == "late":
+        notify([placement.starter], f"turnover.{kind}", "letting.my_placements", {}, data)
+        if kind == "late" and placement.organisation_id is not None:
             staff = staff_of(placement.organisation_id)
             notify(
                 staff,

@@ -151,7 +151,7 @@ def block_period(
 
 def unblock_period(actor: User, period: BlockedPeriod) -> None:
     """Open blocked days again."""
-    unit = db.session.get(Unit, period.unit_id)
+    unit = db.session.get_one(Unit, period.unit_id)
     require_landlord_side(actor, unit)
     record_event(
         actor,

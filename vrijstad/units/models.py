@@ -2,14 +2,19 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
 from vrijstad.i18n import lazy_gettext as _l
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.areas.models import Area
+    from vrijstad.auth.models import User
 
 
 class UnitStatus(StrEnum):
@@ -115,7 +120,7 @@ def monthly(cents_per_year: int) -> int:
     return round(cents_per_year / 12)
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A shop unit with the facts a Dutch listing publishes; money in cents per year excl. VAT."""
 
     __tablename__ = "units"
@@ -160,8 +165,8 @@ class Unit(db.Model):
     )
     listed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    owner: Mapped["User"] = relationship()  # noqa: F821
-    area: Mapped["Area | None"] = relationship()  # noqa: F821
+    owner: Mapped["User"] = relationship()
+    area: Mapped["Area | None"] = relationship()
     photos: Mapped[list["UnitPhoto"]] = relationship(
         back_populates="unit", order_by="UnitPhoto.position", cascade="all, delete-orphan"
     )
@@ -233,7 +238,7 @@ class Unit(db.Model):
         return VacancyClass.STRUCTURAL
 
 
-class UnitPhoto(db.Model):
+class UnitPhoto(Model):
     """A re-encoded photo of a unit (metadata stripped) and its thumbnail."""
 
     __tablename__ = "unit_photos"
