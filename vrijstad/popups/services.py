@@ -5,6 +5,10 @@ days) or declines. Two accepted bookings of a unit never share a day: accepting 
 and the database refuses it too (exclusion constraint / trigger), so two people accepting at
 the same moment cannot both win. Every transition records an audit event and notifies the
 other side (mail after the commit). Periods are half-open, see ``vrijstad.popups.models``.
+
+The feature's other rooms: ``terms`` (short-let terms, blocked periods, feed link), ``prices``
+and ``calendars`` (the month calendar and the iCalendar feed); their public names are
+importable from here as well.
 """
 
 from datetime import date, timedelta
