@@ -18,7 +18,7 @@ from vrijstad.core import DomainError
 from vrijstad.dashboard import services as dashboard
 from vrijstad.extensions import db
 from vrijstad.letting.models import Collective
-from vrijstad.letting.services import send_turnover_reminders
+from vrijstad.letting.services import send_turnover_reminders, start_placements
 from vrijstad.money import format_eur
 from vrijstad.organisations.models import Organisation
 from vrijstad.storage import StorageError, remove_job_files
@@ -170,7 +170,8 @@ def settle_command(period: str | None, confirm_unchecked: bool) -> None:
 )
 def remind_command(on: str | None) -> None:
     """Reminders (a daily scheduled run): overdue invoices at 7 and 21 days, and last month's
-    turnover reports before their deadline and after it."""
+    turnover reports before their deadline and after it; placements whose start date has come
+    become active."""
 
     try:
         today = date.fromisoformat(on) if on else clock.today()
@@ -180,9 +181,11 @@ def remind_command(on: str | None) -> None:
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         sent = receivables.send_reminders(today)
         turnover = send_turnover_reminders(today)
+        started = start_placements(today)
         db.session.commit()
     click.echo(f"{len(sent)} reminders sent")
     click.echo(f"{len(turnover)} turnover report reminders sent")
+    click.echo(f"{len(started)} placements started")
 
 
 @click.command("snapshot")

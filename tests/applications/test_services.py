@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from tests.fixtures_lettings import MOTIVATION
 from vrijstad import clock
-from vrijstad.applications import services
+from vrijstad.applications import offers, services
 from vrijstad.applications.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -16,7 +16,8 @@ from vrijstad.applications.models import (
 )
 from vrijstad.audit.models import AuditEvent
 from vrijstad.extensions import db
-from vrijstad.letting.models import Placement
+from vrijstad.letting.models import Placement, PlacementStatus
+from vrijstad.letting.placements import start_placements
 from vrijstad.notifications.models import Notification
 from vrijstad.starters.models import SpaceKind
 from vrijstad.units.models import UnitStatus
@@ -204,13 +205,25 @@ def test_accepting_creates_the_placement_lets_the_unit_and_closes_the_others(
     assert "andere starter" in kind_mail.get_body().get_content()
 
 
+def test_an_accepted_placement_becomes_active_on_its_start_date(ctx, unit, offered):
+    placement = services.accept_offer(offered.starter, offered)
+    db.session.commit()
+    assert placement.status == PlacementStatus.AGREED
+
+    assert start_placements(placement.start_date - timedelta(days=1)) == []
+    assert start_placements(placement.start_date) == [placement]
+    db.session.commit()
+    assert placement.status == PlacementStatus.ACTIVE
+    assert start_placements(placement.start_date) == []
+
+
 def test_acceptance_is_all_or_nothing(ctx, unit, offered, monkeypatch):
     """A failure half-way (here: notifying) leaves no placement and the unit available."""
 
     def broken(*args, **kwargs):
         raise RuntimeError("mail server exploded")
 
-    monkeypatch.setattr(services, "_close_others", broken)
+    monkeypatch.setattr(offers, "_close_others", broken)
     with pytest.raises(RuntimeError):
         services.accept_offer(offered.starter, offered)
     db.session.rollback()

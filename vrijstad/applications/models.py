@@ -2,14 +2,21 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import SpaceKind
+from vrijstad.workflow import Workflow
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.auth.models import User
+    from vrijstad.units.models import Unit
 
 
 class ApplicationStatus(StrEnum):
@@ -53,6 +60,20 @@ APPLICATION_TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] =
     ApplicationStatus.REJECTED: frozenset(),
     ApplicationStatus.WITHDRAWN: frozenset(),
 }
+APPLICATION_FLOW: Workflow[ApplicationStatus] = Workflow("application", APPLICATION_TRANSITIONS)
+APPLICATION_LABELS = labels.register(
+    ApplicationStatus,
+    {
+        ApplicationStatus.SUBMITTED: _l("submitted"),
+        ApplicationStatus.SHORTLISTED: _l("shortlisted"),
+        ApplicationStatus.VIEWING: _l("viewing"),
+        ApplicationStatus.OFFERED: _l("offered"),
+        ApplicationStatus.ACCEPTED: _l("accepted"),
+        ApplicationStatus.DECLINED: _l("declined"),
+        ApplicationStatus.REJECTED: _l("rejected"),
+        ApplicationStatus.WITHDRAWN: _l("withdrawn"),
+    },
+)
 
 OPEN_STATUSES = (
     ApplicationStatus.SUBMITTED,
@@ -64,7 +85,7 @@ OPEN_STATUSES = (
 BOARD_COLUMNS = tuple(ApplicationStatus)
 
 
-class Application(db.Model):
+class Application(Model):
     """A starter's application for a unit."""
 
     __tablename__ = "applications"
@@ -82,8 +103,8 @@ class Application(db.Model):
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
-    starter: Mapped["User"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
+    starter: Mapped["User"] = relationship()
     messages: Mapped[list["ApplicationMessage"]] = relationship(
         back_populates="application",
         order_by="ApplicationMessage.created_at",
@@ -123,7 +144,7 @@ class Application(db.Model):
         return self.viewings[-1] if self.viewings else None
 
 
-class ApplicationMessage(db.Model):
+class ApplicationMessage(Model):
     """One message in the thread between a starter and the landlord or organisation."""
 
     __tablename__ = "application_messages"
@@ -137,10 +158,10 @@ class ApplicationMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     application: Mapped[Application] = relationship(back_populates="messages")
-    author: Mapped["User | None"] = relationship()  # noqa: F821
+    author: Mapped["User | None"] = relationship()
 
 
-class Viewing(db.Model):
+class Viewing(Model):
     """A planned viewing of the unit for an application."""
 
     __tablename__ = "viewings"
@@ -171,7 +192,28 @@ class OfferStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Offer(db.Model):
+#: The offer workflow: an open offer is answered by the starter or taken back; then it rests.
+OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
+    OfferStatus.OPEN: frozenset(
+        {OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.WITHDRAWN}
+    ),
+    OfferStatus.ACCEPTED: frozenset(),
+    OfferStatus.DECLINED: frozenset(),
+    OfferStatus.WITHDRAWN: frozenset(),
+}
+OFFER_FLOW: Workflow[OfferStatus] = Workflow("offer", OFFER_TRANSITIONS)
+OFFER_LABELS = labels.register(
+    OfferStatus,
+    {
+        OfferStatus.OPEN: _l("open"),
+        OfferStatus.ACCEPTED: _l("accepted"),
+        OfferStatus.DECLINED: _l("declined"),
+        OfferStatus.WITHDRAWN: _l("withdrawn"),
+    },
+)
+
+
+class Offer(Model):
     """The terms offered to a starter; accepting it creates the placement."""
 
     __tablename__ = "offers"

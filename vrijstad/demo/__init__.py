@@ -29,11 +29,10 @@ def database_is_empty() -> bool:
 
 
 def demo_is_loaded() -> bool:
-    return (
+    return bool(
         db.session.scalar(
             sa.select(sa.func.count(Organisation.id)).where(Organisation.name == ORGANISATION_NAME)
         )
-        > 0
     )
 
 

@@ -9,8 +9,7 @@ from fpdf import FPDF
 from vrijstad import clock
 from vrijstad.areas.models import Area
 from vrijstad.auth.models import User
-from vrijstad.core import check_transition
-from vrijstad.letting.models import PLACEMENT_TRANSITIONS, Placement, PlacementStatus
+from vrijstad.letting.models import PLACEMENT_FLOW, Placement, PlacementStatus
 from vrijstad.organisations.models import Organisation
 from vrijstad.units.models import Unit
 
@@ -67,7 +66,6 @@ class Demo:
 
 
 def start_placement(placement: Placement) -> None:
-    """The agreement was signed and the starter moved in (no service moves a placement on)."""
+    """The agreement was signed on paper and the starter moved in, before the demo's today."""
     for target in (PlacementStatus.SIGNED, PlacementStatus.ACTIVE):
-        check_transition(PLACEMENT_TRANSITIONS, placement.status, target)
-        placement.status = target
+        PLACEMENT_FLOW.move(placement, target)

@@ -177,7 +177,7 @@ def _units(demo: Demo) -> None:
                     vacant_since=demo.ago(days) if days else None,
                     description=rng.choice(DESCRIPTIONS) if days else None,
                     listed_at=(
-                        clock.now() - timedelta(days=min(days, rng.randint(20, 120)))
+                        clock.now() - timedelta(days=min(days or 0, rng.randint(20, 120)))
                         if status == UnitStatus.LISTED
                         else None
                     ),

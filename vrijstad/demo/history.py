@@ -80,9 +80,8 @@ def _complete_the_past(
             pool.append(unit)
     current = month_start(demo.today)
     for unit, start in active:  # let again this month
-        periods[unit.id].append((start, current + timedelta(days=rng.randint(0, 9))))
-        if periods[unit.id][-1][1] > demo.today:
-            periods[unit.id][-1] = (start, current)
+        end = current + timedelta(days=rng.randint(0, 9))
+        periods[unit.id].append((start, end if end <= demo.today else current))
 
 
 def _snapshot(

@@ -118,7 +118,9 @@ def _pay(demo: Demo, invoice, cents: int) -> None:
 
 def _invoice(demo: Demo, let: Let) -> None:
     starter = demo.user(let.starter)
-    placement = db.session.scalar(sa.select(Placement).where(Placement.starter_id == starter.id))
+    placement = db.session.scalars(
+        sa.select(Placement).where(Placement.starter_id == starter.id).limit(1)
+    ).one()
     current = month_start(demo.today)
     overdue = add_months(current, -2)
     for n, period in enumerate(_months(placement.start_date, demo.today)):

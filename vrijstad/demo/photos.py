@@ -24,7 +24,7 @@ STREET = (150, 150, 146)
 GLASS = (170, 198, 208)
 
 
-def _font(size: int) -> ImageFont.ImageFont:
+def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)
 
 

@@ -2,34 +2,62 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import SpaceKind
 from vrijstad.workflow import Workflow
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.areas.models import Area
+    from vrijstad.auth.models import User
+    from vrijstad.organisations.models import Organisation
+    from vrijstad.units.models import Unit
 
 
 class PlacementStatus(StrEnum):
     AGREED = "agreed"  # the offer was accepted; the agreement is drafted
     SIGNED = "signed"
-    ACTIVE = "active"
+    ACTIVE = "active"  # the start date has come (the daily run moves it on)
     ENDED = "ended"
 
 
+#: The placement workflow. Nothing in the app marks the agreement signed (it is signed on
+#: paper), so an agreed placement becomes active on its start date directly.
 PLACEMENT_TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
-    PlacementStatus.AGREED: frozenset({PlacementStatus.SIGNED, PlacementStatus.ENDED}),
+    PlacementStatus.AGREED: frozenset(
+        {PlacementStatus.SIGNED, PlacementStatus.ACTIVE, PlacementStatus.ENDED}
+    ),
     PlacementStatus.SIGNED: frozenset({PlacementStatus.ACTIVE, PlacementStatus.ENDED}),
     PlacementStatus.ACTIVE: frozenset({PlacementStatus.ENDED}),
     PlacementStatus.ENDED: frozenset(),
 }
 PLACEMENT_FLOW: Workflow[PlacementStatus] = Workflow("placement", PLACEMENT_TRANSITIONS)
+PLACEMENT_LABELS = labels.register(
+    PlacementStatus,
+    {
+        PlacementStatus.AGREED: _l("agreed"),
+        PlacementStatus.SIGNED: _l("signed"),
+        PlacementStatus.ACTIVE: _l("active"),
+        PlacementStatus.ENDED: _l("ended"),
+    },
+)
+#: What kind of let a placement is (SpaceKind belongs to the starters' profiles, which do
+#: not label it; the letting feature names it in agreements and offers).
+KIND_LABELS = {
+    SpaceKind.WHOLE_UNIT: _l("whole unit"),
+    SpaceKind.SHOP_IN_SHOP: _l("shop-in-shop share"),
+    SpaceKind.POPUP: _l("pop-up (at most two years)"),
+}
 
 
-class Placement(db.Model):
+class Placement(Model):
     """A let: the terms a starter accepted for a unit; kept after an account is deleted."""
 
     __tablename__ = "placements"
@@ -66,9 +94,9 @@ class Placement(db.Model):
     starter_kvk: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
-    starter: Mapped["User"] = relationship()  # noqa: F821
-    organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
+    starter: Mapped["User"] = relationship()
+    organisation: Mapped["Organisation | None"] = relationship()
     space: Mapped["Space | None"] = relationship()
 
     @property
@@ -97,7 +125,7 @@ class LandlordRule(StrEnum):
     PRO_RATA = "pro_rata"  # landlords share what their units brought in, after fee and fund
 
 
-class Collective(db.Model):
+class Collective(Model):
     """A collective letting scheme: an organisation lets units of several landlords together."""
 
     __tablename__ = "collectives"
@@ -112,8 +140,8 @@ class Collective(db.Model):
     landlord_rule: Mapped[LandlordRule] = mapped_column(enum_type(LandlordRule))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
-    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
-    area: Mapped["Area"] = relationship()  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship()
+    area: Mapped["Area"] = relationship()
     head_leases: Mapped[list["HeadLease"]] = relationship(
         back_populates="collective", order_by="HeadLease.id"
     )
@@ -138,6 +166,16 @@ HEAD_LEASE_TRANSITIONS: dict[HeadLeaseStatus, frozenset[HeadLeaseStatus]] = {
     HeadLeaseStatus.ACTIVE: frozenset({HeadLeaseStatus.ENDED}),
     HeadLeaseStatus.ENDED: frozenset(),
 }
+HEAD_LEASE_FLOW: Workflow[HeadLeaseStatus] = Workflow("head lease", HEAD_LEASE_TRANSITIONS)
+HEAD_LEASE_LABELS = labels.register(
+    HeadLeaseStatus,
+    {
+        HeadLeaseStatus.DRAFT: _l("draft"),
+        HeadLeaseStatus.SIGNED: _l("signed"),
+        HeadLeaseStatus.ACTIVE: _l("active"),
+        HeadLeaseStatus.ENDED: _l("ended"),
+    },
+)
 
 
 class HeadLeaseKind(StrEnum):
@@ -145,7 +183,7 @@ class HeadLeaseKind(StrEnum):
     TURNOVER = "turnover"
 
 
-class HeadLease(db.Model):
+class HeadLease(Model):
     """The organisation leases a landlord's unit for the collective (fixed or turnover rent)."""
 
     __tablename__ = "head_leases"
@@ -169,8 +207,8 @@ class HeadLease(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
     collective: Mapped[Collective] = relationship(back_populates="head_leases")
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
-    landlord: Mapped["User"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
+    landlord: Mapped["User"] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("rent_cents_per_month >= 0", name="head_rent_not_negative"),
@@ -195,7 +233,7 @@ class SpaceUnit(StrEnum):
     SHELF_METRES = "shelf_m"
 
 
-class Space(db.Model):
+class Space(Model):
     """A part of a unit let on its own (shop-in-shop): floor area or shelf metres."""
 
     __tablename__ = "spaces"
@@ -206,7 +244,7 @@ class Space(db.Model):
     measure: Mapped[SpaceUnit] = mapped_column(enum_type(SpaceUnit))
     size: Mapped[int]
 
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("size >= 1", name="space_size_positive"),
@@ -220,7 +258,28 @@ class TurnoverStatus(StrEnum):
     CHECKED = "checked"
 
 
-class TurnoverReport(db.Model):
+#: The turnover report workflow: the starter may send a report again until it is checked.
+TURNOVER_TRANSITIONS: dict[TurnoverStatus, frozenset[TurnoverStatus]] = {
+    TurnoverStatus.SUBMITTED: frozenset(
+        {TurnoverStatus.SUBMITTED, TurnoverStatus.QUESTIONED, TurnoverStatus.CHECKED}
+    ),
+    TurnoverStatus.QUESTIONED: frozenset(
+        {TurnoverStatus.SUBMITTED, TurnoverStatus.QUESTIONED, TurnoverStatus.CHECKED}
+    ),
+    TurnoverStatus.CHECKED: frozenset(),
+}
+TURNOVER_FLOW: Workflow[TurnoverStatus] = Workflow("turnover report", TURNOVER_TRANSITIONS)
+TURNOVER_LABELS = labels.register(
+    TurnoverStatus,
+    {
+        TurnoverStatus.SUBMITTED: _l("submitted"),
+        TurnoverStatus.QUESTIONED: _l("questioned"),
+        TurnoverStatus.CHECKED: _l("checked"),
+    },
+)
+
+
+class TurnoverReport(Model):
     """A starter's gross turnover excl. VAT for one month, with evidence."""
 
     __tablename__ = "turnover_reports"
@@ -246,7 +305,7 @@ class TurnoverReport(db.Model):
     )
 
 
-class TurnoverReminder(db.Model):
+class TurnoverReminder(Model):
     """A reminder about a month's turnover report: 'due' before the deadline, 'late' after."""
 
     __tablename__ = "turnover_reminders"

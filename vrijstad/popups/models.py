@@ -9,13 +9,22 @@ show the last day (``last_day``).
 import secrets
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
+from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.workflow import Workflow
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.auth.models import User
+    from vrijstad.letting.models import Placement
+    from vrijstad.units.models import Unit
+
 
 #: A pop-up is at most two years (art. 7:290 BW protection starts beyond that).
 MAX_STAY_DAYS = 730
@@ -44,9 +53,19 @@ BOOKING_TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
     BookingStatus.DECLINED: frozenset(),
     BookingStatus.CANCELLED: frozenset(),
 }
+BOOKING_FLOW: Workflow[BookingStatus] = Workflow("booking", BOOKING_TRANSITIONS)
+BOOKING_LABELS = labels.register(
+    BookingStatus,
+    {
+        BookingStatus.REQUESTED: _l("requested"),
+        BookingStatus.ACCEPTED: _l("accepted"),
+        BookingStatus.DECLINED: _l("declined"),
+        BookingStatus.CANCELLED: _l("cancelled"),
+    },
+)
 
 
-class ShortLetTerms(db.Model):
+class ShortLetTerms(Model):
     """A unit's terms for short lets: prices excl. VAT, stay limits, lead time, weekdays."""
 
     __tablename__ = "short_let_terms"
@@ -66,7 +85,7 @@ class ShortLetTerms(db.Model):
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("price_cents_per_day >= 0", name="day_price_not_negative"),
@@ -88,7 +107,7 @@ class ShortLetTerms(db.Model):
         return bool(self.weekdays_mask & (1 << day.weekday()))
 
 
-class BlockedPeriod(db.Model):
+class BlockedPeriod(Model):
     """Days the landlord keeps free of bookings (own use, works): [start_date, end_date)."""
 
     __tablename__ = "blocked_periods"
@@ -111,7 +130,7 @@ class BlockedPeriod(db.Model):
         return self.end_date - timedelta(days=1)
 
 
-class Booking(db.Model):
+class Booking(Model):
     """A starter's request for days in a unit, [start_date, end_date), at a price excl. VAT.
 
     Two accepted bookings of one unit never share a day: the services check it, and the
@@ -139,9 +158,9 @@ class Booking(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
-    starter: Mapped["User"] = relationship(foreign_keys=[starter_id])  # noqa: F821
-    placement: Mapped["Placement | None"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
+    starter: Mapped["User"] = relationship(foreign_keys=[starter_id])
+    placement: Mapped["Placement | None"] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("end_date > start_date", name="booking_ends_after_start"),

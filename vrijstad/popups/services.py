@@ -5,272 +5,99 @@ days) or declines. Two accepted bookings of a unit never share a day: accepting 
 and the database refuses it too (exclusion constraint / trigger), so two people accepting at
 the same moment cannot both win. Every transition records an audit event and notifies the
 other side (mail after the commit). Periods are half-open, see ``vrijstad.popups.models``.
+
+The feature's other rooms: ``terms`` (short-let terms, blocked periods, feed link), ``prices``
+and ``calendars`` (the month calendar and the iCalendar feed); their public names are
+importable from here as well.
 """
 
-import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
-from fractions import Fraction
 
 import sqlalchemy as sa
 from babel.dates import get_day_names
-from icalendar import Calendar, Event
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.applications.services import is_landlord_side, landlord_side_people
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.auth.verification import require_verified_email
-from vrijstad.clock import add_months
-from vrijstad.core import DomainError, TransitionError, check_transition
+from vrijstad.billing.services import issue_one_off_invoice
+from vrijstad.core import TransitionError
 from vrijstad.extensions import db, savepoint
-from vrijstad.i18n import current_language, date_filter, eur_filter, force_locale
+from vrijstad.i18n import current_language, date_filter, eur_filter
 from vrijstad.i18n import gettext as _
-from vrijstad.letting.models import Placement, PlacementStatus
+from vrijstad.letting.errors import LettingError
+from vrijstad.letting.models import Placement
+from vrijstad.letting.placements import PlacementTerms, create_placement, end_placement
 from vrijstad.notifications.services import notify
 from vrijstad.popups import queries
-from vrijstad.popups.models import (
-    ALL_WEEKDAYS,
-    BOOKING_TRANSITIONS,
-    MAX_STAY_DAYS,
-    BlockedPeriod,
-    Booking,
-    BookingStatus,
-    ShortLetTerms,
-    new_feed_token,
+from vrijstad.popups.calendars import (
+    CalendarDay,
+    CalendarMonth,
+    clamp_month,
+    feed_ics,
+    month_calendar,
+)
+from vrijstad.popups.errors import BookingError, require_landlord_side
+from vrijstad.popups.models import ALL_WEEKDAYS, BOOKING_FLOW, Booking, BookingStatus, ShortLetTerms
+from vrijstad.popups.prices import Price, compute_price, monthly_fee_cents
+from vrijstad.popups.terms import (
+    MAX_PRICE_CENTS,
+    TermsData,
+    block_period,
+    check_terms,
+    regenerate_feed_token,
+    save_terms,
+    terms_of,
+    unblock_period,
 )
 from vrijstad.starters.models import SpaceKind
-from vrijstad.starters.services import profile_of
 from vrijstad.units.models import PUBLIC_STATUSES, Unit
 from vrijstad.units.services import register_hold
+from vrijstad.units.status import organisation_id_of
 
-#: Highest price per day or per week (cents, excl. VAT); beyond it, a typo.
-MAX_PRICE_CENTS = 100_000_00
+__all__ = [
+    "BOOKING_HORIZON_DAYS",
+    "MAX_PRICE_CENTS",
+    "BookingError",
+    "CalendarDay",
+    "CalendarMonth",
+    "Price",
+    "TermsData",
+    "accept_booking",
+    "block_period",
+    "can_see",
+    "cancel_booking",
+    "check_dates",
+    "check_terms",
+    "clamp_month",
+    "compute_price",
+    "decline_booking",
+    "feed_ics",
+    "is_landlord_side",
+    "month_calendar",
+    "monthly_fee_cents",
+    "regenerate_feed_token",
+    "request_booking",
+    "save_terms",
+    "status_label",
+    "terms_of",
+    "unblock_period",
+    "weekday_names",
+]
+
 #: How far ahead a starter may book.
 BOOKING_HORIZON_DAYS = 2 * 365
 
 
-class BookingError(DomainError):
-    """A short-let action was refused; field names the form field it concerns, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
 def status_label(status: BookingStatus) -> str:
-    return {
-        BookingStatus.REQUESTED: _("requested"),
-        BookingStatus.ACCEPTED: _("accepted"),
-        BookingStatus.DECLINED: _("declined"),
-        BookingStatus.CANCELLED: _("cancelled"),
-    }[BookingStatus(status)]
+    return labels.label(BookingStatus(status))
 
 
 def weekday_names(mask: int = ALL_WEEKDAYS) -> list[str]:
     """The names of the weekdays in a mask (Monday first), in the current language."""
     names = get_day_names("wide", locale=current_language())
     return [names[day] for day in range(7) if mask & (1 << day)]
-
-
-# Prices ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Price:
-    """The price of a stay: whole weeks at the week rate, the other days at the day rate."""
-
-    days: int
-    weeks: int
-    extra_days: int
-    total_cents: int
-
-
-def compute_price(days: int, day_cents: int | None, week_cents: int | None) -> Price:
-    """The cheapest mix of week and day rates covering `days` days.
-
-    A week may cover fewer than seven remaining days when that is cheaper than paying them
-    by the day (six days at € 100 cost less as one week at € 500). With only a week rate,
-    every started week is paid; with only a day rate, every day.
-    """
-    if days < 1:
-        raise ValueError("a stay lasts at least one day")
-    if day_cents is None and week_cents is None:
-        raise ValueError("no price set")
-    most_weeks = -(-days // 7)
-    options = []
-    for weeks in range(0, most_weeks + 1) if week_cents is not None else [0]:
-        extra = max(0, days - 7 * weeks)
-        if extra and day_cents is None:
-            continue
-        total = weeks * (week_cents or 0) + extra * (day_cents or 0)
-        options.append((total, weeks, extra))
-    total, weeks, extra = min(options)  # the cheapest; on a tie, the fewest weeks
-    return Price(days=days, weeks=weeks, extra_days=extra, total_cents=total)
-
-
-def monthly_fee_cents(price_cents: int, start: date, end: date) -> int:
-    """The placement's base fee per month for a booking of [start, end) at a total price.
-
-    A placement states a fee per month. A booking of at most one calendar month is one
-    month's let, so its fee is the whole price (nothing is spread or rounded away). A longer
-    booking's price is spread over its length in average months (365.25 / 12 = 30.4375 days)
-    and rounded half up to the cent; the booking keeps the exact total the starter agreed to.
-    """
-    if end <= add_months(start, 1):
-        return price_cents
-    per_month = Fraction(price_cents * 1461, 48 * (end - start).days)
-    return int(per_month + Fraction(1, 2))
-
-
-# Terms, blocked periods, feed token --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TermsData:
-    enabled: bool
-    price_cents_per_day: int | None
-    price_cents_per_week: int | None
-    min_stay_days: int
-    max_stay_days: int
-    lead_time_days: int
-    weekdays_mask: int
-
-
-def _landlord_side(actor: User, unit: Unit) -> None:
-    if not is_landlord_side(actor, unit):
-        raise BookingError(_("Only the landlord or the area's organisation can do this."))
-
-
-def _organisation_id(unit: Unit) -> int | None:
-    return unit.area.organisation_id if unit.area else None
-
-
-def terms_of(unit: Unit) -> ShortLetTerms | None:
-    return db.session.scalar(sa.select(ShortLetTerms).where(ShortLetTerms.unit_id == unit.id))
-
-
-def _terms_or_new(unit: Unit) -> ShortLetTerms:
-    terms = terms_of(unit)
-    if terms is None:
-        terms = ShortLetTerms(unit_id=unit.id, enabled=False, ical_token=new_feed_token())
-        db.session.add(terms)
-    return terms
-
-
-def check_terms(data: TermsData) -> None:
-    """The rules every set of short-let terms meets; each refusal names its field."""
-    for field, value in (
-        ("price_day", data.price_cents_per_day),
-        ("price_week", data.price_cents_per_week),
-    ):
-        if value is not None and not 0 <= value <= MAX_PRICE_CENTS:
-            raise BookingError(_("Enter a price between € 0 and € 100.000."), field)
-    if data.enabled and data.price_cents_per_day is None and data.price_cents_per_week is None:
-        raise BookingError(_("State a price per day, per week or both."), "price_day")
-    if data.min_stay_days < 1:
-        raise BookingError(_("The minimum stay is at least one day."), "min_stay")
-    if data.max_stay_days < data.min_stay_days:
-        raise BookingError(
-            _("The maximum stay cannot be shorter than the minimum stay."), "max_stay"
-        )
-    if data.max_stay_days > MAX_STAY_DAYS:
-        raise BookingError(
-            _(
-                "A pop-up lasts at most two years (%(n)d days); a longer let is a regular shop "
-                "lease (art. 7:290 BW).",
-                n=MAX_STAY_DAYS,
-            ),
-            "max_stay",
-        )
-    if not 0 <= data.lead_time_days <= 365:
-        raise BookingError(_("The lead time is between 0 and 365 days."), "lead_time")
-    if not 1 <= data.weekdays_mask <= ALL_WEEKDAYS:
-        raise BookingError(_("Tick at least one day of the week."), "weekdays")
-
-
-def save_terms(actor: User, unit: Unit, data: TermsData) -> ShortLetTerms:
-    """Open a unit for short lets (or change or close its terms)."""
-    _landlord_side(actor, unit)
-    check_terms(data)
-    terms = _terms_or_new(unit)
-    for key, value in vars(data).items():
-        setattr(terms, key, value)
-    db.session.flush()
-    record_event(actor, "popup.terms", unit, _organisation_id(unit), **vars(data))
-    return terms
-
-
-def regenerate_feed_token(actor: User, unit: Unit) -> ShortLetTerms:
-    """A new secret link for the unit's calendar feed; the old link stops working."""
-    _landlord_side(actor, unit)
-    terms = _terms_or_new(unit)
-    terms.ical_token = new_feed_token()
-    db.session.flush()
-    record_event(actor, "popup.feed_token", unit, _organisation_id(unit))
-    return terms
-
-
-def block_period(
-    actor: User,
-    unit: Unit,
-    first_day: date,
-    last_day: date,
-    reason: str | None = None,
-    today: date | None = None,
-) -> BlockedPeriod:
-    """Keep days free of bookings; days already booked cannot be blocked."""
-    _landlord_side(actor, unit)
-    today = today or clock.today()
-    if last_day < first_day:
-        raise BookingError(_("The last day cannot be before the first day."), "last_day")
-    if last_day < today:
-        raise BookingError(_("These dates lie in the past."), "first_day")
-    start, end = first_day, last_day + timedelta(days=1)
-    booked = db.session.scalars(queries.bookings_overlapping(unit.id, start, end)).first()
-    if booked is not None:
-        raise BookingError(
-            _(
-                "%(first)s – %(last)s is booked; cancel that booking first.",
-                first=date_filter(booked.start_date),
-                last=date_filter(booked.last_day),
-            ),
-            "first_day",
-        )
-    period = BlockedPeriod(
-        unit_id=unit.id,
-        start_date=start,
-        end_date=end,
-        reason=(reason or "").strip()[:200] or None,
-        created_by_id=actor.id,
-    )
-    db.session.add(period)
-    db.session.flush()
-    record_event(
-        actor,
-        "popup.blocked",
-        unit,
-        _organisation_id(unit),
-        start=start.isoformat(),
-        end=end.isoformat(),
-    )
-    return period
-
-
-def unblock_period(actor: User, period: BlockedPeriod) -> None:
-    """Open blocked days again."""
-    unit = db.session.get(Unit, period.unit_id)
-    _landlord_side(actor, unit)
-    record_event(
-        actor,
-        "popup.unblocked",
-        unit,
-        _organisation_id(unit),
-        start=period.start_date.isoformat(),
-        end=period.end_date.isoformat(),
-    )
-    db.session.delete(period)
-    db.session.flush()
 
 
 # Availability ------------------------------------------------------------------------------
@@ -448,7 +275,7 @@ def request_booking(
         starter,
         "booking.requested",
         booking,
-        _organisation_id(unit),
+        organisation_id_of(unit),
         unit=unit.id,
         start=start.isoformat(),
         end=end.isoformat(),
@@ -466,7 +293,7 @@ def can_see(user: User, booking: Booking) -> bool:
 
 def _check_move(booking: Booking, target: BookingStatus) -> None:
     try:
-        check_transition(BOOKING_TRANSITIONS, booking.status, target)
+        BOOKING_FLOW.check(booking.status, target)
     except TransitionError as exc:
         raise BookingError(
             _(
@@ -479,15 +306,14 @@ def _check_move(booking: Booking, target: BookingStatus) -> None:
 
 def _transition(actor: User | None, booking: Booking, target: BookingStatus, **data) -> None:
     _check_move(booking, target)
-    previous = booking.status
-    booking.status = target
+    previous = BOOKING_FLOW.move(booking, target)
     booking.decided_at = clock.now()
     booking.decided_by_id = actor.id if actor is not None else None
     record_event(
         actor,
         "booking.status",
         booking,
-        _organisation_id(booking.unit),
+        organisation_id_of(booking.unit),
         old=previous.value,
         new=target.value,
         **data,
@@ -507,17 +333,8 @@ def cancel_booking(actor: User, booking: Booking, today: date | None = None) -> 
         raise BookingError(_("A booking that has started can no longer be cancelled."))
     was_accepted = booking.status == BookingStatus.ACCEPTED
     _transition(actor, booking, BookingStatus.CANCELLED)
-    placement = booking.placement
-    if placement is not None and placement.status != PlacementStatus.ENDED:
-        placement.status = PlacementStatus.ENDED
-        record_event(
-            actor,
-            "placement.ended",
-            placement,
-            placement.organisation_id,
-            reason="booking cancelled",
-            booking=booking.id,
-        )
+    if booking.placement is not None:
+        end_placement(actor, booking.placement, "booking cancelled", booking=booking.id)
     db.session.flush()
     if is_starter:
         _notify_landlord_side(booking, "booking.cancelled", actor)
@@ -531,7 +348,7 @@ def cancel_booking(actor: User, booking: Booking, today: date | None = None) -> 
 
 def decline_booking(actor: User, booking: Booking) -> Booking:
     """Say no to a request."""
-    _landlord_side(actor, booking.unit)
+    require_landlord_side(actor, booking.unit)
     _transition(actor, booking, BookingStatus.DECLINED)
     db.session.flush()
     _notify_starter(booking, "booking.declined")
@@ -546,7 +363,7 @@ def accept_booking(actor: User, booking: Booking, today: date | None = None) -> 
     meanwhile is not accepted. Should two overlapping acceptances still meet (SQLite takes no
     row locks), the database refuses the second one and this raises a BookingError.
     """
-    _landlord_side(actor, booking.unit)
+    require_landlord_side(actor, booking.unit)
     today = today or clock.today()
     unit = db.session.scalars(
         sa.select(Unit)
@@ -575,36 +392,22 @@ def accept_booking(actor: User, booking: Booking, today: date | None = None) -> 
             _transition(actor, booking, BookingStatus.ACCEPTED)
     except sa.exc.IntegrityError as exc:  # an overlapping booking accepted at the same moment
         raise taken from exc
-    profile = profile_of(booking.starter)
-    placement = Placement(
-        unit_id=unit.id,
-        starter_id=booking.starter_id,
-        organisation_id=_organisation_id(unit),
+    terms = PlacementTerms(
         kind=SpaceKind.POPUP,
         start_date=booking.start_date,
         end_date=booking.end_date,  # the day after the last day: a one-day let ends after it
         base_fee_cents_per_month=monthly_fee_cents(
             booking.price_cents, booking.start_date, booking.end_date
         ),
-        starter_trade_name=(
-            profile.trade_name if profile and profile.trade_name else booking.starter.name
-        ),
-        starter_kvk=profile.kvk_number if profile else None,
     )
-    db.session.add(placement)
-    db.session.flush()
+    try:
+        placement = create_placement(
+            actor, unit, booking.starter, terms, lets_unit=False, event={"booking": booking.id}
+        )
+    except LettingError as exc:
+        raise BookingError(str(exc), exc.field) from exc
     booking.placement_id = placement.id
-    record_event(
-        actor,
-        "placement.created",
-        placement,
-        placement.organisation_id,
-        unit=unit.id,
-        booking=booking.id,
-    )
     if placement.organisation_id is not None and booking.price_cents:
-        from vrijstad.billing.services import issue_one_off_invoice
-
         last_day = booking.end_date - timedelta(days=1)
         issue_one_off_invoice(
             placement,
@@ -631,103 +434,3 @@ def _decline_overlapping(accepted: Booking) -> None:
     for other in others:
         _transition(None, other, BookingStatus.DECLINED, reason="dates_taken")
         _notify_starter(other, "booking.dates_taken")
-
-
-# Calendar and feed -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CalendarDay:
-    day: date
-    state: str  # free, booked, blocked, requested (landlord's side only), unavailable
-    in_month: bool
-
-
-@dataclass(frozen=True)
-class CalendarMonth:
-    first: date
-    weeks: list[list[CalendarDay]]
-    previous: date | None
-    next: date | None
-
-
-def month_calendar(
-    unit: Unit, month: date, landlord_view: bool = False, today: date | None = None
-) -> CalendarMonth:
-    """A month's days (whole weeks, Monday first) with their state for the calendar."""
-    today = today or clock.today()
-    first = month.replace(day=1)
-    weeks = calendar.Calendar().monthdatescalendar(first.year, first.month)
-    start, end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
-    terms = terms_of(unit)
-    states: dict[date, str] = {}
-    if landlord_view:
-        for booking in db.session.scalars(
-            queries.bookings_overlapping(unit.id, start, end, BookingStatus.REQUESTED)
-        ):
-            _mark(states, booking.start_date, booking.end_date, "requested")
-    for period in db.session.scalars(queries.blocked_overlapping(unit.id, start, end)):
-        _mark(states, period.start_date, period.end_date, "blocked")
-    for booking in db.session.scalars(queries.bookings_overlapping(unit.id, start, end)):
-        _mark(states, booking.start_date, booking.end_date, "booked")
-    earliest = today + timedelta(days=terms.lead_time_days if terms else 0)
-
-    def state(day: date) -> str:
-        if day in states and (states[day] != "requested" or day >= today):
-            return states[day]
-        if terms is None or not terms.enabled or day < earliest or not terms.bookable_on(day):
-            return "unavailable"
-        return "free"
-
-    this_month = today.replace(day=1)
-    lowest = add_months(this_month, -12 if landlord_view else 0)
-    highest = add_months(this_month, 24)
-    return CalendarMonth(
-        first=first,
-        weeks=[[CalendarDay(d, state(d), d.month == first.month) for d in w] for w in weeks],
-        previous=add_months(first, -1) if first > lowest else None,
-        next=add_months(first, 1) if first < highest else None,
-    )
-
-
-def clamp_month(month: date | None, landlord_view: bool, today: date | None = None) -> date:
-    """The month to show: the asked one within the calendar's range, else this month."""
-    this_month = (today or clock.today()).replace(day=1)
-    if month is None:
-        return this_month
-    month = month.replace(day=1)
-    lowest = add_months(this_month, -12 if landlord_view else 0)
-    return min(max(month, lowest), add_months(this_month, 24))
-
-
-def _mark(states: dict[date, str], start: date, end: date, state: str) -> None:
-    day = start
-    while day < end:
-        states[day] = state
-        day += timedelta(days=1)
-
-
-def feed_ics(terms: ShortLetTerms, today: date | None = None) -> bytes:
-    """The unit's accepted bookings as all-day events (in the owner's language)."""
-    today = today or clock.today()
-    unit = terms.unit
-    cal = Calendar()
-    cal.add("prodid", "-//Vrijstad//pop-up bookings//NL")
-    cal.add("version", "2.0")
-    with force_locale(unit.owner.locale or "nl"):
-        cal.add("x-wr-calname", _("Pop-up bookings %(unit)s", unit=unit.address))
-        for booking in db.session.scalars(
-            queries.feed_bookings(unit.id, today - timedelta(days=365))
-        ):
-            profile = profile_of(booking.starter)
-            who = profile.trade_name if profile and profile.trade_name else booking.starter.name
-            event = Event()
-            event.add("uid", f"booking-{booking.id}@vrijstad")
-            event.add("dtstamp", booking.decided_at or booking.created_at)
-            event.add("dtstart", booking.start_date)
-            event.add("dtend", booking.end_date)  # exclusive, as iCalendar counts all-day ends
-            event.add("summary", _("Pop-up: %(who)s", who=who))
-            event.add("location", f"{unit.address}, {unit.postcode} {unit.city}")
-            event.add("transp", "OPAQUE")
-            cal.add_component(event)
-    return cal.to_ical()

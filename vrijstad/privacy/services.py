@@ -24,6 +24,8 @@ from werkzeug.security import check_password_hash
 
 from vrijstad import clock
 from vrijstad.applications.models import (
+    APPLICATION_FLOW,
+    OFFER_FLOW,
     OPEN_STATUSES,
     Application,
     ApplicationMessage,
@@ -35,6 +37,7 @@ from vrijstad.auth.models import RecoveryCode, User
 from vrijstad.auth.services import hash_password
 from vrijstad.contests.models import (
     ACTIVE_STATUSES,
+    ENTRY_TRANSITIONS,
     Conflict,
     Contest,
     ContestEntry,
@@ -52,7 +55,7 @@ from vrijstad.notifications.models import Notification
 from vrijstad.notifications.services import notify
 from vrijstad.organisations.models import Invitation, Membership
 from vrijstad.organisations.services import staff_of
-from vrijstad.popups.models import Booking, BookingStatus
+from vrijstad.popups.models import BOOKING_FLOW, Booking, BookingStatus
 from vrijstad.starters.models import StarterProfile
 from vrijstad.storage import delete_after_commit, get_storage
 from vrijstad.subsidies import services as subsidies
@@ -63,6 +66,12 @@ from vrijstad.subsidies.models import (
     SubsidyStatus,
 )
 from vrijstad.units.models import PUBLIC_STATUSES, Unit, UnitStatus
+from vrijstad.units.status import move_unit
+from vrijstad.workflow import Workflow
+
+#: The contest entry workflow (the contests feature declares ENTRY_FLOW beside the table on
+#: its own branch; use that one once both are in).
+ENTRY_FLOW: Workflow[EntryStatus] = Workflow("contest entry", ENTRY_TRANSITIONS)
 
 REMOVED = "[verwijderd]"
 
@@ -358,17 +367,18 @@ def delete_account(user: User, password: str) -> None:
         sa.select(Application).where(Application.starter_id == user.id)
     ):
         if application.status in OPEN_STATUSES:
-            application.status = ApplicationStatus.WITHDRAWN
+            APPLICATION_FLOW.move(application, ApplicationStatus.WITHDRAWN)
             application.closed_reason = "account_deleted"
             for offer in application.offers:
                 if offer.status == OfferStatus.OPEN:
-                    offer.status = OfferStatus.WITHDRAWN
+                    OFFER_FLOW.move(offer, OfferStatus.WITHDRAWN)
         application.motivation = REMOVED
-    db.session.execute(
-        sa.update(Booking)
-        .where(Booking.starter_id == user.id, Booking.status == BookingStatus.REQUESTED)
-        .values(status=BookingStatus.CANCELLED)
-    )
+    for booking in db.session.scalars(
+        sa.select(Booking).where(
+            Booking.starter_id == user.id, Booking.status == BookingStatus.REQUESTED
+        )
+    ):
+        BOOKING_FLOW.move(booking, BookingStatus.CANCELLED)
     db.session.execute(sa.update(Booking).where(Booking.starter_id == user.id).values(note=None))
     db.session.execute(
         sa.update(ApplicationMessage)
@@ -377,8 +387,8 @@ def delete_account(user: User, password: str) -> None:
     )
     for unit in db.session.scalars(sa.select(Unit).where(Unit.owner_id == user.id)):
         if unit.status in PUBLIC_STATUSES or unit.status == UnitStatus.DRAFT:
-            unit.status = UnitStatus.WITHDRAWN
             unit.withdrawn_reason = "account deleted"
+            move_unit(user, unit, UnitStatus.WITHDRAWN, reason="account deleted")
     profile = db.session.scalar(sa.select(StarterProfile).where(StarterProfile.user_id == user.id))
     if profile is not None:
         if profile.plan_key:
@@ -415,7 +425,7 @@ def _forget_contest_entries(user: User) -> None:
     for entry in entries:
         open_entry = entry.status in (EntryStatus.SUBMITTED, EntryStatus.FINALIST)
         if open_entry and entry.contest.status in ACTIVE_STATUSES:
-            entry.status = EntryStatus.WITHDRAWN
+            ENTRY_FLOW.move(entry, EntryStatus.WITHDRAWN)
         for name in ENTRY_TEXTS:
             if getattr(entry, name):
                 setattr(entry, name, REMOVED)

@@ -2,13 +2,19 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
+from vrijstad.i18n import lazy_gettext as _l
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.areas.models import Area
+    from vrijstad.auth.models import User
 
 
 class UnitStatus(StrEnum):
@@ -34,6 +40,18 @@ UNIT_TRANSITIONS: dict[UnitStatus, frozenset[UnitStatus]] = {
     UnitStatus.WITHDRAWN: frozenset({UnitStatus.DRAFT, UnitStatus.LISTED}),
 }
 
+STATUS_LABELS = labels.register(
+    UnitStatus,
+    {
+        UnitStatus.DRAFT: _l("draft"),
+        UnitStatus.LISTED: _l("listed"),
+        UnitStatus.IN_TALKS: _l("in talks"),
+        UnitStatus.RESERVED: _l("reserved"),
+        UnitStatus.LET: _l("let"),
+        UnitStatus.WITHDRAWN: _l("withdrawn"),
+    },
+)
+
 #: Statuses in which a unit is visible to the public.
 PUBLIC_STATUSES = (UnitStatus.LISTED, UnitStatus.IN_TALKS, UnitStatus.RESERVED)
 
@@ -49,6 +67,19 @@ class PermittedUse(StrEnum):
     @property
     def bit(self) -> int:
         return 1 << list(PermittedUse).index(self)
+
+
+USE_LABELS = labels.register(
+    PermittedUse,
+    {
+        PermittedUse.DETAILHANDEL: _l("Retail"),
+        PermittedUse.DIENSTVERLENING: _l("Services"),
+        PermittedUse.HORECA_1: _l("Horeca category 1 (light)"),
+        PermittedUse.HORECA_2: _l("Horeca category 2 (medium)"),
+        PermittedUse.HORECA_3: _l("Horeca category 3 (heavy)"),
+        PermittedUse.OTHER: _l("Other"),
+    },
+)
 
 
 class EnergyLabel(StrEnum):
@@ -89,7 +120,7 @@ def monthly(cents_per_year: int) -> int:
     return round(cents_per_year / 12)
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A shop unit with the facts a Dutch listing publishes; money in cents per year excl. VAT."""
 
     __tablename__ = "units"
@@ -134,8 +165,8 @@ class Unit(db.Model):
     )
     listed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    owner: Mapped["User"] = relationship()  # noqa: F821
-    area: Mapped["Area | None"] = relationship()  # noqa: F821
+    owner: Mapped["User"] = relationship()
+    area: Mapped["Area | None"] = relationship()
     photos: Mapped[list["UnitPhoto"]] = relationship(
         back_populates="unit", order_by="UnitPhoto.position", cascade="all, delete-orphan"
     )
@@ -207,7 +238,7 @@ class Unit(db.Model):
         return VacancyClass.STRUCTURAL
 
 
-class UnitPhoto(db.Model):
+class UnitPhoto(Model):
     """A re-encoded photo of a unit (metadata stripped) and its thumbnail."""
 
     __tablename__ = "unit_photos"

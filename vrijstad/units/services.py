@@ -12,17 +12,17 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.auth.verification import require_verified_email
-from vrijstad.core import DomainError, TransitionError, check_transition
+from vrijstad.core import DomainError, TransitionError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
-from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.organisations.services import can_manage, organisations_of
-from vrijstad.units.models import UNIT_TRANSITIONS, Unit, UnitStatus
+from vrijstad.units.models import Unit, UnitStatus
+from vrijstad.units.status import UNIT_FLOW, move_unit
 
 #: Fields a form or import may set on a unit.
 UNIT_FIELDS = (
@@ -206,7 +206,7 @@ def change_status(actor: User, unit: Unit, target: UnitStatus, reason: str = "")
     if holder is not None:
         raise UnitError(holder)
     try:
-        check_transition(UNIT_TRANSITIONS, unit.status, target)
+        UNIT_FLOW.check(unit.status, target)
     except TransitionError as exc:
         raise UnitError(
             _(
@@ -227,29 +227,10 @@ def change_status(actor: User, unit: Unit, target: UnitStatus, reason: str = "")
         if not reason.strip():
             raise UnitError(_("Give a reason for withdrawing the unit."), "reason")
         unit.withdrawn_reason = reason.strip()[:500]
-    if target == UnitStatus.LET:
-        unit.vacant_since = None
-    if unit.status == UnitStatus.LET and target == UnitStatus.LISTED:
-        unit.vacant_since = clock.today()
-    previous = unit.status
-    unit.status = target
-    db.session.flush()
-    record_event(
-        actor, "unit.status", unit, _org_id(unit), old=previous, new=target, reason=reason or None
-    )
+    move_unit(actor, unit, target, reason)
     return unit
-
-
-STATUS_LABELS = {
-    UnitStatus.DRAFT: _l("draft"),
-    UnitStatus.LISTED: _l("listed"),
-    UnitStatus.IN_TALKS: _l("in talks"),
-    UnitStatus.RESERVED: _l("reserved"),
-    UnitStatus.LET: _l("let"),
-    UnitStatus.WITHDRAWN: _l("withdrawn"),
-}
 
 
 def status_label(status: UnitStatus) -> str:
     """The status in the reader's language (one translation lookup per call)."""
-    return str(STATUS_LABELS[UnitStatus(status)])
+    return labels.label(UnitStatus(status))
