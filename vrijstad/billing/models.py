@@ -26,6 +26,8 @@ else:
     Model = db.Model
 
 VAT_STANDARD_BP = 2100  # 21 %
+#: Days a starter has to pay an invoice (letting shows it in the agreement).
+PAYMENT_TERM_DAYS = 14
 
 
 class InvoiceSequence(Model):

@@ -12,8 +12,8 @@ PaymentBatch), ``settlements`` (the monthly split, approval, paid) and ``fund``.
 below are the feature's public API; import them from here.
 """
 
+from vrijstad.billing.models import PAYMENT_TERM_DAYS
 from vrijstad.billing.services.common import (
-    PAYMENT_TERM_DAYS,
     BillingError,
     NeedsConfirmation,
     lock_invoice,

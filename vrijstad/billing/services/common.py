@@ -13,8 +13,6 @@ from vrijstad.letting.models import TurnoverReport
 from vrijstad.organisations.models import MemberRole
 from vrijstad.organisations.services import can_manage
 
-PAYMENT_TERM_DAYS = 14
-
 
 class BillingError(DomainError):
     """A billing action was refused; field names the form field, if any."""

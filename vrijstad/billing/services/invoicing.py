@@ -12,6 +12,7 @@ from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.billing.mailing import announce_invoice
 from vrijstad.billing.models import (
+    PAYMENT_TERM_DAYS,
     VAT_STANDARD_BP,
     Invoice,
     InvoiceLine,
@@ -19,7 +20,6 @@ from vrijstad.billing.models import (
     InvoiceStatus,
 )
 from vrijstad.billing.services.common import (
-    PAYMENT_TERM_DAYS,
     BillingError,
     _eur,
     _staff,
