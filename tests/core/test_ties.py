@@ -18,7 +18,6 @@ KNOWN: set[tuple[str, str]] = {
     ("applications", "letting"),
     ("areas", "organisations"),
     ("billing", "letting"),
-    ("billing", "payments"),
     ("popups", "units"),
 }
 

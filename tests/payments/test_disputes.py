@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.payments.conftest import event
+from vrijstad.auth.models import User
 from vrijstad.billing.models import InvoiceStatus
 from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
@@ -23,7 +24,7 @@ TOTAL = 114_950
 @pytest.fixture
 def paid(stripe_app, deliver, invoice):
     """The invoice paid online: its intent made by checkout, the success event booked."""
-    starter = db.session.get(services.User, invoice.starter_id)
+    starter = db.session.get(User, invoice.starter_id)
     intent_id = services.checkout(starter, invoice).client_secret.split("_secret_")[0]
     db.session.commit()
     succeeded = {

@@ -172,3 +172,26 @@ def test_sepa_execution_date_in_the_past_is_refused(approved, collective):
     with pytest.raises(services.PaymentsError, match="uitvoeringsdatum"):
         services.pay_by_sepa(collective.staff, approved, yesterday)
     assert approved.status == SettlementStatus.APPROVED
+
+
+def test_sepa_after_a_partly_failed_stripe_run_pays_only_the_unpaid_share(
+    approved, collective, fake_stripe
+):
+    first, second = landlords(collective)
+    for index, landlord in enumerate((first, second)):
+        account = services.payout_account(landlord)
+        account.stripe_account_id = f"acct_test_{index}"
+        account.onboarding = OnboardingStatus.COMPLETE
+        services.save_bank_account(landlord, landlord.name, IBANS[index])
+    fake_stripe.fail("/v1/transfers", status=400, message="declined", destination="acct_test_1")
+    services.pay_by_stripe(collective.staff, approved)
+    db.session.commit()
+    assert approved.status == SettlementStatus.APPROVED
+
+    batch = services.pay_by_sepa(collective.staff, approved, next_business_day())
+    db.session.commit()
+    root = ET.fromstring(batch.xml)
+    credits = root.findall(".//p:CdtTrfTxInf", NS)
+    assert [c.find("p:CdtrAcct/p:Id/p:IBAN", NS).text for c in credits] == [IBANS[1]]
+    assert batch.total_cents == services.landlord_shares(approved)[second.id]
+    assert approved.status == SettlementStatus.PAID

@@ -6,8 +6,10 @@ import time
 
 import pytest
 import sqlalchemy as sa
+import stripe
 
 from tests.payments.conftest import event, get_json, sign
+from vrijstad.auth.models import User
 from vrijstad.billing.models import InvoiceStatus, Payment
 from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
@@ -25,7 +27,7 @@ def payments() -> int:
 
 
 def checkout(invoice):
-    starter = db.session.get(services.User, invoice.starter_id)
+    starter = db.session.get(User, invoice.starter_id)
     result = services.checkout(starter, invoice)
     db.session.commit()
     return result
@@ -63,7 +65,7 @@ def test_intent_per_invoice_in_exact_cents_created_once(stripe_app, localstripe,
 
 
 def test_payment_page_shows_the_payment_element(stripe_app, localstripe, client, login, invoice):
-    login(db.session.get(services.User, invoice.starter_id))
+    login(db.session.get(User, invoice.starter_id))
     page = client.get(f"/invoices/{invoice.id}/pay")
     assert page.status_code == 200
     assert f'src="{localstripe}/js.stripe.com/v3/"' in page.text
@@ -157,7 +159,7 @@ def test_failed_payment_notifies_starter_and_staff(
     stripe_app, localstripe, stripe_client, deliver, invoice, collective, outbox
 ):
     intent_id = checkout(invoice).client_secret.split("_secret_")[0]
-    with contextlib.suppress(services.stripe.CardError):  # the card is declined
+    with contextlib.suppress(stripe.CardError):  # the card is declined
         pay_with_card(stripe_client, intent_id, number="4000000000000341")
     payload = stripe_event(localstripe, "payment_intent.payment_failed", intent_id)
     assert deliver(payload).json["outcome"] == "notified"

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
 from vrijstad.extensions import db
 from vrijstad.payments import services
@@ -27,7 +28,7 @@ def invoice(ctx, place):
 def test_manual_provider_is_the_default_and_needs_no_keys(app, client, login, invoice):
     assert app.config["PAYMENT_PROVIDER"] == "manual" and not app.config["STRIPE_SECRET_KEY"]
     assert isinstance(services.provider(), services.ManualProvider)
-    login(db.session.get(services.User, invoice.starter_id))
+    login(db.session.get(User, invoice.starter_id))
     page = client.get(f"/invoices/{invoice.id}/pay")
     assert page.status_code == 200
     assert invoice.reference in page.text and "NL91 ABNA 0417 1643 00" in page.text
@@ -45,7 +46,7 @@ def test_another_starter_cannot_pay_or_see_the_invoice(client, login, invoice, m
 def test_a_paid_invoice_is_not_paid_again(client, login, invoice):
     billing.record_payment(None, invoice, invoice.total_cents, date(2026, 11, 20))
     db.session.commit()
-    login(db.session.get(services.User, invoice.starter_id))
+    login(db.session.get(User, invoice.starter_id))
     assert client.get(f"/invoices/{invoice.id}/pay").status_code == 409
 
 
@@ -100,6 +101,6 @@ def test_bank_import_page_and_return_page_render(client, login, collective, invo
     login(collective.staff)
     assert client.get(f"/organisations/{collective.organisation_id}/bank-import").status_code == 200
     client.post("/logout")
-    login(db.session.get(services.User, invoice.starter_id))
+    login(db.session.get(User, invoice.starter_id))
     page = client.get(f"/invoices/{invoice.id}/pay/return?payment_intent=pi_unknown")
     assert page.status_code == 200

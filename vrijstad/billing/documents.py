@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from vrijstad import labels
 from vrijstad.billing import paying
 from vrijstad.billing.models import Beneficiary, Invoice, Payment, Settlement, SettlementLine
 from vrijstad.billing.receivables import days_overdue
@@ -16,6 +17,7 @@ from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.money import split_cents
+from vrijstad.payments.models import Payout, PayoutMethod
 from vrijstad.pdf import Document
 
 
@@ -296,23 +298,19 @@ def statement_pdf(settlement: Settlement, landlord_id: int, landlord_name: str) 
     return doc.output()
 
 
-def payout_text(payout) -> str:
+def payout_text(payout: Payout) -> str:
     """'€ 1.234,56 by SEPA transfer on …, sent' in the current language."""
-    from vrijstad.payments.services import payout_label
-
-    method = _("Stripe transfer") if payout.method.value == "stripe" else _("bank transfer")
+    method = _("Stripe transfer") if payout.method == PayoutMethod.STRIPE else _("bank transfer")
     return _(
         "%(amount)s by %(method)s, %(status)s",
         amount=eur_filter(payout.amount_cents),
         method=method,
-        status=payout_label(payout.status),
+        status=labels.label(payout.status),
     )
 
 
-def payouts_of(landlord_id: int, settlement_ids: list[int]) -> dict[int, object]:
+def payouts_of(landlord_id: int, settlement_ids: list[int]) -> dict[int, Payout]:
     """The landlord's payout per settlement (if one was made), for the statements."""
-    from vrijstad.payments.models import Payout  # payments builds on billing
-
     if not settlement_ids:
         return {}
     return {

@@ -2,18 +2,35 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Base, db
+from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.workflow import Workflow
+
+if TYPE_CHECKING:  # mypy cannot see db.Model, a class made at run time from Base
+    from vrijstad.auth.models import User
+    from vrijstad.letting.models import Collective, Placement
+    from vrijstad.units.models import Unit
+
+    class Model(Base):
+        __abstract__ = True
+        __table__: ClassVar[sa.Table]  # every model here maps one table
+
+else:
+    Model = db.Model
 
 VAT_STANDARD_BP = 2100  # 21 %
+#: Days a starter has to pay an invoice (letting shows it in the agreement).
+PAYMENT_TERM_DAYS = 14
 
 
-class InvoiceSequence(db.Model):
+class InvoiceSequence(Model):
     """The next invoice number of an organisation; locked while an invoice is numbered."""
 
     __tablename__ = "invoice_sequences"
@@ -30,7 +47,27 @@ class InvoiceStatus(StrEnum):
     CREDITED = "credited"
 
 
-class Invoice(db.Model):
+#: Paid when the payments reach the total; open again when a refund or a dispute takes money
+#: back (payments.webhooks). Credited is final; nothing credits an invoice yet.
+INVOICE_FLOW = Workflow(
+    "invoice",
+    {
+        InvoiceStatus.OPEN: {InvoiceStatus.PAID, InvoiceStatus.CREDITED},
+        InvoiceStatus.PAID: {InvoiceStatus.OPEN},
+        InvoiceStatus.CREDITED: set(),
+    },
+)
+INVOICE_LABELS = labels.register(
+    InvoiceStatus,
+    {
+        InvoiceStatus.OPEN: _l("open"),
+        InvoiceStatus.PAID: _l("paid"),
+        InvoiceStatus.CREDITED: _l("credited"),
+    },
+)
+
+
+class Invoice(Model):
     """A monthly invoice for a placement; amounts in cents, VAT per line."""
 
     __tablename__ = "invoices"
@@ -60,9 +97,9 @@ class Invoice(db.Model):
     lines: Mapped[list["InvoiceLine"]] = relationship(
         back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan"
     )
-    placement: Mapped["Placement"] = relationship()  # noqa: F821
-    starter: Mapped["User"] = relationship(viewonly=True)  # noqa: F821
-    unit: Mapped["Unit"] = relationship(viewonly=True)  # noqa: F821
+    placement: Mapped["Placement"] = relationship()
+    starter: Mapped["User"] = relationship(viewonly=True)
+    unit: Mapped["Unit"] = relationship(viewonly=True)
 
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "number", name="invoice_number_per_org"),
@@ -81,7 +118,7 @@ class Invoice(db.Model):
         return self.total_cents - self.paid_cents
 
 
-class InvoiceLine(db.Model):
+class InvoiceLine(Model):
     __tablename__ = "invoice_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,7 +134,7 @@ class InvoiceLine(db.Model):
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
 
-class Payment(db.Model):
+class Payment(Model):
     """Money received for an invoice (bank transfer recorded by staff, or online)."""
 
     __tablename__ = "payments"
@@ -134,9 +171,18 @@ SETTLEMENT_TRANSITIONS = {
     SettlementStatus.APPROVED: frozenset({SettlementStatus.PAID}),
     SettlementStatus.PAID: frozenset(),
 }
+SETTLEMENT_FLOW = Workflow("settlement", SETTLEMENT_TRANSITIONS)
+SETTLEMENT_LABELS = labels.register(
+    SettlementStatus,
+    {
+        SettlementStatus.CALCULATED: _l("calculated"),
+        SettlementStatus.APPROVED: _l("approved"),
+        SettlementStatus.PAID: _l("paid"),
+    },
+)
 
 
-class Settlement(db.Model):
+class Settlement(Model):
     """What a collective received in a month and who gets it: landlords, organisation, fund."""
 
     __tablename__ = "settlements"
@@ -154,7 +200,7 @@ class Settlement(db.Model):
     calculated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    collective: Mapped["Collective"] = relationship()  # noqa: F821
+    collective: Mapped["Collective"] = relationship()
     lines: Mapped[list["SettlementLine"]] = relationship(
         back_populates="settlement", order_by="SettlementLine.id", cascade="all, delete-orphan"
     )
@@ -174,7 +220,17 @@ class Beneficiary(StrEnum):
     FUND = "fund"
 
 
-class SettlementLine(db.Model):
+BENEFICIARY_LABELS = labels.register(
+    Beneficiary,
+    {
+        Beneficiary.LANDLORD: _l("landlord"),
+        Beneficiary.ORGANISATION: _l("organisation"),
+        Beneficiary.FUND: _l("fund"),
+    },
+)
+
+
+class SettlementLine(Model):
     """One beneficiary's share from one unit's revenue."""
 
     __tablename__ = "settlement_lines"
@@ -191,7 +247,7 @@ class SettlementLine(db.Model):
     note: Mapped[str | None] = mapped_column(sa.String(200))
 
     settlement: Mapped[Settlement] = relationship(back_populates="lines")
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
 
 
 class FundPurpose(StrEnum):
@@ -206,7 +262,26 @@ class FundSpendingStatus(StrEnum):
     REJECTED = "rejected"
 
 
-class FundSpending(db.Model):
+#: An organisation admin decides a proposal once.
+FUND_SPENDING_FLOW = Workflow(
+    "fund spending",
+    {
+        FundSpendingStatus.PROPOSED: {FundSpendingStatus.APPROVED, FundSpendingStatus.REJECTED},
+        FundSpendingStatus.APPROVED: set(),
+        FundSpendingStatus.REJECTED: set(),
+    },
+)
+FUND_SPENDING_LABELS = labels.register(
+    FundSpendingStatus,
+    {
+        FundSpendingStatus.PROPOSED: _l("proposed"),
+        FundSpendingStatus.APPROVED: _l("approved"),
+        FundSpendingStatus.REJECTED: _l("rejected"),
+    },
+)
+
+
+class FundSpending(Model):
     """Money spent from a collective's fund, approved by an organisation admin."""
 
     __tablename__ = "fund_spendings"
@@ -226,7 +301,7 @@ class FundSpending(db.Model):
     __table_args__ = (sa.CheckConstraint("amount_cents > 0", name="spending_positive"),)
 
 
-class InvoiceReminder(db.Model):
+class InvoiceReminder(Model):
     """A payment reminder sent for an overdue invoice; at most one per level (7 or 21 days)."""
 
     __tablename__ = "invoice_reminders"

@@ -131,7 +131,7 @@ def send_reminders(today: date, organisation_id: int | None = None) -> list[Invo
             "days": days_overdue(invoice, today),
             "reference": invoice.reference,
         }
-        starter = db.session.get(User, invoice.starter_id)
+        starter = db.session.get_one(User, invoice.starter_id)
         notify(
             [starter], f"invoice.reminder_{level}", "payments.pay", {"invoice_id": invoice.id}, data
         )

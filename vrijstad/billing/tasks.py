@@ -33,7 +33,7 @@ def generate_invoices(
     """The invoice run of a month: one transaction, so a failed run issues nothing (and no
     invoice number is used up) and a retry issues each invoice once."""
     with jobs.as_user(locale):
-        organisation = db.session.get(Organisation, organisation_id)
+        organisation = db.session.get_one(Organisation, organisation_id)
         run = services.generate_invoices(_actor(actor_id), organisation, period)
         db.session.commit()
         label = ngettext("%(num)d invoice issued.", "%(num)d invoices issued.", len(run.created))
@@ -61,7 +61,7 @@ def settle_collectives(
         actor = _actor(actor_id)
         received = 0
         for done, collective_id in enumerate(collective_ids, start=1):
-            collective = db.session.get(Collective, collective_id)
+            collective = db.session.get_one(Collective, collective_id)
             jobs.set_progress(
                 100 * (done - 1) / len(collective_ids),
                 _(
@@ -116,7 +116,7 @@ def invoice_pdfs_zip(
     """One ZIP file with the PDF of every invoice of the collective's month, kept in storage;
     the result is its download link."""
     with jobs.as_user(locale):
-        collective = db.session.get(Collective, collective_id)
+        collective = db.session.get_one(Collective, collective_id)
         if not can_manage(_actor(actor_id), collective.organisation_id):
             raise services.BillingError(_("You do not work for this organisation."))
         invoices = db.session.scalars(invoices_of_month(collective.id, period)).all()

@@ -1,16 +1,26 @@
 """The double-entry ledger: postings of entries that sum to zero, never edited or deleted."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from vrijstad import clock
-from vrijstad.extensions import db
+from vrijstad.extensions import Base, db
+
+if TYPE_CHECKING:  # mypy cannot see db.Model, a class made at run time from Base
+
+    class Model(Base):
+        __abstract__ = True
+        __table__: ClassVar[sa.Table]  # every model here maps one table
+
+else:
+    Model = db.Model
 
 
-class Posting(db.Model):
+class Posting(Model):
     """One business event in the books (an invoice, a payment, a settlement, a reversal)."""
 
     __tablename__ = "ledger_postings"
@@ -30,7 +40,7 @@ class Posting(db.Model):
     entries: Mapped[list["Entry"]] = relationship(back_populates="posting", order_by="Entry.id")
 
 
-class Entry(db.Model):
+class Entry(Model):
     """A debit (positive) or credit (negative) on one account, in cents."""
 
     __tablename__ = "ledger_entries"

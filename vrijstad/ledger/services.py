@@ -186,11 +186,11 @@ def reverse(posting: Posting, description: str, booked_on: date | None = None) -
 
 def balance(organisation_id: int, acct: str) -> int:
     """An account's balance (debit positive) from all its entries."""
-    total = db.session.scalar(
+    total = db.session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0)).where(
             Entry.organisation_id == organisation_id, Entry.account == acct
         )
-    )
+    ).scalar_one()
     return int(total)  # PostgreSQL sums a bigint as numeric
 
 
@@ -207,4 +207,7 @@ def balances(organisation_id: int, prefix: str = "") -> dict[str, int]:
 
 def total_of_all_entries() -> int:
     """The sum of every entry ever booked: zero in balanced books."""
-    return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0))))
+    total = db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0))
+    ).scalar_one()
+    return int(total)

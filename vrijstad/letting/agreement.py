@@ -2,7 +2,7 @@
 
 from vrijstad import labels
 from vrijstad.applications.models import Offer
-from vrijstad.billing.models import VAT_STANDARD_BP
+from vrijstad.billing.models import PAYMENT_TERM_DAYS, VAT_STANDARD_BP
 from vrijstad.extensions import db
 from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.i18n import gettext as _
@@ -50,9 +50,6 @@ def agreement_pdf(placement: Placement) -> bytes:
     """The draft agreement with every term agreed: parties with KvK, unit and permitted use,
     period and notice, fee and VAT, turnover clause, indexation, discounts (months free),
     deposit and what else the offer said."""
-    # A true cycle: billing.services imports letting.services (collective_of, next_month),
-    # which re-exports this function; the payment term belongs in billing.models.
-    from vrijstad.billing.services import PAYMENT_TERM_DAYS  # noqa: PLC0415
 
     unit = placement.unit
     organisation = placement.organisation

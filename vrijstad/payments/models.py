@@ -2,16 +2,30 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Base, db
+from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.workflow import Workflow
+
+if TYPE_CHECKING:  # mypy cannot see db.Model, a class made at run time from Base
+    from vrijstad.auth.models import User
+    from vrijstad.billing.models import Invoice
+
+    class Model(Base):
+        __abstract__ = True
+        __table__: ClassVar[sa.Table]  # every model here maps one table
+
+else:
+    Model = db.Model
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """A Stripe webhook event, stored once: a repeated delivery finds its row and stops."""
 
     __tablename__ = "stripe_events"
@@ -24,7 +38,48 @@ class StripeEvent(db.Model):
     outcome: Mapped[str | None] = mapped_column(sa.String(60))
 
 
-class PaymentIntentRecord(db.Model):
+class IntentStatus(StrEnum):
+    """Stripe's PaymentIntent statuses, as Stripe spells them, and our own "flagged"."""
+
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+    REQUIRES_CONFIRMATION = "requires_confirmation"
+    REQUIRES_ACTION = "requires_action"
+    PROCESSING = "processing"
+    REQUIRES_CAPTURE = "requires_capture"
+    CANCELED = "canceled"
+    SUCCEEDED = "succeeded"
+    #: Stripe took the money but it could not be booked (amount, currency): an issue says why.
+    FLAGGED = "flagged"
+
+    @classmethod
+    def from_stripe(cls, value: str) -> "IntentStatus":
+        """Stripe's status; one Stripe adds later counts as processing until we know it."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.PROCESSING
+
+
+_LIVE_INTENT = frozenset(IntentStatus) - {IntentStatus.SUCCEEDED, IntentStatus.CANCELED}
+
+#: Stripe is the truth while an intent lives: any state may follow any other. A succeeded
+#: intent is final once booked; before that its event may still be flagged. A late event
+#: about a canceled intent is believed (it says what Stripe did).
+INTENT_FLOW = Workflow(
+    "payment intent",
+    {
+        **{state: frozenset(IntentStatus) - {state} for state in _LIVE_INTENT},
+        IntentStatus.SUCCEEDED: {IntentStatus.FLAGGED},
+        IntentStatus.CANCELED: {
+            IntentStatus.SUCCEEDED,
+            IntentStatus.FLAGGED,
+            IntentStatus.REQUIRES_PAYMENT_METHOD,
+        },
+    },
+)
+
+
+class PaymentIntentRecord(Model):
     """The Stripe PaymentIntent made for (the open amount of) an invoice."""
 
     __tablename__ = "payment_intents"
@@ -34,6 +89,7 @@ class PaymentIntentRecord(db.Model):
     intent_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3), default="eur")
+    #: An IntentStatus value (a plain string column: Stripe's spelling, no check constraint).
     status: Mapped[str] = mapped_column(sa.String(40))
     payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id"))
     refunded_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
@@ -42,7 +98,7 @@ class PaymentIntentRecord(db.Model):
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
-    invoice: Mapped["Invoice"] = relationship()  # noqa: F821
+    invoice: Mapped["Invoice"] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("amount_cents > 0", name="intent_positive"),
@@ -60,7 +116,21 @@ class IssueKind(StrEnum):
     DISPUTE = "dispute"
 
 
-class PaymentIssue(db.Model):
+ISSUE_LABELS = labels.register(
+    IssueKind,
+    {
+        IssueKind.AMOUNT_MISMATCH: _l("amount differs from the invoice"),
+        IssueKind.CURRENCY_MISMATCH: _l("currency is not euro"),
+        IssueKind.UNKNOWN_INVOICE: _l("unknown invoice"),
+        IssueKind.NOT_BOOKABLE: _l("could not be booked"),
+        IssueKind.REFUND_AFTER_SETTLEMENT: _l("refunded after the settlement"),
+        IssueKind.TRANSFER_FAILED: _l("payout transfer failed"),
+        IssueKind.DISPUTE: _l("disputed or reversed by the payer's bank"),
+    },
+)
+
+
+class PaymentIssue(Model):
     """Something about money that staff must look at: it was not booked silently."""
 
     __tablename__ = "payment_issues"
@@ -80,10 +150,10 @@ class PaymentIssue(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    invoice: Mapped["Invoice | None"] = relationship()  # noqa: F821
+    invoice: Mapped["Invoice | None"] = relationship()
 
 
-class BankImport(db.Model):
+class BankImport(Model):
     """A bank statement (CSV) imported by staff; a file is imported once."""
 
     __tablename__ = "bank_imports"
@@ -118,6 +188,18 @@ class BankLineStatus(StrEnum):
     OUTGOING = "outgoing"  #: money that left the account: listed, never booked
 
 
+#: Only a suggestion is decided afterwards: staff confirm it (booked) or reject it (unmatched).
+BANK_LINE_FLOW = Workflow(
+    "bank line",
+    {
+        BankLineStatus.SUGGESTED: {BankLineStatus.BOOKED, BankLineStatus.UNMATCHED},
+        BankLineStatus.BOOKED: set(),
+        BankLineStatus.UNMATCHED: set(),
+        BankLineStatus.OUTGOING: set(),
+    },
+)
+
+
 class MatchedBy(StrEnum):
     REFERENCE = "reference"  #: the invoice's payment reference
     INVOICE_NUMBER = "invoice_number"  #: "factuur 12" in the description
@@ -136,7 +218,31 @@ class LineReason(StrEnum):
     SUGGESTION_REJECTED = "suggestion_rejected"
 
 
-class BankLine(db.Model):
+MATCHED_BY_LABELS = labels.register(
+    MatchedBy,
+    {
+        MatchedBy.REFERENCE: _l("payment reference"),
+        MatchedBy.INVOICE_NUMBER: _l("invoice number in the description"),
+        MatchedBy.CONFIRMED: _l("amount and name, confirmed by staff"),
+    },
+)
+LINE_REASON_LABELS = labels.register(
+    LineReason,
+    {
+        LineReason.NO_REFERENCE: _l("no invoice reference"),
+        LineReason.UNKNOWN_INVOICE: _l("reference of an unknown invoice"),
+        LineReason.ALREADY_PAID: _l("invoice already paid"),
+        LineReason.MORE_THAN_OPEN: _l("more than is open on the invoice"),
+        LineReason.NOT_BOOKABLE: _l("could not be booked"),
+        LineReason.FOREIGN_CURRENCY: _l("currency is not euro"),
+        LineReason.REVERSAL: _l("reversal by the bank"),
+        LineReason.DEBIT: _l("outgoing, not booked"),
+        LineReason.SUGGESTION_REJECTED: _l("suggestion rejected"),
+    },
+)
+
+
+class BankLine(Model):
     """One line of an imported statement and what became of it.
 
     The fingerprint (the bank's entry reference, or account, date, amount, references and
@@ -172,7 +278,7 @@ class BankLine(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     bank_import: Mapped[BankImport] = relationship(back_populates="lines")
-    invoice: Mapped["Invoice | None"] = relationship()  # noqa: F821
+    invoice: Mapped["Invoice | None"] = relationship()
 
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "fingerprint", name="bank_line_imported_once"),
@@ -192,7 +298,7 @@ class OnboardingStatus(StrEnum):
     COMPLETE = "complete"
 
 
-class PayoutAccount(db.Model):
+class PayoutAccount(Model):
     """How a landlord is paid: an IBAN for SEPA transfers and/or a Stripe Connect account."""
 
     __tablename__ = "payout_accounts"
@@ -223,7 +329,27 @@ class PayoutStatus(StrEnum):
     FAILED = "failed"
 
 
-class PayoutBatch(db.Model):
+#: A failed Stripe transfer may be tried again (by Stripe or, for the rest, a SEPA file); a
+#: sent payout is final.
+PAYOUT_FLOW = Workflow(
+    "payout",
+    {
+        PayoutStatus.PENDING: {PayoutStatus.SENT, PayoutStatus.FAILED},
+        PayoutStatus.FAILED: {PayoutStatus.SENT},
+        PayoutStatus.SENT: set(),
+    },
+)
+PAYOUT_LABELS = labels.register(
+    PayoutStatus,
+    {
+        PayoutStatus.PENDING: _l("pending"),
+        PayoutStatus.SENT: _l("sent"),
+        PayoutStatus.FAILED: _l("failed"),
+    },
+)
+
+
+class PayoutBatch(Model):
     """A SEPA credit-transfer file (pain.001) for an approved settlement."""
 
     __tablename__ = "payout_batches"
@@ -238,7 +364,7 @@ class PayoutBatch(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
 
-class Payout(db.Model):
+class Payout(Model):
     """One landlord's share of a settlement, paid by SEPA file or Stripe transfer."""
 
     __tablename__ = "payouts"
@@ -261,7 +387,7 @@ class Payout(db.Model):
     error: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
-    landlord: Mapped["User"] = relationship()  # noqa: F821
+    landlord: Mapped["User"] = relationship()
 
     __table_args__ = (
         sa.UniqueConstraint("settlement_id", "landlord_id", name="one_payout_per_landlord"),

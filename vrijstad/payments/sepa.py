@@ -23,7 +23,7 @@ def build_batch(
     transfer = SepaTransfer(
         {
             "name": organisation.name[:70],
-            "IBAN": normalise_iban(organisation.iban),
+            "IBAN": normalise_iban(organisation.iban or ""),
             "batch": True,
             "currency": "EUR",
         },

@@ -38,7 +38,14 @@ from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.organisations.models import Organisation
 from vrijstad.payments.bankfiles import MAX_BYTES, BankFileRefused, StatementLine, parse
-from vrijstad.payments.models import BankImport, BankLine, BankLineStatus, LineReason, MatchedBy
+from vrijstad.payments.models import (
+    BANK_LINE_FLOW,
+    BankImport,
+    BankLine,
+    BankLineStatus,
+    LineReason,
+    MatchedBy,
+)
 from vrijstad.payments.services import PaymentsError, _staff
 
 __all__ = ["MAX_BYTES", "StatementRefused", "import_statement", "parse_statement"]
@@ -172,7 +179,7 @@ class _Matcher:
                 elif found is None:
                     self.unreferenced.add(line.amount_cents)
         # The quoted invoices, locked for the bookings (in id order) and read afresh.
-        ids = []
+        ids: list[int] = []
         number_list = sorted(numbers)
         for start in range(0, len(number_list), _CHUNK):
             ids += db.session.scalars(
@@ -211,7 +218,10 @@ class _Matcher:
 
     def quoted(self, index: int) -> str:
         """The reference or invoice number the line quotes, as the line put it."""
-        organisation, number = self.references[index]
+        found = self.references.get(index)
+        if found is None:
+            return ""
+        organisation, number = found
         return f"VS{organisation:03d}-{number:06d}" if organisation else str(number)
 
     def suggestion(self, line: StatementLine) -> Invoice | None:
@@ -221,7 +231,7 @@ class _Matcher:
             # The open invoices asking one of the amounts of the file's unreferenced credits,
             # and those the file quotes (what they ask may have changed by its bookings).
             self._open = defaultdict(list)
-            candidates = {}
+            candidates: dict[int, Invoice] = {}
             amounts = sorted(self.unreferenced)
             for start in range(0, len(amounts), _CHUNK):
                 candidates.update(
@@ -276,7 +286,7 @@ def _book(
             )
         )
     except billing.BillingError as exc:
-        reason = _REASONS.get(getattr(exc, "reason", None))
+        reason = _REASONS.get(exc.reason) if isinstance(exc, billing.PaymentRefused) else None
         row["status"], row["reason"] = BankLineStatus.UNMATCHED, reason or LineReason.NOT_BOOKABLE
         if reason is None:
             row["detail"] = str(exc)[:300]
@@ -431,7 +441,8 @@ def confirm_suggestion(actor: User, line: BankLine) -> BankLine:
         )
     except billing.BillingError as exc:
         raise PaymentsError(str(exc)) from exc
-    line.status, line.reason, line.matched_by = (BankLineStatus.BOOKED, None, MatchedBy.CONFIRMED)
+    BANK_LINE_FLOW.move(line, BankLineStatus.BOOKED)
+    line.reason, line.matched_by = None, MatchedBy.CONFIRMED
     line.payment_id, line.decided_by_id, line.decided_at = payment.id, actor.id, clock.now()
     line.bank_import.matched_count += 1
     line.bank_import.matched_cents += line.amount_cents
@@ -453,11 +464,8 @@ def reject_suggestion(actor: User, line: BankLine) -> BankLine:
     line = _locked_line(line.id)
     if line.status != BankLineStatus.SUGGESTED:
         raise PaymentsError(_("This line has been dealt with already."))
-    line.status, line.reason, line.invoice_id = (
-        BankLineStatus.UNMATCHED,
-        LineReason.SUGGESTION_REJECTED,
-        None,
-    )
+    BANK_LINE_FLOW.move(line, BankLineStatus.UNMATCHED)
+    line.reason, line.invoice_id = LineReason.SUGGESTION_REJECTED, None
     line.decided_by_id, line.decided_at = actor.id, clock.now()
     db.session.flush()
     record_event(actor, "bank.suggestion_rejected", line, line.organisation_id)
