@@ -16,7 +16,6 @@ PACKAGE = Path(__file__).resolve().parents[2] / "vrijstad"
 NOT_YET_MOVED: set[str] = {
     "vrijstad/applications/services.py",
     "vrijstad/billing/services.py",
-    "vrijstad/contests/services.py",
     "vrijstad/demo/base.py",
     "vrijstad/letting/services.py",
     "vrijstad/payments/services.py",

@@ -6,10 +6,12 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
 from vrijstad.extensions import db
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import BranchGroup
+from vrijstad.workflow import Workflow
 
 #: Jurors score every criterion on this fixed scale.
 SCORE_MIN = 1
@@ -42,6 +44,23 @@ CONTEST_TRANSITIONS: dict[ContestStatus, frozenset[ContestStatus]] = {
     ContestStatus.EVALUATED: frozenset(),
     ContestStatus.CANCELLED: frozenset(),
 }
+CONTEST_FLOW: Workflow[ContestStatus] = Workflow("contest", CONTEST_TRANSITIONS)
+
+STATUS_LABELS = labels.register(
+    ContestStatus,
+    {
+        ContestStatus.DRAFT: _l("draft"),
+        ContestStatus.OPEN: _l("open for entries"),
+        ContestStatus.CLOSED: _l("entries closed"),
+        ContestStatus.SHORTLISTED: _l("finalists chosen"),
+        ContestStatus.JUDGING: _l("jury at work"),
+        ContestStatus.JUDGED: _l("judging closed"),
+        ContestStatus.WINNER_ANNOUNCED: _l("winner announced"),
+        ContestStatus.RUNNING: _l("prize period running"),
+        ContestStatus.EVALUATED: _l("evaluated"),
+        ContestStatus.CANCELLED: _l("cancelled"),
+    },
+)
 
 #: Statuses in which a contest holds its units (they take no ordinary applications).
 ACTIVE_STATUSES = (
@@ -77,6 +96,18 @@ ENTRY_TRANSITIONS: dict[EntryStatus, frozenset[EntryStatus]] = {
     EntryStatus.WINNER: frozenset(),
     EntryStatus.WITHDRAWN: frozenset(),
 }
+ENTRY_FLOW: Workflow[EntryStatus] = Workflow("contest entry", ENTRY_TRANSITIONS)
+
+ENTRY_STATUS_LABELS = labels.register(
+    EntryStatus,
+    {
+        EntryStatus.SUBMITTED: _l("entered"),
+        EntryStatus.FINALIST: _l("finalist"),
+        EntryStatus.NOT_SHORTLISTED: _l("not on the shortlist"),
+        EntryStatus.WINNER: _l("winner"),
+        EntryStatus.WITHDRAWN: _l("withdrawn"),
+    },
+)
 
 #: Entries the jury and the public vote see.
 FINALIST_STATUSES = (EntryStatus.FINALIST, EntryStatus.WINNER)
@@ -88,6 +119,16 @@ class Outcome(StrEnum):
     CONTINUED = "continued"  # the winner stays on the regular terms
     STOPPED = "stopped"  # the winner stopped; the owner takes the unit back
     OFFERED_AGAIN = "offered_again"  # the winner stopped; the unit is listed again
+
+
+OUTCOME_LABELS = labels.register(
+    Outcome,
+    {
+        Outcome.CONTINUED: _l("continued on the regular terms"),
+        Outcome.STOPPED: _l("stopped; the owner took the unit back"),
+        Outcome.OFFERED_AGAIN: _l("stopped; the unit is offered again"),
+    },
+)
 
 
 contest_units = sa.Table(

@@ -637,7 +637,7 @@ def subsidy_rows(area: Area) -> list[list]:
 def contest_rows(area: Area, period: Period, street: str | None) -> list[list]:
     """Per contest for the area's units in the period: entries, finalists, winners, outcome."""
     from vrijstad.contests.models import FINALIST_STATUSES, RESULT_STATUSES, EntryStatus
-    from vrijstad.contests.services import outcome_label, status_label
+    from vrijstad.labels import label
 
     contests = list(
         db.session.scalars(
@@ -663,11 +663,11 @@ def contest_rows(area: Area, period: Period, street: str | None) -> list[list]:
         public = contest.status in RESULT_STATUSES
         won = awards[contest.id] if public else []
         winners = "; ".join(f"{a.trade_name} ({address(a)})" for a in won)
-        outcomes = "; ".join(outcome_label(a.outcome) for a in won if a.outcome)
+        outcomes = "; ".join(label(a.outcome) for a in won if a.outcome)
         rows.append(
             [
                 contest.title,
-                status_label(contest.status),
+                label(contest.status),
                 entries[contest.id],
                 finalists[contest.id],
                 winners or None,
