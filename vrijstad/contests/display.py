@@ -50,15 +50,15 @@ class Phase:
 def phases(contest: Contest, today: date | None = None) -> list[Phase]:
     """The published timeline, in date order."""
     today = today or clock.today()
-    steps = [
+    steps: list[tuple[str, date, date | None]] = [
         (_("Entries"), contest.entries_open_on, contest.entries_close_on),
         (_("Finalists announced"), contest.shortlist_on, None),
         (_("Pitch to the jury"), contest.pitch_on, None),
         (_("Winner announced"), contest.winner_on, None),
         (_("The winner starts"), contest.starts_on, None),
     ]
-    if contest.has_vote:
-        steps.append((_("Public vote"), contest.vote_open_on, contest.vote_close_on))
+    if contest.vote_window is not None:
+        steps.append((_("Public vote"), *contest.vote_window))
     result = []
     for label, start, end in sorted(steps, key=lambda step: step[1]):
         last = end or start

@@ -1,15 +1,19 @@
 """Monthly vacancy snapshots, street stories and an organisation's dashboard settings."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock
 from vrijstad.applications.models import Application, Offer
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
 from vrijstad.letting.models import Placement
 from vrijstad.units.models import Unit
+
+if TYPE_CHECKING:
+    from vrijstad.areas.models import Street
 
 #: The street value of a snapshot row that covers the whole area.
 WHOLE_AREA = ""
@@ -20,7 +24,7 @@ def street_key(name: str) -> str:
     return name.strip().lower()
 
 
-class VacancySnapshot(db.Model):
+class VacancySnapshot(Model):
     """An area's (street '') or one street's vacancy figures as recorded for a month."""
 
     __tablename__ = "vacancy_snapshots"
@@ -68,7 +72,7 @@ class VacancySnapshot(db.Model):
     )
 
 
-class StreetStory(db.Model):
+class StreetStory(Model):
     """A street's public page text (placemaking): its story, shown once published."""
 
     __tablename__ = "street_stories"
@@ -86,10 +90,10 @@ class StreetStory(db.Model):
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
-    street: Mapped["Street"] = relationship()  # noqa: F821
+    street: Mapped["Street"] = relationship()
 
 
-class DashboardSettings(db.Model):
+class DashboardSettings(Model):
     """An organisation's own reference figures (basis points); empty means the configured one."""
 
     __tablename__ = "dashboard_settings"

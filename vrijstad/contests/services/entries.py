@@ -171,7 +171,7 @@ def submit_entry(
     created = entry is None
     try:
         with savepoint():  # a new entry is made inside it: a race fails here, not the session
-            if created:
+            if entry is None:
                 entry = ContestEntry(contest_id=contest.id, starter_id=starter.id)
                 db.session.add(entry)
             entry.trade_name = trade_name

@@ -135,7 +135,7 @@ def _check_dates(data: ContestData, today: date) -> None:
             raise ContestError(message, field_name)
     if (data.vote_open_on is None) != (data.vote_close_on is None):
         raise ContestError(_("Give both dates of the public vote, or neither."), "vote_close_on")
-    if data.vote_open_on is not None:
+    if data.vote_open_on is not None and data.vote_close_on is not None:
         if data.vote_open_on < data.shortlist_on:
             raise ContestError(
                 _("The public vote opens once the finalists are known."), "vote_open_on"

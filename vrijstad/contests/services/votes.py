@@ -26,19 +26,21 @@ from vrijstad.security import link_signing_keys, vote_hash_keys
 
 def vote_is_open(contest: Contest, today: date | None = None) -> bool:
     today = today or clock.today()
+    window = contest.vote_window
     return (
-        contest.has_vote
+        window is not None
         and contest.status
         in (ContestStatus.SHORTLISTED, ContestStatus.JUDGING, ContestStatus.JUDGED)
-        and contest.vote_open_on <= today <= contest.vote_close_on
+        and window[0] <= today <= window[1]
     )
 
 
 def vote_has_closed(contest: Contest, today: date | None = None) -> bool:
     """Whether the vote is over, so its count may be shown and used."""
-    if not contest.has_vote:
+    window = contest.vote_window
+    if window is None:
         return False
-    return contest.status in RESULT_STATUSES or (today or clock.today()) > contest.vote_close_on
+    return contest.status in RESULT_STATUSES or (today or clock.today()) > window[1]
 
 
 #: Mail providers that deliver "m.e@" to "me@": dots in the local part mean nothing there.
@@ -136,7 +138,7 @@ def confirm_vote(token: str, today: date | None = None) -> Vote:
     vote = vote_for_token(token)
     if vote.confirmed_at is not None:
         return vote
-    contest = db.session.get(Contest, vote.contest_id)
+    contest = db.session.get_one(Contest, vote.contest_id)
     if not vote_is_open(contest, today):
         raise ContestError(_("The public vote has closed; this vote was not counted."))
     vote.confirmed_at = clock.now()

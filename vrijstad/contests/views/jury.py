@@ -128,7 +128,7 @@ def _judge(entry_id: int, action, form_name: str, form_cls, prefix: str, success
             form = None
     else:
         status = 422
-    if not request.htmx and status == 200:
+    if not getattr(request, "htmx", False) and status == 200:
         return redirect(
             url_for("contests.jury", contest_id=entry.contest_id, _anchor=f"finalist-{entry.id}")
         )

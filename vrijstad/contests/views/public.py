@@ -85,7 +85,7 @@ def _vote_key() -> str:
         network = str(ipaddress.ip_network((ip, 24 if ip.version == 4 else 64), strict=False))
     except ValueError:
         network = address
-    return f"vote:{request.view_args.get('contest_id')}:{network}"
+    return f"vote:{(request.view_args or {}).get('contest_id')}:{network}"
 
 
 @bp.post("/contests/<int:contest_id>/vote")
@@ -95,7 +95,7 @@ def vote(contest_id: int):
     form = VoteForm()
     form.entry.choices = [(e.id, e.trade_name) for e in services.finalists_of(contest)]
     if form.validate_on_submit():
-        entry = db.session.get(ContestEntry, form.entry.data)
+        entry = db.get_or_404(ContestEntry, form.entry.data)
         try:
             services.request_vote(contest, entry, form.email.data)
         except services.ContestError as exc:
@@ -120,7 +120,7 @@ def confirm_vote(token: str):
         vote = services.vote_for_token(token)
     except services.ContestError as exc:
         return render_template("contests/vote_confirm.html", message=str(exc)), 410
-    entry = db.session.get(ContestEntry, vote.entry_id)
+    entry = db.session.get_one(ContestEntry, vote.entry_id)
     form = ButtonForm()
     if form.validate_on_submit():
         try:
