@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.applications.models import Application, Offer
 from vrijstad.extensions import Model
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.models import Placement
-from vrijstad.units.models import Unit
+from vrijstad.units.models import Unit, VacancyClass
 
 if TYPE_CHECKING:
     from vrijstad.areas.models import Street
@@ -22,6 +23,17 @@ WHOLE_AREA = ""
 def street_key(name: str) -> str:
     """How a street name is compared: trimmed, in lower case."""
     return name.strip().lower()
+
+
+#: How long a unit has been vacant, in the dashboard's words.
+VACANCY_CLASS_LABELS = labels.register(
+    VacancyClass,
+    {
+        VacancyClass.FRICTIONAL: _l("frictional (< 1 year)"),
+        VacancyClass.LONG_TERM: _l("long-term (1–3 years)"),
+        VacancyClass.STRUCTURAL: _l("structural (> 3 years)"),
+    },
+)
 
 
 class VacancySnapshot(Model):
