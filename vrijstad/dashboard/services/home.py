@@ -87,12 +87,12 @@ def starter_card(user: User, today: date) -> StarterCard:
     )
 
 
-def home_cards(user: User, today: date | None = None) -> dict:
+def home_cards(user: User, today: date | None = None) -> dict[str, LandlordCard | StarterCard]:
     """The home page's own cards for a landlord and a starter (only their own data)."""
     today = today or clock.today()
     if not user.is_authenticated:
         return {}
-    cards = {}
+    cards: dict[str, LandlordCard | StarterCard] = {}
     if user.is_landlord:
         cards["landlord_card"] = landlord_card(user, today)
     if user.is_starter:

@@ -32,9 +32,8 @@ def branch_rows(
     """Per street and branch group: starters placed now, against the street's profile."""
     occupants: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     names: dict[str, str] = {}
-    for _area_id, street_name, group, n in db.session.execute(
-        matching_queries.current_occupants([area.id], reference)
-    ):
+    for row in db.session.execute(matching_queries.current_occupants([area.id], reference)):
+        street_name, group, n = row[1], row[2], row[3]
         occupants[street_key(street_name)][BranchGroup(group)] += n
         names.setdefault(street_key(street_name), street_name.strip())
     masks = {row.street_id: row for row in db.session.execute(queries.profiles_of_area(area.id))}
@@ -113,8 +112,8 @@ def open_starter_counts(area: Area, reference: date) -> tuple[int, int]:
         sa.func.count(),
         sa.func.coalesce(sa.func.sum(sa.case((StarterProfile.created_at < year, 1), else_=0)), 0),
     )
-    six, twelve = db.session.execute(counts).one()
-    return int(six), int(twelve)
+    row = db.session.execute(counts).one()
+    return int(row[0]), int(row[1])
 
 
 def open_starters(area: Area, reference: date) -> list[sa.Row]:

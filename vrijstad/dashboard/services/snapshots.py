@@ -53,7 +53,7 @@ def take_snapshot(area: Area, period: date, today: date) -> int:
     stock = live_stock(area, reference)
     rows = [(WHOLE_AREA, None, stock.area)] + [(s.street, s.street_id, s) for s in stock.streets]
     db.session.execute(
-        VacancySnapshot.__table__.insert(),
+        sa.insert(VacancySnapshot),
         [
             {
                 "area_id": area.id,

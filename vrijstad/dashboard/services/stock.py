@@ -128,7 +128,7 @@ def recorded_stock(area: Area, period: date) -> Stock | None:
         return Vacancy(
             street=row.street,
             street_id=row.street_id,
-            grade=grades.get(row.street_id),
+            grade=grades.get(row.street_id) if row.street_id is not None else None,
             **{name: getattr(row, name) for name in COUNTS},
         )
 
