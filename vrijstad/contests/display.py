@@ -5,14 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from vrijstad import clock
-from vrijstad.contests.models import (
-    Contest,
-    PrizeKind,
-)
+from vrijstad.contests.models import Contest, PrizeKind
 from vrijstad.i18n import gettext as _
-from vrijstad.letting.services import (
-    percent,
-)
+from vrijstad.letting.services import percent
 
 
 def prize_label(contest: Contest) -> str:

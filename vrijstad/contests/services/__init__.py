@@ -75,10 +75,7 @@ from vrijstad.contests.services.ranking import (
     ranking,
     scores_visible,
 )
-from vrijstad.contests.services.terms import (
-    ContestData,
-    contest_holding,
-)
+from vrijstad.contests.services.terms import ContestData, contest_holding
 from vrijstad.contests.services.votes import (
     DOTLESS_DOMAINS,
     confirm_vote,

@@ -3,12 +3,7 @@
 import sqlalchemy as sa
 
 from vrijstad.auth.models import User
-from vrijstad.contests.models import (
-    Contest,
-    ContestEntry,
-    ContestStatus,
-    Juror,
-)
+from vrijstad.contests.models import Contest, ContestEntry, ContestStatus, Juror
 from vrijstad.contests.services.base import ContestError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _

@@ -8,13 +8,7 @@ from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.clock import add_months
-from vrijstad.contests.models import (
-    Award,
-    Contest,
-    ContestStatus,
-    EntryStatus,
-    Outcome,
-)
+from vrijstad.contests.models import Award, Contest, ContestStatus, EntryStatus, Outcome
 from vrijstad.contests.services.access import require_staff
 from vrijstad.contests.services.base import (
     ContestError,
@@ -31,11 +25,7 @@ from vrijstad.extensions import db
 from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import PLACEMENT_FLOW, PlacementStatus
-from vrijstad.letting.services import (
-    LettingError,
-    PlacementTerms,
-    place_starter,
-)
+from vrijstad.letting.services import LettingError, PlacementTerms, place_starter
 from vrijstad.notifications.services import notify
 from vrijstad.starters.models import SpaceKind
 from vrijstad.units.models import Unit, UnitStatus

@@ -5,12 +5,7 @@ from datetime import date
 from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.contests.models import (
-    ACTIVE_STATUSES,
-    Contest,
-    ContestStatus,
-    EntryStatus,
-)
+from vrijstad.contests.models import ACTIVE_STATUSES, Contest, ContestStatus, EntryStatus
 from vrijstad.contests.services.access import require_staff
 from vrijstad.contests.services.base import (
     ContestError,

@@ -22,10 +22,7 @@ from vrijstad.contests.services.base import (
 )
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
-from vrijstad.letting.services import (
-    LettingError,
-    check_discount_schedule,
-)
+from vrijstad.letting.services import LettingError, check_discount_schedule
 from vrijstad.organisations.models import Organisation
 from vrijstad.starters.models import BranchGroup
 from vrijstad.units.models import Unit, UnitStatus

@@ -10,13 +10,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from vrijstad import clock
 from vrijstad.auth.services import normalise_email
-from vrijstad.contests.models import (
-    RESULT_STATUSES,
-    Contest,
-    ContestEntry,
-    ContestStatus,
-    Vote,
-)
+from vrijstad.contests.models import RESULT_STATUSES, Contest, ContestEntry, ContestStatus, Vote
 from vrijstad.contests.services.base import VOTE_LINK_DAYS, VOTE_SALT, ContestError
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import gettext as _

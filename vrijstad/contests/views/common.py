@@ -5,18 +5,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from babel.numbers import format_decimal
-from flask import (
-    Blueprint,
-    abort,
-)
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from vrijstad.contests import display, queries, services
-from vrijstad.contests.models import (
-    Contest,
-    ContestEntry,
-    Juror,
-)
+from vrijstad.contests.models import Contest, ContestEntry, Juror
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm

@@ -3,13 +3,7 @@ jury, announce the winner and evaluate the prize."""
 
 from collections import Counter
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from vrijstad.contests import display, queries, services
@@ -21,12 +15,7 @@ from vrijstad.contests.forms import (
     JurorForm,
     ShortlistForm,
 )
-from vrijstad.contests.models import (
-    Award,
-    Contest,
-    ContestStatus,
-    EntryStatus,
-)
+from vrijstad.contests.models import Award, Contest, ContestStatus, EntryStatus
 from vrijstad.contests.views.common import bp, check_button, field_error, get_managed_or_403
 from vrijstad.errors import refuse
 from vrijstad.extensions import db

@@ -1,18 +1,10 @@
 """The entrant's pages: entering and changing an entry, withdrawing it, reading it and its PDF."""
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from vrijstad.contests import services
-from vrijstad.contests.forms import (
-    EntryForm,
-)
+from vrijstad.contests.forms import EntryForm
 from vrijstad.contests.views.common import (
     bp,
     check_button,

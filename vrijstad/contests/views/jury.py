@@ -1,25 +1,12 @@
 """The jury's pages: accepting the invitation, scoring finalists, declaring a conflict."""
 
-from flask import (
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
 
 from vrijstad.auth.services import AccountError
 from vrijstad.contests import queries, services
-from vrijstad.contests.forms import (
-    ConflictForm,
-    ScoreForm,
-)
-from vrijstad.contests.models import (
-    Contest,
-    ContestEntry,
-)
+from vrijstad.contests.forms import ConflictForm, ScoreForm
+from vrijstad.contests.models import Contest, ContestEntry
 from vrijstad.contests.views.common import bp, field_error, get_judged_or_404, get_visible_or_404
 from vrijstad.errors import refuse
 from vrijstad.extensions import db

@@ -3,27 +3,13 @@ confirmation link."""
 
 import ipaddress
 
-from flask import (
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from vrijstad.contests import display, queries, services
-from vrijstad.contests.forms import (
-    VoteForm,
-)
-from vrijstad.contests.models import (
-    RESULT_STATUSES,
-    Contest,
-    ContestEntry,
-    ContestStatus,
-)
+from vrijstad.contests.forms import VoteForm
+from vrijstad.contests.models import RESULT_STATUSES, Contest, ContestEntry, ContestStatus
 from vrijstad.contests.views.common import bp, field_error, get_visible_or_404
 from vrijstad.extensions import db, limiter
 from vrijstad.forms import ButtonForm, requested_page

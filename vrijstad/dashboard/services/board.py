@@ -10,9 +10,7 @@ from vrijstad.areas.models import Area
 from vrijstad.auth.models import User
 from vrijstad.dashboard import queries
 from vrijstad.dashboard.figures import Figure
-from vrijstad.dashboard.models import (
-    street_key,
-)
+from vrijstad.dashboard.models import street_key
 from vrijstad.dashboard.services.periods import CONTROL_CHARACTERS, DashboardError, Period
 from vrijstad.dashboard.services.references import References
 from vrijstad.dashboard.services.stock import Stock, Vacancy

@@ -12,9 +12,7 @@ from vrijstad.auth.models import User
 from vrijstad.clock import add_months, month_end, month_start, months_between
 from vrijstad.dashboard import queries
 from vrijstad.dashboard.figures import Column, Figure, Kind
-from vrijstad.dashboard.models import (
-    street_key,
-)
+from vrijstad.dashboard.models import street_key
 from vrijstad.dashboard.services.board import Dashboard
 from vrijstad.dashboard.services.periods import PAGE_LIST_LIMIT, Period
 from vrijstad.extensions import db

@@ -9,9 +9,7 @@ from flask import current_app
 
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.dashboard.models import (
-    DashboardSettings,
-)
+from vrijstad.dashboard.models import DashboardSettings
 from vrijstad.dashboard.services.periods import DashboardError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _

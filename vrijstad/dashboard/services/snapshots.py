@@ -8,11 +8,7 @@ import sqlalchemy as sa
 from vrijstad import clock, jobs
 from vrijstad.areas.models import Area
 from vrijstad.clock import add_months, month_end, month_start
-from vrijstad.dashboard.models import (
-    WHOLE_AREA,
-    VacancySnapshot,
-    street_key,
-)
+from vrijstad.dashboard.models import WHOLE_AREA, VacancySnapshot, street_key
 from vrijstad.dashboard.services.periods import DashboardError
 from vrijstad.dashboard.services.stock import live_stock
 from vrijstad.extensions import db

@@ -7,11 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from vrijstad.areas.models import Area
 from vrijstad.clock import month_start
 from vrijstad.dashboard import queries
-from vrijstad.dashboard.models import (
-    WHOLE_AREA,
-    VacancySnapshot,
-    street_key,
-)
+from vrijstad.dashboard.models import WHOLE_AREA, VacancySnapshot, street_key
 from vrijstad.dashboard.services.periods import Period
 from vrijstad.extensions import db
 

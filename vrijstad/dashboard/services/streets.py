@@ -10,9 +10,7 @@ from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.clock import add_months, month_start
 from vrijstad.dashboard import queries
-from vrijstad.dashboard.models import (
-    StreetStory,
-)
+from vrijstad.dashboard.models import StreetStory
 from vrijstad.dashboard.services.periods import DashboardError
 from vrijstad.dashboard.services.stock import Vacancy, live_stock
 from vrijstad.extensions import db
