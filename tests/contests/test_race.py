@@ -6,8 +6,9 @@ import sqlalchemy as sa
 
 from tests.contests.conftest import TODAY, all_scores
 from tests.races import at_once, client_of, postgresql_only
+from vrijstad.auth.models import User
 from vrijstad.contests import services
-from vrijstad.contests.models import JuryScore, Vote
+from vrijstad.contests.models import ContestEntry, JuryScore, Vote
 from vrijstad.extensions import db
 
 
@@ -43,8 +44,8 @@ def test_a_juror_submitting_scores_twice_at_once_scores_once(app, judging):
 
     def score(client, i):
         with app.app_context(), app.test_request_context():
-            user = db.session.get(services.User, ids[0])
-            entry = db.session.get(services.ContestEntry, ids[1])
+            user = db.session.get(User, ids[0])
+            entry = db.session.get(ContestEntry, ids[1])
             try:
                 services.score_entry(user, entry, scores)
                 db.session.commit()

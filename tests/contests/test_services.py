@@ -2,6 +2,7 @@
 the public vote, the announcement that becomes a placement with its discount, and evaluation."""
 
 from datetime import timedelta
+from fractions import Fraction
 
 import pytest
 import sqlalchemy as sa
@@ -21,10 +22,12 @@ from tests.contests.conftest import (
 )
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import InvoiceLine
-from vrijstad.contests import services
+from vrijstad.clock import add_months
+from vrijstad.contests import display, services
 from vrijstad.contests.models import (
     CONTEST_TRANSITIONS,
     Award,
+    Contest,
     ContestEntry,
     ContestStatus,
     EntryStatus,
@@ -70,7 +73,7 @@ def test_staff_draft_a_contest_with_units_prize_criteria_and_phases(make_contest
 def test_months_without_rent_become_a_full_discount(make_contest):
     contest = make_contest(prize_kind=PrizeKind.RENT_FREE, rent_free_months=6, discount_schedule=[])
     assert contest.discount_schedule == [{"from": 1, "to": 6, "pct_bp": 10000}]
-    assert services.prize_label(contest) == "6 months without rent"
+    assert display.prize_label(contest) == "6 months without rent"
 
 
 @pytest.mark.parametrize(
@@ -110,7 +113,7 @@ def test_a_call_that_does_not_add_up_is_refused_and_nothing_is_stored(
         services.create_contest(org.test_staff, org, contest_data([unit], **overrides), TODAY)
     db.session.rollback()
     assert refused.value.field == field or field in str(refused.value).lower()
-    assert count(services.Contest) == 0
+    assert count(Contest) == 0
 
 
 def test_only_own_listed_units_and_only_staff(ctx, org, make_org, make_unit, make_user):
@@ -471,7 +474,7 @@ def test_weighted_ranking_shows_ties_instead_of_hiding_them():
         (20, 1, True),
         (30, 3, False),
     ]
-    assert ranked[0].jury == services.Fraction(36, 5) and ranked[0].points == 72
+    assert ranked[0].jury == Fraction(36, 5) and ranked[0].points == 72
     assert ranked[2].points == 70
 
 
@@ -649,7 +652,7 @@ def test_announcing_creates_the_placement_with_the_prize_discount(judging, org):
     ).all()
     assert [line.net_cents for line in lines] == [200_000, -200_000]
     assert "100" in lines[1].description and invoice.total_cents == 0
-    seventh = billing.issue_invoice(placement, services.add_months(STARTS, 6))
+    seventh = billing.issue_invoice(placement, add_months(STARTS, 6))
     assert seventh.net_cents == 50_000  # 75 % off in month 7
 
 

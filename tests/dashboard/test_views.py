@@ -12,6 +12,7 @@ from vrijstad import clock
 from vrijstad.dashboard import services
 from vrijstad.dashboard.figures import Kind, format_cell
 from vrijstad.dashboard.models import VacancySnapshot
+from vrijstad.dashboard.services import market
 from vrijstad.dashboard.views import FIGURE_KEYS
 from vrijstad.exports import csv_cell
 
@@ -229,7 +230,7 @@ def test_month_without_snapshot_says_so(client, login, city):
 def test_a_long_list_is_counted_on_the_page_and_downloaded_whole(
     client, login, city, lettings, monkeypatch
 ):
-    monkeypatch.setattr(services, "PAGE_LIST_LIMIT", 2)
+    monkeypatch.setattr(market, "PAGE_LIST_LIMIT", 2)
     login(city.staff)
     text = page_text(client.get(f"/dashboard/areas/{city.area.id}"))
     assert "3 rows: too many for the page, download the list." in text

@@ -2,14 +2,23 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model, db
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import BranchGroup
+from vrijstad.workflow import Workflow
+
+if TYPE_CHECKING:
+    from vrijstad.auth.models import User
+    from vrijstad.letting.models import Placement
+    from vrijstad.organisations.models import Organisation
+    from vrijstad.units.models import Unit
 
 #: Jurors score every criterion on this fixed scale.
 SCORE_MIN = 1
@@ -42,6 +51,23 @@ CONTEST_TRANSITIONS: dict[ContestStatus, frozenset[ContestStatus]] = {
     ContestStatus.EVALUATED: frozenset(),
     ContestStatus.CANCELLED: frozenset(),
 }
+CONTEST_FLOW: Workflow[ContestStatus] = Workflow("contest", CONTEST_TRANSITIONS)
+
+STATUS_LABELS = labels.register(
+    ContestStatus,
+    {
+        ContestStatus.DRAFT: _l("draft"),
+        ContestStatus.OPEN: _l("open for entries"),
+        ContestStatus.CLOSED: _l("entries closed"),
+        ContestStatus.SHORTLISTED: _l("finalists chosen"),
+        ContestStatus.JUDGING: _l("jury at work"),
+        ContestStatus.JUDGED: _l("judging closed"),
+        ContestStatus.WINNER_ANNOUNCED: _l("winner announced"),
+        ContestStatus.RUNNING: _l("prize period running"),
+        ContestStatus.EVALUATED: _l("evaluated"),
+        ContestStatus.CANCELLED: _l("cancelled"),
+    },
+)
 
 #: Statuses in which a contest holds its units (they take no ordinary applications).
 ACTIVE_STATUSES = (
@@ -77,6 +103,18 @@ ENTRY_TRANSITIONS: dict[EntryStatus, frozenset[EntryStatus]] = {
     EntryStatus.WINNER: frozenset(),
     EntryStatus.WITHDRAWN: frozenset(),
 }
+ENTRY_FLOW: Workflow[EntryStatus] = Workflow("contest entry", ENTRY_TRANSITIONS)
+
+ENTRY_STATUS_LABELS = labels.register(
+    EntryStatus,
+    {
+        EntryStatus.SUBMITTED: _l("entered"),
+        EntryStatus.FINALIST: _l("finalist"),
+        EntryStatus.NOT_SHORTLISTED: _l("not on the shortlist"),
+        EntryStatus.WINNER: _l("winner"),
+        EntryStatus.WITHDRAWN: _l("withdrawn"),
+    },
+)
 
 #: Entries the jury and the public vote see.
 FINALIST_STATUSES = (EntryStatus.FINALIST, EntryStatus.WINNER)
@@ -90,6 +128,16 @@ class Outcome(StrEnum):
     OFFERED_AGAIN = "offered_again"  # the winner stopped; the unit is listed again
 
 
+OUTCOME_LABELS = labels.register(
+    Outcome,
+    {
+        Outcome.CONTINUED: _l("continued on the regular terms"),
+        Outcome.STOPPED: _l("stopped; the owner took the unit back"),
+        Outcome.OFFERED_AGAIN: _l("stopped; the unit is offered again"),
+    },
+)
+
+
 contest_units = sa.Table(
     "contest_units",
     db.metadata,
@@ -98,7 +146,7 @@ contest_units = sa.Table(
 )
 
 
-class Contest(db.Model):
+class Contest(Model):
     """A Win een winkel call of an organisation: units, prize, exclusions, phases and jury."""
 
     __tablename__ = "contests"
@@ -147,10 +195,8 @@ class Contest(db.Model):
     )
     announced_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
-    units: Mapped[list["Unit"]] = relationship(  # noqa: F821
-        secondary=contest_units, order_by="Unit.id"
-    )
+    organisation: Mapped["Organisation"] = relationship()
+    units: Mapped[list["Unit"]] = relationship(secondary=contest_units, order_by="Unit.id")
     criteria: Mapped[list["Criterion"]] = relationship(
         back_populates="contest", order_by="Criterion.position", cascade="all, delete-orphan"
     )
@@ -173,7 +219,14 @@ class Contest(db.Model):
 
     @property
     def has_vote(self) -> bool:
-        return self.vote_open_on is not None and self.vote_close_on is not None
+        return self.vote_window is not None
+
+    @property
+    def vote_window(self) -> tuple[date, date] | None:
+        """The public vote's first and last day, if the call has a public vote."""
+        if self.vote_open_on is None or self.vote_close_on is None:
+            return None
+        return self.vote_open_on, self.vote_close_on
 
     @property
     def prize_months(self) -> int:
@@ -185,7 +238,7 @@ class Contest(db.Model):
         return sum(c.weight for c in self.criteria)
 
 
-class Criterion(db.Model):
+class Criterion(Model):
     """A jury criterion with its weight, e.g. financial feasibility 25."""
 
     __tablename__ = "contest_criteria"
@@ -203,7 +256,7 @@ class Criterion(db.Model):
     __table_args__ = (sa.CheckConstraint("weight BETWEEN 1 AND 100", name="criterion_weight"),)
 
 
-class ContestEntry(db.Model):
+class ContestEntry(Model):
     """A starter's entry: the plan in the form's fields, or a PDF of at most two pages."""
 
     __tablename__ = "contest_entries"
@@ -236,8 +289,8 @@ class ContestEntry(db.Model):
     )
 
     contest: Mapped[Contest] = relationship(back_populates="entries")
-    starter: Mapped["User"] = relationship()  # noqa: F821
-    preferred_unit: Mapped["Unit | None"] = relationship()  # noqa: F821
+    starter: Mapped["User"] = relationship()
+    preferred_unit: Mapped["Unit | None"] = relationship()
 
     __table_args__ = (
         sa.UniqueConstraint("contest_id", "starter_id", name="one_entry_per_starter"),
@@ -249,7 +302,7 @@ class ContestEntry(db.Model):
         return self.status in FINALIST_STATUSES
 
 
-class Juror(db.Model):
+class Juror(Model):
     """A jury member of one contest, invited by e-mail; the token is stored hashed."""
 
     __tablename__ = "contest_jurors"
@@ -272,12 +325,12 @@ class Juror(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     contest: Mapped[Contest] = relationship(back_populates="jurors")
-    user: Mapped["User | None"] = relationship(foreign_keys=[user_id])  # noqa: F821
+    user: Mapped["User | None"] = relationship(foreign_keys=[user_id])
 
     __table_args__ = (sa.UniqueConstraint("contest_id", "email", name="one_juror_per_email"),)
 
 
-class Conflict(db.Model):
+class Conflict(Model):
     """A juror's declared conflict of interest with a finalist: they do not score it."""
 
     __tablename__ = "contest_conflicts"
@@ -295,7 +348,7 @@ class Conflict(db.Model):
     __table_args__ = (sa.UniqueConstraint("juror_id", "entry_id", name="one_conflict_per_pair"),)
 
 
-class JuryScore(db.Model):
+class JuryScore(Model):
     """One juror's score of one finalist on one criterion, given once."""
 
     __tablename__ = "jury_scores"
@@ -319,7 +372,7 @@ class JuryScore(db.Model):
     )
 
 
-class Vote(db.Model):
+class Vote(Model):
     """A public vote for a finalist; it counts once the address confirmed it. Only a hash of
     the e-mail address is kept: enough to allow one vote per address per contest."""
 
@@ -339,7 +392,7 @@ class Vote(db.Model):
     __table_args__ = (sa.UniqueConstraint("contest_id", "email_hash", name="one_vote_per_email"),)
 
 
-class Award(db.Model):
+class Award(Model):
     """A unit won by a finalist: the placement it became and, later, how it worked out."""
 
     __tablename__ = "contest_awards"
@@ -360,9 +413,9 @@ class Award(db.Model):
     )
 
     contest: Mapped[Contest] = relationship(back_populates="awards")
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    unit: Mapped["Unit"] = relationship()
     entry: Mapped[ContestEntry] = relationship()
-    placement: Mapped["Placement"] = relationship()  # noqa: F821
+    placement: Mapped["Placement"] = relationship()
 
     __table_args__ = (
         sa.UniqueConstraint("contest_id", "unit_id", name="one_award_per_unit"),

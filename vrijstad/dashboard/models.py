@@ -1,15 +1,20 @@
 """Monthly vacancy snapshots, street stories and an organisation's dashboard settings."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.applications.models import Application, Offer
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.models import Placement
-from vrijstad.units.models import Unit
+from vrijstad.units.models import Unit, VacancyClass
+
+if TYPE_CHECKING:
+    from vrijstad.areas.models import Street
 
 #: The street value of a snapshot row that covers the whole area.
 WHOLE_AREA = ""
@@ -20,7 +25,18 @@ def street_key(name: str) -> str:
     return name.strip().lower()
 
 
-class VacancySnapshot(db.Model):
+#: How long a unit has been vacant, in the dashboard's words.
+VACANCY_CLASS_LABELS = labels.register(
+    VacancyClass,
+    {
+        VacancyClass.FRICTIONAL: _l("frictional (< 1 year)"),
+        VacancyClass.LONG_TERM: _l("long-term (1–3 years)"),
+        VacancyClass.STRUCTURAL: _l("structural (> 3 years)"),
+    },
+)
+
+
+class VacancySnapshot(Model):
     """An area's (street '') or one street's vacancy figures as recorded for a month."""
 
     __tablename__ = "vacancy_snapshots"
@@ -68,7 +84,7 @@ class VacancySnapshot(db.Model):
     )
 
 
-class StreetStory(db.Model):
+class StreetStory(Model):
     """A street's public page text (placemaking): its story, shown once published."""
 
     __tablename__ = "street_stories"
@@ -86,10 +102,10 @@ class StreetStory(db.Model):
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
-    street: Mapped["Street"] = relationship()  # noqa: F821
+    street: Mapped["Street"] = relationship()
 
 
-class DashboardSettings(db.Model):
+class DashboardSettings(Model):
     """An organisation's own reference figures (basis points); empty means the configured one."""
 
     __tablename__ = "dashboard_settings"

@@ -8,7 +8,14 @@ from sqlalchemy.ext.compiler import compiles
 from vrijstad.applications.models import OPEN_STATUSES, Application, Offer
 from vrijstad.areas.models import Street
 from vrijstad.billing.models import Invoice, InvoiceStatus, Settlement
-from vrijstad.contests.models import Award, Contest, ContestEntry, ContestStatus, contest_units
+from vrijstad.contests.models import (
+    Award,
+    Contest,
+    ContestEntry,
+    ContestStatus,
+    EntryStatus,
+    contest_units,
+)
 from vrijstad.dashboard.models import WHOLE_AREA, VacancySnapshot, street_key
 from vrijstad.ledger.models import Entry, Posting
 from vrijstad.letting.models import Collective, Placement, PlacementStatus, TurnoverReport
@@ -38,7 +45,7 @@ def _vacant_since(reference: date):
     return sa.func.coalesce(Unit.vacant_since, reference)
 
 
-def vacancy_class(reference: date) -> sa.Case:
+def vacancy_class(reference: date) -> sa.Case[str]:
     """A unit's state on the reference day: 'let', or how long it has been vacant."""
     since = _vacant_since(reference)
     return sa.case(
@@ -49,7 +56,9 @@ def vacancy_class(reference: date) -> sa.Case:
     )
 
 
-def vacancy_by_street(area_id: int, reference: date, street: str | None = None) -> sa.Select:
+def vacancy_by_street(
+    area_id: int, reference: date, street: str | None = None
+) -> sa.Select[str, str, int, int | None]:
     """(street name, class, units, m²) of an area's stock: let, or vacant by duration class.
 
     One CASE per unit and two sums per group: the database's cheapest way through the units."""
@@ -260,7 +269,7 @@ ACCOUNT_KIND = sa.case(
 
 def settlement_and_payout_sums(
     organisation_id: int, area_id: int, first: date, last: date
-) -> sa.Select:
+) -> sa.Select[date, str, str, int]:
     """(booked on, posting kind, account kind, sum) of the settlements and payouts of the
     area's collectives booked between the first and the last day."""
     keys = _settlement_keys(area_id).union_all(_payout_keys(area_id))
@@ -350,7 +359,7 @@ def contests_in_area(
     )
 
 
-def contest_entry_counts(contest_ids: list[int]) -> sa.Select:
+def contest_entry_counts(contest_ids: list[int]) -> sa.Select[int, EntryStatus, int]:
     """(contest, entry status, entries) of the contests."""
     return (
         sa.select(ContestEntry.contest_id, ContestEntry.status, sa.func.count())

@@ -1,0 +1,89 @@
+"""What the contest pages share: the blueprint, the loaders that return a contest or entry
+or refuse (404/403), form error placement, and the helpers templates use."""
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from babel.numbers import format_decimal
+from flask import Blueprint, abort
+from flask_login import current_user
+
+from vrijstad.contests import display, queries, services
+from vrijstad.contests.models import Contest, ContestEntry, Juror
+from vrijstad.errors import refuse
+from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
+from vrijstad.i18n import current_language
+from vrijstad.i18n import gettext as _
+from vrijstad.starters.forms import branch_label
+from vrijstad.units.models import Unit
+
+bp = Blueprint("contests", __name__)
+
+
+def get_visible_or_404(contest_id: int) -> Contest:
+    """A published contest, or a draft of the current user's organisation."""
+    contest = db.get_or_404(Contest, contest_id)
+    if not services.can_view_contest(current_user, contest):
+        abort(404)
+    return contest
+
+
+def get_managed_or_403(contest_id: int) -> Contest:
+    """A contest of the current user's organisation (or any, for platform admins)."""
+    contest = get_visible_or_404(contest_id)
+    if not services.can_manage_contest(current_user, contest):
+        refuse(403, _("Only the organisation's staff can do this."))
+    return contest
+
+
+def get_entry_or_404(entry_id: int) -> ContestEntry:
+    """An entry the current user may read: their own, their organisation's, or a finalist of
+    the contest they judge."""
+    entry = db.get_or_404(ContestEntry, entry_id)
+    if not services.can_see_entry(current_user, entry):
+        abort(404)
+    return entry
+
+
+def get_judged_or_404(entry_id: int) -> tuple[ContestEntry, Juror]:
+    """A finalist of a contest the current user judges, with their place on its jury."""
+    entry = db.get_or_404(ContestEntry, entry_id)
+    juror = services.juror_of(current_user, entry.contest)
+    if juror is None or not entry.is_finalist:
+        abort(404)
+    return entry, juror
+
+
+def field_error(form, exc: services.ContestError) -> None:
+    target = exc.field if exc.field and exc.field in form else None
+    if target:
+        form[target].errors = [*form[target].errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))
+
+
+def check_button() -> None:
+    if not ButtonForm().validate_on_submit():
+        refuse(400, _("Your form has expired. Reload the page and try again."))
+
+
+def number(value: Fraction, places: int = 1) -> str:
+    """An exact score as a decimal in the reader's language ('7,25' in Dutch)."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return format_decimal(rounded, format="0." + "0" * places, locale=current_language())
+
+
+@bp.app_context_processor
+def contest_helpers() -> dict[str, object]:
+    def unit_contest(unit: Unit) -> Contest | None:
+        return db.session.scalar(queries.contest_of_unit(unit.id))
+
+    return {
+        "contest_prize_label": display.prize_label,
+        "contest_schedule_lines": display.schedule_lines,
+        "contest_branch_label": branch_label,
+        "unit_contest": unit_contest,
+        "contest_number": number,
+    }

@@ -1,0 +1,277 @@
+"""The staff's contest desk: draft and edit the call, move it along, shortlist, invite the
+jury, announce the winner and evaluate the prize."""
+
+from collections import Counter
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from vrijstad.contests import display, queries, services
+from vrijstad.contests.forms import (
+    AnnounceForm,
+    CancelForm,
+    ContestForm,
+    EvaluationForm,
+    JurorForm,
+    ShortlistForm,
+)
+from vrijstad.contests.models import Award, Contest, ContestStatus, EntryStatus
+from vrijstad.contests.views.common import bp, check_button, field_error, get_managed_or_403
+from vrijstad.errors import refuse
+from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
+from vrijstad.i18n import gettext as _
+from vrijstad.organisations.models import Organisation
+from vrijstad.organisations.services import can_manage
+from vrijstad.units.models import Unit, UnitStatus
+
+
+def _unit_choices(organisation: Organisation, contest: Contest | None = None) -> list[Unit]:
+    area_ids = [area.id for area in organisation.areas]
+    held = {u.id for u in contest.units} if contest else set()
+    units = db.session.scalars(
+        db.select(Unit)
+        .where(Unit.area_id.in_(area_ids))
+        .order_by(Unit.city, Unit.street, Unit.house_number)
+    ).all()
+    return [
+        u for u in units if u.id in held or u.status in (UnitStatus.LISTED, UnitStatus.IN_TALKS)
+    ]
+
+
+@bp.route("/organisations/<int:organisation_id>/contests/new", methods=["GET", "POST"])
+@login_required
+def create(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if not can_manage(current_user, organisation.id):
+        refuse(403, _("Only the organisation's staff can do this."))
+    form = ContestForm()
+    form.fill(_unit_choices(organisation), new=True)
+    if form.validate_on_submit():
+        try:
+            contest = services.create_contest(current_user, organisation, form.contest_data())
+        except services.ContestError as exc:
+            db.session.rollback()
+            field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The contest is saved as a draft. Open it when the call is ready."), "success")
+            return redirect(url_for("contests.manage", contest_id=contest.id))
+    return render_template(
+        "contests/form.html", form=form, organisation=organisation, contest=None
+    ), (422 if form.is_submitted() else 200)
+
+
+@bp.route("/contests/<int:contest_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(contest_id: int):
+    contest = get_managed_or_403(contest_id)
+    if contest.status != ContestStatus.DRAFT:
+        flash(_("Only a draft can be changed: the call has been published."), "error")
+        return redirect(url_for("contests.manage", contest_id=contest.id))
+    form = ContestForm()
+    form.fill(_unit_choices(contest.organisation, contest))
+    if not form.is_submitted():
+        form.load(contest)
+    if form.validate_on_submit():
+        try:
+            services.update_contest(current_user, contest, form.contest_data())
+        except services.ContestError as exc:
+            db.session.rollback()
+            field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The draft is saved."), "success")
+            return redirect(url_for("contests.manage", contest_id=contest.id))
+    return render_template(
+        "contests/form.html", form=form, organisation=contest.organisation, contest=contest
+    ), (422 if form.is_submitted() else 200)
+
+
+def _manage_context(contest: Contest, **forms) -> dict:
+    entries = db.session.scalars(queries.entries(contest)).all()
+    finalists = services.finalists_of(contest)
+    visible = services.scores_visible(contest)
+    ranking = services.ranking(contest) if visible else []
+    shortlist_form = forms.get("shortlist_form") or ShortlistForm(formdata=None)
+    shortlist_form.finalists.choices = [
+        (e.id, e.trade_name) for e in entries if e.status == EntryStatus.SUBMITTED
+    ]
+    announce_form = forms.get("announce_form") or AnnounceForm(formdata=None)
+    announce_form.fill(
+        contest.units, [e for e in finalists if e.status == EntryStatus.FINALIST], ranking
+    )
+    closed = services.vote_has_closed(contest)
+    return {
+        "contest": contest,
+        "entries": entries,
+        "finalists": finalists,
+        "by_id": {e.id: e for e in entries},
+        "phases": display.phases(contest),
+        "scored": Counter(
+            juror_id for juror_id, _entry in db.session.execute(queries.scored_pairs(contest))
+        ),
+        "conflicts": db.session.execute(queries.conflicts(contest)).all(),
+        "scores_visible": visible,
+        "scores": db.session.execute(queries.all_scores(contest)).all() if visible else [],
+        "ranking": ranking,
+        "votes": services.vote_counts(contest) if closed else {},
+        "vote_closed": closed,
+        "button": ButtonForm(),
+        "cancel_form": forms.get("cancel_form") or CancelForm(formdata=None),
+        "shortlist_form": shortlist_form,
+        "juror_form": forms.get("juror_form") or JurorForm(formdata=None),
+        "announce_form": announce_form,
+        "evaluation_forms": {
+            award.id: forms.get("evaluation_form")
+            if forms.get("evaluated_award") == award.id
+            else EvaluationForm(formdata=None, prefix=f"award{award.id}")
+            for award in contest.awards
+        },
+        "prize_ends_on": services.prize_ends_on(contest),
+    }
+
+
+@bp.get("/contests/<int:contest_id>/manage")
+@login_required
+def manage(contest_id: int):
+    contest = get_managed_or_403(contest_id)
+    return render_template("contests/manage.html", **_manage_context(contest))
+
+
+def _refused(contest: Contest, exc: services.ContestError, status: int = 409, **forms):
+    """Show the desk again with the refusal; nothing was written."""
+    db.session.rollback()
+    flash(str(exc), "error")
+    return render_template("contests/manage.html", **_manage_context(contest, **forms)), status
+
+
+#: The desk's buttons that move a contest along, each with its service.
+TRANSITIONS = {
+    "open": services.open_contest,
+    "close": services.close_entries,
+    "judge": services.start_judging,
+    "close-judging": services.close_judging,
+    "start": services.start_prize_period,
+}
+
+
+def transition_message(action: str) -> str:
+    return {
+        "open": _("The call is open: starters can enter now."),
+        "close": _("Entries are closed. Choose the finalists."),
+        "judge": _("The jury can score the finalists now."),
+        "close-judging": _("Judging is closed; the jury and you see every score now."),
+        "start": _("The prize period is running."),
+    }[action]
+
+
+@bp.post("/contests/<int:contest_id>/status/<action>")
+@login_required
+def transition(contest_id: int, action: str):
+    contest = get_managed_or_403(contest_id)
+    if action == "cancel":
+        return _cancel(contest)
+    if action not in TRANSITIONS:
+        abort(404)
+    check_button()
+    try:
+        TRANSITIONS[action](current_user, contest)
+    except services.ContestError as exc:
+        return _refused(contest, exc)
+    db.session.commit()
+    flash(transition_message(action), "success")
+    return redirect(url_for("contests.manage", contest_id=contest.id))
+
+
+def _cancel(contest: Contest):
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "contests/manage.html", **_manage_context(contest, cancel_form=form)
+        ), 422
+    try:
+        services.cancel_contest(current_user, contest, form.reason.data)
+    except services.ContestError as exc:
+        return _refused(contest, exc, cancel_form=form)
+    db.session.commit()
+    flash(_("The contest is cancelled; the entrants have been told."), "success")
+    return redirect(url_for("contests.manage", contest_id=contest.id))
+
+
+@bp.post("/contests/<int:contest_id>/shortlist")
+@login_required
+def shortlist(contest_id: int):
+    contest = get_managed_or_403(contest_id)
+    form = ShortlistForm()
+    form.finalists.choices = [(e.id, e.trade_name) for e in contest.entries]
+    if not form.validate_on_submit():
+        return render_template(
+            "contests/manage.html", **_manage_context(contest, shortlist_form=form)
+        ), 422
+    try:
+        services.shortlist(current_user, contest, form.finalists.data or [])
+    except services.ContestError as exc:
+        return _refused(contest, exc, 422, shortlist_form=form)
+    db.session.commit()
+    flash(_("The finalists are chosen and every entrant has been told."), "success")
+    return redirect(url_for("contests.manage", contest_id=contest.id))
+
+
+@bp.post("/contests/<int:contest_id>/jurors")
+@login_required
+def invite_juror(contest_id: int):
+    contest = get_managed_or_403(contest_id)
+    form = JurorForm()
+    if form.validate_on_submit():
+        try:
+            services.invite_juror(current_user, contest, form.email.data, form.name.data)
+        except services.ContestError as exc:
+            db.session.rollback()
+            field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("contests.manage", contest_id=contest.id, _anchor="jury"))
+    return render_template("contests/manage.html", **_manage_context(contest, juror_form=form)), 422
+
+
+@bp.post("/contests/<int:contest_id>/announce")
+@login_required
+def announce(contest_id: int):
+    contest = get_managed_or_403(contest_id)
+    form = AnnounceForm()
+    finalists = [e for e in services.finalists_of(contest) if e.status == EntryStatus.FINALIST]
+    form.fill(contest.units, finalists, [])
+    if not form.validate_on_submit():
+        return render_template(
+            "contests/manage.html", **_manage_context(contest, announce_form=form)
+        ), 422
+    try:
+        services.announce_winners(current_user, contest, form.choice_map(contest.units))
+    except services.ContestError as exc:
+        return _refused(contest, exc, 422, announce_form=form)
+    db.session.commit()
+    flash(
+        _("The winner is announced: the placement is made and every entrant has been told."),
+        "success",
+    )
+    return redirect(url_for("contests.manage", contest_id=contest.id))
+
+
+@bp.post("/contests/awards/<int:award_id>/evaluate")
+@login_required
+def evaluate(award_id: int):
+    award = db.get_or_404(Award, award_id)
+    contest = get_managed_or_403(award.contest_id)
+    form = EvaluationForm(prefix=f"award{award.id}")
+    forms = {"evaluation_form": form, "evaluated_award": award.id}
+    if not form.validate_on_submit():
+        return render_template("contests/manage.html", **_manage_context(contest, **forms)), 422
+    try:
+        services.evaluate_award(current_user, award, form.outcome.data, form.note.data)
+    except services.ContestError as exc:
+        return _refused(contest, exc, 422, **forms)
+    db.session.commit()
+    flash(_("The evaluation is recorded."), "success")
+    return redirect(url_for("contests.manage", contest_id=contest.id, _anchor="evaluation"))

@@ -1,0 +1,156 @@
+"""The jury's pages: accepting the invitation, scoring finalists, declaring a conflict."""
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user
+
+from vrijstad.auth.services import AccountError
+from vrijstad.contests import queries, services
+from vrijstad.contests.forms import ConflictForm, ScoreForm
+from vrijstad.contests.models import Contest, ContestEntry
+from vrijstad.contests.views.common import bp, field_error, get_judged_or_404, get_visible_or_404
+from vrijstad.errors import refuse
+from vrijstad.extensions import db
+from vrijstad.forms import ButtonForm
+from vrijstad.htmx import render_page
+from vrijstad.i18n import gettext as _
+from vrijstad.organisations.forms import AcceptInvitationForm
+
+
+@bp.route("/contests/jury/<token>", methods=["GET", "POST"])
+def jury_invitation(token: str):
+    try:
+        juror = services.juror_for_token(token)
+    except services.ContestError as exc:
+        return render_template("organisations/invitation_invalid.html", message=str(exc)), 410
+    needs_account = not current_user.is_authenticated
+    form = AcceptInvitationForm() if needs_account else ButtonForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_jury_invitation(
+                juror,
+                current_user,
+                name=form.name.data if needs_account else "",
+                password=form.password.data if needs_account else "",
+                locale=session.get("locale", "nl"),
+            )
+        except AccountError as exc:
+            db.session.rollback()
+            getattr(form, exc.field, form.password).errors = [str(exc)]
+        except services.ContestError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to the jury of %(contest)s.", contest=juror.contest.title), "success")
+            return redirect(url_for("contests.jury", contest_id=juror.contest_id))
+    return render_template(
+        "contests/jury_invitation.html", juror=juror, form=form, needs_account=needs_account
+    ), (422 if form.is_submitted() else 200)
+
+
+def _finalist_context(entry: ContestEntry, juror, **forms) -> dict:
+    contest = entry.contest
+    criteria = contest.criteria
+    score_form = forms.get("score_form") or ScoreForm(formdata=None, prefix=f"e{entry.id}")
+    score_form.fill(criteria)
+    mine = {c: s for e, c, s in db.session.execute(queries.scores_of_juror(juror)) if e == entry.id}
+    return {
+        "contest": contest,
+        "entry": entry,
+        "juror": juror,
+        "my_scores": mine,
+        "conflict": services.conflict_of(juror, entry),
+        "score_form": score_form,
+        "conflict_form": forms.get("conflict_form")
+        or ConflictForm(formdata=None, prefix=f"c{entry.id}"),
+    }
+
+
+def _jury_context(contest: Contest, juror, entry_id: int | None = None, **forms) -> dict:
+    """The jury page; a form that failed is passed in for its finalist's card."""
+    visible = services.scores_visible(contest)
+    return {
+        "contest": contest,
+        "juror": juror,
+        "cards": [
+            _finalist_context(e, juror, **(forms if e.id == entry_id else {}))
+            for e in services.finalists_of(contest)
+        ],
+        "scores_visible": visible,
+        "scores": db.session.execute(queries.all_scores(contest)).all() if visible else [],
+        "ranking": services.ranking(contest) if visible else [],
+        "by_id": {e.id: e for e in contest.entries},
+        "vote_closed": services.vote_has_closed(contest),
+    }
+
+
+@bp.get("/contests/<int:contest_id>/jury")
+@login_required
+def jury(contest_id: int):
+    contest = get_visible_or_404(contest_id)
+    juror = services.juror_of(current_user, contest)
+    if juror is None:
+        refuse(403, _("This page is for the contest's jury."))
+    return render_template("contests/jury.html", **_jury_context(contest, juror))
+
+
+def _judge(entry_id: int, action, form_name: str, form_cls, prefix: str, success: str):
+    """Score a finalist or declare a conflict; htmx swaps the finalist's card in place."""
+    entry, juror = get_judged_or_404(entry_id)
+    form = form_cls(prefix=f"{prefix}{entry.id}")
+    if form_cls is ScoreForm:
+        form.fill(entry.contest.criteria)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            action(form)
+        except services.ContestError as exc:
+            db.session.rollback()
+            field_error(form, exc)
+            status = 422
+        else:
+            db.session.commit()
+            flash(success, "success")
+            form = None
+    else:
+        status = 422
+    if not getattr(request, "htmx", False) and status == 200:
+        return redirect(
+            url_for("contests.jury", contest_id=entry.contest_id, _anchor=f"finalist-{entry.id}")
+        )
+    forms = {form_name: form} if form is not None else {}
+    context = _jury_context(entry.contest, juror, entry.id, **forms) | _finalist_context(
+        entry, juror, **forms
+    )
+    return render_page("contests/jury.html", "contests/_finalist.html", status=status, **context)
+
+
+@bp.post("/contests/entries/<int:entry_id>/score")
+@login_required
+def score(entry_id: int):
+    entry = db.get_or_404(ContestEntry, entry_id)
+    return _judge(
+        entry_id,
+        lambda form: services.score_entry(
+            current_user, entry, form.score_map(entry.contest.criteria)
+        ),
+        "score_form",
+        ScoreForm,
+        "e",
+        _("Your scores are saved."),
+    )
+
+
+@bp.post("/contests/entries/<int:entry_id>/conflict")
+@login_required
+def conflict(entry_id: int):
+    entry = db.get_or_404(ContestEntry, entry_id)
+    return _judge(
+        entry_id,
+        lambda form: services.declare_conflict(current_user, entry, form.note.data),
+        "conflict_form",
+        ConflictForm,
+        "c",
+        _("Your conflict of interest is recorded; you do not score this finalist."),
+    )
