@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """An organisation's API token; only its SHA-256 is stored, and its first characters."""
 
     __tablename__ = "api_tokens"

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
 
 
 class AreaKind(StrEnum):
@@ -23,7 +23,7 @@ class StreetGrade(StrEnum):
     C = "C"
 
 
-class Area(db.Model):
+class Area(Model):
     """A part of a city an organisation looks after; everything it owns is scoped to it."""
 
     __tablename__ = "areas"
@@ -47,7 +47,7 @@ class Area(db.Model):
     __table_args__ = (sa.UniqueConstraint("organisation_id", "name", name="name_per_org"),)
 
 
-class Street(db.Model):
+class Street(Model):
     """A street within an area, with its retail grade (A1 strongest … C weakest)."""
 
     __tablename__ = "streets"

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from vrijstad import clock
-from vrijstad.extensions import db
+from vrijstad.extensions import Model, db
 
 
 def new_session_token() -> str:
@@ -70,7 +70,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code that stands in for an authenticator code; only its salted hash is kept."""
 
     __tablename__ = "recovery_codes"

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
 
 
 class LegalKind(StrEnum):
@@ -16,7 +16,7 @@ class LegalKind(StrEnum):
     PRIVACY = "privacy"
 
 
-class LegalText(db.Model):
+class LegalText(Model):
     """One published version of the terms or the privacy statement (Markdown, never edited)."""
 
     __tablename__ = "legal_texts"
@@ -38,7 +38,7 @@ class LegalText(db.Model):
     published_by: Mapped["User | None"] = relationship()  # noqa: F821
 
 
-class Consent(db.Model):
+class Consent(Model):
     """A user accepted a version of the terms or the privacy statement, at registration or
     when asked after a new version."""
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
 
 
 class OrganisationKind(StrEnum):
@@ -23,7 +23,7 @@ class MemberRole(StrEnum):
     ADMIN = "admin"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A city-centre organisation: the intermediary that owns areas, lettings and contests."""
 
     __tablename__ = "organisations"
@@ -52,7 +52,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.name}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's role (staff or admin) in one organisation."""
 
     __tablename__ = "memberships"
@@ -71,7 +71,7 @@ class Membership(db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "organisation_id", name="one_per_org"),)
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """An e-mailed invitation to join an organisation's staff; the token is stored hashed."""
 
     __tablename__ = "invitations"

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model, db
 from vrijstad.units.models import PermittedUse
 
 
@@ -49,7 +49,7 @@ starter_profile_streets = sa.Table(
 )
 
 
-class StarterProfile(db.Model):
+class StarterProfile(Model):
     """What a starter wants and offers: concept, identifiers, space, budget, plan."""
 
     __tablename__ = "starter_profiles"
