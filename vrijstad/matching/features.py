@@ -251,7 +251,7 @@ class UnitFeatures:
 # From the database -------------------------------------------------------------------------
 
 #: Occupants per (area id, street name folded) and branch group value.
-Occupants = dict[tuple[int, str], dict[str, int]]
+Occupants = dict[tuple[int, str], dict[BranchGroup, int]]
 
 
 def starter_row(profile: StarterProfile) -> dict[str, Any]:
@@ -282,7 +282,7 @@ def street_key(area_id: int | None, street: str) -> tuple[int, str]:
 
 def occupants_of(area_ids: Iterable[int], today: date) -> Occupants:
     """How many current occupants of each branch group every street of the areas has."""
-    counts: defaultdict[tuple[int, str], defaultdict[str, int]] = defaultdict(
+    counts: defaultdict[tuple[int, str], defaultdict[BranchGroup, int]] = defaultdict(
         lambda: defaultdict(int)
     )
     area_ids = list(area_ids)
@@ -291,7 +291,7 @@ def occupants_of(area_ids: Iterable[int], today: date) -> Occupants:
         for area_id, street, group, n in rows:
             if group is None:
                 continue  # the query leaves these out already
-            counts[street_key(area_id, street)][BranchGroup(group).value] += n
+            counts[street_key(area_id, street)][BranchGroup(group)] += n
     return {key: dict(groups) for key, groups in counts.items()}
 
 

@@ -6,9 +6,10 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
 from vrijstad.extensions import Model, db
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.units.models import PermittedUse
 
 
@@ -28,6 +29,28 @@ class SpaceKind(StrEnum):
     WHOLE_UNIT = "whole_unit"
     SHOP_IN_SHOP = "shop_in_shop"
     POPUP = "popup"  # a let of at most two years (outside art. 7:290 BW protection)
+
+
+BRANCH_LABELS = labels.register(
+    BranchGroup,
+    {
+        BranchGroup.DAILY_GOODS: _l("Daily goods"),
+        BranchGroup.FASHION_LUXURY: _l("Fashion & luxury"),
+        BranchGroup.LEISURE_GOODS: _l("Leisure goods"),
+        BranchGroup.HOME_GARDEN: _l("Home & garden"),
+        BranchGroup.OTHER_RETAIL: _l("Other retail"),
+        BranchGroup.LEISURE_HORECA: _l("Leisure & horeca"),
+        BranchGroup.SERVICES: _l("Services"),
+    },
+)
+SPACE_LABELS = labels.register(
+    SpaceKind,
+    {
+        SpaceKind.WHOLE_UNIT: _l("A whole unit"),
+        SpaceKind.SHOP_IN_SHOP: _l("A share of a shop (shop-in-shop)"),
+        SpaceKind.POPUP: _l("A pop-up (at most two years)"),
+    },
+)
 
 
 starter_profile_areas = sa.Table(
