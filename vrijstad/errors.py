@@ -1,8 +1,10 @@
 """Error pages in the user's language, or JSON for clients that ask for it."""
 
+from typing import NoReturn
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from vrijstad.i18n import gettext as _
 
@@ -85,10 +87,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, handle_unexpected)
 
 
-def refuse(code: int, message: str):
+def refuse(code: int, message: str) -> NoReturn:
     """Abort with a status code and a message the user should see."""
-    from werkzeug.exceptions import default_exceptions
-
     exc = default_exceptions[code](description=message)
-    exc.user_message = True
+    exc.user_message = True  # type: ignore[attr-defined]  # a marker the handler reads
     raise exc

@@ -2,8 +2,9 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
+import sqlalchemy as sa
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -47,6 +48,12 @@ mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
 
 
+def rowcount(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched (the session types its result as a plain
+    Result; for such statements it is a CursorResult)."""
+    return cast("sa.CursorResult[Any]", result).rowcount
+
+
 @contextmanager
 def savepoint() -> Iterator[SessionTransaction]:
     """db.session.begin_nested() that is really nested on SQLite too.
@@ -57,9 +64,11 @@ def savepoint() -> Iterator[SessionTransaction]:
     transaction first, as the module itself does before an INSERT.
     """
     connection = db.session.connection()
+    dbapi_connection = connection.connection.dbapi_connection
     if (
         connection.dialect.name == "sqlite"
-        and not connection.connection.dbapi_connection.in_transaction
+        and dbapi_connection is not None
+        and not dbapi_connection.in_transaction
     ):
         connection.exec_driver_sql("BEGIN")
     with db.session.begin_nested() as nested:

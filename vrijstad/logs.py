@@ -15,8 +15,12 @@ import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, has_request_context, request
+
+if TYPE_CHECKING:  # Sentry itself is loaded only when it is configured (init_sentry)
+    from sentry_sdk.types import Event, Hint
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
@@ -159,7 +163,7 @@ def init_sentry(app: Flask) -> None:
     )
 
 
-def _tag_request_id(event: dict, hint: dict) -> dict:
+def _tag_request_id(event: "Event", hint: "Hint") -> "Event":
     request_id = current_request_id()
     if request_id:
         event.setdefault("tags", {})["request_id"] = request_id

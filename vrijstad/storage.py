@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from flask import Flask, Response, current_app, redirect, send_file
+from flask import Flask, current_app, redirect, send_file
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
 from vrijstad import clock
 from vrijstad.core import transaction_list
@@ -272,7 +273,7 @@ def create_storage(config) -> Storage:
 
 def get_storage(app: Flask | None = None) -> Storage:
     """The application's storage, created on first use and kept on app.extensions."""
-    app = app or current_app._get_current_object()
+    app = app or current_app
     storage = app.extensions.get(EXTENSION_KEY)
     if storage is None:
         storage = app.extensions[EXTENSION_KEY] = create_storage(app.config)

@@ -1,12 +1,16 @@
 """Areas (city centres, districts) and their streets with a retail grade."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad.core import enum_type
 from vrijstad.extensions import Model
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.organisations.models import Organisation
 
 
 class AreaKind(StrEnum):
@@ -39,7 +43,7 @@ class Area(Model):
     #: A closed pilot takes applications only from starters based in the area's own city.
     closed_pilot: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
-    organisation: Mapped["Organisation"] = relationship(back_populates="areas")  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship(back_populates="areas")
     streets: Mapped[list["Street"]] = relationship(
         back_populates="area", order_by="Street.name", cascade="all, delete-orphan"
     )

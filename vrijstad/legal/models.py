@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from vrijstad import clock
 from vrijstad.core import enum_type
 from vrijstad.extensions import Model
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.auth.models import User
 
 
 class LegalKind(StrEnum):
@@ -35,7 +39,7 @@ class LegalText(Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
 
-    published_by: Mapped["User | None"] = relationship()  # noqa: F821
+    published_by: Mapped["User | None"] = relationship()
 
 
 class Consent(Model):

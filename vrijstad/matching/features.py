@@ -343,7 +343,7 @@ def unit_features(units: Sequence[Unit], today: date) -> UnitFeatures:
     return UnitFeatures.build(unit_rows(units, today))
 
 
-def load_profiles(query: sa.Select[tuple[StarterProfile]]) -> list[StarterProfile]:
+def load_profiles(query: sa.Select[StarterProfile]) -> list[StarterProfile]:
     """The starter profiles a query selects, with what starter_row reads loaded at once."""
     return list(
         db.session.scalars(

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,10 @@ from vrijstad import clock, labels
 from vrijstad.extensions import Model
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import BranchGroup
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.areas.models import Area, Street
+    from vrijstad.letting.models import Collective
 
 
 class Component(StrEnum):
@@ -111,7 +116,7 @@ class StreetProfile(Model):
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
-    street: Mapped["Street"] = relationship()  # noqa: F821
+    street: Mapped["Street"] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("(wanted_mask & excluded_mask) = 0", name="wanted_not_excluded"),
@@ -177,8 +182,8 @@ class AllocationRun(Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    area: Mapped["Area"] = relationship()  # noqa: F821
-    collective: Mapped["Collective | None"] = relationship()  # noqa: F821
+    area: Mapped["Area"] = relationship()
+    collective: Mapped["Collective | None"] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("min_score BETWEEN 0 AND 100", name="allocation_min_score_range"),

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from vrijstad import clock
 from vrijstad.core import enum_type
 from vrijstad.extensions import Model
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.areas.models import Area
+    from vrijstad.auth.models import User
 
 
 class OrganisationKind(StrEnum):
@@ -41,9 +46,7 @@ class Organisation(Model):
     iban: Mapped[str | None] = mapped_column(sa.String(34))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
-    areas: Mapped[list["Area"]] = relationship(  # noqa: F821
-        back_populates="organisation", order_by="Area.name"
-    )
+    areas: Mapped[list["Area"]] = relationship(back_populates="organisation", order_by="Area.name")
     memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation")
 
     __table_args__ = (sa.CheckConstraint("length(kvk_number) = 8", name="kvk_eight_digits"),)
@@ -65,7 +68,7 @@ class Membership(Model):
     role: Mapped[MemberRole] = mapped_column(enum_type(MemberRole))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
-    user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821
+    user: Mapped["User"] = relationship(back_populates="memberships")
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
     __table_args__ = (sa.UniqueConstraint("user_id", "organisation_id", name="one_per_org"),)

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,10 @@ from vrijstad.core import enum_type
 from vrijstad.extensions import Model, db
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.units.models import PermittedUse
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.areas.models import Area, Street
+    from vrijstad.auth.models import User
 
 
 class BranchGroup(StrEnum):
@@ -103,11 +108,11 @@ class StarterProfile(Model):
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
-    user: Mapped["User"] = relationship()  # noqa: F821
-    areas: Mapped[list["Area"]] = relationship(  # noqa: F821
+    user: Mapped["User"] = relationship()
+    areas: Mapped[list["Area"]] = relationship(
         secondary=starter_profile_areas, order_by="Area.name"
     )
-    streets: Mapped[list["Street"]] = relationship(  # noqa: F821
+    streets: Mapped[list["Street"]] = relationship(
         secondary=starter_profile_streets, order_by="Street.name"
     )
 
