@@ -2,10 +2,11 @@
 
 from typing import NoReturn
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
+from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 
 
@@ -70,13 +71,9 @@ def handle_http_exception(exc: HTTPException):
 
 
 def handle_unexpected(exc: Exception):
-    from vrijstad.extensions import db
-
     db.session.rollback()
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
-    from flask import current_app
-
     current_app.logger.exception("unhandled error", exc_info=exc)
     return render_error(500)
 

@@ -13,7 +13,11 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
+import boto3
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app, redirect, send_file
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -155,8 +159,6 @@ class S3Storage:
         url_expires: int = 300,
         connect_timeout: float = 5,
     ) -> None:
-        import boto3
-        from botocore.config import Config as BotoConfig
 
         if not bucket:
             raise RuntimeError("S3_BUCKET must be set when STORAGE_BACKEND=s3")
@@ -177,7 +179,6 @@ class S3Storage:
         )
 
     def _call(self, method: str, **kwargs):
-        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             return getattr(self.client, method)(Bucket=self.bucket, **kwargs)
@@ -228,7 +229,6 @@ class S3Storage:
 
     def older_than(self, prefix: str, cutoff: datetime) -> list[str]:
         """Keys under the prefix last written before the cutoff."""
-        from botocore.exceptions import BotoCoreError, ClientError
 
         found = []
         try:
@@ -247,7 +247,6 @@ class S3Storage:
 
 
 def _content_disposition(kind: str, filename: str) -> str:
-    from urllib.parse import quote
 
     ascii_name = filename.encode("ascii", "ignore").decode() or "download"
     ascii_name = ascii_name.replace('"', "").replace("\\", "")
