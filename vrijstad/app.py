@@ -188,6 +188,6 @@ def register_proxy(app: Flask) -> None:
 
     hops = {part: app.config[f"PROXY_FIX_X_{part.upper()}"] for part in ("for", "proto", "host")}
     if any(hops.values()):
-        app.wsgi_app = ProxyFix(
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
             app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"]
         )

@@ -60,7 +60,7 @@ def add_version(endpoint: str, values: dict) -> None:
 
 
 # The same values give the same URL in every request: vrijstad.templating may remember them.
-add_version.same_in_every_request = True
+add_version.same_in_every_request = True  # type: ignore[attr-defined]  # a marker on a function
 
 
 def cache_versioned(response: Response) -> Response:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from vrijstad import clock
+from vrijstad.auth.models import User
 from vrijstad.extensions import db
 
 DATABASE_NAME = "vrijstad.db"
@@ -79,7 +80,7 @@ def create_backup(target: Path) -> dict:
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(Path(folder) / MANIFEST_NAME, MANIFEST_NAME)
             archive.add(copy, DATABASE_NAME)
-            if manifest["uploads"]:
+            if uploads is not None and manifest["uploads"]:
                 archive.add(uploads, UPLOADS_NAME)
         partial.replace(target)  # never a half-written backup under the real name
     return manifest
@@ -105,10 +106,8 @@ def _checked_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
 
 def database_has_data() -> bool:
     """Whether any user exists: restoring over live data needs an explicit yes."""
-    from vrijstad.auth.models import User
-
     try:
-        return db.session.scalar(sa.select(sa.func.count(User.id))) > 0
+        return (db.session.scalar(sa.select(sa.func.count(User.id))) or 0) > 0
     except sa.exc.DBAPIError:
         db.session.rollback()
         return False

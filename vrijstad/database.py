@@ -110,7 +110,14 @@ def _by_arrays(table: sa.Table, keys: list[str]) -> bool:
     )
 
 
-def insert_rows(table: sa.Table, rows: list[dict], returning: tuple[str, ...] = ()) -> list:
+def _table(table: sa.FromClause) -> sa.Table:
+    """A model's __table__ (typed as any FromClause) as the Table it is."""
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"not a table: {table!r}")
+    return table
+
+
+def insert_rows(table: sa.FromClause, rows: list[dict], returning: tuple[str, ...] = ()) -> list:
     """Insert many rows (each with the same keys) in the session's transaction; with
     `returning`, those columns of the new rows (in no particular order).
 
@@ -121,26 +128,28 @@ def insert_rows(table: sa.Table, rows: list[dict], returning: tuple[str, ...] = 
     columns do not go into arrays; such tables, and SQLite, use executemany."""
     if not rows:
         return []
+    table = _table(table)
     keys = list(rows[0])
     columns = [table.c[name] for name in returning]
     if not _by_arrays(table, keys):
         if columns:
-            return db.session.execute(sa.insert(table).returning(*columns), rows).all()
+            return list(db.session.execute(sa.insert(table).returning(*columns), rows).all())
         db.session.execute(sa.insert(table), rows)
         return []
     source = _arrays(table, rows, keys)
     statement = sa.insert(table).from_select(keys, sa.select(*(source.c[key] for key in keys)))
     if columns:
-        return db.session.execute(statement.returning(*columns)).all()
+        return list(db.session.execute(statement.returning(*columns)).all())
     db.session.execute(statement)
     return []
 
 
-def update_rows(table: sa.Table, rows: list[dict]) -> None:
+def update_rows(table: sa.FromClause, rows: list[dict]) -> None:
     """Update many rows by id (each dict: "id" and the same columns to set), in one
     ``UPDATE … FROM unnest(arrays)`` on PostgreSQL (see insert_rows), else executemany."""
     if not rows:
         return
+    table = _table(table)
     keys = list(rows[0])
     values = [key for key in keys if key != "id"]
     if not _by_arrays(table, keys):

@@ -1,9 +1,12 @@
 """Error pages in the user's language, or JSON for clients that ask for it."""
 
-from flask import Flask, jsonify, render_template, request
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from typing import NoReturn
 
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+
+from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 
 
@@ -68,13 +71,9 @@ def handle_http_exception(exc: HTTPException):
 
 
 def handle_unexpected(exc: Exception):
-    from vrijstad.extensions import db
-
     db.session.rollback()
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
-    from flask import current_app
-
     current_app.logger.exception("unhandled error", exc_info=exc)
     return render_error(500)
 
@@ -85,10 +84,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, handle_unexpected)
 
 
-def refuse(code: int, message: str):
+def refuse(code: int, message: str) -> NoReturn:
     """Abort with a status code and a message the user should see."""
-    from werkzeug.exceptions import default_exceptions
-
     exc = default_exceptions[code](description=message)
-    exc.user_message = True
+    exc.user_message = True  # type: ignore[attr-defined]  # a marker the handler reads
     raise exc

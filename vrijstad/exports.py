@@ -96,23 +96,38 @@ def _places(column_kind: Kind, places: int | None) -> int | None:
     return 1 if places is None and column_kind == Kind.PERCENT else places
 
 
+def _whole(value: object) -> int:
+    """A whole number (cents, a count) from the value a column read."""
+    if isinstance(value, int | float | Decimal | str):
+        return int(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
+def _day(value: object) -> date:
+    """A date (or a datetime) from the value a column read."""
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"not a date: {value!r}")
+
+
 def csv_cell(value: object, kind: Kind, places: int | None = None) -> str:
     """A value as the CSV holds it (see the module's rules)."""
     if value is None:
         return ""
     places = _places(kind, places)
     if kind == Kind.EUR:
-        whole, cents = divmod(abs(int(value)), 100)
-        return f"{'-' if int(value) < 0 else ''}{whole},{cents:02d}"
+        amount = _whole(value)
+        whole, cents = divmod(abs(amount), 100)
+        return f"{'-' if amount < 0 else ''}{whole},{cents:02d}"
     if kind in (Kind.PERCENT, Kind.DECIMAL) or isinstance(value, float | Decimal):
         text = str(value) if places is None else f"{Decimal(str(value)):.{places}f}"
         return text.replace(".", ",")
     if kind == Kind.INT:
-        return str(int(value))
+        return str(_whole(value))
     if kind == Kind.MONTH:
-        return value.strftime("%Y-%m")
+        return _day(value).strftime("%Y-%m")
     if kind == Kind.DATE or isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
+        return _day(value).strftime("%d-%m-%Y")
     return neutralise(str(value))
 
 
@@ -151,7 +166,7 @@ def _write(cell, value: object, column: Column) -> int:
         return 0
     kind, places = column.kind, _places(column.kind, column.places)
     if kind == Kind.EUR:
-        cell.value = Decimal(int(value)).scaleb(-2)
+        cell.value = Decimal(_whole(value)).scaleb(-2)
         cell.number_format = EURO_FORMAT
         return len(csv_cell(value, kind)) + 4
     if kind == Kind.PERCENT:
@@ -159,7 +174,7 @@ def _write(cell, value: object, column: Column) -> int:
         cell.number_format = "0" + ("." + "0" * places if places else "") + "%"
         return len(csv_cell(value, kind, places)) + 2
     if kind == Kind.MONTH:
-        _write_text(cell, value.strftime("%Y-%m"))
+        _write_text(cell, _day(value).strftime("%Y-%m"))
         return 7
     if isinstance(value, date) and kind in (Kind.DATE, Kind.TEXT):
         cell.value = value.date() if isinstance(value, datetime) else value

@@ -85,9 +85,12 @@ def out_of_range(value, big: bool = False) -> str | None:
     if isinstance(value, int):
         limit = BIGINT_MAX if big else INTEGER_MAX
         return None if -limit - 1 <= value <= limit else _("This number is out of range.")
-    if isinstance(value, Decimal | float):
-        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
-        return None if finite and abs(value) <= DECIMAL_MAX else _("This number is out of range.")
+    if isinstance(value, Decimal):
+        in_range = value.is_finite() and abs(value) <= DECIMAL_MAX
+        return None if in_range else _("This number is out of range.")
+    if isinstance(value, float):
+        in_range = math.isfinite(value) and abs(value) <= float(DECIMAL_MAX)  # 10**6 is exact
+        return None if in_range else _("This number is out of range.")
     if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
         return _(
             "Enter a date between the years %(first)d and %(last)d.", first=MIN_YEAR, last=MAX_YEAR
@@ -114,7 +117,7 @@ class FlaskForm(flask_wtf.FlaskForm):
 
 def reads_own_body(view: View) -> View:
     """Mark a view that reads a body other than a form (a webhook): the form check lets it be."""
-    view.reads_own_body = True
+    view.reads_own_body = True  # type: ignore[attr-defined]  # a marker the form check reads
     return view
 
 
@@ -125,7 +128,8 @@ def refuse_other_bodies() -> None:
         return
     if not request.mimetype or request.mimetype in FORM_BODIES:
         return
-    if getattr(current_app.view_functions.get(request.endpoint), "reads_own_body", False):
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "reads_own_body", False):
         return
     refuse(
         415,
@@ -208,8 +212,9 @@ class DutchDecimalField(DecimalField):
     input would take only "8.5" and send an empty value for "1.234,56"."""
 
     widget = TextInput()
+    data: Decimal | None
 
-    def process_formdata(self, valuelist) -> None:
+    def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
             return
         locale = current_language()

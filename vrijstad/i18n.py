@@ -28,7 +28,7 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     if request.args.get("lang") in languages:
         return request.args["lang"]
@@ -157,7 +157,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["month"] = month_filter
     app.jinja_env.filters["label"] = labels.label
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(
+    # jinja2.ext.i18n adds this method to the environment; its stubs do not know it.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: catalogue().ugettext(s),
         ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
         newstyle=True,

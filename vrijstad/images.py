@@ -66,8 +66,9 @@ def reduced(data: bytes, formats: set[str], edge: int) -> Image.Image:
             if probe.format not in formats:
                 raise ImageRefused(_("Upload a JPEG, PNG or WebP photo."))
             probe.verify()
-        with decode_slot(), Image.open(io.BytesIO(data)) as image:
-            image.draft("RGB", (edge, edge))  # JPEG: decoded at the smallest scale ≥ edge
+        with decode_slot(), Image.open(io.BytesIO(data)) as opened:
+            opened.draft("RGB", (edge, edge))  # JPEG: decoded at the smallest scale ≥ edge
+            image: Image.Image = opened
             if image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")  # alpha, palette, CMYK: one copy, 3 bytes a pixel
             image.thumbnail((edge, edge))  # in place: the full-size pixels are let go

@@ -16,7 +16,11 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+import sentry_sdk
 from flask import Flask, Response, g, has_request_context, request
+from sentry_sdk.integrations.flask import FlaskIntegration
+from sentry_sdk.integrations.rq import RqIntegration
+from sentry_sdk.types import Event, Hint
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
@@ -142,13 +146,10 @@ def _finish_request(response: Response) -> Response:
 
 
 def init_sentry(app: Flask) -> None:
-    """Report errors to Sentry when SENTRY_DSN is set (nothing is loaded otherwise)."""
+    """Report errors to Sentry when SENTRY_DSN is set (it stays off otherwise)."""
     dsn = app.config.get("SENTRY_DSN")
     if not dsn:
         return
-    import sentry_sdk
-    from sentry_sdk.integrations.flask import FlaskIntegration
-    from sentry_sdk.integrations.rq import RqIntegration
 
     sentry_sdk.init(
         dsn=dsn,
@@ -159,7 +160,7 @@ def init_sentry(app: Flask) -> None:
     )
 
 
-def _tag_request_id(event: dict, hint: dict) -> dict:
+def _tag_request_id(event: Event, hint: Hint) -> Event:
     request_id = current_request_id()
     if request_id:
         event.setdefault("tags", {})["request_id"] = request_id

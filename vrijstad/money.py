@@ -20,8 +20,9 @@ def split_cents(total_cents: int, weights: Sequence[int | Fraction | Decimal]) -
     """Split an amount by weights with largest-remainder rounding; the parts sum to the total."""
     if not weights:
         raise ValueError("split_cents needs at least one weight")
-    if all(type(w) is int for w in weights):
-        return _split_int(total_cents, list(weights))
+    whole = [w for w in weights if type(w) is int]
+    if len(whole) == len(weights):
+        return _split_int(total_cents, whole)
     fractions = [Fraction(w) for w in weights]
     if any(f < 0 for f in fractions):
         raise ValueError("weights must not be negative")

@@ -13,10 +13,15 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
-from flask import Flask, Response, current_app, redirect, send_file
+import boto3
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError
+from flask import Flask, current_app, redirect, send_file
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
 from vrijstad import clock
 from vrijstad.core import transaction_list
@@ -154,8 +159,6 @@ class S3Storage:
         url_expires: int = 300,
         connect_timeout: float = 5,
     ) -> None:
-        import boto3
-        from botocore.config import Config as BotoConfig
 
         if not bucket:
             raise RuntimeError("S3_BUCKET must be set when STORAGE_BACKEND=s3")
@@ -176,7 +179,6 @@ class S3Storage:
         )
 
     def _call(self, method: str, **kwargs):
-        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             return getattr(self.client, method)(Bucket=self.bucket, **kwargs)
@@ -227,7 +229,6 @@ class S3Storage:
 
     def older_than(self, prefix: str, cutoff: datetime) -> list[str]:
         """Keys under the prefix last written before the cutoff."""
-        from botocore.exceptions import BotoCoreError, ClientError
 
         found = []
         try:
@@ -246,7 +247,6 @@ class S3Storage:
 
 
 def _content_disposition(kind: str, filename: str) -> str:
-    from urllib.parse import quote
 
     ascii_name = filename.encode("ascii", "ignore").decode() or "download"
     ascii_name = ascii_name.replace('"', "").replace("\\", "")
@@ -272,7 +272,7 @@ def create_storage(config) -> Storage:
 
 def get_storage(app: Flask | None = None) -> Storage:
     """The application's storage, created on first use and kept on app.extensions."""
-    app = app or current_app._get_current_object()
+    app = app or current_app
     storage = app.extensions.get(EXTENSION_KEY)
     if storage is None:
         storage = app.extensions[EXTENSION_KEY] = create_storage(app.config)

@@ -24,13 +24,13 @@ from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
 from vrijstad import clock
-from vrijstad.extensions import db, savepoint
+from vrijstad.extensions import Model, db, savepoint
 from vrijstad.i18n import gettext as _
 
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-class Submission(db.Model):
+class Submission(Model):
     """A form submission that ran once; `result` tells what it made (e.g. 'payment:17')."""
 
     __tablename__ = "submissions"

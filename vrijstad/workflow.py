@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 
 from vrijstad.core import TransitionError
-from vrijstad.extensions import db
+from vrijstad.extensions import db, rowcount
 
 S = TypeVar("S", bound=StrEnum)
 
@@ -68,7 +68,7 @@ class Workflow(Generic[S]):
 
     def move_where(
         self,
-        model: type,
+        model: type[Any],
         ident: Any,
         target: S,
         *,
@@ -90,7 +90,7 @@ class Workflow(Generic[S]):
             .values({self.attribute: target, **(values or {})})
             .execution_options(synchronize_session=False)
         )
-        moved = result.rowcount == 1
+        moved = rowcount(result) == 1
         if moved:
             record = db.session.get(model, ident)
             if record is not None:

@@ -4,6 +4,7 @@ from datetime import date
 
 from vrijstad.matching import scoring
 from vrijstad.matching.models import DEFAULT_WEIGHTS
+from vrijstad.units.models import PermittedUse
 
 TODAY = date(2026, 11, 28)
 
@@ -20,7 +21,7 @@ def unit(**facts) -> dict:
         "floor_area_vvo": 100,
         "rent_cents_per_year": 12 * 100_000,
         "service_charges_cents_per_year": 0,
-        "uses_mask": scoring.PermittedUse.DETAILHANDEL.bit,
+        "uses_mask": PermittedUse.DETAILHANDEL.bit,
         "available_from": None,
         "vacancy_days": 100,
         "street_id": 1,

@@ -15,6 +15,7 @@ from vrijstad.matching import services
 from vrijstad.matching.models import COMPONENTS, MatchInvitation, MatchWeights
 from vrijstad.notifications.models import Notification
 from vrijstad.starters.models import BranchGroup, SpaceKind
+from vrijstad.starters.services import profile_of
 from vrijstad.units.models import PermittedUse, UnitStatus
 
 
@@ -259,7 +260,7 @@ def test_invite_pairs_only_for_the_organisations_units(
 def test_a_starter_who_wants_no_invitations_is_shown_but_never_invited(
     ctx, org, unit, fashion_starter
 ):
-    profile = services.profile_of(fashion_starter)
+    profile = profile_of(fashion_starter)
     profile.invitations_opt_out = True
     db.session.commit()
     assert fashion_starter.id in [m.starter_id for m in services.recommend_starters(unit)]

@@ -14,10 +14,11 @@ from vrijstad import clock
 from vrijstad.applications import services as applications
 from vrijstad.extensions import db
 from vrijstad.letting.models import Placement
-from vrijstad.matching import services
+from vrijstad.matching import allocation, services
 from vrijstad.matching.models import AllocationRun, MatchInvitation, MatchWeights, StreetProfile
 from vrijstad.notifications.models import Notification
 from vrijstad.starters.models import BranchGroup, SpaceKind
+from vrijstad.starters.services import profile_of
 from vrijstad.units.models import UnitStatus
 
 
@@ -434,10 +435,10 @@ def test_a_starter_can_opt_out_of_invitations(
         "street_ids": [street.id],
     }
     assert client.post("/my/profile", data=form).status_code == 302
-    assert services.profile_of(fashion_starter).invitations_opt_out is False
+    assert profile_of(fashion_starter).invitations_opt_out is False
     assert client.post("/my/profile", data=form | {"invitations_opt_out": "y"}).status_code == 302
     db.session.expire_all()
-    assert services.profile_of(fashion_starter).invitations_opt_out is True
+    assert profile_of(fashion_starter).invitations_opt_out is True
     box = re.search(r"<input[^>]*invitations_opt_out[^>]*>", client.get("/my/profile").text)
     assert "checked" in box.group(0)
     client.post("/logout")
@@ -464,7 +465,7 @@ def test_a_starter_can_opt_out_of_invitations(
 def test_a_long_allocation_is_shown_page_by_page(
     client, login, org, area, make_unit, unit, fashion_starter, make_starter, monkeypatch
 ):
-    monkeypatch.setattr(services, "PAIRS_PER_PAGE", 1)
+    monkeypatch.setattr(allocation, "PAIRS_PER_PAGE", 1)
     second_unit = make_unit(area=area, street="Kerkstraat")
     second = make_starter(
         name="Tweede",

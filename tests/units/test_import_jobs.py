@@ -8,7 +8,8 @@ from tests.fixtures_jobs import job_id_of
 from tests.units.test_import import all_units, csv_bytes, unit_row, upload
 from vrijstad import jobs
 from vrijstad.storage import LocalStorage
-from vrijstad.units import importer, tasks
+from vrijstad.units import tasks
+from vrijstad.units.importer import applying
 
 
 def stored_imports(app) -> list[Path]:
@@ -95,7 +96,7 @@ def test_a_crash_before_the_commit_imports_nothing_and_a_retry_imports_once(
     organisation = make_org()
     landlord = make_user("landlord")
     login(organisation.test_staff)
-    real_create = importer._create
+    real_create = applying._create
     calls = []
 
     def crash_on_the_second(actor, plan):
@@ -104,7 +105,7 @@ def test_a_crash_before_the_commit_imports_nothing_and_a_retry_imports_once(
             raise RuntimeError("database went away")
         return real_create(actor, plan)
 
-    monkeypatch.setattr(importer, "_create", crash_on_the_second)
+    monkeypatch.setattr(applying, "_create", crash_on_the_second)
     data = csv_bytes([unit_row(landlord, huisnummer="1"), unit_row(landlord, huisnummer="2")])
     job_id = job_id_of(upload(client, organisation, data))
     assert jobs.get_status(job_id).state == "failed"

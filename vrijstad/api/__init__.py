@@ -3,6 +3,9 @@
 from flask import Flask
 from flask_smorest import Api
 
+from vrijstad.api.schemas import ErrorSchema
+from vrijstad.api.views import bp
+
 API_SETTINGS = {
     "API_TITLE": "Vrijstad open data",
     "API_VERSION": "1",
@@ -33,8 +36,6 @@ class VrijstadApi(Api):
 
 
 def init_app(app: Flask) -> None:
-    from vrijstad.api.schemas import ErrorSchema
-    from vrijstad.api.views import bp
 
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)

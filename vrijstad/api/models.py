@@ -1,15 +1,20 @@
 """Access tokens with which an organisation reads the open-data API's non-public fields."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.auth.models import User
+    from vrijstad.organisations.models import Organisation
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """An organisation's API token; only its SHA-256 is stored, and its first characters."""
 
     __tablename__ = "api_tokens"
@@ -28,8 +33,8 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
-    created_by: Mapped["User | None"] = relationship()  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship()
+    created_by: Mapped["User | None"] = relationship()
 
     @property
     def is_active(self) -> bool:

@@ -42,10 +42,13 @@ def create_token(actor: User, organisation: Organisation, name: str) -> tuple[Ap
     name = name.strip()
     if not name:
         raise TokenError(_("Give the token a name, e.g. what it is for."))
-    active = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            ApiToken.organisation_id == organisation.id, ApiToken.revoked_at.is_(None)
+    active = (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(
+                ApiToken.organisation_id == organisation.id, ApiToken.revoked_at.is_(None)
+            )
         )
+        or 0
     )
     if active >= MAX_ACTIVE_TOKENS:
         raise TokenError(

@@ -1,12 +1,16 @@
 """Areas (city centres, districts) and their streets with a retail grade."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.organisations.models import Organisation
 
 
 class AreaKind(StrEnum):
@@ -23,7 +27,7 @@ class StreetGrade(StrEnum):
     C = "C"
 
 
-class Area(db.Model):
+class Area(Model):
     """A part of a city an organisation looks after; everything it owns is scoped to it."""
 
     __tablename__ = "areas"
@@ -39,7 +43,7 @@ class Area(db.Model):
     #: A closed pilot takes applications only from starters based in the area's own city.
     closed_pilot: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
-    organisation: Mapped["Organisation"] = relationship(back_populates="areas")  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship(back_populates="areas")
     streets: Mapped[list["Street"]] = relationship(
         back_populates="area", order_by="Street.name", cascade="all, delete-orphan"
     )
@@ -47,7 +51,7 @@ class Area(db.Model):
     __table_args__ = (sa.UniqueConstraint("organisation_id", "name", name="name_per_org"),)
 
 
-class Street(db.Model):
+class Street(Model):
     """A street within an area, with its retail grade (A1 strongest … C weakest)."""
 
     __tablename__ = "streets"

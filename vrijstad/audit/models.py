@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vrijstad import clock
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One recorded action; never edited or deleted."""
 
     __tablename__ = "audit_events"

@@ -2,20 +2,24 @@
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from vrijstad import clock
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.organisations.models import Membership
 
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who logs in: landlord, starter, organisation staff or platform admin."""
 
     __tablename__ = "users"
@@ -46,7 +50,7 @@ class User(UserMixin, db.Model):
     #: nothing is published or applied for (vrijstad/auth/verification.py).
     email_verified_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    memberships: WriteOnlyMapped["Membership"] = relationship(  # noqa: F821
+    memberships: WriteOnlyMapped["Membership"] = relationship(
         back_populates="user", passive_deletes=True
     )
 
@@ -70,7 +74,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code that stands in for an authenticator code; only its salted hash is kept."""
 
     __tablename__ = "recovery_codes"

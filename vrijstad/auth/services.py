@@ -25,6 +25,7 @@ from vrijstad.auth.verification import mark_unverified, verification_link
 from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.notifications.mail import queue_mail
 from vrijstad.security import link_signing_keys
 
@@ -241,8 +242,6 @@ def load_user(user_id: str) -> User | None:
 
 
 def init_login(login_manager: LoginManager) -> None:
-    from vrijstad.i18n import lazy_gettext as _l
-
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")

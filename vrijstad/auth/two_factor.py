@@ -30,7 +30,7 @@ from vrijstad.audit.services import record_event
 from vrijstad.auth.models import RecoveryCode, User
 from vrijstad.auth.services import end_sessions
 from vrijstad.core import DomainError
-from vrijstad.extensions import db
+from vrijstad.extensions import db, rowcount
 from vrijstad.i18n import gettext as _
 
 ISSUER = "Vrijstad"
@@ -104,7 +104,7 @@ def recovery_codes_left(user: User) -> int:
     unused = sa.select(sa.func.count(RecoveryCode.id)).where(
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
     )
-    return db.session.scalar(unused)
+    return db.session.scalar(unused) or 0
 
 
 def enable(user: User, secret: str, code: str) -> list[str]:
@@ -139,7 +139,7 @@ def _use_totp(user: User, code: str) -> bool:
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if rowcount(claimed) != 1:
         raise TwoFactorError(_("This code has been used already. Wait for the next code."))
     user.totp_last_step = step
     return True
@@ -161,7 +161,7 @@ def _use_recovery_code(user: User, code: str) -> bool:
                 .values(used_at=clock.now())
                 .execution_options(synchronize_session=False)
             )
-            if claimed.rowcount == 1:
+            if rowcount(claimed) == 1:
                 record_event(user, "user.recovery_code_used", user)
                 return True
     return False

@@ -2,13 +2,17 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.auth.models import User
 
 
 class LegalKind(StrEnum):
@@ -16,7 +20,7 @@ class LegalKind(StrEnum):
     PRIVACY = "privacy"
 
 
-class LegalText(db.Model):
+class LegalText(Model):
     """One published version of the terms or the privacy statement (Markdown, never edited)."""
 
     __tablename__ = "legal_texts"
@@ -35,10 +39,10 @@ class LegalText(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
 
-    published_by: Mapped["User | None"] = relationship()  # noqa: F821
+    published_by: Mapped["User | None"] = relationship()
 
 
-class Consent(db.Model):
+class Consent(Model):
     """A user accepted a version of the terms or the privacy statement, at registration or
     when asked after a new version."""
 

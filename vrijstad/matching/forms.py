@@ -5,15 +5,20 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from vrijstad.forms import FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
-from vrijstad.matching.models import COMPONENTS, DEFAULT_WEIGHTS, MAX_WEIGHT
-from vrijstad.matching.services import component_labels
+from vrijstad.matching.models import (
+    COMPONENT_LABELS,
+    COMPONENTS,
+    DEFAULT_WEIGHTS,
+    MAX_WEIGHT,
+    Component,
+)
 from vrijstad.starters.forms import branch_choices
 from vrijstad.units.forms import MultiCheckboxField
 
 
 def _weight(name: str) -> IntegerField:
     return IntegerField(
-        component_labels()[name],
+        COMPONENT_LABELS[Component(name)],
         default=DEFAULT_WEIGHTS[name],
         validators=[InputRequired(), NumberRange(min=0, max=MAX_WEIGHT)],
     )

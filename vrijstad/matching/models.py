@@ -1,16 +1,48 @@
 """Matching settings: an organisation's component weights, street profiles, invitations."""
 
 from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
-from vrijstad.extensions import db
+from vrijstad import clock, labels
+from vrijstad.extensions import Model
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import BranchGroup
 
-#: The named components of a fit score, in the order they are shown.
-COMPONENTS = ("size", "budget", "use", "location", "availability", "space_kind", "branch_mix")
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.areas.models import Area, Street
+    from vrijstad.letting.models import Collective
+
+
+class Component(StrEnum):
+    """The named components of a fit score, in the order they are shown."""
+
+    SIZE = "size"
+    BUDGET = "budget"
+    USE = "use"
+    LOCATION = "location"
+    AVAILABILITY = "availability"
+    SPACE_KIND = "space_kind"
+    BRANCH_MIX = "branch_mix"
+
+
+COMPONENT_LABELS = labels.register(
+    Component,
+    {
+        Component.SIZE: _l("Floor area"),
+        Component.BUDGET: _l("Budget"),
+        Component.USE: _l("Permitted use"),
+        Component.LOCATION: _l("Location"),
+        Component.AVAILABILITY: _l("Availability"),
+        Component.SPACE_KIND: _l("Kind of space"),
+        Component.BRANCH_MIX: _l("Branch mix"),
+    },
+)
+#: The components' names (the weights' column names), in the order they are shown.
+COMPONENTS: tuple[str, ...] = tuple(component.value for component in Component)
 #: Weights an organisation starts with; each weight is a whole number from 0 to MAX_WEIGHT.
 DEFAULT_WEIGHTS = {
     "size": 3,
@@ -36,7 +68,7 @@ def mask_of(groups) -> int:
     return sum(branch_bit(BranchGroup(g)) for g in set(groups))
 
 
-class MatchWeights(db.Model):
+class MatchWeights(Model):
     """How much each score component counts for an organisation's units (0–10 each)."""
 
     __tablename__ = "match_weights"
@@ -68,7 +100,7 @@ class MatchWeights(db.Model):
         return {name: getattr(self, name) for name in COMPONENTS}
 
 
-class StreetProfile(db.Model):
+class StreetProfile(Model):
     """A street's "DNA": the branch groups it wants more of, and those it wants no more of."""
 
     __tablename__ = "street_profiles"
@@ -84,7 +116,7 @@ class StreetProfile(db.Model):
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
-    street: Mapped["Street"] = relationship()  # noqa: F821
+    street: Mapped["Street"] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("(wanted_mask & excluded_mask) = 0", name="wanted_not_excluded"),
@@ -99,7 +131,7 @@ class StreetProfile(db.Model):
         return branches_of(self.excluded_mask)
 
 
-class MatchInvitation(db.Model):
+class MatchInvitation(Model):
     """A starter invited to apply for a unit (once per unit), from a recommendation."""
 
     __tablename__ = "match_invitations"
@@ -121,7 +153,7 @@ class MatchInvitation(db.Model):
     )
 
 
-class AllocationRun(db.Model):
+class AllocationRun(Model):
     """An allocation staff asked for: its choices and, once computed, the assignment found.
 
     result holds {"total", "excluded_pairs", "pairs": [[unit id, starter id, score,
@@ -150,8 +182,8 @@ class AllocationRun(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    area: Mapped["Area"] = relationship()  # noqa: F821
-    collective: Mapped["Collective | None"] = relationship()  # noqa: F821
+    area: Mapped["Area"] = relationship()
+    collective: Mapped["Collective | None"] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("min_score BETWEEN 0 AND 100", name="allocation_min_score_range"),

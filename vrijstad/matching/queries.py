@@ -2,8 +2,10 @@
 
 from collections.abc import Collection
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute
 
 from vrijstad.applications.models import OPEN_STATUSES, Application
 from vrijstad.areas.models import Area, Street
@@ -17,6 +19,7 @@ from vrijstad.letting.models import (
 )
 from vrijstad.matching.models import AllocationRun, MatchInvitation, MatchWeights, StreetProfile
 from vrijstad.starters.models import (
+    BranchGroup,
     StarterProfile,
     starter_profile_areas,
     starter_profile_streets,
@@ -29,11 +32,11 @@ OPEN_UNIT_STATUSES = (UnitStatus.LISTED, UnitStatus.IN_TALKS)
 CURRENT_PLACEMENTS = (PlacementStatus.AGREED, PlacementStatus.SIGNED, PlacementStatus.ACTIVE)
 
 
-def _same_city(column, city: str | None):
+def _same_city(column: QueryableAttribute[Any], city: str | None) -> sa.ColumnElement[bool]:
     return sa.func.lower(sa.func.trim(column)) == (city or "").strip().lower()
 
 
-def units_for_starter(starter: User, profile: StarterProfile) -> sa.Select:
+def units_for_starter(starter: User, profile: StarterProfile) -> sa.Select[Unit]:
     """Open units a starter could apply for: not their own, not applied for, pilots allowing."""
     applied = sa.select(Application.unit_id).where(
         Application.starter_id == starter.id, Application.status.in_(OPEN_STATUSES)
@@ -53,7 +56,7 @@ def units_for_starter(starter: User, profile: StarterProfile) -> sa.Select:
     )
 
 
-def starter_profiles() -> sa.Select:
+def starter_profiles() -> sa.Select[StarterProfile]:
     """Profiles of active starter accounts."""
     return (
         sa.select(StarterProfile)
@@ -63,7 +66,7 @@ def starter_profiles() -> sa.Select:
     )
 
 
-def candidates_for_unit(unit: Unit) -> sa.Select:
+def candidates_for_unit(unit: Unit) -> sa.Select[StarterProfile]:
     """Starters who have not applied for the unit (ever) and may apply for it."""
     applied = sa.select(Application.starter_id).where(Application.unit_id == unit.id)
     query = starter_profiles().where(
@@ -74,7 +77,7 @@ def candidates_for_unit(unit: Unit) -> sa.Select:
     return query
 
 
-def candidates_for_area(area: Area) -> sa.Select:
+def candidates_for_area(area: Area) -> sa.Select[StarterProfile]:
     """Starters interested in an area: it or one of its streets preferred, based in its city,
     or an open application for one of its units."""
     by_area = sa.select(starter_profile_areas.c.profile_id).where(
@@ -103,7 +106,7 @@ def candidates_for_area(area: Area) -> sa.Select:
     return query
 
 
-def open_units_of_area(area_id: int) -> sa.Select:
+def open_units_of_area(area_id: int) -> sa.Select[Unit]:
     return (
         sa.select(Unit)
         .where(Unit.area_id == area_id, Unit.status.in_(OPEN_UNIT_STATUSES))
@@ -111,7 +114,7 @@ def open_units_of_area(area_id: int) -> sa.Select:
     )
 
 
-def free_units_of_collective(collective_id: int, today: date) -> sa.Select:
+def free_units_of_collective(collective_id: int, today: date) -> sa.Select[Unit]:
     """Open units the collective lets now (signed or active head lease) that no one occupies
     as a whole, now or later."""
     leased = sa.select(HeadLease.unit_id).where(
@@ -134,7 +137,7 @@ def free_units_of_collective(collective_id: int, today: date) -> sa.Select:
     )
 
 
-def collectives_of_organisation(organisation_id: int) -> sa.Select:
+def collectives_of_organisation(organisation_id: int) -> sa.Select[Collective]:
     return (
         sa.select(Collective)
         .where(Collective.organisation_id == organisation_id)
@@ -142,7 +145,7 @@ def collectives_of_organisation(organisation_id: int) -> sa.Select:
     )
 
 
-def allocation_runs_of(organisation_id: int) -> sa.Select:
+def allocation_runs_of(organisation_id: int) -> sa.Select[AllocationRun]:
     """The organisation's allocations, newest first."""
     return (
         sa.select(AllocationRun)
@@ -151,12 +154,12 @@ def allocation_runs_of(organisation_id: int) -> sa.Select:
     )
 
 
-def area_of_units(area_ids: Collection[int]) -> sa.Select:
+def area_of_units(area_ids: Collection[int]) -> sa.Select[int, int]:
     """(area id, organisation id) of the areas."""
     return sa.select(Area.id, Area.organisation_id).where(Area.id.in_(area_ids))
 
 
-def streets_of_areas(area_ids: Collection[int]) -> sa.Select:
+def streets_of_areas(area_ids: Collection[int]) -> sa.Select[Street, StreetProfile]:
     """(street, its profile or None) of the areas' streets."""
     return (
         sa.select(Street, StreetProfile)
@@ -166,7 +169,9 @@ def streets_of_areas(area_ids: Collection[int]) -> sa.Select:
     )
 
 
-def current_occupants(area_ids: Collection[int], today: date) -> sa.Select:
+def current_occupants(
+    area_ids: Collection[int], today: date
+) -> sa.Select[int | None, str, BranchGroup | None, int]:
     """(area id, street name, branch group, count) of the starters placed in the areas now."""
     return (
         sa.select(Unit.area_id, Unit.street, StarterProfile.branch_group, sa.func.count())
@@ -183,15 +188,15 @@ def current_occupants(area_ids: Collection[int], today: date) -> sa.Select:
     )
 
 
-def weights_of_organisations(organisation_ids: Collection[int]) -> sa.Select:
+def weights_of_organisations(organisation_ids: Collection[int]) -> sa.Select[MatchWeights]:
     return sa.select(MatchWeights).where(MatchWeights.organisation_id.in_(organisation_ids))
 
 
-def invited_starters(unit_id: int) -> sa.Select:
+def invited_starters(unit_id: int) -> sa.Select[int]:
     return sa.select(MatchInvitation.starter_id).where(MatchInvitation.unit_id == unit_id)
 
 
-def invitations_for_units(unit_ids: Collection[int]) -> sa.Select:
+def invitations_for_units(unit_ids: Collection[int]) -> sa.Select[int, int]:
     """(unit id, starter id) of the invitations for the units."""
     return sa.select(MatchInvitation.unit_id, MatchInvitation.starter_id).where(
         MatchInvitation.unit_id.in_(unit_ids)

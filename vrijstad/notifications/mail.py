@@ -10,6 +10,7 @@ message is written to the outbox folder as an .eml file instead of being sent.
 import re
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from flask import Flask, current_app, render_template
 from flask_mail import Message
@@ -21,6 +22,9 @@ from vrijstad import clock, jobs
 from vrijstad.core import transaction_list
 from vrijstad.extensions import mail
 from vrijstad.i18n import lazy_gettext as _l
+
+if TYPE_CHECKING:
+    from werkzeug.local import LocalProxy
 
 _PENDING = "vrijstad_pending_mail"
 
@@ -39,6 +43,11 @@ def build_message(to: str, subject: str, template: str, attachments=(), **contex
     return message
 
 
+def _app() -> Flask:
+    """The application itself, not the proxy: it is used after the request has ended."""
+    return cast("LocalProxy[Flask]", current_app)._get_current_object()
+
+
 def queue_mail(to: str, subject: str, template: str, attachments=(), **context) -> Message:
     """Render a mail (see build_message) and send it after the commit."""
     return queue_message(build_message(to, subject, template, attachments, **context))
@@ -46,7 +55,7 @@ def queue_mail(to: str, subject: str, template: str, attachments=(), **context) 
 
 def queue_message(message: Message) -> Message:
     """Send a built message after the commit (dropped on a rollback)."""
-    transaction_list(_PENDING).append((current_app._get_current_object(), message))
+    transaction_list(_PENDING).append((_app(), message))
     return message
 
 
@@ -61,13 +70,15 @@ def deliver(app: Flask, message: Message) -> None:
     if not message.sender:
         message.sender = app.config["MAIL_DEFAULT_SENDER"]
     stamp = clock.now().strftime("%Y%m%dT%H%M%S%f")
-    slug = re.sub(r"[^a-z0-9]+", "-", message.recipients[0].lower()).strip("-")
+    recipient = message.recipients[0]  # an address, or (name, address)
+    address = recipient if isinstance(recipient, str) else recipient[1]
+    slug = re.sub(r"[^a-z0-9]+", "-", address.lower()).strip("-")
     (outbox / f"{stamp}-{slug}-{uuid.uuid4().hex[:6]}.eml").write_bytes(message.as_bytes())
 
 
 def send_message(message: Message) -> None:
     """The mail job: deliver once, so a retried job never sends the message twice."""
-    jobs.once("deliver", deliver, current_app._get_current_object(), message)
+    jobs.once("deliver", deliver, _app(), message)
 
 
 def _after_commit(session: Session) -> None:

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vrijstad import clock
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One notice for one user; its text is rendered in the reader's language from kind + data."""
 
     __tablename__ = "notifications"

@@ -8,7 +8,7 @@ from flask import url_for
 
 from vrijstad import clock
 from vrijstad.auth.models import User
-from vrijstad.extensions import db
+from vrijstad.extensions import db, rowcount
 from vrijstad.i18n import date_filter, eur_filter, force_locale
 from vrijstad.i18n import gettext as _
 from vrijstad.notifications.mail import queue_mail
@@ -217,10 +217,13 @@ def notify(
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
         )
+        or 0
     )
 
 
@@ -239,4 +242,4 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     )
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    return db.session.execute(query.values(read_at=clock.now())).rowcount
+    return rowcount(db.session.execute(query.values(read_at=clock.now())))

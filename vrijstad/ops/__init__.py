@@ -2,11 +2,12 @@
 
 from flask import Flask
 
+from vrijstad import jobs, logs, storage
+from vrijstad.ops import views
+from vrijstad.ops.cli import ops_cli
+
 
 def init_app(app: Flask) -> None:
-    from vrijstad import jobs, logs, storage
-    from vrijstad.ops import views
-    from vrijstad.ops.cli import ops_cli
 
     logs.init_app(app)
     storage.init_app(app)

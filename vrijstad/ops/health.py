@@ -13,10 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+import redis
 import sqlalchemy as sa
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 
 from vrijstad.extensions import db
+from vrijstad.storage import get_storage
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +46,6 @@ def redis_urls(app: Flask) -> list[str]:
 
 
 def check_redis() -> str | None:
-    import redis
 
     for url in redis_urls(current_app):
         client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
@@ -53,7 +57,6 @@ def check_redis() -> str | None:
 
 
 def check_storage() -> str | None:
-    from vrijstad.storage import get_storage
 
     get_storage().check()
     return None
@@ -69,8 +72,6 @@ class Migrations:
 
 @cache
 def code_migrations(directory: str) -> Migrations:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", directory)
@@ -95,7 +96,6 @@ class SchemaBehind(Exception):
 
 def check_migrations() -> str | None:
     """None when the database has exactly the code's migrations; a note when it is ahead."""
-    from alembic.runtime.migration import MigrationContext
 
     code = code_migrations(current_app.extensions["migrate"].directory)
     with db.engine.connect() as connection:

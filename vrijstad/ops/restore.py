@@ -13,6 +13,7 @@ nothing, so they run against a scratch copy while the app keeps its own database
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
@@ -89,6 +90,13 @@ def check_schema(connection: sa.Connection, migrations_dir: str) -> Finding:
     return Finding("schema", False, [f"database at {found}, code at {expected} ({why})"])
 
 
+def _whole(value: object) -> int:
+    """A sum the database returned (PostgreSQL sums a bigint as numeric)."""
+    if isinstance(value, int | Decimal):
+        return int(value)
+    raise TypeError(f"not a whole number: {value!r}")
+
+
 def check_ledger(connection: sa.Connection) -> Finding:
     debits, credits, count = connection.execute(
         sa.select(
@@ -99,7 +107,7 @@ def check_ledger(connection: sa.Connection) -> Finding:
             sa.func.count(Entry.id),
         )
     ).one()
-    debits, credits = int(debits), int(credits)  # PostgreSQL sums a bigint as numeric
+    debits, credits = _whole(debits), _whole(credits)
     postings = connection.scalar(sa.select(sa.func.count(Posting.id)))
     off = sa.func.sum(Entry.amount_cents)
     unbalanced = connection.execute(

@@ -2,13 +2,18 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.areas.models import Area
+    from vrijstad.auth.models import User
 
 
 class OrganisationKind(StrEnum):
@@ -23,7 +28,7 @@ class MemberRole(StrEnum):
     ADMIN = "admin"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A city-centre organisation: the intermediary that owns areas, lettings and contests."""
 
     __tablename__ = "organisations"
@@ -41,9 +46,7 @@ class Organisation(db.Model):
     iban: Mapped[str | None] = mapped_column(sa.String(34))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
-    areas: Mapped[list["Area"]] = relationship(  # noqa: F821
-        back_populates="organisation", order_by="Area.name"
-    )
+    areas: Mapped[list["Area"]] = relationship(back_populates="organisation", order_by="Area.name")
     memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation")
 
     __table_args__ = (sa.CheckConstraint("length(kvk_number) = 8", name="kvk_eight_digits"),)
@@ -52,7 +55,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.name}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's role (staff or admin) in one organisation."""
 
     __tablename__ = "memberships"
@@ -65,13 +68,13 @@ class Membership(db.Model):
     role: Mapped[MemberRole] = mapped_column(enum_type(MemberRole))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
 
-    user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821
+    user: Mapped["User"] = relationship(back_populates="memberships")
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
     __table_args__ = (sa.UniqueConstraint("user_id", "organisation_id", name="one_per_org"),)
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """An e-mailed invitation to join an organisation's staff; the token is stored hashed."""
 
     __tablename__ = "invitations"

@@ -1,5 +1,6 @@
 """The starter profile form (shape checks; the rules live in the services)."""
 
+from flask_babel import LazyString
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from vrijstad import labels
 from vrijstad.forms import (
     FlaskForm,
     btw_validator,
@@ -19,38 +21,24 @@ from vrijstad.forms import (
     normalise_kvk,
 )
 from vrijstad.i18n import lazy_gettext as _l
-from vrijstad.starters.models import BranchGroup, SpaceKind
+from vrijstad.starters.models import BRANCH_LABELS, SPACE_LABELS, BranchGroup, SpaceKind
 from vrijstad.units.forms import EuroField, MultiCheckboxField, use_choices
 
 MAX_BUDGET_CENTS = 100_000_00  # € 100.000 a month: beyond that, a typo
 
 
-def branch_choices(blank=None):
-    labels = {
-        BranchGroup.DAILY_GOODS: _l("Daily goods"),
-        BranchGroup.FASHION_LUXURY: _l("Fashion & luxury"),
-        BranchGroup.LEISURE_GOODS: _l("Leisure goods"),
-        BranchGroup.HOME_GARDEN: _l("Home & garden"),
-        BranchGroup.OTHER_RETAIL: _l("Other retail"),
-        BranchGroup.LEISURE_HORECA: _l("Leisure & horeca"),
-        BranchGroup.SERVICES: _l("Services"),
-    }
+def branch_choices(blank: str | LazyString | None = None) -> list[SelectChoice]:
     head = [SelectChoice("", blank)] if blank else []
-    return head + [SelectChoice(group.value, labels[group]) for group in BranchGroup]
+    return head + [SelectChoice(group.value, BRANCH_LABELS[group]) for group in BranchGroup]
 
 
-def branch_label(group: BranchGroup) -> str:
-    return next(str(c.label) for c in branch_choices() if c.value == BranchGroup(group).value)
+def branch_label(group: BranchGroup | str) -> str:
+    return labels.label(BranchGroup(group))
 
 
-def space_choices(blank=None):
-    labels = {
-        SpaceKind.WHOLE_UNIT: _l("A whole unit"),
-        SpaceKind.SHOP_IN_SHOP: _l("A share of a shop (shop-in-shop)"),
-        SpaceKind.POPUP: _l("A pop-up (at most two years)"),
-    }
+def space_choices(blank: str | LazyString | None = None) -> list[SelectChoice]:
     head = [SelectChoice("", blank)] if blank else []
-    return head + [SelectChoice(kind.value, labels[kind]) for kind in SpaceKind]
+    return head + [SelectChoice(kind.value, SPACE_LABELS[kind]) for kind in SpaceKind]
 
 
 def _none_if_blank(value):

@@ -2,14 +2,20 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrijstad import clock
+from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import db
+from vrijstad.extensions import Model, db
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.units.models import PermittedUse
+
+if TYPE_CHECKING:  # the other side of a relationship
+    from vrijstad.areas.models import Area, Street
+    from vrijstad.auth.models import User
 
 
 class BranchGroup(StrEnum):
@@ -28,6 +34,28 @@ class SpaceKind(StrEnum):
     WHOLE_UNIT = "whole_unit"
     SHOP_IN_SHOP = "shop_in_shop"
     POPUP = "popup"  # a let of at most two years (outside art. 7:290 BW protection)
+
+
+BRANCH_LABELS = labels.register(
+    BranchGroup,
+    {
+        BranchGroup.DAILY_GOODS: _l("Daily goods"),
+        BranchGroup.FASHION_LUXURY: _l("Fashion & luxury"),
+        BranchGroup.LEISURE_GOODS: _l("Leisure goods"),
+        BranchGroup.HOME_GARDEN: _l("Home & garden"),
+        BranchGroup.OTHER_RETAIL: _l("Other retail"),
+        BranchGroup.LEISURE_HORECA: _l("Leisure & horeca"),
+        BranchGroup.SERVICES: _l("Services"),
+    },
+)
+SPACE_LABELS = labels.register(
+    SpaceKind,
+    {
+        SpaceKind.WHOLE_UNIT: _l("A whole unit"),
+        SpaceKind.SHOP_IN_SHOP: _l("A share of a shop (shop-in-shop)"),
+        SpaceKind.POPUP: _l("A pop-up (at most two years)"),
+    },
+)
 
 
 starter_profile_areas = sa.Table(
@@ -49,7 +77,7 @@ starter_profile_streets = sa.Table(
 )
 
 
-class StarterProfile(db.Model):
+class StarterProfile(Model):
     """What a starter wants and offers: concept, identifiers, space, budget, plan."""
 
     __tablename__ = "starter_profiles"
@@ -80,11 +108,11 @@ class StarterProfile(db.Model):
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
-    user: Mapped["User"] = relationship()  # noqa: F821
-    areas: Mapped[list["Area"]] = relationship(  # noqa: F821
+    user: Mapped["User"] = relationship()
+    areas: Mapped[list["Area"]] = relationship(
         secondary=starter_profile_areas, order_by="Area.name"
     )
-    streets: Mapped[list["Street"]] = relationship(  # noqa: F821
+    streets: Mapped[list["Street"]] = relationship(
         secondary=starter_profile_streets, order_by="Street.name"
     )
 
