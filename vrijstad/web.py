@@ -1,8 +1,16 @@
-"""What views share around a service call: one button press, one transaction."""
+"""What views share around a service call: one call, one transaction, one way to refuse.
+
+``attempt`` runs a service call and commits it, or rolls it back and shows the domain error
+(on the form that is re-rendered, or as a flash); ``button_action`` is the same for a button
+(a form with only its CSRF token). A domain error that a view does not expect reaches the
+app-wide handler in :mod:`vrijstad.errors` (a flash and back, or a 4xx JSON body)."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from flask import flash
+from flask_wtf import FlaskForm
 
 from vrijstad.core import DomainError
 from vrijstad.errors import refuse
@@ -10,26 +18,63 @@ from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
 
+T = TypeVar("T")
+
+Refused = type[DomainError] | tuple[type[DomainError], ...]
+
+
+@dataclass
+class Outcome(Generic[T]):
+    """What a service call gave: its value, or the domain error that refused it (falsy)."""
+
+    value: T | None = None
+    error: DomainError | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is None
+
+
+def form_error(form: FlaskForm, exc: DomainError) -> None:
+    """Show a refusal on the form: on the field the error names, else above the form."""
+    field = getattr(exc, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))
+
+
+def attempt(
+    call: Callable[[], T], form: FlaskForm | None = None, refused: Refused = DomainError
+) -> Outcome[T]:
+    """Run one service call as one transaction: committed when it goes through; when the
+    domain refuses it (``refused``), rolled back and the reason shown on ``form`` (to re-render
+    with 422) or flashed. Other errors go to the app's handlers."""
+    try:
+        value = call()
+    except refused as exc:
+        db.session.rollback()
+        if form is not None:
+            form_error(form, exc)
+        else:
+            flash(str(exc), "error")
+        return Outcome(error=exc)
+    db.session.commit()
+    return Outcome(value=value)
+
 
 def button_action(
     call: Callable[[], object],
     success: str | Callable[[], str],
-    refused: type[DomainError],
+    refused: Refused = DomainError,
 ) -> bool:
     """Run the service call behind a button (a form with only its CSRF token and key).
 
-    A stale form is refused with 400; the feature's own error (`refused`) rolls the
-    transaction back and is shown to the user (other errors go to the app's handlers, e.g. an
-    unconfirmed address's 403 page); otherwise the work is committed and `success` (or what
-    it returns, after the commit) is shown. True when the call went through."""
+    A stale form is refused with 400; a refusal is rolled back and flashed (see ``attempt``);
+    otherwise the work is committed and ``success`` (or what it returns, after the commit) is
+    shown. True when the call went through."""
     if not ButtonForm().validate_on_submit():
         refuse(400, _("Your form has expired. Reload the page and try again."))
-    try:
-        call()
-    except refused as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return False
-    db.session.commit()
-    flash(success() if callable(success) else success, "success")
-    return True
+    done = attempt(call, refused=refused)
+    if done:
+        flash(success() if callable(success) else success, "success")
+    return bool(done)
