@@ -1,7 +1,8 @@
 """What views share around a service call: one call, one transaction, one way to refuse.
 
 ``attempt`` runs a service call and commits it, or rolls it back and shows the domain error
-(on the form that is re-rendered, or as a flash); ``button_action`` is the same for a button
+(on the form that is re-rendered, or as a flash; a kind of error with its own app-wide
+handler is left to it); ``button_action`` is the same for a button
 (a form with only its CSRF token). A domain error that a view does not expect reaches the
 app-wide handler in :mod:`vrijstad.errors` (a flash and back, or a 4xx JSON body)."""
 
@@ -9,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from flask import flash
+from flask import current_app, flash, request
 from flask_wtf import FlaskForm
 
 from vrijstad.core import DomainError
@@ -43,6 +44,18 @@ def form_error(form: FlaskForm, exc: DomainError) -> None:
         form.form_errors.append(str(exc))
 
 
+def answered_elsewhere(exc: DomainError) -> bool:
+    """Whether the app has a handler for this error's own kind (e.g. the page asking to
+    confirm the e-mail address): then it answers, not the view."""
+    handlers = current_app.error_handler_spec[None][None]
+    for cls in type(exc).__mro__:
+        if cls is DomainError:
+            return False
+        if cls in handlers:
+            return True
+    return False
+
+
 def attempt(
     call: Callable[[], T], form: FlaskForm | None = None, refused: Refused = DomainError
 ) -> Outcome[T]:
@@ -52,6 +65,8 @@ def attempt(
     try:
         value = call()
     except refused as exc:
+        if answered_elsewhere(exc):
+            raise
         db.session.rollback()
         if form is not None:
             form_error(form, exc)
@@ -78,3 +93,8 @@ def button_action(
     if done:
         flash(success() if callable(success) else success, "success")
     return bool(done)
+
+
+def is_htmx() -> bool:
+    """Whether htmx sent the request (flask-htmx's ``request.htmx``, typed for the views)."""
+    return bool(getattr(request, "htmx", False))
