@@ -57,18 +57,23 @@ def answered_elsewhere(exc: DomainError) -> bool:
 
 
 def attempt(
-    call: Callable[[], T], form: FlaskForm | None = None, refused: Refused = DomainError
+    call: Callable[[], T],
+    form: FlaskForm | None = None,
+    refused: Refused = DomainError,
+    show: Callable[[DomainError], None] | None = None,
 ) -> Outcome[T]:
     """Run one service call as one transaction: committed when it goes through; when the
-    domain refuses it (``refused``), rolled back and the reason shown on ``form`` (to re-render
-    with 422) or flashed. Other errors go to the app's handlers."""
+    domain refuses it (``refused``), rolled back and the reason shown by ``show``, else on
+    ``form`` (to re-render with 422), else flashed. Other errors go to the app's handlers."""
     try:
         value = call()
     except refused as exc:
         if answered_elsewhere(exc):
             raise
         db.session.rollback()
-        if form is not None:
+        if show is not None:
+            show(exc)
+        elif form is not None:
             form_error(form, exc)
         else:
             flash(str(exc), "error")
