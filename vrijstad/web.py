@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 
 from flask import current_app, flash, request
 from flask_wtf import FlaskForm
+from wtforms import Field
 
 from vrijstad.core import DomainError
 from vrijstad.errors import refuse
@@ -42,6 +43,15 @@ def form_error(form: FlaskForm, exc: DomainError) -> None:
         form[field].errors = [*form[field].errors, str(exc)]
     else:
         form.form_errors.append(str(exc))
+
+
+def on_field(field: Field) -> Callable[[DomainError], None]:
+    """Show a refusal on this field of the form (whatever field the error names)."""
+
+    def show(exc: DomainError) -> None:
+        field.errors = [*field.errors, str(exc)]
+
+    return show
 
 
 def answered_elsewhere(exc: DomainError) -> bool:
