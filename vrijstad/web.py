@@ -113,3 +113,9 @@ def button_action(
 def is_htmx() -> bool:
     """Whether htmx sent the request (flask-htmx's ``request.htmx``, typed for the views)."""
     return bool(getattr(request, "htmx", False))
+
+
+def required(value: T | None) -> T:
+    """The value of a field its form has checked with InputRequired (never None then)."""
+    assert value is not None
+    return value
