@@ -54,6 +54,10 @@ def on_field(field: Field) -> Callable[[DomainError], None]:
     return show
 
 
+def silent(exc: DomainError) -> None:
+    """Show nothing: the view answers the refusal itself (from ``Outcome.error``)."""
+
+
 def answered_elsewhere(exc: DomainError) -> bool:
     """Whether the app has a handler for this error's own kind (e.g. the page asking to
     confirm the e-mail address): then it answers, not the view."""
@@ -90,6 +94,14 @@ def attempt(
         return Outcome(error=exc)
     db.session.commit()
     return Outcome(value=value)
+
+
+def commit(call: Callable[[], T]) -> T:
+    """Run a service call the view expects to go through, and commit it; a refusal goes to
+    the app-wide handler, which rolls it back."""
+    value = call()
+    db.session.commit()
+    return value
 
 
 def button_action(

@@ -9,7 +9,7 @@ from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
 from vrijstad.loaders import managed
 from vrijstad.organisations.forms import StreetForm
-from vrijstad.web import attempt, on_field
+from vrijstad.web import attempt, commit, on_field
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
 
@@ -31,7 +31,7 @@ def set_pilot(area_id: int):
     area = get_managed_area_or_403(area_id)
     if ButtonForm().validate_on_submit():
         closed = request.form.get("closed") == "1"
-        attempt(lambda: services.set_closed_pilot(current_user, area, closed))
+        commit(lambda: services.set_closed_pilot(current_user, area, closed))
         if closed:
             flash(
                 _("Applications are now open only to starters from %(city)s.", city=area.city),

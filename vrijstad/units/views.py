@@ -39,7 +39,7 @@ from vrijstad.units.models import (
     UnitStatus,
     VacancyClass,
 )
-from vrijstad.web import attempt, form_error
+from vrijstad.web import attempt, commit, form_error
 
 bp = Blueprint("units", __name__)
 
@@ -281,9 +281,9 @@ def photo_action(unit_id: int, photo_id: int, action: str):
     if not ButtonForm().validate_on_submit():
         abort(400)
     if action == "delete":
-        attempt(lambda: photos.delete_photo(current_user, photo))
+        commit(lambda: photos.delete_photo(current_user, photo))
     else:
-        attempt(lambda: photos.move_photo(current_user, photo, -1 if action == "up" else 1))
+        commit(lambda: photos.move_photo(current_user, photo, -1 if action == "up" else 1))
     return redirect(url_for("units.detail", unit_id=unit.id, _anchor="photos"))
 
 
