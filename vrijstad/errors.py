@@ -126,5 +126,5 @@ def init_app(app: Flask) -> None:
 def refuse(code: int, message: str):
     """Abort with a status code and a message the user should see."""
     exc = default_exceptions[code](description=message)
-    exc.user_message = True
+    exc.user_message = True  # type: ignore[attr-defined]
     raise exc
