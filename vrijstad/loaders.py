@@ -62,10 +62,3 @@ def managed(
     obj = db.get_or_404(model, ident)
     allow(can_manage(current_user, organisation_of(obj), role))
     return obj
-
-
-def belongs(obj: M, parent_id: int | None, expected: int) -> M:
-    """The child row when it hangs under the parent the URL names; 404 otherwise."""
-    if parent_id != expected:
-        abort(404)
-    return obj
