@@ -1,11 +1,23 @@
 """Error pages in the user's language, or JSON for clients that ask for it."""
 
 from typing import NoReturn
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
+from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 
@@ -70,6 +82,33 @@ def handle_http_exception(exc: HTTPException):
     return render_error(code, detail)
 
 
+def back_url() -> str:
+    """The page the request came from, when it is one of ours; else the home page."""
+    referrer = request.referrer
+    if referrer:
+        parts = urlsplit(referrer)
+        if parts.netloc in ("", request.host) and parts.path.startswith("/"):
+            return referrer
+    return url_for("main.home")
+
+
+def handle_domain_error(exc: DomainError):
+    """A rule refused the action and the view did not answer it itself: nothing is kept; a
+    JSON client gets the reason with a 4xx (409 unless the error names its own status), a
+    browser is sent back to its page with the reason flashed."""
+    db.session.rollback()
+    code = getattr(exc, "status", 409)
+    if wants_json():
+        title = error_messages().get(code, error_messages()[409])[0]
+        return jsonify(error=title, message=str(exc), status=code), code
+    flash(str(exc), "error")
+    if request.headers.get("HX-Request"):
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = back_url()
+        return response
+    return redirect(back_url(), 303)
+
+
 def handle_unexpected(exc: Exception):
     db.session.rollback()
     if isinstance(exc, HTTPException):
@@ -81,6 +120,7 @@ def handle_unexpected(exc: Exception):
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, lambda e: render_error(500))
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(Exception, handle_unexpected)
 
 

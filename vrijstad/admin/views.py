@@ -12,6 +12,7 @@ from vrijstad.ops import queues
 from vrijstad.organisations import services
 from vrijstad.organisations.forms import OrganisationForm
 from vrijstad.organisations.models import Organisation, OrganisationKind
+from vrijstad.web import attempt, on_field
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,8 +30,8 @@ def require_platform_admin():
 def organisations():
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
-            organisation = services.create_organisation(
+        done = attempt(
+            lambda: services.create_organisation(
                 current_user,
                 form.name.data,
                 OrganisationKind(form.kind.data),
@@ -38,11 +39,10 @@ def organisations():
                 form.city.data,
                 email=form.email.data or None,
                 website=form.website.data or None,
-            )
-        except services.OrganisationError as exc:
-            form.name.errors = [str(exc)]
-        else:
-            db.session.commit()
+            ),
+            show=on_field(form.name),
+        )
+        if organisation := done.value:
             flash(_("Organisation %(name)s created.", name=organisation.name), "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     listing = db.session.scalars(sa.select(Organisation).order_by(Organisation.name))

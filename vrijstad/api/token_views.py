@@ -1,6 +1,6 @@
 """The page where an organisation's admins create and revoke its API tokens."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from vrijstad.api import queries, services
@@ -9,8 +9,10 @@ from vrijstad.api.models import ApiToken
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
+from vrijstad.loaders import load
 from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.organisations.views import get_managed_or_403
+from vrijstad.web import attempt, commit, on_field
 
 ID = "int"  # the app's bounded converter: a larger id is not found, never an error
 bp = Blueprint(
@@ -47,12 +49,12 @@ def create(organisation_id: int):
     organisation = get_managed_or_403(organisation_id, MemberRole.ADMIN)
     form = TokenForm()
     if form.validate_on_submit():
-        try:
-            _token, plain = services.create_token(current_user, organisation, form.name.data)
-        except services.TokenError as exc:
-            form.name.errors = [str(exc)]
-        else:
-            db.session.commit()
+        done = attempt(
+            lambda: services.create_token(current_user, organisation, form.name.data),
+            show=on_field(form.name),
+        )
+        if done.value is not None:
+            _token, plain = done.value
             # Shown this once: only its hash is kept.
             return render_tokens(organisation, new_token=plain, status=201)
     return render_tokens(organisation, form=form, status=422)
@@ -62,11 +64,8 @@ def create(organisation_id: int):
 @login_required
 def revoke(organisation_id: int, token_id: int):
     organisation = get_managed_or_403(organisation_id, MemberRole.ADMIN)
-    token = db.get_or_404(ApiToken, token_id)
-    if token.organisation_id != organisation.id:
-        abort(404)
+    token = load(ApiToken, token_id, lambda _user, t: t.organisation_id == organisation.id)
     if ButtonForm().validate_on_submit():
-        services.revoke_token(current_user, token)
-        db.session.commit()
+        commit(lambda: services.revoke_token(current_user, token))
         flash(_("The token %(name)s is revoked.", name=token.name), "success")
     return redirect(url_for("api_tokens.index", organisation_id=organisation.id))

@@ -1,6 +1,7 @@
 """Applications: apply, the starter's list, the application page and the pipeline board."""
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -24,71 +25,63 @@ from vrijstad.htmx import render_page
 from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Placement
 from vrijstad.letting.services import kind_label, percent
+from vrijstad.loaders import allow, load, owned
 from vrijstad.starters.forms import branch_label
 from vrijstad.starters.services import completeness, profile_of
 from vrijstad.storage import get_storage
 from vrijstad.units.models import Unit
-from vrijstad.web import button_action
+from vrijstad.web import attempt, button_action, is_htmx
 
 bp = Blueprint("applications", __name__)
 
 
 def get_visible_or_404(application_id: int) -> Application:
     """An application the current user takes part in; anyone else's is a 404."""
-    application = db.get_or_404(Application, application_id)
-    if not services.can_see(current_user, application):
-        abort(404)
-    return application
+    return load(Application, application_id, services.can_see)
 
 
 def get_own_or_403(application_id: int) -> Application:
     """An application of the current starter: the starter's buttons are theirs alone."""
-    application = get_visible_or_404(application_id)
-    if application.starter_id != current_user.id:
-        refuse(403, _("Only the starter who applied can do this."))
-    return application
+    return owned(
+        Application,
+        application_id,
+        lambda user, application: application.starter_id == user.id,
+        _("Only the starter who applied can do this."),
+        visible=services.can_see,
+    )
 
 
 def get_managed_or_403(application_id: int) -> Application:
     """An application on a unit the current user lets: the landlord, its staff, or admins."""
-    application = get_visible_or_404(application_id)
-    if not services.is_landlord_side(current_user, application.unit):
-        refuse(403, _("Only the landlord or the area's organisation can do this."))
-    return application
-
-
-def _field_error(form, exc: services.ApplicationError) -> None:
-    target = exc.field if exc.field and exc.field in form else None
-    if target:
-        form[target].errors = [*form[target].errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
+    return owned(
+        Application,
+        application_id,
+        lambda user, application: services.is_landlord_side(user, application.unit),
+        _("Only the landlord or the area's organisation can do this."),
+        visible=services.can_see,
+    )
 
 
 @bp.route("/units/<int:unit_id>/apply", methods=["GET", "POST"])
 @login_required
 def apply(unit_id: int):
-    unit = db.get_or_404(Unit, unit_id)
-    if not unit.is_public:
-        abort(404)
-    if not current_user.is_starter:
-        refuse(403, _("Only starters can apply. Register a starter account to apply."))
+    unit = load(Unit, unit_id, lambda _user, unit: unit.is_public)
+    allow(
+        current_user.is_starter,
+        _("Only starters can apply. Register a starter account to apply."),
+    )
     form = ApplyForm()
     if form.validate_on_submit():
-        try:
-            application = services.submit_application(current_user, unit, form.motivation.data)
-        except services.DuplicateApplication as exc:  # sent twice: show the first one
-            earlier_id = exc.earlier.id
-            db.session.rollback()
-            flash(str(exc), "info")
-            return redirect(url_for("applications.detail", application_id=earlier_id), 303)
-        except services.ApplicationError as exc:
-            db.session.rollback()
-            _field_error(form, exc)
-        else:
-            db.session.commit()
+        done = attempt(
+            lambda: services.submit_application(current_user, unit, form.motivation.data), form
+        )
+        if isinstance(done.error, services.DuplicateApplication):  # sent twice: the first one
+            flash(str(done.error), "info")
+            url = url_for("applications.detail", application_id=done.error.earlier.id)
+            return redirect(url, 303)
+        if done.value is not None:
             flash(_("Your application has been sent. You will hear from us."), "success")
-            return redirect(url_for("applications.detail", application_id=application.id))
+            return redirect(url_for("applications.detail", application_id=done.value.id))
     profile = profile_of(current_user)
     status = 422 if form.is_submitted() else 200
     return render_template(
@@ -133,7 +126,7 @@ def detail(application_id: int):
 
 def _act(application: Application, action, success: str):
     """Run a starter's or landlord's button action, commit, and come back to the page."""
-    button_action(lambda: action(current_user, application), success, services.ApplicationError)
+    button_action(lambda: action(current_user, application), success)
     return redirect(url_for("applications.detail", application_id=application.id))
 
 
@@ -171,20 +164,12 @@ def withdraw_offer(application_id: int):
 def post_message(application_id: int):
     application = get_visible_or_404(application_id)
     form = MessageForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.post_message(current_user, application, form.body.data)
-        except services.ApplicationError as exc:
-            db.session.rollback()
-            _field_error(form, exc)
-            status = 422
-        else:
-            db.session.commit()
-            form = MessageForm(formdata=None)
-    else:
-        status = 422
-    if not request.htmx and status == 200:
+    status = 422
+    if form.validate_on_submit() and attempt(
+        lambda: services.post_message(current_user, application, form.body.data), form
+    ):
+        status, form = 200, MessageForm(formdata=None)
+    if not is_htmx() and status == 200:
         return redirect(
             url_for("applications.detail", application_id=application.id, _anchor="thread")
         )
@@ -204,15 +189,12 @@ def plan_viewing(application_id: int):
     if form.validate_on_submit():
         local = datetime.combine(form.day.data, form.time.data)
         starts_at = local.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-        try:
-            services.plan_viewing(
+        if attempt(
+            lambda: services.plan_viewing(
                 current_user, application, starts_at, form.duration.data, form.note.data
-            )
-        except services.ApplicationError as exc:
-            db.session.rollback()
-            _field_error(form, exc)
-        else:
-            db.session.commit()
+            ),
+            form,
+        ):
             flash(_("The viewing is planned; the starter received it by e-mail."), "success")
             return redirect(url_for("applications.detail", application_id=application.id))
     return render_template(
@@ -224,9 +206,7 @@ def plan_viewing(application_id: int):
 @login_required
 def viewing_ics(application_id: int, viewing_id: int):
     application = get_visible_or_404(application_id)
-    viewing = db.get_or_404(Viewing, viewing_id)
-    if viewing.application_id != application.id:
-        abort(404)
+    viewing = load(Viewing, viewing_id, lambda _user, v: v.application_id == application.id)
     return (
         services.viewing_ics(viewing),
         200,
@@ -242,16 +222,11 @@ def viewing_ics(application_id: int, viewing_id: int):
 def make_offer(application_id: int):
     application = get_managed_or_403(application_id)
     form = OfferForm()
-    if form.validate_on_submit():
-        try:
-            services.make_offer(current_user, application, form.terms())
-        except services.ApplicationError as exc:
-            db.session.rollback()
-            _field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The offer was sent to the starter."), "success")
-            return redirect(url_for("applications.detail", application_id=application.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.make_offer(current_user, application, form.terms()), form
+    ):
+        flash(_("The offer was sent to the starter."), "success")
+        return redirect(url_for("applications.detail", application_id=application.id))
     return render_template(
         "applications/detail.html", **_detail_context(application, offer_form=form)
     ), 422
@@ -272,6 +247,11 @@ def plan(application_id: int):
 # The pipeline board ------------------------------------------------------------------------
 
 
+def _filters() -> dict[str, Any]:
+    """The board's filters in the query string, to keep them across a move."""
+    return {k: v for k, v in request.args.items() if k in ("unit", "area") and v}
+
+
 def _board_context() -> dict:
     units = db.session.scalars(
         queries.pipeline_units(current_user).order_by(Unit.city, Unit.street, Unit.house_number)
@@ -290,10 +270,10 @@ def _board_context() -> dict:
             selectinload(Application.unit), selectinload(Application.starter)
         )
     ).all()
-    columns = {status: [] for status in BOARD_COLUMNS}
+    columns: dict[ApplicationStatus, list[Application]] = {s: [] for s in BOARD_COLUMNS}
     for application in applications:
         columns[application.status].append(application)
-    filters = {k: v for k, v in request.args.items() if k in ("unit", "area") and v}
+    filters = _filters()
     return {
         "form": form,
         "columns": columns,
@@ -320,18 +300,12 @@ def move(application_id: int):
         target = ApplicationStatus(request.form.get("status", ""))
     except ValueError:
         refuse(400, _("Unknown status."))
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
-    try:
-        services.move(current_user, application, target)
-    except services.ApplicationError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Moved to %(status)s.", status=services.status_label(target)), "success")
-    if not request.htmx:
-        filters = {k: v for k, v in request.args.items() if k in ("unit", "area") and v}
+    moved = _("Moved to %(status)s.", status=services.status_label(target))
+    button_action(lambda: services.move(current_user, application, target), moved)
+    if not is_htmx():
+        filters: dict[str, Any] = {
+            k: v for k, v in request.args.items() if k in ("unit", "area") and v
+        }
         return redirect(url_for("applications.board", **filters))
     # The board replaces itself, with the outcome (also a refusal) shown on top of it.
     return render_template("applications/_board.html", **_board_context())

@@ -1,24 +1,21 @@
 """Area pages for staff: the area and its streets."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from vrijstad.areas import services
 from vrijstad.areas.models import Area, StreetGrade
-from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
+from vrijstad.loaders import managed
 from vrijstad.organisations.forms import StreetForm
-from vrijstad.organisations.services import can_manage
+from vrijstad.web import attempt, commit, on_field
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
 
 
 def get_managed_area_or_403(area_id: int) -> Area:
-    area = db.get_or_404(Area, area_id)
-    if not can_manage(current_user, area.organisation_id):
-        abort(403)
-    return area
+    return managed(Area, area_id)
 
 
 @bp.get("/<int:area_id>")
@@ -34,8 +31,7 @@ def set_pilot(area_id: int):
     area = get_managed_area_or_403(area_id)
     if ButtonForm().validate_on_submit():
         closed = request.form.get("closed") == "1"
-        services.set_closed_pilot(current_user, area, closed)
-        db.session.commit()
+        commit(lambda: services.set_closed_pilot(current_user, area, closed))
         if closed:
             flash(
                 _("Applications are now open only to starters from %(city)s.", city=area.city),
@@ -52,14 +48,12 @@ def add_street(area_id: int):
     area = get_managed_area_or_403(area_id)
     form = StreetForm()
     if form.validate_on_submit():
-        try:
-            street = services.add_street(
-                current_user, area, form.name.data, StreetGrade(form.grade.data)
-            )
-        except services.AreaError as exc:
-            form.name.errors = [str(exc)]
-        else:
-            db.session.commit()
+        grade = StreetGrade(form.grade.data)
+        done = attempt(
+            lambda: services.add_street(current_user, area, form.name.data, grade),
+            show=on_field(form.name),
+        )
+        if street := done.value:
             flash(_("Street %(name)s added.", name=street.name), "success")
             return redirect(url_for("areas.detail", area_id=area.id))
     return render_template("areas/detail.html", area=area, form=form, button=ButtonForm()), 422

@@ -38,20 +38,14 @@ from vrijstad.letting.models import (
     SpaceUnit,
     TurnoverReport,
 )
+from vrijstad.loaders import load, managed, owned
 from vrijstad.organisations.services import can_manage
 from vrijstad.organisations.views import get_managed_or_403
 from vrijstad.storage import get_storage
 from vrijstad.units.models import Unit
+from vrijstad.web import attempt, required
 
 bp = Blueprint("letting", __name__)
-
-
-def _error(form, exc) -> None:
-    target = exc.field if getattr(exc, "field", None) and exc.field in form else None
-    if target:
-        form[target].errors = [*form[target].errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
 
 
 def parse_period(value: str | None) -> date:
@@ -65,9 +59,7 @@ def parse_period(value: str | None) -> date:
 @bp.get("/placements/<int:placement_id>/agreement.pdf")
 @login_required
 def agreement(placement_id: int):
-    placement = db.get_or_404(Placement, placement_id)
-    if not services.can_see_placement(current_user, placement):
-        abort(404)
+    placement = load(Placement, placement_id, services.can_see_placement)
     return (
         services.agreement_pdf(placement),
         200,
@@ -82,10 +74,7 @@ def agreement(placement_id: int):
 
 
 def get_collective_or_403(collective_id: int) -> Collective:
-    collective = db.get_or_404(Collective, collective_id)
-    if not can_manage(current_user, collective.organisation_id):
-        abort(403)
-    return collective
+    return managed(Collective, collective_id)
 
 
 def _collective_form(organisation) -> CollectiveForm:
@@ -100,9 +89,9 @@ def collectives(organisation_id: int):
     organisation = get_managed_or_403(organisation_id)
     form = _collective_form(organisation)
     if form.validate_on_submit():
-        try:
-            area = db.get_or_404(Area, form.area_id.data)
-            collective = services.create_collective(
+        area = load(Area, form.area_id.data)
+        done = attempt(
+            lambda: services.create_collective(
                 current_user,
                 organisation,
                 area,
@@ -110,12 +99,10 @@ def collectives(organisation_id: int):
                 basis_points(form.organisation_fee.data),
                 basis_points(form.fund.data),
                 LandlordRule(form.landlord_rule.data),
-            )
-        except services.LettingError as exc:
-            db.session.rollback()
-            _error(form, exc)
-        else:
-            db.session.commit()
+            ),
+            form,
+        )
+        if collective := done.value:
             flash(_("Collective %(name)s created.", name=collective.name), "success")
             return redirect(url_for("letting.collective", collective_id=collective.id))
     existing = db.session.scalars(
@@ -238,25 +225,16 @@ def add_head_lease(collective_id: int):
         for u in db.session.scalars(sa.select(Unit).where(Unit.area_id == collective.area_id))
     ]
     if form.validate_on_submit():
-        try:
-            services.add_head_lease(
-                current_user,
-                collective,
-                db.session.get(Unit, form.unit_id.data),
-                services.LeaseTerms(
-                    kind=HeadLeaseKind(form.kind.data),
-                    rent_cents_per_month=form.rent.data,
-                    start_date=form.start_date.data,
-                    end_date=form.end_date.data,
-                    landlord_share_bp=basis_points(form.landlord_share.data),
-                    indexation_bp=basis_points(form.indexation.data),
-                ),
-            )
-        except services.LettingError as exc:
-            db.session.rollback()
-            _error(form, exc)
-        else:
-            db.session.commit()
+        unit = load(Unit, form.unit_id.data)
+        terms = services.LeaseTerms(
+            kind=HeadLeaseKind(form.kind.data),
+            rent_cents_per_month=required(form.rent.data),
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+            landlord_share_bp=basis_points(form.landlord_share.data),
+            indexation_bp=basis_points(form.indexation.data),
+        )
+        if attempt(lambda: services.add_head_lease(current_user, collective, unit, terms), form):
             flash(_("Head lease added as a draft."), "success")
             return _back(collective, "leases")
     return _page(collective, 422, lease_form=form)
@@ -265,25 +243,19 @@ def add_head_lease(collective_id: int):
 @bp.post("/head-leases/<int:lease_id>/status")
 @login_required
 def head_lease_status(lease_id: int):
-    lease = db.get_or_404(HeadLease, lease_id)
-    collective = get_collective_or_403(lease.collective_id)
+    lease = managed(HeadLease, lease_id, lambda lease: lease.collective.organisation_id)
     try:
         target = HeadLeaseStatus(request.form.get("status", ""))
     except ValueError:
         refuse(400, _("Unknown status."))
-    if ButtonForm().validate_on_submit():
-        try:
-            services.change_head_lease(current_user, lease, target)
-        except services.LettingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(
-                _("The head lease is now %(status)s.", status=services.head_lease_label(target)),
-                "success",
-            )
-    return _back(collective, "leases")
+    if ButtonForm().validate_on_submit() and attempt(
+        lambda: services.change_head_lease(current_user, lease, target)
+    ):
+        flash(
+            _("The head lease is now %(status)s.", status=services.head_lease_label(target)),
+            "success",
+        )
+    return _back(lease.collective, "leases")
 
 
 @bp.post("/collectives/<int:collective_id>/spaces")
@@ -296,19 +268,12 @@ def add_space(collective_id: int):
     ]
     form.unit_id.choices = [SelectChoice(u.id, u.address) for u in leased]
     if form.validate_on_submit():
-        try:
-            services.add_space(
-                current_user,
-                db.session.get(Unit, form.unit_id.data),
-                form.name.data,
-                SpaceUnit(form.measure.data),
-                form.size.data,
-            )
-        except services.LettingError as exc:
-            db.session.rollback()
-            _error(form, exc)
-        else:
-            db.session.commit()
+        unit = load(Unit, form.unit_id.data)
+        measure = SpaceUnit(form.measure.data)
+        if attempt(
+            lambda: services.add_space(current_user, unit, form.name.data, measure, form.size.data),
+            form,
+        ):
             flash(_("Space added."), "success")
             return _back(collective, "spaces")
     return _page(collective, 422, space_form=form)
@@ -317,21 +282,19 @@ def add_space(collective_id: int):
 @bp.post("/turnover/<int:report_id>/review")
 @login_required
 def review_turnover(report_id: int):
-    report = db.get_or_404(TurnoverReport, report_id)
-    if report.placement.organisation_id is None or not can_manage(
-        current_user, report.placement.organisation_id
-    ):
-        abort(403)
+    report = owned(
+        TurnoverReport,
+        report_id,
+        lambda user, report: (
+            report.placement.organisation_id is not None
+            and can_manage(user, report.placement.organisation_id)
+        ),
+    )
     form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            services.review_turnover(current_user, report, form.question.data)
-        except services.LettingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Report reviewed."), "success")
+    if form.validate_on_submit() and attempt(
+        lambda: services.review_turnover(current_user, report, form.question.data)
+    ):
+        flash(_("Report reviewed."), "success")
     collective = services.collective_of(report.placement.unit_id)
     if collective is None:
         return redirect(url_for("main.home"))
@@ -405,24 +368,18 @@ def my_placements():
 @bp.post("/placements/<int:placement_id>/turnover")
 @login_required
 def report_turnover(placement_id: int):
-    placement = db.get_or_404(Placement, placement_id)
-    if placement.starter_id != current_user.id:
-        abort(404)
+    placement = load(Placement, placement_id, lambda user, p: p.starter_id == user.id)
     form = TurnoverForm()
     if form.validate_on_submit():
         upload = form.evidence.data
         evidence = None
         if upload and upload.filename:
             evidence = (upload.filename, upload.read(services.MAX_EVIDENCE_BYTES + 1))
-        try:
-            services.submit_turnover(
-                current_user, placement, form.period.data, form.turnover.data, evidence
+        if attempt(
+            lambda: services.submit_turnover(
+                current_user, placement, form.period.data, required(form.turnover.data), evidence
             )
-        except services.LettingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        ):
             flash(_("Thank you: your turnover report is in."), "success")
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")

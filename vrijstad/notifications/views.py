@@ -5,8 +5,10 @@ from flask_login import current_user, login_required
 
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, requested_page
+from vrijstad.loaders import load
 from vrijstad.notifications import services
 from vrijstad.notifications.models import Notification
+from vrijstad.web import commit
 
 bp = Blueprint("notifications", __name__)
 
@@ -23,11 +25,10 @@ def index():
 @bp.post("/notifications/<int:notification_id>/open")
 @login_required
 def open_one(notification_id: int):
-    notification = db.get_or_404(Notification, notification_id)
-    if notification.user_id != current_user.id or not ButtonForm().validate_on_submit():
+    notification = load(Notification, notification_id, lambda user, n: n.user_id == user.id)
+    if not ButtonForm().validate_on_submit():
         abort(404)
-    services.mark_read(current_user, notification.id)
-    db.session.commit()
+    commit(lambda: services.mark_read(current_user, notification.id))
     # Stored URLs are our own paths (url_for at creation); never follow anything else.
     url = notification.url or ""
     if not url.startswith("/") or url.startswith("//"):
@@ -39,8 +40,7 @@ def open_one(notification_id: int):
 @login_required
 def read_all():
     if ButtonForm().validate_on_submit():
-        services.mark_read(current_user)
-        db.session.commit()
+        commit(lambda: services.mark_read(current_user))
     return redirect(url_for("notifications.index"))
 
 

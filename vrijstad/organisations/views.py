@@ -1,27 +1,28 @@
 """Organisation pages for its staff: overview, areas, staff and invitations."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from operator import attrgetter
+
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
 from vrijstad.areas import services as area_services
 from vrijstad.areas.models import AreaKind
 from vrijstad.auth.services import AccountError
-from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm
+from vrijstad.core import DomainError
+from vrijstad.forms import ButtonForm, FlaskForm
 from vrijstad.i18n import gettext as _
+from vrijstad.loaders import managed
 from vrijstad.organisations import services
 from vrijstad.organisations.forms import AcceptInvitationForm, AreaForm, InvitationForm
 from vrijstad.organisations.models import MemberRole, Organisation
+from vrijstad.web import attempt, on_field
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
 
 def get_managed_or_403(organisation_id: int, role: MemberRole = MemberRole.STAFF) -> Organisation:
     """The organisation, if the current user works for it (with the role); else 404 / 403."""
-    organisation = db.get_or_404(Organisation, organisation_id)
-    if not services.can_manage(current_user, organisation.id, role):
-        abort(403)
-    return organisation
+    return managed(Organisation, organisation_id, attrgetter("id"), role)
 
 
 @bp.get("/")
@@ -63,19 +64,18 @@ def create_area(organisation_id: int):
     organisation = get_managed_or_403(organisation_id)
     form = AreaForm()
     if form.validate_on_submit():
-        try:
-            area = area_services.create_area(
+        done = attempt(
+            lambda: area_services.create_area(
                 current_user,
                 organisation,
                 form.name.data,
                 form.city.data,
                 AreaKind(form.kind.data),
                 form.description.data,
-            )
-        except area_services.AreaError as exc:
-            form.name.errors = [str(exc)]
-        else:
-            db.session.commit()
+            ),
+            show=on_field(form.name),
+        )
+        if area := done.value:
             flash(_("Area %(name)s added.", name=area.name), "success")
             return redirect(url_for("areas.detail", area_id=area.id))
     return render_detail(organisation, area_form=form, status=422)
@@ -87,14 +87,11 @@ def invite(organisation_id: int):
     organisation = get_managed_or_403(organisation_id, MemberRole.ADMIN)
     form = InvitationForm()
     if form.validate_on_submit():
-        try:
-            services.invite_staff(
-                current_user, organisation, form.email.data, MemberRole(form.role.data)
-            )
-        except services.OrganisationError as exc:
-            form.email.errors = [str(exc)]
-        else:
-            db.session.commit()
+        role = MemberRole(form.role.data)
+        if attempt(
+            lambda: services.invite_staff(current_user, organisation, form.email.data, role),
+            show=on_field(form.email),
+        ):
             flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_detail(organisation, invitation_form=form, status=422)
@@ -109,19 +106,16 @@ def accept_invitation(token: str):
     needs_account = not current_user.is_authenticated
     form = AcceptInvitationForm() if needs_account else ButtonForm()
     if form.validate_on_submit():
-        try:
-            membership = services.accept_invitation(
+        done = attempt(
+            lambda: services.accept_invitation(
                 invitation,
                 current_user,
                 name=form.name.data if needs_account else "",
                 password=form.password.data if needs_account else "",
-            )
-        except AccountError as exc:
-            getattr(form, exc.field, form.password).errors = [str(exc)]
-        except services.OrganisationError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+            ),
+            show=lambda exc: _show_refusal(form, exc),
+        )
+        if membership := done.value:
             login_user(membership.user)
             flash(_("Welcome to %(org)s.", org=invitation.organisation.name), "success")
             return redirect(
@@ -134,6 +128,14 @@ def accept_invitation(token: str):
         form=form,
         needs_account=needs_account,
     ), status
+
+
+def _show_refusal(form: FlaskForm, exc: DomainError) -> None:
+    """An account's refusal goes on its field (the password by default); others are flashed."""
+    if isinstance(exc, AccountError):
+        on_field(getattr(form, exc.field or "", form.password))(exc)
+    else:
+        flash(str(exc), "error")
 
 
 @bp.app_context_processor

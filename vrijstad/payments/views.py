@@ -1,5 +1,6 @@
 """Paying invoices online, the Stripe webhook, bank-statement imports, issues and payouts."""
 
+from operator import attrgetter
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from vrijstad.billing.services import settlement_label
 from vrijstad.extensions import csrf, db
 from vrijstad.forms import ButtonForm, reads_own_body
 from vrijstad.i18n import gettext as _
+from vrijstad.loaders import allow, load, managed, owned
 from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.payments import queries, services, statements
@@ -26,7 +28,7 @@ from vrijstad.payments.models import (
     PaymentIssue,
 )
 from vrijstad.security import CSP
-from vrijstad.web import button_action
+from vrijstad.web import attempt, button_action, commit, on_field, required, silent
 
 bp = Blueprint("payments", __name__)
 
@@ -54,29 +56,21 @@ def _stripe_csp() -> str:
 
 
 def _my_invoice(invoice_id: int) -> Invoice:
-    invoice = db.get_or_404(Invoice, invoice_id)
-    if invoice.starter_id != current_user.id:
-        abort(404)  # not even whether it exists
-    return invoice
+    # Another's invoice is a 404: not even whether it exists.
+    return load(Invoice, invoice_id, lambda user, invoice: invoice.starter_id == user.id)
 
 
 def _organisation_or_403(organisation_id: int, role: MemberRole = MemberRole.STAFF):
-    organisation = db.get_or_404(Organisation, organisation_id)
-    if not can_manage(current_user, organisation.id, role):
-        abort(403)
-    return organisation
+    return managed(Organisation, organisation_id, attrgetter("id"), role)
 
 
 @bp.get("/invoices/<int:invoice_id>/pay")
 @login_required
 def pay(invoice_id: int):
     invoice = _my_invoice(invoice_id)
-    try:
-        checkout = services.checkout(current_user, invoice)
-    except services.PaymentsError as exc:
-        db.session.rollback()
-        return render_template("payments/pay.html", invoice=invoice, error=str(exc)), 409
-    db.session.commit()
+    done = attempt(lambda: services.checkout(current_user, invoice), show=silent)
+    if (checkout := done.value) is None:
+        return render_template("payments/pay.html", invoice=invoice, error=str(done.error)), 409
     qr = paying.epc_svg(invoice, checkout.amount_cents)  # the bank transfer by QR code
     response = current_app.make_response(
         render_template("payments/pay.html", invoice=invoice, checkout=checkout, qr=qr)
@@ -90,8 +84,8 @@ def pay(invoice_id: int):
 @login_required
 def pay_return(invoice_id: int):
     invoice = _my_invoice(invoice_id)
-    status = services.payment_status(current_user, invoice, request.args.get("payment_intent"))
-    db.session.commit()
+    intent = request.args.get("payment_intent")
+    status = commit(lambda: services.payment_status(current_user, invoice, intent))
     return render_template("payments/return.html", invoice=invoice, status=status)
 
 
@@ -99,15 +93,15 @@ def pay_return(invoice_id: int):
 @csrf.exempt
 @reads_own_body
 def stripe_webhook():
-    try:
-        outcome = services.handle_webhook(
-            request.get_data(cache=False), request.headers.get("Stripe-Signature")
-        )
-    except services.WebhookRejected as exc:
-        db.session.rollback()
-        return {"error": str(exc)}, 400
-    db.session.commit()
-    return {"received": True, "outcome": outcome}
+    body, signature = request.get_data(cache=False), request.headers.get("Stripe-Signature")
+    done = attempt(
+        lambda: services.handle_webhook(body, signature),
+        refused=services.WebhookRejected,
+        show=silent,
+    )
+    if done.error:
+        return {"error": str(done.error)}, 400
+    return {"received": True, "outcome": done.value}
 
 
 # Staff: bank statements and issues ---------------------------------------------------------
@@ -117,21 +111,19 @@ def stripe_webhook():
 @login_required
 def bank_import(organisation_id: int):
     organisation = _organisation_or_403(organisation_id)
-    form, errors = StatementForm(), []
+    form, errors = StatementForm(), list[str]()
     if form.validate_on_submit():
         upload = form.statement.data
-        try:
-            done = statements.import_statement(
-                current_user, organisation, upload.filename, upload.read(statements.MAX_BYTES + 1)
+        content = upload.read(statements.MAX_BYTES + 1)
+        outcome = attempt(
+            lambda: statements.import_statement(
+                current_user, organisation, upload.filename, content
             )
-        except services.PaymentsError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            errors = getattr(exc, "errors", [])
-        else:
-            db.session.commit()
+        )
+        if done := outcome.value:
             flash(_("%(n)d payments booked.", n=done.matched_count), "success")
             return redirect(url_for(".bank_import_result", import_id=done.id))
+        errors = getattr(outcome.error, "errors", [])
     imports = db.session.scalars(queries.recent_imports(organisation.id)).all()
     status = 422 if form.is_submitted() else 200
     counts = queries.line_counts([i.id for i in imports])
@@ -148,8 +140,8 @@ def bank_import(organisation_id: int):
 @bp.get("/bank-imports/<int:import_id>")
 @login_required
 def bank_import_result(import_id: int):
-    done = db.get_or_404(BankImport, import_id)
-    organisation = _organisation_or_403(done.organisation_id)
+    done = managed(BankImport, import_id)
+    organisation = load(Organisation, done.organisation_id)
     groups: dict[BankLineStatus, list[BankLine]] = {status: [] for status in BankLineStatus}
     for line in db.session.scalars(queries.lines_of(done.id)):
         groups[line.status].append(line)
@@ -164,9 +156,7 @@ def bank_import_result(import_id: int):
 
 
 def _line_or_403(line_id: int) -> BankLine:
-    line = db.get_or_404(BankLine, line_id)
-    _organisation_or_403(line.organisation_id)
-    return line
+    return managed(BankLine, line_id)
 
 
 @bp.post("/bank-lines/<int:line_id>/confirm")
@@ -175,8 +165,7 @@ def confirm_line(line_id: int):
     line = _line_or_403(line_id)
     button_action(
         lambda: statements.confirm_suggestion(current_user, line),
-        lambda: _("The payment is booked on invoice %(n)d.", n=line.invoice.number),
-        services.PaymentsError,
+        lambda: _("The payment is booked on invoice %(n)d.", n=required(line.invoice).number),
     )
     return redirect(url_for(".bank_import_result", import_id=line.import_id))
 
@@ -188,7 +177,6 @@ def reject_line(line_id: int):
     button_action(
         lambda: statements.reject_suggestion(current_user, line),
         _("The line is listed as not matched."),
-        services.PaymentsError,
     )
     return redirect(url_for(".bank_import_result", import_id=line.import_id))
 
@@ -206,12 +194,15 @@ def issues(organisation_id: int):
 @bp.post("/payment-issues/<int:issue_id>/resolve")
 @login_required
 def resolve_issue(issue_id: int):
-    issue = db.get_or_404(PaymentIssue, issue_id)
-    if issue.organisation_id is None or not can_manage(current_user, issue.organisation_id):
-        abort(403)
+    issue = owned(
+        PaymentIssue,
+        issue_id,
+        lambda user, issue: (
+            issue.organisation_id is not None and can_manage(user, issue.organisation_id)
+        ),
+    )
     if ButtonForm().validate_on_submit():
-        services.resolve_issue(current_user, issue)
-        db.session.commit()
+        commit(lambda: services.resolve_issue(current_user, issue))
     return redirect(url_for(".issues", organisation_id=issue.organisation_id))
 
 
@@ -219,9 +210,7 @@ def resolve_issue(issue_id: int):
 
 
 def _settlement_or_403(settlement_id: int) -> Settlement:
-    settlement = db.get_or_404(Settlement, settlement_id)
-    _organisation_or_403(settlement.collective.organisation_id)
-    return settlement
+    return managed(Settlement, settlement_id, lambda s: s.collective.organisation_id)
 
 
 @bp.get("/settlements/<int:settlement_id>/payouts")
@@ -250,23 +239,22 @@ def pay_out(settlement_id: int, method: str):
     if method not in ("sepa", "stripe") or not form.validate_on_submit():
         abort(400)
     done = submissions.claim(f"payout:settlement:{settlement.id}", form.key.data, current_user.id)
-    try:
-        if done.repeated:  # the same form sent again: answered like the first, paid once
-            pass
-        elif method == "sepa":
-            services.pay_by_sepa(current_user, settlement, form.execution_date.data)
-        else:
-            services.pay_by_stripe(current_user, settlement)
-    except services.PaymentsError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()  # also keeps failed transfers on record, for a safe retry
+    # A commit also keeps failed transfers on record, for a safe retry.
+    if attempt(lambda: _pay_out(settlement, method, form, repeated=done.repeated)):
         flash(
             _("Payouts: the settlement is %(status)s.", status=settlement_label(settlement.status)),
             "success",
         )
     return redirect(url_for(".payouts", settlement_id=settlement.id))
+
+
+def _pay_out(settlement: Settlement, method: str, form: SepaForm, repeated: bool) -> None:
+    if repeated:  # the same form sent again: answered like the first, paid once
+        return
+    if method == "sepa":
+        services.pay_by_sepa(current_user, settlement, form.execution_date.data)
+    else:
+        services.pay_by_stripe(current_user, settlement)
 
 
 @bp.get("/settlements/<int:settlement_id>/payouts/sepa.xml")
@@ -290,20 +278,15 @@ def sepa_file(settlement_id: int):
 @bp.route("/my/payout-account", methods=["GET", "POST"])
 @login_required
 def payout_account():
-    if not current_user.is_landlord:
-        abort(403)
+    allow(current_user.is_landlord)
     account = services.payout_account(current_user, create=False)
     form = BankAccountForm(obj=account)
-    if form.validate_on_submit():
-        try:
-            services.save_bank_account(current_user, form.holder_name.data, form.iban.data)
-        except services.PaymentsError as exc:
-            db.session.rollback()
-            form.iban.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Your payout account is saved."), "success")
-            return redirect(url_for(".payout_account"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.save_bank_account(current_user, form.holder_name.data, form.iban.data),
+        show=on_field(form.iban),
+    ):
+        flash(_("Your payout account is saved."), "success")
+        return redirect(url_for(".payout_account"))
     return render_template(
         "payments/payout_account.html",
         form=form,
@@ -316,34 +299,22 @@ def payout_account():
 @bp.post("/my/payout-account/connect")
 @login_required
 def connect():
-    if not current_user.is_landlord or not ButtonForm().validate_on_submit():
-        abort(403)
-    try:
-        link = services.start_onboarding(
+    allow(current_user.is_landlord and ButtonForm().validate_on_submit())
+    done = attempt(
+        lambda: services.start_onboarding(
             current_user,
             url_for(".payout_account", _external=True),
             url_for(".connect_return", _external=True),
         )
-    except services.PaymentsError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for(".payout_account"))
-    db.session.commit()
-    return redirect(link)
+    )
+    return redirect(done.value or url_for(".payout_account"))
 
 
 @bp.get("/my/payout-account/return")
 @login_required
 def connect_return():
-    if not current_user.is_landlord:
-        abort(403)
-    try:
-        services.refresh_onboarding(current_user)
-    except services.PaymentsError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    allow(current_user.is_landlord)
+    attempt(lambda: services.refresh_onboarding(current_user))
     return redirect(url_for(".payout_account"))
 
 

@@ -9,50 +9,37 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from vrijstad import clock
-from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, month_from, whole_number
 from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
+from vrijstad.loaders import allow, load
 from vrijstad.popups import queries, services
 from vrijstad.popups.forms import BlockForm, BookingForm, QuoteForm, TermsForm
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
 from vrijstad.units.models import Unit
 from vrijstad.units.services import can_view
-from vrijstad.web import button_action
+from vrijstad.web import attempt, button_action
 
 bp = Blueprint("popups", __name__)
 
 
 def get_managed_or_404(unit_id: int) -> Unit:
     """A unit whose short lets the current user runs; anyone else's is a 404."""
-    unit = db.get_or_404(Unit, unit_id)
-    if not services.is_landlord_side(current_user, unit):
-        abort(404)
-    return unit
+    return load(Unit, unit_id, services.is_landlord_side)
 
 
 def get_bookable_or_404(unit_id: int) -> tuple[Unit, ShortLetTerms]:
     """A unit the current user may see that is open for short lets, with its terms."""
-    unit = db.get_or_404(Unit, unit_id)
+    unit = load(Unit, unit_id, can_view)
     terms = services.terms_of(unit)
-    if not can_view(current_user, unit) or terms is None or not terms.enabled:
+    if terms is None or not terms.enabled:
         abort(404)
     return unit, terms
 
 
 def get_booking_or_404(booking_id: int) -> Booking:
-    booking = db.get_or_404(Booking, booking_id)
-    if not services.can_see(current_user, booking):
-        abort(404)
-    return booking
-
-
-def _field_error(form, exc: services.BookingError) -> None:
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
+    return load(Booking, booking_id, services.can_see)
 
 
 def _month_arg() -> date | None:
@@ -82,16 +69,11 @@ def terms(unit_id: int):
     saved = services.terms_of(unit)
     if not form.is_submitted() and saved is not None:
         form.fill(saved)
-    if form.validate_on_submit():
-        try:
-            services.save_terms(current_user, unit, form.terms())
-        except services.BookingError as exc:
-            db.session.rollback()
-            _field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The short-let terms are saved."), "success")
-            return redirect(url_for("popups.terms", unit_id=unit.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.save_terms(current_user, unit, form.terms()), form
+    ):
+        flash(_("The short-let terms are saved."), "success")
+        return redirect(url_for("popups.terms", unit_id=unit.id))
     status = 422 if form.is_submitted() else 200
     return render_template("popups/terms.html", **_terms_context(unit, form=form)), status
 
@@ -101,18 +83,14 @@ def terms(unit_id: int):
 def block(unit_id: int):
     unit = get_managed_or_404(unit_id)
     form = BlockForm()
-    if form.validate_on_submit():
-        try:
-            services.block_period(
-                current_user, unit, form.first_day.data, form.last_day.data, form.reason.data
-            )
-        except services.BookingError as exc:
-            db.session.rollback()
-            _field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The days are blocked."), "success")
-            return redirect(url_for("popups.terms", unit_id=unit.id, _anchor="blocked"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.block_period(
+            current_user, unit, form.first_day.data, form.last_day.data, form.reason.data
+        ),
+        form,
+    ):
+        flash(_("The days are blocked."), "success")
+        return redirect(url_for("popups.terms", unit_id=unit.id, _anchor="blocked"))
     return render_template("popups/terms.html", **_terms_context(unit, block_form=form)), 422
 
 
@@ -120,14 +98,9 @@ def block(unit_id: int):
 @login_required
 def unblock(unit_id: int, period_id: int):
     unit = get_managed_or_404(unit_id)
-    period = db.get_or_404(BlockedPeriod, period_id)
-    if period.unit_id != unit.id:
-        abort(404)
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
-    services.unblock_period(current_user, period)
-    db.session.commit()
-    flash(_("The days are open again."), "success")
+    period = load(BlockedPeriod, period_id, lambda _user, period: period.unit_id == unit.id)
+    done = _("The days are open again.")
+    button_action(lambda: services.unblock_period(current_user, period), done)
     return redirect(url_for("popups.terms", unit_id=unit.id, _anchor="blocked"))
 
 
@@ -135,11 +108,8 @@ def unblock(unit_id: int, period_id: int):
 @login_required
 def regenerate_token(unit_id: int):
     unit = get_managed_or_404(unit_id)
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
-    services.regenerate_feed_token(current_user, unit)
-    db.session.commit()
-    flash(_("A new calendar link was made; the old link no longer works."), "success")
+    done = _("A new calendar link was made; the old link no longer works.")
+    button_action(lambda: services.regenerate_feed_token(current_user, unit), done)
     return redirect(url_for("popups.terms", unit_id=unit.id, _anchor="feed"))
 
 
@@ -196,20 +166,19 @@ def _book_context(unit: Unit, terms: ShortLetTerms, form: BookingForm) -> dict:
 @login_required
 def book(unit_id: int):
     unit, terms = get_bookable_or_404(unit_id)
-    if not current_user.is_starter:
-        refuse(403, _("Only starters can book a unit. Register a starter account to book."))
+    allow(
+        current_user.is_starter,
+        _("Only starters can book a unit. Register a starter account to book."),
+    )
     form = BookingForm()
     if form.validate_on_submit():
         quoted = whole_number(request.form.get("quoted_cents"))
-        try:
-            services.request_booking(
+        if attempt(
+            lambda: services.request_booking(
                 current_user, unit, *form.period(), form.note.data, expected_price_cents=quoted
-            )
-        except services.BookingError as exc:
-            db.session.rollback()
-            _field_error(form, exc)
-        else:
-            db.session.commit()
+            ),
+            form,
+        ):
             flash(_("Your request has been sent to the landlord."), "success")
             return redirect(url_for("popups.mine"))
     status = 422 if form.is_submitted() else 200
@@ -254,9 +223,8 @@ def requests(unit_id: int):
 def _act(booking: Booking, action, success: str, landlord_only: bool = True):
     """Run a booking action, commit, and go back to the list the actor came from."""
     landlord_side = services.is_landlord_side(current_user, booking.unit)
-    if landlord_only and not landlord_side:
-        abort(403)
-    button_action(lambda: action(current_user, booking), success, services.BookingError)
+    allow(landlord_side or not landlord_only)
+    button_action(lambda: action(current_user, booking), success)
     if landlord_side:
         return redirect(url_for("popups.requests", unit_id=booking.unit_id))
     return redirect(url_for("popups.mine"))

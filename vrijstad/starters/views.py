@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from vrijstad.areas.models import Area, Street
+from vrijstad.core import DomainError
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
@@ -12,6 +13,7 @@ from vrijstad.i18n import gettext as _
 from vrijstad.starters import services
 from vrijstad.starters.forms import ProfileForm
 from vrijstad.storage import get_storage
+from vrijstad.web import attempt
 
 bp = Blueprint("starters", __name__)
 
@@ -45,25 +47,17 @@ def profile():
     _starter_only()
     current = services.profile_of(current_user)
     form = _profile_form(current)
-    if form.validate_on_submit():
-        try:
-            services.save_profile(
-                current_user,
-                form.profile_data(),
-                form.area_ids.data or [],
-                form.street_ids.data or [],
-            )
-        except services.ProfileError as exc:
-            db.session.rollback()
-            target = exc.field if exc.field in form else None
-            if target:
-                form[target].errors = [*form[target].errors, str(exc)]
-            else:
-                form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for("starters.profile"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.save_profile(
+            current_user,
+            form.profile_data(),
+            form.area_ids.data or [],
+            form.street_ids.data or [],
+        ),
+        form,
+    ):
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("starters.profile"))
     status = 422 if form.is_submitted() else 200
     return render_template(
         "starters/profile.html",
@@ -74,6 +68,13 @@ def profile():
     ), status
 
 
+def _refuse(exc: DomainError) -> None:
+    """A plan over the limit is a 413 page; other refusals are flashed."""
+    if isinstance(exc, services.PlanTooLarge):
+        refuse(413, str(exc))
+    flash(str(exc), "error")
+
+
 @bp.post("/my/profile/plan")
 @login_required
 def upload_plan():
@@ -82,17 +83,9 @@ def upload_plan():
     if not ButtonForm().validate_on_submit() or upload is None or not upload.filename:
         flash(_("Choose a PDF file to upload."), "error")
         return redirect(url_for("starters.profile", _anchor="plan"))
-    try:
-        services.store_plan(current_user, upload.filename, upload.read(services.MAX_PLAN_BYTES + 1))
-    except services.PlanTooLarge as exc:
-        db.session.rollback()
-        refuse(413, str(exc))
-    except services.ProfileError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("starters.profile", _anchor="plan"))
-    db.session.commit()
-    flash(_("Your business plan is uploaded."), "success")
+    content = upload.read(services.MAX_PLAN_BYTES + 1)
+    if attempt(lambda: services.store_plan(current_user, upload.filename, content), show=_refuse):
+        flash(_("Your business plan is uploaded."), "success")
     return redirect(url_for("starters.profile", _anchor="plan"))
 
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     current_app,
     flash,
@@ -14,16 +15,20 @@ from flask import (
     request,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
 from wtforms import SelectChoice
 
 from vrijstad import clock
 from vrijstad.auth.services import find_user_by_email
+from vrijstad.core import DomainError
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.htmx import render_page
 from vrijstad.i18n import gettext as _
+from vrijstad.loaders import allow, load
 from vrijstad.organisations.views import get_managed_or_403
 from vrijstad.units import photos, queries, search, services
 from vrijstad.units.forms import UnitForm, WithdrawForm, use_choices
@@ -34,9 +39,16 @@ from vrijstad.units.models import (
     UnitStatus,
     VacancyClass,
 )
+from vrijstad.web import attempt, commit, form_error
 
 bp = Blueprint("units", __name__)
-bp.record_once(lambda state: search.init_app(state.app))
+
+
+@bp.record_once
+def _init_search(state: BlueprintSetupState) -> None:
+    assert isinstance(state.app, Flask)
+    search.init_app(state.app)
+
 
 PER_PAGE = 12
 MAP_LIMIT = 2000
@@ -44,10 +56,7 @@ MAP_LIMIT = 2000
 
 def get_editable_or_404(unit_id: int) -> Unit:
     """A unit the current user may change; others' units are 404 (their existence is private)."""
-    unit = db.get_or_404(Unit, unit_id)
-    if not services.can_edit(current_user, unit):
-        abort(404)
-    return unit
+    return load(Unit, unit_id, services.can_edit)
 
 
 @bp.get("/units")
@@ -99,9 +108,7 @@ def map_data():
 
 @bp.get("/units/<int:unit_id>")
 def detail(unit_id: int):
-    unit = db.get_or_404(Unit, unit_id)
-    if not services.can_view(current_user, unit):
-        abort(404)
+    unit = load(Unit, unit_id, services.can_view)
     can_edit = services.can_edit(current_user, unit)
     return render_template(
         "units/detail.html",
@@ -116,9 +123,7 @@ def detail(unit_id: int):
 
 @bp.get("/media/units/<int:unit_id>/<filename>")
 def photo_file(unit_id: int, filename: str):
-    unit = db.get_or_404(Unit, unit_id)
-    if not services.can_view(current_user, unit):
-        abort(404)
+    unit = load(Unit, unit_id, services.can_view)
     try:
         return photos.send_photo(unit.id, filename)
     except FileNotFoundError:
@@ -164,22 +169,19 @@ def _may_list_units() -> bool:
 @bp.route("/units/new", methods=["GET", "POST"])
 @login_required
 def create():
-    if not _may_list_units():
-        abort(403)
+    allow(_may_list_units())
     form = _unit_form()
     owner_email = request.form.get("owner_email", "").strip()
     if form.validate_on_submit():
         owner = find_user_by_email(owner_email) if owner_email else current_user
-        try:
-            if owner is None:
-                raise services.UnitError(_("No landlord account with this e-mail."), "owner")
-            unit = services.create_unit(current_user, owner, form.unit_data())
-        except services.UnitError as exc:
-            _field_error(form, exc)
-        else:
-            db.session.commit()
+        if owner is None:
+            form.owner_error = _("No landlord account with this e-mail.")
+        elif done := attempt(
+            lambda: services.create_unit(current_user, owner, form.unit_data()),
+            show=lambda exc: _field_error(form, exc),
+        ):
             flash(_("Unit saved as draft. Add photos and publish it when ready."), "success")
-            return redirect(url_for("units.detail", unit_id=unit.id))
+            return redirect(url_for("units.detail", unit_id=done.value.id))
     status = 422 if form.is_submitted() else 200
     return render_template(
         "units/form.html",
@@ -190,13 +192,11 @@ def create():
     ), status
 
 
-def _field_error(form: UnitForm, exc: services.UnitError) -> None:
-    if exc.field == "owner":
+def _field_error(form: UnitForm, exc: DomainError) -> None:
+    if getattr(exc, "field", None) == "owner":
         form.owner_error = str(exc)
-    elif exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
     else:
-        form.form_errors.append(str(exc))
+        form_error(form, exc)
 
 
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
@@ -204,15 +204,12 @@ def _field_error(form: UnitForm, exc: services.UnitError) -> None:
 def edit(unit_id: int):
     unit = get_editable_or_404(unit_id)
     form = _unit_form(unit)
-    if form.validate_on_submit():
-        try:
-            services.update_unit(current_user, unit, form.unit_data())
-        except services.UnitError as exc:
-            _field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("units.detail", unit_id=unit.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.update_unit(current_user, unit, form.unit_data()),
+        show=lambda exc: _field_error(form, exc),
+    ):
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("units.detail", unit_id=unit.id))
     status = 422 if form.is_submitted() else 200
     return render_template("units/form.html", form=form, unit=unit), status
 
@@ -221,8 +218,7 @@ def edit(unit_id: int):
 @login_required
 def validate_field(field: str):
     """Check one field of the unit form as the user types (htmx); returns the field fragment."""
-    if not _may_list_units():
-        abort(403)
+    allow(_may_list_units())
     form = _unit_form()
     if field not in form or field == "csrf_token":
         abort(404)
@@ -242,14 +238,10 @@ def change_status(unit_id: int):
     if not form.validate_on_submit():
         flash(_("Give a reason for withdrawing the unit."), "error")
         return redirect(url_for("units.detail", unit_id=unit.id))
-    try:
-        services.change_status(current_user, unit, target, request.form.get("reason", ""))
-    except services.UnitError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("units.detail", unit_id=unit.id))
-    db.session.commit()
-    flash(_("The unit is now %(status)s.", status=services.status_label(target)), "success")
+    if attempt(
+        lambda: services.change_status(current_user, unit, target, request.form.get("reason", ""))
+    ):
+        flash(_("The unit is now %(status)s.", status=services.status_label(target)), "success")
     return redirect(url_for("units.detail", unit_id=unit.id))
 
 
@@ -261,35 +253,37 @@ def upload_photo(unit_id: int):
     if not ButtonForm().validate_on_submit() or not files:
         flash(_("Choose a photo to upload."), "error")
         return redirect(url_for("units.detail", unit_id=unit.id))
-    try:
-        for upload in files:
-            photos.add_photo(current_user, unit, upload.read(photos.MAX_PHOTO_BYTES + 1))
-    except photos.PhotoTooLarge as exc:
-        db.session.rollback()
-        refuse(413, str(exc))
-    except services.UnitError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not attempt(lambda: _add_photos(unit, files), show=_refuse_photo):
         return redirect(url_for("units.detail", unit_id=unit.id))
-    db.session.commit()
     flash(_("Photo added."), "success")
     return redirect(url_for("units.detail", unit_id=unit.id, _anchor="photos"))
+
+
+def _add_photos(unit: Unit, files: list[FileStorage]) -> None:
+    for upload in files:
+        photos.add_photo(current_user, unit, upload.read(photos.MAX_PHOTO_BYTES + 1))
+
+
+def _refuse_photo(exc: DomainError) -> None:
+    """A photo over the limit is a 413 page; other refusals are flashed."""
+    if isinstance(exc, photos.PhotoTooLarge):
+        refuse(413, str(exc))
+    flash(str(exc), "error")
 
 
 @bp.post("/units/<int:unit_id>/photos/<int:photo_id>/<action>")
 @login_required
 def photo_action(unit_id: int, photo_id: int, action: str):
     unit = get_editable_or_404(unit_id)
-    photo = db.get_or_404(UnitPhoto, photo_id)
-    if photo.unit_id != unit.id or action not in ("delete", "up", "down"):
+    photo = load(UnitPhoto, photo_id, lambda _user, photo: photo.unit_id == unit.id)
+    if action not in ("delete", "up", "down"):
         abort(404)
     if not ButtonForm().validate_on_submit():
         abort(400)
     if action == "delete":
-        photos.delete_photo(current_user, photo)
+        commit(lambda: photos.delete_photo(current_user, photo))
     else:
-        photos.move_photo(current_user, photo, -1 if action == "up" else 1)
-    db.session.commit()
+        commit(lambda: photos.move_photo(current_user, photo, -1 if action == "up" else 1))
     return redirect(url_for("units.detail", unit_id=unit.id, _anchor="photos"))
 
 
