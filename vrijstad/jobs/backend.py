@@ -19,7 +19,7 @@ from vrijstad import logs
 from vrijstad.core import DomainError
 from vrijstad.i18n import lazy_gettext as _l
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("vrijstad.jobs")  # one logger for the jobs, as log searches expect
 
 EXTENSION_KEY = "vrijstad_jobs"
 
@@ -53,6 +53,7 @@ class AppJob(Job):
         self.meta["attempts"] = int(self.meta.get("attempts") or 0) + 1
         self.meta["error"] = None
         self.save_meta()
+        name = ":".join((self.func_name or "").rsplit(".", 1))  # module:function
         started = time.monotonic()
         with (
             current_app.app_context(),
@@ -61,12 +62,12 @@ class AppJob(Job):
             try:
                 result = super().perform()
             except Exception as exc:
-                log.exception("job %s failed", self.func_name)
+                log.exception("job %s failed", name)
                 self.meta["error"] = _reason(exc)
                 self.save_meta()
                 raise
             duration_ms = round((time.monotonic() - started) * 1000, 1)
-            log.info("job %s finished", self.func_name, extra={"duration_ms": duration_ms})
+            log.info("job %s finished", name, extra={"duration_ms": duration_ms})
         return result
 
 
