@@ -121,7 +121,6 @@ class Config:
     RQ_QUEUES = os.environ.get("RQ_QUEUES", "default")
     JOB_TIMEOUT = int(os.environ.get("JOB_TIMEOUT", "600"))
     JOB_TTL = int(os.environ.get("JOB_TTL", str(7 * 24 * 3600)))
-    JOB_DIR = os.environ.get("JOB_DIR", str(INSTANCE_DIR / "jobs"))
 
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -34,3 +34,14 @@ def crash(folder: str) -> None:
 
 def remember_request_id(folder: str) -> None:
     (Path(folder) / "request_id").write_text(logs.current_request_id() or "")
+
+
+def flaky(folder: str) -> str:
+    """Write part 0 once, then fail on the first attempt only (as a mail server that is
+    briefly away)."""
+    jobs.once("part-0", write_part, folder, 0)
+    tried = Path(folder) / "tried"
+    if not tried.exists():
+        tried.touch()
+        raise ConnectionError("the server went away")
+    return "/reports/8"

@@ -2,7 +2,7 @@
 
 import pytest
 from flask_login import login_user
-from rq import SimpleWorker
+from rq import Retry, SimpleWorker
 
 from tests.infra import jobfuncs
 from tests.infra.conftest import closed_port_url
@@ -63,6 +63,27 @@ def test_retry_does_not_repeat_finished_steps(mode, tmp_path):
     with pytest.raises(jobs.JobError):
         jobs.retry(handle.id)
     assert parts(tmp_path) == ["0", "1", "2"]
+
+
+def test_rqs_retry_tries_again_by_itself_without_repeating_steps(configured, redis_url, tmp_path):
+    app = configured(REDIS_URL=redis_url)
+    handle = jobs.enqueue(jobfuncs.flaky, str(tmp_path), job_retry=Retry(max=2))
+    db.session.commit()
+    jobs.work(app, burst=True, worker_class=SimpleWorker)
+    status = jobs.get_status(handle.id)
+    assert (status.state, status.attempts, status.result_url) == ("finished", 2, "/reports/8")
+    assert parts(tmp_path) == ["0"]
+
+
+def test_a_rolled_back_job_frees_its_key(mode, tmp_path):
+    first = jobs.enqueue(jobfuncs.build, str(tmp_path), 1, job_key="report-9")
+    db.session.rollback()
+    assert jobs.get_status(first.id) is None
+    second = jobs.enqueue(jobfuncs.build, str(tmp_path), 1, job_key="report-9")
+    db.session.commit()
+    mode()
+    assert jobs.get_status(second.id).state == "finished"
+    assert parts(tmp_path) == ["0"]
 
 
 def test_unexpected_errors_show_a_reason_without_details(mode, tmp_path):

@@ -1,6 +1,7 @@
 """Mail goes out as a background job after the commit; a down queue never loses it."""
 
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
+from rq.job import Job, JobStatus
 
 from tests.infra.conftest import closed_port_url
 from vrijstad import jobs
@@ -20,11 +21,15 @@ def test_a_retried_mail_job_does_not_send_twice(client, configured, redis_url, m
     app = configured(REDIS_URL=redis_url)
     user = make_user()
     client.post("/reset", data={"email": user.email})
-    backend = jobs._backend(app)
-    [job_id] = [key.decode().rsplit(":", 1)[1] for key in backend.redis.scan_iter("vrijstad:job:*")]
+    queue = Queue("default", connection=jobs.queue_connection())
+    [job_id] = queue.get_job_ids()
     jobs.work(app, burst=True, worker_class=SimpleWorker)
-    # The worker died after sending, before it could record the job as done.
-    backend.store.update(job_id, state="failed", error="worker lost")
+    # The worker died after sending, before it could record the job as done: RQ then moves
+    # the job to its failed registry.
+    job = Job.fetch(job_id, connection=queue.connection)
+    job.set_status(JobStatus.FAILED)
+    queue.failed_job_registry.add(job, exc_string="worker lost")
+    assert jobs.get_status(job_id).state == "failed"
     jobs.retry(job_id)
     jobs.work(app, burst=True, worker_class=SimpleWorker)
     assert jobs.get_status(job_id).state == "finished"

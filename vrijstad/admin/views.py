@@ -68,9 +68,7 @@ def jobs():
     """Read-only: RQ's queues, workers and latest failures, and the app's job records."""
     overview = queues.overview()
     response = make_response(
-        render_template(
-            "admin/jobs.html", overview=overview, states=STATES, record_time=queues.record_time
-        ),
+        render_template("admin/jobs.html", overview=overview, states=STATES),
         503 if overview.status == "unreachable" else 200,
     )
     response.headers["Cache-Control"] = "no-store"

@@ -1,5 +1,6 @@
-"""What the operator's jobs page shows: RQ's queues, workers and failed jobs (read through
-RQ's public API: Queue, Worker and the job registries), beside the app's own job records.
+"""What the operator's jobs page shows: RQ's queues, workers, failed and recent jobs (read
+through RQ's public API: Queue, Worker and the job registries; a job's title, owner and the
+reason shown to its user are in its meta, read by jobs.status_of).
 
 Nothing here changes Redis: the registries are counted and listed without RQ's clean-up.
 """
@@ -10,11 +11,13 @@ from datetime import UTC, datetime
 import redis
 from rq import Queue, Worker
 from rq.job import Job
+from rq.worker import BaseWorker
 
 from vrijstad import clock, jobs
 
 FAILED_SHOWN = 20  # the latest failed jobs listed
-RECENT_SHOWN = 20  # the app's newest job records listed
+RECENT_SHOWN = 20  # the newest jobs listed
+RECENT_EXAMINED = 200  # at most this many of each queue and registry are read for them
 ERROR_LINES = 12  # the first lines of a failed job's traceback
 
 
@@ -49,7 +52,7 @@ class FailedJob:
     ended_at: datetime | None
     error: str  # the exception, e.g. "ZeroDivisionError: division by zero"
     traceback: str  # its first lines
-    app_job: dict | None  # the app's record of the job (title, reason, attempts), if any
+    app_job: jobs.JobStatus | None  # as the user sees it (title, reason, attempts), if ours
 
 
 @dataclass
@@ -61,7 +64,7 @@ class Overview:
     queues: list[QueueCounts] = field(default_factory=list)
     workers: list[WorkerInfo] = field(default_factory=list)
     failed: list[FailedJob] = field(default_factory=list)
-    recent: list[dict] = field(default_factory=list)
+    recent: list[jobs.JobStatus] = field(default_factory=list)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -80,7 +83,7 @@ def _counts(queue: Queue) -> QueueCounts:
     )
 
 
-def _worker(worker: Worker) -> WorkerInfo:
+def _worker(worker: BaseWorker) -> WorkerInfo:
     return WorkerInfo(
         name=worker.name,
         state=str(getattr(worker.get_state(), "value", worker.get_state())),
@@ -97,14 +100,6 @@ def _error_text(job: Job) -> str:
     result = job.latest_result()
     text = (result.exc_string if result is not None else None) or job.exc_info or ""
     return text.strip()
-
-
-def _app_record(job: Job) -> dict | None:
-    """The app's record of an RQ job: RQ runs jobs.run_job(<the app's job id>)."""
-    if job.func_name != f"{jobs.run_job.__module__}.{jobs.run_job.__name__}" or not job.args:
-        return None
-    record = jobs.job_record(str(job.args[0]))
-    return record if record and "state" in record else None
 
 
 def _failed(queues: list[Queue], connection: redis.Redis) -> list[FailedJob]:
@@ -128,18 +123,39 @@ def _failed(queues: list[Queue], connection: redis.Redis) -> list[FailedJob]:
                 ended_at=_aware(job.ended_at),
                 error=lines[-1] if lines else "",
                 traceback="\n".join(lines[:ERROR_LINES]),
-                app_job=_app_record(job),
+                app_job=jobs.status_of(job),
             )
         )
     failed.sort(key=lambda f: f.ended_at or datetime.min.replace(tzinfo=UTC), reverse=True)
     return failed[:FAILED_SHOWN]
 
 
+def _recent(queues: list[Queue], connection: redis.Redis) -> list[jobs.JobStatus]:
+    """The newest jobs of this app in any state, newest first."""
+    ids: set[str] = set()
+    for queue in queues:
+        ids.update(queue.get_job_ids(0, RECENT_EXAMINED))
+        for registry in (
+            queue.started_job_registry,
+            queue.finished_job_registry,
+            queue.failed_job_registry,
+            queue.deferred_job_registry,
+            queue.scheduled_job_registry,
+        ):
+            ids.update(registry.get_job_ids(0, RECENT_EXAMINED - 1, desc=True, cleanup=False))
+    found = Job.fetch_many(sorted(ids), connection=connection)
+    shown = [jobs.status_of(job) for job in found if job is not None]
+    recent = [status for status in shown if status is not None]
+    oldest = datetime.min.replace(tzinfo=UTC)
+    recent.sort(key=lambda status: status.queued_at or oldest, reverse=True)
+    return recent[:RECENT_SHOWN]
+
+
 def overview() -> Overview:
     """Every queue (the configured ones first), the workers, the latest failures."""
-    connection = jobs.queue_connection()
-    if connection is None:
+    if jobs.runs_inline():
         return Overview("inline")
+    connection = jobs.queue_connection()
     try:
         configured = jobs.queue_names()
         queues = [Queue(name, connection=connection) for name in configured]
@@ -154,13 +170,7 @@ def overview() -> Overview:
                 (_worker(w) for w in Worker.all(connection=connection)), key=lambda w: w.name
             ),
             failed=_failed(queues, connection),
-            recent=jobs.recent_records(RECENT_SHOWN),
+            recent=_recent(queues, connection),
         )
     except (redis.RedisError, jobs.JobsUnavailable) as exc:
         return Overview("unreachable", problem=type(exc.__cause__ or exc).__name__)
-
-
-def record_time(record: dict, name: str) -> datetime | None:
-    """A time the app's record keeps as seconds since the epoch, as an aware datetime."""
-    value = record.get(name)
-    return datetime.fromtimestamp(value, UTC) if value else None
