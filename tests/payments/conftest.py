@@ -25,6 +25,8 @@ from vrijstad.extensions import db
 NOV = date(2026, 11, 1)
 WEBHOOK_SECRET = "whsec_test_vrijstad"  # noqa: S105
 SECRET_KEY = "sk_test_vrijstad"  # noqa: S105
+#: localstripe, taught the API version our SDK speaks.
+STRIPE_SERVER = Path(__file__).with_name("stripe_server.py")
 
 
 def _free_port() -> int:
@@ -38,8 +40,8 @@ def localstripe(tmp_path_factory):
     """A localstripe server on a free loopback port for the whole session."""
     port = _free_port()
     log = (tmp_path_factory.mktemp("localstripe") / "server.log").open("wb")
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, str(STRIPE_SERVER), "--port", str(port), "--from-scratch"],
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=tmp_path_factory.getbasetemp(),

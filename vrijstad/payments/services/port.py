@@ -17,6 +17,9 @@ from vrijstad.i18n import gettext as _
 from vrijstad.payments.models import IntentStatus, PaymentIntentRecord, Payout
 from vrijstad.payments.services.common import CURRENCY, PaymentsError, move_intent
 
+#: The methods a starter may pay with. Since API version 2026-09-30.endive they go in
+#: `allowed_payment_method_types` (Stripe drops those the account or amount cannot take);
+#: the old `payment_method_types` is refused with a 400.
 PAYMENT_METHOD_TYPES = ["ideal", "card", "sepa_debit"]
 
 
@@ -93,7 +96,7 @@ class StripeProvider:
             params={
                 "amount": amount,
                 "currency": CURRENCY,
-                "payment_method_types": PAYMENT_METHOD_TYPES,
+                "allowed_payment_method_types": PAYMENT_METHOD_TYPES,
                 "metadata": {
                     "invoice_id": str(invoice.id),
                     "reference": invoice.reference,
