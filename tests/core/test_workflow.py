@@ -11,10 +11,6 @@ from vrijstad.workflow import Workflow
 
 PACKAGE = Path(__file__).resolve().parents[2] / "vrijstad"
 
-#: Modules that still write a state directly; each renovation step removes its own.
-#: The list only ever shrinks: the test below also fails when a listed module is clean.
-NOT_YET_MOVED: set[str] = {}
-
 
 class Light(StrEnum):
     RED = "red"
@@ -97,9 +93,7 @@ def test_no_state_is_written_outside_the_workflow_helper():
         lines = _state_writes(path)
         if lines:
             found[name] = lines
-    outside = {name: lines for name, lines in found.items() if name not in NOT_YET_MOVED}
-    assert not outside, f"state written outside vrijstad/workflow.py: {outside}"
-    assert not NOT_YET_MOVED - set(found), "clean now, take off the list"
+    assert not found, f"state written outside vrijstad/workflow.py: {found}"
 
 
 def test_the_scan_sees_each_way_of_writing_a_state(tmp_path):

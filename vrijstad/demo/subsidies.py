@@ -7,7 +7,14 @@ from datetime import date, timedelta
 
 from vrijstad.demo.base import Demo
 from vrijstad.subsidies import services as subsidies
-from vrijstad.subsidies.models import ApplicantKind, CostCategory, DocumentKind, SubsidyApplication
+from vrijstad.subsidies.documents import send_grant_letter
+from vrijstad.subsidies.models import (
+    ApplicantKind,
+    CostCategory,
+    DocumentKind,
+    Preset,
+    SubsidyApplication,
+)
 from vrijstad.subsidies.models import SubsidyStatus as S
 
 #: The steps of the procedure in order, and the day (after the start) each was taken.
@@ -235,7 +242,7 @@ def build_subsidies(demo: Demo) -> None:
     }
     streets = {s.name: s for area in demo.areas for s in area.streets}
     for case in CASES:
-        _tell(demo, schemes[case.scheme], streets[case.street].id, case)
+        _tell(demo, schemes[Preset(case.scheme)], streets[case.street].id, case)
 
 
 def _tell(demo: Demo, scheme, street_id: int, case: Case) -> SubsidyApplication:
@@ -281,6 +288,7 @@ def _tell(demo: Demo, scheme, street_id: int, case: Case) -> SubsidyApplication:
                 conditions="Het werk is binnen een jaar klaar; verantwoording met facturen.",
                 on=on(step),
             )
+            send_grant_letter(application)  # the letter and notice follow the decision
         elif step == "reject":
             subsidies.reject(
                 manager,

@@ -3,8 +3,8 @@
 import io
 import uuid
 
-from flask import Response
 from PIL import Image
+from werkzeug.wrappers import Response
 
 from vrijstad import images
 from vrijstad.audit.services import record_event

@@ -143,11 +143,11 @@ def _search(names: frozenset[str], sort: str) -> sa.Select:
 
 
 def _free_days(filters: UnitFilters) -> sa.ColumnElement[bool] | None:
-    if not (filters.free_from or filters.free_until):
+    first = filters.free_from or filters.free_until
+    last = filters.free_until or filters.free_from
+    if first is None or last is None:
         return None
-    return free_between(
-        filters.free_from or filters.free_until, filters.free_until or filters.free_from
-    )
+    return free_between(first, last)
 
 
 def search_units(filters: UnitFilters) -> sa.Select:

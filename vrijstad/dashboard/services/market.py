@@ -32,6 +32,8 @@ def branch_rows(
     names: dict[str, str] = {}
     for row in db.session.execute(matching_queries.current_occupants([area.id], reference)):
         street_name, group, n = row[1], row[2], row[3]
+        if group is None:  # a placement whose starter has no branch: not in the mix
+            continue
         occupants[street_key(street_name)][BranchGroup(group)] += n
         names.setdefault(street_key(street_name), street_name.strip())
     masks = {row.street_id: row for row in db.session.execute(queries.profiles_of_area(area.id))}
