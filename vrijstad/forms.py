@@ -29,10 +29,11 @@ from stdnum.exceptions import ValidationError as NumberError
 from stdnum.nl import btw as stdnum_btw
 from stdnum.nl import postcode as stdnum_postcode
 from werkzeug.routing import IntegerConverter
-from wtforms import DecimalField
+from wtforms import DecimalField, SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
+from vrijstad import clock
 from vrijstad.errors import refuse
 from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
@@ -166,6 +167,20 @@ def month_from(text: str | None) -> date | None:
     if not match or not MIN_YEAR <= int(match[1]) <= MAX_YEAR or not 1 <= int(match[2]) <= 12:
         return None
     return date(int(match[1]), int(match[2]), 1)
+
+
+def month_or_previous(text: str | None) -> date:
+    """The month a ?period= names ('2026-11' → 1 November 2026), else last month (Amsterdam)."""
+    return month_from(text) or clock.add_months(clock.this_month(), -1)
+
+
+def month_choices(today: date | None = None, back: int = 12) -> list[SelectChoice]:
+    """The last ``back`` months, this one first, as choices '2026-11' shown as '11-2026'."""
+    first = clock.month_start(today or clock.today())
+    months = [clock.add_months(first, -step) for step in range(back)]
+    return [
+        SelectChoice(f"{m.year:04d}-{m.month:02d}", f"{m.month:02d}-{m.year:04d}") for m in months
+    ]
 
 
 def whole_number(text: str | None, high: int = INTEGER_MAX) -> int | None:

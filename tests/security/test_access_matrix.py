@@ -154,7 +154,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "ops.job_status": (STARTER_A | {"admin"}, None),
     "ops.readyz": (ALL, None),
     "organisations.accept_invitation": (ALL, ALL),  # the token decides (this one is unknown)
-    "organisations.create_area": (None, ORG_ADMIN_X),
+    "areas.create_area": (None, ORG_ADMIN_X),
     "organisations.detail": (STAFF_X, None),
     "organisations.index": (USERS, None),
     "organisations.invite": (None, ORG_ADMIN_X),

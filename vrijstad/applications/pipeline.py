@@ -23,9 +23,9 @@ from vrijstad.core import DomainError, TransitionError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.notifications.services import notify
-from vrijstad.organisations.services import can_manage, staff_of
 from vrijstad.starters.models import SpaceKind
 from vrijstad.units.models import Unit, UnitStatus
+from vrijstad.units.services import is_landlord_side, landlord_side_people
 from vrijstad.units.status import move_unit, organisation_id_of
 
 
@@ -63,27 +63,10 @@ def status_label(status: ApplicationStatus) -> str:
 # Who may do what ---------------------------------------------------------------------------
 
 
-def is_landlord_side(user: User, unit: Unit) -> bool:
-    """The unit's owner, staff of the organisation of its area, and platform admins."""
-    if not user.is_authenticated:
-        return False
-    if user.is_admin or unit.owner_id == user.id:
-        return True
-    return unit.area is not None and can_manage(user, unit.area.organisation_id)
-
-
 def can_see(user: User, application: Application) -> bool:
     if not user.is_authenticated:
         return False
     return application.starter_id == user.id or is_landlord_side(user, application.unit)
-
-
-def landlord_side_people(unit: Unit) -> list[User]:
-    """Who hears of news on the landlord side: the owner and the area's organisation staff."""
-    people = [unit.owner]
-    if unit.area is not None:
-        people += staff_of(unit.area.organisation_id)
-    return people
 
 
 def transition(

@@ -12,13 +12,12 @@ from vrijstad.billing import documents, receivables, services, tasks
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
 from vrijstad.billing.models import FundPurpose, FundSpending, Invoice, Settlement, SettlementLine
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm, requested_page
+from vrijstad.forms import ButtonForm, month_choices, month_or_previous, requested_page
 from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
-from vrijstad.letting.forms import month_choices
 from vrijstad.letting.models import Collective
-from vrijstad.letting.views import get_collective_or_403, parse_period
+from vrijstad.loaders import managed
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.storage import get_storage
@@ -44,13 +43,13 @@ def _chosen_period() -> tuple[PeriodForm, date | None]:
     if not form.validate_on_submit():
         flash(_("Choose a month."), "error")
         return form, None
-    return form, parse_period(form.period.data)
+    return form, month_or_previous(form.period.data)
 
 
 @bp.post("/collectives/<int:collective_id>/invoices")
 @login_required
 def generate(collective_id: int):
-    collective = get_collective_or_403(collective_id)
+    collective = managed(Collective, collective_id)
     form, period = _chosen_period()
     if period is None:
         return _to_collective(collective, "invoices")
@@ -71,7 +70,7 @@ def generate(collective_id: int):
 @login_required
 def invoice_pdfs(collective_id: int):
     """Start a job that puts the PDFs of the month's invoices in one ZIP file."""
-    collective = get_collective_or_403(collective_id)
+    collective = managed(Collective, collective_id)
     form, period = _chosen_period()
     if period is None:
         return _to_collective(collective, "invoices")
@@ -97,7 +96,7 @@ def invoice_pdfs(collective_id: int):
 @login_required
 def download(collective_id: int, token: str):
     """A ZIP file a job made for the collective's staff."""
-    collective = get_collective_or_403(collective_id)
+    collective = managed(Collective, collective_id)
     if not tasks.valid_token(token):
         abort(404)
     try:
@@ -172,7 +171,7 @@ def record_payment(invoice_id: int):
 @bp.post("/collectives/<int:collective_id>/settlements")
 @login_required
 def settle(collective_id: int):
-    collective = get_collective_or_403(collective_id)
+    collective = managed(Collective, collective_id)
     form, period = _chosen_period()
     if period is None:
         return _to_collective(collective, "settlements")
@@ -237,7 +236,7 @@ def settle_all(organisation_id: int):
 @login_required
 def settlement(settlement_id: int):
     item = db.get_or_404(Settlement, settlement_id)
-    get_collective_or_403(item.collective_id)
+    managed(Collective, item.collective_id)
     return render_template("billing/settlement.html", settlement=item, button=ButtonForm())
 
 
@@ -246,7 +245,7 @@ def settlement(settlement_id: int):
 @two_factor_required
 def settlement_action(settlement_id: int, action: str):
     item = db.get_or_404(Settlement, settlement_id)
-    get_collective_or_403(item.collective_id)
+    managed(Collective, item.collective_id)
     actions = {"approve": services.approve_settlement, "paid": services.mark_settlement_paid}
     if action not in actions:
         abort(404)
@@ -271,7 +270,7 @@ def settlement_action(settlement_id: int, action: str):
 @bp.post("/collectives/<int:collective_id>/fund")
 @login_required
 def propose_spending(collective_id: int):
-    collective = get_collective_or_403(collective_id)
+    collective = managed(Collective, collective_id)
     form = SpendingForm()
     if form.validate_on_submit():
         done = submissions.claim(f"fund:{collective.id}", form.key.data, current_user.id)
@@ -302,7 +301,7 @@ def propose_spending(collective_id: int):
 @two_factor_required
 def decide_spending(spending_id: int, decision: str):
     spending = db.get_or_404(FundSpending, spending_id)
-    collective = get_collective_or_403(spending.collective_id)
+    collective = managed(Collective, spending.collective_id)
     if decision not in ("approve", "reject"):
         abort(404)
     if ButtonForm().validate_on_submit():

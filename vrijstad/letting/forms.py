@@ -1,6 +1,5 @@
 """Forms of collective letting: the scheme, head leases, spaces, placements, turnover."""
 
-from datetime import date
 from decimal import Decimal
 
 from flask_wtf.file import FileField
@@ -13,7 +12,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from vrijstad import clock
 from vrijstad.forms import DutchDecimalField, FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.models import HeadLeaseKind, LandlordRule, SpaceUnit
@@ -92,13 +90,3 @@ class ReviewForm(FlaskForm):
         _l("Question for the starter (leave empty to approve)"),
         validators=[Optional(), Length(max=1000)],
     )
-
-
-def month_choices(today: date | None = None, back: int = 12) -> list[SelectChoice]:
-    today = today or clock.today()
-    choices = []
-    year, month = today.year, today.month
-    for _ in range(back):
-        choices.append(SelectChoice(f"{year:04d}-{month:02d}", f"{month:02d}-{year:04d}"))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return choices

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock, labels
 from vrijstad.core import enum_type
-from vrijstad.extensions import Model
+from vrijstad.extensions import Model, db
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.starters.models import SpaceKind
 from vrijstad.workflow import Workflow
@@ -321,4 +321,17 @@ class TurnoverReminder(Model):
     __table_args__ = (
         sa.UniqueConstraint("placement_id", "period", "kind", name="one_turnover_reminder"),
         sa.CheckConstraint("kind IN ('due', 'late')", name="turnover_reminder_kind"),
+    )
+
+
+def collective_letting(unit_id: int) -> Collective | None:
+    """The collective that lets a unit now (through a signed or active head lease): the one
+    read billing, the agreement and the pages share."""
+    return db.session.scalar(
+        sa.select(Collective)
+        .join(HeadLease)
+        .where(
+            HeadLease.unit_id == unit_id,
+            HeadLease.status.in_((HeadLeaseStatus.SIGNED, HeadLeaseStatus.ACTIVE)),
+        )
     )

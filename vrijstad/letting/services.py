@@ -11,7 +11,6 @@ from datetime import date
 import sqlalchemy as sa
 
 from vrijstad import labels
-from vrijstad.applications.services import is_landlord_side
 from vrijstad.areas.models import Area
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
@@ -37,6 +36,7 @@ from vrijstad.letting.models import (
     Placement,
     Space,
     SpaceUnit,
+    collective_letting,
 )
 from vrijstad.letting.placements import (
     PlacementTerms,
@@ -63,6 +63,7 @@ from vrijstad.letting.turnover import (
 )
 from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.units.models import Unit
+from vrijstad.units.services import is_landlord_side
 
 __all__ = [
     "EVIDENCE_TYPES",
@@ -235,14 +236,7 @@ def change_head_lease(actor: User, lease: HeadLease, target: HeadLeaseStatus) ->
 
 def collective_of(unit_id: int) -> Collective | None:
     """The collective that lets a unit now (through a signed or active head lease)."""
-    return db.session.scalar(
-        sa.select(Collective)
-        .join(HeadLease)
-        .where(
-            HeadLease.unit_id == unit_id,
-            HeadLease.status.in_((HeadLeaseStatus.SIGNED, HeadLeaseStatus.ACTIVE)),
-        )
-    )
+    return collective_letting(unit_id)
 
 
 # Spaces and placements ---------------------------------------------------------------------

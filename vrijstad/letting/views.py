@@ -1,7 +1,5 @@
 """Collective letting pages: schemes, head leases, spaces, turnover reports; placements."""
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -14,7 +12,7 @@ from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
 from vrijstad.billing.models import FundSpending, Invoice, Settlement
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm, month_from
+from vrijstad.forms import ButtonForm, month_choices, month_or_previous
 from vrijstad.i18n import gettext as _
 from vrijstad.letting import services
 from vrijstad.letting.forms import (
@@ -24,7 +22,6 @@ from vrijstad.letting.forms import (
     SpaceForm,
     TurnoverForm,
     basis_points,
-    month_choices,
 )
 from vrijstad.letting.models import (
     Collective,
@@ -46,14 +43,6 @@ from vrijstad.units.models import Unit
 from vrijstad.web import attempt, required
 
 bp = Blueprint("letting", __name__)
-
-
-def parse_period(value: str | None) -> date:
-    """'2026-11' → 1 November 2026; anything else (a year past 2200 too) → the previous month."""
-    if month := month_from(value):
-        return month
-    today = clock.this_month()
-    return date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
 
 
 @bp.get("/placements/<int:placement_id>/agreement.pdf")
@@ -123,7 +112,7 @@ def collectives(organisation_id: int):
 
 
 def _page(collective: Collective, status: int = 200, **forms):
-    period = parse_period(request.values.get("period"))
+    period = month_or_previous(request.values.get("period"))
     units = db.session.scalars(
         sa.select(Unit)
         .where(Unit.area_id == collective.area_id)

@@ -5,8 +5,6 @@ from operator import attrgetter
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
-from vrijstad.areas import services as area_services
-from vrijstad.areas.models import AreaKind
 from vrijstad.auth.services import AccountError
 from vrijstad.core import DomainError
 from vrijstad.forms import ButtonForm, FlaskForm
@@ -56,29 +54,6 @@ def render_detail(
 @login_required
 def detail(organisation_id: int):
     return render_detail(get_managed_or_403(organisation_id))
-
-
-@bp.post("/<int:organisation_id>/areas")
-@login_required
-def create_area(organisation_id: int):
-    organisation = get_managed_or_403(organisation_id)
-    form = AreaForm()
-    if form.validate_on_submit():
-        done = attempt(
-            lambda: area_services.create_area(
-                current_user,
-                organisation,
-                form.name.data,
-                form.city.data,
-                AreaKind(form.kind.data),
-                form.description.data,
-            ),
-            show=on_field(form.name),
-        )
-        if area := done.value:
-            flash(_("Area %(name)s added.", name=area.name), "success")
-            return redirect(url_for("areas.detail", area_id=area.id))
-    return render_detail(organisation, area_form=form, status=422)
 
 
 @bp.post("/<int:organisation_id>/invitations")

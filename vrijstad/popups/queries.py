@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
 from vrijstad.units.models import Unit
+from vrijstad.units.search import register_free_days
 
 
 def _overlaps(model, start: date, end: date):
@@ -84,6 +85,7 @@ def feed_bookings(unit_id: int, since: date) -> sa.Select:
     )
 
 
+@register_free_days
 def free_between(first_day: date, last_day: date) -> sa.ColumnElement[bool]:
     """A condition on Unit: open for short lets, and no booking or blocked period touches any
     day from first_day to last_day (both included)."""

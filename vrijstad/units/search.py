@@ -28,7 +28,6 @@ from wtforms.fields.core import UnboundField
 
 from vrijstad import database
 from vrijstad.i18n import current_language, force_locale
-from vrijstad.popups.queries import free_between
 from vrijstad.units.forms import SearchForm
 from vrijstad.units.models import (
     PUBLIC_STATUSES,
@@ -142,12 +141,26 @@ def _search(names: frozenset[str], sort: str) -> sa.Select:
     return sa.select(Unit).where(_PUBLIC, *conditions).order_by(*order)
 
 
+#: "Free on these days" is the short-let feature's to answer: it registers the condition on
+#: Unit (vrijstad/popups/queries.py), so the search does not depend on pop-ups.
+_FREE_DAYS: list[Callable[[date, date], sa.ColumnElement[bool]]] = []
+
+
+def register_free_days(
+    condition: Callable[[date, date], sa.ColumnElement[bool]],
+) -> Callable[[date, date], sa.ColumnElement[bool]]:
+    _FREE_DAYS[:] = [condition]
+    return condition
+
+
 def _free_days(filters: UnitFilters) -> sa.ColumnElement[bool] | None:
     first = filters.free_from or filters.free_until
     last = filters.free_until or filters.free_from
     if first is None or last is None:
         return None
-    return free_between(first, last)
+    if not _FREE_DAYS:
+        return sa.false()  # no short lets in this installation: no unit is bookable
+    return _FREE_DAYS[0](first, last)
 
 
 def search_units(filters: UnitFilters) -> sa.Select:

@@ -20,7 +20,7 @@ from vrijstad.auth.verification import require_verified_email
 from vrijstad.core import DomainError, TransitionError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
-from vrijstad.organisations.services import can_manage, organisations_of
+from vrijstad.organisations.services import can_manage, organisations_of, staff_of
 from vrijstad.units.models import Unit, UnitStatus
 from vrijstad.units.status import UNIT_FLOW, move_unit
 
@@ -73,6 +73,20 @@ def can_edit(user: User, unit: Unit) -> bool:
     if user.is_admin or unit.owner_id == user.id:
         return True
     return unit.area is not None and can_manage(user, unit.area.organisation_id)
+
+
+def is_landlord_side(user: User, unit: Unit) -> bool:
+    """Who deals with the unit's applicants, bookings and placements: the people who may
+    edit it (the owner, staff of its area's organisation, platform admins)."""
+    return can_edit(user, unit)
+
+
+def landlord_side_people(unit: Unit) -> list[User]:
+    """Who hears of news on the landlord side: the owner and the area's organisation staff."""
+    people = [unit.owner]
+    if unit.area is not None:
+        people += staff_of(unit.area.organisation_id)
+    return people
 
 
 def can_view(user: User, unit: Unit) -> bool:

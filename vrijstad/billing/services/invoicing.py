@@ -26,13 +26,18 @@ from vrijstad.billing.services.common import (
     percent_of,
     round_half_up,
 )
+from vrijstad.clock import next_month
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.ledger import services as ledger
-from vrijstad.letting.models import Placement, PlacementStatus, TurnoverReport
-from vrijstad.letting.services import collective_of, next_month
+from vrijstad.letting.models import (
+    Placement,
+    PlacementStatus,
+    TurnoverReport,
+    collective_letting,
+)
 from vrijstad.organisations.models import Organisation
 from vrijstad.popups.models import Booking
 from vrijstad.starters.services import profile_of
@@ -175,7 +180,7 @@ def _issue(
     organisation = db.session.get_one(Organisation, placement.organisation_id)
     supplier, customer = _parties(placement, organisation)
     issued_on = issued_on or clock.today()
-    collective = collective_of(placement.unit_id)
+    collective = collective_letting(placement.unit_id)
     net_cents = sum(line.net_cents for line in lines)
     vat_cents = sum(line.vat_cents for line in lines)
     invoice = Invoice(

@@ -27,6 +27,7 @@ from vrijstad.billing.services.common import (
     lock_settlement,
     percent_of,
 )
+from vrijstad.clock import next_month
 from vrijstad.core import TransitionError
 from vrijstad.database import insert_rows
 from vrijstad.extensions import db
@@ -42,7 +43,6 @@ from vrijstad.letting.models import (
     TurnoverReport,
     TurnoverStatus,
 )
-from vrijstad.letting.services import next_month
 from vrijstad.money import split_cents
 from vrijstad.organisations.models import MemberRole
 from vrijstad.units.models import Unit
