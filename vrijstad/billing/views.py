@@ -146,6 +146,22 @@ def invoice_pdf(invoice_id: int):
     )
 
 
+def _pay(invoice: Invoice, form: PaymentForm) -> None:
+    """Book the payment the form names on the invoice (once per submission key)."""
+    _book_once(
+        f"payment:invoice:{invoice.id}",
+        form,
+        lambda: services.record_payment(
+            current_user,
+            invoice,
+            required(form.amount.data),
+            form.received_on.data,
+            form.reference.data,
+        ),
+        "payment",
+    )
+
+
 @bp.post("/invoices/<int:invoice_id>/payments")
 @login_required
 def record_payment(invoice_id: int):
@@ -153,21 +169,7 @@ def record_payment(invoice_id: int):
     form = PaymentForm()
     if not form.validate_on_submit():
         _flash_form_errors(form)
-    elif attempt(
-        lambda: _book_once(
-            f"payment:invoice:{invoice.id}",
-            form,
-            lambda: services.record_payment(
-                current_user,
-                invoice,
-                required(form.amount.data),
-                form.received_on.data,
-                form.reference.data,
-            ),
-            "payment",
-        ),
-        refused=services.BillingError,
-    ):
+    elif attempt(lambda: _pay(invoice, form), refused=services.BillingError):
         flash(_("Payment recorded for invoice %(n)d.", n=invoice.number), "success")
     collective = (
         db.session.get(Collective, invoice.collective_id) if invoice.collective_id else None
@@ -265,6 +267,22 @@ def settlement_action(settlement_id: int, action: str):
     return redirect(url_for("billing.settlement", settlement_id=item.id))
 
 
+def _propose(collective: Collective, form: SpendingForm) -> None:
+    """Propose the spending the form names from the fund (once per submission key)."""
+    _book_once(
+        f"fund:{collective.id}",
+        form,
+        lambda: services.propose_spending(
+            current_user,
+            collective,
+            FundPurpose(form.purpose.data),
+            form.description.data,
+            required(form.amount.data),
+        ),
+        "fund_spending",
+    )
+
+
 @bp.post("/collectives/<int:collective_id>/fund")
 @login_required
 def propose_spending(collective_id: int):
@@ -272,21 +290,7 @@ def propose_spending(collective_id: int):
     form = SpendingForm()
     if not form.validate_on_submit():
         _flash_form_errors(form)
-    elif attempt(
-        lambda: _book_once(
-            f"fund:{collective.id}",
-            form,
-            lambda: services.propose_spending(
-                current_user,
-                collective,
-                FundPurpose(form.purpose.data),
-                form.description.data,
-                required(form.amount.data),
-            ),
-            "fund_spending",
-        ),
-        refused=services.BillingError,
-    ):
+    elif attempt(lambda: _propose(collective, form), refused=services.BillingError):
         flash(_("Spending proposed; an organisation admin decides."), "success")
     return _to_collective(collective, "fund")
 
