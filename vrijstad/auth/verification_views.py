@@ -9,6 +9,7 @@ from vrijstad.errors import wants_json
 from vrijstad.extensions import db, limiter
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
+from vrijstad.web import attempt, commit, silent
 
 bp = Blueprint("verification", __name__)
 
@@ -23,13 +24,16 @@ def _resend_key() -> str:
 
 @bp.get("/account/confirm/<token>")
 def confirm(token: str):
-    try:
-        user = verification.confirm_email(token)
-    except verification.VerificationLinkError as exc:
+    done = attempt(
+        lambda: verification.confirm_email(token),
+        refused=verification.VerificationLinkError,
+        show=silent,
+    )
+    if done.value is None:
         # Answered here, with the way on: a new link (logged in) or the login page.
-        return render_template("auth/confirm_failed.html", message=str(exc)), 400
-    db.session.commit()
-    flash(_("Thank you: your e-mail address %(email)s is confirmed.", email=user.email), "success")
+        return render_template("auth/confirm_failed.html", message=str(done.error)), 400
+    email = done.value.email
+    flash(_("Thank you: your e-mail address %(email)s is confirmed.", email=email), "success")
     return redirect(url_for("main.home" if current_user.is_authenticated else "auth.login"))
 
 
@@ -40,8 +44,7 @@ def resend():
     if current_user.email_verified:
         flash(_("Your e-mail address is already confirmed."), "info")
     else:
-        verification.send_verification(current_user)
-        db.session.commit()
+        commit(lambda: verification.send_verification(current_user))
         message = _("We have sent a new confirmation link to %(email)s.", email=current_user.email)
         flash(message, "success")
     return redirect(url_for("auth.account"))

@@ -1,6 +1,7 @@
 """Account pages: register, log in (with a second step for two-step verification) and out,
 reset and change password or e-mail, two-step verification, language."""
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -28,11 +29,12 @@ from vrijstad.auth.forms import (
     TwoFactorDisableForm,
     TwoFactorLoginForm,
 )
-from vrijstad.extensions import db, limiter
+from vrijstad.extensions import limiter
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
 from vrijstad.legal.services import record_consent
 from vrijstad.qr import qr_svg
+from vrijstad.web import attempt, commit, on_field
 
 bp = Blueprint("auth", __name__)
 
@@ -67,26 +69,25 @@ def _login_email_key() -> str:
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            user = services.sign_up(
-                form.email.data,
-                form.password.data,
-                form.name.data,
-                form.role.data,
-                locale=session.get("locale", "nl"),
-            )
-        except services.AccountError as exc:
-            getattr(form, exc.field).errors = [str(exc)]
-        else:
-            # The same answer whether the address was new or taken: the mail tells which.
-            if user is not None:
-                record_consent(user)
-            db.session.commit()
-            flash(_("Thank you. We have sent you an e-mail; you can log in now."), "success")
-            return redirect(url_for("auth.login"))
+    # The same answer whether the address was new or taken: the mail tells which.
+    if form.validate_on_submit() and attempt(lambda: _sign_up(form), form, services.AccountError):
+        flash(_("Thank you. We have sent you an e-mail; you can log in now."), "success")
+        return redirect(url_for("auth.login"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status
+
+
+def _sign_up(form: RegisterForm) -> None:
+    """Sign up (nobody new when the address is taken) and record the accepted terms."""
+    user = services.sign_up(
+        form.email.data,
+        form.password.data,
+        form.name.data,
+        form.role.data,
+        locale=session.get("locale", "nl"),
+    )
+    if user is not None:
+        record_consent(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -158,23 +159,20 @@ def login_code():
         flash(_("Your login has expired. Log in again."), "info")
         return redirect(url_for("auth.login", next=_safe_next("") or None))
     form = TwoFactorLoginForm()
-    if form.validate_on_submit():
-        try:
-            kind = two_factor.verify(user, form.code.data)
-        except two_factor.TwoFactorError as exc:
-            db.session.rollback()
-            form.code.errors = [str(exc)]
-        else:
-            db.session.commit()
-            remember = session.pop(PENDING)["remember"]
-            login_user(user, remember=remember)
-            if kind == "recovery":
-                left = two_factor.recovery_codes_left(user)
-                flash(
-                    _("You used a recovery code; %(n)d left. Make new ones under Account.", n=left),
-                    "info",
-                )
-            return redirect(_safe_next(url_for("main.home")))
+    done = form.validate_on_submit() and attempt(
+        lambda: two_factor.verify(user, form.code.data),
+        refused=two_factor.TwoFactorError,
+        show=on_field(form.code),
+    )
+    if done:
+        login_user(user, remember=session.pop(PENDING)["remember"])
+        if done.value == "recovery":
+            left = two_factor.recovery_codes_left(user)
+            flash(
+                _("You used a recovery code; %(n)d left. Make new ones under Account.", n=left),
+                "info",
+            )
+        return redirect(_safe_next(url_for("main.home")))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login_code.html", form=form), status
 
@@ -182,8 +180,7 @@ def login_code():
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
-        services.end_sessions(current_user)
-        db.session.commit()
+        commit(lambda: services.end_sessions(current_user))
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.home"))
@@ -194,8 +191,7 @@ def logout():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+        commit(lambda: services.request_password_reset(form.email.data))
         flash(_("If this address has an account, we have e-mailed a reset link."), "info")
         return redirect(url_for("auth.login"))
     status = 422 if form.is_submitted() else 200
@@ -204,21 +200,17 @@ def reset_request():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    try:
-        user = services.user_for_reset_token(token)
-    except services.AccountError as exc:
-        flash(str(exc), "error")
+    found = attempt(lambda: services.user_for_reset_token(token), refused=services.AccountError)
+    if found.value is None:
         return redirect(url_for("auth.reset_request"))
-    form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.set_password(user, form.password.data)
-        except services.AccountError as exc:
-            form.password.errors = [str(exc)]
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed. You can log in now."), "success")
-            return redirect(url_for("auth.login"))
+    user, form = found.value, ResetPasswordForm()
+    if form.validate_on_submit() and attempt(
+        lambda: services.set_password(user, form.password.data),
+        refused=services.AccountError,
+        show=on_field(form.password),
+    ):
+        flash(_("Your password has been changed. You can log in now."), "success")
+        return redirect(url_for("auth.login"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/reset_password.html", form=form), status
 
@@ -235,16 +227,14 @@ def account():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current.data, form.password.data)
-        except services.AccountError as exc:
-            getattr(form, exc.field).errors = [str(exc)]
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # stay logged in after the change
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("auth.account"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.change_password(current_user, form.current.data, form.password.data),
+        form,
+        services.AccountError,
+    ):
+        login_user(current_user._get_current_object())  # stay logged in after the change
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("auth.account"))
     return render_template(
         "auth/account.html", password_form=form, email_form=ChangeEmailForm()
     ), 422
@@ -254,21 +244,19 @@ def change_password():
 @login_required
 def change_email():
     form = ChangeEmailForm()
-    if form.validate_on_submit():
-        try:
-            services.change_email(current_user, form.password.data, form.email.data)
-        except services.AccountError as exc:
-            getattr(form, exc.field).errors = [str(exc)]
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Your e-mail address has been changed. Confirm it with the link we have "
-                    "sent to the new address."
-                ),
-                "success",
-            )
-            return redirect(url_for("auth.account"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.change_email(current_user, form.password.data, form.email.data),
+        form,
+        services.AccountError,
+    ):
+        flash(
+            _(
+                "Your e-mail address has been changed. Confirm it with the link we have "
+                "sent to the new address."
+            ),
+            "success",
+        )
+        return redirect(url_for("auth.account"))
     return render_template(
         "auth/account.html", password_form=ChangePasswordForm(), email_form=form
     ), 422
@@ -280,7 +268,7 @@ SETUP = "two_factor_setup"
 
 
 def _render_two_factor(status: int = 200, codes: list[str] | None = None, **forms):
-    context = {"codes": codes, "required": two_factor.is_required(current_user)}
+    context: dict[str, Any] = {"codes": codes, "required": two_factor.is_required(current_user)}
     if current_user.two_factor_enabled:
         context["left"] = two_factor.recovery_codes_left(current_user)
         context["regenerate_form"] = forms.get("regenerate_form") or TwoFactorCodeForm(
@@ -308,18 +296,20 @@ def two_factor_page():
 @login_required
 def enable_two_factor():
     form = TwoFactorCodeForm()
-    if form.validate_on_submit() and session.get(SETUP):
-        try:
-            codes = two_factor.enable(current_user, session[SETUP], form.code.data)
-        except two_factor.TwoFactorError as exc:
-            db.session.rollback()
-            form.code.errors = [str(exc)]
-        else:
-            db.session.commit()
-            session.pop(SETUP)
-            login_user(current_user._get_current_object())  # this session passed the step
-            flash(_("Two-step verification is on."), "success")
-            return _render_two_factor(codes=codes)
+    done = (
+        form.validate_on_submit()
+        and session.get(SETUP)
+        and attempt(
+            lambda: two_factor.enable(current_user, session[SETUP], form.code.data),
+            refused=two_factor.TwoFactorError,
+            show=on_field(form.code),
+        )
+    )
+    if done:
+        session.pop(SETUP)
+        login_user(current_user._get_current_object())  # this session passed the step
+        flash(_("Two-step verification is on."), "success")
+        return _render_two_factor(codes=done.value)
     return _render_two_factor(422, enable_form=form)
 
 
@@ -327,16 +317,14 @@ def enable_two_factor():
 @login_required
 def regenerate_recovery_codes():
     form = TwoFactorCodeForm(prefix="new")
-    if form.validate_on_submit():
-        try:
-            codes = two_factor.regenerate_recovery_codes(current_user, form.code.data)
-        except two_factor.TwoFactorError as exc:
-            db.session.rollback()
-            form.code.errors = [str(exc)]
-        else:
-            db.session.commit()
-            flash(_("New recovery codes are made; the old ones no longer work."), "success")
-            return _render_two_factor(codes=codes)
+    done = form.validate_on_submit() and attempt(
+        lambda: two_factor.regenerate_recovery_codes(current_user, form.code.data),
+        refused=two_factor.TwoFactorError,
+        show=on_field(form.code),
+    )
+    if done:
+        flash(_("New recovery codes are made; the old ones no longer work."), "success")
+        return _render_two_factor(codes=done.value)
     return _render_two_factor(422, regenerate_form=form)
 
 
@@ -344,17 +332,14 @@ def regenerate_recovery_codes():
 @login_required
 def disable_two_factor():
     form = TwoFactorDisableForm(prefix="off")
-    if form.validate_on_submit():
-        try:
-            two_factor.disable(current_user, form.password.data, form.code.data)
-        except two_factor.TwoFactorError as exc:
-            db.session.rollback()
-            getattr(form, exc.field).errors = [str(exc)]
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())
-            flash(_("Two-step verification is off."), "success")
-            return redirect(url_for("auth.two_factor_page"))
+    if form.validate_on_submit() and attempt(
+        lambda: two_factor.disable(current_user, form.password.data, form.code.data),
+        form,
+        two_factor.TwoFactorError,
+    ):
+        login_user(current_user._get_current_object())
+        flash(_("Two-step verification is off."), "success")
+        return redirect(url_for("auth.two_factor_page"))
     return _render_two_factor(422, disable_form=form)
 
 
@@ -365,6 +350,5 @@ def set_language():
     if form.validate_on_submit() and language in current_app.config["LANGUAGES"]:
         session["locale"] = language
         if current_user.is_authenticated:
-            services.set_locale(current_user, language)
-            db.session.commit()
+            commit(lambda: services.set_locale(current_user, language))
     return redirect(_safe_next(url_for("main.home")))

@@ -1,10 +1,15 @@
 """Invoices, payments, settlements, the fund and landlord statements."""
 
+from collections.abc import Callable
 from datetime import date
+from operator import attrgetter
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from vrijstad import clock, exports, jobs, submissions
 from vrijstad.auth.guards import two_factor_required
@@ -17,15 +22,16 @@ from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.models import Collective
-from vrijstad.loaders import managed
+from vrijstad.loaders import load, managed
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.storage import get_storage
+from vrijstad.web import attempt, button_action, commit, required
 
 bp = Blueprint("billing", __name__)
 
 
-def _to_collective(collective: Collective, anchor: str, period: str | None = None):
+def _to_collective(collective: Collective, anchor: str, period: str | None = None) -> Response:
     return redirect(
         url_for(
             "letting.collective",
@@ -34,6 +40,10 @@ def _to_collective(collective: Collective, anchor: str, period: str | None = Non
             _anchor=anchor,
         )
     )
+
+
+def _collective_url(collective: Collective, anchor: str, period: str) -> str:
+    return url_for("letting.collective", collective_id=collective.id, period=period, _anchor=anchor)
 
 
 def _chosen_period() -> tuple[PeriodForm, date | None]:
@@ -46,6 +56,29 @@ def _chosen_period() -> tuple[PeriodForm, date | None]:
     return form, month_or_previous(form.period.data)
 
 
+def _start(task: Callable, *args: Any, title: str) -> Response:
+    """Enqueue a job for the current user (in the page's language), commit, show its progress."""
+    handle = commit(
+        lambda: jobs.enqueue(task, current_user.id, *args, current_language(), job_title=title)
+    )
+    return redirect(handle.status_url, code=303)
+
+
+def _book_once(scope: str, form: FlaskForm, book: Callable[[], Any], made: str) -> None:
+    """Run a money form's service call once per submission key: a form sent twice gets the
+    first one's answer and books nothing again."""
+    done = submissions.claim(scope, form.key.data, current_user.id)
+    if done.repeated:
+        return
+    row = book()
+    if done.submission is not None:
+        done.submission.result = f"{made}:{row.id}"
+
+
+def _flash_form_errors(form: FlaskForm) -> None:
+    flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+
+
 @bp.post("/collectives/<int:collective_id>/invoices")
 @login_required
 def generate(collective_id: int):
@@ -53,17 +86,9 @@ def generate(collective_id: int):
     form, period = _chosen_period()
     if period is None:
         return _to_collective(collective, "invoices")
-    handle = jobs.enqueue(
-        tasks.generate_invoices,
-        current_user.id,
-        collective.organisation_id,
-        period,
-        _collective_url(collective, "invoices", form.period.data),
-        current_language(),
-        job_title=_l("Issuing the invoices of %(month)s", month=period.strftime("%m-%Y")),
-    )
-    db.session.commit()
-    return redirect(handle.status_url, code=303)
+    url = _collective_url(collective, "invoices", form.period.data)
+    title = _l("Issuing the invoices of %(month)s", month=period.strftime("%m-%Y"))
+    return _start(tasks.generate_invoices, collective.organisation_id, period, url, title=title)
 
 
 @bp.post("/collectives/<int:collective_id>/invoices/pdfs")
@@ -78,18 +103,9 @@ def invoice_pdfs(collective_id: int):
         flash(_("There are no invoices of this month yet."), "error")
         return _to_collective(collective, "invoices", form.period.data)
     token = tasks.new_token()
-    handle = jobs.enqueue(
-        tasks.invoice_pdfs_zip,
-        current_user.id,
-        collective.id,
-        period,
-        token,
-        url_for("billing.download", collective_id=collective.id, token=token),
-        current_language(),
-        job_title=_l("Invoice PDFs of %(month)s", month=period.strftime("%m-%Y")),
-    )
-    db.session.commit()
-    return redirect(handle.status_url, code=303)
+    url = url_for("billing.download", collective_id=collective.id, token=token)
+    title = _l("Invoice PDFs of %(month)s", month=period.strftime("%m-%Y"))
+    return _start(tasks.invoice_pdfs_zip, collective.id, period, token, url, title=title)
 
 
 @bp.get("/collectives/<int:collective_id>/downloads/<token>.zip")
@@ -110,18 +126,14 @@ def download(collective_id: int, token: str):
         abort(404)
 
 
-def _collective_url(collective: Collective, anchor: str, period: str) -> str:
-    return url_for("letting.collective", collective_id=collective.id, period=period, _anchor=anchor)
+def _sees_invoice(user, invoice: Invoice) -> bool:
+    return invoice.starter_id == user.id or can_manage(user, invoice.organisation_id)
 
 
 @bp.get("/invoices/<int:invoice_id>.pdf")
 @login_required
 def invoice_pdf(invoice_id: int):
-    invoice = db.get_or_404(Invoice, invoice_id)
-    if invoice.starter_id != current_user.id and not can_manage(
-        current_user, invoice.organisation_id
-    ):
-        abort(404)
+    invoice = load(Invoice, invoice_id, _sees_invoice)
     return (
         documents.invoice_pdf(invoice),
         200,
@@ -132,34 +144,31 @@ def invoice_pdf(invoice_id: int):
     )
 
 
+def _pay(invoice: Invoice, form: PaymentForm) -> None:
+    """Book the payment the form names on the invoice (once per submission key)."""
+    _book_once(
+        f"payment:invoice:{invoice.id}",
+        form,
+        lambda: services.record_payment(
+            current_user,
+            invoice,
+            required(form.amount.data),
+            form.received_on.data,
+            form.reference.data,
+        ),
+        "payment",
+    )
+
+
 @bp.post("/invoices/<int:invoice_id>/payments")
 @login_required
 def record_payment(invoice_id: int):
-    invoice = db.get_or_404(Invoice, invoice_id)
-    if not can_manage(current_user, invoice.organisation_id):
-        abort(403)
+    invoice = managed(Invoice, invoice_id)
     form = PaymentForm()
-    if form.validate_on_submit():
-        done = submissions.claim(f"payment:invoice:{invoice.id}", form.key.data, current_user.id)
-        try:
-            if not done.repeated:
-                payment = services.record_payment(
-                    current_user,
-                    invoice,
-                    form.amount.data,
-                    form.received_on.data,
-                    form.reference.data,
-                )
-                if done.submission is not None:
-                    done.submission.result = f"payment:{payment.id}"
-        except services.BillingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()  # a repeated form: the first one's answer, nothing booked again
-            flash(_("Payment recorded for invoice %(n)d.", n=invoice.number), "success")
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+    elif attempt(lambda: _pay(invoice, form), refused=services.BillingError):
+        flash(_("Payment recorded for invoice %(n)d.", n=invoice.number), "success")
     collective = (
         db.session.get(Collective, invoice.collective_id) if invoice.collective_id else None
     )
@@ -175,23 +184,27 @@ def settle(collective_id: int):
     form, period = _chosen_period()
     if period is None:
         return _to_collective(collective, "settlements")
-    try:
-        services.check_settlement(current_user, collective, period, form.confirm.data)
-    except services.BillingError as exc:
-        flash(str(exc), "error")
+    if not attempt(
+        lambda: services.check_settlement(current_user, collective, period, form.confirm.data),
+        refused=services.BillingError,
+    ):
         return _to_collective(collective, "settlements", form.period.data)
-    handle = jobs.enqueue(
-        tasks.settle_collectives,
-        current_user.id,
-        [collective.id],
-        period,
-        form.confirm.data,
-        _collective_url(collective, "settlements", form.period.data),
-        current_language(),
-        job_title=_l("Settling %(month)s", month=period.strftime("%m-%Y")),
+    url = _collective_url(collective, "settlements", form.period.data)
+    title = _l("Settling %(month)s", month=period.strftime("%m-%Y"))
+    return _start(
+        tasks.settle_collectives, [collective.id], period, form.confirm.data, url, title=title
     )
-    db.session.commit()
-    return redirect(handle.status_url, code=303)
+
+
+def _settlement_problems(collectives: list[Collective], period: date, confirm: bool) -> list[str]:
+    """Why each collective's month cannot be settled (nothing when all can)."""
+    problems = []
+    for collective in collectives:
+        try:
+            services.check_settlement(current_user, collective, period, confirm)
+        except services.BillingError as exc:
+            problems.append(f"{collective.name}: {exc}")
+    return problems
 
 
 @bp.post("/organisations/<int:organisation_id>/settlements")
@@ -203,40 +216,34 @@ def settle_all(organisation_id: int):
     back = url_for("letting.collectives", organisation_id=organisation.id)
     if period is None:
         return redirect(back)
-    collectives = db.session.scalars(
-        sa.select(Collective)
-        .where(Collective.organisation_id == organisation.id)
-        .order_by(Collective.name)
-    ).all()
-    problems = []
-    for collective in collectives:
-        try:
-            services.check_settlement(current_user, collective, period, form.confirm.data)
-        except services.BillingError as exc:
-            problems.append(f"{collective.name}: {exc}")
+    collectives = list(
+        db.session.scalars(
+            sa.select(Collective)
+            .where(Collective.organisation_id == organisation.id)
+            .order_by(Collective.name)
+        )
+    )
+    problems = _settlement_problems(collectives, period, form.confirm.data)
     if problems or not collectives:
         for problem in problems or [_("This organisation has no collectives yet.")]:
             flash(problem, "error")
         return redirect(back)
-    handle = jobs.enqueue(
-        tasks.settle_collectives,
-        current_user.id,
+    ids, title = (
         [c.id for c in collectives],
-        period,
-        form.confirm.data,
-        back,
-        current_language(),
-        job_title=_l("Settling %(month)s", month=period.strftime("%m-%Y")),
+        _l("Settling %(month)s", month=period.strftime("%m-%Y")),
     )
-    db.session.commit()
-    return redirect(handle.status_url, code=303)
+    return _start(tasks.settle_collectives, ids, period, form.confirm.data, back, title=title)
+
+
+def _managed_settlement(settlement_id: int) -> Settlement:
+    """A settlement of a collective the current user's organisation runs (404 / 403)."""
+    return managed(Settlement, settlement_id, lambda item: item.collective.organisation_id)
 
 
 @bp.get("/settlements/<int:settlement_id>")
 @login_required
 def settlement(settlement_id: int):
-    item = db.get_or_404(Settlement, settlement_id)
-    managed(Collective, item.collective_id)
+    item = _managed_settlement(settlement_id)
     return render_template("billing/settlement.html", settlement=item, button=ButtonForm())
 
 
@@ -244,27 +251,34 @@ def settlement(settlement_id: int):
 @login_required
 @two_factor_required
 def settlement_action(settlement_id: int, action: str):
-    item = db.get_or_404(Settlement, settlement_id)
-    managed(Collective, item.collective_id)
+    item = _managed_settlement(settlement_id)
     actions = {"approve": services.approve_settlement, "paid": services.mark_settlement_paid}
     if action not in actions:
         abort(404)
-    if ButtonForm().validate_on_submit():
-        try:
-            actions[action](current_user, item)
-        except services.BillingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "The settlement is now %(status)s.",
-                    status=services.settlement_label(item.status),
-                ),
-                "success",
-            )
+    button_action(
+        lambda: actions[action](current_user, item),
+        lambda: _(
+            "The settlement is now %(status)s.", status=services.settlement_label(item.status)
+        ),
+        refused=services.BillingError,
+    )
     return redirect(url_for("billing.settlement", settlement_id=item.id))
+
+
+def _propose(collective: Collective, form: SpendingForm) -> None:
+    """Propose the spending the form names from the fund (once per submission key)."""
+    _book_once(
+        f"fund:{collective.id}",
+        form,
+        lambda: services.propose_spending(
+            current_user,
+            collective,
+            FundPurpose(form.purpose.data),
+            form.description.data,
+            required(form.amount.data),
+        ),
+        "fund_spending",
+    )
 
 
 @bp.post("/collectives/<int:collective_id>/fund")
@@ -272,27 +286,10 @@ def settlement_action(settlement_id: int, action: str):
 def propose_spending(collective_id: int):
     collective = managed(Collective, collective_id)
     form = SpendingForm()
-    if form.validate_on_submit():
-        done = submissions.claim(f"fund:{collective.id}", form.key.data, current_user.id)
-        try:
-            if not done.repeated:
-                spending = services.propose_spending(
-                    current_user,
-                    collective,
-                    FundPurpose(form.purpose.data),
-                    form.description.data,
-                    form.amount.data,
-                )
-                if done.submission is not None:
-                    done.submission.result = f"fund_spending:{spending.id}"
-        except services.BillingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Spending proposed; an organisation admin decides."), "success")
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+    elif attempt(lambda: _propose(collective, form), refused=services.BillingError):
+        flash(_("Spending proposed; an organisation admin decides."), "success")
     return _to_collective(collective, "fund")
 
 
@@ -300,19 +297,15 @@ def propose_spending(collective_id: int):
 @login_required
 @two_factor_required
 def decide_spending(spending_id: int, decision: str):
-    spending = db.get_or_404(FundSpending, spending_id)
+    spending = load(FundSpending, spending_id)
     collective = managed(Collective, spending.collective_id)
     if decision not in ("approve", "reject"):
         abort(404)
-    if ButtonForm().validate_on_submit():
-        try:
-            services.decide_spending(current_user, spending, decision == "approve")
-        except services.BillingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Decision recorded."), "success")
+    button_action(
+        lambda: services.decide_spending(current_user, spending, decision == "approve"),
+        _("Decision recorded."),
+        refused=services.BillingError,
+    )
     return _to_collective(collective, "fund")
 
 
@@ -320,10 +313,7 @@ def decide_spending(spending_id: int, decision: str):
 
 
 def _receivables_organisation(organisation_id: int) -> Organisation:
-    organisation = db.get_or_404(Organisation, organisation_id)
-    if not can_manage(current_user, organisation.id):
-        abort(403)
-    return organisation
+    return managed(Organisation, organisation_id, attrgetter("id"))
 
 
 def _receivables_filter() -> receivables.ReceivableFilter:
@@ -375,8 +365,7 @@ def send_reminders(organisation_id: int):
     organisation = _receivables_organisation(organisation_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    sent = receivables.send_reminders(clock.today(), organisation.id)
-    db.session.commit()
+    sent = commit(lambda: receivables.send_reminders(clock.today(), organisation.id))
     flash(_("%(n)d reminders sent.", n=len(sent)), "success")
     return redirect(
         url_for(
@@ -391,10 +380,10 @@ def send_reminders(organisation_id: int):
 
 
 def _my_settlement(settlement_id: int) -> Settlement:
-    item = db.get_or_404(Settlement, settlement_id)
-    if not documents.statement_lines(item, current_user.id):
-        abort(404)
-    return item
+    """A settlement with lines for the current landlord; anyone else's is a 404."""
+    return load(
+        Settlement, settlement_id, lambda user, item: bool(documents.statement_lines(item, user.id))
+    )
 
 
 @bp.get("/my/statements")

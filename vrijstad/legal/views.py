@@ -5,12 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from vrijstad.errors import wants_json
-from vrijstad.extensions import db
 from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
 from vrijstad.legal import services
 from vrijstad.legal.forms import ConsentForm, LegalTextForm
 from vrijstad.legal.models import LegalKind
+from vrijstad.loaders import allow
+from vrijstad.web import attempt, commit, on_field
 
 bp = Blueprint("legal", __name__)
 
@@ -47,12 +48,13 @@ def ask_for_consent():
 
 def _page(kind: LegalKind, number: int | None):
     language = current_language()
-    if number is None:
-        version = services.current_version(kind, language)
-    else:
-        version = services.version_of(kind, number, language)
-        if version is None:
-            abort(404)
+    version = (
+        services.current_version(kind, language)
+        if number is None
+        else services.version_of(kind, number, language)
+    )
+    if version is None:
+        abort(404)
     current = services.current_numbers()[kind]
     return render_template(
         "legal/page.html",
@@ -83,8 +85,7 @@ def accept():
         return redirect(session.pop(AFTER_CONSENT, None) or url_for("main.home"))
     form = ConsentForm()
     if form.validate_on_submit():
-        services.record_consent(current_user, kinds)
-        db.session.commit()
+        commit(lambda: services.record_consent(current_user, kinds))
         flash(_("Thank you for accepting."), "success")
         return redirect(session.pop(AFTER_CONSENT, None) or url_for("main.home"))
     status = 422 if form.is_submitted() else 200
@@ -92,15 +93,10 @@ def accept():
     return render_template("legal/accept.html", form=form, versions=versions), status
 
 
-def _require_admin() -> None:
-    if not current_user.is_admin:
-        abort(403)
-
-
 @bp.get("/admin/legal")
 @login_required
 def manage():
-    _require_admin()
+    allow(current_user.is_admin)
     texts = {kind: services.history(kind) for kind in LegalKind}
     return render_template("legal/manage.html", texts=texts)
 
@@ -108,29 +104,23 @@ def manage():
 @bp.route("/admin/legal/<any(terms, privacy):kind>", methods=["GET", "POST"])
 @login_required
 def edit(kind: str):
-    _require_admin()
-    kind = LegalKind(kind)
-    form = LegalTextForm()
-    if form.validate_on_submit():
-        try:
-            text = services.publish(current_user, kind, form.body.data)
-        except services.LegalError as exc:
-            db.session.rollback()
-            form.body.errors = [*form.body.errors, str(exc)]
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Version %(n)d is published. Users are asked to accept it when they next "
-                    "visit.",
-                    n=text.version,
-                ),
-                "success",
-            )
-            return redirect(url_for("legal.manage"))
-    elif not form.is_submitted():
-        form.body.data = services.current_version(kind, current_language()).body
+    allow(current_user.is_admin)
+    which, form = LegalKind(kind), LegalTextForm()
+    done = form.validate_on_submit() and attempt(
+        lambda: services.publish(current_user, which, form.body.data),
+        refused=services.LegalError,
+        show=on_field(form.body),
+    )
+    if done and done.value is not None:
+        message = _(
+            "Version %(n)d is published. Users are asked to accept it when they next visit.",
+            n=done.value.version,
+        )
+        flash(message, "success")
+        return redirect(url_for("legal.manage"))
+    if not form.is_submitted():
+        form.body.data = services.current_version(which, current_language()).body
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "legal/edit.html", form=form, kind=kind, current=services.current_numbers()[kind]
+        "legal/edit.html", form=form, kind=which, current=services.current_numbers()[which]
     ), status

@@ -7,11 +7,11 @@ from flask_login import current_user, login_required, logout_user
 from wtforms import PasswordField
 from wtforms.validators import DataRequired
 
-from vrijstad.extensions import db
 from vrijstad.forms import FlaskForm
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.privacy import services
+from vrijstad.web import attempt, on_field
 
 bp = Blueprint("privacy", __name__)
 
@@ -39,16 +39,13 @@ def export():
 @login_required
 def delete():
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            services.delete_account(current_user, form.password.data)
-        except services.PrivacyError as exc:
-            db.session.rollback()
-            form.password.errors = [*form.password.errors, str(exc)]
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Your account is deleted. Thank you for using Vrijstad."), "success")
-            return redirect(url_for("main.home"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.delete_account(current_user, form.password.data),
+        refused=services.PrivacyError,
+        show=on_field(form.password),
+    ):
+        logout_user()
+        flash(_("Your account is deleted. Thank you for using Vrijstad."), "success")
+        return redirect(url_for("main.home"))
     status = 422 if form.is_submitted() else 200
     return render_template("privacy/delete.html", form=form), status

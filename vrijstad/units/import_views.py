@@ -1,5 +1,7 @@
 """Staff import units from a spreadsheet and export their organisation's units."""
 
+from operator import attrgetter
+
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -10,9 +12,11 @@ from vrijstad.extensions import db
 from vrijstad.forms import FlaskForm
 from vrijstad.i18n import current_language
 from vrijstad.i18n import lazy_gettext as _l
-from vrijstad.organisations.views import get_managed_or_403
+from vrijstad.loaders import managed
+from vrijstad.organisations.models import Organisation
 from vrijstad.units import importer, queries, tasks
 from vrijstad.units.models import Unit
+from vrijstad.web import commit
 
 bp = Blueprint("units_import", __name__)
 
@@ -27,10 +31,15 @@ class ImportForm(FlaskForm):
     )
 
 
+def _organisation(organisation_id: int) -> Organisation:
+    """An organisation the current user works for (404 / 403)."""
+    return managed(Organisation, organisation_id, attrgetter("id"))
+
+
 @bp.route("/organisations/<int:organisation_id>/units/import", methods=["GET", "POST"])
 @login_required
 def import_units(organisation_id: int):
-    organisation = get_managed_or_403(organisation_id)
+    organisation = _organisation(organisation_id)
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -38,17 +47,18 @@ def import_units(organisation_id: int):
         result_url = url_for(
             "units_import.import_result", organisation_id=organisation.id, token=token
         )
-        handle = jobs.enqueue(
-            tasks.import_file,
-            current_user.id,
-            organisation.id,
-            token,
-            upload.filename,
-            result_url,
-            current_language(),
-            job_title=_l("Importing units"),
+        handle = commit(
+            lambda: jobs.enqueue(
+                tasks.import_file,
+                current_user.id,
+                organisation.id,
+                token,
+                upload.filename,
+                result_url,
+                current_language(),
+                job_title=_l("Importing units"),
+            )
         )
-        db.session.commit()
         return redirect(handle.status_url, code=303)
     return _import_page(organisation, form, status=422 if form.is_submitted() else 200)
 
@@ -57,7 +67,7 @@ def import_units(organisation_id: int):
 @login_required
 def import_result(organisation_id: int, token: str):
     """What an import job did: the units imported, or each bad row with its line and reason."""
-    organisation = get_managed_or_403(organisation_id)
+    organisation = _organisation(organisation_id)
     outcome = tasks.load_outcome(organisation.id, token) if tasks.valid_token(token) else None
     if outcome is None:
         abort(404)
@@ -82,7 +92,7 @@ def _import_page(organisation, form: ImportForm, status: int = 200, **outcome):
 @bp.get("/organisations/<int:organisation_id>/units/export.<fmt>")
 @login_required
 def export_units(organisation_id: int, fmt: str):
-    organisation = get_managed_or_403(organisation_id)
+    organisation = _organisation(organisation_id)
     if fmt not in exports.FORMATS:
         abort(404)
     query = queries.units_of_organisation(organisation.id).options(
