@@ -23,6 +23,12 @@ def conflict(exc: DomainError) -> None:
     refuse(409, str(exc))
 
 
+def _plan_of(form: EntryForm) -> tuple[str, bytes] | None:
+    """The uploaded business plan (a byte over the limit, for the service to refuse)."""
+    upload = form.plan.data
+    return (upload.filename, upload.read(MAX_PLAN_BYTES + 1)) if upload else None
+
+
 @bp.route("/contests/<int:contest_id>/entry", methods=["GET", "POST"])
 @login_required
 def entry(contest_id: int):
@@ -36,17 +42,13 @@ def entry(contest_id: int):
     form.fill(contest)
     if not form.is_submitted():
         form.load(mine, profile_of(current_user))
-    if form.validate_on_submit():
-        upload = form.plan.data
-        plan = (upload.filename, upload.read(MAX_PLAN_BYTES + 1)) if upload else None
-        done = attempt(
-            lambda: services.submit_entry(current_user, contest, form.entry_data(), plan),
-            form,
-            ContestError,
-        )
-        if done:
-            flash(_("Your entry is in. Good luck!"), "success")
-            return redirect(url_for("contests.entry", contest_id=contest.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.submit_entry(current_user, contest, form.entry_data(), _plan_of(form)),
+        form,
+        ContestError,
+    ):
+        flash(_("Your entry is in. Good luck!"), "success")
+        return redirect(url_for("contests.entry", contest_id=contest.id))
     return render_template(
         "contests/entry.html",
         contest=contest,
