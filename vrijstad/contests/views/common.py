@@ -1,11 +1,11 @@
 """What the contest pages share: the blueprint, the loaders that return a contest or entry
-or refuse (404/403), form error placement, and the helpers templates use."""
+or refuse (404/403), the check of a button's form, and the helpers templates use."""
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from babel.numbers import format_decimal
-from flask import Blueprint, abort
+from flask import Blueprint
 from flask_login import current_user
 
 from vrijstad.contests import display, queries, services
@@ -15,6 +15,7 @@ from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
+from vrijstad.loaders import load, owned
 from vrijstad.starters.forms import branch_label
 from vrijstad.units.models import Unit
 
@@ -23,47 +24,40 @@ bp = Blueprint("contests", __name__)
 
 def get_visible_or_404(contest_id: int) -> Contest:
     """A published contest, or a draft of the current user's organisation."""
-    contest = db.get_or_404(Contest, contest_id)
-    if not services.can_view_contest(current_user, contest):
-        abort(404)
-    return contest
+    return load(Contest, contest_id, services.can_view_contest)
 
 
 def get_managed_or_403(contest_id: int) -> Contest:
     """A contest of the current user's organisation (or any, for platform admins)."""
-    contest = get_visible_or_404(contest_id)
-    if not services.can_manage_contest(current_user, contest):
-        refuse(403, _("Only the organisation's staff can do this."))
-    return contest
+    return owned(
+        Contest,
+        contest_id,
+        services.can_manage_contest,
+        _("Only the organisation's staff can do this."),
+        visible=services.can_view_contest,
+    )
 
 
 def get_entry_or_404(entry_id: int) -> ContestEntry:
     """An entry the current user may read: their own, their organisation's, or a finalist of
     the contest they judge."""
-    entry = db.get_or_404(ContestEntry, entry_id)
-    if not services.can_see_entry(current_user, entry):
-        abort(404)
-    return entry
+    return load(ContestEntry, entry_id, services.can_see_entry)
 
 
 def get_judged_or_404(entry_id: int) -> tuple[ContestEntry, Juror]:
     """A finalist of a contest the current user judges, with their place on its jury."""
-    entry = db.get_or_404(ContestEntry, entry_id)
+    entry = load(
+        ContestEntry,
+        entry_id,
+        lambda user, e: e.is_finalist and services.juror_of(user, e.contest) is not None,
+    )
     juror = services.juror_of(current_user, entry.contest)
-    if juror is None or not entry.is_finalist:
-        abort(404)
+    assert juror is not None  # the loader checked it
     return entry, juror
 
 
-def field_error(form, exc: services.ContestError) -> None:
-    target = exc.field if exc.field and exc.field in form else None
-    if target:
-        form[target].errors = [*form[target].errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
-
-
 def check_button() -> None:
+    """A button's form (its CSRF token only) is current; a stale one is refused with 400."""
     if not ButtonForm().validate_on_submit():
         refuse(400, _("Your form has expired. Reload the page and try again."))
 

@@ -16,14 +16,16 @@ from vrijstad.contests.forms import (
     ShortlistForm,
 )
 from vrijstad.contests.models import Award, Contest, ContestStatus, EntryStatus
-from vrijstad.contests.views.common import bp, check_button, field_error, get_managed_or_403
-from vrijstad.errors import refuse
+from vrijstad.contests.services import ContestError
+from vrijstad.contests.views.common import bp, get_managed_or_403
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
+from vrijstad.loaders import owned
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.units.models import Unit, UnitStatus
+from vrijstad.web import attempt, button_action
 
 
 def _unit_choices(organisation: Organisation, contest: Contest | None = None) -> list[Unit]:
@@ -42,21 +44,23 @@ def _unit_choices(organisation: Organisation, contest: Contest | None = None) ->
 @bp.route("/organisations/<int:organisation_id>/contests/new", methods=["GET", "POST"])
 @login_required
 def create(organisation_id: int):
-    organisation = db.get_or_404(Organisation, organisation_id)
-    if not can_manage(current_user, organisation.id):
-        refuse(403, _("Only the organisation's staff can do this."))
+    organisation = owned(
+        Organisation,
+        organisation_id,
+        lambda user, o: can_manage(user, o.id),
+        _("Only the organisation's staff can do this."),
+    )
     form = ContestForm()
     form.fill(_unit_choices(organisation), new=True)
     if form.validate_on_submit():
-        try:
-            contest = services.create_contest(current_user, organisation, form.contest_data())
-        except services.ContestError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
+        done = attempt(
+            lambda: services.create_contest(current_user, organisation, form.contest_data()),
+            form,
+            ContestError,
+        )
+        if done.value is not None:
             flash(_("The contest is saved as a draft. Open it when the call is ready."), "success")
-            return redirect(url_for("contests.manage", contest_id=contest.id))
+            return _to_desk(done.value)
     return render_template(
         "contests/form.html", form=form, organisation=organisation, contest=None
     ), (422 if form.is_submitted() else 200)
@@ -68,21 +72,18 @@ def edit(contest_id: int):
     contest = get_managed_or_403(contest_id)
     if contest.status != ContestStatus.DRAFT:
         flash(_("Only a draft can be changed: the call has been published."), "error")
-        return redirect(url_for("contests.manage", contest_id=contest.id))
+        return _to_desk(contest)
     form = ContestForm()
     form.fill(_unit_choices(contest.organisation, contest))
     if not form.is_submitted():
         form.load(contest)
-    if form.validate_on_submit():
-        try:
-            services.update_contest(current_user, contest, form.contest_data())
-        except services.ContestError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The draft is saved."), "success")
-            return redirect(url_for("contests.manage", contest_id=contest.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.update_contest(current_user, contest, form.contest_data()),
+        form,
+        ContestError,
+    ):
+        flash(_("The draft is saved."), "success")
+        return _to_desk(contest)
     return render_template(
         "contests/form.html", form=form, organisation=contest.organisation, contest=contest
     ), (422 if form.is_submitted() else 200)
@@ -139,11 +140,13 @@ def manage(contest_id: int):
     return render_template("contests/manage.html", **_manage_context(contest))
 
 
-def _refused(contest: Contest, exc: services.ContestError, status: int = 409, **forms):
-    """Show the desk again with the refusal; nothing was written."""
-    db.session.rollback()
-    flash(str(exc), "error")
+def _desk(contest: Contest, status: int, **forms):
+    """Show the desk again, with the form that failed or the refusal that was flashed."""
     return render_template("contests/manage.html", **_manage_context(contest, **forms)), status
+
+
+def _to_desk(contest: Contest, anchor: str | None = None):
+    return redirect(url_for("contests.manage", contest_id=contest.id, _anchor=anchor))
 
 
 #: The desk's buttons that move a contest along, each with its service.
@@ -174,29 +177,25 @@ def transition(contest_id: int, action: str):
         return _cancel(contest)
     if action not in TRANSITIONS:
         abort(404)
-    check_button()
-    try:
-        TRANSITIONS[action](current_user, contest)
-    except services.ContestError as exc:
-        return _refused(contest, exc)
-    db.session.commit()
-    flash(transition_message(action), "success")
-    return redirect(url_for("contests.manage", contest_id=contest.id))
+    move = TRANSITIONS[action]
+    if not button_action(
+        lambda: move(current_user, contest), transition_message(action), ContestError
+    ):
+        return _desk(contest, 409)
+    return _to_desk(contest)
 
 
 def _cancel(contest: Contest):
     form = CancelForm()
     if not form.validate_on_submit():
-        return render_template(
-            "contests/manage.html", **_manage_context(contest, cancel_form=form)
-        ), 422
-    try:
-        services.cancel_contest(current_user, contest, form.reason.data)
-    except services.ContestError as exc:
-        return _refused(contest, exc, cancel_form=form)
-    db.session.commit()
+        return _desk(contest, 422, cancel_form=form)
+    if not attempt(
+        lambda: services.cancel_contest(current_user, contest, form.reason.data),
+        refused=ContestError,
+    ):
+        return _desk(contest, 409, cancel_form=form)
     flash(_("The contest is cancelled; the entrants have been told."), "success")
-    return redirect(url_for("contests.manage", contest_id=contest.id))
+    return _to_desk(contest)
 
 
 @bp.post("/contests/<int:contest_id>/shortlist")
@@ -206,16 +205,14 @@ def shortlist(contest_id: int):
     form = ShortlistForm()
     form.finalists.choices = [(e.id, e.trade_name) for e in contest.entries]
     if not form.validate_on_submit():
-        return render_template(
-            "contests/manage.html", **_manage_context(contest, shortlist_form=form)
-        ), 422
-    try:
-        services.shortlist(current_user, contest, form.finalists.data or [])
-    except services.ContestError as exc:
-        return _refused(contest, exc, 422, shortlist_form=form)
-    db.session.commit()
+        return _desk(contest, 422, shortlist_form=form)
+    if not attempt(
+        lambda: services.shortlist(current_user, contest, form.finalists.data or []),
+        refused=ContestError,
+    ):
+        return _desk(contest, 422, shortlist_form=form)
     flash(_("The finalists are chosen and every entrant has been told."), "success")
-    return redirect(url_for("contests.manage", contest_id=contest.id))
+    return _to_desk(contest)
 
 
 @bp.post("/contests/<int:contest_id>/jurors")
@@ -223,17 +220,14 @@ def shortlist(contest_id: int):
 def invite_juror(contest_id: int):
     contest = get_managed_or_403(contest_id)
     form = JurorForm()
-    if form.validate_on_submit():
-        try:
-            services.invite_juror(current_user, contest, form.email.data, form.name.data)
-        except services.ContestError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("contests.manage", contest_id=contest.id, _anchor="jury"))
-    return render_template("contests/manage.html", **_manage_context(contest, juror_form=form)), 422
+    if form.validate_on_submit() and attempt(
+        lambda: services.invite_juror(current_user, contest, form.email.data, form.name.data),
+        form,
+        ContestError,
+    ):
+        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+        return _to_desk(contest, "jury")
+    return _desk(contest, 422, juror_form=form)
 
 
 @bp.post("/contests/<int:contest_id>/announce")
@@ -243,20 +237,16 @@ def announce(contest_id: int):
     form = AnnounceForm()
     finalists = [e for e in services.finalists_of(contest) if e.status == EntryStatus.FINALIST]
     form.fill(contest.units, finalists, [])
-    if not form.validate_on_submit():
-        return render_template(
-            "contests/manage.html", **_manage_context(contest, announce_form=form)
-        ), 422
-    try:
-        services.announce_winners(current_user, contest, form.choice_map(contest.units))
-    except services.ContestError as exc:
-        return _refused(contest, exc, 422, announce_form=form)
-    db.session.commit()
-    flash(
-        _("The winner is announced: the placement is made and every entrant has been told."),
-        "success",
-    )
-    return redirect(url_for("contests.manage", contest_id=contest.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.announce_winners(current_user, contest, form.choice_map(contest.units)),
+        refused=ContestError,
+    ):
+        flash(
+            _("The winner is announced: the placement is made and every entrant has been told."),
+            "success",
+        )
+        return _to_desk(contest)
+    return _desk(contest, 422, announce_form=form)
 
 
 @bp.post("/contests/awards/<int:award_id>/evaluate")
@@ -265,13 +255,10 @@ def evaluate(award_id: int):
     award = db.get_or_404(Award, award_id)
     contest = get_managed_or_403(award.contest_id)
     form = EvaluationForm(prefix=f"award{award.id}")
-    forms = {"evaluation_form": form, "evaluated_award": award.id}
-    if not form.validate_on_submit():
-        return render_template("contests/manage.html", **_manage_context(contest, **forms)), 422
-    try:
-        services.evaluate_award(current_user, award, form.outcome.data, form.note.data)
-    except services.ContestError as exc:
-        return _refused(contest, exc, 422, **forms)
-    db.session.commit()
-    flash(_("The evaluation is recorded."), "success")
-    return redirect(url_for("contests.manage", contest_id=contest.id, _anchor="evaluation"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.evaluate_award(current_user, award, form.outcome.data, form.note.data),
+        refused=ContestError,
+    ):
+        flash(_("The evaluation is recorded."), "success")
+        return _to_desk(contest, "evaluation")
+    return _desk(contest, 422, evaluation_form=form, evaluated_award=award.id)

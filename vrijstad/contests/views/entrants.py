@@ -5,44 +5,50 @@ from flask_login import current_user, login_required
 
 from vrijstad.contests import services
 from vrijstad.contests.forms import EntryForm
-from vrijstad.contests.views.common import (
-    bp,
-    check_button,
-    field_error,
-    get_entry_or_404,
-    get_visible_or_404,
-)
+from vrijstad.contests.models import ContestEntry
+from vrijstad.contests.services import ContestError
+from vrijstad.contests.views.common import bp, check_button, get_entry_or_404, get_visible_or_404
+from vrijstad.core import DomainError
 from vrijstad.errors import refuse
-from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
+from vrijstad.loaders import allow, owned
 from vrijstad.starters.services import MAX_PLAN_BYTES, profile_of
 from vrijstad.storage import get_storage
+from vrijstad.web import attempt
+
+
+def conflict(exc: DomainError) -> None:
+    """Refuse with a 409 page that gives the reason."""
+    refuse(409, str(exc))
+
+
+def _plan_of(form: EntryForm) -> tuple[str, bytes] | None:
+    """The uploaded business plan (a byte over the limit, for the service to refuse)."""
+    upload = form.plan.data
+    return (upload.filename, upload.read(MAX_PLAN_BYTES + 1)) if upload else None
 
 
 @bp.route("/contests/<int:contest_id>/entry", methods=["GET", "POST"])
 @login_required
 def entry(contest_id: int):
     contest = get_visible_or_404(contest_id)
-    if not current_user.is_starter:
-        refuse(403, _("Only starters can enter. Register a starter account to take part."))
+    allow(
+        current_user.is_starter,
+        _("Only starters can enter. Register a starter account to take part."),
+    )
     mine = services.entry_of(current_user, contest)
     form = EntryForm()
     form.fill(contest)
     if not form.is_submitted():
         form.load(mine, profile_of(current_user))
-    if form.validate_on_submit():
-        upload = form.plan.data
-        plan = (upload.filename, upload.read(MAX_PLAN_BYTES + 1)) if upload else None
-        try:
-            mine = services.submit_entry(current_user, contest, form.entry_data(), plan)
-        except services.ContestError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your entry is in. Good luck!"), "success")
-            return redirect(url_for("contests.entry", contest_id=contest.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.submit_entry(current_user, contest, form.entry_data(), _plan_of(form)),
+        form,
+        ContestError,
+    ):
+        flash(_("Your entry is in. Good luck!"), "success")
+        return redirect(url_for("contests.entry", contest_id=contest.id))
     return render_template(
         "contests/entry.html",
         contest=contest,
@@ -56,16 +62,17 @@ def entry(contest_id: int):
 @bp.post("/contests/entries/<int:entry_id>/withdraw")
 @login_required
 def withdraw_entry(entry_id: int):
-    entry = get_entry_or_404(entry_id)
-    if entry.starter_id != current_user.id:
-        refuse(403, _("Only the entrant can withdraw an entry."))
+    entry = owned(
+        ContestEntry,
+        entry_id,
+        lambda user, e: e.starter_id == user.id,
+        _("Only the entrant can withdraw an entry."),
+        visible=services.can_see_entry,
+    )
     check_button()
-    try:
-        services.withdraw_entry(current_user, entry)
-    except services.ContestError as exc:
-        db.session.rollback()
-        refuse(409, str(exc))
-    db.session.commit()
+    attempt(
+        lambda: services.withdraw_entry(current_user, entry), refused=ContestError, show=conflict
+    )
     flash(_("Your entry was withdrawn."), "success")
     return redirect(url_for("contests.detail", contest_id=entry.contest_id))
 

@@ -1,19 +1,23 @@
 """The jury's pages: accepting the invitation, scoring finalists, declaring a conflict."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, login_user
+from flask_wtf import FlaskForm
 
 from vrijstad.auth.services import AccountError
 from vrijstad.contests import queries, services
 from vrijstad.contests.forms import ConflictForm, ScoreForm
-from vrijstad.contests.models import Contest, ContestEntry
-from vrijstad.contests.views.common import bp, field_error, get_judged_or_404, get_visible_or_404
-from vrijstad.errors import refuse
+from vrijstad.contests.models import Contest, ContestEntry, Juror
+from vrijstad.contests.services import ContestError
+from vrijstad.contests.views.common import bp, get_judged_or_404, get_visible_or_404
+from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.htmx import render_page
 from vrijstad.i18n import gettext as _
+from vrijstad.loaders import allow
 from vrijstad.organisations.forms import AcceptInvitationForm
+from vrijstad.web import attempt, is_htmx
 
 
 @bp.route("/contests/jury/<token>", methods=["GET", "POST"])
@@ -25,28 +29,32 @@ def jury_invitation(token: str):
     needs_account = not current_user.is_authenticated
     form = AcceptInvitationForm() if needs_account else ButtonForm()
     if form.validate_on_submit():
-        try:
-            user = services.accept_jury_invitation(
+        done = attempt(
+            lambda: services.accept_jury_invitation(
                 juror,
                 current_user,
                 name=form.name.data if needs_account else "",
                 password=form.password.data if needs_account else "",
                 locale=session.get("locale", "nl"),
-            )
-        except AccountError as exc:
-            db.session.rollback()
-            getattr(form, exc.field, form.password).errors = [str(exc)]
-        except services.ContestError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            login_user(user)
+            ),
+            refused=(AccountError, ContestError),
+            show=lambda exc: _invitation_refused(form, exc),
+        )
+        if done.value is not None:
+            login_user(done.value)
             flash(_("Welcome to the jury of %(contest)s.", contest=juror.contest.title), "success")
             return redirect(url_for("contests.jury", contest_id=juror.contest_id))
     return render_template(
         "contests/jury_invitation.html", juror=juror, form=form, needs_account=needs_account
     ), (422 if form.is_submitted() else 200)
+
+
+def _invitation_refused(form: FlaskForm, exc: DomainError) -> None:
+    """An account problem on its field (the password by default), the rest above the form."""
+    if isinstance(exc, AccountError):
+        getattr(form, exc.field, form.password).errors = [str(exc)]
+    else:
+        form.form_errors.append(str(exc))
 
 
 def _finalist_context(entry: ContestEntry, juror, **forms) -> dict:
@@ -90,36 +98,21 @@ def _jury_context(contest: Contest, juror, entry_id: int | None = None, **forms)
 def jury(contest_id: int):
     contest = get_visible_or_404(contest_id)
     juror = services.juror_of(current_user, contest)
-    if juror is None:
-        refuse(403, _("This page is for the contest's jury."))
+    allow(juror is not None, _("This page is for the contest's jury."))
     return render_template("contests/jury.html", **_jury_context(contest, juror))
 
 
-def _judge(entry_id: int, action, form_name: str, form_cls, prefix: str, success: str):
+def _judge(entry: ContestEntry, juror: Juror, form: FlaskForm, action, success: str):
     """Score a finalist or declare a conflict; htmx swaps the finalist's card in place."""
-    entry, juror = get_judged_or_404(entry_id)
-    form = form_cls(prefix=f"{prefix}{entry.id}")
-    if form_cls is ScoreForm:
-        form.fill(entry.contest.criteria)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            action(form)
-        except services.ContestError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-            status = 422
-        else:
-            db.session.commit()
-            flash(success, "success")
-            form = None
+    name = "score_form" if isinstance(form, ScoreForm) else "conflict_form"
+    if form.validate_on_submit() and attempt(lambda: action(form), form, ContestError):
+        flash(success, "success")
+        if not is_htmx():
+            anchor = f"finalist-{entry.id}"
+            return redirect(url_for("contests.jury", contest_id=entry.contest_id, _anchor=anchor))
+        forms, status = {}, 200
     else:
-        status = 422
-    if not getattr(request, "htmx", False) and status == 200:
-        return redirect(
-            url_for("contests.jury", contest_id=entry.contest_id, _anchor=f"finalist-{entry.id}")
-        )
-    forms = {form_name: form} if form is not None else {}
+        forms, status = {name: form}, 422
     context = _jury_context(entry.contest, juror, entry.id, **forms) | _finalist_context(
         entry, juror, **forms
     )
@@ -129,15 +122,16 @@ def _judge(entry_id: int, action, form_name: str, form_cls, prefix: str, success
 @bp.post("/contests/entries/<int:entry_id>/score")
 @login_required
 def score(entry_id: int):
-    entry = db.get_or_404(ContestEntry, entry_id)
+    entry, juror = get_judged_or_404(entry_id)
+    form = ScoreForm(prefix=f"e{entry.id}")
+    form.fill(entry.contest.criteria)
     return _judge(
-        entry_id,
+        entry,
+        juror,
+        form,
         lambda form: services.score_entry(
             current_user, entry, form.score_map(entry.contest.criteria)
         ),
-        "score_form",
-        ScoreForm,
-        "e",
         _("Your scores are saved."),
     )
 
@@ -145,12 +139,11 @@ def score(entry_id: int):
 @bp.post("/contests/entries/<int:entry_id>/conflict")
 @login_required
 def conflict(entry_id: int):
-    entry = db.get_or_404(ContestEntry, entry_id)
+    entry, juror = get_judged_or_404(entry_id)
     return _judge(
-        entry_id,
+        entry,
+        juror,
+        ConflictForm(prefix=f"c{entry.id}"),
         lambda form: services.declare_conflict(current_user, entry, form.note.data),
-        "conflict_form",
-        ConflictForm,
-        "c",
         _("Your conflict of interest is recorded; you do not score this finalist."),
     )

@@ -10,11 +10,13 @@ from flask_login import current_user
 from vrijstad.contests import display, queries, services
 from vrijstad.contests.forms import VoteForm
 from vrijstad.contests.models import RESULT_STATUSES, Contest, ContestEntry, ContestStatus
-from vrijstad.contests.views.common import bp, field_error, get_visible_or_404
+from vrijstad.contests.services import ContestError
+from vrijstad.contests.views.common import bp, get_visible_or_404
 from vrijstad.extensions import db, limiter
 from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.i18n import gettext as _
 from vrijstad.organisations.services import organisations_of
+from vrijstad.web import attempt, silent
 
 
 @bp.get("/contests")
@@ -82,13 +84,9 @@ def vote(contest_id: int):
     form.entry.choices = [(e.id, e.trade_name) for e in services.finalists_of(contest)]
     if form.validate_on_submit():
         entry = db.get_or_404(ContestEntry, form.entry.data)
-        try:
-            services.request_vote(contest, entry, form.email.data)
-        except services.ContestError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
+        if attempt(
+            lambda: services.request_vote(contest, entry, form.email.data), form, ContestError
+        ):
             flash(
                 _(
                     "We e-mailed a link to %(email)s. Your vote counts once you confirm it.",
@@ -109,12 +107,9 @@ def confirm_vote(token: str):
     entry = db.session.get_one(ContestEntry, vote.entry_id)
     form = ButtonForm()
     if form.validate_on_submit():
-        try:
-            services.confirm_vote(token)
-        except services.ContestError as exc:
-            db.session.rollback()
-            return render_template("contests/vote_confirm.html", message=str(exc)), 409
-        db.session.commit()
+        done = attempt(lambda: services.confirm_vote(token), refused=ContestError, show=silent)
+        if done.error:
+            return render_template("contests/vote_confirm.html", message=str(done.error)), 409
         flash(_("Thank you: your vote for %(name)s counts.", name=entry.trade_name), "success")
         return redirect(url_for("contests.detail", contest_id=entry.contest_id))
     status = 422 if form.is_submitted() else 200

@@ -1,12 +1,13 @@
 """The applicant's side: applying, the application page, costs, documents, the answer to a
 question, accountability and the grant letter."""
 
-from flask import abort, flash, render_template, request
+from collections.abc import Callable
+
+from flask import abort, flash, render_template
 from flask_login import current_user, login_required
 
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm
 from vrijstad.htmx import render_page
 from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
@@ -27,27 +28,29 @@ from vrijstad.subsidies.models import (
     DocumentKind,
     SubsidyApplication,
     SubsidyDocument,
-    SubsidyScheme,
 )
+from vrijstad.subsidies.services import SubsidyError
 from vrijstad.subsidies.views.common import (
     act,
     bp,
+    check_button,
     detail_context,
-    field_error,
+    get_open_scheme,
     get_own_or_403,
     get_visible_or_404,
+    part_of,
     rerender,
     to_detail,
+    too_large,
     upload_of,
 )
+from vrijstad.web import attempt, is_htmx
 
 
 @bp.route("/subsidies/schemes/<int:scheme_id>/apply", methods=["GET", "POST"])
 @login_required
 def apply(scheme_id: int):
-    item = db.get_or_404(SubsidyScheme, scheme_id)
-    if not item.active and not services.is_staff(current_user, item):
-        abort(404)
+    item = get_open_scheme(scheme_id)
     kinds = [k for k in services.kinds_for(current_user) if k.value in item.applicant_kinds]
     if not kinds:
         allowed = ", ".join(label(ApplicantKind(k)) for k in item.applicant_kinds)
@@ -55,18 +58,15 @@ def apply(scheme_id: int):
     form = ApplicationForm(data=services.applicant_defaults(current_user, item))
     form.fill(item, kinds)
     if form.validate_on_submit():
-        try:
-            application = services.start_application(current_user, item, form.data_())
-        except services.SubsidyError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
+        done = attempt(
+            lambda: services.start_application(current_user, item, form.data_()), form, SubsidyError
+        )
+        if done.value is not None:
             flash(
                 _("Your application is started. The staff will contact you for the intake talk."),
                 "success",
             )
-            return to_detail(application)
+            return to_detail(done.value)
     status = 422 if form.is_submitted() else 200
     return render_template("subsidies/apply.html", scheme=item, form=form), status
 
@@ -94,22 +94,17 @@ def edit(application_id: int):
     form.fill(
         scheme, [k for k in services.kinds_for(current_user) if k.value in scheme.applicant_kinds]
     )
-    if form.validate_on_submit():
-        try:
-            services.update_details(current_user, application, form.data_())
-        except services.SubsidyError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The project details are saved."), "success")
-            return to_detail(application, "details")
+    if form.validate_on_submit() and attempt(
+        lambda: services.update_details(current_user, application, form.data_()), form, SubsidyError
+    ):
+        flash(_("The project details are saved."), "success")
+        return to_detail(application, "details")
     return rerender(application, details_form=form)
 
 
 def _costs(application: SubsidyApplication, status: int = 200, **forms):
     """The cost lines with the amount's reasoning: a fragment for htmx, else the page."""
-    if not request.htmx and status == 200:  # type: ignore[attr-defined]  # htmx_flask adds it
+    if not is_htmx() and status == 200:
         return to_detail(application, "costs")
     return render_page(
         "subsidies/detail.html",
@@ -125,10 +120,8 @@ def add_cost(application_id: int):
     application = get_own_or_403(application_id)
     form = CostLineForm()
     form.fill()
-    if not form.validate_on_submit():
-        return _costs(application, 422, cost_form=form)
-    try:
-        services.add_cost_line(
+    if form.validate_on_submit() and attempt(
+        lambda: services.add_cost_line(
             current_user,
             application,
             form.description.data,
@@ -137,39 +130,23 @@ def add_cost(application_id: int):
             form.includes_vat.data,
             form.supplier.data,
             upload_of("quote"),
-        )
-    except services.DocumentTooLarge as exc:
-        db.session.rollback()
-        refuse(413, str(exc))
-    except services.SubsidyError as exc:
-        db.session.rollback()
-        field_error(form, exc)
-        return _costs(application, 422, cost_form=form)
-    db.session.commit()
-    return _costs(application)
-
-
-def _line_of(application: SubsidyApplication, line_id: int) -> CostLine:
-    line = db.get_or_404(CostLine, line_id)
-    if line.application_id != application.id:
-        abort(404)
-    return line
+        ),
+        refused=SubsidyError,
+        show=too_large(form),
+    ):
+        return _costs(application)
+    return _costs(application, 422, cost_form=form)
 
 
 @bp.post("/subsidies/applications/<int:application_id>/costs/<int:line_id>/delete")
 @login_required
 def remove_cost(application_id: int, line_id: int):
     application = get_own_or_403(application_id)
-    line = _line_of(application, line_id)
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
-    try:
-        services.remove_cost_line(current_user, application, line)
-    except services.SubsidyError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    line = part_of(CostLine, line_id, application)
+    check_button()
+    attempt(
+        lambda: services.remove_cost_line(current_user, application, line), refused=SubsidyError
+    )
     return _costs(application)
 
 
@@ -177,27 +154,19 @@ def remove_cost(application_id: int, line_id: int):
 @login_required
 def add_quote(application_id: int, line_id: int):
     application = get_own_or_403(application_id)
-    line = _line_of(application, line_id)
+    line = part_of(CostLine, line_id, application)
     upload = upload_of("quote")
     if not QuoteForm().validate_on_submit() or upload is None:
         flash(_("Choose a PDF file to upload."), "error")
         return to_detail(application, "costs")
-    return _storeupload_of(
+    return _store(
         application, lambda: services.add_quote(current_user, application, line, *upload), "costs"
     )
 
 
-def _storeupload_of(application: SubsidyApplication, store, anchor: str):
-    try:
-        store()
-    except services.DocumentTooLarge as exc:
-        db.session.rollback()
-        refuse(413, str(exc))
-    except services.SubsidyError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+def _store(application: SubsidyApplication, store: Callable[[], object], anchor: str):
+    """Keep an uploaded PDF and come back to the page (413 when it is over the limit)."""
+    if attempt(store, refused=SubsidyError, show=too_large()):
         flash(_("The document is uploaded."), "success")
     return to_detail(application, anchor)
 
@@ -212,7 +181,7 @@ def upload(application_id: int):
     if not form.validate_on_submit() or upload is None:
         flash(_("Choose the kind of document and a PDF file."), "error")
         return to_detail(application, "documents")
-    return _storeupload_of(
+    return _store(
         application,
         lambda: services.add_document(
             current_user, application, DocumentKind(form.kind.data), *upload
@@ -221,18 +190,11 @@ def upload(application_id: int):
     )
 
 
-def _document_of(application: SubsidyApplication, document_id: int) -> SubsidyDocument:
-    document = db.get_or_404(SubsidyDocument, document_id)
-    if document.application_id != application.id:
-        abort(404)
-    return document
-
-
 @bp.post("/subsidies/applications/<int:application_id>/documents/<int:document_id>/delete")
 @login_required
 def remove_document(application_id: int, document_id: int):
     application = get_own_or_403(application_id)
-    document = _document_of(application, document_id)
+    document = part_of(SubsidyDocument, document_id, application)
     return act(
         application,
         lambda user, item: services.remove_document(user, item, document),
@@ -245,7 +207,7 @@ def remove_document(application_id: int, document_id: int):
 @login_required
 def document(application_id: int, document_id: int):
     application = get_visible_or_404(application_id)
-    item = _document_of(application, document_id)
+    item = part_of(SubsidyDocument, document_id, application)
     return get_storage().send(
         item.storage_key, item.filename, "application/pdf", as_attachment=True
     )
@@ -274,20 +236,17 @@ def withdraw(application_id: int):
 def answer(application_id: int):
     application = get_visible_or_404(application_id)
     form = AnswerForm()
-    if form.validate_on_submit():
-        try:
-            services.supply_information(current_user, application, form.answer.data)
-        except services.SubsidyError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
-            due = date_filter(services.decision_deadline(application))
-            flash(
-                _("The information is in; the decision term runs again until %(date)s.", date=due),
-                "success",
-            )
-            return to_detail(application)
+    if form.validate_on_submit() and attempt(
+        lambda: services.supply_information(current_user, application, form.answer.data),
+        form,
+        SubsidyError,
+    ):
+        due = date_filter(services.decision_deadline(application))
+        flash(
+            _("The information is in; the decision term runs again until %(date)s.", date=due),
+            "success",
+        )
+        return to_detail(application)
     return rerender(application, answer_form=form)
 
 
@@ -302,15 +261,13 @@ def account(application_id: int):
         actuals = {line.id: cents for line, cents in zip(lines, values, strict=False)}
         if len(values) != len(lines):
             actuals = {}  # the service refuses: every line needs its actual cost
-        try:
-            services.submit_accountability(
+        if attempt(
+            lambda: services.submit_accountability(
                 current_user, application, actuals, form.note.data, form.includes_vat.data
-            )
-        except services.SubsidyError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
+            ),
+            form,
+            SubsidyError,
+        ):
             flash(_("Thank you: your accountability is in."), "success")
             return to_detail(application)
     return rerender(application, accountability_form=form)

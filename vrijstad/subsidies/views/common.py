@@ -1,14 +1,20 @@
 """The subsidies blueprint and what its views share: loaders that return the object or
-404/403, form errors, the application page's context."""
+404/403, the answer to a stale button or an oversized upload, the application page's context."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from vrijstad import clock
+from vrijstad.core import DomainError
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
+from vrijstad.loaders import load, owned
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.subsidies import documents, queries, services
@@ -28,58 +34,81 @@ from vrijstad.subsidies.forms import (
 from vrijstad.subsidies.models import (
     EDITABLE,
     SETTLED_STATES,
+    CostLine,
     SubsidyApplication,
+    SubsidyDocument,
     SubsidyScheme,
     SubsidyStatus,
 )
-from vrijstad.web import button_action
+from vrijstad.web import button_action, form_error
 
 bp = Blueprint("subsidies", __name__)
+
+P = TypeVar("P", CostLine, SubsidyDocument)
 
 
 def get_managed_scheme(scheme_id: int) -> SubsidyScheme:
     """A scheme of the current user's organisation; anyone else's is a 404."""
-    scheme = db.get_or_404(SubsidyScheme, scheme_id)
-    if not services.is_staff(current_user, scheme):
-        abort(404)
-    return scheme
+    return load(SubsidyScheme, scheme_id, services.is_staff)
+
+
+def get_open_scheme(scheme_id: int) -> SubsidyScheme:
+    """An active scheme, or an inactive one of the current user's organisation."""
+    return load(SubsidyScheme, scheme_id, lambda user, s: s.active or services.is_staff(user, s))
 
 
 def get_visible_or_404(application_id: int) -> SubsidyApplication:
     """An application of the current user, or of a scheme they handle."""
-    application = db.get_or_404(SubsidyApplication, application_id)
-    if not services.can_see(current_user, application):
-        abort(404)
-    return application
+    return load(SubsidyApplication, application_id, services.can_see)
 
 
 def get_own_or_403(application_id: int) -> SubsidyApplication:
-    application = get_visible_or_404(application_id)
-    if application.applicant_id != current_user.id:
-        refuse(403, _("Only the applicant can do this."))
-    return application
+    return owned(
+        SubsidyApplication,
+        application_id,
+        lambda user, application: application.applicant_id == user.id,
+        _("Only the applicant can do this."),
+        visible=services.can_see,
+    )
 
 
 def get_managed_or_403(application_id: int) -> SubsidyApplication:
-    application = get_visible_or_404(application_id)
-    if not services.is_staff(current_user, application.scheme):
-        refuse(403, _("Only the staff of the scheme's organisation can do this."))
-    return application
+    return owned(
+        SubsidyApplication,
+        application_id,
+        lambda user, application: services.is_staff(user, application.scheme),
+        _("Only the staff of the scheme's organisation can do this."),
+        visible=services.can_see,
+    )
 
 
 def organisation_or_404(organisation_id: int) -> Organisation:
-    organisation = db.get_or_404(Organisation, organisation_id)
-    if not can_manage(current_user, organisation.id):
-        abort(404)
-    return organisation
+    return load(Organisation, organisation_id, lambda user, o: can_manage(user, o.id))
 
 
-def field_error(form, exc: services.SubsidyError) -> None:
-    target = exc.field if exc.field and exc.field in form else None
-    if target:
-        form[target].errors = [*form[target].errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
+def part_of(model: type[P], ident: int, application: SubsidyApplication) -> P:
+    """A cost line or document of this application; another application's is a 404."""
+    return load(model, ident, lambda _user, item: item.application_id == application.id)
+
+
+def check_button() -> None:
+    """A button's form (its CSRF token only) is current; a stale one is refused with 400."""
+    if not ButtonForm().validate_on_submit():
+        refuse(400, _("Your form has expired. Reload the page and try again."))
+
+
+def too_large(form: FlaskForm | None = None) -> Callable[[DomainError], None]:
+    """Show a refusal on the form (else flashed), except an upload over the limit: 413."""
+
+    def show(exc: DomainError) -> None:
+        if isinstance(exc, services.DocumentTooLarge):
+            refuse(413, str(exc))
+        if form is not None:
+            form_error(form, exc)
+        else:
+            flash(str(exc), "error")
+
+    return show
 
 
 def upload_of(name: str) -> tuple[str, bytes] | None:

@@ -1,14 +1,11 @@
 """Schemes everyone can read."""
 
-from flask import abort, render_template
+from flask import render_template
 from flask_login import current_user
 
 from vrijstad.extensions import db
 from vrijstad.subsidies import queries, services
-from vrijstad.subsidies.models import (
-    SubsidyScheme,
-)
-from vrijstad.subsidies.views.common import bp
+from vrijstad.subsidies.views.common import bp, get_open_scheme
 
 
 @bp.get("/subsidies")
@@ -19,14 +16,11 @@ def index():
 
 @bp.get("/subsidies/schemes/<int:scheme_id>")
 def scheme(scheme_id: int):
-    item = db.get_or_404(SubsidyScheme, scheme_id)
-    staff = services.is_staff(current_user, item)
-    if not item.active and not staff:
-        abort(404)
+    item = get_open_scheme(scheme_id)
     return render_template(
         "subsidies/scheme.html",
         scheme=item,
-        staff=staff,
+        staff=services.is_staff(current_user, item),
         budget=services.budget_of(item),
         can_apply=bool(services.kinds_for(current_user)),
     )

@@ -4,19 +4,21 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from vrijstad import clock, exports
-from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
 from vrijstad.organisations.models import Organisation
 from vrijstad.subsidies import documents, queries, services
-from vrijstad.subsidies.forms import (
-    SchemeForm,
+from vrijstad.subsidies.forms import SchemeForm
+from vrijstad.subsidies.models import SubsidyScheme
+from vrijstad.subsidies.services import SubsidyError
+from vrijstad.subsidies.views.common import (
+    bp,
+    check_button,
+    get_managed_scheme,
+    organisation_or_404,
 )
-from vrijstad.subsidies.models import (
-    SubsidyScheme,
-)
-from vrijstad.subsidies.views.common import bp, field_error, get_managed_scheme, organisation_or_404
+from vrijstad.web import attempt
 
 
 @bp.get("/organisations/<int:organisation_id>/subsidies")
@@ -41,17 +43,21 @@ def create_preset(organisation_id: int, preset: str):
     item = organisation_or_404(organisation_id)
     if preset not in services.PRESETS:
         abort(404)
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
-    try:
-        created = services.create_preset(current_user, item, preset)
-    except services.SubsidyError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    check_button()
+    done = attempt(lambda: services.create_preset(current_user, item, preset), refused=SubsidyError)
+    if done.value is None:
         return redirect(url_for("subsidies.organisation", organisation_id=item.id))
-    db.session.commit()
-    flash(_("The scheme %(name)s is added; check its rules.", name=created.name), "success")
-    return redirect(url_for("subsidies.edit_scheme", scheme_id=created.id))
+    flash(_("The scheme %(name)s is added; check its rules.", name=done.value.name), "success")
+    return redirect(url_for("subsidies.edit_scheme", scheme_id=done.value.id))
+
+
+def _save_scheme(
+    organisation: Organisation, scheme: SubsidyScheme | None, form: SchemeForm
+) -> SubsidyScheme:
+    if scheme is None:
+        return services.create_scheme(current_user, organisation, form.rules())
+    services.update_scheme(current_user, scheme, form.rules())
+    return scheme
 
 
 def _scheme_form(organisation: Organisation, scheme: SubsidyScheme | None):
@@ -60,18 +66,10 @@ def _scheme_form(organisation: Organisation, scheme: SubsidyScheme | None):
     if not form.is_submitted() and scheme is not None:
         form.load(services.rules_of(scheme))
     if form.validate_on_submit():
-        try:
-            if scheme is None:
-                scheme = services.create_scheme(current_user, organisation, form.rules())
-            else:
-                services.update_scheme(current_user, scheme, form.rules())
-        except services.SubsidyError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
+        done = attempt(lambda: _save_scheme(organisation, scheme, form), form, SubsidyError)
+        if done.value is not None:
             flash(_("The scheme is saved."), "success")
-            return redirect(url_for("subsidies.overview", scheme_id=scheme.id))
+            return redirect(url_for("subsidies.overview", scheme_id=done.value.id))
     status = 422 if form.is_submitted() else 200
     return render_template(
         "subsidies/scheme_form.html", form=form, organisation=organisation, scheme=scheme

@@ -5,7 +5,6 @@ from flask import abort, flash
 from flask_login import current_user, login_required
 
 from vrijstad.auth.guards import missing_two_factor, two_factor_required
-from vrijstad.extensions import db
 from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.i18n import gettext as _
 from vrijstad.subsidies import documents, services
@@ -16,34 +15,20 @@ from vrijstad.subsidies.forms import (
     ReasonForm,
     SettleForm,
 )
-from vrijstad.subsidies.models import (
-    SubsidyApplication,
-)
-from vrijstad.subsidies.views.common import (
-    act,
-    bp,
-    field_error,
-    get_managed_or_403,
-    rerender,
-    to_detail,
-)
+from vrijstad.subsidies.models import SubsidyApplication
+from vrijstad.subsidies.services import SubsidyError
+from vrijstad.subsidies.views.common import act, bp, get_managed_or_403, rerender, to_detail
+from vrijstad.web import attempt
 
 
 def _staff_form(application_id: int, form_class, name: str, run, success, **form_kw):
     """Validate a staff form, run the service, commit; or show the page with the problem."""
     application = get_managed_or_403(application_id)
     form = form_class(**form_kw)
-    if form.validate_on_submit():
-        try:
-            run(application, form)
-        except services.SubsidyError as exc:
-            db.session.rollback()
-            field_error(form, exc)
-        else:
-            db.session.commit()
-            flash(success(application), "success")
-            _warn_if_late(application)
-            return to_detail(application)
+    if form.validate_on_submit() and attempt(lambda: run(application, form), form, SubsidyError):
+        flash(success(application), "success")
+        _warn_if_late(application)
+        return to_detail(application)
     return rerender(application, **{name: form})
 
 
