@@ -104,6 +104,12 @@ def commit(call: Callable[[], T]) -> T:
     return value
 
 
+def check_button() -> None:
+    """A button's form (its CSRF token only) is current; a stale one is refused with 400."""
+    if not ButtonForm().validate_on_submit():
+        refuse(400, _("Your form has expired. Reload the page and try again."))
+
+
 def button_action(
     call: Callable[[], object],
     success: str | Callable[[], str],
@@ -114,8 +120,7 @@ def button_action(
     A stale form is refused with 400; a refusal is rolled back and flashed (see ``attempt``);
     otherwise the work is committed and ``success`` (or what it returns, after the commit) is
     shown. True when the call went through."""
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
+    check_button()
     done = attempt(call, refused=refused)
     if done:
         flash(success() if callable(success) else success, "success")

@@ -10,9 +10,7 @@ from flask_login import current_user
 
 from vrijstad.contests import display, queries, services
 from vrijstad.contests.models import Contest, ContestEntry, Juror
-from vrijstad.errors import refuse
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm
 from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
 from vrijstad.loaders import load, owned
@@ -54,12 +52,6 @@ def get_judged_or_404(entry_id: int) -> tuple[ContestEntry, Juror]:
     juror = services.juror_of(current_user, entry.contest)
     assert juror is not None  # the loader checked it
     return entry, juror
-
-
-def check_button() -> None:
-    """A button's form (its CSRF token only) is current; a stale one is refused with 400."""
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
 
 
 def number(value: Fraction, places: int = 1) -> str:

@@ -7,7 +7,7 @@ from vrijstad.contests import services
 from vrijstad.contests.forms import EntryForm
 from vrijstad.contests.models import ContestEntry
 from vrijstad.contests.services import ContestError
-from vrijstad.contests.views.common import bp, check_button, get_entry_or_404, get_visible_or_404
+from vrijstad.contests.views.common import bp, get_entry_or_404, get_visible_or_404
 from vrijstad.core import DomainError
 from vrijstad.errors import refuse
 from vrijstad.forms import ButtonForm
@@ -15,7 +15,7 @@ from vrijstad.i18n import gettext as _
 from vrijstad.loaders import allow, owned
 from vrijstad.starters.services import MAX_PLAN_BYTES, profile_of
 from vrijstad.storage import get_storage
-from vrijstad.web import attempt
+from vrijstad.web import attempt, check_button
 
 
 def conflict(exc: DomainError) -> None:

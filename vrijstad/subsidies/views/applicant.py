@@ -33,7 +33,6 @@ from vrijstad.subsidies.services import SubsidyError
 from vrijstad.subsidies.views.common import (
     act,
     bp,
-    check_button,
     detail_context,
     get_open_scheme,
     get_own_or_403,
@@ -44,7 +43,7 @@ from vrijstad.subsidies.views.common import (
     too_large,
     upload_of,
 )
-from vrijstad.web import attempt, is_htmx
+from vrijstad.web import attempt, check_button, is_htmx
 
 
 @bp.route("/subsidies/schemes/<int:scheme_id>/apply", methods=["GET", "POST"])

@@ -91,12 +91,6 @@ def part_of(model: type[P], ident: int, application: SubsidyApplication) -> P:
     return load(model, ident, lambda _user, item: item.application_id == application.id)
 
 
-def check_button() -> None:
-    """A button's form (its CSRF token only) is current; a stale one is refused with 400."""
-    if not ButtonForm().validate_on_submit():
-        refuse(400, _("Your form has expired. Reload the page and try again."))
-
-
 def too_large(form: FlaskForm | None = None) -> Callable[[DomainError], None]:
     """Show a refusal on the form (else flashed), except an upload over the limit: 413."""
 

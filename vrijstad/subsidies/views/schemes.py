@@ -14,11 +14,10 @@ from vrijstad.subsidies.models import SubsidyScheme
 from vrijstad.subsidies.services import SubsidyError
 from vrijstad.subsidies.views.common import (
     bp,
-    check_button,
     get_managed_scheme,
     organisation_or_404,
 )
-from vrijstad.web import attempt
+from vrijstad.web import attempt, check_button
 
 
 @bp.get("/organisations/<int:organisation_id>/subsidies")
