@@ -137,12 +137,7 @@ def snapshot(organisation_id: int):
 @login_required
 def references(organisation_id: int):
     organisation = get_managed_or_403(organisation_id, MemberRole.ADMIN)
-    own = services.settings_of(organisation.id)
-    form = ReferencesForm()
-    if request.method == "GET" and own is not None:
-        for name in ("national_count", "national_area", "healthy_max"):
-            value = getattr(own, f"{name}_bp")
-            form[name].data = None if value is None else services.References.pct(value)
+    form = _references_form(organisation.id)
     if form.validate_on_submit():
         commit(
             lambda: services.save_references(
@@ -162,6 +157,17 @@ def references(organisation_id: int):
         form=form,
         current=services.references_for(organisation.id),
     ), status
+
+
+def _references_form(organisation_id: int) -> ReferencesForm:
+    """The form; on a GET filled with the organisation's own figures, if it has set them."""
+    form = ReferencesForm()
+    own = services.settings_of(organisation_id)
+    if request.method == "GET" and own is not None:
+        for name in ("national_count", "national_area", "healthy_max"):
+            value = getattr(own, f"{name}_bp")
+            form[name].data = None if value is None else services.References.pct(value)
+    return form
 
 
 @bp.route(f"/streets/<{ID}:street_id>/story", methods=["GET", "POST"])
