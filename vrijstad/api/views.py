@@ -1,5 +1,7 @@
 """The open-data API /api/v1/: read-only JSON with an OpenAPI document (flask-smorest)."""
 
+from typing import TypeVar
+
 from flask import current_app, g, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
@@ -32,9 +34,11 @@ bp = Blueprint(
     description="Areas, listed units and monthly vacancy figures.",
 )
 
+T = TypeVar("T")
+
 #: Ids as the database stores them (32 bits): larger ones are not found, never an error.
 ID = "int(min=1, max=2147483647)"
-SECURITY = [{}, {"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
 
 
 def _presented_token() -> tuple[ApiToken | None, str | None]:
@@ -93,7 +97,15 @@ def _error_message(exc: HTTPException) -> str:
             "Too many requests (at most %(limit)s). Wait a moment and try again.",
             limit=exc.description,
         ),
-    }.get(exc.code, exc.description or exc.name)
+    }.get(exc.code or 500, exc.description or exc.name)
+
+
+def _found(obj: T | None, message: str) -> T:
+    """The object a path names; a JSON 404 with the reason when there is none."""
+    if obj is None:
+        abort(404, message=message)
+    assert obj is not None  # flask-smorest's abort raises, though not typed NoReturn
+    return obj
 
 
 def _page(select, args: dict, endpoint: str, **values) -> dict:
@@ -144,9 +156,7 @@ def areas(**args):
 @bp.response(200, AreaSchema)
 def area(area_id: int):
     """One area with its streets"""
-    area = db.session.get(Area, area_id)
-    if area is None:
-        abort(404, message=_("There is no area with this id."))
+    area = _found(db.session.get(Area, area_id), _("There is no area with this id."))
     return services.area_data(area)
 
 
@@ -160,8 +170,7 @@ def area_vacancy(area_id: int, **args):
     By number of units and by floor area, with the vacancy duration classes. With `street`,
     one street's figures.
     """
-    if db.session.get(Area, area_id) is None:
-        abort(404, message=_("There is no area with this id."))
+    _found(db.session.get(Area, area_id), _("There is no area with this id."))
     # A valid month, as the schema checks it; 'from' after 'to' is a period without months.
     first = parse_month(args["first"]) if args.get("first") else None
     last = parse_month(args["last"]) if args.get("last") else None
@@ -196,8 +205,8 @@ def units(**args):
 def unit(unit_id: int):
     """One listed unit (with a token of its organisation: any of its units, all fields)"""
     unit = db.session.get(Unit, unit_id)
-    own = services.own_area_ids(g.api_token)
-    private = unit is not None and unit.area_id in own
-    if unit is None or not (unit.is_public or private):
-        abort(404, message=_("There is no listed unit with this id."))
+    private = unit is not None and unit.area_id in services.own_area_ids(g.api_token)
+    if unit is not None and not (unit.is_public or private):
+        unit = None
+    unit = _found(unit, _("There is no listed unit with this id."))
     return services.unit_data(unit, private, clock.today())

@@ -20,15 +20,16 @@ from vrijstad.areas.models import Area, Street
 from vrijstad.dashboard import figures, services, tasks
 from vrijstad.dashboard.forms import ReferencesForm, StreetStoryForm, to_bp
 from vrijstad.errors import refuse
-from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.htmx import render_page
 from vrijstad.i18n import current_language
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.loaders import load, managed
 from vrijstad.organisations.models import MemberRole
 from vrijstad.organisations.services import can_manage
 from vrijstad.organisations.views import get_managed_or_403
+from vrijstad.web import commit
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 streets_bp = Blueprint("streets", __name__)
@@ -37,14 +38,6 @@ MAP_LIMIT = 5000
 #: Ids as the database stores them (32 bits): larger ones are not found, never an error.
 ID = "int"  # the app's bounded converter: a larger id is not found
 FORMATS = exports.FORMATS
-
-
-def get_area_or_403(area_id: int) -> Area:
-    """An area of the current user's organisation: another organisation's is 403."""
-    area = db.get_or_404(Area, area_id)
-    if not can_manage(current_user, area.organisation_id):
-        abort(403)
-    return area
 
 
 def _board(area: Area, lists: bool = False) -> services.Dashboard:
@@ -77,7 +70,7 @@ def index():
 @bp.get(f"/areas/<{ID}:area_id>")
 @login_required
 def area(area_id: int):
-    area = get_area_or_403(area_id)
+    area = managed(Area, area_id)
     board = _board(area)
     return render_page(
         "dashboard/area.html",
@@ -96,7 +89,7 @@ def area(area_id: int):
 @bp.get(f"/areas/<{ID}:area_id>/figures/<key>.<fmt>")
 @login_required
 def download(area_id: int, key: str, fmt: str):
-    area = get_area_or_403(area_id)
+    area = managed(Area, area_id)
     if fmt not in FORMATS or not (key == "all" and fmt == "xlsx" or key in FIGURE_KEYS):
         abort(404)
     board = _board(area, lists=True)
@@ -110,7 +103,7 @@ def download(area_id: int, key: str, fmt: str):
 @bp.get(f"/areas/<{ID}:area_id>/map.json")
 @login_required
 def map_points(area_id: int):
-    area = get_area_or_403(area_id)
+    area = managed(Area, area_id)
     try:
         street = services.check_street(area, request.args.get("street"))
     except services.DashboardError as exc:
@@ -126,16 +119,17 @@ def snapshot(organisation_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     period = clock.this_month()
-    handle = jobs.enqueue(
-        tasks.take_snapshots,
-        current_user.id,
-        organisation.id,
-        period,
-        url_for("dashboard.index"),
-        current_language(),
-        job_title=_l("Snapshot of %(month)s", month=period.strftime("%m-%Y")),
+    handle = commit(
+        lambda: jobs.enqueue(
+            tasks.take_snapshots,
+            current_user.id,
+            organisation.id,
+            period,
+            url_for("dashboard.index"),
+            current_language(),
+            job_title=_l("Snapshot of %(month)s", month=period.strftime("%m-%Y")),
+        )
     )
-    db.session.commit()
     return redirect(handle.status_url, code=303)
 
 
@@ -143,21 +137,17 @@ def snapshot(organisation_id: int):
 @login_required
 def references(organisation_id: int):
     organisation = get_managed_or_403(organisation_id, MemberRole.ADMIN)
-    own = services.settings_of(organisation.id)
-    form = ReferencesForm()
-    if request.method == "GET" and own is not None:
-        for name in ("national_count", "national_area", "healthy_max"):
-            value = getattr(own, f"{name}_bp")
-            form[name].data = None if value is None else services.References.pct(value)
+    form = _references_form(organisation.id)
     if form.validate_on_submit():
-        services.save_references(
-            current_user,
-            organisation,
-            to_bp(form.national_count.data),
-            to_bp(form.national_area.data),
-            to_bp(form.healthy_max.data),
+        commit(
+            lambda: services.save_references(
+                current_user,
+                organisation,
+                to_bp(form.national_count.data),
+                to_bp(form.national_area.data),
+                to_bp(form.healthy_max.data),
+            )
         )
-        db.session.commit()
         flash(_("The reference figures are saved."), "success")
         return redirect(url_for("dashboard.references", organisation_id=organisation.id))
     status = 422 if form.is_submitted() else 200
@@ -169,17 +159,29 @@ def references(organisation_id: int):
     ), status
 
 
+def _references_form(organisation_id: int) -> ReferencesForm:
+    """The form; on a GET filled with the organisation's own figures, if it has set them."""
+    form = ReferencesForm()
+    own = services.settings_of(organisation_id)
+    if request.method == "GET" and own is not None:
+        for name in ("national_count", "national_area", "healthy_max"):
+            value = getattr(own, f"{name}_bp")
+            form[name].data = None if value is None else services.References.pct(value)
+    return form
+
+
 @bp.route(f"/streets/<{ID}:street_id>/story", methods=["GET", "POST"])
 @login_required
 def story(street_id: int):
-    street = _street_or_404(street_id)
-    if not can_manage(current_user, street.area.organisation_id):
-        abort(403)
+    street = managed(Street, street_id, lambda s: s.area.organisation_id)
     own = services.story_of(street)
     form = StreetStoryForm(obj=own)
     if form.validate_on_submit():
-        services.save_story(current_user, street, form.story.data or "", form.published.data)
-        db.session.commit()
+        commit(
+            lambda: services.save_story(
+                current_user, street, form.story.data or "", form.published.data
+            )
+        )
         flash(_("The street page is saved."), "success")
         return redirect(url_for("streets.page", street_id=street.id))
     status = 422 if form.is_submitted() else 200
@@ -188,18 +190,16 @@ def story(street_id: int):
 
 @streets_bp.get(f"/streets/<{ID}:street_id>")
 def page(street_id: int):
-    street = _street_or_404(street_id)
-    if not services.can_see_street_page(current_user, street, services.story_of(street)):
-        abort(404)
+    street = load(
+        Street,
+        street_id,
+        lambda user, s: services.can_see_street_page(user, s, services.story_of(s)),
+    )
     return render_template(
         "dashboard/street.html",
         page=services.street_page(street, clock.today()),
         can_edit=can_manage(current_user, street.area.organisation_id),
     )
-
-
-def _street_or_404(street_id: int) -> Street:
-    return db.get_or_404(Street, street_id)
 
 
 # Presentation helpers -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from vrijstad.forms import ButtonForm, requested_page
 from vrijstad.htmx import render_page
 from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Collective
+from vrijstad.loaders import load, owned
 from vrijstad.matching import queries, services
 from vrijstad.matching.forms import (
     AllocationForm,
@@ -26,16 +27,13 @@ from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.views import get_managed_or_403
 from vrijstad.starters.services import completeness, profile_of
 from vrijstad.units.models import Unit
+from vrijstad.web import attempt, button_action, commit
 
 bp = Blueprint("matching", __name__)
 
 
 def _limit(default: int = 10) -> int:
     return max(1, min(request.args.get("limit", default, type=int), services.MAX_RECOMMENDATIONS))
-
-
-def _expired() -> None:
-    refuse(400, _("Your form has expired. Reload the page and try again."))
 
 
 # A starter's matches -----------------------------------------------------------------------
@@ -60,17 +58,10 @@ def my_matches():
 # A unit's candidates -----------------------------------------------------------------------
 
 
-def _landlord_side_unit_or_403(unit_id: int) -> Unit:
-    unit = db.get_or_404(Unit, unit_id)
-    if not is_landlord_side(current_user, unit):
-        abort(403)
-    return unit
-
-
 @bp.get("/units/<int:unit_id>/candidates")
 @login_required
 def candidates(unit_id: int):
-    unit = _landlord_side_unit_or_403(unit_id)
+    unit = owned(Unit, unit_id, is_landlord_side)
     is_open = unit.status in queries.OPEN_UNIT_STATUSES
     matches = services.recommend_starters(unit, _limit()) if is_open else []
     return render_page(
@@ -87,17 +78,12 @@ def candidates(unit_id: int):
 @bp.post("/units/<int:unit_id>/candidates/<int:starter_id>/invite")
 @login_required
 def invite(unit_id: int, starter_id: int):
-    unit = _landlord_side_unit_or_403(unit_id)
-    if not ButtonForm().validate_on_submit():
-        _expired()
-    try:
-        services.invite_to_apply(current_user, unit, starter_id)
-    except services.MatchingError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The starter is invited to apply."), "success")
+    unit = owned(Unit, unit_id, is_landlord_side)
+    button_action(
+        lambda: services.invite_to_apply(current_user, unit, starter_id),
+        _("The starter is invited to apply."),
+        refused=services.MatchingError,
+    )
     return redirect(url_for("matching.candidates", unit_id=unit.id))
 
 
@@ -119,24 +105,14 @@ def _settings_page(organisation, form: WeightsForm, status: int = 200):
 def settings(organisation_id: int):
     organisation = get_managed_or_403(organisation_id)
     form = WeightsForm(data=services.weights_of(organisation.id))
-    if form.validate_on_submit():
-        try:
-            services.save_weights(current_user, organisation, form.values())
-        except services.MatchingError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("The weights are saved; every score uses them from now on."), "success")
-            return redirect(url_for("matching.settings", organisation_id=organisation.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.save_weights(current_user, organisation, form.values()),
+        form,
+        services.MatchingError,
+    ):
+        flash(_("The weights are saved; every score uses them from now on."), "success")
+        return redirect(url_for("matching.settings", organisation_id=organisation.id))
     return _settings_page(organisation, form, 422 if form.is_submitted() else 200)
-
-
-def _street_of_organisation_or_404(organisation, street_id: int) -> Street:
-    street = db.get_or_404(Street, street_id)
-    if street.area.organisation_id != organisation.id:
-        abort(404)
-    return street
 
 
 @bp.route(
@@ -146,37 +122,31 @@ def _street_of_organisation_or_404(organisation, street_id: int) -> Street:
 @login_required
 def street_profile(organisation_id: int, street_id: int):
     organisation = get_managed_or_403(organisation_id)
-    street = _street_of_organisation_or_404(organisation, street_id)
-    current = services.street_profile_of(street)
-    form = StreetProfileForm(
-        data={
-            "wanted": [g.value for g in current.wanted],
-            "excluded": [g.value for g in current.excluded],
-            "note": current.note,
-        }
-        if current
-        else None
-    )
-    if form.validate_on_submit():
-        try:
-            services.save_street_profile(
-                current_user,
-                street,
-                form.wanted.data or [],
-                form.excluded.data or [],
-                form.note.data,
-            )
-        except services.MatchingError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("The profile of %(street)s is saved.", street=street.name), "success")
-            return redirect(url_for("matching.settings", organisation_id=organisation.id))
+    street = load(Street, street_id, lambda _u, s: s.area.organisation_id == organisation.id)
+    form = StreetProfileForm(data=_profile_data(services.street_profile_of(street)))
+    if form.validate_on_submit() and attempt(
+        lambda: services.save_street_profile(
+            current_user, street, form.wanted.data or [], form.excluded.data or [], form.note.data
+        ),
+        form,
+        services.MatchingError,
+    ):
+        flash(_("The profile of %(street)s is saved.", street=street.name), "success")
+        return redirect(url_for("matching.settings", organisation_id=organisation.id))
     status = 422 if form.is_submitted() else 200
     return render_template(
         "matching/street_profile.html", organisation=organisation, street=street, form=form
     ), status
+
+
+def _profile_data(current) -> dict | None:
+    if current is None:
+        return None
+    return {
+        "wanted": [g.value for g in current.wanted],
+        "excluded": [g.value for g in current.excluded],
+        "note": current.note,
+    }
 
 
 # Staff: allocation -------------------------------------------------------------------------
@@ -199,7 +169,11 @@ def _scope_or_404(organisation, value: str | None) -> Area | Collective | None:
         return None
     if len(ident) > 18:
         abort(404)
-    scope = db.session.get(Area if kind == "area" else Collective, int(ident))
+    scope: Area | Collective | None = (
+        db.session.get(Area, int(ident))
+        if kind == "area"
+        else db.session.get(Collective, int(ident))
+    )
     if scope is None or scope.organisation_id != organisation.id:
         abort(404)
     return scope
@@ -263,31 +237,30 @@ def allocate(organisation_id: int):
     form.units.choices = [SelectChoice(u.id, u.address) for u in units]
     form.starters.choices = [SelectChoice(p.user_id, p.user.name) for p in profiles]
     if form.validate_on_submit():
-        try:
-            run = services.plan_allocation(
-                current_user,
-                scope,
-                form.units.data or [],
-                form.starters.data or [],
-                form.min_score.data or 0,
-            )
-        except services.MatchingError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            url = url_for("matching.allocation_run", organisation_id=organisation.id, run_id=run.id)
-            handle = services.start_allocation(run, url)
-            db.session.commit()
-            return redirect(handle.status_url if handle else url, code=303)
+        done = attempt(lambda: _plan(organisation, scope, form), form, services.MatchingError)
+        if done.value:
+            return redirect(done.value, code=303)
     return _allocation_page(organisation, scope, form, fill=False, status=422)
+
+
+def _plan(organisation, scope, form: AllocationForm) -> str:
+    """Plan the allocation and start it; the page to go to (its job's, or its result)."""
+    run = services.plan_allocation(
+        current_user,
+        scope,
+        form.units.data or [],
+        form.starters.data or [],
+        form.min_score.data or 0,
+    )
+    url = url_for("matching.allocation_run", organisation_id=organisation.id, run_id=run.id)
+    handle = services.start_allocation(run, url)
+    return handle.status_url if handle else url
 
 
 def _run_or_404(organisation_id: int, run_id: int) -> tuple[Organisation, AllocationRun]:
     """An allocation run of an organisation the current user works for; another's is a 404."""
     organisation = get_managed_or_403(organisation_id)
-    run = db.get_or_404(AllocationRun, run_id)
-    if run.organisation_id != organisation.id:
-        abort(404)
+    run = load(AllocationRun, run_id, lambda _u, r: r.organisation_id == organisation.id)
     return organisation, run
 
 
@@ -307,7 +280,7 @@ def allocation_run(organisation_id: int, run_id: int):
 @bp.get("/organisations/<int:organisation_id>/allocation/runs/<int:run_id>.csv")
 @login_required
 def allocation_run_csv(organisation_id: int, run_id: int):
-    _, run = _run_or_404(organisation_id, run_id)
+    run = _run_or_404(organisation_id, run_id)[1]
     if not run.done:
         refuse(409, _("This allocation is still being computed."))
     return exports.download(services.allocation_table(run), "csv", f"allocation-{run.id}")
@@ -320,10 +293,11 @@ def invite_pairs(organisation_id: int):
     form = InvitePairsForm()
     if not form.validate_on_submit():
         if form.csrf_token.errors:
-            _expired()
+            refuse(400, _("Your form has expired. Reload the page and try again."))
         refuse(400, _("Choose pairs from the allocation."))
-    sent, problems = services.invite_pairs(current_user, organisation, form.chosen())
-    db.session.commit()
+    sent, problems = commit(
+        lambda: services.invite_pairs(current_user, organisation, form.chosen())
+    )
     if sent:
         flash(_("Invitations sent: %(n)d.", n=sent), "success")
     for problem in problems:

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, has_request_context, url_for
 
 from vrijstad import clock
 from vrijstad.auth.models import User
@@ -187,6 +187,33 @@ def notification_text(kind: str, data: dict) -> str:
         return template
 
 
+#: The longest mail subject; a longer text is cut at a word and ends in "…".
+SUBJECT_LIMIT = 120
+
+
+def subject_of(text: str, limit: int = SUBJECT_LIMIT) -> str:
+    """The text as a mail subject: whole when it fits, else its whole words up to three
+    characters short of the limit, and "…"."""
+    if len(text) <= limit:
+        return text
+    room = limit - 3
+    space = text.rfind(" ", 0, room + 1)
+    head = text[:space] if space > 0 else text[:room]
+    return head.rstrip(" ,;:") + "…"
+
+
+def links(endpoint: str, url_values: dict) -> tuple[str, str]:
+    """The page's path (for the notice) and its full address (for the mail).
+
+    Outside a request (a job, the CLI) they are built as a request to BASE_URL would build
+    them. Not with SERVER_NAME: it would also set the host of every full address built in a
+    request (the API's page links, for one)."""
+    if not has_request_context():
+        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+            return links(endpoint, url_values)
+    return url_for(endpoint, **url_values), url_for(endpoint, _external=True, **url_values)
+
+
 def notify(
     users: Iterable[User],
     kind: str,
@@ -197,21 +224,21 @@ def notify(
 ) -> None:
     """Add a notice for each user (once each) and mail them after the commit."""
     seen: set[int] = set()
+    url, link = links(endpoint, url_values)
     for user in users:
         if user is None or user.id in seen or not user.active:
             continue
         seen.add(user.id)
-        url = url_for(endpoint, **url_values)
         db.session.add(Notification(user_id=user.id, kind=kind, data=data, url=url))
         with force_locale(user.locale or "nl"):
             text = notification_text(kind, data)
             queue_mail(
                 user.email,
-                text if len(text) <= 120 else text[:117] + "…",
+                subject_of(text),
                 "notification",
                 attachments=attachments,
                 text=text,
-                link=url_for(endpoint, _external=True, **url_values),
+                link=link,
                 name=user.name,
             )
 

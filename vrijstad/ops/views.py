@@ -1,6 +1,6 @@
 """Health checks for the load balancer, and the status page of a background job."""
 
-from flask import Blueprint, Flask, abort, jsonify, redirect, request
+from flask import Blueprint, Flask, abort, jsonify, redirect
 from flask_login import current_user
 
 from vrijstad import jobs
@@ -11,6 +11,7 @@ from vrijstad.htmx import render_page
 from vrijstad.i18n import gettext as _
 from vrijstad.ops import health
 from vrijstad.storage import StorageError
+from vrijstad.web import is_htmx
 
 bp = Blueprint("ops", __name__)
 
@@ -65,7 +66,7 @@ def job_retry(job_id: str):
         jobs.retry(job_id)
     except jobs.JobError as exc:
         return render_error(409, str(exc))
-    if request.htmx:
+    if is_htmx():
         return job_status(job_id)
     return redirect(jobs.JobHandle(job_id, job_id).status_url, code=303)
 

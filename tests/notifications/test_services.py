@@ -1,0 +1,41 @@
+"""Notifying a person: in a plain app context too (a job, the CLI), and with a mail subject
+that ends at a word."""
+
+import sqlalchemy as sa
+from flask import has_request_context
+
+from vrijstad.extensions import db
+from vrijstad.notifications.models import Notification
+from vrijstad.notifications.services import notify, subject_of
+
+
+def test_notify_works_in_an_app_context_without_a_request(app, make_user, outbox):
+    person = make_user("starter", locale="en")
+    assert not has_request_context()
+
+    notify([person], "popups.mine_missing_kind", "popups.mine", {}, {})
+    db.session.commit()
+
+    notice = db.session.scalars(sa.select(Notification)).one()
+    assert notice.url == "/my/bookings"
+    (mail,) = outbox()
+    link = app.config["BASE_URL"].rstrip("/") + "/my/bookings"
+    assert link in mail.get_body(("plain",)).get_content()
+
+
+def test_a_long_subject_is_cut_at_a_word():
+    text = "word " * 30 + "end"
+    subject = subject_of(text)
+    assert subject.endswith("…")
+    assert len(subject) <= 120
+    assert subject[:-1].split() == ["word"] * len(subject[:-1].split())
+    assert subject_of("short text") == "short text"
+
+
+def test_a_word_ending_exactly_at_the_cut_is_kept():
+    text = "x" * 112 + " abcd" + " and more words after the limit"
+    assert subject_of(text) == "x" * 112 + " abcd…"
+
+
+def test_one_long_word_is_cut_where_it_must():
+    assert subject_of("y" * 200) == "y" * 117 + "…"
