@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock, labels
+from vrijstad.billing import notice_texts  # noqa: F401 - registers the notices' sentences
 from vrijstad.core import enum_type
 from vrijstad.extensions import Base, db
 from vrijstad.i18n import lazy_gettext as _l

@@ -11,6 +11,7 @@ from vrijstad import clock, labels
 from vrijstad.core import enum_type
 from vrijstad.extensions import Model, db
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.letting import notice_texts  # noqa: F401 - registers the notices' sentences
 from vrijstad.starters.models import SpaceKind
 from vrijstad.workflow import Workflow
 

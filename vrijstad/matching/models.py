@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from vrijstad import clock, labels
 from vrijstad.extensions import Model
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.matching import notice_texts  # noqa: F401 - registers the notices' sentences
 from vrijstad.starters.models import BranchGroup
 
 if TYPE_CHECKING:  # the other side of a relationship

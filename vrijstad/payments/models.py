@@ -11,6 +11,7 @@ from vrijstad import clock, labels
 from vrijstad.core import enum_type
 from vrijstad.extensions import Base, db
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.payments import notice_texts  # noqa: F401 - registers the notices' sentences
 from vrijstad.workflow import Workflow
 
 if TYPE_CHECKING:  # mypy cannot see db.Model, a class made at run time from Base

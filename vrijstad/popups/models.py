@@ -18,6 +18,7 @@ from vrijstad import clock, labels
 from vrijstad.core import enum_type
 from vrijstad.extensions import Model
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.popups import notice_texts  # noqa: F401 - registers the notices' sentences
 from vrijstad.workflow import Workflow
 
 if TYPE_CHECKING:  # the other side of a relationship

@@ -22,6 +22,7 @@ from vrijstad.extensions import db
 from vrijstad.i18n import eur_filter
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.subsidies import notice_texts  # noqa: F401 - registers the notices' sentences
 from vrijstad.workflow import Workflow
 
 if TYPE_CHECKING:
