@@ -32,6 +32,7 @@ from vrijstad.contests.views import bp as contests_bp
 from vrijstad.dashboard.views import bp as dashboard_bp
 from vrijstad.dashboard.views import streets_bp
 from vrijstad.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
+from vrijstad.forecast.views import bp as forecast_bp
 from vrijstad.legal.views import bp as legal_bp
 from vrijstad.letting.views import bp as letting_bp
 from vrijstad.main.views import bp as main_bp
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
         api_tokens_bp,
         contests_bp,
         subsidies_bp,
+        forecast_bp,
         verification_bp,
         legal_bp,
     )

@@ -36,6 +36,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "api.areas": (ALL, None),
     "api.unit": (ALL, None),
     "api.units": (ALL, None),
+    "forecast.area": (STAFF_X, None),
     "api_tokens.create": (None, ORG_ADMIN_X),
     "api_tokens.index": (ORG_ADMIN_X, None),
     "api_tokens.revoke": (None, ORG_ADMIN_X),

@@ -1,0 +1,32 @@
+"""The vacancy outlook of an area's streets, for the organisation's staff."""
+
+from flask import Blueprint, render_template
+from flask_babel import format_percent
+from flask_login import login_required
+
+from vrijstad.areas.models import Area
+from vrijstad.dashboard.services import references_for
+from vrijstad.forecast.services import HORIZONS, street_outlook
+from vrijstad.loaders import managed
+
+bp = Blueprint("forecast", __name__, url_prefix="/dashboard")
+
+
+def pct(rate: float) -> str:
+    """A vacancy rate as the reader writes it: '12,5 %' in Dutch."""
+    return format_percent(rate, format="#,##0.0 %")
+
+
+@bp.get("/areas/<int:area_id>/forecast")
+@login_required
+def area(area_id: int):
+    area = managed(Area, area_id)
+    healthy = references_for(area.organisation_id).healthy_max_bp / 10_000
+    return render_template(
+        "forecast/area.html",
+        area=area,
+        outlook=street_outlook(area.id, healthy),
+        horizons=HORIZONS,
+        healthy=healthy,
+        pct=pct,
+    )
