@@ -27,7 +27,7 @@ from vrijstad.units.models import PUBLIC_STATUSES, Unit, UnitStatus
 FRICTIONAL_DAYS = 365
 STRUCTURAL_DAYS = 3 * 365
 #: Placements whose starter is in the unit now or soon.
-CURRENT_PLACEMENTS = (PlacementStatus.AGREED, PlacementStatus.SIGNED, PlacementStatus.ACTIVE)
+CURRENT_PLACEMENTS = (PlacementStatus.AGREED, PlacementStatus.ACTIVE)
 
 # A unit in the stock is every unit of the area but a withdrawn one; it is vacant unless let.
 _IN_STOCK = Unit.status != UnitStatus.WITHDRAWN
@@ -409,7 +409,7 @@ def new_starters_of_street(area_id: int, street: str, since: date, today: date) 
         .join(Unit, Unit.id == Placement.unit_id)
         .where(
             _in_area(area_id, street),
-            Placement.status.in_((PlacementStatus.SIGNED, PlacementStatus.ACTIVE)),
+            Placement.status == PlacementStatus.ACTIVE,
             Placement.start_date >= since,
             Placement.start_date <= today,
             Placement.end_date >= today,

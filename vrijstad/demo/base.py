@@ -67,5 +67,4 @@ class Demo:
 
 def start_placement(placement: Placement) -> None:
     """The agreement was signed on paper and the starter moved in, before the demo's today."""
-    for target in (PlacementStatus.SIGNED, PlacementStatus.ACTIVE):
-        PLACEMENT_FLOW.move(placement, target)
+    PLACEMENT_FLOW.move(placement, PlacementStatus.ACTIVE)

@@ -24,18 +24,14 @@ if TYPE_CHECKING:  # the other side of a relationship
 
 class PlacementStatus(StrEnum):
     AGREED = "agreed"  # the offer was accepted; the agreement is drafted
-    SIGNED = "signed"
     ACTIVE = "active"  # the start date has come (the daily run moves it on)
     ENDED = "ended"
 
 
-#: The placement workflow. Nothing in the app marks the agreement signed (it is signed on
-#: paper), so an agreed placement becomes active on its start date directly.
+#: The placement workflow. The agreement is signed on paper and the app does not record it:
+#: an agreed placement becomes active on its start date.
 PLACEMENT_TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
-    PlacementStatus.AGREED: frozenset(
-        {PlacementStatus.SIGNED, PlacementStatus.ACTIVE, PlacementStatus.ENDED}
-    ),
-    PlacementStatus.SIGNED: frozenset({PlacementStatus.ACTIVE, PlacementStatus.ENDED}),
+    PlacementStatus.AGREED: frozenset({PlacementStatus.ACTIVE, PlacementStatus.ENDED}),
     PlacementStatus.ACTIVE: frozenset({PlacementStatus.ENDED}),
     PlacementStatus.ENDED: frozenset(),
 }
@@ -44,7 +40,6 @@ PLACEMENT_LABELS = labels.register(
     PlacementStatus,
     {
         PlacementStatus.AGREED: _l("agreed"),
-        PlacementStatus.SIGNED: _l("signed"),
         PlacementStatus.ACTIVE: _l("active"),
         PlacementStatus.ENDED: _l("ended"),
     },

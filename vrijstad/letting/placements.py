@@ -169,7 +169,7 @@ def end_placement(actor: User | None, placement: Placement, reason: str, **event
 
 
 def start_placements(today: date) -> list[Placement]:
-    """Agreed (or signed) placements whose start date has come become active; run daily."""
+    """Agreed placements whose start date has come become active; run daily."""
     placements = db.session.scalars(
         sa.select(Placement)
         .where(

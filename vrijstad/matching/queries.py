@@ -29,7 +29,7 @@ from vrijstad.units.models import Unit, UnitStatus
 #: Units that take applications, and so can be recommended or allocated.
 OPEN_UNIT_STATUSES = (UnitStatus.LISTED, UnitStatus.IN_TALKS)
 #: Placements whose starter occupies the unit now or soon.
-CURRENT_PLACEMENTS = (PlacementStatus.AGREED, PlacementStatus.SIGNED, PlacementStatus.ACTIVE)
+CURRENT_PLACEMENTS = (PlacementStatus.AGREED, PlacementStatus.ACTIVE)
 
 
 def _same_city(column: QueryableAttribute[Any], city: str | None) -> sa.ColumnElement[bool]:
