@@ -37,9 +37,10 @@ def _vacancy_values(unit: Unit, target: UnitStatus) -> dict:
 
 def move_unit(actor, unit: Unit, target: UnitStatus, reason: str = "") -> UnitStatus:
     """Move ``unit`` to ``target`` if the unit workflow allows it; returns the old status."""
-    for name, value in _vacancy_values(unit, target).items():
+    follows = _vacancy_values(unit, target)  # read before the move: it depends on the old status
+    previous = UNIT_FLOW.move(unit, target)  # a refused move leaves the unit untouched
+    for name, value in follows.items():
         setattr(unit, name, value)
-    previous = UNIT_FLOW.move(unit, target)
     db.session.flush()
     record_event(
         actor,
