@@ -59,13 +59,6 @@ class Workflow(Generic[S]):
         setattr(record, self.attribute, target)
         return current
 
-    def force(self, record: Any, target: S) -> S:
-        """Set a state without the table: only for records that are being erased or for
-        repairing data (privacy erasure, demo data); the caller says why in a comment."""
-        current = getattr(record, self.attribute)
-        setattr(record, self.attribute, target)
-        return current
-
     def move_where(
         self,
         model: type[Any],
