@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from vrijstad import clock
 from vrijstad.forecast.history import area_panel
 from vrijstad.forecast.model import estimate, forecast
@@ -57,9 +59,10 @@ def street_outlook(
         row["expected"][item.horizon] = item.rate
         row["low"][item.horizon] = item.low / item.units
         row["high"][item.horizon] = item.high / item.units
+    empty = np.bincount(panel.streets[now > 0], minlength=len(panel.street_names))
     outlook = []
     for street, row in rows.items():
-        empty_now = int(((panel.streets == street) & (now > 0)).sum())
+        empty_now = int(empty[street])
         rate_now = empty_now / units[street]
         crosses = None
         if rate_now <= healthy_max:
