@@ -100,7 +100,9 @@ def handle_domain_error(exc: DomainError):
     code = getattr(exc, "status", 409)
     if wants_json():
         title = error_messages().get(code, error_messages()[409])[0]
-        return jsonify(error=title, message=str(exc), status=code), code
+        facts = exc.facts()
+        body = {"error": title, "message": str(exc), "status": code}
+        return jsonify(body | {"values": facts} if facts else body), code
     flash(str(exc), "error")
     if request.headers.get("HX-Request"):
         response = make_response("", 204)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from vrijstad import labels
 from vrijstad.extensions import babel
-from vrijstad.money import format_eur
+from vrijstad.money import Cents, format_eur
 
 
 def select_locale() -> str:
@@ -141,6 +141,16 @@ def date_filter(value: date | datetime | None, style: str = "short") -> str:
         )
     pattern = "dd-MM-yyyy" if style == "short" else "d MMMM yyyy"
     return format_date(value, pattern, locale=locale)
+
+
+def present(value: object) -> object:
+    """A raw value inside a message as the reader sees it: Cents as money, a date or moment
+    in the Dutch (or English) style; anything else as it is."""
+    if isinstance(value, Cents):
+        return eur_filter(value)
+    if isinstance(value, date):
+        return date_filter(value)
+    return value
 
 
 def month_filter(value: date | None) -> str:

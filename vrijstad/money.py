@@ -62,6 +62,14 @@ def _split_int(total_cents: int, weights: list[int]) -> list[int]:
     return [sign * p for p in parts]
 
 
+class Cents(int):
+    """An amount in euro cents that a message shows as money (€ 1.234,56 in Dutch). A service
+    puts it among a refusal's values; the text is made where the refusal is shown, in the
+    reader's language."""
+
+    __slots__ = ()
+
+
 def parse_eur(text: str) -> int:
     """Parse '1.234,56', '1234,5', '1234.56' or '€ 12' into cents."""
     match = _PLAIN_DECIMAL.match(text) or _AMOUNT.match(text)

@@ -27,6 +27,11 @@ def test_export_holds_profile_applications_and_messages(ctx, client, login, unit
     assert data["account"]["email"] == starter.email
     assert data["starter_profile"]["kvk_number"] == "87654321"
     assert data["starter_profile"]["invitations_opt_out"] is False
+    # every field the profile keeps is in the download (the size and dates of the plan too),
+    # not a hand-kept list that a new field slips past; only internal keys stay out
+    kept = {c.key for c in sa.inspect(StarterProfile).column_attrs}
+    assert set(data["starter_profile"]) >= kept - {"id", "user_id", "plan_key"}
+    assert "plan_key" not in data["starter_profile"]
     assert data["applications"][0]["motivation"] == MOTIVATION
     assert data["messages_written"][0]["body"] == "Mag ik komen kijken?"
 

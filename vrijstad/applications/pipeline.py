@@ -32,10 +32,6 @@ from vrijstad.units.status import move_unit, organisation_id_of
 class ApplicationError(DomainError):
     """An application action was refused; field names the form field, if any."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 class DuplicateApplication(ApplicationError):
     """The starter already has this open application (sent twice, or at the same moment)."""

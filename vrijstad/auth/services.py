@@ -35,9 +35,7 @@ RESET_SALT = "password-reset"
 class AccountError(DomainError):
     """An account action was refused; field names the form field the message belongs to."""
 
-    def __init__(self, message: str, field: str = "password") -> None:
-        super().__init__(message)
-        self.field = field
+    field = "password"
 
 
 def normalise_email(email: str) -> str:

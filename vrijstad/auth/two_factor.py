@@ -41,9 +41,7 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misre
 class TwoFactorError(DomainError):
     """A two-step verification action was refused; field names the form field."""
 
-    def __init__(self, message: str, field: str = "code") -> None:
-        super().__init__(message)
-        self.field = field
+    field = "code"
 
 
 def is_required(user: User) -> bool:

@@ -5,7 +5,3 @@ from vrijstad.core import DomainError
 
 class LettingError(DomainError):
     """A collective-letting action was refused; field names the form field, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field

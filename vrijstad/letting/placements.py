@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
-from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.errors import LettingError
 from vrijstad.letting.models import PLACEMENT_FLOW, Placement, PlacementStatus, Space
 from vrijstad.starters.models import SpaceKind
@@ -115,13 +115,11 @@ def create_placement(
     )
     if clash is not None:
         raise LettingError(
-            _(
-                "This overlaps with the placement of %(name)s (%(start)s – %(end)s).",
-                name=clash.starter_trade_name,
-                start=date_filter(clash.start_date),
-                end=date_filter(clash.end_date),
-            ),
+            _l("This overlaps with the placement of %(name)s (%(start)s – %(end)s)."),
             "start_date",
+            name=clash.starter_trade_name,
+            start=clash.start_date,
+            end=clash.end_date,
         )
     profile = profile_of(starter)
     placement = Placement(

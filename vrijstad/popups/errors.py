@@ -10,10 +10,6 @@ from vrijstad.units.models import Unit
 class BookingError(DomainError):
     """A short-let action was refused; field names the form field it concerns, if any."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 def require_landlord_side(actor: User, unit: Unit) -> None:
     """Refuse unless the actor is on the unit's landlord side."""

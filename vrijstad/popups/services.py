@@ -24,11 +24,13 @@ from vrijstad.auth.verification import require_verified_email
 from vrijstad.billing.services import issue_one_off_invoice
 from vrijstad.core import TransitionError
 from vrijstad.extensions import db, savepoint
-from vrijstad.i18n import current_language, date_filter, eur_filter
+from vrijstad.i18n import current_language, date_filter
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.errors import LettingError
 from vrijstad.letting.models import Placement
 from vrijstad.letting.placements import PlacementTerms, create_placement, end_placement
+from vrijstad.money import Cents
 from vrijstad.notifications.services import notify
 from vrijstad.popups import queries
 from vrijstad.popups.calendars import (
@@ -125,12 +127,10 @@ def check_dates(
     earliest = today + timedelta(days=terms.lead_time_days)
     if first_day < earliest:
         raise BookingError(
-            _(
-                "Book at least %(n)d days ahead: the first day you can book is %(date)s.",
-                n=terms.lead_time_days,
-                date=date_filter(earliest),
-            ),
+            _l("Book at least %(n)d days ahead: the first day you can book is %(date)s."),
             "first_day",
+            n=terms.lead_time_days,
+            date=earliest,
         )
     if first_day > today + timedelta(days=BOOKING_HORIZON_DAYS):
         raise BookingError(_("You can book at most two years ahead."), "first_day")
@@ -143,12 +143,10 @@ def check_dates(
         day = first_day + timedelta(days=offset)
         if not terms.bookable_on(day):
             raise BookingError(
-                _(
-                    "This unit is let on %(weekdays)s only; %(date)s is not one of them.",
-                    weekdays=", ".join(weekday_names(terms.weekdays_mask)),
-                    date=date_filter(day),
-                ),
+                _l("This unit is let on %(weekdays)s only; %(date)s is not one of them."),
                 "first_day",
+                weekdays=", ".join(weekday_names(terms.weekdays_mask)),
+                date=day,
             )
     start, end = first_day, last_day + timedelta(days=1)
     _check_free(unit, start, end)
@@ -159,22 +157,18 @@ def _check_free(unit: Unit, start: date, end: date) -> None:
     blocked = db.session.scalars(queries.blocked_overlapping(unit.id, start, end)).first()
     if blocked is not None:
         raise BookingError(
-            _(
-                "The unit is not available from %(first)s to %(last)s.",
-                first=date_filter(blocked.start_date),
-                last=date_filter(blocked.last_day),
-            ),
+            _l("The unit is not available from %(first)s to %(last)s."),
             "first_day",
+            first=blocked.start_date,
+            last=blocked.last_day,
         )
     booked = db.session.scalars(queries.bookings_overlapping(unit.id, start, end)).first()
     if booked is not None:
         raise BookingError(
-            _(
-                "%(first)s – %(last)s is already booked.",
-                first=date_filter(booked.start_date),
-                last=date_filter(booked.last_day),
-            ),
+            _l("%(first)s – %(last)s is already booked."),
             "first_day",
+            first=booked.start_date,
+            last=booked.last_day,
         )
 
 
@@ -247,11 +241,9 @@ def request_booking(
     price = check_dates(unit, terms_of(unit), first_day, last_day, today)
     if expected_price_cents is not None and expected_price_cents != price.total_cents:
         raise BookingError(
-            _(
-                "The price is now %(price)s; check it and send the request again.",
-                price=eur_filter(price.total_cents),
-            ),
+            _l("The price is now %(price)s; check it and send the request again."),
             "first_day",
+            price=Cents(price.total_cents),
         )
     start, end = first_day, last_day + timedelta(days=1)
     mine = db.session.scalars(

@@ -9,8 +9,8 @@ from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
-from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.popups import queries
 from vrijstad.popups.errors import BookingError, require_landlord_side
 from vrijstad.popups.models import (
@@ -122,12 +122,10 @@ def block_period(
     booked = db.session.scalars(queries.bookings_overlapping(unit.id, start, end)).first()
     if booked is not None:
         raise BookingError(
-            _(
-                "%(first)s – %(last)s is booked; cancel that booking first.",
-                first=date_filter(booked.start_date),
-                last=date_filter(booked.last_day),
-            ),
+            _l("%(first)s – %(last)s is booked; cancel that booking first."),
             "first_day",
+            first=booked.start_date,
+            last=booked.last_day,
         )
     period = BlockedPeriod(
         unit_id=unit.id,

@@ -92,6 +92,11 @@ def _row(obj, *fields) -> dict:
     return {f: _plain(getattr(obj, f)) for f in fields}
 
 
+def _own_columns(model: type, *internal: str) -> list[str]:
+    """Every column of the model but the internal ones: a field added later is exported too."""
+    return [c.key for c in sa.inspect(model).column_attrs if c.key not in internal]
+
+
 ENTRY_TEXTS = ("idea", "uniqueness", "target_group", "revenue_model", "success", "help_needed")
 
 
@@ -269,25 +274,7 @@ def export_data(user: User) -> dict:
         "starter_profile": None
         if profile is None
         else {
-            **_row(
-                profile,
-                "trade_name",
-                "concept",
-                "branch_group",
-                "required_use",
-                "city",
-                "kvk_number",
-                "btw_id",
-                "iban",
-                "min_area_m2",
-                "max_area_m2",
-                "budget_cents_per_month",
-                "earliest_start",
-                "space_kind",
-                "plan_filename",
-                "plan_uploaded_at",
-                "invitations_opt_out",
-            ),
+            **_row(profile, *_own_columns(StarterProfile, "id", "user_id", "plan_key")),
             "preferred_areas": [a.name for a in profile.areas],
             "preferred_streets": [s.name for s in profile.streets],
         },

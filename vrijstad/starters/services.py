@@ -43,10 +43,6 @@ PROFILE_FIELDS = (
 class ProfileError(DomainError):
     """A profile change was refused; field names the form field, if any."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 class PlanTooLarge(ProfileError):
     """A business plan over the size limit (a 413 page)."""

@@ -55,10 +55,6 @@ UNIT_FIELDS = (
 class UnitError(DomainError):
     """A unit change was refused; field names the form field it concerns, if any."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 @dataclass
 class PublishProblem:

@@ -42,6 +42,11 @@ def move_unit(actor, unit: Unit, target: UnitStatus, reason: str = "") -> UnitSt
     for name, value in follows.items():
         setattr(unit, name, value)
     db.session.flush()
+    _record_move(actor, unit, previous, target, reason)
+    return previous
+
+
+def _record_move(actor, unit: Unit, previous: UnitStatus, target: UnitStatus, reason: str) -> None:
     record_event(
         actor,
         "unit.status",
@@ -51,7 +56,6 @@ def move_unit(actor, unit: Unit, target: UnitStatus, reason: str = "") -> UnitSt
         new=target.value,
         reason=reason or None,
     )
-    return previous
 
 
 def claim_unit(
@@ -68,13 +72,5 @@ def claim_unit(
     values = {**_vacancy_values(unit, target), "updated_at": clock.now()}
     if not UNIT_FLOW.move_where(Unit, unit.id, target, only_from=only_from, values=values):
         return False
-    record_event(
-        actor,
-        "unit.status",
-        unit,
-        organisation_id_of(unit),
-        old=previous.value,
-        new=target.value,
-        reason=reason or None,
-    )
+    _record_move(actor, unit, previous, target, reason)
     return True

@@ -17,10 +17,6 @@ from vrijstad.organisations.services import can_manage
 class BillingError(DomainError):
     """A billing action was refused; field names the form field, if any."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 class NeedsConfirmation(BillingError):
     """A settlement over unchecked turnover reports: staff must confirm it."""

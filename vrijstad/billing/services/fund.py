@@ -11,11 +11,13 @@ from vrijstad.billing.models import (
     FundSpending,
     FundSpendingStatus,
 )
-from vrijstad.billing.services.common import BillingError, _eur, _staff
+from vrijstad.billing.services.common import BillingError, _staff
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.ledger import services as ledger
 from vrijstad.letting.models import Collective
+from vrijstad.money import Cents
 from vrijstad.organisations.models import MemberRole
 
 
@@ -60,7 +62,7 @@ def decide_spending(actor: User, spending: FundSpending, approve: bool) -> FundS
         raise BillingError(_("This spending has already been decided."))
     if approve and spending.amount_cents > fund_balance(collective):
         raise BillingError(
-            _("The fund holds only %(amount)s.", amount=_eur(fund_balance(collective))), "amount"
+            _l("The fund holds only %(amount)s."), "amount", amount=Cents(fund_balance(collective))
         )
     FUND_SPENDING_FLOW.move(
         spending, FundSpendingStatus.APPROVED if approve else FundSpendingStatus.REJECTED

@@ -11,20 +11,21 @@ from vrijstad import clock
 from vrijstad.audit.services import record_event, record_events
 from vrijstad.auth.models import User
 from vrijstad.billing.models import INVOICE_FLOW, Invoice, InvoiceStatus, Payment
-from vrijstad.billing.services.common import BillingError, _eur, _staff, lock_invoice
+from vrijstad.billing.services.common import BillingError, _staff, lock_invoice
 from vrijstad.database import insert_rows, update_rows
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.ledger import services as ledger
-from vrijstad.money import split_cents
+from vrijstad.money import Cents, split_cents
 
 
 class PaymentRefused(BillingError):
     """A payment the invoice cannot take; reason says which rule refused it: "not_positive",
     "already_paid", "more_than_open" or "future"."""
 
-    def __init__(self, message: str, field: str, reason: str) -> None:
-        super().__init__(message, field)
+    def __init__(self, message: object, field: str, reason: str, **values: object) -> None:
+        super().__init__(message, field, **values)
         self.reason = reason
 
 
@@ -55,12 +56,10 @@ def payment_effect(
         )
     if amount_cents > invoice.outstanding_cents:
         raise PaymentRefused(
-            _(
-                "This is more than the %(amount)s still open on the invoice.",
-                amount=_eur(invoice.outstanding_cents),
-            ),
+            _l("This is more than the %(amount)s still open on the invoice."),
             "amount",
             "more_than_open",
+            amount=Cents(invoice.outstanding_cents),
         )
     if received_on > (today or clock.today()):
         raise PaymentRefused(

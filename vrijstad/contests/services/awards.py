@@ -22,8 +22,8 @@ from vrijstad.contests.services.ranking import finalists_of
 from vrijstad.contests.services.terms import clean_text
 from vrijstad.contests.services.votes import vote_has_closed
 from vrijstad.extensions import db
-from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.models import PLACEMENT_FLOW, PlacementStatus
 from vrijstad.letting.services import LettingError, PlacementTerms, place_starter
 from vrijstad.notifications.services import notify
@@ -54,10 +54,8 @@ def announce_winners(
     check_move(contest, ContestStatus.WINNER_ANNOUNCED)
     if contest.has_vote and not vote_has_closed(contest, today):
         raise ContestError(
-            _(
-                "The public vote runs until %(date)s; announce the winner after it has closed.",
-                date=date_filter(contest.vote_close_on),
-            )
+            _l("The public vote runs until %(date)s; announce the winner after it has closed."),
+            date=contest.vote_close_on,
         )
     units = {u.id: u for u in contest.units}
     finalists = {e.id: e for e in finalists_of(contest) if e.status == EntryStatus.FINALIST}
@@ -135,9 +133,7 @@ def start_prize_period(actor: User, contest: Contest, today: date | None = None)
     contest = lock_contest(contest)
     today = today or clock.today()
     if contest.status == ContestStatus.WINNER_ANNOUNCED and today < contest.starts_on:
-        raise ContestError(
-            _("The prize period starts on %(date)s.", date=date_filter(contest.starts_on))
-        )
+        raise ContestError(_l("The prize period starts on %(date)s."), date=contest.starts_on)
     move_contest(actor, contest, ContestStatus.RUNNING)
     return contest
 
@@ -162,12 +158,12 @@ def evaluate_award(
     outcome = Outcome(outcome)
     if outcome == Outcome.CONTINUED and today < prize_ends_on(contest):
         raise ContestError(
-            _(
+            _l(
                 "The prize period runs until %(date)s; record whether the winner "
-                "continued after that.",
-                date=date_filter(prize_ends_on(contest)),
+                "continued after that."
             ),
             "outcome",
+            date=prize_ends_on(contest),
         )
     note = clean_text(note, 4000, _("Keep this text under 4,000 characters."), "note")
     placement, unit = award.placement, award.unit

@@ -36,10 +36,6 @@ VOTE_LINK_DAYS = 2
 class ContestError(DomainError):
     """A contest action was refused; field names the form field, if any."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 def lock_contest(contest: Contest) -> Contest:
     """Lock the contest row (FOR UPDATE on PostgreSQL) and read it afresh."""

@@ -15,8 +15,8 @@ from vrijstad.contests.services.base import (
 )
 from vrijstad.contests.services.terms import ContestData, apply_terms, contest_holding
 from vrijstad.extensions import db
-from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.organisations.models import Organisation
 from vrijstad.units.models import UnitStatus
 from vrijstad.units.status import claim_unit, move_unit
@@ -85,10 +85,8 @@ def close_entries(actor: User, contest: Contest, today: date | None = None) -> C
     today = today or clock.today()
     if contest.status == ContestStatus.OPEN and today <= contest.entries_close_on:
         raise ContestError(
-            _(
-                "Entries are open until %(date)s; close the call after that day.",
-                date=date_filter(contest.entries_close_on),
-            )
+            _l("Entries are open until %(date)s; close the call after that day."),
+            date=contest.entries_close_on,
         )
     move_contest(actor, contest, ContestStatus.CLOSED)
     return contest

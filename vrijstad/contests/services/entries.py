@@ -29,8 +29,8 @@ from vrijstad.contests.services.base import (
 )
 from vrijstad.contests.services.terms import clean_text
 from vrijstad.extensions import db, savepoint
-from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.labels import label
 from vrijstad.starters.forms import branch_label
 from vrijstad.starters.models import BranchGroup
@@ -73,15 +73,11 @@ def _check_window(contest: Contest, today: date) -> None:
     if contest.status in (ContestStatus.DRAFT, ContestStatus.CANCELLED):
         raise ContestError(_("This contest takes no entries."))
     if contest.status == ContestStatus.OPEN and today < contest.entries_open_on:
-        raise ContestError(
-            _("Entries open on %(date)s.", date=date_filter(contest.entries_open_on))
-        )
+        raise ContestError(_l("Entries open on %(date)s."), date=contest.entries_open_on)
     if not entries_open(contest, today):
         raise ContestError(
-            _(
-                "Entries closed on %(date)s; no new entries or changes are accepted.",
-                date=date_filter(contest.entries_close_on),
-            )
+            _l("Entries closed on %(date)s; no new entries or changes are accepted."),
+            date=contest.entries_close_on,
         )
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from vrijstad.extensions import db
-from vrijstad.i18n import eur_filter
-from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.ledger import services as ledger
+from vrijstad.money import Cents
 from vrijstad.subsidies.models import (
     AWAITING_DECISION,
     GRANTED_OPEN,
@@ -160,14 +160,14 @@ def check_budget(
     left = others.available_cents
     if amount > left:
         raise SubsidyError(
-            _(
+            _l(
                 "The budget ceiling of %(ceiling)s would be exceeded: %(left)s is left after what "
-                "is granted and reserved, and this needs %(amount)s.",
-                ceiling=eur_filter(scheme.budget_cents),
-                left=eur_filter(max(left, 0)),
-                amount=eur_filter(amount),
+                "is granted and reserved, and this needs %(amount)s."
             ),
             field_name,
+            ceiling=Cents(scheme.budget_cents),
+            left=Cents(max(left, 0)),
+            amount=Cents(amount),
         )
 
 

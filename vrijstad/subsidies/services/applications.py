@@ -12,8 +12,8 @@ from vrijstad.auth.models import User
 from vrijstad.auth.verification import require_verified_email
 from vrijstad.extensions import db
 from vrijstad.forms import normalise_kvk, valid_kvk
-from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.labels import label
 from vrijstad.organisations.models import Membership, Organisation
 from vrijstad.starters.services import profile_of
@@ -152,13 +152,13 @@ def check_start(scheme: SubsidyScheme, starts_on: date, on: date) -> None:
         return
     if scheme.lead_days and starts_on < on + timedelta(days=scheme.lead_days):
         raise SubsidyError(
-            _(
+            _l(
                 "Apply at least %(days)d days before the work starts: with this scheme the work "
-                "can start on %(date)s at the earliest.",
-                days=scheme.lead_days,
-                date=date_filter(on + timedelta(days=scheme.lead_days)),
+                "can start on %(date)s at the earliest."
             ),
             "work_starts_on",
+            days=scheme.lead_days,
+            date=on + timedelta(days=scheme.lead_days),
         )
     if starts_on < on:
         raise SubsidyError(
@@ -179,10 +179,7 @@ def check_open(scheme: SubsidyScheme, on: date) -> None:
         and on > scheme.tender_deadline
     ):
         raise SubsidyError(
-            _(
-                "The deadline of this tender, %(date)s, has passed.",
-                date=date_filter(scheme.tender_deadline),
-            )
+            _l("The deadline of this tender, %(date)s, has passed."), date=scheme.tender_deadline
         )
 
 

@@ -27,10 +27,6 @@ MAX_AMOUNT_CENTS = 1_000_000_000_00
 class SubsidyError(DomainError):
     """A subsidy action was refused; field names the form field, if any."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 class DocumentTooLarge(SubsidyError):
     """An upload over the size limit (a 413 page)."""

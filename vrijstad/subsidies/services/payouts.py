@@ -5,9 +5,10 @@ from datetime import date
 from vrijstad import clock
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
-from vrijstad.i18n import eur_filter
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.ledger import services as ledger
+from vrijstad.money import Cents
 from vrijstad.subsidies.models import (
     SubsidyApplication,
     SubsidyStatus,
@@ -111,12 +112,12 @@ def settle(
     amount = computed if final_cents is None else final_cents
     if not 0 <= amount <= computed:
         raise SubsidyError(
-            _(
+            _l(
                 "The final amount is between € 0 and %(amount)s: the percentage of "
-                "the eligible actual costs, up to the amount granted.",
-                amount=eur_filter(computed),
+                "the eligible actual costs, up to the amount granted."
             ),
             "amount",
+            amount=Cents(computed),
         )
     on = on or clock.today()
     change_status(actor, application, SubsidyStatus.SETTLED, cents=amount)
@@ -150,10 +151,8 @@ def pay_balance(
     due = balance_due(application)
     if application.status == SubsidyStatus.SETTLED and due < 0:
         raise SubsidyError(
-            _(
-                "The advance was more than the final amount: reclaim %(amount)s instead.",
-                amount=eur_filter(-due),
-            )
+            _l("The advance was more than the final amount: reclaim %(amount)s instead."),
+            amount=Cents(-due),
         )
     on = on or clock.today()
     change_status(actor, application, SubsidyStatus.PAID, cents=due)

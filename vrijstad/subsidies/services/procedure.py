@@ -10,9 +10,10 @@ from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.auth.verification import require_verified_email
 from vrijstad.extensions import db
-from vrijstad.i18n import date_filter, eur_filter
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.ledger import services as ledger
+from vrijstad.money import Cents
 from vrijstad.subsidies.models import (
     AWAITING_DECISION,
     DossierSequence,
@@ -176,10 +177,8 @@ def extend_deadline(
     due = decision_deadline(application, on)
     if due is not None and on > due:
         raise SubsidyError(
-            _(
-                "The decision term ended on %(date)s; it can only be extended before it ends.",
-                date=date_filter(due),
-            )
+            _l("The decision term ended on %(date)s; it can only be extended before it ends."),
+            date=due,
         )
     reason = (reason or "").strip()
     if len(reason) < 10:
@@ -229,11 +228,11 @@ def grant(
         and on <= scheme.tender_deadline
     ):
         raise SubsidyError(
-            _(
+            _l(
                 "This is a tender: decide after its deadline of %(date)s, when all "
-                "applications can be compared.",
-                date=date_filter(scheme.tender_deadline),
-            )
+                "applications can be compared."
+            ),
+            date=scheme.tender_deadline,
         )
     computed = reasoning_of(application).amount_cents
     amount = computed if amount_cents is None else amount_cents
@@ -241,12 +240,12 @@ def grant(
         raise SubsidyError(_("Grant an amount above € 0, or reject the application."), "amount")
     if amount > computed:
         raise SubsidyError(
-            _(
+            _l(
                 "At most %(amount)s can be granted: the percentage of the eligible "
-                "costs, up to the maximum per activity.",
-                amount=eur_filter(computed),
+                "costs, up to the maximum per activity."
             ),
             "amount",
+            amount=Cents(computed),
         )
     check_budget(scheme, application, amount, "amount")
     application.granted_cents = amount

@@ -9,8 +9,9 @@ from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
-from vrijstad.i18n import eur_filter
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.money import Cents
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.subsidies.models import (
@@ -209,11 +210,9 @@ def update_scheme(actor: User, scheme: SubsidyScheme, rules: SchemeRules) -> Sub
     figures = budget_of(scheme, handling=rules.handling)
     if rules.budget_cents < figures.committed_cents + figures.reserved_cents:
         raise SubsidyError(
-            _(
-                "The ceiling cannot be lower than what is granted and reserved: %(amount)s.",
-                amount=eur_filter(figures.committed_cents + figures.reserved_cents),
-            ),
+            _l("The ceiling cannot be lower than what is granted and reserved: %(amount)s."),
             "budget",
+            amount=Cents(figures.committed_cents + figures.reserved_cents),
         )
     _apply_rules(scheme, rules, areas, streets)
     db.session.flush()
