@@ -94,7 +94,8 @@ def _row(obj, *fields) -> dict:
 
 def _own_columns(model: type, *internal: str) -> list[str]:
     """Every column of the model but the internal ones: a field added later is exported too."""
-    return [c.key for c in sa.inspect(model).column_attrs if c.key not in internal]
+    keys: list[str] = [c.key for c in sa.inspect(model).column_attrs]
+    return [key for key in keys if key not in internal]
 
 
 ENTRY_TEXTS = ("idea", "uniqueness", "target_group", "revenue_model", "success", "help_needed")
