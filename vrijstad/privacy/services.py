@@ -94,7 +94,8 @@ def _row(obj, *fields) -> dict:
 
 def _own_columns(model: type, *internal: str) -> list[str]:
     """Every column of the model but the internal ones: a field added later is exported too."""
-    keys: list[str] = [c.key for c in sa.inspect(model).column_attrs]
+    mapper: sa.orm.Mapper = sa.inspect(model)
+    keys = [column.key for column in mapper.column_attrs]
     return [key for key in keys if key not in internal]
 
 
