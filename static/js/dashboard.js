@@ -21,15 +21,27 @@
         spanGaps: true,
       };
     });
-    const format = (value) => (spec.percent ? value + " %" : spec.euro ? "€ " + value : value);
+    // Numbers in the page's language: "1.234,5 %" and "€ 1.234" in Dutch, whole numbers on an
+    // axis of counts (no "0,5 aanvragen").
+    const locale = document.documentElement.lang || "nl";
+    const number = new Intl.NumberFormat(locale, { maximumFractionDigits: spec.count ? 0 : 1 });
+    const euro = new Intl.NumberFormat(locale, {
+      style: "currency", currency: "EUR", maximumFractionDigits: 0,
+    });
+    const format = (value) => (
+      spec.euro ? euro.format(value) : number.format(value) + (spec.percent ? " %" : "")
+    );
     canvas._vrijstadChart = new Chart(canvas, {
       type: spec.type,
       data: { labels: spec.labels, datasets: datasets },
       options: {
+        locale: locale,
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { y: { beginAtZero: true, ticks: { callback: format } } },
+        scales: {
+          y: { beginAtZero: true, ticks: { callback: format, precision: spec.count ? 0 : undefined } },
+        },
         plugins: { legend: { display: datasets.length > 1 } },
       },
     });

@@ -2,10 +2,12 @@
 
 import csv
 import io
+import json
 import re
 from html import unescape
 
 import pytest
+from babel.dates import format_date
 from openpyxl import load_workbook
 
 from vrijstad import clock
@@ -237,3 +239,25 @@ def test_a_long_list_is_counted_on_the_page_and_downloaded_whole(
     assert "Zaak 1" not in text
     rows = client.get(f"/dashboard/areas/{city.area.id}/figures/starters_list.csv").text
     assert [line.split(";")[0] for line in rows.splitlines()[1:]] == ["Zaak 1", "Zaak 2", "Zaak 3"]
+
+
+def _chart(page: str, key: str) -> dict:
+    section = page[page.index(f'id="h-{key}"') :]
+    return json.loads(unescape(re.search(r"data-chart='([^']*)'", section)[1]))
+
+
+def test_charts_count_in_whole_numbers_and_name_months_in_dutch(client, login, city, lettings):
+    """Counts (the funnel, durations, branches) get an axis of whole numbers; amounts and
+    percentages do not; the months on the trend read as the reader's language names them, and
+    the funnel's column says what it counts ("Aantal", not "Nummer")."""
+    login(city.staff)
+    client.post("/language", data={"language": "nl"})
+    page = client.get(f"/dashboard/areas/{city.area.id}").text
+    assert _chart(page, "funnel")["count"] is True
+    assert _chart(page, "durations")["count"] is True
+    assert _chart(page, "trend")["count"] is False
+    month = _chart(page, "trend")["labels"][-1]
+    assert month == format_date(clock.this_month(), "LLL yyyy", locale="nl")
+    funnel = page[page.index('id="h-funnel"') :]
+    assert "Aantal" in funnel[: funnel.index("</table>")]
+    assert "Nummer" not in funnel[: funnel.index("</table>")]

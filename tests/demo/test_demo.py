@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 import time_machine
+from babel.dates import format_date
 
 from vrijstad import clock
 from vrijstad.areas.models import Area, Street
@@ -77,7 +78,9 @@ def test_the_demo_tells_its_story_on_any_day(runner, client, moment):
             assert page.status_code == 200
             labels = _trend(page.text)["labels"]
             assert len(labels) == 24, (area.name, labels)
-            assert labels[0] == f"{first:%Y-%m}" and labels[-1] == f"{this_month:%Y-%m}"
+            language = re.search(r'<html lang="(\w+)"', page.text)[1]
+            assert labels[0] == format_date(first, "LLL yyyy", locale=language)
+            assert labels[-1] == format_date(this_month, "LLL yyyy", locale=language)
             assert "have no snapshot" not in page.text and "has no snapshot" not in page.text
             two_years_ago = add_months(this_month, -24)
             page = client.get(f"/dashboard/areas/{area.id}?from={two_years_ago:%Y-%m}")

@@ -9,6 +9,7 @@ from functools import cache
 from html import escape
 from operator import itemgetter
 
+from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from markupsafe import Markup
 
@@ -108,8 +109,12 @@ def table(figure: Figure) -> exports.Table:
     return exports.Table(figure.title, columns, figure.rows)
 
 
-def chart_series(figure: Figure, label_column: int, value_columns: list[int]) -> dict:
-    """A figure's columns as Chart.js data: labels and one dataset per value column."""
+def chart_series(
+    figure: Figure, label_column: int, value_columns: list[int], locale: str = "nl"
+) -> dict:
+    """A figure's columns as Chart.js data: labels (months named in the reader's language) and
+    one dataset per value column; ``count`` when every value is a count, so the axis shows
+    whole numbers only."""
     kinds = [figure.columns[i].kind for i in value_columns]
 
     def plain(value, kind):
@@ -121,10 +126,11 @@ def chart_series(figure: Figure, label_column: int, value_columns: list[int]) ->
 
     def label(value):
         if isinstance(value, date):
-            return value.strftime("%Y-%m")
+            return format_date(value, "LLL yyyy", locale=locale)
         return str(value)
 
     return {
+        "count": all(kind == Kind.INT for kind in kinds),
         "labels": [label(row[label_column]) for row in figure.rows],
         "datasets": [
             {"label": figure.columns[i].label, "data": [plain(row[i], k) for row in figure.rows]}

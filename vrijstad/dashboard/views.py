@@ -239,7 +239,8 @@ def _slug(text: str) -> str:
 def charts(board: services.Dashboard) -> dict[str, dict]:
     """Chart.js data for the figures that have a chart (the tables stay the source)."""
     found = board.figures
-    trend = figures.chart_series(found["trend"], 0, [3, 6])
+    language = current_language()
+    trend = figures.chart_series(found["trend"], 0, [3, 6], language)
     national = float(board.references.pct(board.references.national_count_bp))
     trend["datasets"].append(
         {
@@ -253,20 +254,21 @@ def charts(board: services.Dashboard) -> dict[str, dict]:
         by_branch[branch] = by_branch.get(branch, 0) + count
     return {
         "trend": {"type": "line", "percent": True, **trend},
-        "durations": {"type": "bar", **figures.chart_series(found["durations"], 0, [1])},
-        "funnel": {"type": "bar", **figures.chart_series(found["funnel"], 0, [1])},
+        "durations": {"type": "bar", **figures.chart_series(found["durations"], 0, [1], language)},
+        "funnel": {"type": "bar", **figures.chart_series(found["funnel"], 0, [1], language)},
         "money": {
             "type": "bar",
             "euro": True,
-            **figures.chart_series(found["money"], 0, [1, 2, 3, 4]),
+            **figures.chart_series(found["money"], 0, [1, 2, 3, 4], language),
         },
         "subsidies": {
             "type": "bar",
             "euro": True,
-            **figures.chart_series(found["subsidies"], 0, [2, 3, 5]),
+            **figures.chart_series(found["subsidies"], 0, [2, 3, 5], language),
         },
         "branches": {
             "type": "bar",
+            "count": True,
             "labels": list(by_branch),
             "datasets": [{"label": _("Starters placed"), "data": list(by_branch.values())}],
         },

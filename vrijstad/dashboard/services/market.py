@@ -152,7 +152,7 @@ def funnel_figures(board: Dashboard) -> list[Figure]:
         Figure(
             "funnel",
             _("Letting funnel"),
-            [Column(_("Stage")), Column(_("Number"), Kind.INT)],
+            [Column(_("Stage")), Column(_("Count"), Kind.INT)],
             stages,
         ),
         Figure(
