@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.extensions import db
+from vrijstad.units import events
 from vrijstad.units.models import UNIT_TRANSITIONS, Unit, UnitStatus
 from vrijstad.workflow import Workflow
 
@@ -51,6 +52,7 @@ def move_unit(actor, unit: Unit, target: UnitStatus, reason: str = "") -> UnitSt
         new=target.value,
         reason=reason or None,
     )
+    events.status_changed(unit, previous, target)
     return previous
 
 
@@ -77,4 +79,5 @@ def claim_unit(
         new=target.value,
         reason=reason or None,
     )
+    events.status_changed(unit, UnitStatus(previous), target)
     return True
