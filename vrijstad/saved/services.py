@@ -207,7 +207,7 @@ def _favourite_let(unit: Unit, old: UnitStatus, new: UnitStatus) -> None:
 
 @events.on_rent_change
 def _favourite_rent(unit: Unit, old: int, new: int) -> None:
-    if unit.status == UnitStatus.LET or monthly(old) == monthly(new):
+    if not unit.is_public or monthly(old) == monthly(new):
         return
     data = _unit_data(unit) | {
         "old": eur_filter(monthly(old)),

@@ -15,7 +15,7 @@ from vrijstad.saved.forms import EditSearchForm, FavouriteForm, SearchForm
 from vrijstad.saved.models import DigestFrequency, SavedSearch
 from vrijstad.units.models import Unit
 from vrijstad.units.services import can_view
-from vrijstad.web import attempt, button_action, commit, is_htmx, required
+from vrijstad.web import attempt, button_action, commit, is_htmx, required, silent
 
 bp = Blueprint("saved", __name__)
 
@@ -30,8 +30,8 @@ def _own_search(search_id: int) -> SavedSearch:
 
 
 def _described(args: MultiDict) -> str:
-    """A first name for a search: its city, street and use, or a plain one."""
-    parts = [args.get(name, "").strip() for name in ("city", "street", "use")]
+    """A first name for a search: its city and street, or a plain one."""
+    parts = [args.get(name, "").strip() for name in ("city", "street")]
     return " · ".join(p for p in parts if p)[:120] or _("My search")
 
 
@@ -117,7 +117,7 @@ def delete_search(search_id: int):
 def unsubscribe(token: str):
     """The digest's link: a page with one button (link checkers only GET); the mail
     program's own unsubscribe posts here directly."""
-    outcome = attempt(lambda: digests.search_of_token(token), show=lambda exc: None)
+    outcome = attempt(lambda: digests.search_of_token(token), show=silent)
     if not outcome:
         return render_template("saved/unsubscribe.html", error=str(outcome.error)), 400
     search = required(outcome.value)
