@@ -44,6 +44,7 @@ from vrijstad.organisations.views import bp as organisations_bp
 from vrijstad.payments.views import bp as payments_bp
 from vrijstad.popups.views import bp as popups_bp
 from vrijstad.privacy.views import bp as privacy_bp
+from vrijstad.saved.views import bp as saved_bp
 from vrijstad.starters.views import bp as starters_bp
 from vrijstad.subsidies.views import bp as subsidies_bp
 from vrijstad.units.import_views import bp as units_import_bp
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         contests_bp,
         subsidies_bp,
         forecast_bp,
+        saved_bp,
         verification_bp,
         legal_bp,
     )

@@ -21,6 +21,7 @@ from vrijstad.letting.models import Collective
 from vrijstad.letting.services import send_turnover_reminders, start_placements
 from vrijstad.money import format_eur
 from vrijstad.organisations.models import Organisation
+from vrijstad.saved import digests
 from vrijstad.storage import StorageError, remove_job_files
 from vrijstad.units import importer, queries
 
@@ -188,6 +189,29 @@ def remind_command(on: str | None) -> None:
     click.echo(f"{len(started)} placements started")
 
 
+@click.command("digest")
+@click.option(
+    "--date", "on", default=None, help="The day to run for, as YYYY-MM-DD (default today)."
+)
+def digest_command(on: str | None) -> None:
+    """Saved searches' e-mails (a daily scheduled run): each search that is due (daily or
+    weekly) mails the units listed since that match it, each unit once; a second run the
+    same day sends nothing."""
+
+    try:
+        today = date.fromisoformat(on) if on else clock.today()
+    except ValueError as exc:
+        raise click.BadParameter("use the form YYYY-MM-DD") from exc
+    mailed = units = 0
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        for search_id in digests.due_searches(today):
+            digest = digests.send_digest(search_id, today)
+            db.session.commit()  # one search at a time: its claim and its mail together
+            if digest is not None and digest.units:
+                mailed, units = mailed + 1, units + len(digest.units)
+    click.echo(f"{mailed} digests sent ({units} units)")
+
+
 @click.command("snapshot")
 @click.option("--period", default=None, help="The month, as YYYY-MM (default: this month).")
 def snapshot_command(period: str | None) -> None:
@@ -279,6 +303,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(settle_command)
     app.cli.add_command(remind_command)
     app.cli.add_command(snapshot_command)
+    app.cli.add_command(digest_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(clean_files_command)

@@ -64,6 +64,7 @@ from vrijstad.payments.models import (
     StripeEvent,
 )
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
+from vrijstad.saved.models import DigestUnit, Favourite, SavedSearch
 from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
 from vrijstad.submissions import Submission
 from vrijstad.subsidies.models import (
@@ -83,6 +84,9 @@ from vrijstad.units.models import (
 )
 
 __all__ = [
+    "DigestUnit",
+    "Favourite",
+    "SavedSearch",
     "RecoveryCode",
     "CostLine",
     "DossierSequence",

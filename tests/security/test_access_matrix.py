@@ -48,6 +48,13 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "dashboard.snapshot": (None, STAFF_X),
     "dashboard.story": (STAFF_X, STAFF_X),
     "streets.page": (ALL, None),  # a street's public page
+    "saved.delete_search": (None, STARTER_A),  # the world's saved search is starter A's
+    "saved.edit_search": (None, STARTER_A),
+    "saved.favourite": (None, STARTERS),  # the heart on a public unit
+    "saved.favourites": (STARTERS, None),
+    "saved.new_search": (STARTERS, STARTERS),
+    "saved.searches": (STARTERS, None),
+    "saved.unsubscribe": (ALL, ALL),  # the signed link in the digest works without login
     "admin.organisations": ({"admin"}, {"admin"}),
     "admin.jobs": ({"admin"}, None),  # the operator view of jobs and queues
     "applications.accept": (None, STARTER_A),

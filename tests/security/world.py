@@ -348,7 +348,19 @@ def build_world(app, make_org, make_user) -> World:
     db.session.commit()
     world.params["run_id"] = run.id
     world.params["key"] = "headline"
+    _saved_search(world, starter_a)
     return world
+
+
+def _saved_search(world: World, starter: User) -> None:
+    """Starter A's saved search, and its digest's unsubscribe link."""
+    from vrijstad.saved import digests, services
+    from vrijstad.saved.models import DigestFrequency
+
+    search = services.save_search(starter, {"city": "Dijkerveen"}, "Centrum", DigestFrequency.DAILY)
+    db.session.commit()
+    world.params["search_id"] = search.id
+    world.by_endpoint["saved.unsubscribe"] = {"token": digests.unsubscribe_token(search)}
 
 
 def _job_results(organisation_id: int, collective_id: int) -> dict[str, dict]:

@@ -14,6 +14,7 @@ trade name and KvK number, never the person's own name.
   applicant's name removed when it is the person's own; for a grant still running the staff
   are told, since they now finish the dossier without the applicant's account.
 - Invitations to apply that the person received are deleted; those they sent stay.
+- Saved searches (with what their e-mails sent) and favourites are deleted.
 """
 
 import secrets
@@ -56,6 +57,7 @@ from vrijstad.notifications.services import notify
 from vrijstad.organisations.models import Invitation, Membership
 from vrijstad.organisations.services import staff_of
 from vrijstad.popups.models import BOOKING_FLOW, Booking, BookingStatus
+from vrijstad.saved import services as saved
 from vrijstad.starters.models import StarterProfile
 from vrijstad.storage import delete_after_commit, get_storage
 from vrijstad.subsidies import services as subsidies
@@ -343,6 +345,7 @@ def export_data(user: User) -> dict:
         "jury_memberships": _jury_memberships(user),
         "subsidy_applications": _subsidy_applications(user),
         "match_invitations": _match_invitations(user),
+        **saved.export_of(user),  # saved_searches, favourites
     }
 
 
@@ -392,6 +395,7 @@ def delete_account(user: User, password: str) -> None:
     _forget_jury_memberships(user)
     _forget_subsidy_applications(user)
     db.session.execute(sa.delete(MatchInvitation).where(MatchInvitation.starter_id == user.id))
+    saved.forget(user)
     db.session.execute(sa.delete(Notification).where(Notification.user_id == user.id))
     db.session.execute(sa.delete(Membership).where(Membership.user_id == user.id))
     db.session.execute(sa.delete(Invitation).where(Invitation.email == user.email))

@@ -21,6 +21,7 @@ from vrijstad.core import DomainError, TransitionError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.organisations.services import can_manage, organisations_of, staff_of
+from vrijstad.units import events
 from vrijstad.units.models import Unit, UnitStatus
 from vrijstad.units.status import UNIT_FLOW, move_unit
 
@@ -148,9 +149,11 @@ def update_unit(actor: User, unit: Unit, data: dict) -> Unit:
     if not can_edit(actor, unit):
         raise UnitError(_("You may not change this unit."))
     _check_area(actor, data)
+    rent = unit.rent_cents_per_year
     _apply(unit, data)
     db.session.flush()
     record_event(actor, "unit.updated", unit, _org_id(unit))
+    events.rent_changed(unit, rent, unit.rent_cents_per_year)
     return unit
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.extensions import db
+from vrijstad.units import events
 from vrijstad.units.models import UNIT_TRANSITIONS, Unit, UnitStatus
 from vrijstad.workflow import Workflow
 
@@ -56,6 +57,7 @@ def _record_move(actor, unit: Unit, previous: UnitStatus, target: UnitStatus, re
         new=target.value,
         reason=reason or None,
     )
+    events.status_changed(unit, UnitStatus(previous), target)
 
 
 def claim_unit(

@@ -1,0 +1,1 @@
+"""Saved searches (with their e-mail digests) and favourite units of starters."""
