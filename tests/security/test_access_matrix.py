@@ -48,6 +48,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "dashboard.snapshot": (None, STAFF_X),
     "dashboard.story": (STAFF_X, STAFF_X),
     "streets.page": (ALL, None),  # a street's public page
+    "streets.street_index": (ALL, None),  # every published street
     "admin.organisations": ({"admin"}, {"admin"}),
     "admin.jobs": ({"admin"}, None),  # the operator view of jobs and queues
     "applications.accept": (None, STARTER_A),
@@ -224,7 +225,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "subsidies.withdraw": (None, STARTER_B),
     "units.change_status": (None, LANDLORD_SIDE),
     "units.create": (LISTERS, LISTERS),
-    "units.detail": (ALL, None),  # a listed unit is public
+    "units.detail": (ALL, None),  # a listed unit is public; a let one shows it is let
     "units.edit": (LANDLORD_SIDE, LANDLORD_SIDE),
     "units.index": (ALL, None),
     "units.map_data": (ALL, None),
