@@ -23,7 +23,7 @@ def test_the_action_button_is_in_view_on_a_phone(page: Page, make_org, make_unit
     expect(button).to_be_in_viewport()
     box = button.bounding_box()
     assert box is not None
-    assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     assert box["y"] + box["height"] <= PHONE["height"]
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # at the foot of the page
     expect(button).to_be_in_viewport()

@@ -1,12 +1,14 @@
 """A unit's public page around the unit: the call to action, the organisation to contact,
 units on offer nearby, its street's page; and the "verhuurd" page of a let unit."""
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
 
 from tests.dashboard.test_views import page_text
+from tests.units.test_views import fetch, jpeg_bytes
 from vrijstad import clock
 from vrijstad.applications import services as applications
 from vrijstad.dashboard.models import StreetStory
@@ -145,3 +147,19 @@ def test_the_unit_page_links_its_published_street(client, unit, org):
     response = en(client, f"/units/{unit.id}")
     assert f'href="/streets/{street_id}"' in response.text
     assert "More about the Hoogstraat" in page_text(response)
+
+
+def test_a_let_units_photo_shows_on_its_page_a_withdrawn_ones_not(client, login, unit):
+    login(unit.owner)
+    client.post(f"/units/{unit.id}/photos", data={"photo": (io.BytesIO(jpeg_bytes()), "a.jpg")})
+    client.post("/logout")
+    db.session.refresh(unit)
+    thumbnail = f"/media/units/{unit.id}/{unit.photos[0].thumbnail}"
+    unit.status = UnitStatus.LET  # a test sets the stage; the app moves it through the workflow
+    db.session.commit()
+    response = en(client, f"/units/{unit.id}")
+    assert f'src="{thumbnail}"' in response.text
+    assert fetch(client, thumbnail)[0] == 200
+    unit.status = UnitStatus.WITHDRAWN
+    db.session.commit()
+    assert fetch(client, thumbnail)[0] == 404
