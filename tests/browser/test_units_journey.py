@@ -70,6 +70,6 @@ def test_landlord_publishes_with_photo_and_visitor_filters(
     expect(page).to_have_url(re.compile(r"city=dijkerveen"))
     expect(page.get_by_text("1 pand gevonden")).to_be_visible()
     page.get_by_role("link", name="Kerkstraat 7").click()
-    expect(page.get_by_text("€ 1.500,00")).to_be_visible()
+    expect(page.locator(".facts").get_by_text("€ 1.500,00")).to_be_visible()
     assert page.csp_violations == []
     assert page.console_errors == []

@@ -408,3 +408,14 @@ def test_staff_announce_the_winner_and_the_page_shows_the_result(client, login, 
     assert unit.address in page.text
     again = client.post(f"/contests/{judging.id}/announce", data={"winners-0": str(a.id)})
     assert again.status_code == 422 and count(Award) == 1
+
+
+def test_a_contest_page_describes_the_contest(client, open_contest):
+    """Its meta description names the contest and its organisation, in the reader's language."""
+    english = client.get(f"/contests/{open_contest.id}?lang=en").text
+    assert (
+        '<meta name="description" content="Win een winkel Dijkerveen: a Win een winkel contest'
+        f" by {open_contest.organisation.name}. Start your shop in the Hoogstraat"
+    ) in english
+    dutch = client.get(f"/contests/{open_contest.id}?lang=nl").text
+    assert "een Win een winkel-wedstrijd van" in dutch

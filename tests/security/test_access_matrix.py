@@ -55,6 +55,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "saved.new_search": (STARTERS, STARTERS),
     "saved.searches": (STARTERS, None),
     "saved.unsubscribe": (ALL, ALL),  # the signed link in the digest works without login
+    "streets.street_index": (ALL, None),  # every published street
     "admin.organisations": ({"admin"}, {"admin"}),
     "admin.jobs": ({"admin"}, None),  # the operator view of jobs and queues
     "applications.accept": (None, STARTER_A),
@@ -231,7 +232,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "subsidies.withdraw": (None, STARTER_B),
     "units.change_status": (None, LANDLORD_SIDE),
     "units.create": (LISTERS, LISTERS),
-    "units.detail": (ALL, None),  # a listed unit is public
+    "units.detail": (ALL, None),  # a listed unit is public; a let one shows it is let
     "units.edit": (LANDLORD_SIDE, LANDLORD_SIDE),
     "units.index": (ALL, None),
     "units.map_data": (ALL, None),

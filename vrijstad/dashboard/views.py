@@ -188,6 +188,18 @@ def story(street_id: int):
     return render_template("dashboard/story.html", street=street, form=form), status
 
 
+@streets_bp.get("/streets")
+def street_index():
+    """Every published street, by city and area, linked to its page."""
+    return render_template("dashboard/streets.html", areas=services.street_index(clock.today()))
+
+
+@streets_bp.app_context_processor
+def street_links() -> dict:
+    """For a unit's page: the published page of its street, if any."""
+    return {"street_page_of": services.published_street}
+
+
 @streets_bp.get(f"/streets/<{ID}:street_id>")
 def page(street_id: int):
     street = load(

@@ -140,6 +140,12 @@ def popup_panel(unit: Unit) -> dict:
     }
 
 
+def short_lets_open(unit: Unit) -> bool:
+    """Whether the unit takes booking requests for short lets (its page's call to action)."""
+    terms = services.terms_of(unit)
+    return terms is not None and terms.enabled and unit.is_public
+
+
 @bp.get("/units/<int:unit_id>/calendar")
 def calendar(unit_id: int):
     unit = db.get_or_404(Unit, unit_id)
@@ -264,6 +270,7 @@ def _weekday_abbreviations() -> list[str]:
 def popup_helpers() -> dict:
     return {
         "popup_panel": popup_panel,
+        "short_lets_open": short_lets_open,
         "popup_weekdays": services.weekday_names,
         "booking_status_label": services.status_label,
         "BookingStatus": BookingStatus,

@@ -30,7 +30,7 @@ from vrijstad.htmx import render_page
 from vrijstad.i18n import gettext as _
 from vrijstad.loaders import allow, load
 from vrijstad.organisations.views import get_managed_or_403
-from vrijstad.units import photos, queries, search, services
+from vrijstad.units import photos, queries, search, services, showcase
 from vrijstad.units.forms import UnitForm, WithdrawForm, use_choices
 from vrijstad.units.models import (
     PermittedUse,
@@ -108,12 +108,20 @@ def map_data():
 
 @bp.get("/units/<int:unit_id>")
 def detail(unit_id: int):
-    unit = load(Unit, unit_id, services.can_view)
+    unit = load(Unit, unit_id, showcase.can_see_page)
     can_edit = services.can_edit(current_user, unit)
+    if unit.status == UnitStatus.LET and not can_edit:
+        return render_template(
+            "units/let.html",
+            unit=unit,
+            letting=showcase.letting_of(current_user, unit, clock.today()),
+            nearby=showcase.nearby(unit),
+        )
     return render_template(
         "units/detail.html",
         unit=unit,
         can_edit=can_edit,
+        nearby=showcase.nearby(unit),
         button=ButtonForm(),
         withdraw_form=WithdrawForm(),
         publish_problems=services.publish_problems(unit),
@@ -123,7 +131,7 @@ def detail(unit_id: int):
 
 @bp.get("/media/units/<int:unit_id>/<filename>")
 def photo_file(unit_id: int, filename: str):
-    unit = load(Unit, unit_id, services.can_view)
+    unit = load(Unit, unit_id, showcase.can_see_page)
     try:
         return photos.send_photo(unit.id, filename)
     except FileNotFoundError:

@@ -66,10 +66,14 @@ from vrijstad.dashboard.services.stock import (
     stock_for,
 )
 from vrijstad.dashboard.services.streets import (
+    AreaStreets,
+    IndexedStreet,
     StreetPage,
     can_see_street_page,
+    published_street,
     save_story,
     story_of,
+    street_index,
     street_page,
 )
 from vrijstad.dashboard.services.trend import trend_rows
@@ -77,8 +81,10 @@ from vrijstad.dashboard.services.trend import trend_rows
 __all__ = [
     "DEFAULT_MONTHS",
     "Dashboard",
+    "AreaStreets",
     "DashboardError",
     "EARLIEST_YEAR",
+    "IndexedStreet",
     "LandlordCard",
     "MAX_MONTHS",
     "PAGE_LIST_LIMIT",
@@ -113,6 +119,7 @@ __all__ = [
     "open_starters",
     "parse_month",
     "percent",
+    "published_street",
     "recorded_stock",
     "references_for",
     "save_references",
@@ -122,6 +129,7 @@ __all__ = [
     "starter_card",
     "stock_for",
     "story_of",
+    "street_index",
     "street_names",
     "street_page",
     "subsidy_rows",

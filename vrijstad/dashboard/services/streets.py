@@ -1,16 +1,17 @@
-"""The public street pages: the street's story, profile, new starters, units and vacancy."""
+"""The public street pages: the street's story, profile, new starters, units and vacancy;
+the index of every published street, and the street page a unit's page links to."""
 
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
-from vrijstad.areas.models import Street
+from vrijstad.areas.models import Area, Street
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.clock import add_months, month_start
-from vrijstad.dashboard import queries
-from vrijstad.dashboard.models import StreetStory
+from vrijstad.dashboard import queries, street_queries
+from vrijstad.dashboard.models import StreetStory, street_key
 from vrijstad.dashboard.services.periods import DashboardError
 from vrijstad.dashboard.services.stock import Vacancy, live_stock
 from vrijstad.extensions import db
@@ -74,3 +75,54 @@ def street_page(street: Street, today: date) -> StreetPage:
             )
         ),
     )
+
+
+def published_street(unit: Unit) -> Street | None:
+    """The published page of the unit's street, if staff published one."""
+    if unit.area_id is None:
+        return None
+    return db.session.scalar(street_queries.published_street_of(unit.area_id, unit.street))
+
+
+@dataclass
+class IndexedStreet:
+    street: Street
+    vacancy: Vacancy
+    on_offer: int
+
+
+@dataclass
+class AreaStreets:
+    area: Area
+    streets: list[IndexedStreet]
+
+
+def street_index(today: date) -> list[AreaStreets]:
+    """Every published street, by city and area, with its vacancy and its units on offer."""
+    by_area: dict[int, list[Street]] = {}
+    for street in db.session.scalars(street_queries.published_streets()).unique():
+        by_area.setdefault(street.area_id, []).append(street)
+    offered = {
+        (area_id, key): int(count)
+        for area_id, key, count in db.session.execute(
+            street_queries.public_units_by_street(list(by_area))
+        )
+    }
+    index = []
+    for streets in by_area.values():
+        area = streets[0].area
+        stock = live_stock(area, today)
+        index.append(
+            AreaStreets(
+                area,
+                [
+                    IndexedStreet(
+                        street=street,
+                        vacancy=stock.street(street.name) or Vacancy(street=street.name),
+                        on_offer=offered.get((area.id, street_key(street.name)), 0),
+                    )
+                    for street in streets
+                ],
+            )
+        )
+    return index
