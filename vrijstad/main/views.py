@@ -19,7 +19,6 @@ def home():
         "main/home.html",
         organisations=organisations,
         tasks=tasks_of(current_user, today) if organisations else None,
-        today=today,
         **home_cards(current_user, today),
     )
 

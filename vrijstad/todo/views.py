@@ -15,8 +15,7 @@ bp = Blueprint("todo", __name__)
 @login_required
 def index():
     allow(current_user.is_admin or bool(organisations_of(current_user)))
-    today = clock.today()
-    return render_template("todo/index.html", tasks=tasks_of(current_user, today), today=today)
+    return render_template("todo/index.html", tasks=tasks_of(current_user, clock.today()))
 
 
 @bp.app_context_processor
