@@ -22,18 +22,23 @@ from vrijstad import (
 )
 from vrijstad.admin.views import bp as admin_bp
 from vrijstad.api.token_views import bp as api_tokens_bp
+from vrijstad.applications import todo as applications_todo
 from vrijstad.applications.views import bp as applications_bp
 from vrijstad.areas.views import bp as areas_bp
 from vrijstad.auth import services as auth_services
 from vrijstad.auth.verification_views import bp as verification_bp
 from vrijstad.auth.views import bp as auth_bp
+from vrijstad.billing import todo as billing_todo
 from vrijstad.billing.views import bp as billing_bp
+from vrijstad.contests import todo as contests_todo
 from vrijstad.contests.views import bp as contests_bp
 from vrijstad.dashboard.views import bp as dashboard_bp
 from vrijstad.dashboard.views import streets_bp
 from vrijstad.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
+from vrijstad.forecast import todo as forecast_todo
 from vrijstad.forecast.views import bp as forecast_bp
 from vrijstad.legal.views import bp as legal_bp
+from vrijstad.letting import todo as letting_todo
 from vrijstad.letting.views import bp as letting_bp
 from vrijstad.main.views import bp as main_bp
 from vrijstad.matching.views import bp as matching_bp
@@ -41,16 +46,31 @@ from vrijstad.notifications import mail as outbox
 from vrijstad.notifications.views import bp as notifications_bp
 from vrijstad.ops.views import bp as ops_bp
 from vrijstad.organisations.views import bp as organisations_bp
+from vrijstad.payments import todo as payments_todo
 from vrijstad.payments.views import bp as payments_bp
 from vrijstad.popups.views import bp as popups_bp
 from vrijstad.privacy.views import bp as privacy_bp
 from vrijstad.saved.views import bp as saved_bp
 from vrijstad.starters.views import bp as starters_bp
+from vrijstad.subsidies import todo as subsidies_todo
 from vrijstad.subsidies.views import bp as subsidies_bp
+from vrijstad.todo.views import bp as todo_bp
 from vrijstad.units.import_views import bp as units_import_bp
 from vrijstad.units.views import bp as units_bp
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+#: The features' providers of the staff's "Te doen" list: each registers itself on import.
+TASK_PROVIDERS = (
+    applications_todo,
+    billing_todo,
+    contests_todo,
+    forecast_todo,
+    letting_todo,
+    payments_todo,
+    subsidies_todo,
+)
 
 
 def create_app(config: Config | str | None = None, **overrides) -> Flask:
@@ -146,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
         saved_bp,
         verification_bp,
         legal_bp,
+        todo_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

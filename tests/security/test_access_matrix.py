@@ -37,6 +37,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "api.unit": (ALL, None),
     "api.units": (ALL, None),
     "forecast.area": (STAFF_X, None),
+    "todo.index": ({"staff_x", "staff_y", "admin"}, None),  # each their own organisations' tasks
     "api_tokens.create": (None, ORG_ADMIN_X),
     "api_tokens.index": (ORG_ADMIN_X, None),
     "api_tokens.revoke": (None, ORG_ADMIN_X),

@@ -3,16 +3,23 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from vrijstad import clock
 from vrijstad.dashboard.services import home_cards
 from vrijstad.organisations.services import organisations_of
+from vrijstad.todo.services import tasks_of
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def home():
+    organisations = organisations_of(current_user)
+    today = clock.today()
     return render_template(
-        "main/home.html", organisations=organisations_of(current_user), **home_cards(current_user)
+        "main/home.html",
+        organisations=organisations,
+        tasks=tasks_of(current_user, today) if organisations else None,
+        **home_cards(current_user, today),
     )
 
 

@@ -1,0 +1,1 @@
+"""The staff's "Te doen" list: every feature's open tasks, computed from the state."""
