@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 
+from tests.pdf_layout import text_of
 from vrijstad.billing import services as billing
+from vrijstad.billing.documents import invoice_pdf
 from vrijstad.billing.models import InvoiceKind, InvoiceStatus, TurnoverReconciliation
 from vrijstad.clock import add_months, month_start
 from vrijstad.extensions import db
@@ -108,3 +110,11 @@ def test_a_year_is_settled_once(ctx, collective, place):
         billing.reconcile_year(placement.starter, placement, YEAR, 10_000_000)
     assert db.session.query(TurnoverReconciliation).count() == 1
     assert ledger.total_of_all_entries() == 0
+
+
+def test_the_credit_note_pdf_says_credit_note(ctx, collective, place):
+    placement = year_of_advances(place)
+    note = billing.reconcile_year(collective.staff, placement, YEAR, 9_000_000).invoice
+    text = text_of(invoice_pdf(note))
+    assert f"Creditnota {note.number}" in text
+    assert "Totaal gecrediteerd" in text
