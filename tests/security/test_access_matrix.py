@@ -141,6 +141,10 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "letting.evidence": (STARTER_A | STAFF_X, None),
     "letting.head_lease_status": (None, STAFF_X),
     "letting.my_placements": (USERS, None),
+    "letting.placement_money": (STARTER_A | STAFF_X, None),  # deposit, annual settlement
+    "letting.return_deposit": (None, STAFF_X),
+    "letting.bank_guarantee": (None, STAFF_X),
+    "letting.reconcile_year": (None, STARTER_A | STAFF_X),
     "letting.report_turnover": (None, STARTER_A),
     "letting.review_turnover": (None, STAFF_X),
     "main.health": (ALL, None),

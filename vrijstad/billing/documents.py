@@ -8,7 +8,14 @@ import sqlalchemy as sa
 
 from vrijstad import labels
 from vrijstad.billing import paying
-from vrijstad.billing.models import Beneficiary, Invoice, Payment, Settlement, SettlementLine
+from vrijstad.billing.models import (
+    Beneficiary,
+    Invoice,
+    InvoiceKind,
+    Payment,
+    Settlement,
+    SettlementLine,
+)
 from vrijstad.billing.receivables import days_overdue
 from vrijstad.exports import Column, Kind, Table
 from vrijstad.extensions import db
@@ -34,7 +41,13 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     """Number, dates, both parties with KvK and BTW-id, lines, VAT per rate, total, how to pay
     (IBAN and reference, the EPC QR code, the online link when Stripe is on)."""
     s, c = invoice.supplier, invoice.customer
-    doc = Document(_("Invoice %(number)d", number=invoice.number), author=s["name"])
+    credit = invoice.kind == InvoiceKind.CREDIT_NOTE  # amounts owed back to the starter
+    title = (
+        _("Credit note %(number)d", number=invoice.number)
+        if credit
+        else _("Invoice %(number)d", number=invoice.number)
+    )
+    doc = Document(title, author=s["name"])
     doc.rows(
         [
             (_("Invoice number"), str(invoice.number)),
@@ -70,7 +83,9 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     for rate in rates:
         vat = sum(line.vat_cents for line in invoice.lines if line.vat_rate_bp == rate)
         totals.append([_("VAT %(rate)s", rate=_rate(rate)), eur_filter(vat)])
-    totals.append([_("Total to pay"), eur_filter(invoice.total_cents)])
+    totals.append(
+        [_("Total credited") if credit else _("Total to pay"), eur_filter(invoice.total_cents)]
+    )
     doc.table(
         [_("Description"), _("Excl. VAT"), _("VAT rate"), _("VAT"), _("Incl. VAT")],
         [

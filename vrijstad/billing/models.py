@@ -68,8 +68,27 @@ INVOICE_LABELS = labels.register(
 )
 
 
+class InvoiceKind(StrEnum):
+    RENT = "rent"  # the month's rent (or a one-off let)
+    DEPOSIT = "deposit"  # the waarborgsom: no VAT (not a supply), held as a liability
+    RECONCILIATION = "reconciliation"  # the year's turnover rent above the monthly advances
+    CREDIT_NOTE = "credit_note"  # money owed back to the starter (amounts kept positive)
+
+
+INVOICE_KIND_LABELS = labels.register(
+    InvoiceKind,
+    {
+        InvoiceKind.RENT: _l("invoice"),
+        InvoiceKind.DEPOSIT: _l("deposit invoice"),
+        InvoiceKind.RECONCILIATION: _l("annual turnover settlement"),
+        InvoiceKind.CREDIT_NOTE: _l("credit note"),
+    },
+)
+
+
 class Invoice(Model):
-    """A monthly invoice for a placement; amounts in cents, VAT per line."""
+    """An invoice for a placement (the month's rent, its deposit, the year's turnover
+    settlement) or a credit note; amounts in cents, VAT per line."""
 
     __tablename__ = "invoices"
 
@@ -80,6 +99,9 @@ class Invoice(Model):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
     starter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     collective_id: Mapped[int | None] = mapped_column(sa.ForeignKey("collectives.id"), index=True)
+    kind: Mapped[InvoiceKind] = mapped_column(
+        enum_type(InvoiceKind), default=InvoiceKind.RENT, server_default=InvoiceKind.RENT.value
+    )
     period: Mapped[date]
     issued_on: Mapped[date]
     due_on: Mapped[date]
@@ -104,7 +126,9 @@ class Invoice(Model):
 
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "number", name="invoice_number_per_org"),
-        sa.UniqueConstraint("placement_id", "period", name="one_invoice_per_placement_month"),
+        sa.UniqueConstraint(
+            "placement_id", "period", "kind", name="one_invoice_per_placement_month"
+        ),
         sa.CheckConstraint("net_cents >= 0 AND vat_cents >= 0", name="invoice_not_negative"),
         sa.CheckConstraint("total_cents = net_cents + vat_cents", name="invoice_total_adds_up"),
     )
@@ -319,4 +343,59 @@ class InvoiceReminder(Model):
     __table_args__ = (
         sa.UniqueConstraint("invoice_id", "level", name="one_reminder_per_level"),
         sa.CheckConstraint("level IN (7, 21)", name="reminder_level_known"),
+    )
+
+
+class DepositReturn(Model):
+    """The end of a placement's deposit: what was held, the damages kept, the refund (once)."""
+
+    __tablename__ = "deposit_returns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id"), unique=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id"))
+    held_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    damages_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    damages_description: Mapped[str | None] = mapped_column(sa.String(500))
+    refund_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    returned_on: Mapped[date]
+    returned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "damages_cents >= 0 AND refund_cents >= 0", name="deposit_return_not_negative"
+        ),
+        sa.CheckConstraint(
+            "damages_cents + refund_cents = held_cents", name="deposit_return_adds_up"
+        ),
+    )
+
+
+class TurnoverReconciliation(Model):
+    """A turnover placement's year settled against the accountant's annual statement (once)."""
+
+    __tablename__ = "turnover_reconciliations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id"), index=True)
+    year: Mapped[int]
+    turnover_cents: Mapped[int] = mapped_column(sa.BigInteger)  # certified, excl. VAT
+    rent_due_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    advances_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    #: rent due minus advances: invoiced when positive, credited when negative
+    difference_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    invoice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"))
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
+
+    invoice: Mapped[Invoice | None] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("placement_id", "year", name="one_reconciliation_per_year"),
+        sa.CheckConstraint("turnover_cents >= 0", name="reconciliation_turnover_not_negative"),
+        sa.CheckConstraint(
+            "difference_cents = rent_due_cents - advances_cents",
+            name="reconciliation_adds_up",
+        ),
     )

@@ -18,6 +18,15 @@ NOTICE_TEXTS = register_texts(
             "Second reminder: invoice %(number)s of %(amount)s is %(days)s days overdue. Please "
             "pay it now or contact us, so we do not have to take further steps."
         ),
+        "deposit.returned": _l(
+            "Your deposit for %(unit)s has been settled. Deposit held: %(deposit)s; damages: "
+            "%(damages)s (%(description)s); refunded to you: %(refund)s."
+        ),
+        "reconciliation.issued": _l(
+            "The turnover rent of %(year)s for %(unit)s has been settled on your annual "
+            "turnover of %(turnover)s: rent due %(due)s, advances invoiced %(advances)s, "
+            "difference %(difference)s."
+        ),
         "invoice.overdue_staff": _l(
             "Invoice %(number)s of %(starter)s (%(amount)s) is %(days)s days overdue; the second "
             "reminder has been sent."

@@ -7,7 +7,7 @@ from sqlalchemy.ext.compiler import compiles
 
 from vrijstad.applications.models import OPEN_STATUSES, Application, Offer
 from vrijstad.areas.models import Street
-from vrijstad.billing.models import Invoice, InvoiceStatus, Settlement
+from vrijstad.billing.models import Invoice, InvoiceKind, InvoiceStatus, Settlement
 from vrijstad.contests.models import (
     Award,
     Contest,
@@ -472,5 +472,5 @@ def reported_periods(placement_ids: list[int]) -> sa.Select:
 def invoiced_periods(placement_ids: list[int]) -> sa.Select:
     """(placement, month) of the invoices issued: a month is closed for reports then."""
     return sa.select(Invoice.placement_id, Invoice.period).where(
-        Invoice.placement_id.in_(placement_ids)
+        Invoice.placement_id.in_(placement_ids), Invoice.kind == InvoiceKind.RENT
     )

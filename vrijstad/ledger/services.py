@@ -49,6 +49,21 @@ def fund(collective_id: int) -> str:
     return account("fund", "collective", collective_id)
 
 
+def deposit_due(placement_id: int) -> str:
+    """A deposit invoiced and not yet paid: cleared as the money comes in."""
+    return account("deposit_due", "placement", placement_id)
+
+
+def deposit_held(placement_id: int) -> str:
+    """Deposits held: a liability (credit balance) to the starter, never revenue."""
+    return account("deposit_held", "placement", placement_id)
+
+
+def refund_due(starter_id: int) -> str:
+    """What the organisation owes a starter back (a returned deposit)."""
+    return account("payable", "starter", starter_id)
+
+
 class PostingSpec(NamedTuple):
     """A posting to book: lines (account, cents; debit positive) that sum to zero."""
 

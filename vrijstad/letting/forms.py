@@ -90,3 +90,22 @@ class ReviewForm(FlaskForm):
         _l("Question for the starter (leave empty to approve)"),
         validators=[Optional(), Length(max=1000)],
     )
+
+
+class DepositReturnForm(FlaskForm):
+    damages = EuroField(_l("Damages kept from the deposit"), validators=[Optional()])
+    description = StringField(_l("What was damaged"), validators=[Optional(), Length(max=500)])
+
+
+class GuaranteeForm(FlaskForm):
+    reference = StringField(
+        _l("Bank guarantee reference"), validators=[DataRequired(), Length(max=120)]
+    )
+
+
+class ReconcileForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    turnover = EuroField(
+        _l("Annual turnover excl. VAT, as certified by the accountant"),
+        validators=[InputRequired()],
+    )

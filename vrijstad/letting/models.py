@@ -79,6 +79,9 @@ class Placement(Model):
     base_fee_cents_per_month: Mapped[int]
     turnover_basis_points: Mapped[int] = mapped_column(default=0)
     deposit_cents: Mapped[int] = mapped_column(default=0)
+    #: A bank guarantee instead of a cash deposit: nothing is invoiced or held in the ledger.
+    deposit_guarantee: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    deposit_guarantee_ref: Mapped[str | None] = mapped_column(sa.String(120))
     space_id: Mapped[int | None] = mapped_column(sa.ForeignKey("spaces.id"), index=True)
     vat_opted: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     #: Rent discounts by month of the placement, e.g. a contest prize:

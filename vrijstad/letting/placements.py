@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.billing.services.deposits import issue_deposit_invoice
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
@@ -167,7 +168,8 @@ def end_placement(actor: User | None, placement: Placement, reason: str, **event
 
 
 def start_placements(today: date) -> list[Placement]:
-    """Agreed placements whose start date has come become active; run daily."""
+    """Agreed placements whose start date has come become active, and a cash deposit is
+    invoiced (billing.deposits); run daily."""
     placements = db.session.scalars(
         sa.select(Placement)
         .where(
@@ -180,5 +182,6 @@ def start_placements(today: date) -> list[Placement]:
     for placement in placements:
         PLACEMENT_FLOW.move(placement, PlacementStatus.ACTIVE)
         record_event(None, "placement.active", placement, placement.organisation_id)
+        issue_deposit_invoice(placement, today)
     db.session.flush()
     return list(placements)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from vrijstad import clock, labels
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.billing.models import Invoice
+from vrijstad.billing.models import Invoice, InvoiceKind
 from vrijstad.clock import add_months, month_start, next_month
 from vrijstad.extensions import db
 from vrijstad.i18n import date_filter
@@ -55,7 +55,9 @@ def period_is_closed(placement: Placement, period: date) -> bool:
     return bool(
         db.session.scalar(
             sa.select(Invoice.id).where(
-                Invoice.placement_id == placement.id, Invoice.period == period
+                Invoice.placement_id == placement.id,
+                Invoice.period == period,
+                Invoice.kind == InvoiceKind.RENT,
             )
         )
     )
@@ -68,11 +70,16 @@ def _evidence_type(data: bytes) -> tuple[str, str]:
     raise LettingError(_("Evidence must be a PDF, PNG or JPEG file."), "evidence")
 
 
+def last_month(placement: Placement) -> date:
+    """The placement's last month: the one of the day before its (exclusive) end date."""
+    return month_start(placement.end_date - timedelta(days=1))
+
+
 def reportable_months(placement: Placement, today: date) -> list[date]:
     """The months of a placement whose turnover can be reported on `today`, latest first: the
     finished months from the placement's first to its last."""
     first = month_start(placement.start_date)
-    month = min(add_months(month_start(today), -1), month_start(placement.end_date))
+    month = min(add_months(month_start(today), -1), last_month(placement))
     months = []
     while month >= first:
         months.append(month)
@@ -93,7 +100,7 @@ def submit_turnover(
     if not placement.turnover_basis_points:
         raise LettingError(_("This placement has a fixed rent; no turnover report is needed."))
     period = month_start(period)
-    if not month_start(placement.start_date) <= period <= month_start(placement.end_date):
+    if not month_start(placement.start_date) <= period <= last_month(placement):
         raise LettingError(_("Report a month within your placement."), "period")
     if period >= month_start(clock.today()):
         raise LettingError(_("A month can be reported once it is over."), "period")

@@ -9,7 +9,13 @@ from vrijstad import clock
 from vrijstad.areas.models import Area
 from vrijstad.billing import services as billing
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
-from vrijstad.billing.models import FundSpending, Invoice, Settlement
+from vrijstad.billing.models import (
+    DepositReturn,
+    FundSpending,
+    Invoice,
+    Settlement,
+    TurnoverReconciliation,
+)
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, month_choices, month_or_previous
@@ -17,7 +23,10 @@ from vrijstad.i18n import gettext as _
 from vrijstad.letting import services
 from vrijstad.letting.forms import (
     CollectiveForm,
+    DepositReturnForm,
+    GuaranteeForm,
     HeadLeaseForm,
+    ReconcileForm,
     ReviewForm,
     SpaceForm,
     TurnoverForm,
@@ -135,6 +144,18 @@ def _page(collective: Collective, status: int = 200, **forms):
         .where(Placement.unit_id.in_(unit_ids), Placement.status != PlacementStatus.ENDED)
         .order_by(Placement.start_date)
     ).all()
+    returned = sa.select(DepositReturn.placement_id)
+    deposits_to_return = db.session.scalars(
+        sa.select(Placement)
+        .where(
+            Placement.unit_id.in_(unit_ids),
+            Placement.status == PlacementStatus.ENDED,
+            Placement.deposit_cents > 0,
+            Placement.deposit_guarantee.is_(False),
+            Placement.id.not_in(returned),
+        )
+        .order_by(Placement.end_date)
+    ).all()
     reports = db.session.scalars(
         sa.select(TurnoverReport)
         .join(Placement)
@@ -171,6 +192,7 @@ def _page(collective: Collective, status: int = 200, **forms):
         leases=leases,
         spaces=spaces,
         placements=placements,
+        deposits_to_return=deposits_to_return,
         reports=reports,
         missing=missing,
         invoices=invoices,
@@ -373,6 +395,93 @@ def report_turnover(placement_id: int):
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
     return redirect(url_for("letting.my_placements", _anchor=f"placement-{placement.id}"))
+
+
+# A placement's deposit and yearly turnover settlement ------------------------------------
+
+
+def _is_staff(user, placement: Placement) -> bool:
+    return placement.organisation_id is not None and can_manage(user, placement.organisation_id)
+
+
+def _sees_money(user, placement: Placement) -> bool:
+    return placement.starter_id == user.id or _is_staff(user, placement)
+
+
+def _money_page(placement: Placement, status: int = 200, **forms):
+    reconciliations = db.session.scalars(
+        sa.select(TurnoverReconciliation)
+        .where(TurnoverReconciliation.placement_id == placement.id)
+        .order_by(TurnoverReconciliation.year.desc())
+    ).all()
+    return render_template(
+        "letting/placement_money.html",
+        placement=placement,
+        staff=_is_staff(current_user, placement),
+        deposit=billing.deposit_state(placement),
+        ended=billing.has_ended(placement),
+        reconciliations=reconciliations,
+        return_form=forms.get("return_form") or DepositReturnForm(formdata=None),
+        guarantee_form=forms.get("guarantee_form") or GuaranteeForm(formdata=None),
+        reconcile_form=forms.get("reconcile_form")
+        or ReconcileForm(formdata=None, year=clock.today().year - 1),
+    ), status
+
+
+def _to_money_page(placement: Placement):
+    return redirect(url_for("letting.placement_money", placement_id=placement.id))
+
+
+@bp.get("/placements/<int:placement_id>/money")
+@login_required
+def placement_money(placement_id: int):
+    return _money_page(load(Placement, placement_id, _sees_money))
+
+
+@bp.post("/placements/<int:placement_id>/deposit/return")
+@login_required
+def return_deposit(placement_id: int):
+    placement = owned(Placement, placement_id, _is_staff, visible=_sees_money)
+    form = DepositReturnForm()
+    if form.validate_on_submit() and attempt(
+        lambda: billing.return_deposit(
+            current_user, placement, form.damages.data or 0, form.description.data
+        ),
+        form,
+    ):
+        flash(_("The deposit has been settled; the starter has the statement."), "success")
+        return _to_money_page(placement)
+    return _money_page(placement, 422, return_form=form)
+
+
+@bp.post("/placements/<int:placement_id>/deposit/guarantee")
+@login_required
+def bank_guarantee(placement_id: int):
+    placement = owned(Placement, placement_id, _is_staff, visible=_sees_money)
+    form = GuaranteeForm()
+    if form.validate_on_submit() and attempt(
+        lambda: billing.record_bank_guarantee(current_user, placement, form.reference.data),
+        form,
+    ):
+        flash(_("Bank guarantee recorded."), "success")
+        return _to_money_page(placement)
+    return _money_page(placement, 422, guarantee_form=form)
+
+
+@bp.post("/placements/<int:placement_id>/reconciliation")
+@login_required
+def reconcile_year(placement_id: int):
+    placement = load(Placement, placement_id, _sees_money)
+    form = ReconcileForm()
+    if form.validate_on_submit() and attempt(
+        lambda: billing.reconcile_year(
+            current_user, placement, required(form.year.data), required(form.turnover.data)
+        ),
+        form,
+    ):
+        flash(_("The year has been settled."), "success")
+        return _to_money_page(placement)
+    return _money_page(placement, 422, reconcile_form=form)
 
 
 @bp.app_context_processor

@@ -8,8 +8,9 @@ Every cent received is assigned, with largest-remainder rounding.
 
 Where things live: ``common`` (errors, rounding, row locks), ``invoicing`` (monthly and
 one-off invoices), ``receipts`` (money received: payment_effect, record_payment,
-PaymentBatch), ``settlements`` (the monthly split, approval, paid) and ``fund``. The names
-below are the feature's public API; import them from here.
+PaymentBatch), ``deposits`` (the deposit: invoiced, held, returned), ``reconciliation``
+(the yearly turnover settlement), ``settlements`` (the monthly split, approval, paid) and
+``fund``. The names below are the feature's public API; import them from here.
 """
 
 from vrijstad.billing.models import PAYMENT_TERM_DAYS
@@ -21,6 +22,14 @@ from vrijstad.billing.services.common import (
     lock_settlement,
     percent_of,
     round_half_up,
+)
+from vrijstad.billing.services.deposits import (
+    DepositState,
+    deposit_state,
+    has_ended,
+    issue_deposit_invoice,
+    record_bank_guarantee,
+    return_deposit,
 )
 from vrijstad.billing.services.fund import decide_spending, fund_balance, propose_spending
 from vrijstad.billing.services.invoicing import (
@@ -43,6 +52,12 @@ from vrijstad.billing.services.receipts import (
     payment_effect,
     record_payment,
 )
+from vrijstad.billing.services.reconciliation import (
+    may_reconcile,
+    months_in_year,
+    reconcile_year,
+    reconciliation_of,
+)
 from vrijstad.billing.services.settlements import (
     UnitShare,
     approve_settlement,
@@ -61,6 +76,7 @@ from vrijstad.billing.services.settlements import (
 __all__ = [
     "PAYMENT_TERM_DAYS",
     "BillingError",
+    "DepositState",
     "InvoiceRun",
     "Line",
     "NeedsConfirmation",
@@ -76,11 +92,14 @@ __all__ = [
     "calculate_settlements",
     "check_settlement",
     "decide_spending",
+    "deposit_state",
     "fund_balance",
     "fund_status_label",
     "generate_invoices",
+    "has_ended",
     "invoice_lines",
     "invoiceable",
+    "issue_deposit_invoice",
     "issue_invoice",
     "issue_one_off_invoice",
     "landlord_shares",
@@ -88,12 +107,18 @@ __all__ = [
     "lock_invoices",
     "lock_settlement",
     "mark_settlement_paid",
+    "may_reconcile",
     "month_number",
+    "months_in_year",
     "payment_effect",
     "percent_of",
     "propose_spending",
+    "reconcile_year",
+    "reconciliation_of",
+    "record_bank_guarantee",
     "record_payment",
     "rent_for",
+    "return_deposit",
     "round_half_up",
     "settlement_label",
     "split_unit",

@@ -15,6 +15,7 @@ from vrijstad.billing.models import (
     PAYMENT_TERM_DAYS,
     VAT_STANDARD_BP,
     Invoice,
+    InvoiceKind,
     InvoiceLine,
     InvoiceSequence,
     InvoiceStatus,
@@ -154,7 +155,11 @@ def issue_invoice(placement: Placement, period: date, issued_on: date | None = N
     """Issue the month's invoice for a placement and book it (once per placement and month)."""
     period = period.replace(day=1)
     existing = db.session.scalar(
-        sa.select(Invoice).where(Invoice.placement_id == placement.id, Invoice.period == period)
+        sa.select(Invoice).where(
+            Invoice.placement_id == placement.id,
+            Invoice.period == period,
+            Invoice.kind == InvoiceKind.RENT,
+        )
     )
     if existing is not None:
         return existing
@@ -174,13 +179,22 @@ def issue_invoice(placement: Placement, period: date, issued_on: date | None = N
 
 
 def _issue(
-    placement: Placement, period: date, lines: list[Line], issued_on: date | None
+    placement: Placement,
+    period: date,
+    lines: list[Line],
+    issued_on: date | None,
+    kind: InvoiceKind = InvoiceKind.RENT,
 ) -> Invoice:
-    """Number, store and book an invoice of these lines."""
+    """Number, store and book an invoice of these lines.
+
+    Rent and a year's turnover settlement are income of the unit; a deposit is no income but
+    money the starter owes to be held for her (deposits.deposit_due until paid); a credit note
+    (amounts positive) takes income and VAT back and owes the total to the starter. A deposit
+    belongs to no collective, so no settlement ever counts its payment as revenue."""
     organisation = db.session.get_one(Organisation, placement.organisation_id)
     supplier, customer = _parties(placement, organisation)
     issued_on = issued_on or clock.today()
-    collective = collective_letting(placement.unit_id)
+    collective = None if kind == InvoiceKind.DEPOSIT else collective_letting(placement.unit_id)
     net_cents = sum(line.net_cents for line in lines)
     vat_cents = sum(line.vat_cents for line in lines)
     invoice = Invoice(
@@ -196,8 +210,15 @@ def _issue(
         net_cents=net_cents,
         vat_cents=vat_cents,
         total_cents=net_cents + vat_cents,
-        # a fully discounted month is paid from the start
-        status=InvoiceStatus.PAID if net_cents + vat_cents == 0 else InvoiceStatus.OPEN,
+        kind=kind,
+        # a fully discounted month is paid from the start; a credit note is never paid by her
+        status=(
+            InvoiceStatus.CREDITED
+            if kind == InvoiceKind.CREDIT_NOTE
+            else InvoiceStatus.PAID
+            if net_cents + vat_cents == 0
+            else InvoiceStatus.OPEN
+        ),
         supplier=supplier,
         customer=customer,
     )
@@ -214,16 +235,24 @@ def _issue(
     db.session.add(invoice)
     db.session.flush()
     if invoice.total_cents:
+        if kind == InvoiceKind.DEPOSIT:
+            postings = [
+                (ledger.receivable(placement.starter_id), invoice.total_cents),
+                (ledger.deposit_due(placement.id), -invoice.total_cents),
+            ]
+        else:
+            sign = -1 if kind == InvoiceKind.CREDIT_NOTE else 1
+            postings = [
+                (ledger.receivable(placement.starter_id), sign * invoice.total_cents),
+                (ledger.income(placement.unit_id), -sign * invoice.net_cents),
+                (ledger.vat(organisation.id), -sign * invoice.vat_cents),
+            ]
         ledger.book(
             organisation.id,
-            "invoice",
+            kind.value if kind != InvoiceKind.RENT else "invoice",
             f"invoice:{invoice.id}",
             f"Invoice {invoice.number} {placement.starter_trade_name}",
-            [
-                (ledger.receivable(placement.starter_id), invoice.total_cents),
-                (ledger.income(placement.unit_id), -invoice.net_cents),
-                (ledger.vat(organisation.id), -invoice.vat_cents),
-            ],
+            postings,
             issued_on,
         )
     return invoice
@@ -235,7 +264,11 @@ def issue_one_off_invoice(
     """Invoice a let with one price, e.g. a pop-up booking of some days (booked once)."""
     period = placement.start_date.replace(day=1)
     existing = db.session.scalar(
-        sa.select(Invoice).where(Invoice.placement_id == placement.id, Invoice.period == period)
+        sa.select(Invoice).where(
+            Invoice.placement_id == placement.id,
+            Invoice.period == period,
+            Invoice.kind == InvoiceKind.RENT,
+        )
     )
     if existing is not None:
         return existing
@@ -275,7 +308,9 @@ def generate_invoices(actor: User | None, organisation: Organisation, period: da
     for done, placement in enumerate(placements, start=1):
         already = db.session.scalar(
             sa.select(Invoice.id).where(
-                Invoice.placement_id == placement.id, Invoice.period == period
+                Invoice.placement_id == placement.id,
+                Invoice.period == period,
+                Invoice.kind == InvoiceKind.RENT,
             )
         )
         if not already:

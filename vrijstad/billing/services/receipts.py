@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from vrijstad import clock
 from vrijstad.audit.services import record_event, record_events
 from vrijstad.auth.models import User
-from vrijstad.billing.models import INVOICE_FLOW, Invoice, InvoiceStatus, Payment
+from vrijstad.billing.models import INVOICE_FLOW, Invoice, InvoiceKind, InvoiceStatus, Payment
 from vrijstad.billing.services.common import BillingError, _staff, lock_invoice
 from vrijstad.database import insert_rows, update_rows
 from vrijstad.extensions import db
@@ -95,15 +95,21 @@ def _payment_values(
 def _payment_posting(
     invoice: Invoice, amount_cents: int, key: str, received_on: date
 ) -> ledger.PostingSpec:
+    lines = [
+        (ledger.bank(invoice.organisation_id), amount_cents),
+        (ledger.receivable(invoice.starter_id), -amount_cents),
+    ]
+    if invoice.kind == InvoiceKind.DEPOSIT:  # paid deposit money is held for the starter
+        lines += [
+            (ledger.deposit_due(invoice.placement_id), amount_cents),
+            (ledger.deposit_held(invoice.placement_id), -amount_cents),
+        ]
     return ledger.PostingSpec(
         invoice.organisation_id,
         "payment",
         key,
         f"Payment invoice {invoice.number}",
-        [
-            (ledger.bank(invoice.organisation_id), amount_cents),
-            (ledger.receivable(invoice.starter_id), -amount_cents),
-        ],
+        lines,
         received_on,
     )
 

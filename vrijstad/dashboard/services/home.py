@@ -9,7 +9,7 @@ from vrijstad.clock import add_months, month_start
 from vrijstad.dashboard import queries
 from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
-from vrijstad.letting.services import report_deadline
+from vrijstad.letting.services import last_month, report_deadline
 from vrijstad.units.models import Unit
 from vrijstad.units.queries import units_of_owner
 
@@ -64,7 +64,7 @@ def turnover_due(starter_id: int, today: date) -> TurnoverDue:
     ahead = []
     for placement in placements:
         month = max(month_start(placement.start_date), add_months(current, -24))
-        last = min(current, month_start(placement.end_date))
+        last = min(current, last_month(placement))
         while month <= last:
             if (placement.id, month) not in done:
                 if report_deadline(month) < today:

@@ -1,0 +1,106 @@
+"""The deposit and annual-settlement page: staff return a deposit, the starter settles a
+year; each form sent twice (also at the same moment, on PostgreSQL) books once."""
+
+import pytest
+import sqlalchemy as sa
+
+from tests.billing.test_deposits import ended
+from tests.billing.test_reconciliation import YEAR, year_of_advances
+from tests.races import at_once, client_of, postgresql_only
+from vrijstad.billing.models import DepositReturn, TurnoverReconciliation
+from vrijstad.extensions import db
+from vrijstad.ledger import services as ledger
+from vrijstad.ledger.models import Posting
+
+pytestmark = pytest.mark.clock("2026-12-10T10:00")
+
+
+def test_staff_return_a_deposit_and_the_starter_sees_the_statement(app, ctx, collective, place):
+    placement = ended(place)
+    db.session.commit()
+    staff, starter = client_of(app, collective.staff), client_of(app, placement.starter)
+    url = f"/placements/{placement.id}/money"
+    assert "Waarborgsom terugbetalen" in staff.get(url).text
+    refused = staff.post(
+        f"/placements/{placement.id}/deposit/return",
+        data={"damages": "1.900,01", "description": "Alles"},
+    )
+    assert refused.status_code == 422 and "meer dan de waarborgsom" in refused.text
+    done = staff.post(
+        f"/placements/{placement.id}/deposit/return",
+        data={"damages": "350,55", "description": "Kapotte etalageruit"},
+    )
+    assert done.status_code == 302
+    page = starter.get(url).text
+    assert "Afrekening waarborgsom" in page
+    assert "1.549,45" in page and "350,55" in page and "Kapotte etalageruit" in page
+    again = staff.post(f"/placements/{placement.id}/deposit/return", data={"damages": "0"})
+    assert again.status_code == 422 and "al terugbetaald" in again.text
+    assert db.session.scalar(sa.select(sa.func.count(DepositReturn.id))) == 1
+    assert ledger.total_of_all_entries() == 0
+    # other starters do not see the page
+    assert client_of(app, place(unit_index=1).starter).get(url).status_code == 404
+
+
+def test_the_starter_settles_a_year_once(app, ctx, collective, place):
+    placement = year_of_advances(place)
+    db.session.commit()
+    starter = client_of(app, placement.starter)
+    url = f"/placements/{placement.id}/reconciliation"
+    assert starter.post(url, data={"year": "2025", "turnover": "101.234,56"}).status_code == 302
+    again = starter.post(url, data={"year": "2025", "turnover": "101.234,56"})
+    assert again.status_code == 422 and "al verrekend" in again.text
+    early = starter.post(url, data={"year": "2026", "turnover": "1"})
+    assert early.status_code == 422 and "voorbij" in early.text
+    settled = db.session.scalars(sa.select(TurnoverReconciliation)).one()
+    assert settled.difference_cents == 29_876
+    assert "298,76" in starter.get(f"/placements/{placement.id}/money").text
+
+
+def test_two_staff_returning_one_deposit_at_once_return_it_once(
+    app, ctx, collective, place, make_user
+):
+    postgresql_only()
+    placement = ended(place)
+    db.session.commit()
+    placement_id, organisation_id = placement.id, placement.organisation_id
+    clients = [client_of(app, collective.staff) for _ in range(3)]
+    db.session.remove()
+    statuses = at_once(
+        clients,
+        lambda client, i: (
+            client.post(
+                f"/placements/{placement_id}/deposit/return",
+                data={"damages": "10,00", "description": "x"},
+            ).status_code
+        ),
+    )
+    assert sorted(statuses) == [302, 422, 422]
+    assert db.session.scalar(sa.select(sa.func.count(DepositReturn.id))) == 1
+    kinds = db.session.scalars(
+        sa.select(Posting.kind).where(Posting.kind == "deposit_return")
+    ).all()
+    assert kinds == ["deposit_return"]
+    assert ledger.balance(organisation_id, ledger.deposit_held(placement_id)) == 0
+    assert ledger.total_of_all_entries() == 0
+
+
+def test_one_year_settled_from_two_tabs_at_once_is_settled_once(app, ctx, collective, place):
+    postgresql_only()
+    placement = year_of_advances(place)
+    db.session.commit()
+    placement_id = placement.id
+    clients = [client_of(app, collective.staff), client_of(app, placement.starter)]
+    db.session.remove()
+    statuses = at_once(
+        clients,
+        lambda client, i: (
+            client.post(
+                f"/placements/{placement_id}/reconciliation",
+                data={"year": str(YEAR), "turnover": "90.000,00"},
+            ).status_code
+        ),
+    )
+    assert sorted(statuses) == [302, 422]
+    assert db.session.scalar(sa.select(sa.func.count(TurnoverReconciliation.id))) == 1
+    assert ledger.total_of_all_entries() == 0
