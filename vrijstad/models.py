@@ -9,6 +9,7 @@ from vrijstad.applications.models import (
     OfferStatus,
     Viewing,
 )
+from vrijstad.approvals import Approval
 from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
 from vrijstad.audit.models import AuditEvent
 from vrijstad.auth.models import RecoveryCode, User
@@ -83,6 +84,7 @@ from vrijstad.units.models import (
 )
 
 __all__ = [
+    "Approval",
     "RecoveryCode",
     "CostLine",
     "DossierSequence",
