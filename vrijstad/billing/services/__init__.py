@@ -8,7 +8,8 @@ Every cent received is assigned, with largest-remainder rounding.
 
 Where things live: ``common`` (errors, rounding, row locks), ``invoicing`` (monthly and
 one-off invoices), ``receipts`` (money received: payment_effect, record_payment,
-PaymentBatch), ``settlements`` (the monthly split, approval, paid) and ``fund``. The names
+PaymentBatch), ``settlements`` (the monthly split, approval with four eyes, paid),
+``explained`` (a settlement's payments and split in words for its page) and ``fund``. The names
 below are the feature's public API; import them from here.
 """
 
@@ -22,6 +23,7 @@ from vrijstad.billing.services.common import (
     percent_of,
     round_half_up,
 )
+from vrijstad.billing.services.explained import Breakdown, Part, Receipts, explain_settlement
 from vrijstad.billing.services.fund import decide_spending, fund_balance, propose_spending
 from vrijstad.billing.services.invoicing import (
     InvoiceRun,
@@ -44,6 +46,7 @@ from vrijstad.billing.services.receipts import (
     record_payment,
 )
 from vrijstad.billing.services.settlements import (
+    SETTLEMENT_APPROVAL,
     UnitShare,
     approve_settlement,
     beneficiary_label,
@@ -53,6 +56,7 @@ from vrijstad.billing.services.settlements import (
     fund_status_label,
     landlord_shares,
     mark_settlement_paid,
+    settlement_approval,
     settlement_label,
     split_unit,
     unchecked_reports,
@@ -61,13 +65,17 @@ from vrijstad.billing.services.settlements import (
 __all__ = [
     "PAYMENT_TERM_DAYS",
     "BillingError",
+    "Breakdown",
     "InvoiceRun",
     "Line",
     "NeedsConfirmation",
     "PaymentBatch",
     "PaymentEffect",
     "PaymentRefused",
+    "Part",
     "PaymentRequest",
+    "Receipts",
+    "SETTLEMENT_APPROVAL",
     "UnitShare",
     "active_days",
     "approve_settlement",
@@ -76,6 +84,7 @@ __all__ = [
     "calculate_settlements",
     "check_settlement",
     "decide_spending",
+    "explain_settlement",
     "fund_balance",
     "fund_status_label",
     "generate_invoices",
@@ -95,6 +104,7 @@ __all__ = [
     "record_payment",
     "rent_for",
     "round_half_up",
+    "settlement_approval",
     "settlement_label",
     "split_unit",
     "unchecked_reports",
