@@ -21,6 +21,12 @@ def _env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def _env_amounts(name: str) -> dict[int, int]:
+    """'organisation id:cents' pairs, comma-separated, e.g. '3:500000,7:2500000'."""
+    pairs = (item.split(":", 1) for item in _env_list(name))
+    return {int(key): int(value) for key, value in pairs}
+
+
 def _database_url(default: str) -> str:
     url = os.environ.get("DATABASE_URL", default)
     # Heroku-style URLs and plain postgresql:// both go through psycopg 3.
@@ -88,6 +94,12 @@ class Config:
     #: Platform admins and organisation staff must set up two-step verification (TOTP) before
     #: they approve settlements, payouts or grants, or open the admin area.
     REQUIRE_2FA = _env_bool("REQUIRE_2FA", True)
+    #: Four eyes (vrijstad/approvals.py): approving a settlement or a subsidy grant above this
+    #: amount in cents needs a second staff member of the organisation; at or below it one
+    #: approval suffices. Default € 10.000.
+    FOUR_EYES_THRESHOLD_CENTS = int(os.environ.get("FOUR_EYES_THRESHOLD_CENTS", "1000000"))
+    #: Per organisation: 'organisation id:cents' pairs, comma-separated ('3:500000').
+    FOUR_EYES_THRESHOLD_OVERRIDES = _env_amounts("FOUR_EYES_THRESHOLD_OVERRIDES")
     #: Seconds between a correct password and the second step before the login starts over.
     TWO_FACTOR_PENDING_SECONDS = int(os.environ.get("TWO_FACTOR_PENDING_SECONDS", "300"))
     #: Public votes asked per contest from one client network (an IPv4 /24, an IPv6 /64).

@@ -9,6 +9,7 @@ from vrijstad.applications.models import (
     OfferStatus,
     Viewing,
 )
+from vrijstad.approvals import Approval
 from vrijstad.areas.models import Area, AreaKind, Street, StreetGrade
 from vrijstad.audit.models import AuditEvent
 from vrijstad.auth.models import RecoveryCode, User
@@ -87,6 +88,7 @@ __all__ = [
     "DigestUnit",
     "Favourite",
     "SavedSearch",
+    "Approval",
     "RecoveryCode",
     "CostLine",
     "DossierSequence",

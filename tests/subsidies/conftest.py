@@ -91,6 +91,17 @@ def subsidy_org(make_org):
 
 
 @pytest.fixture
+def colleague(subsidy_org, make_user):
+    """A second staff member of the organisation (grants above € 10.000 need two)."""
+    from vrijstad.organisations.models import MemberRole, Membership
+
+    user = make_user("staff", name="Tweede Collega", locale="en")
+    db.session.add(Membership(user=user, organisation=subsidy_org, role=MemberRole.STAFF))
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
 def make_scheme(ctx, subsidy_org):
     def make(organisation=None, **overrides):
         organisation = organisation or subsidy_org

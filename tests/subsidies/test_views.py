@@ -100,7 +100,7 @@ def _step(client, url, data=None, expect=302):
     return response
 
 
-def test_the_procedure_through_the_pages(client_for, scheme, applicant, outbox):
+def test_the_procedure_through_the_pages(client_for, scheme, applicant, colleague, outbox):
     starter = client_for(applicant)
     staff = client_for(scheme.organisation.test_staff)
     client = starter
@@ -165,7 +165,13 @@ def test_the_procedure_through_the_pages(client_for, scheme, applicant, outbox):
     assert fresh(application).status == S.IN_REVIEW
     assert f"runs again until {deadline:%d-%m-%Y}" in client.get(answered.location).text
 
-    client = staff
+    client, mails = staff, len(outbox())
+    first = _step(client, f"{url}/grant", {"amount": "12.500", "conditions": "Keep it 5 years."})
+    page = client.get(first.location).text  # above € 10.000: four eyes
+    assert "A second colleague must grant it too" in page
+    assert fresh(application).status == S.IN_REVIEW and len(outbox()) == mails  # no letter yet
+    client = client_for(colleague)
+    assert "Keep it 5 years." in client.get(url).text  # the second sees what the first granted
     granted = _step(client, f"{url}/grant", {"amount": "12.500", "conditions": "Keep it 5 years."})
     assert "Granted: €12,500.00" in client.get(granted.location).text
     letter = client.get(f"{url}/grant-letter.pdf")
@@ -325,13 +331,14 @@ def _page_figures(text: str) -> dict[str, int]:
 
 
 def test_overview_and_exports_show_the_same_figures(
-    client, login, make_application, scheme, applicant, make_starter
+    client, login, make_application, scheme, applicant, make_starter, colleague
 ):
     staff = scheme.organisation.test_staff
     granted = make_application(
         status=S.IN_REVIEW, title="Granted one", costs=((CostCategory.FACADE, 40_000_00),)
     )
-    services.grant(staff, granted, on=date(2026, 3, 20))
+    for person in (staff, colleague):  # € 12.500: four eyes
+        services.grant(person, granted, on=date(2026, 3, 20))
     services.pay_advance(staff, granted)
     waiting = make_application(
         status=S.SUBMITTED,

@@ -2,20 +2,29 @@
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from vrijstad import clock, exports, jobs, submissions
+from vrijstad import approvals, clock, exports, jobs, submissions
 from vrijstad.auth.guards import two_factor_required
 from vrijstad.billing import documents, receivables, services, tasks
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
-from vrijstad.billing.models import FundPurpose, FundSpending, Invoice, Settlement, SettlementLine
+from vrijstad.billing.models import (
+    FundPurpose,
+    FundSpending,
+    Invoice,
+    Settlement,
+    SettlementLine,
+    SettlementStatus,
+)
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, month_choices, month_or_previous, requested_page
 from vrijstad.i18n import current_language
@@ -244,7 +253,20 @@ def _managed_settlement(settlement_id: int) -> Settlement:
 @login_required
 def settlement(settlement_id: int):
     item = _managed_settlement(settlement_id)
-    return render_template("billing/settlement.html", settlement=item, button=ButtonForm())
+    return render_template(
+        "billing/settlement.html",
+        settlement=item,
+        explained=services.explain_settlement(item),
+        approval=services.settlement_approval(item),
+        four_eyes_threshold=approvals.threshold_cents(item.collective.organisation_id),
+        button=ButtonForm(),
+    )
+
+
+def _approved_message(item: Settlement) -> str:
+    if item.status == SettlementStatus.CALCULATED:  # four eyes: the first of two approvals
+        return _("You approved the settlement. A second colleague must approve it too.")
+    return _("The settlement is now %(status)s.", status=services.settlement_label(item.status))
 
 
 @bp.post("/settlements/<int:settlement_id>/<action>")
@@ -257,9 +279,7 @@ def settlement_action(settlement_id: int, action: str):
         abort(404)
     button_action(
         lambda: actions[action](current_user, item),
-        lambda: _(
-            "The settlement is now %(status)s.", status=services.settlement_label(item.status)
-        ),
+        lambda: _approved_message(item),
         refused=services.BillingError,
     )
     return redirect(url_for("billing.settlement", settlement_id=item.id))
@@ -434,4 +454,10 @@ def billing_labels() -> dict:
         "fund_status_label": services.fund_status_label,
         "beneficiary_label": services.beneficiary_label,
         "payout_text": documents.payout_text,
+        "bp_percent": _bp_percent,
     }
+
+
+def _bp_percent(basis_points: int) -> str:
+    """3850 → '38,5 %' (in English '38.5 %')."""
+    return f"{format_decimal(Decimal(basis_points) / 100, format='#,##0.##')} %"

@@ -9,8 +9,9 @@ Every cent received is assigned, with largest-remainder rounding.
 Where things live: ``common`` (errors, rounding, row locks), ``invoicing`` (monthly and
 one-off invoices), ``receipts`` (money received: payment_effect, record_payment,
 PaymentBatch), ``deposits`` (the deposit: invoiced, held, returned), ``reconciliation``
-(the yearly turnover settlement), ``settlements`` (the monthly split, approval, paid) and
-``fund``. The names below are the feature's public API; import them from here.
+(the yearly turnover settlement), ``settlements`` (the monthly split, approval with four eyes,
+paid), ``explained`` (a settlement's payments and split in words for its page) and ``fund``.
+The names below are the feature's public API; import them from here.
 """
 
 from vrijstad.billing.models import PAYMENT_TERM_DAYS
@@ -31,6 +32,7 @@ from vrijstad.billing.services.deposits import (
     record_bank_guarantee,
     return_deposit,
 )
+from vrijstad.billing.services.explained import Breakdown, Part, Receipts, explain_settlement
 from vrijstad.billing.services.fund import decide_spending, fund_balance, propose_spending
 from vrijstad.billing.services.invoicing import (
     InvoiceRun,
@@ -59,6 +61,7 @@ from vrijstad.billing.services.reconciliation import (
     reconciliation_of,
 )
 from vrijstad.billing.services.settlements import (
+    SETTLEMENT_APPROVAL,
     UnitShare,
     approve_settlement,
     beneficiary_label,
@@ -68,6 +71,7 @@ from vrijstad.billing.services.settlements import (
     fund_status_label,
     landlord_shares,
     mark_settlement_paid,
+    settlement_approval,
     settlement_label,
     split_unit,
     unchecked_reports,
@@ -77,13 +81,17 @@ __all__ = [
     "PAYMENT_TERM_DAYS",
     "BillingError",
     "DepositState",
+    "Breakdown",
     "InvoiceRun",
     "Line",
     "NeedsConfirmation",
     "PaymentBatch",
     "PaymentEffect",
     "PaymentRefused",
+    "Part",
     "PaymentRequest",
+    "Receipts",
+    "SETTLEMENT_APPROVAL",
     "UnitShare",
     "active_days",
     "approve_settlement",
@@ -93,6 +101,7 @@ __all__ = [
     "check_settlement",
     "decide_spending",
     "deposit_state",
+    "explain_settlement",
     "fund_balance",
     "fund_status_label",
     "generate_invoices",
@@ -120,6 +129,7 @@ __all__ = [
     "rent_for",
     "return_deposit",
     "round_half_up",
+    "settlement_approval",
     "settlement_label",
     "split_unit",
     "unchecked_reports",

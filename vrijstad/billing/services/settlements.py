@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from vrijstad import labels
+from vrijstad import approvals, labels
 from vrijstad.audit.services import record_event, record_events
 from vrijstad.auth.models import User
 from vrijstad.billing.models import (
@@ -46,6 +46,9 @@ from vrijstad.letting.models import (
 from vrijstad.money import split_cents
 from vrijstad.organisations.models import MemberRole
 from vrijstad.units.models import Unit
+
+#: The kind of subject under which settlements are approved with four eyes.
+SETTLEMENT_APPROVAL = "settlement"
 
 
 @dataclass(frozen=True)
@@ -341,18 +344,22 @@ def beneficiary_label(beneficiary: Beneficiary) -> str:
     return labels.label(Beneficiary(beneficiary))
 
 
+def _refused_move(settlement: Settlement, target: SettlementStatus) -> BillingError:
+    return BillingError(
+        _(
+            "A settlement that is %(current)s cannot become %(target)s.",
+            current=settlement_label(settlement.status),
+            target=settlement_label(target),
+        )
+    )
+
+
 def _move_settlement(actor: User, settlement: Settlement, target: SettlementStatus) -> None:
     lock_settlement(settlement.id)  # a second click (or a colleague's) finds the new status
     try:
         SETTLEMENT_FLOW.move(settlement, target)
     except TransitionError as exc:
-        raise BillingError(
-            _(
-                "A settlement that is %(current)s cannot become %(target)s.",
-                current=settlement_label(settlement.status),
-                target=settlement_label(target),
-            )
-        ) from exc
+        raise _refused_move(settlement, target) from exc
     record_event(
         actor,
         "settlement.status",
@@ -363,12 +370,33 @@ def _move_settlement(actor: User, settlement: Settlement, target: SettlementStat
 
 
 def approve_settlement(actor: User, settlement: Settlement) -> Settlement:
-    """An organisation admin approves the calculated split."""
-    _staff(actor, settlement.collective.organisation_id, MemberRole.ADMIN)
+    """An organisation admin approves the calculated split. Above the four-eyes amount
+    (what the settlement received) the first approval is recorded and the settlement stays
+    calculated until a second, different admin approves it (vrijstad/approvals.py)."""
+    organisation_id = settlement.collective.organisation_id
+    _staff(actor, organisation_id, MemberRole.ADMIN)
+    lock_settlement(settlement.id)  # a second click (or a colleague's) finds the new state
+    if not SETTLEMENT_FLOW.allows(settlement.status, SettlementStatus.APPROVED):
+        raise _refused_move(settlement, SettlementStatus.APPROVED)
+    try:
+        complete = approvals.require_two(
+            SETTLEMENT_APPROVAL, settlement.id, settlement.received_cents, actor, organisation_id
+        )
+    except approvals.ApprovalError as exc:
+        raise BillingError(str(exc)) from exc
+    if not complete:
+        record_event(actor, "settlement.first_approval", settlement, organisation_id)
+        db.session.flush()
+        return settlement
     _move_settlement(actor, settlement, SettlementStatus.APPROVED)
     settlement.approved_by_id = actor.id
     db.session.flush()
     return settlement
+
+
+def settlement_approval(settlement: Settlement) -> approvals.Approval | None:
+    """The two approvals (or the first, waiting) when the settlement needed four eyes."""
+    return approvals.approval_of(SETTLEMENT_APPROVAL, settlement.id)
 
 
 def landlord_shares(settlement: Settlement) -> dict[int, int]:

@@ -84,8 +84,10 @@ from vrijstad.subsidies.services.payouts import (
     submit_accountability,
 )
 from vrijstad.subsidies.services.procedure import (
+    GRANT_APPROVAL,
     extend_deadline,
     grant,
+    grant_approval,
     next_dossier_number,
     reject,
     request_information,
@@ -125,6 +127,7 @@ __all__ = [
     "DECISION_WEEKS",
     "DocumentTooLarge",
     "EXTENSION_WEEKS",
+    "GRANT_APPROVAL",
     "MAX_AMOUNT_CENTS",
     "MAX_DOCUMENT_BYTES",
     "PRESETS",
@@ -155,6 +158,7 @@ __all__ = [
     "extend_deadline",
     "final_reasoning_of",
     "grant",
+    "grant_approval",
     "granted_account",
     "is_staff",
     "kinds_for",

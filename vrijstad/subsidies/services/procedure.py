@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from vrijstad import clock
+from vrijstad import approvals, clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.auth.verification import require_verified_email
@@ -39,6 +39,9 @@ from vrijstad.subsidies.services.base import (
 from vrijstad.subsidies.services.clock import days_late, decision_deadline
 from vrijstad.subsidies.services.notices import notify_applicant, notify_staff
 from vrijstad.subsidies.services.uploads import missing_items
+
+#: The kind of subject under which subsidy grants are approved with four eyes.
+GRANT_APPROVAL = "subsidy_grant"
 
 # Dossier numbers ---------------------------------------------------------------------------
 
@@ -199,6 +202,11 @@ def extend_deadline(
     return application
 
 
+def grant_approval(application: SubsidyApplication) -> approvals.Approval | None:
+    """The two approvals (or the first, waiting) when the grant needed four eyes."""
+    return approvals.approval_of(GRANT_APPROVAL, application.id)
+
+
 def _decided(actor: User, application: SubsidyApplication, on: date) -> None:
     application.decided_on = on
     application.decided_by_id = actor.id
@@ -213,8 +221,11 @@ def grant(
 ) -> SubsidyApplication:
     """Staff grant the subsidy (at most the computed amount). The scheme row is locked and the
     ceiling checked, so two staff granting at once cannot both use the last of the budget. A
-    decision after the deadline is allowed; days_late() tells by how much. The applicant is
-    told afterwards, with the letter: documents.send_grant_letter."""
+    decision after the deadline is allowed; days_late() tells by how much. Above the
+    four-eyes amount (vrijstad/approvals.py) the first grant records its approval and the
+    conditions and leaves the application in review; a second, different staff member
+    granting the same amount decides it. The applicant is told afterwards, with the letter:
+    documents.send_grant_letter (only once the status is granted)."""
     require_staff(actor, application.scheme)
     on = on or clock.today()
     scheme = lock_application(application)
@@ -248,8 +259,20 @@ def grant(
             amount=Cents(computed),
         )
     check_budget(scheme, application, amount, "amount")
-    application.granted_cents = amount
     application.conditions = (conditions or "").strip()[:5000] or None
+    try:
+        complete = approvals.require_two(
+            GRANT_APPROVAL, application.id, amount, actor, scheme.organisation_id
+        )
+    except approvals.ApprovalError as exc:
+        raise SubsidyError(str(exc)) from exc
+    if not complete:  # four eyes: in review until a second colleague grants the same amount
+        record_event(
+            actor, "subsidy.first_approval", application, scheme.organisation_id, cents=amount
+        )
+        db.session.flush()
+        return application
+    application.granted_cents = amount
     _decided(actor, application, on)
     change_status(
         actor, application, SubsidyStatus.GRANTED, cents=amount, late_days=days_late(application)

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from vrijstad import clock
+from vrijstad import approvals, clock
 from vrijstad.core import DomainError
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
@@ -132,9 +132,13 @@ def detail_context(application: SubsidyApplication, **forms) -> dict:
         kinds = [k for k in services.kinds_for(current_user) if k.value in scheme.applicant_kinds]
         details_form.fill(scheme, kinds or [application.applicant_kind])
     reasoning = services.reasoning_of(application)
+    approval = services.grant_approval(application) if staff else None
+    waiting = approval if approval is not None and not approval.complete else None
     grant_form = forms.get("grant_form") or GrantForm(formdata=None)
-    if grant_form.amount.data is None:
-        grant_form.amount.data = reasoning.amount_cents
+    if grant_form.amount.data is None:  # a second colleague sees what the first granted
+        grant_form.amount.data = waiting.amount_cents if waiting else reasoning.amount_cents
+        if waiting and not grant_form.conditions.data:
+            grant_form.conditions.data = application.conditions
     final = None
     if application.status in (SubsidyStatus.ACCOUNTED, *SETTLED_STATES):
         final = services.final_reasoning_of(application)
@@ -157,6 +161,8 @@ def detail_context(application: SubsidyApplication, **forms) -> dict:
         "advance": services.advance_of(application),
         "balance": services.balance_due(application),
         "budget": services.budget_of(scheme) if staff else None,
+        "approval": approval,
+        "four_eyes_threshold": approvals.threshold_cents(scheme.organisation_id),
         "SubsidyStatus": SubsidyStatus,  # the history keeps raw values
         "history": db.session.execute(queries.history(application)).all(),
         "quotes": {d.cost_line_id: d for d in application.documents if d.cost_line_id},

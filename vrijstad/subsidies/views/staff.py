@@ -15,10 +15,10 @@ from vrijstad.subsidies.forms import (
     ReasonForm,
     SettleForm,
 )
-from vrijstad.subsidies.models import SubsidyApplication
+from vrijstad.subsidies.models import SubsidyApplication, SubsidyStatus
 from vrijstad.subsidies.services import SubsidyError
 from vrijstad.subsidies.views.common import act, bp, get_managed_or_403, rerender, to_detail
-from vrijstad.web import attempt
+from vrijstad.web import attempt, required
 
 
 def _staff_form(application_id: int, form_class, name: str, run, success, **form_kw):
@@ -86,9 +86,23 @@ def extend(application_id: int):
 
 
 def _grant(application: SubsidyApplication, form: GrantForm) -> None:
-    """The decision, then the letter: it is mailed with the notice after the commit."""
+    """The decision, then the letter: it is mailed with the notice after the commit. The
+    first of two approvals (four eyes) decides nothing yet: no letter."""
     services.grant(current_user, application, form.amount.data, form.conditions.data)
-    documents.send_grant_letter(application)
+    if application.status == SubsidyStatus.GRANTED:
+        documents.send_grant_letter(application)
+
+
+def _granted_message(application: SubsidyApplication) -> str:
+    if application.status != SubsidyStatus.GRANTED:
+        return _(
+            "You approved the grant of %(amount)s. A second colleague must grant it too.",
+            amount=eur_filter(required(services.grant_approval(application)).amount_cents),
+        )
+    return _(
+        "Granted: %(amount)s. The applicant received the grant letter.",
+        amount=eur_filter(application.granted_cents),
+    )
 
 
 @bp.post("/subsidies/applications/<int:application_id>/grant")
@@ -100,10 +114,7 @@ def grant(application_id: int):
         GrantForm,
         "grant_form",
         _grant,
-        lambda a: _(
-            "Granted: %(amount)s. The applicant received the grant letter.",
-            amount=eur_filter(a.granted_cents),
-        ),
+        _granted_message,
     )
 
 
