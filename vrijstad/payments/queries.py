@@ -35,8 +35,13 @@ def payouts_of(settlement_id: int) -> sa.Select:
     return sa.select(Payout).where(Payout.settlement_id == settlement_id).order_by(Payout.id)
 
 
-def batch_of(settlement_id: int) -> sa.Select:
-    return sa.select(PayoutBatch).where(PayoutBatch.settlement_id == settlement_id)
+def batches_of(settlement_id: int) -> sa.Select:
+    """A settlement's payment files, newest first (at most one is not rejected)."""
+    return (
+        sa.select(PayoutBatch)
+        .where(PayoutBatch.settlement_id == settlement_id)
+        .order_by(PayoutBatch.id.desc())
+    )
 
 
 def lines_of(import_id: int) -> sa.Select:
