@@ -14,7 +14,16 @@ from vrijstad.ledger import services as ledger
 from vrijstad.money import format_eur
 from vrijstad.notifications.models import Notification
 from vrijstad.payments import services
-from vrijstad.payments.models import BatchStatus, Payout, PayoutBatch, PayoutStatus
+from vrijstad.payments.models import (
+    BankImport,
+    BankLine,
+    BankLineStatus,
+    BatchStatus,
+    LineReason,
+    Payout,
+    PayoutBatch,
+    PayoutStatus,
+)
 
 pytestmark = pytest.mark.clock("2026-12-10T10:00")
 
@@ -214,3 +223,38 @@ def test_landlord_home_asks_for_the_iban_until_it_is_filled_in(collective, clien
 def test_a_landlord_without_a_collective_gets_no_checklist_item(client, login, make_user):
     login(make_user("landlord"))
     assert "Vul je rekeningnummer in" not in client.get("/").text
+
+
+def test_an_imported_statement_line_of_the_file_proposes_the_confirmation(
+    approved, collective, client, login
+):
+    with_ibans(collective)
+    batch = services.pay_by_sepa(collective.staff, approved)
+    executed_on = clock.today()
+    statement = BankImport(
+        organisation_id=collective.organisation_id,
+        filename="camt.xml",
+        sha256="a" * 64,
+        rows_total=1,
+        matched_count=0,
+        matched_cents=0,
+    )
+    db.session.add(
+        BankLine(
+            bank_import=statement,
+            organisation_id=collective.organisation_id,
+            fingerprint="b" * 64,
+            line=1,
+            booked_on=executed_on,
+            amount_cents=-batch.total_cents,
+            description=f"Verzamelbetaling {batch.message_id}",
+            status=BankLineStatus.OUTGOING,
+            reason=LineReason.DEBIT,
+        )
+    )
+    db.session.commit()
+    login(collective.staff)
+    page = client.get(f"/settlements/{approved.id}/payouts").text
+    hint = page.split('id="seen-on-statement"')[1].split("</p>")[0]
+    assert format_eur(batch.total_cents) in hint and "kenmerk van dit bestand" in hint
+    assert f'value="{executed_on.isoformat()}"' in page

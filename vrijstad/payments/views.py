@@ -222,8 +222,15 @@ def payouts(settlement_id: int):
     batches = db.session.scalars(queries.batches_of(settlement.id)).all()
     batch = next((b for b in batches if b.status != BatchStatus.REJECTED), None)
     payees = services.payees(settlement)
-    # The bank most likely executed the file on the day it was asked to, if that has come.
+    # An imported statement may show the file's total leaving the account: propose that day;
+    # else the bank most likely executed it on the day it was asked to, if that has come.
+    seen = None
+    if batch is not None and batch.status == BatchStatus.EXPORTED:
+        organisation_id = settlement.collective.organisation_id
+        seen = db.session.scalar(queries.statement_line_of(batch, organisation_id))
     executed_on = min(batch.execution_date, clock.today()) if batch else None
+    if seen is not None:
+        executed_on = seen.booked_on
     return render_template(
         "payments/payouts.html",
         settlement=settlement,
@@ -231,6 +238,7 @@ def payouts(settlement_id: int):
         total_cents=sum(p.amount_cents for p in payees),
         missing=services.without_iban(settlement),
         batch=batch,
+        seen=seen,
         rejected=[b for b in batches if b.status == BatchStatus.REJECTED],
         form=SepaForm(),
         executed=ExecutedForm(executed_on=executed_on),
