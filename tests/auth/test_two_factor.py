@@ -285,6 +285,8 @@ def test_staff_without_it_are_stopped_before_approving_a_settlement(
     assert settlement.status == SettlementStatus.CALCULATED
     for url in (
         f"/settlements/{settlement.id}/payouts/sepa",
+        "/payout-batches/1/executed",
+        "/payout-batches/1/rejected",
         "/fund/1/approve",
         "/subsidies/applications/1/grant",
         "/subsidies/applications/1/settle",

@@ -276,3 +276,17 @@ def named(ctx, place):
     db.session.commit()
     assert [invoice.number for invoice in made] == [1, 2]
     return made
+
+
+@pytest.fixture
+def approved(ctx, collective, place):
+    """November settled and approved: both landlords are owed their share."""
+    for index, base in ((0, 100_000), (1, 80_000)):
+        invoice = billing.issue_invoice(
+            place(unit_index=index, base=base), NOV, issued_on=NOV + timedelta(1)
+        )
+        billing.record_payment(None, invoice, invoice.total_cents, date(2026, 11, 20))
+    settlement = billing.calculate_settlement(None, collective, NOV)
+    billing.approve_settlement(collective.staff, settlement)
+    db.session.commit()
+    return settlement

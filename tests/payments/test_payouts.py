@@ -10,7 +10,6 @@ import sqlalchemy as sa
 import xmlschema
 
 from vrijstad import clock
-from vrijstad.billing import services as billing
 from vrijstad.billing.models import SettlementStatus
 from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
@@ -25,20 +24,6 @@ NOV = date(2026, 11, 1)
 pytestmark = pytest.mark.clock("2026-12-10T10:00")
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 IBANS = ["NL91ABNA0417164300", "NL02ABNA0123456789"]
-
-
-@pytest.fixture
-def approved(ctx, collective, place):
-    """November settled and approved: both landlords are owed their share."""
-    for index, base in ((0, 100_000), (1, 80_000)):
-        invoice = billing.issue_invoice(
-            place(unit_index=index, base=base), NOV, issued_on=NOV + timedelta(1)
-        )
-        billing.record_payment(None, invoice, invoice.total_cents, date(2026, 11, 20))
-    settlement = billing.calculate_settlement(None, collective, NOV)
-    billing.approve_settlement(collective.staff, settlement)
-    db.session.commit()
-    return settlement
 
 
 def next_business_day() -> date:
@@ -67,6 +52,10 @@ def test_sepa_batch_validates_and_pays_every_landlord(approved, collective):
     assert root.find(".//p:GrpHdr/p:CtrlSum", NS).text == f"{total // 100}.{total % 100:02d}"
     assert sorted(c.find("p:CdtrAcct/p:Id/p:IBAN", NS).text for c in credits) == sorted(IBANS)
     assert root.find(".//p:DbtrAcct/p:Id/p:IBAN", NS).text == collective.organisation.iban
+    # The file is made, not yet executed: nobody counts as paid until staff confirm it.
+    assert approved.status == SettlementStatus.APPROVED
+    services.confirm_batch(collective.staff, batch, clock.today())
+    db.session.commit()
     assert approved.status == SettlementStatus.PAID
     for landlord in landlords(collective):
         assert ledger.balance(collective.organisation_id, ledger.payable(landlord.id)) == 0
@@ -153,7 +142,8 @@ def test_stripe_payout_refused_before_onboarding(approved, collective, fake_stri
 def test_landlord_statement_shows_the_payout(approved, collective, client, login):
     for landlord, iban in zip(landlords(collective), IBANS, strict=True):
         services.save_bank_account(landlord, landlord.name, iban)
-    services.pay_by_sepa(collective.staff, approved, next_business_day())
+    batch = services.pay_by_sepa(collective.staff, approved, next_business_day())
+    services.confirm_batch(collective.staff, batch, clock.today())
     db.session.commit()
     first = landlords(collective)[0]
     share = services.landlord_shares(approved)[first.id]
@@ -194,4 +184,7 @@ def test_sepa_after_a_partly_failed_stripe_run_pays_only_the_unpaid_share(
     credits = root.findall(".//p:CdtTrfTxInf", NS)
     assert [c.find("p:CdtrAcct/p:Id/p:IBAN", NS).text for c in credits] == [IBANS[1]]
     assert batch.total_cents == services.landlord_shares(approved)[second.id]
+    assert approved.status == SettlementStatus.APPROVED
+    services.confirm_batch(collective.staff, batch, clock.today())
+    db.session.commit()
     assert approved.status == SettlementStatus.PAID

@@ -69,6 +69,7 @@ def test_two_admins_paying_out_one_settlement_at_once_pay_once(
     )
     db.session.commit()
     admins, settlement_id, landlord_id = [collective.staff, second], settlement.id, landlord.id
+    admin_ids = {admin.id for admin in admins}
     day = services.next_business_day(clock.today()).isoformat()
     org = collective.organisation_id
     clients = [client_of(app, admin) for admin in admins]
@@ -81,7 +82,18 @@ def test_two_admins_paying_out_one_settlement_at_once_pay_once(
 
     assert at_once(clients, pay) == [302, 302]
     assert db.session.scalar(sa.select(sa.func.count(PayoutBatch.id))) == 1
+    batch_id = db.session.scalar(sa.select(PayoutBatch.id))
+    # Both confirm at once that the bank executed the file: one confirmation books it.
+    db.session.remove()
+
+    def confirm(client, i):
+        return client.post(
+            f"/payout-batches/{batch_id}/executed", data={"executed_on": clock.today().isoformat()}
+        ).status_code
+
+    assert at_once(clients, confirm) == [302, 302]
     assert db.session.get(Settlement, settlement_id).status == SettlementStatus.PAID
+    assert db.session.get(PayoutBatch, batch_id).decided_by_id in admin_ids
     assert ledger.balance(org, ledger.payable(landlord_id)) == 0  # paid out once, not twice
 
 

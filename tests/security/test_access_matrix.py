@@ -175,6 +175,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "payments.bank_import": (STAFF_X, STAFF_X),
     "payments.bank_import_result": (STAFF_X, None),
     "payments.confirm_line": (None, STAFF_X),
+    "payments.confirm_batch": (None, ORG_ADMIN_X),
     "payments.connect": (None, LANDLORDS),
     "payments.connect_return": (LANDLORDS, None),
     "payments.issues": (STAFF_X, None),
@@ -183,7 +184,9 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "payments.pay_return": (STARTER_A, None),
     "payments.payout_account": (LANDLORDS, LANDLORDS),
     "payments.payouts": (STAFF_X, None),
+    "payments.reject_batch": (None, ORG_ADMIN_X),
     "payments.reject_line": (None, STAFF_X),
+    "payments.remind_landlords": (None, STAFF_X),
     "payments.resolve_issue": (None, STAFF_X),
     "payments.sepa_file": (STAFF_X, None),
     "payments.stripe_webhook": (None, ALL),  # no session: the signature decides

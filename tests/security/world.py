@@ -37,7 +37,12 @@ from vrijstad.letting.services import submit_turnover
 from vrijstad.notifications.models import Notification
 from vrijstad.organisations.models import Organisation
 from vrijstad.payments.models import BankImport, BankLine, BankLineStatus, IssueKind, PaymentIssue
-from vrijstad.payments.services import landlord_shares, pay_by_sepa, save_bank_account
+from vrijstad.payments.services import (
+    confirm_batch,
+    landlord_shares,
+    pay_by_sepa,
+    save_bank_account,
+)
 from vrijstad.popups import services as popups
 from vrijstad.popups.models import ALL_WEEKDAYS
 from vrijstad.starters.models import BranchGroup
@@ -217,7 +222,8 @@ def build_world(app, make_org, make_user) -> World:
     billing.approve_settlement(staff_x, settlement)
     for landlord_id in landlord_shares(settlement):
         save_bank_account(db.session.get(User, landlord_id), "Eigenaar", "NL91ABNA0417164300")
-    pay_by_sepa(staff_x, settlement, clock.today() + timedelta(days=1))
+    batch = pay_by_sepa(staff_x, settlement, clock.today() + timedelta(days=1))
+    confirm_batch(staff_x, batch, clock.today())  # the bank executed it: the month is paid
     spending = billing.propose_spending(
         staff_x, collective, FundPurpose.PLACEMAKING, "Bloembakken in de Hoogstraat", 1_000
     )
@@ -289,6 +295,7 @@ def build_world(app, make_org, make_user) -> World:
         "collective_id": collective.id,
         "invoice_id": invoice.id,
         "settlement_id": settlement.id,
+        "batch_id": batch.id,
         "spending_id": spending.id,
         "lease_id": db.session.scalar(sa.select(HeadLease.id).order_by(HeadLease.id)),
         "placement_id": placement.id,

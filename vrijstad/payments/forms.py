@@ -2,7 +2,7 @@
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from vrijstad.forms import FlaskForm, iban_validator
 from vrijstad.i18n import lazy_gettext as _l
@@ -23,3 +23,9 @@ class BankAccountForm(FlaskForm):
 class SepaForm(FlaskForm):
     execution_date = DateField(_l("Execution date"), validators=[Optional()])
     key = SubmissionKeyField()
+
+
+class ExecutedForm(FlaskForm):
+    """The bank executed the payment file: on which day (its statement or portal says)."""
+
+    executed_on = DateField(_l("Executed by the bank on"), validators=[InputRequired()])

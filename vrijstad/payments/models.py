@@ -326,17 +326,21 @@ class PayoutMethod(StrEnum):
 
 class PayoutStatus(StrEnum):
     PENDING = "pending"
+    #: In a SEPA file made for the bank; paid only once staff confirm the bank executed it.
+    EXPORTED = "exported"
     SENT = "sent"
     FAILED = "failed"
 
 
-#: A failed Stripe transfer may be tried again (by Stripe or, for the rest, a SEPA file); a
-#: sent payout is final.
+#: A failed Stripe transfer may be tried again (by Stripe or, for the rest, a SEPA file). A
+#: payout in a SEPA file is sent when staff confirm the bank executed the file, or pending
+#: again when the bank rejected it (a new file may then carry it). A sent payout is final.
 PAYOUT_FLOW = Workflow(
     "payout",
     {
-        PayoutStatus.PENDING: {PayoutStatus.SENT, PayoutStatus.FAILED},
-        PayoutStatus.FAILED: {PayoutStatus.SENT},
+        PayoutStatus.PENDING: {PayoutStatus.EXPORTED, PayoutStatus.SENT, PayoutStatus.FAILED},
+        PayoutStatus.FAILED: {PayoutStatus.EXPORTED, PayoutStatus.SENT},
+        PayoutStatus.EXPORTED: {PayoutStatus.SENT, PayoutStatus.PENDING},
         PayoutStatus.SENT: set(),
     },
 )
@@ -344,25 +348,73 @@ PAYOUT_LABELS = labels.register(
     PayoutStatus,
     {
         PayoutStatus.PENDING: _l("pending"),
+        PayoutStatus.EXPORTED: _l("in payment file"),
         PayoutStatus.SENT: _l("sent"),
         PayoutStatus.FAILED: _l("failed"),
     },
 )
 
 
+class BatchStatus(StrEnum):
+    EXPORTED = "exported"  #: the file is made; the bank has not executed it yet
+    EXECUTED = "executed"  #: staff confirmed the bank executed it: the landlords are paid
+    REJECTED = "rejected"  #: the bank refused it: its payouts may go into a new file
+
+
+#: A file is decided once: executed or rejected, by a staff member, never both.
+BATCH_FLOW = Workflow(
+    "payout batch",
+    {
+        BatchStatus.EXPORTED: {BatchStatus.EXECUTED, BatchStatus.REJECTED},
+        BatchStatus.EXECUTED: set(),
+        BatchStatus.REJECTED: set(),
+    },
+)
+BATCH_LABELS = labels.register(
+    BatchStatus,
+    {
+        BatchStatus.EXPORTED: _l("waiting for the bank"),
+        BatchStatus.EXECUTED: _l("executed by the bank"),
+        BatchStatus.REJECTED: _l("rejected by the bank"),
+    },
+)
+
+
 class PayoutBatch(Model):
-    """A SEPA credit-transfer file (pain.001) for an approved settlement."""
+    """A SEPA credit-transfer file (pain.001) for an approved settlement. A settlement has at
+    most one file that is not rejected: a rejected file is kept, and a new one made."""
 
     __tablename__ = "payout_batches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    settlement_id: Mapped[int] = mapped_column(sa.ForeignKey("settlements.id"), unique=True)
+    settlement_id: Mapped[int] = mapped_column(sa.ForeignKey("settlements.id"), index=True)
     message_id: Mapped[str] = mapped_column(sa.String(35))
     execution_date: Mapped[date]
     total_cents: Mapped[int] = mapped_column(sa.BigInteger)
     xml: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    status: Mapped[BatchStatus] = mapped_column(
+        enum_type(BatchStatus), default=BatchStatus.EXPORTED, server_default="exported"
+    )
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
+    #: The day the bank executed the file (from the bank's statement or portal), once confirmed.
+    executed_on: Mapped[date | None]
+    #: Who confirmed or rejected the file, and when.
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])
+
+    __table_args__ = (
+        sa.Index(
+            "one_live_batch_per_settlement",
+            "settlement_id",
+            unique=True,
+            postgresql_where=sa.text("status != 'rejected'"),
+            sqlite_where=sa.text("status != 'rejected'"),
+        ),
+    )
 
 
 class Payout(Model):

@@ -1,4 +1,4 @@
-"""The sentences of the notices about online payments and disputes, registered for
+"""The sentences of the notices about online payments, disputes and payouts, registered for
 ``vrijstad.notifications`` (imported by ``models.py``)."""
 
 from vrijstad.i18n import lazy_gettext as _l
@@ -20,6 +20,11 @@ NOTICE_TEXTS = register_texts(
         "payment.dispute_won_staff": _l(
             "The dispute about invoice %(number)s (%(starter)s) was decided in your favour: "
             "%(amount)s is booked back."
+        ),
+        "payout.iban_missing": _l(
+            "%(organisation)s wants to pay out your share of %(collective)s for %(period)s, "
+            "but has no bank account number (IBAN) for you yet. Fill in your payout account "
+            "so the money can be transferred."
         ),
         "payment.dispute_lost_staff": _l(
             "The dispute about invoice %(number)s (%(starter)s) was lost: %(amount)s stays "

@@ -35,8 +35,13 @@ def payouts_of(settlement_id: int) -> sa.Select:
     return sa.select(Payout).where(Payout.settlement_id == settlement_id).order_by(Payout.id)
 
 
-def batch_of(settlement_id: int) -> sa.Select:
-    return sa.select(PayoutBatch).where(PayoutBatch.settlement_id == settlement_id)
+def batches_of(settlement_id: int) -> sa.Select:
+    """A settlement's payment files, newest first (at most one is not rejected)."""
+    return (
+        sa.select(PayoutBatch)
+        .where(PayoutBatch.settlement_id == settlement_id)
+        .order_by(PayoutBatch.id.desc())
+    )
 
 
 def lines_of(import_id: int) -> sa.Select:
@@ -61,3 +66,26 @@ def line_counts(import_ids: list[int]) -> dict[int, dict[str, int]]:
         for import_id, status, n in rows:
             counts[import_id][BankLineStatus(status).value] = n
     return counts
+
+
+def statement_line_of(batch: PayoutBatch, organisation_id: int) -> sa.Select:
+    """An outgoing line of an imported bank statement that looks like the bank executing the
+    file: the file's total leaving the account, on or after the day it was made, with the
+    file's message id in one of its references."""
+    ref = f"%{batch.message_id}%"
+    return (
+        sa.select(BankLine)
+        .where(
+            BankLine.organisation_id == organisation_id,
+            BankLine.status == BankLineStatus.OUTGOING,
+            BankLine.amount_cents == -batch.total_cents,
+            sa.or_(
+                BankLine.reference.like(ref),
+                BankLine.end_to_end_id.like(ref),
+                BankLine.bank_reference.like(ref),
+                BankLine.description.like(ref),
+            ),
+        )
+        .order_by(BankLine.booked_on, BankLine.id)
+        .limit(1)
+    )

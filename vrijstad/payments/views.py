@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from vrijstad import submissions
+from vrijstad import clock, submissions
 from vrijstad.auth.guards import two_factor_required
 from vrijstad.billing import paying
 from vrijstad.billing.models import Invoice, Settlement
@@ -18,14 +18,16 @@ from vrijstad.loaders import allow, load, managed, owned
 from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.payments import queries, services, statements
-from vrijstad.payments.forms import BankAccountForm, SepaForm, StatementForm
+from vrijstad.payments.forms import BankAccountForm, ExecutedForm, SepaForm, StatementForm
 from vrijstad.payments.models import (
     BankImport,
     BankLine,
     BankLineStatus,
+    BatchStatus,
     LineReason,
     MatchedBy,
     PaymentIssue,
+    PayoutBatch,
 )
 from vrijstad.security import CSP
 from vrijstad.web import attempt, button_action, commit, on_field, required, silent
@@ -217,15 +219,30 @@ def _settlement_or_403(settlement_id: int) -> Settlement:
 @login_required
 def payouts(settlement_id: int):
     settlement = _settlement_or_403(settlement_id)
-    rows = db.session.scalars(queries.payouts_of(settlement.id)).all()
-    batch = db.session.scalar(queries.batch_of(settlement.id))
+    batches = db.session.scalars(queries.batches_of(settlement.id)).all()
+    batch = next((b for b in batches if b.status != BatchStatus.REJECTED), None)
+    payees = services.payees(settlement)
+    # An imported statement may show the file's total leaving the account: propose that day;
+    # else the bank most likely executed it on the day it was asked to, if that has come.
+    seen = None
+    if batch is not None and batch.status == BatchStatus.EXPORTED:
+        organisation_id = settlement.collective.organisation_id
+        seen = db.session.scalar(queries.statement_line_of(batch, organisation_id))
+    executed_on = min(batch.execution_date, clock.today()) if batch else None
+    if seen is not None:
+        executed_on = seen.booked_on
     return render_template(
         "payments/payouts.html",
         settlement=settlement,
-        payouts=rows,
-        shares=services.landlord_shares(settlement),
+        payees=payees,
+        total_cents=sum(p.amount_cents for p in payees),
+        missing=services.without_iban(settlement),
         batch=batch,
+        seen=seen,
+        rejected=[b for b in batches if b.status == BatchStatus.REJECTED],
         form=SepaForm(),
+        executed=ExecutedForm(executed_on=executed_on),
+        button=ButtonForm(),
         stripe=current_app.config.get("PAYMENT_PROVIDER") == "stripe",
     )
 
@@ -241,10 +258,22 @@ def pay_out(settlement_id: int, method: str):
     done = submissions.claim(f"payout:settlement:{settlement.id}", form.key.data, current_user.id)
     # A commit also keeps failed transfers on record, for a safe retry.
     if attempt(lambda: _pay_out(settlement, method, form, repeated=done.repeated)):
-        flash(
-            _("Payouts: the settlement is %(status)s.", status=settlement_label(settlement.status)),
-            "success",
-        )
+        if method == "sepa":
+            flash(
+                _(
+                    "The payment file is ready. Download it and upload it to your bank; when "
+                    "the bank has executed it, confirm that here."
+                ),
+                "success",
+            )
+        else:
+            flash(
+                _(
+                    "Payouts: the settlement is %(status)s.",
+                    status=settlement_label(settlement.status),
+                ),
+                "success",
+            )
     return redirect(url_for(".payouts", settlement_id=settlement.id))
 
 
@@ -257,11 +286,56 @@ def _pay_out(settlement: Settlement, method: str, form: SepaForm, repeated: bool
         services.pay_by_stripe(current_user, settlement)
 
 
+@bp.post("/settlements/<int:settlement_id>/payouts/remind")
+@login_required
+def remind_landlords(settlement_id: int):
+    settlement = _settlement_or_403(settlement_id)
+    button_action(
+        lambda: services.remind_missing(current_user, settlement),
+        _("The landlords without an IBAN were sent the link to their payout account."),
+    )
+    return redirect(url_for(".payouts", settlement_id=settlement.id))
+
+
+def _batch_or_403(batch_id: int) -> PayoutBatch:
+    return managed(
+        PayoutBatch,
+        batch_id,
+        lambda b: db.session.get_one(Settlement, b.settlement_id).collective.organisation_id,
+        MemberRole.ADMIN,
+    )
+
+
+@bp.post("/payout-batches/<int:batch_id>/executed")
+@login_required
+@two_factor_required
+def confirm_batch(batch_id: int):
+    batch = _batch_or_403(batch_id)
+    form = ExecutedForm()
+    if not form.validate_on_submit():
+        flash(_("Enter the date the bank executed the file."), "error")
+    elif attempt(lambda: services.confirm_batch(current_user, batch, form.executed_on.data)):
+        flash(_("The bank executed the file: the landlords are paid."), "success")
+    return redirect(url_for(".payouts", settlement_id=batch.settlement_id))
+
+
+@bp.post("/payout-batches/<int:batch_id>/rejected")
+@login_required
+@two_factor_required
+def reject_batch(batch_id: int):
+    batch = _batch_or_403(batch_id)
+    button_action(
+        lambda: services.reject_batch(current_user, batch),
+        _("The file is marked as rejected by the bank. You can make a new payment file."),
+    )
+    return redirect(url_for(".payouts", settlement_id=batch.settlement_id))
+
+
 @bp.get("/settlements/<int:settlement_id>/payouts/sepa.xml")
 @login_required
 def sepa_file(settlement_id: int):
     settlement = _settlement_or_403(settlement_id)
-    batch = db.first_or_404(queries.batch_of(settlement.id))
+    batch = services.live_batch(settlement.id) or abort(404)
     return (
         batch.xml,
         200,

@@ -3,13 +3,18 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
+
 from vrijstad import clock
 from vrijstad.auth.models import User
 from vrijstad.clock import add_months, month_start
 from vrijstad.dashboard import queries
 from vrijstad.extensions import db
+from vrijstad.forms import valid_iban
 from vrijstad.ledger import services as ledger
+from vrijstad.letting.models import HeadLease, HeadLeaseStatus
 from vrijstad.letting.services import last_month, report_deadline
+from vrijstad.payments.models import OnboardingStatus, PayoutAccount
 from vrijstad.units.models import Unit
 from vrijstad.units.queries import units_of_owner
 
@@ -18,6 +23,8 @@ from vrijstad.units.queries import units_of_owner
 class LandlordCard:
     units: list[Unit]
     payouts_this_year_cents: int
+    #: The checklist item "fill in your account number for payouts" is shown.
+    needs_payout_account: bool = False
 
 
 @dataclass
@@ -45,7 +52,28 @@ def landlord_card(user: User, today: date) -> LandlordCard:
             ledger.payable(user.id), date(today.year, 1, 1), date(today.year, 12, 31)
         )
     )
-    return LandlordCard(units, int(paid))
+    return LandlordCard(units, int(paid), needs_payout_account(user))
+
+
+def needs_payout_account(landlord: User) -> bool:
+    """A landlord with a unit in a collective (a head lease not ended) and no way to be paid
+    yet (no valid IBAN, no finished Stripe account): staff cannot pay out their share."""
+    leased = db.session.scalar(
+        sa.select(
+            sa.exists().where(
+                HeadLease.landlord_id == landlord.id, HeadLease.status != HeadLeaseStatus.ENDED
+            )
+        )
+    )
+    if not leased:
+        return False
+    account = db.session.scalar(
+        sa.select(PayoutAccount).where(PayoutAccount.landlord_id == landlord.id)
+    )
+    if account is None:
+        return True
+    stripe_ready = account.onboarding == OnboardingStatus.COMPLETE
+    return not valid_iban(account.iban or "") and not stripe_ready
 
 
 def turnover_due(starter_id: int, today: date) -> TurnoverDue:

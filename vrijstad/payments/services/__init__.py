@@ -5,7 +5,8 @@ ledger, always with a key, so an event that arrives twice is booked once.
 
 Where things live: ``common`` (errors, the steps every event handler shares), ``port`` (the
 providers and checkout), ``webhooks`` (verified events, payments, failures, refunds),
-``disputes`` and ``payouts``. The names below are the feature's public API.
+``disputes``, ``payouts`` (accounts, Stripe transfers) and ``payout_files`` (the SEPA
+file and the bank's confirmation). The names below are the feature's public API.
 """
 
 from vrijstad.payments.services.common import (
@@ -15,10 +16,19 @@ from vrijstad.payments.services.common import (
     _staff,
     issue_label,
 )
+from vrijstad.payments.services.payout_files import (
+    Payee,
+    confirm_batch,
+    live_batch,
+    pay_by_sepa,
+    payees,
+    reject_batch,
+    remind_missing,
+    without_iban,
+)
 from vrijstad.payments.services.payouts import (
     landlord_shares,
     next_business_day,
-    pay_by_sepa,
     pay_by_stripe,
     payout_account,
     payout_label,
@@ -59,25 +69,32 @@ __all__ = [
     "WEBHOOK_TOLERANCE",
     "Checkout",
     "ManualProvider",
+    "Payee",
     "PaymentsError",
     "StripeProvider",
     "WebhookRejected",
     "_staff",
     "check_event",
     "checkout",
+    "confirm_batch",
     "handle_webhook",
     "issue_label",
     "landlord_shares",
+    "live_batch",
     "next_business_day",
     "pay_by_sepa",
     "pay_by_stripe",
     "payment_status",
     "payout_account",
     "payout_key",
+    "payees",
     "payout_label",
     "provider",
     "refresh_onboarding",
+    "reject_batch",
+    "remind_missing",
     "resolve_issue",
     "save_bank_account",
     "start_onboarding",
+    "without_iban",
 ]

@@ -1,5 +1,6 @@
-"""Paying landlords their share of an approved settlement: by Stripe transfer or a SEPA
-credit-transfer file; each payout moves through PAYOUT_FLOW."""
+"""Paying landlords their share of an approved settlement: their payout accounts, and
+Stripe transfers (the SEPA file is in ``payout_files``); each payout moves through
+PAYOUT_FLOW."""
 
 from datetime import date, timedelta
 
@@ -14,8 +15,7 @@ from vrijstad.billing.models import Settlement, SettlementStatus
 from vrijstad.extensions import db
 from vrijstad.forms import normalise_iban, valid_iban
 from vrijstad.i18n import gettext as _
-from vrijstad.organisations.models import MemberRole, Organisation
-from vrijstad.payments import sepa
+from vrijstad.organisations.models import MemberRole
 from vrijstad.payments.models import (
     PAYOUT_FLOW,
     IssueKind,
@@ -23,7 +23,6 @@ from vrijstad.payments.models import (
     PaymentIssue,
     Payout,
     PayoutAccount,
-    PayoutBatch,
     PayoutMethod,
     PayoutStatus,
 )
@@ -118,7 +117,7 @@ def _payouts_for(settlement: Settlement, method: PayoutMethod) -> list[Payout]:
                 status=PayoutStatus.PENDING,
             )
             db.session.add(payout)
-        elif payout.status != PayoutStatus.SENT:
+        elif payout.status in (PayoutStatus.PENDING, PayoutStatus.FAILED):
             payout.method = method
         payouts.append(payout)
     db.session.flush()
@@ -151,6 +150,13 @@ def pay_by_stripe(actor: User, settlement: Settlement) -> list[Payout]:
     if not isinstance(stripe_provider, StripeProvider):
         raise PaymentsError(_("Payouts through Stripe are not configured."))
     payouts = _payouts_for(settlement, PayoutMethod.STRIPE)
+    if any(p.status == PayoutStatus.EXPORTED for p in payouts):
+        raise PaymentsError(
+            _(
+                "A payment file for this settlement is waiting for the bank. Confirm that the "
+                "bank executed it, or record that the bank rejected it, first."
+            )
+        )
     destinations = {
         landlord_id: account.stripe_account_id
         for landlord_id, account in _accounts([p.landlord_id for p in payouts]).items()
@@ -208,48 +214,6 @@ def next_business_day(day: date) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
-
-
-def pay_by_sepa(
-    actor: User, settlement: Settlement, execution_date: date | None = None
-) -> PayoutBatch:
-    """A pain.001 credit-transfer file paying every landlord's share from the organisation's
-    account; the settlement is then paid (the organisation uploads the file to its bank)."""
-    organisation = db.session.get_one(Organisation, settlement.collective.organisation_id)
-    _staff(actor, organisation.id, MemberRole.ADMIN)
-    execution_date = execution_date or next_business_day(clock.today())
-    if execution_date < clock.today():
-        raise PaymentsError(_("The execution date cannot be in the past."))
-    if not organisation.iban or not valid_iban(organisation.iban):
-        raise PaymentsError(_("Enter the organisation's IBAN first."))
-    # A share Stripe already transferred (a partly failed Stripe run) is not paid twice.
-    payouts = [
-        p for p in _payouts_for(settlement, PayoutMethod.SEPA) if p.status != PayoutStatus.SENT
-    ]
-    if not payouts:
-        raise PaymentsError(_("There is nothing to pay out to landlords."))
-    accounts = _accounts([p.landlord_id for p in payouts])
-    missing = [
-        p.landlord_id
-        for p in payouts
-        if p.landlord_id not in accounts or not valid_iban(accounts[p.landlord_id].iban or "")
-    ]
-    if missing:
-        raise PaymentsError(
-            _("These landlords have no valid IBAN yet: %(names)s.", names=_names(missing))
-        )
-    batch = sepa.build_batch(organisation, settlement, payouts, accounts, execution_date)
-    batch.created_by_id = actor.id
-    db.session.add(batch)
-    db.session.flush()
-    for payout in payouts:
-        PAYOUT_FLOW.move(payout, PayoutStatus.SENT)
-        payout.iban = accounts[payout.landlord_id].iban
-        payout.batch_id = batch.id
-        payout.attempts += 1
-    billing.mark_settlement_paid(actor, settlement, execution_date)
-    record_event(actor, "payouts.sepa", settlement, organisation.id, cents=batch.total_cents)
-    return batch
 
 
 # The labels live beside the enums (payments.models); these names stay for the views.
