@@ -28,6 +28,7 @@ from vrijstad.matching import queries, scoring
 from vrijstad.matching.errors import MatchingError
 from vrijstad.matching.explain import Match, explain
 from vrijstad.matching.features import load_profiles, starter_features, unit_features
+from vrijstad.matching.held import without_held
 from vrijstad.matching.models import AllocationRun
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
@@ -71,16 +72,18 @@ def area_of_scope(scope: Scope) -> Area:
 
 
 def allocation_choices(
-    scope: Scope, today: date | None = None
+    scope: Scope, today: date | None = None, with_held: bool = False
 ) -> tuple[list[Unit], list[StarterProfile]]:
     """The open units of an area (or the free units of a collective) and the starters
-    interested in its area, to choose from."""
+    interested in its area, to choose from; with_held: held ones too (see held.py)."""
+    today = today or clock.today()
     if isinstance(scope, Collective):
-        query = queries.free_units_of_collective(scope.id, today or clock.today())
+        query = queries.free_units_of_collective(scope.id, today)
     else:
         query = queries.open_units_of_area(scope.id)
     units = list(db.session.scalars(query))
-    return units, load_profiles(queries.candidates_for_area(area_of_scope(scope)))
+    profiles = load_profiles(queries.candidates_for_area(area_of_scope(scope)))
+    return (units, profiles) if with_held else without_held(units, profiles, today)
 
 
 def collectives_of(organisation: Organisation) -> list[Collective]:
@@ -92,13 +95,13 @@ def recent_allocations(organisation: Organisation, limit: int = 10) -> list[Allo
 
 
 def _chosen(
-    actor: User, scope: Scope, unit_ids, starter_ids, today: date
+    actor: User, scope: Scope, unit_ids, starter_ids, today: date, with_held: bool = False
 ) -> tuple[list[Unit], list[StarterProfile]]:
     """The chosen units and starters that may be allocated (others are ignored)."""
     if not can_manage(actor, scope.organisation_id):
         raise MatchingError(_("You do not work for this organisation."))
     unit_ids, starter_ids = set(unit_ids), set(starter_ids)
-    units, profiles = allocation_choices(scope, today)
+    units, profiles = allocation_choices(scope, today, with_held)
     units = [unit for unit in units if unit.id in unit_ids]
     profiles = [p for p in profiles if p.user_id in starter_ids]
     if not units:
@@ -165,14 +168,16 @@ def allocate(
     starter_ids,
     min_score: int = 0,
     today: date | None = None,
+    with_held: bool = False,
 ) -> Allocation:
     """Give the chosen units to the chosen starters so that the total fit is greatest.
 
     Each unit gets at most one starter and each starter at most one unit; excluded pairs and
-    pairs under min_score are never chosen. Nothing is stored (see plan_allocation).
+    pairs under min_score are never chosen; held units and starters are left out unless
+    with_held. Nothing is stored (see plan_allocation).
     """
     today = today or clock.today()
-    units, profiles = _chosen(actor, scope, unit_ids, starter_ids, today)
+    units, profiles = _chosen(actor, scope, unit_ids, starter_ids, today, with_held)
     return _allocation(_assign(units, profiles, min_score, today), today)
 
 
@@ -183,12 +188,14 @@ def plan_allocation(
     starter_ids,
     min_score: int = 0,
     today: date | None = None,
+    with_held: bool = False,
 ) -> AllocationRun:
-    """Record an allocation of the chosen units and starters, to be computed next."""
+    """Record an allocation of the chosen units and starters, to be computed next; held
+    units and starters among them count only with_held (staff saw them marked)."""
     today = today or clock.today()
     if not 0 <= min_score <= 100:
         raise MatchingError(_("The lowest score is between 0 and 100."))
-    units, profiles = _chosen(actor, scope, unit_ids, starter_ids, today)
+    units, profiles = _chosen(actor, scope, unit_ids, starter_ids, today, with_held)
     collective = scope if isinstance(scope, Collective) else None
     run = AllocationRun(
         organisation_id=scope.organisation_id,
@@ -198,6 +205,7 @@ def plan_allocation(
         unit_ids=[unit.id for unit in units],
         starter_ids=[p.user_id for p in profiles],
         min_score=min_score,
+        with_held=with_held,
     )
     db.session.add(run)
     db.session.flush()
@@ -244,12 +252,13 @@ def compute_allocation(
 ) -> AllocationRun:
     """Find the run's assignment and store it (flushes).
 
-    Units let and starters gone since the run was planned are left out.
+    Units let and starters gone since the run was planned are left out, and so are those held
+    since (an open offer, a placement) unless staff chose held ones on purpose.
     """
     today = today or clock.today()
     progress(2, _("Reading the units and starters…"))
     scope: Scope = run.collective or run.area
-    units, profiles = allocation_choices(scope, today)
+    units, profiles = allocation_choices(scope, today, run.with_held)
     unit_ids, starter_ids = set(run.unit_ids), set(run.starter_ids)
     units = [unit for unit in units if unit.id in unit_ids]
     profiles = [p for p in profiles if p.user_id in starter_ids]

@@ -1,6 +1,13 @@
 """Matching forms: weights, a street profile, the allocation choices, invitations."""
 
-from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from vrijstad.forms import FlaskForm
@@ -63,12 +70,21 @@ class AllocationScopeForm(FlaskForm):
         csrf = False
 
     scope = SelectField(_l("Area or collective"), validators=[Optional()])
+    marked = BooleanField(
+        _l("Show them marked"),
+        description=_l(
+            "Units with an open offer or a reservation and starters who have a place already "
+            "are left out; tick this to see them marked with the reason (not chosen)."
+        ),
+    )
 
 
 class AllocationForm(FlaskForm):
     """The allocation's choices: the units and starters of one area or collective."""
 
     scope = HiddenField(validators=[InputRequired(), Length(max=40)])
+    #: "1" when the choices showed held units and starters (staff may have ticked some).
+    marked = HiddenField(validators=[Optional(), Length(max=1)])
     units = MultiCheckboxField(_l("Units"), coerce=int, validators=[Optional()])
     starters = MultiCheckboxField(_l("Candidate starters"), coerce=int, validators=[Optional()])
     min_score = IntegerField(

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import QueryableAttribute
 
-from vrijstad.applications.models import OPEN_STATUSES, Application
+from vrijstad.applications.models import OPEN_STATUSES, Application, Offer, OfferStatus
 from vrijstad.areas.models import Area, Street
 from vrijstad.auth.models import User
 from vrijstad.letting.models import (
@@ -30,6 +30,8 @@ from vrijstad.units.models import Unit, UnitStatus
 OPEN_UNIT_STATUSES = (UnitStatus.LISTED, UnitStatus.IN_TALKS)
 #: Placements whose starter occupies the unit now or soon.
 CURRENT_PLACEMENTS = (PlacementStatus.AGREED, PlacementStatus.ACTIVE)
+#: Units an allocation may show: the open ones, and the reserved ones (held, see Held).
+ALLOCATION_UNIT_STATUSES = (*OPEN_UNIT_STATUSES, UnitStatus.RESERVED)
 
 
 def _same_city(column: QueryableAttribute[Any], city: str | None) -> sa.ColumnElement[bool]:
@@ -106,10 +108,34 @@ def candidates_for_area(area: Area) -> sa.Select[StarterProfile]:
     return query
 
 
+def placed_starters(starter_ids: Collection[int], today: date) -> sa.Select[int]:
+    """Those of the starters with a placement that runs now or is agreed to come."""
+    return (
+        sa.select(Placement.starter_id)
+        .where(
+            Placement.starter_id.in_(starter_ids),
+            Placement.status.in_(CURRENT_PLACEMENTS),
+            Placement.end_date >= today,
+        )
+        .distinct()
+    )
+
+
+def units_with_open_offer(unit_ids: Collection[int]) -> sa.Select[int]:
+    """Those of the units with an open offer to a starter."""
+    return (
+        sa.select(Application.unit_id)
+        .join(Offer, Offer.application_id == Application.id)
+        .where(Application.unit_id.in_(unit_ids), Offer.status == OfferStatus.OPEN)
+        .distinct()
+    )
+
+
 def open_units_of_area(area_id: int) -> sa.Select[Unit]:
+    """The area's units an allocation may show (reserved ones are held back later)."""
     return (
         sa.select(Unit)
-        .where(Unit.area_id == area_id, Unit.status.in_(OPEN_UNIT_STATUSES))
+        .where(Unit.area_id == area_id, Unit.status.in_(ALLOCATION_UNIT_STATUSES))
         .order_by(Unit.street, Unit.house_number, Unit.id)
     )
 
@@ -131,7 +157,7 @@ def free_units_of_collective(collective_id: int, today: date) -> sa.Select[Unit]
         .where(
             Unit.id.in_(leased),
             Unit.id.not_in(taken),
-            Unit.status.in_(OPEN_UNIT_STATUSES),
+            Unit.status.in_(ALLOCATION_UNIT_STATUSES),
         )
         .order_by(Unit.street, Unit.house_number, Unit.id)
     )

@@ -27,6 +27,7 @@ from vrijstad.matching.allocation import (
 from vrijstad.matching.errors import MatchingError
 from vrijstad.matching.explain import Match, Part, exclusion_reasons, explain
 from vrijstad.matching.features import starter_features, starter_row, unit_features, unit_rows
+from vrijstad.matching.held import held_starters, held_units
 from vrijstad.matching.recommend import (
     MAX_RECOMMENDATIONS,
     invite_pairs,
@@ -61,6 +62,8 @@ __all__ = [
     "collectives_of",
     "compute_allocation",
     "exclusion_reasons",
+    "held_starters",
+    "held_units",
     "explain",
     "invite_pairs",
     "invite_to_apply",
