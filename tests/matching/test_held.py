@@ -12,7 +12,7 @@ from vrijstad.applications import services as applications
 from vrijstad.extensions import db
 from vrijstad.letting.models import Placement, PlacementStatus
 from vrijstad.matching import services
-from vrijstad.matching.models import Held
+from vrijstad.matching.models import AllocationRun, Held
 from vrijstad.starters.models import BranchGroup
 from vrijstad.units.models import UnitStatus
 
@@ -133,7 +133,8 @@ def test_a_starter_chosen_on_purpose_while_shown_marked_is_allocated(
     assert client.post(url, data=data).status_code == 422  # not a choice unless shown marked
     response = client.post(url, data=data | {"marked": "1"})
     assert response.status_code == 303
-    assert "Bewoner" in client.get(response.location).text
+    run = db.session.get(AllocationRun, int(response.location.rsplit("/", 1)[1]))
+    assert run.with_held and [p[1] for p in run.result["pairs"]] == [play["placed"]]
 
 
 def test_the_candidates_page_marks_a_starter_with_a_place_when_asked(client, login, play):

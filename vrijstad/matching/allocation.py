@@ -27,9 +27,16 @@ from vrijstad.letting.models import Collective
 from vrijstad.matching import queries, scoring
 from vrijstad.matching.errors import MatchingError
 from vrijstad.matching.explain import Match, explain
-from vrijstad.matching.features import load_profiles, starter_features, unit_features
+from vrijstad.matching.features import (
+    BRANCHES,
+    UnitFeatures,
+    load_profiles,
+    starter_features,
+    unit_features,
+)
 from vrijstad.matching.held import without_held
 from vrijstad.matching.models import AllocationRun
+from vrijstad.matching.solver import Limit
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.starters.models import StarterProfile
@@ -65,6 +72,8 @@ class Allocation:
     page: int = 1
     pages: int = 1
     pair_count: int | None = None
+    #: With branch limits: the total the allocation would have without them (else None).
+    unlimited_total: int | None = None
 
 
 def area_of_scope(scope: Scope) -> Area:
@@ -138,7 +147,14 @@ def _assign(
         "assigning": (70, _("Assigning units to starters…")),
         "runner_ups": (90, _("Finding the runner-up for each unit…")),
     }
-    result = scoring.assign(scores, excluded, min_score, lambda stage: progress(*stages[stage]))
+    result = scoring.assign(
+        scores,
+        excluded,
+        min_score,
+        lambda stage: progress(*stages[stage]),
+        branch=s.branch,
+        limits=branch_limits(u),
+    )
     pairs = []
     for i, j in sorted(zip(result.rows, result.cols, strict=True), key=lambda p: units[p[1]].id):
         other = int(result.runner_up[j])
@@ -154,11 +170,27 @@ def _assign(
     given_rows, given_cols = set(result.rows.tolist()), set(result.cols.tolist())
     return {
         "total": result.total,
+        "unlimited_total": result.unlimited_total,
         "excluded_pairs": int(np.count_nonzero(excluded)),
         "pairs": pairs,
         "unassigned_units": [unit.id for j, unit in enumerate(units) if j not in given_cols],
         "unassigned_starters": [p.user_id for i, p in enumerate(profiles) if i not in given_rows],
     }
+
+
+def branch_limits(u: UnitFeatures) -> list[Limit]:
+    """The branch limits of the units' streets, as what each street still allows: its limit
+    less the businesses of the group there now."""
+    street_ids = {int(k) for k in np.unique(u.street) if k >= 0}
+    if not street_ids:
+        return []
+    limits = []
+    for limit in db.session.scalars(queries.branch_limits_of_streets(street_ids)):
+        columns = np.flatnonzero(u.street == limit.street_id)
+        code = BRANCHES.index(limit.branch_group)
+        present = int(u.same_branch[code, columns[0]])
+        limits.append(Limit(code, columns, limit.max_count - present))
+    return limits
 
 
 def allocate(
@@ -267,6 +299,7 @@ def compute_allocation(
     else:
         result = {
             "total": 0,
+            "unlimited_total": None,
             "excluded_pairs": 0,
             "pairs": [],
             "unassigned_units": [u.id for u in units],
@@ -333,6 +366,7 @@ def _allocation(result: dict, today: date, invited=frozenset()) -> Allocation:
         unassigned_starters=[profiles[i] for i in result["unassigned_starters"] if i in profiles],
         excluded_pairs=result["excluded_pairs"],
         invited=frozenset(invited),
+        unlimited_total=result.get("unlimited_total"),
     )
 
 

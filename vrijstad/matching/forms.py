@@ -20,6 +20,7 @@ from vrijstad.matching.models import (
     Component,
 )
 from vrijstad.starters.forms import branch_choices
+from vrijstad.starters.models import BRANCH_LABELS, BranchGroup
 from vrijstad.units.forms import MultiCheckboxField
 
 
@@ -61,6 +62,24 @@ class StreetProfileForm(FlaskForm):
     def validate_excluded(self, field) -> None:
         if set(field.data or ()) & set(self.wanted.data or ()):
             raise ValidationError(_l("A branch group cannot be both wanted and excluded."))
+
+
+#: The street profile's branch-limit fields, one per branch group: "limit_<group value>".
+LIMIT_FIELDS = {group: f"limit_{group.value}" for group in BranchGroup}
+for _group, _name in LIMIT_FIELDS.items():
+    setattr(
+        StreetProfileForm,
+        _name,
+        IntegerField(
+            BRANCH_LABELS[_group],
+            validators=[Optional(), NumberRange(min=0, max=99)],
+            render_kw={"min": 0, "max": 99},
+        ),
+    )
+
+
+def limits_of(form: StreetProfileForm) -> dict[BranchGroup, int | None]:
+    return {group: form[name].data for group, name in LIMIT_FIELDS.items()}
 
 
 class AllocationScopeForm(FlaskForm):

@@ -17,7 +17,13 @@ from vrijstad.letting.models import (
     Placement,
     PlacementStatus,
 )
-from vrijstad.matching.models import AllocationRun, MatchInvitation, MatchWeights, StreetProfile
+from vrijstad.matching.models import (
+    AllocationRun,
+    BranchLimit,
+    MatchInvitation,
+    MatchWeights,
+    StreetProfile,
+)
 from vrijstad.starters.models import (
     BranchGroup,
     StarterProfile,
@@ -211,6 +217,14 @@ def current_occupants(
             StarterProfile.branch_group.is_not(None),
         )
         .group_by(Unit.area_id, Unit.street, StarterProfile.branch_group)
+    )
+
+
+def branch_limits_of_streets(street_ids: Collection[int]) -> sa.Select[BranchLimit]:
+    return (
+        sa.select(BranchLimit)
+        .where(BranchLimit.street_id.in_(street_ids))
+        .order_by(BranchLimit.street_id, BranchLimit.branch_group)
     )
 
 

@@ -37,6 +37,8 @@ from vrijstad.matching.recommend import (
     recommend_units,
 )
 from vrijstad.matching.weights import (
+    branch_limits_of,
+    save_branch_limits,
     save_street_profile,
     save_weights,
     street_overview,
@@ -58,6 +60,7 @@ __all__ = [
     "allocation_choices",
     "allocation_of",
     "allocation_table",
+    "branch_limits_of",
     "area_of_scope",
     "collectives_of",
     "compute_allocation",
@@ -73,6 +76,7 @@ __all__ = [
     "recommend_starters",
     "recommend_units",
     "run_allocation",
+    "save_branch_limits",
     "runs_in_background",
     "save_street_profile",
     "save_weights",

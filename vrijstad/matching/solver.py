@@ -12,9 +12,10 @@ Branch limits ("at most one bakery in Kerkstraat") are side constraints a plain 
 cannot express. They are honoured by a repair: solve without them; where a street would get
 more of a branch group than it still allows, keep its best-scoring pairs of that group and
 forbid the group's other pairs in the street; solve again, until no street is over (a limit
-once repaired stays kept: only the kept pairs of its group remain). The answer keeps every limit; its
-total may fall short of the best under the limits (the repair does not search), and the total
-without the limits is kept beside it so staff see what the limits cost.
+once repaired stays kept: only the kept pairs of its group remain). The answer keeps every
+limit; its total may fall short of the best under the limits (the repair does not search: an
+exact answer needs an integer program, as limits on groups of pairs are not a flow), and the
+total without the limits is kept beside it so staff see what the limits cost.
 """
 
 from collections.abc import Callable

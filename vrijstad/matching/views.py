@@ -16,11 +16,13 @@ from vrijstad.letting.models import Collective
 from vrijstad.loaders import load, owned
 from vrijstad.matching import queries, services
 from vrijstad.matching.forms import (
+    LIMIT_FIELDS,
     AllocationForm,
     AllocationScopeForm,
     InvitePairsForm,
     StreetProfileForm,
     WeightsForm,
+    limits_of,
 )
 from vrijstad.matching.models import MAX_WEIGHT, AllocationRun
 from vrijstad.organisations.models import Organisation
@@ -126,10 +128,20 @@ def settings(organisation_id: int):
 def street_profile(organisation_id: int, street_id: int):
     organisation = get_managed_or_403(organisation_id)
     street = load(Street, street_id, lambda _u, s: s.area.organisation_id == organisation.id)
-    form = StreetProfileForm(data=_profile_data(services.street_profile_of(street)))
+    data = _profile_data(services.street_profile_of(street)) or {}
+    limits = services.branch_limits_of(street)
+    data |= {name: limits.get(group) for group, name in LIMIT_FIELDS.items()}
+    form = StreetProfileForm(data=data)
     if form.validate_on_submit() and attempt(
-        lambda: services.save_street_profile(
-            current_user, street, form.wanted.data or [], form.excluded.data or [], form.note.data
+        lambda: (
+            services.save_street_profile(
+                current_user,
+                street,
+                form.wanted.data or [],
+                form.excluded.data or [],
+                form.note.data,
+            ),
+            services.save_branch_limits(current_user, street, limits_of(form)),
         ),
         form,
         services.MatchingError,
@@ -138,7 +150,11 @@ def street_profile(organisation_id: int, street_id: int):
         return redirect(url_for("matching.settings", organisation_id=organisation.id))
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "matching/street_profile.html", organisation=organisation, street=street, form=form
+        "matching/street_profile.html",
+        organisation=organisation,
+        street=street,
+        form=form,
+        limit_fields=[form[name] for name in LIMIT_FIELDS.values()],
     ), status
 
 
