@@ -188,8 +188,10 @@ class UnitFeatures:
 
     def take(self, index) -> "UnitFeatures":
         index = np.asarray(index, dtype=np.int64)
-        values = {f.name: getattr(self, f.name)[index] for f in fields(self)}
-        values["same_branch"] = self.same_branch[:, index]
+        values = {
+            f.name: getattr(self, f.name)[index] for f in fields(self) if f.name != "same_branch"
+        }
+        values["same_branch"] = self.same_branch[:, index]  # groups × units: by column
         return replace(self, **values)
 
     # What depends on the units alone is worked out once, for every starter scored after.

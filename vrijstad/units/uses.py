@@ -11,6 +11,7 @@ fits() answers for one unit in Python; fits_clause() is the same rule as SQL for
 """
 
 import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute
 
 from vrijstad.units.models import PermittedUse
 
@@ -35,7 +36,7 @@ def fits(required_use: PermittedUse | str, unit_uses: int) -> bool:
 
 
 def fits_clause(
-    column: sa.ColumnElement[int], mask: sa.ColumnElement[int]
+    column: sa.ColumnElement[int] | QueryableAttribute[int], mask: sa.ColumnElement[int]
 ) -> sa.ColumnElement[bool]:
     """fits() in SQL: a unit's uses_mask column against accepted_mask() of the use (a bound
     parameter, so one statement serves every use)."""
