@@ -67,11 +67,23 @@ def solve_sparse(scores: np.ndarray, blocked: np.ndarray) -> tuple[np.ndarray, n
             i, j = np.array([best[0]]), np.array([best[1]])
         else:
             # Blocked pairs are worth nothing to the solver and dropped from its answer.
-            i, j = linear_sum_assignment(np.maximum(worth, 0.0), maximize=True)
+            i, j = _dense(np.maximum(worth, 0.0), ~part_blocked)
         keep = ~part_blocked[i, j]
         chosen_rows.append(r[i[keep]])
         chosen_cols.append(c[j[keep]])
     return np.concatenate(chosen_rows), np.concatenate(chosen_cols)
+
+
+def _dense(worth: np.ndarray, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """scipy's dense assignment. It adds one row of the smaller side at a time; those with the
+    fewest allowed pairs first makes it markedly faster (a reordering: the same optimum)."""
+    if worth.shape[0] <= worth.shape[1]:
+        order = np.argsort(allowed.sum(axis=1), kind="stable")
+        rows, cols = linear_sum_assignment(worth[order], maximize=True)
+        return order[rows], cols
+    order = np.argsort(allowed.sum(axis=0), kind="stable")
+    rows, cols = linear_sum_assignment(worth[:, order], maximize=True)
+    return rows, order[cols]
 
 
 def solve_with_limits(
