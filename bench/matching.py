@@ -13,7 +13,15 @@ ranges, budgets, uses, start dates and preferred streets) it times
    are reported too, as the wall clock moves with the machine's other load);
 3. the scores of 1,000 × 1,000 pairs by a plain Python double loop against the vectorised
    code: the ratio, and how many of the million scores agree (float32 against float64 may
-   round a score that lies on .5 the other way).
+   round a score that lies on .5 the other way);
+4. the allocation split by city (issue 24; vrijstad/matching/solver.py): each city's starters
+   get only that city's units (a starter who named no city is allocated nowhere), each city is
+   scored and solved on its admissible pairs alone. 5,000 × 5,000 in 10 cities, target ≤ 2 s;
+   a national run of 50,000 starters × 200,000 units in 400 cities, target ≤ 60 s (the
+   arrays are built first and timed apart: that is reading the data, not allocating). Each is
+   first checked against scipy's dense optimum (linear_sum_assignment on every pair, the
+   other cities' and the excluded pairs worth nothing) on a case small enough to compare:
+   the totals must be equal.
 
 Stdout gets one JSON line per figure; progress goes to stderr.
 """
@@ -31,8 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # config.py lives in the project root
 
 import numpy as np  # noqa: E402
+from scipy.optimize import linear_sum_assignment  # noqa: E402
 
-from vrijstad.matching import scoring  # noqa: E402
+from vrijstad.matching import scoring, solver  # noqa: E402
 from vrijstad.matching.models import COMPONENTS, DEFAULT_WEIGHTS  # noqa: E402
 from vrijstad.starters.models import BranchGroup, SpaceKind  # noqa: E402
 from vrijstad.units.models import PermittedUse  # noqa: E402
@@ -355,6 +364,78 @@ def bench_loop(rng: np.random.Generator) -> None:
     emit("loop_1000x1000_equal_exclusions", bool((plain_excluded == excluded).all()))
 
 
+# 4. The allocation split by city --------------------------------------------------------
+
+SPLIT_N, SPLIT_CITIES, SPLIT_TARGET_S = 5_000, 10, 2.0
+NATIONAL_STARTERS, NATIONAL_UNITS, NATIONAL_CITIES, NATIONAL_TARGET_S = 50_000, 200_000, 400, 60.0
+
+
+def split_allocation(s: scoring.StarterFeatures, u: scoring.UnitFeatures, today: int):
+    """Chosen (rows, cols, scores), scored and solved city by city on admissible pairs."""
+
+    def score(rows: np.ndarray, cols: np.ndarray):
+        scores, excluded = scoring.score_matrix(s.take(rows), u.take(cols), today)
+        return scores, excluded
+
+    return solver.solve_by_group(s.city, u.city, score)
+
+
+def dense_total(s: scoring.StarterFeatures, u: scoring.UnitFeatures, today: int) -> int:
+    """scipy's dense optimum over every pair; other cities' and excluded pairs worth 0."""
+    scores, excluded = scoring.score_matrix(s, u, today)
+    other_city = (s.city[:, None] != u.city[None, :]) | (s.city < 0)[:, None]
+    worth = np.where(excluded | other_city, 0, scores).astype(np.int64)
+    rows, cols = linear_sum_assignment(worth, maximize=True)
+    return int(worth[rows, cols].sum())
+
+
+def check_split(rng: np.random.Generator, figure: str, n_starters: int, n_units: int, cities: int):
+    country = Country(rng, cities=cities)
+    s = scoring.StarterFeatures.build(country.starters(n_starters))
+    u = scoring.UnitFeatures.build(country.units(n_units))
+    today = TODAY.toordinal()
+    _rows, _cols, found = split_allocation(s, u, today)
+    dense = dense_total(s, u, today)
+    say(f"{figure}: split {int(found.sum())}, dense {dense}")
+    emit(figure, int(found.sum()) == dense)
+
+
+def timed_split(
+    rng: np.random.Generator, name: str, n_starters: int, n_units: int, cities: int, target: float
+) -> None:
+    country = Country(rng, cities=cities)
+    wall = time.perf_counter()
+    s = scoring.StarterFeatures.build(country.starters(n_starters))
+    u = scoring.UnitFeatures.build(country.units(n_units))
+    emit(f"{name}_build_arrays_s", round(time.perf_counter() - wall, 2), "s")
+    today = TODAY.toordinal()
+    wall, cpu = time.perf_counter(), time.process_time()
+    rows, cols, found = split_allocation(s, u, today)
+    elapsed, elapsed_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    assert len(set(rows.tolist())) == len(rows) and len(set(cols.tolist())) == len(cols)
+    assert (s.city[rows] == u.city[cols]).all()
+    say(f"{name}: {len(rows)} pairs, total {int(found.sum())}, {elapsed:.2f} s")
+    emit(f"{name}_s", round(elapsed, 2), "s")
+    emit(f"{name}_cpu_s", round(elapsed_cpu, 2), "s")
+    emit(f"{name}_pairs", len(rows))
+    emit(f"{name}_starters_without_city", int((s.city < 0).sum()))
+    emit(f"{name}_target_met", elapsed <= target)
+
+
+def bench_split(rng: np.random.Generator) -> None:
+    check_split(rng, "alloc_split_small_equals_dense_optimum", 600, 700, 3)
+    check_split(rng, "national_small_equals_dense_optimum", 800, 2_000, 8)
+    timed_split(rng, "alloc_5000x5000_split_10_cities", SPLIT_N, SPLIT_N, SPLIT_CITIES, 2.0)
+    timed_split(
+        rng,
+        "national_50000x200000_400_cities",
+        NATIONAL_STARTERS,
+        NATIONAL_UNITS,
+        NATIONAL_CITIES,
+        NATIONAL_TARGET_S,
+    )
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     assert tuple(scoring.COMPONENT_FITS) == COMPONENTS
@@ -362,6 +443,7 @@ def main() -> None:
     bench_loop(rng)
     bench_top(rng)
     bench_allocation(rng)
+    bench_split(rng)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,16 @@ from vrijstad.letting.models import Collective
 from vrijstad.matching import queries, scoring
 from vrijstad.matching.errors import MatchingError
 from vrijstad.matching.explain import Match, explain
-from vrijstad.matching.features import load_profiles, starter_features, unit_features
+from vrijstad.matching.features import (
+    BRANCHES,
+    UnitFeatures,
+    load_profiles,
+    starter_features,
+    unit_features,
+)
+from vrijstad.matching.held import without_held
 from vrijstad.matching.models import AllocationRun
+from vrijstad.matching.solver import Limit
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
 from vrijstad.starters.models import StarterProfile
@@ -64,6 +72,8 @@ class Allocation:
     page: int = 1
     pages: int = 1
     pair_count: int | None = None
+    #: With branch limits: the total the allocation would have without them (else None).
+    unlimited_total: int | None = None
 
 
 def area_of_scope(scope: Scope) -> Area:
@@ -71,16 +81,18 @@ def area_of_scope(scope: Scope) -> Area:
 
 
 def allocation_choices(
-    scope: Scope, today: date | None = None
+    scope: Scope, today: date | None = None, with_held: bool = False
 ) -> tuple[list[Unit], list[StarterProfile]]:
     """The open units of an area (or the free units of a collective) and the starters
-    interested in its area, to choose from."""
+    interested in its area, to choose from; with_held: held ones too (see held.py)."""
+    today = today or clock.today()
     if isinstance(scope, Collective):
-        query = queries.free_units_of_collective(scope.id, today or clock.today())
+        query = queries.free_units_of_collective(scope.id, today)
     else:
         query = queries.open_units_of_area(scope.id)
     units = list(db.session.scalars(query))
-    return units, load_profiles(queries.candidates_for_area(area_of_scope(scope)))
+    profiles = load_profiles(queries.candidates_for_area(area_of_scope(scope)))
+    return (units, profiles) if with_held else without_held(units, profiles, today)
 
 
 def collectives_of(organisation: Organisation) -> list[Collective]:
@@ -92,13 +104,13 @@ def recent_allocations(organisation: Organisation, limit: int = 10) -> list[Allo
 
 
 def _chosen(
-    actor: User, scope: Scope, unit_ids, starter_ids, today: date
+    actor: User, scope: Scope, unit_ids, starter_ids, today: date, with_held: bool = False
 ) -> tuple[list[Unit], list[StarterProfile]]:
     """The chosen units and starters that may be allocated (others are ignored)."""
     if not can_manage(actor, scope.organisation_id):
         raise MatchingError(_("You do not work for this organisation."))
     unit_ids, starter_ids = set(unit_ids), set(starter_ids)
-    units, profiles = allocation_choices(scope, today)
+    units, profiles = allocation_choices(scope, today, with_held)
     units = [unit for unit in units if unit.id in unit_ids]
     profiles = [p for p in profiles if p.user_id in starter_ids]
     if not units:
@@ -135,7 +147,14 @@ def _assign(
         "assigning": (70, _("Assigning units to starters…")),
         "runner_ups": (90, _("Finding the runner-up for each unit…")),
     }
-    result = scoring.assign(scores, excluded, min_score, lambda stage: progress(*stages[stage]))
+    result = scoring.assign(
+        scores,
+        excluded,
+        min_score,
+        lambda stage: progress(*stages[stage]),
+        branch=s.branch,
+        limits=branch_limits(u),
+    )
     pairs = []
     for i, j in sorted(zip(result.rows, result.cols, strict=True), key=lambda p: units[p[1]].id):
         other = int(result.runner_up[j])
@@ -151,11 +170,27 @@ def _assign(
     given_rows, given_cols = set(result.rows.tolist()), set(result.cols.tolist())
     return {
         "total": result.total,
+        "unlimited_total": result.unlimited_total,
         "excluded_pairs": int(np.count_nonzero(excluded)),
         "pairs": pairs,
         "unassigned_units": [unit.id for j, unit in enumerate(units) if j not in given_cols],
         "unassigned_starters": [p.user_id for i, p in enumerate(profiles) if i not in given_rows],
     }
+
+
+def branch_limits(u: UnitFeatures) -> list[Limit]:
+    """The branch limits of the units' streets, as what each street still allows: its limit
+    less the businesses of the group there now."""
+    street_ids = {int(k) for k in np.unique(u.street) if k >= 0}
+    if not street_ids:
+        return []
+    limits = []
+    for limit in db.session.scalars(queries.branch_limits_of_streets(street_ids)):
+        columns = np.flatnonzero(u.street == limit.street_id)
+        code = BRANCHES.index(limit.branch_group)
+        present = int(u.same_branch[code, columns[0]])
+        limits.append(Limit(code, columns, limit.max_count - present))
+    return limits
 
 
 def allocate(
@@ -165,14 +200,16 @@ def allocate(
     starter_ids,
     min_score: int = 0,
     today: date | None = None,
+    with_held: bool = False,
 ) -> Allocation:
     """Give the chosen units to the chosen starters so that the total fit is greatest.
 
     Each unit gets at most one starter and each starter at most one unit; excluded pairs and
-    pairs under min_score are never chosen. Nothing is stored (see plan_allocation).
+    pairs under min_score are never chosen; held units and starters are left out unless
+    with_held. Nothing is stored (see plan_allocation).
     """
     today = today or clock.today()
-    units, profiles = _chosen(actor, scope, unit_ids, starter_ids, today)
+    units, profiles = _chosen(actor, scope, unit_ids, starter_ids, today, with_held)
     return _allocation(_assign(units, profiles, min_score, today), today)
 
 
@@ -183,12 +220,14 @@ def plan_allocation(
     starter_ids,
     min_score: int = 0,
     today: date | None = None,
+    with_held: bool = False,
 ) -> AllocationRun:
-    """Record an allocation of the chosen units and starters, to be computed next."""
+    """Record an allocation of the chosen units and starters, to be computed next; held
+    units and starters among them count only with_held (staff saw them marked)."""
     today = today or clock.today()
     if not 0 <= min_score <= 100:
         raise MatchingError(_("The lowest score is between 0 and 100."))
-    units, profiles = _chosen(actor, scope, unit_ids, starter_ids, today)
+    units, profiles = _chosen(actor, scope, unit_ids, starter_ids, today, with_held)
     collective = scope if isinstance(scope, Collective) else None
     run = AllocationRun(
         organisation_id=scope.organisation_id,
@@ -198,6 +237,7 @@ def plan_allocation(
         unit_ids=[unit.id for unit in units],
         starter_ids=[p.user_id for p in profiles],
         min_score=min_score,
+        with_held=with_held,
     )
     db.session.add(run)
     db.session.flush()
@@ -244,12 +284,13 @@ def compute_allocation(
 ) -> AllocationRun:
     """Find the run's assignment and store it (flushes).
 
-    Units let and starters gone since the run was planned are left out.
+    Units let and starters gone since the run was planned are left out, and so are those held
+    since (an open offer, a placement) unless staff chose held ones on purpose.
     """
     today = today or clock.today()
     progress(2, _("Reading the units and starters…"))
     scope: Scope = run.collective or run.area
-    units, profiles = allocation_choices(scope, today)
+    units, profiles = allocation_choices(scope, today, run.with_held)
     unit_ids, starter_ids = set(run.unit_ids), set(run.starter_ids)
     units = [unit for unit in units if unit.id in unit_ids]
     profiles = [p for p in profiles if p.user_id in starter_ids]
@@ -258,6 +299,7 @@ def compute_allocation(
     else:
         result = {
             "total": 0,
+            "unlimited_total": None,
             "excluded_pairs": 0,
             "pairs": [],
             "unassigned_units": [u.id for u in units],
@@ -324,6 +366,7 @@ def _allocation(result: dict, today: date, invited=frozenset()) -> Allocation:
         unassigned_starters=[profiles[i] for i in result["unassigned_starters"] if i in profiles],
         excluded_pairs=result["excluded_pairs"],
         invited=frozenset(invited),
+        unlimited_total=result.get("unlimited_total"),
     )
 
 

@@ -23,6 +23,7 @@ from vrijstad.matching import queries
 from vrijstad.matching.models import COMPONENTS, DEFAULT_WEIGHTS, StreetProfile
 from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
 from vrijstad.units.models import PermittedUse, Unit
+from vrijstad.units.uses import accepted_mask
 
 NEUTRAL = 0.5
 #: A pop-up suits a unit that has stood empty a year or more best.
@@ -34,12 +35,6 @@ F32 = np.float32
 
 BRANCHES = list(BranchGroup)
 KINDS = list(SpaceKind)
-_H1, _H2, _H3 = PermittedUse.HORECA_1.bit, PermittedUse.HORECA_2.bit, PermittedUse.HORECA_3.bit
-#: A horeca permission covers the lighter categories too.
-_ACCEPTED_USES = {
-    PermittedUse.HORECA_1: _H1 | _H2 | _H3,
-    PermittedUse.HORECA_2: _H2 | _H3,
-}
 #: The use a branch group usually needs, when the starter did not say.
 BRANCH_USE = {
     BranchGroup.DAILY_GOODS: PermittedUse.DETAILHANDEL,
@@ -50,12 +45,6 @@ BRANCH_USE = {
     BranchGroup.LEISURE_HORECA: PermittedUse.HORECA_1,
     BranchGroup.SERVICES: PermittedUse.DIENSTVERLENING,
 }
-
-
-def accepted_uses(use: PermittedUse) -> int:
-    """The unit uses (as a bit mask) that let a concept needing this use in."""
-    use = PermittedUse(use)
-    return _ACCEPTED_USES.get(use, use.bit)
 
 
 def city_code(city: str | None) -> int:
@@ -93,9 +82,9 @@ class StarterFeatures:
 
         def use_of(row) -> tuple[int, bool]:
             if row.get("required_use"):
-                return accepted_uses(row["required_use"]), True
+                return accepted_mask(row["required_use"]), True
             if row.get("branch_group"):
-                return accepted_uses(BRANCH_USE[BranchGroup(row["branch_group"])]), False
+                return accepted_mask(BRANCH_USE[BranchGroup(row["branch_group"])]), False
             return 0, False
 
         uses = [use_of(r) for r in rows]
@@ -199,8 +188,10 @@ class UnitFeatures:
 
     def take(self, index) -> "UnitFeatures":
         index = np.asarray(index, dtype=np.int64)
-        values = {f.name: getattr(self, f.name)[index] for f in fields(self)}
-        values["same_branch"] = self.same_branch[:, index]
+        values = {
+            f.name: getattr(self, f.name)[index] for f in fields(self) if f.name != "same_branch"
+        }
+        values["same_branch"] = self.same_branch[:, index]  # groups × units: by column
         return replace(self, **values)
 
     # What depends on the units alone is worked out once, for every starter scored after.

@@ -1,6 +1,13 @@
 """Matching forms: weights, a street profile, the allocation choices, invitations."""
 
-from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from vrijstad.forms import FlaskForm
@@ -13,6 +20,7 @@ from vrijstad.matching.models import (
     Component,
 )
 from vrijstad.starters.forms import branch_choices
+from vrijstad.starters.models import BRANCH_LABELS, BranchGroup
 from vrijstad.units.forms import MultiCheckboxField
 
 
@@ -56,6 +64,24 @@ class StreetProfileForm(FlaskForm):
             raise ValidationError(_l("A branch group cannot be both wanted and excluded."))
 
 
+#: The street profile's branch-limit fields, one per branch group: "limit_<group value>".
+LIMIT_FIELDS = {group: f"limit_{group.value}" for group in BranchGroup}
+for _group, _name in LIMIT_FIELDS.items():
+    setattr(
+        StreetProfileForm,
+        _name,
+        IntegerField(
+            BRANCH_LABELS[_group],
+            validators=[Optional(), NumberRange(min=0, max=99)],
+            render_kw={"min": 0, "max": 99},
+        ),
+    )
+
+
+def limits_of(form: StreetProfileForm) -> dict[BranchGroup, int | None]:
+    return {group: form[name].data for group, name in LIMIT_FIELDS.items()}
+
+
 class AllocationScopeForm(FlaskForm):
     """Which area or collective to allocate from, read from the query string."""
 
@@ -63,12 +89,21 @@ class AllocationScopeForm(FlaskForm):
         csrf = False
 
     scope = SelectField(_l("Area or collective"), validators=[Optional()])
+    marked = BooleanField(
+        _l("Show them marked"),
+        description=_l(
+            "Units with an open offer or a reservation and starters who have a place already "
+            "are left out; tick this to see them marked with the reason (not chosen)."
+        ),
+    )
 
 
 class AllocationForm(FlaskForm):
     """The allocation's choices: the units and starters of one area or collective."""
 
     scope = HiddenField(validators=[InputRequired(), Length(max=40)])
+    #: "1" when the choices showed held units and starters (staff may have ticked some).
+    marked = HiddenField(validators=[Optional(), Length(max=1)])
     units = MultiCheckboxField(_l("Units"), coerce=int, validators=[Optional()])
     starters = MultiCheckboxField(_l("Candidate starters"), coerce=int, validators=[Optional()])
     min_score = IntegerField(

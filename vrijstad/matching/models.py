@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock, labels
+from vrijstad.core import enum_type
 from vrijstad.extensions import Model
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.matching import notice_texts  # noqa: F401 - registers the notices' sentences
@@ -55,6 +56,24 @@ DEFAULT_WEIGHTS = {
     "branch_mix": 2,
 }
 MAX_WEIGHT = 10
+
+
+class Held(StrEnum):
+    """Why a unit or a starter is left out of an allocation and of candidate lists."""
+
+    PLACED = "placed"  # the starter has an active or an agreed, upcoming placement
+    OPEN_OFFER = "open_offer"  # the unit has an open offer to a starter
+    RESERVED = "reserved"  # the unit is reserved (for a contest's winner)
+
+
+HELD_LABELS = labels.register(
+    Held,
+    {
+        Held.PLACED: _l("has a place already"),
+        Held.OPEN_OFFER: _l("open offer"),
+        Held.RESERVED: _l("reserved"),
+    },
+)
 
 
 def branch_bit(group: BranchGroup) -> int:
@@ -132,6 +151,27 @@ class StreetProfile(Model):
         return branches_of(self.excluded_mask)
 
 
+class BranchLimit(Model):
+    """At most max_count businesses of a branch group in a street, the ones there now included
+    ("at most one bakery in Kerkstraat"); the allocation honours it."""
+
+    __tablename__ = "branch_limits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("streets.id", ondelete="CASCADE"), index=True
+    )
+    branch_group: Mapped[BranchGroup] = mapped_column(enum_type(BranchGroup))
+    max_count: Mapped[int]
+
+    street: Mapped["Street"] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("street_id", "branch_group", name="one_limit_per_street_branch"),
+        sa.CheckConstraint("max_count BETWEEN 0 AND 99", name="branch_limit_range"),
+    )
+
+
 class MatchInvitation(Model):
     """A starter invited to apply for a unit (once per unit), from a recommendation."""
 
@@ -179,6 +219,9 @@ class AllocationRun(Model):
     starter_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     min_score: Mapped[int] = mapped_column(default=0)
     job_id: Mapped[str | None] = mapped_column(sa.String(64))
+    #: Staff chose to see held units and starters (an open offer, a place already) and may
+    #: have ticked some; without it they are left out when the run is computed.
+    with_held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     result: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import QueryableAttribute
 
-from vrijstad.applications.models import OPEN_STATUSES, Application
+from vrijstad.applications.models import OPEN_STATUSES, Application, Offer, OfferStatus
 from vrijstad.areas.models import Area, Street
 from vrijstad.auth.models import User
 from vrijstad.letting.models import (
@@ -17,7 +17,13 @@ from vrijstad.letting.models import (
     Placement,
     PlacementStatus,
 )
-from vrijstad.matching.models import AllocationRun, MatchInvitation, MatchWeights, StreetProfile
+from vrijstad.matching.models import (
+    AllocationRun,
+    BranchLimit,
+    MatchInvitation,
+    MatchWeights,
+    StreetProfile,
+)
 from vrijstad.starters.models import (
     BranchGroup,
     StarterProfile,
@@ -30,6 +36,8 @@ from vrijstad.units.models import Unit, UnitStatus
 OPEN_UNIT_STATUSES = (UnitStatus.LISTED, UnitStatus.IN_TALKS)
 #: Placements whose starter occupies the unit now or soon.
 CURRENT_PLACEMENTS = (PlacementStatus.AGREED, PlacementStatus.ACTIVE)
+#: Units an allocation may show: the open ones, and the reserved ones (held, see Held).
+ALLOCATION_UNIT_STATUSES = (*OPEN_UNIT_STATUSES, UnitStatus.RESERVED)
 
 
 def _same_city(column: QueryableAttribute[Any], city: str | None) -> sa.ColumnElement[bool]:
@@ -106,10 +114,34 @@ def candidates_for_area(area: Area) -> sa.Select[StarterProfile]:
     return query
 
 
+def placed_starters(starter_ids: Collection[int], today: date) -> sa.Select[int]:
+    """Those of the starters with a placement that runs now or is agreed to come."""
+    return (
+        sa.select(Placement.starter_id)
+        .where(
+            Placement.starter_id.in_(starter_ids),
+            Placement.status.in_(CURRENT_PLACEMENTS),
+            Placement.end_date >= today,
+        )
+        .distinct()
+    )
+
+
+def units_with_open_offer(unit_ids: Collection[int]) -> sa.Select[int]:
+    """Those of the units with an open offer to a starter."""
+    return (
+        sa.select(Application.unit_id)
+        .join(Offer, Offer.application_id == Application.id)
+        .where(Application.unit_id.in_(unit_ids), Offer.status == OfferStatus.OPEN)
+        .distinct()
+    )
+
+
 def open_units_of_area(area_id: int) -> sa.Select[Unit]:
+    """The area's units an allocation may show (reserved ones are held back later)."""
     return (
         sa.select(Unit)
-        .where(Unit.area_id == area_id, Unit.status.in_(OPEN_UNIT_STATUSES))
+        .where(Unit.area_id == area_id, Unit.status.in_(ALLOCATION_UNIT_STATUSES))
         .order_by(Unit.street, Unit.house_number, Unit.id)
     )
 
@@ -131,7 +163,7 @@ def free_units_of_collective(collective_id: int, today: date) -> sa.Select[Unit]
         .where(
             Unit.id.in_(leased),
             Unit.id.not_in(taken),
-            Unit.status.in_(OPEN_UNIT_STATUSES),
+            Unit.status.in_(ALLOCATION_UNIT_STATUSES),
         )
         .order_by(Unit.street, Unit.house_number, Unit.id)
     )
@@ -185,6 +217,14 @@ def current_occupants(
             StarterProfile.branch_group.is_not(None),
         )
         .group_by(Unit.area_id, Unit.street, StarterProfile.branch_group)
+    )
+
+
+def branch_limits_of_streets(street_ids: Collection[int]) -> sa.Select[BranchLimit]:
+    return (
+        sa.select(BranchLimit)
+        .where(BranchLimit.street_id.in_(street_ids))
+        .order_by(BranchLimit.street_id, BranchLimit.branch_group)
     )
 
 

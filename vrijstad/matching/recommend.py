@@ -14,6 +14,7 @@ from vrijstad.matching import queries, scoring
 from vrijstad.matching.errors import MatchingError
 from vrijstad.matching.explain import Match, exclusion_reasons, explain
 from vrijstad.matching.features import load_profiles, starter_features, unit_features
+from vrijstad.matching.held import held_starters
 from vrijstad.matching.models import MatchInvitation
 from vrijstad.notifications.services import notify
 from vrijstad.organisations.models import Organisation
@@ -37,10 +38,16 @@ def recommend_units(starter: User, limit: int = 10, today: date | None = None) -
     return [explain(s, u.take([j]), profile, units[j], int(scores[0, j]), today) for j in best]
 
 
-def recommend_starters(unit: Unit, limit: int = 10, today: date | None = None) -> list[Match]:
-    """The starters who fit a unit best and have not applied for it, best first."""
+def recommend_starters(
+    unit: Unit, limit: int = 10, today: date | None = None, with_held: bool = False
+) -> list[Match]:
+    """The starters who fit a unit best and have not applied for it, best first; those with
+    a place already (held.py) only with_held."""
     today = today or clock.today()
     profiles = load_profiles(queries.candidates_for_unit(unit))
+    if not with_held:
+        placed = held_starters([p.user_id for p in profiles], today)
+        profiles = [p for p in profiles if p.user_id not in placed]
     s, u = starter_features(profiles), unit_features([unit], today)
     scores, excluded = scoring.score_matrix(s, u, today.toordinal())
     best = scoring.top_k(scores[:, 0], excluded[:, 0], min(limit, MAX_RECOMMENDATIONS))

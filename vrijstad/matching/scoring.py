@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from vrijstad.matching.features import BRANCH_USE as BRANCH_USE
 from vrijstad.matching.features import (
@@ -23,6 +22,7 @@ from vrijstad.matching.features import (
     UnitFeatures,
 )
 from vrijstad.matching.models import COMPONENTS
+from vrijstad.matching.solver import Limit, solve_sparse, solve_with_limits
 from vrijstad.starters.models import SpaceKind
 
 #: Below the smallest area wanted the fit falls to 0 at half of it; smaller still is excluded.
@@ -252,12 +252,14 @@ def top_k(scores: np.ndarray, excluded: np.ndarray, k: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Assignment:
-    """Chosen (starter row, unit column) pairs, their total, and each unit's runner-up row."""
+    """Chosen (starter row, unit column) pairs, their total, and each unit's runner-up row;
+    with branch limits, also the total the allocation would have without them."""
 
     rows: np.ndarray
     cols: np.ndarray
     total: int
     runner_up: np.ndarray  # per unit column: the best other starter row, -1 when none
+    unlimited_total: int | None = None
 
 
 def assign(
@@ -265,36 +267,30 @@ def assign(
     excluded: np.ndarray,
     min_score: int = 0,
     stage: Callable[[str], None] | None = None,
+    branch: np.ndarray | None = None,
+    limits: list[Limit] | None = None,
 ) -> Assignment:
     """The pairs that maximise the total score, each starter and unit used at most once.
 
-    Excluded pairs (and those under min_score) are worth 0 to the solver and dropped from its
-    answer: any matching of allowed pairs extends to a full assignment with such zero-worth
-    pairs, so the allowed pairs left over still have the greatest total there is.
+    Only admissible pairs count (not excluded, at least min_score), and the parts of the
+    problem that share no admissible pair are solved apart (solver.py). With limits (and
+    each row's branch code): every branch limit is kept, as solver.solve_with_limits says.
     stage, when given, hears "assigning" and then "runner_ups" as the work gets there.
     """
     stage = stage or (lambda name: None)
     stage("assigning")
     blocked = excluded | (scores < min_score)
-    worth = np.where(blocked, 0.0, scores.astype(np.float64))
-    if worth.size == 0:
+    if scores.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Assignment(empty, empty, 0, np.full(scores.shape[1], -1, dtype=np.int64))
-    # The solver adds one row of the smaller side at a time; those with the fewest allowed pairs
-    # first makes it markedly faster (a reordering: the optimum is the same).
-    if worth.shape[0] <= worth.shape[1]:
-        order = np.argsort((~blocked).sum(axis=1), kind="stable")
-        rows, cols = linear_sum_assignment(worth[order], maximize=True)
-        rows = order[rows]
+    unlimited = None
+    if limits and branch is not None:
+        rows, cols, unlimited = solve_with_limits(scores, blocked, branch, limits)
     else:
-        order = np.argsort((~blocked).sum(axis=0), kind="stable")
-        rows, cols = linear_sum_assignment(worth[:, order], maximize=True)
-        cols = order[cols]
-    keep = ~blocked[rows, cols]
-    rows, cols = rows[keep], cols[keep]
+        rows, cols = solve_sparse(scores, blocked)
     total = int(scores[rows, cols].astype(np.int64).sum())
     stage("runner_ups")
-    return Assignment(rows, cols, total, runner_ups(scores, blocked, rows, cols))
+    return Assignment(rows, cols, total, runner_ups(scores, blocked, rows, cols), unlimited)
 
 
 def runner_ups(

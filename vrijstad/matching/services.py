@@ -27,6 +27,7 @@ from vrijstad.matching.allocation import (
 from vrijstad.matching.errors import MatchingError
 from vrijstad.matching.explain import Match, Part, exclusion_reasons, explain
 from vrijstad.matching.features import starter_features, starter_row, unit_features, unit_rows
+from vrijstad.matching.held import held_starters, held_units
 from vrijstad.matching.recommend import (
     MAX_RECOMMENDATIONS,
     invite_pairs,
@@ -36,6 +37,8 @@ from vrijstad.matching.recommend import (
     recommend_units,
 )
 from vrijstad.matching.weights import (
+    branch_limits_of,
+    save_branch_limits,
     save_street_profile,
     save_weights,
     street_overview,
@@ -57,10 +60,13 @@ __all__ = [
     "allocation_choices",
     "allocation_of",
     "allocation_table",
+    "branch_limits_of",
     "area_of_scope",
     "collectives_of",
     "compute_allocation",
     "exclusion_reasons",
+    "held_starters",
+    "held_units",
     "explain",
     "invite_pairs",
     "invite_to_apply",
@@ -70,6 +76,7 @@ __all__ = [
     "recommend_starters",
     "recommend_units",
     "run_allocation",
+    "save_branch_limits",
     "runs_in_background",
     "save_street_profile",
     "save_weights",

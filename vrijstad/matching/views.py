@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from vrijstad import exports
+from vrijstad import clock, exports, labels
 from vrijstad.applications.services import is_landlord_side
 from vrijstad.areas.models import Area, Street
 from vrijstad.errors import refuse
@@ -16,11 +16,13 @@ from vrijstad.letting.models import Collective
 from vrijstad.loaders import load, owned
 from vrijstad.matching import queries, services
 from vrijstad.matching.forms import (
+    LIMIT_FIELDS,
     AllocationForm,
     AllocationScopeForm,
     InvitePairsForm,
     StreetProfileForm,
     WeightsForm,
+    limits_of,
 )
 from vrijstad.matching.models import MAX_WEIGHT, AllocationRun
 from vrijstad.organisations.models import Organisation
@@ -63,13 +65,16 @@ def my_matches():
 def candidates(unit_id: int):
     unit = owned(Unit, unit_id, is_landlord_side)
     is_open = unit.status in queries.OPEN_UNIT_STATUSES
-    matches = services.recommend_starters(unit, _limit()) if is_open else []
+    marked = request.args.get("marked") == "1"
+    matches = services.recommend_starters(unit, _limit(), with_held=marked) if is_open else []
     return render_page(
         "matching/candidates.html",
         "matching/_candidates.html",
         unit=unit,
         is_open=is_open,
         matches=matches,
+        marked=marked,
+        held=services.held_starters([m.starter_id for m in matches], clock.today()),
         button=ButtonForm(),
         invited=services.invited_starter_ids(unit),
     )
@@ -123,10 +128,20 @@ def settings(organisation_id: int):
 def street_profile(organisation_id: int, street_id: int):
     organisation = get_managed_or_403(organisation_id)
     street = load(Street, street_id, lambda _u, s: s.area.organisation_id == organisation.id)
-    form = StreetProfileForm(data=_profile_data(services.street_profile_of(street)))
+    data = _profile_data(services.street_profile_of(street)) or {}
+    limits = services.branch_limits_of(street)
+    data |= {name: limits.get(group) for group, name in LIMIT_FIELDS.items()}
+    form = StreetProfileForm(data=data)
     if form.validate_on_submit() and attempt(
-        lambda: services.save_street_profile(
-            current_user, street, form.wanted.data or [], form.excluded.data or [], form.note.data
+        lambda: (
+            services.save_street_profile(
+                current_user,
+                street,
+                form.wanted.data or [],
+                form.excluded.data or [],
+                form.note.data,
+            ),
+            services.save_branch_limits(current_user, street, limits_of(form)),
         ),
         form,
         services.MatchingError,
@@ -135,7 +150,11 @@ def street_profile(organisation_id: int, street_id: int):
         return redirect(url_for("matching.settings", organisation_id=organisation.id))
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "matching/street_profile.html", organisation=organisation, street=street, form=form
+        "matching/street_profile.html",
+        organisation=organisation,
+        street=street,
+        form=form,
+        limit_fields=[form[name] for name in LIMIT_FIELDS.values()],
     ), status
 
 
@@ -192,17 +211,37 @@ def _starter_label(profile) -> str:
     return name
 
 
-def _allocation_page(organisation, scope, form: AllocationForm, fill: bool, status: int = 200):
-    """The choices of an area or collective; fill ticks every unit and starter."""
-    units, profiles = services.allocation_choices(scope) if scope else ([], [])
-    scope_form = AllocationScopeForm(formdata=None, scope=_scope_key(scope))
+def _marked(label: str, reason) -> str:
+    return _("%(name)s · %(reason)s", name=label, reason=labels.label(reason)) if reason else label
+
+
+def _allocation_page(
+    organisation,
+    scope,
+    form: AllocationForm,
+    fill: bool,
+    marked: bool = False,
+    status: int = 200,
+):
+    """The choices of an area or collective; fill ticks every unit and starter not held;
+    marked shows the held ones too, with the reason."""
+    units, profiles = services.allocation_choices(scope, with_held=marked) if scope else ([], [])
+    held_units = services.held_units(units)
+    held_starters = services.held_starters([p.user_id for p in profiles], clock.today())
+    scope_form = AllocationScopeForm(formdata=None, scope=_scope_key(scope), marked=marked)
     scope_form.scope.choices = _scope_choices(organisation)
     form.scope.data = _scope_key(scope)
-    form.units.choices = [SelectChoice(u.id, u.address) for u in units]
-    form.starters.choices = [SelectChoice(p.user_id, _starter_label(p)) for p in profiles]
+    form.marked.data = "1" if marked else ""
+    form.units.choices = [
+        SelectChoice(u.id, _marked(u.address, held_units.get(u.id))) for u in units
+    ]
+    form.starters.choices = [
+        SelectChoice(p.user_id, _marked(_starter_label(p), held_starters.get(p.user_id)))
+        for p in profiles
+    ]
     if fill:
-        form.units.data = [u.id for u in units]
-        form.starters.data = [p.user_id for p in profiles]
+        form.units.data = [u.id for u in units if u.id not in held_units]
+        form.starters.data = [p.user_id for p in profiles if p.user_id not in held_starters]
     return render_template(
         "matching/allocation.html",
         organisation=organisation,
@@ -220,9 +259,12 @@ def _allocation_page(organisation, scope, form: AllocationForm, fill: bool, stat
 @login_required
 def allocation(organisation_id: int):
     organisation = get_managed_or_403(organisation_id)
-    scope = _scope_or_404(organisation, AllocationScopeForm(request.args).scope.data)
+    choice = AllocationScopeForm(request.args)
+    scope = _scope_or_404(organisation, choice.scope.data)
     scope = scope or (organisation.areas[0] if organisation.areas else None)
-    return _allocation_page(organisation, scope, AllocationForm(formdata=None), fill=True)
+    return _allocation_page(
+        organisation, scope, AllocationForm(formdata=None), fill=True, marked=choice.marked.data
+    )
 
 
 @bp.post("/organisations/<int:organisation_id>/allocation")
@@ -233,14 +275,15 @@ def allocate(organisation_id: int):
     scope = _scope_or_404(organisation, form.scope.data)
     if scope is None:
         refuse(400, _("Choose an area or a collective."))
-    units, profiles = services.allocation_choices(scope)
+    marked = form.marked.data == "1"
+    units, profiles = services.allocation_choices(scope, with_held=marked)
     form.units.choices = [SelectChoice(u.id, u.address) for u in units]
     form.starters.choices = [SelectChoice(p.user_id, p.user.name) for p in profiles]
     if form.validate_on_submit():
         done = attempt(lambda: _plan(organisation, scope, form), form, services.MatchingError)
         if done.value:
             return redirect(done.value, code=303)
-    return _allocation_page(organisation, scope, form, fill=False, status=422)
+    return _allocation_page(organisation, scope, form, fill=False, marked=marked, status=422)
 
 
 def _plan(organisation, scope, form: AllocationForm) -> str:
@@ -251,6 +294,7 @@ def _plan(organisation, scope, form: AllocationForm) -> str:
         form.units.data or [],
         form.starters.data or [],
         form.min_score.data or 0,
+        with_held=form.marked.data == "1",
     )
     url = url_for("matching.allocation_run", organisation_id=organisation.id, run_id=run.id)
     handle = services.start_allocation(run, url)

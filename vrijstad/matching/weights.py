@@ -19,12 +19,14 @@ from vrijstad.matching.models import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
     MAX_WEIGHT,
+    BranchLimit,
     MatchWeights,
     StreetProfile,
     mask_of,
 )
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
+from vrijstad.starters.models import BranchGroup
 
 
 def weights_of(organisation_id: int | None) -> dict[str, int]:
@@ -101,6 +103,47 @@ def save_street_profile(
         excluded=excluded_mask,
     )
     return profile
+
+
+def branch_limits_of(street: Street) -> dict[BranchGroup, int]:
+    """A street's branch limits: group → at most how many businesses of it (present ones too)."""
+    rows = db.session.scalars(queries.branch_limits_of_streets([street.id]))
+    return {limit.branch_group: limit.max_count for limit in rows}
+
+
+def save_branch_limits(
+    actor: User, street: Street, limits: Mapping[BranchGroup, int | None]
+) -> dict[BranchGroup, int]:
+    """Set a street's branch limits ("at most 1 of daily goods"); None removes a limit."""
+    if not can_manage(actor, street.area.organisation_id):
+        raise MatchingError(_("You do not work for this organisation."))
+    if any(n is not None and not 0 <= n <= 99 for n in limits.values()):
+        raise MatchingError(_("A branch limit is a whole number from 0 to 99."))
+    current = {
+        limit.branch_group: limit
+        for limit in db.session.scalars(queries.branch_limits_of_streets([street.id]))
+    }
+    for group, count in limits.items():
+        group = BranchGroup(group)
+        limit = current.get(group)
+        if count is None:
+            if limit is not None:
+                db.session.delete(limit)
+        elif limit is None:
+            db.session.add(BranchLimit(street_id=street.id, branch_group=group, max_count=count))
+        else:
+            limit.max_count = count
+    db.session.flush()
+    saved = branch_limits_of(street)
+    record_event(
+        actor,
+        "matching.branch_limits_saved",
+        street,
+        street.area.organisation_id,
+        street=street.name,
+        limits={group.value: n for group, n in saved.items()},
+    )
+    return saved
 
 
 def street_overview(organisation: Organisation, today: date | None = None) -> list[dict[str, Any]]:

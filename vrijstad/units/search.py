@@ -38,6 +38,7 @@ from vrijstad.units.models import (
     monthly,
     street_address,
 )
+from vrijstad.units.uses import accepted_mask, fits_clause
 
 #: Parsed searches kept per application: a few kilobytes each, the filter panel included.
 REMEMBERED_SEARCHES = 2_000
@@ -103,7 +104,8 @@ _CONDITIONS: dict[str, Callable[[], sa.ColumnElement[bool]]] = {
     "min_area": lambda: Unit.floor_area_vvo >= sa.bindparam("min_area"),
     "max_area": lambda: Unit.floor_area_vvo <= sa.bindparam("max_area"),
     "max_rent": lambda: Unit.rent_cents_per_year <= sa.bindparam("max_rent"),
-    "use_bit": lambda: Unit.uses_mask.op("&")(sa.bindparam("use_bit", type_=sa.Integer)) != 0,
+    # Units whose permitted uses fit the use asked for: the matching's rule (units/uses.py).
+    "use_bit": lambda: fits_clause(Unit.uses_mask, sa.bindparam("use_bit", type_=sa.Integer)),
     "available_by": lambda: Unit.available_from <= sa.bindparam("available_by"),
     "labels": lambda: Unit.energy_label.in_(sa.bindparam("labels", expanding=True)),
 }
@@ -120,7 +122,7 @@ def search_params(filters: UnitFilters) -> dict[str, object]:
         "max_rent": None
         if filters.max_rent_month_euros is None
         else filters.max_rent_month_euros * 100 * 12,
-        "use_bit": filters.use.bit if filters.use is not None else None,
+        "use_bit": accepted_mask(filters.use) if filters.use is not None else None,
         "available_by": filters.available_by,
         "labels": None
         if filters.label is None
