@@ -66,6 +66,18 @@ def _offer_hold(unit: Unit) -> str | None:
     )
 
 
+def _lock_unit(application: Application) -> Unit:
+    """Lock the application's unit row first (FOR UPDATE on PostgreSQL) and read it afresh:
+    every offer action takes the unit before the application and the offer, in the same order
+    as an acceptance, so two of them at once wait for each other instead of deadlocking."""
+    return db.session.scalars(
+        sa.select(Unit)
+        .where(Unit.id == application.unit_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def _two_years_after(start: date) -> date:
     try:
         return start.replace(year=start.year + 2)
@@ -101,6 +113,8 @@ def make_offer(actor: User, application: Application, terms: OfferTerms) -> Offe
     """Offer terms to a shortlisted (or viewed) applicant."""
     require_landlord_side(actor, application)
     check_terms(terms)
+    _lock_unit(application)
+    db.session.refresh(application)
     if application.unit.status not in PUBLIC_STATUSES:
         raise ApplicationError(_("This unit is no longer available."))
     transition(actor, application, ApplicationStatus.OFFERED)
@@ -131,6 +145,8 @@ def make_offer(actor: User, application: Application, terms: OfferTerms) -> Offe
 def withdraw_offer(actor: User, application: Application) -> Application:
     """Take an offer back; the application returns to the shortlist."""
     require_landlord_side(actor, application)
+    _lock_unit(application)
+    db.session.refresh(application)
     offer = application.open_offer
     if offer is None:
         raise ApplicationError(_("There is no open offer to withdraw."))
@@ -143,6 +159,8 @@ def withdraw_offer(actor: User, application: Application) -> Application:
 def decline_offer(starter: User, application: Application) -> Application:
     """The starter says no to the offer."""
     require_own(starter, application)
+    _lock_unit(application)
+    db.session.refresh(application)
     offer = application.open_offer
     if offer is None:
         raise ApplicationError(_("There is no open offer to decline."))
@@ -204,12 +222,7 @@ def accept_offer(
     ``seen_version`` is the :func:`offer_version` the starter read on the summary page: an offer
     that changed since is not accepted."""
     require_own(starter, application)
-    unit = db.session.scalars(
-        sa.select(Unit)
-        .where(Unit.id == application.unit_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    unit = _lock_unit(application)
     db.session.refresh(application)
     for earlier in application.offers:
         db.session.refresh(earlier)
