@@ -182,7 +182,11 @@ def test_offer_form_validates_and_starter_accepts(ctx, client, login, unit, star
     login(starter)
     page = client.get(f"/applications/{application.id}")
     assert "€\xa0950,00" in page.text and "8,50 %" in page.text
-    assert client.post(f"/applications/{application.id}/accept").status_code == 302
+    version = services.offer_version(db.session.scalar(sa.select(Offer)))
+    accepted = client.post(
+        f"/applications/{application.id}/accept", data={"version": version, "read_terms": "y"}
+    )
+    assert accepted.status_code == 302
     placement = db.session.scalar(sa.select(Placement))
     page = client.get(f"/applications/{application.id}")
     assert f"/placements/{placement.id}/agreement.pdf" in page.text
@@ -233,7 +237,11 @@ def test_accepting_a_withdrawn_offer_is_refused_with_a_message(ctx, client, logi
     services.withdraw_offer(unit.owner, offered)
     db.session.commit()
     login(offered.starter)
-    response = client.post(f"/applications/{offered.id}/accept", follow_redirects=True)
+    response = client.post(
+        f"/applications/{offered.id}/accept",
+        data={"version": "oud", "read_terms": "y"},
+        follow_redirects=True,
+    )
     assert "niet meer open" in response.text
     assert db.session.scalar(sa.select(sa.func.count(Placement.id))) == 0
 

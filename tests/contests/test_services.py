@@ -446,7 +446,7 @@ def test_only_the_contests_jurors_score_only_finalists(judging, enter, make_user
 def test_scores_stay_hidden_until_judging_closes(judging, org):
     services.score_entry(judging.test_jurors[0], judging.test_entries[0], all_scores(judging, 8))
     assert not services.scores_visible(judging)
-    services.close_judging(org.test_staff, judging)
+    services.close_judging(org.test_staff, judging, confirm_unscored=True)
     assert services.scores_visible(judging)
     with pytest.raises(ContestError, match="only while the jury is at work"):
         services.score_entry(
@@ -514,7 +514,7 @@ def test_ranking_of_a_judged_contest_with_a_tie(judging, org):
     services.score_entry(j2, b, all_scores(judging, 7))
     services.declare_conflict(j1, c, "Former colleague")
     services.score_entry(j2, c, all_scores(judging, 9))
-    services.close_judging(org.test_staff, judging)
+    services.close_judging(org.test_staff, judging, confirm_unscored=True)
     ranked = services.ranking(judging, today=VOTE_OPENS)
     assert [(r.entry_id, r.rank, r.tied) for r in ranked] == [
         (c.id, 1, False),
@@ -671,7 +671,7 @@ def test_announcing_refuses_bad_choices_and_lists_units_without_a_winner(
     services.shortlist(org.test_staff, contest, [entries[0].id])
     make_juror(contest)
     services.start_judging(org.test_staff, contest)
-    services.close_judging(org.test_staff, contest)
+    services.close_judging(org.test_staff, contest, confirm_unscored=True)
     db.session.commit()
     first, second = contest.units
     for choices, message in [

@@ -267,7 +267,7 @@ def test_a_juror_cannot_see_other_scores_until_judging_closes(client, login, jud
     login(english(first))
     page = client.get(f"/contests/{judging.id}/jury")
     assert "Ranking" not in page.text and "Every juror's scores" not in page.text
-    services.close_judging(org.test_staff, judging)
+    services.close_judging(org.test_staff, judging, confirm_unscored=True)
     db.session.commit()
     page = client.get(f"/contests/{judging.id}/jury")
     assert "Ranking" in page.text and "Every juror's scores" in page.text
@@ -390,7 +390,7 @@ def test_staff_announce_the_winner_and_the_page_shows_the_result(client, login, 
         services.score_entry(juror, a, all_scores(judging, 6))
         services.score_entry(juror, b, all_scores(judging, 9))
         services.score_entry(juror, c, all_scores(judging, 6))
-    services.close_judging(org.test_staff, judging)
+    services.close_judging(org.test_staff, judging, confirm_unscored=True)
     judging.vote_open_on = TODAY - timedelta(days=3)
     judging.vote_close_on = TODAY - timedelta(days=1)  # the vote is over
     db.session.commit()

@@ -67,8 +67,11 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "applications.make_offer": (None, LANDLORD_SIDE),
     "applications.mine": (USERS, None),
     "applications.move": (None, LANDLORD_SIDE),
+    # Without an open offer (the world has none) both send the allowed back to the application.
+    "applications.offer_agreement": (STARTER_A | LANDLORD_SIDE, None),
     "applications.plan": (STARTER_A | LANDLORD_SIDE, None),
     "applications.plan_viewing": (None, LANDLORD_SIDE),
+    "applications.review_offer": (STARTER_A, None),
     "applications.post_message": (None, STARTER_A | LANDLORD_SIDE),
     "applications.viewing_ics": (STARTER_A | LANDLORD_SIDE, None),
     "applications.withdraw": (None, STARTER_A),
@@ -117,11 +120,13 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "contests.entry": (STARTERS, STARTERS),
     "contests.entry_detail": (STARTER_A | STAFF_X | JUROR, None),  # jurors: finalists only
     "contests.evaluate": (None, STAFF_X),
+    "contests.extend_deadline": (None, STAFF_X),
     "contests.index": (ALL, None),
     "contests.invite_juror": (None, STAFF_X),
     "contests.jury": (JUROR, None),
     "contests.jury_invitation": (ALL, ALL),  # the token decides (this one is unknown)
     "contests.manage": (STAFF_X, None),
+    "contests.publish_erratum": (None, STAFF_X),
     "contests.plan": (STARTER_A | STAFF_X | JUROR, None),
     "contests.score": (None, JUROR),
     "contests.shortlist": (None, STAFF_X),

@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 from wtforms import (
+    BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -71,6 +73,18 @@ class OfferForm(FlaskForm):
             deposit_cents=self.deposit.data or 0,
             note=self.note.data,
         )
+
+
+class AcceptOfferForm(FlaskForm):
+    """The final step of accepting: the terms read, and the version of the offer they showed."""
+
+    version = HiddenField(validators=[DataRequired()])
+    read_terms = BooleanField(
+        _l("I have read the terms"),
+        validators=[
+            DataRequired(_l("Tick that you have read the terms and the draft agreement first."))
+        ],
+    )
 
 
 class PipelineFilterForm(FlaskForm):

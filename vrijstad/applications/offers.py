@@ -1,6 +1,7 @@
 """Offers: the terms a landlord offers an applicant, and the starter's answer; an accepted
 offer lets the unit and becomes a placement (through letting's one constructor)."""
 
+import hashlib
 from datetime import date
 
 import sqlalchemy as sa
@@ -29,11 +30,14 @@ from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.errors import LettingError
 from vrijstad.letting.models import Placement
 from vrijstad.letting.placements import PlacementTerms, create_placement
 from vrijstad.notifications.services import notify
+from vrijstad.organisations.models import Organisation
 from vrijstad.starters.models import SpaceKind
+from vrijstad.starters.services import profile_of
 from vrijstad.units.models import PUBLIC_STATUSES, Unit, UnitStatus
 from vrijstad.units.services import register_hold
 from vrijstad.units.status import claim_unit, organisation_id_of
@@ -60,6 +64,18 @@ def _offer_hold(unit: Unit) -> str | None:
         "answer, before changing the unit's status.",
         starter=starter,
     )
+
+
+def _lock_unit(application: Application) -> Unit:
+    """Lock the application's unit row first (FOR UPDATE on PostgreSQL) and read it afresh:
+    every offer action takes the unit before the application and the offer, in the same order
+    as an acceptance, so two of them at once wait for each other instead of deadlocking."""
+    return db.session.scalars(
+        sa.select(Unit)
+        .where(Unit.id == application.unit_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def _two_years_after(start: date) -> date:
@@ -97,6 +113,8 @@ def make_offer(actor: User, application: Application, terms: OfferTerms) -> Offe
     """Offer terms to a shortlisted (or viewed) applicant."""
     require_landlord_side(actor, application)
     check_terms(terms)
+    _lock_unit(application)
+    db.session.refresh(application)
     if application.unit.status not in PUBLIC_STATUSES:
         raise ApplicationError(_("This unit is no longer available."))
     transition(actor, application, ApplicationStatus.OFFERED)
@@ -127,6 +145,8 @@ def make_offer(actor: User, application: Application, terms: OfferTerms) -> Offe
 def withdraw_offer(actor: User, application: Application) -> Application:
     """Take an offer back; the application returns to the shortlist."""
     require_landlord_side(actor, application)
+    _lock_unit(application)
+    db.session.refresh(application)
     offer = application.open_offer
     if offer is None:
         raise ApplicationError(_("There is no open offer to withdraw."))
@@ -139,6 +159,8 @@ def withdraw_offer(actor: User, application: Application) -> Application:
 def decline_offer(starter: User, application: Application) -> Application:
     """The starter says no to the offer."""
     require_own(starter, application)
+    _lock_unit(application)
+    db.session.refresh(application)
     offer = application.open_offer
     if offer is None:
         raise ApplicationError(_("There is no open offer to decline."))
@@ -149,23 +171,66 @@ def decline_offer(starter: User, application: Application) -> Application:
     return application
 
 
-def accept_offer(starter: User, application: Application) -> Placement:
+def offer_version(offer: Offer) -> str:
+    """A fingerprint of the offer and every term it holds: the summary page carries it, and an
+    acceptance of another version (withdrawn and offered anew, or changed) is refused."""
+    terms = (
+        offer.id,
+        offer.status,
+        offer.kind,
+        offer.start_date,
+        offer.end_date,
+        offer.base_fee_cents_per_month,
+        offer.turnover_basis_points,
+        offer.deposit_cents,
+        offer.note or "",
+    )
+    return hashlib.sha256("|".join(map(str, terms)).encode()).hexdigest()[:20]
+
+
+def draft_placement(offer: Offer) -> Placement:
+    """The placement the offer becomes when accepted, unsaved: what the summary page and the
+    draft agreement show (the starter's trade name and KvK number as they are now)."""
+    application = offer.application
+    unit, starter = application.unit, application.starter
+    profile = profile_of(starter)
+    organisation_id = organisation_id_of(unit)
+    return Placement(
+        unit=unit,
+        starter=starter,
+        organisation=db.session.get(Organisation, organisation_id) if organisation_id else None,
+        offer_id=offer.id,
+        kind=offer.kind,
+        start_date=offer.start_date,
+        end_date=offer.end_date,
+        base_fee_cents_per_month=offer.base_fee_cents_per_month,
+        turnover_basis_points=offer.turnover_basis_points,
+        deposit_cents=offer.deposit_cents,
+        discount_schedule=[],
+        vat_opted=unit.vat_opted,
+        starter_trade_name=(profile.trade_name if profile and profile.trade_name else starter.name),
+        starter_kvk=profile.kvk_number if profile else None,
+    )
+
+
+def accept_offer(
+    starter: User, application: Application, seen_version: str | None = None
+) -> Placement:
     """The starter accepts: one transaction creates the placement, lets the unit and closes the
     other applications. The unit row is locked first (FOR UPDATE on PostgreSQL) and its status
-    changed only if it is still available, so two acceptances at once cannot both let it."""
+    changed only if it is still available, so two acceptances at once cannot both let it.
+    ``seen_version`` is the :func:`offer_version` the starter read on the summary page: an offer
+    that changed since is not accepted."""
     require_own(starter, application)
-    unit = db.session.scalars(
-        sa.select(Unit)
-        .where(Unit.id == application.unit_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    unit = _lock_unit(application)
     db.session.refresh(application)
     for earlier in application.offers:
         db.session.refresh(earlier)
     offer = application.open_offer
     if application.status != ApplicationStatus.OFFERED or offer is None:
         raise ApplicationError(_("This offer is no longer open; it may have been withdrawn."))
+    if seen_version is not None and seen_version != offer_version(offer):
+        raise ApplicationError(_l("The offer has changed; review it again."), "version")
     if not claim_unit(
         starter, unit, UnitStatus.LET, only_from=PUBLIC_STATUSES, reason="offer accepted"
     ):

@@ -26,7 +26,9 @@ from vrijstad.applications.offers import (
     accept_offer,
     check_terms,
     decline_offer,
+    draft_placement,
     make_offer,
+    offer_version,
     withdraw_offer,
 )
 from vrijstad.applications.pipeline import (
@@ -68,10 +70,12 @@ __all__ = [
     "can_see",
     "check_terms",
     "decline_offer",
+    "draft_placement",
     "is_landlord_side",
     "landlord_side_people",
     "make_offer",
     "move",
+    "offer_version",
     "open_application",
     "plan_viewing",
     "post_message",

@@ -10,13 +10,20 @@ from sqlalchemy.orm import selectinload
 
 from vrijstad.applications import queries, services
 from vrijstad.applications.forms import (
+    AcceptOfferForm,
     ApplyForm,
     MessageForm,
     OfferForm,
     PipelineFilterForm,
     ViewingForm,
 )
-from vrijstad.applications.models import BOARD_COLUMNS, Application, ApplicationStatus, Viewing
+from vrijstad.applications.models import (
+    BOARD_COLUMNS,
+    Application,
+    ApplicationStatus,
+    Offer,
+    Viewing,
+)
 from vrijstad.areas.models import Area
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
@@ -24,7 +31,7 @@ from vrijstad.forms import ButtonForm
 from vrijstad.htmx import render_page
 from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Placement
-from vrijstad.letting.services import kind_label, percent
+from vrijstad.letting.services import agreement_pdf, discount_rows, kind_label, percent, use_labels
 from vrijstad.loaders import allow, load, owned
 from vrijstad.starters.forms import branch_label
 from vrijstad.starters.services import completeness, profile_of
@@ -137,12 +144,73 @@ def withdraw(application_id: int):
     return _act(application, services.withdraw_application, _("Your application was withdrawn."))
 
 
+def _open_offer_or_back(application: Application):
+    """The open offer, or None after a message that there is none (the caller goes back)."""
+    offer = application.open_offer
+    if offer is None:
+        flash(_("This offer is no longer open; it may have been withdrawn."), "error")
+    return offer
+
+
+def _review(application: Application, offer: Offer, form: AcceptOfferForm, status: int = 200):
+    if not form.is_submitted() or form.version.errors:
+        form.version.data = services.offer_version(offer)
+    draft = services.draft_placement(offer)
+    return render_template(
+        "applications/review_offer.html",
+        application=application,
+        offer=offer,
+        draft=draft,
+        uses=use_labels(),
+        discounts=discount_rows(draft),
+        form=form,
+    ), status
+
+
+@bp.get("/applications/<int:application_id>/offer/review")
+@login_required
+def review_offer(application_id: int):
+    application = get_own_or_403(application_id)
+    offer = _open_offer_or_back(application)
+    if offer is None:
+        return redirect(url_for("applications.detail", application_id=application.id))
+    return _review(application, offer, AcceptOfferForm(formdata=None))
+
+
+@bp.get("/applications/<int:application_id>/offer/agreement.pdf")
+@login_required
+def offer_agreement(application_id: int):
+    application = get_visible_or_404(application_id)
+    offer = _open_offer_or_back(application)
+    if offer is None:
+        return redirect(url_for("applications.detail", application_id=application.id))
+    return (
+        agreement_pdf(services.draft_placement(offer)),
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="draft-agreement-offer-{offer.id}.pdf"',
+        },
+    )
+
+
 @bp.post("/applications/<int:application_id>/accept")
 @login_required
 def accept(application_id: int):
     application = get_own_or_403(application_id)
-    done = _("Congratulations! The unit is yours; download the draft agreement below.")
-    return _act(application, services.accept_offer, done)
+    form = AcceptOfferForm()
+    if not form.validate_on_submit():
+        offer = _open_offer_or_back(application)
+        if offer is None:
+            return redirect(url_for("applications.detail", application_id=application.id))
+        return _review(application, offer, form, 422)
+    done = attempt(lambda: services.accept_offer(current_user, application, form.version.data))
+    if done.error is not None and done.error.field == "version":  # changed: read it again
+        return redirect(url_for("applications.review_offer", application_id=application.id))
+    if not done:
+        return redirect(url_for("applications.detail", application_id=application.id))
+    flash(_("Congratulations! The unit is yours; download the draft agreement below."), "success")
+    return redirect(url_for("applications.detail", application_id=application.id))
 
 
 @bp.post("/applications/<int:application_id>/decline")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     FieldList,
@@ -419,3 +420,25 @@ class CancelForm(FlaskForm):
     reason = StringField(
         _l("Reason (entrants read it)"), validators=[DataRequired(), Length(min=3, max=500)]
     )
+
+
+class ErratumForm(FlaskForm):
+    text = TextAreaField(
+        _l("Correction (shown dated under the call; every entrant is told)"),
+        validators=[DataRequired(), Length(min=3, max=2000)],
+    )
+
+
+class DeadlineForm(FlaskForm):
+    deadline = SelectField(
+        _l("Deadline"),
+        choices=[
+            SelectChoice("entries_close_on", _l("Entry deadline")),
+            SelectChoice("vote_close_on", _l("Close of the public vote")),
+        ],
+    )
+    new_date = DateField(_l("New date"), validators=[InputRequired()])
+
+
+class CloseJudgingForm(FlaskForm):
+    confirm = BooleanField(_l("Close judging anyway"))

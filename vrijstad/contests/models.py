@@ -208,6 +208,9 @@ class Contest(Model):
         back_populates="contest", order_by="Juror.id", cascade="all, delete-orphan"
     )
     awards: Mapped[list["Award"]] = relationship(back_populates="contest", order_by="Award.id")
+    errata: Mapped[list["Erratum"]] = relationship(
+        order_by="Erratum.id", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         sa.CheckConstraint("prize_budget_cents >= 0", name="contest_budget_not_negative"),
@@ -421,4 +424,32 @@ class Award(Model):
     __table_args__ = (
         sa.UniqueConstraint("contest_id", "unit_id", name="one_award_per_unit"),
         sa.UniqueConstraint("contest_id", "entry_id", name="one_award_per_entry"),
+    )
+
+
+class Erratum(Model):
+    """A correction published on a contest after its call went out: a dated text, or a deadline
+    moved forward (``deadline`` names it, with the old and the new date). Entrants are told."""
+
+    __tablename__ = "contest_errata"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contests.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    #: "entries_close_on" or "vote_close_on" when the erratum extends that deadline.
+    deadline: Mapped[str | None] = mapped_column(sa.String(20))
+    old_date: Mapped[date | None]
+    new_date: Mapped[date | None]
+    published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
+    published_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "text IS NOT NULL OR (deadline IS NOT NULL AND new_date > old_date)",
+            name="erratum_text_or_later_deadline",
+        ),
     )

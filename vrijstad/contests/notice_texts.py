@@ -16,6 +16,10 @@ NOTICE_TEXTS = register_texts(
             "The winner of %(contest)s has been announced. Thank you for taking part."
         ),
         "contest.cancelled": _l("%(contest)s has been cancelled."),
+        "contest.erratum": _l("%(contest)s has published a correction to the call: read it."),
+        "contest.deadline_extended": _l(
+            "A deadline of %(contest)s has been extended: see the new date on the contest page."
+        ),
         "contest.unit_won": _l("%(winner)s won %(unit)s in %(contest)s; the placement is agreed."),
     }
 )

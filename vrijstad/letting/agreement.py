@@ -47,15 +47,21 @@ def discount_rows(placement: Placement) -> list[tuple[str, str]]:
 
 
 def agreement_pdf(placement: Placement) -> bytes:
-    """The draft agreement with every term agreed: parties with KvK, unit and permitted use,
+    """The draft agreement (of a placement, or of an offer's unsaved placement before it is
+    accepted) with every term agreed: parties with KvK, unit and permitted use,
     period and notice, fee and VAT, turnover clause, indexation, discounts (months free),
     deposit and what else the offer said."""
 
     unit = placement.unit
     organisation = placement.organisation
     offer = db.session.get(Offer, placement.offer_id) if placement.offer_id else None
+    title = (
+        _("Draft agreement — placement %(n)d", n=placement.id)
+        if placement.id is not None
+        else _("Draft agreement — offer for %(address)s", address=unit.address)
+    )
     doc = Document(
-        _("Draft agreement — placement %(n)d", n=placement.id),
+        title,
         author=organisation.name if organisation else "Vrijstad",
     )
     doc.paragraph(

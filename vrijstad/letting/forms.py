@@ -10,7 +10,15 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from vrijstad.forms import DutchDecimalField, FlaskForm
 from vrijstad.i18n import lazy_gettext as _l
@@ -86,10 +94,20 @@ class TurnoverForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
+    """Two buttons, two actions: approve the report, or send the question typed beside it."""
+
     question = StringField(
-        _l("Question for the starter (leave empty to approve)"),
-        validators=[Optional(), Length(max=1000)],
+        _l("Question for the starter"), validators=[Optional(), Length(max=1000)]
     )
+    decision = StringField(validators=[AnyOf(("approve", "ask"))])
+
+    def validate_decision(self, field) -> None:
+        if field.data == "ask" and not (self.question.data or "").strip():
+            raise ValidationError(_l("Type the question for the starter before you send it."))
+
+    def question_to_send(self) -> str | None:
+        """The question, or None to approve (a question typed before "Approve" is not sent)."""
+        return self.question.data.strip() if self.decision.data == "ask" else None
 
 
 class DepositReturnForm(FlaskForm):

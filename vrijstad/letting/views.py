@@ -302,10 +302,12 @@ def review_turnover(report_id: int):
         ),
     )
     form = ReviewForm()
-    if form.validate_on_submit() and attempt(
-        lambda: services.review_turnover(current_user, report, form.question.data)
-    ):
-        flash(_("Report reviewed."), "success")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+    elif attempt(lambda: services.review_turnover(current_user, report, form.question_to_send())):
+        asked = form.decision.data == "ask"
+        flash(_("Your question was sent.") if asked else _("Report approved."), "success")
     collective = services.collective_of(report.placement.unit_id)
     if collective is None:
         return redirect(url_for("main.home"))

@@ -14,7 +14,9 @@ rules can be tested without waiting. The parts, one module each:
 * ``jury``: shortlist, jurors, conflicts, scores;
 * ``ranking``: the finalists ranked (jury and public vote);
 * ``votes``: the public vote and its confirmation;
-* ``awards``: the winner, the prize period, the evaluation.
+* ``awards``: the winner, the prize period, the evaluation;
+* ``readiness``: whether a desk action can work now (the guard and the button share it);
+* ``corrections``: errata and deadlines moved forward on a published call.
 """
 
 from vrijstad.contests.services.access import (
@@ -48,6 +50,7 @@ from vrijstad.contests.services.calls import (
     open_contest,
     update_contest,
 )
+from vrijstad.contests.services.corrections import extend_deadline, publish_erratum
 from vrijstad.contests.services.entries import (
     EntryData,
     entries_open,
@@ -67,6 +70,7 @@ from vrijstad.contests.services.jury import (
     score_entry,
     shortlist,
     start_judging,
+    unscored,
 )
 from vrijstad.contests.services.ranking import (
     Ranked,
@@ -75,6 +79,7 @@ from vrijstad.contests.services.ranking import (
     ranking,
     scores_visible,
 )
+from vrijstad.contests.services.readiness import Readiness, readiness
 from vrijstad.contests.services.terms import ContestData, contest_holding
 from vrijstad.contests.services.votes import (
     DOTLESS_DOMAINS,
@@ -101,6 +106,7 @@ __all__ = [
     "MAX_UNITS",
     "PLAN_FIELDS",
     "Ranked",
+    "Readiness",
     "VOTE_LINK_DAYS",
     "VOTE_SALT",
     "accept_jury_invitation",
@@ -120,6 +126,7 @@ __all__ = [
     "entries_open",
     "entry_of",
     "evaluate_award",
+    "extend_deadline",
     "finalists_of",
     "has_scored",
     "invite_juror",
@@ -127,7 +134,9 @@ __all__ = [
     "juror_of",
     "open_contest",
     "prize_ends_on",
+    "publish_erratum",
     "ranking",
+    "readiness",
     "request_vote",
     "score_entry",
     "scores_visible",
@@ -135,6 +144,7 @@ __all__ = [
     "start_judging",
     "start_prize_period",
     "submit_entry",
+    "unscored",
     "update_contest",
     "vote_counts",
     "vote_for_token",

@@ -19,8 +19,8 @@ from vrijstad.contests.services.base import (
     move_entry,
 )
 from vrijstad.contests.services.ranking import finalists_of
+from vrijstad.contests.services.readiness import can_announce, can_start_prize
 from vrijstad.contests.services.terms import clean_text
-from vrijstad.contests.services.votes import vote_has_closed
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
@@ -52,11 +52,7 @@ def announce_winners(
     contest = lock_contest(contest)
     today = today or clock.today()
     check_move(contest, ContestStatus.WINNER_ANNOUNCED)
-    if contest.has_vote and not vote_has_closed(contest, today):
-        raise ContestError(
-            _l("The public vote runs until %(date)s; announce the winner after it has closed."),
-            date=contest.vote_close_on,
-        )
+    can_announce(contest, today).require()
     units = {u.id: u for u in contest.units}
     finalists = {e.id: e for e in finalists_of(contest) if e.status == EntryStatus.FINALIST}
     if not set(choices) <= set(units):
@@ -132,8 +128,7 @@ def start_prize_period(actor: User, contest: Contest, today: date | None = None)
     require_staff(actor, contest.organisation_id)
     contest = lock_contest(contest)
     today = today or clock.today()
-    if contest.status == ContestStatus.WINNER_ANNOUNCED and today < contest.starts_on:
-        raise ContestError(_l("The prize period starts on %(date)s."), date=contest.starts_on)
+    can_start_prize(contest, today).require()
     move_contest(actor, contest, ContestStatus.RUNNING)
     return contest
 

@@ -13,10 +13,10 @@ from vrijstad.contests.services.base import (
     move_contest,
     notify_entrants,
 )
+from vrijstad.contests.services.readiness import can_close_entries
 from vrijstad.contests.services.terms import ContestData, apply_terms, contest_holding
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
-from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.organisations.models import Organisation
 from vrijstad.units.models import UnitStatus
 from vrijstad.units.status import claim_unit, move_unit
@@ -82,12 +82,7 @@ def close_entries(actor: User, contest: Contest, today: date | None = None) -> C
     """Close the call once its deadline has passed (the deadline was promised to entrants)."""
     require_staff(actor, contest.organisation_id)
     contest = lock_contest(contest)
-    today = today or clock.today()
-    if contest.status == ContestStatus.OPEN and today <= contest.entries_close_on:
-        raise ContestError(
-            _l("Entries are open until %(date)s; close the call after that day."),
-            date=contest.entries_close_on,
-        )
+    can_close_entries(contest, today or clock.today()).require()
     move_contest(actor, contest, ContestStatus.CLOSED)
     return contest
 

@@ -33,8 +33,10 @@ from vrijstad.contests.services.base import (
     notify_entrants,
 )
 from vrijstad.contests.services.entries import entry_of
+from vrijstad.contests.services.readiness import can_start_judging
 from vrijstad.extensions import db, savepoint
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.notifications.mail import queue_mail
 
 
@@ -166,19 +168,45 @@ def start_judging(actor: User, contest: Contest) -> Contest:
     """Open the scoring: the accepted jurors score the finalists."""
     require_staff(actor, contest.organisation_id)
     contest = lock_contest(contest)
-    if contest.status == ContestStatus.SHORTLISTED and not any(
-        j.accepted_at for j in contest.jurors
-    ):
-        raise ContestError(_("At least one juror must have accepted the invitation first."))
+    can_start_judging(contest).require()
     move_contest(actor, contest, ContestStatus.JUDGING)
     return contest
 
 
-def close_judging(actor: User, contest: Contest) -> Contest:
-    """Close the scoring: from now on the jury sees every score and the ranking."""
+def unscored(contest: Contest) -> list[tuple[Juror, int]]:
+    """The jurors (who accepted) with finalists still to score, and how many: a finalist a
+    juror declared a conflict with is not theirs to score."""
+    finalists = {e.id for e in contest.entries if e.status == EntryStatus.FINALIST}
+    jurors = [j for j in contest.jurors if j.accepted_at is not None]
+    done = {
+        (juror_id, entry_id)
+        for juror_id, entry_id in db.session.execute(
+            sa.select(JuryScore.juror_id, JuryScore.entry_id)
+            .where(JuryScore.juror_id.in_([j.id for j in jurors]))
+            .union(
+                sa.select(Conflict.juror_id, Conflict.entry_id).where(
+                    Conflict.juror_id.in_([j.id for j in jurors])
+                )
+            )
+        )
+    }
+    missing = [(j, sum((j.id, e) not in done for e in finalists)) for j in jurors]
+    return [(juror, n) for juror, n in missing if n]
+
+
+def close_judging(actor: User, contest: Contest, confirm_unscored: bool = False) -> Contest:
+    """Close the scoring: from now on the jury sees every score and the ranking. While a juror
+    has finalists left to score it closes only when staff confirm they want it anyway."""
     require_staff(actor, contest.organisation_id)
     contest = lock_contest(contest)
-    move_contest(actor, contest, ContestStatus.JUDGED)
+    missing = unscored(contest) if contest.status == ContestStatus.JUDGING else []
+    if missing and not confirm_unscored:
+        raise ContestError(
+            _l("Not scored yet: %(jurors)s. Tick the box to close judging anyway."),
+            "confirm",
+            jurors=", ".join(juror.name for juror, _n in missing),
+        )
+    move_contest(actor, contest, ContestStatus.JUDGED, unscored=[j.id for j, _n in missing])
     return contest
 
 

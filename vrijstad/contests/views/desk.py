@@ -10,7 +10,10 @@ from vrijstad.contests import display, queries, services
 from vrijstad.contests.forms import (
     AnnounceForm,
     CancelForm,
+    CloseJudgingForm,
     ContestForm,
+    DeadlineForm,
+    ErratumForm,
     EvaluationForm,
     JurorForm,
     ShortlistForm,
@@ -18,6 +21,7 @@ from vrijstad.contests.forms import (
 from vrijstad.contests.models import Award, Contest, ContestStatus, EntryStatus
 from vrijstad.contests.services import ContestError
 from vrijstad.contests.views.common import bp, get_managed_or_403
+from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
@@ -60,7 +64,7 @@ def create(organisation_id: int):
         )
         if done.value is not None:
             flash(_("The contest is saved as a draft. Open it when the call is ready."), "success")
-            return _to_desk(done.value)
+            return to_desk(done.value)
     return render_template(
         "contests/form.html", form=form, organisation=organisation, contest=None
     ), (422 if form.is_submitted() else 200)
@@ -72,7 +76,7 @@ def edit(contest_id: int):
     contest = get_managed_or_403(contest_id)
     if contest.status != ContestStatus.DRAFT:
         flash(_("Only a draft can be changed: the call has been published."), "error")
-        return _to_desk(contest)
+        return to_desk(contest)
     form = ContestForm()
     form.fill(_unit_choices(contest.organisation, contest))
     if not form.is_submitted():
@@ -83,7 +87,7 @@ def edit(contest_id: int):
         ContestError,
     ):
         flash(_("The draft is saved."), "success")
-        return _to_desk(contest)
+        return to_desk(contest)
     return render_template(
         "contests/form.html", form=form, organisation=contest.organisation, contest=contest
     ), (422 if form.is_submitted() else 200)
@@ -130,6 +134,11 @@ def _manage_context(contest: Contest, **forms) -> dict:
             for award in contest.awards
         },
         "prize_ends_on": services.prize_ends_on(contest),
+        "ready": services.readiness(contest),
+        "unscored": services.unscored(contest) if contest.status == ContestStatus.JUDGING else [],
+        "close_judging_form": forms.get("close_judging_form") or CloseJudgingForm(formdata=None),
+        "erratum_form": forms.get("erratum_form") or ErratumForm(formdata=None),
+        "deadline_form": forms.get("deadline_form") or DeadlineForm(formdata=None),
     }
 
 
@@ -140,12 +149,12 @@ def manage(contest_id: int):
     return render_template("contests/manage.html", **_manage_context(contest))
 
 
-def _desk(contest: Contest, status: int, **forms):
+def desk_page(contest: Contest, status: int, **forms):
     """Show the desk again, with the form that failed or the refusal that was flashed."""
     return render_template("contests/manage.html", **_manage_context(contest, **forms)), status
 
 
-def _to_desk(contest: Contest, anchor: str | None = None):
+def to_desk(contest: Contest, anchor: str | None = None):
     return redirect(url_for("contests.manage", contest_id=contest.id, _anchor=anchor))
 
 
@@ -154,7 +163,6 @@ TRANSITIONS = {
     "open": services.open_contest,
     "close": services.close_entries,
     "judge": services.start_judging,
-    "close-judging": services.close_judging,
     "start": services.start_prize_period,
 }
 
@@ -175,27 +183,44 @@ def transition(contest_id: int, action: str):
     contest = get_managed_or_403(contest_id)
     if action == "cancel":
         return _cancel(contest)
+    if action == "close-judging":
+        return _close_judging(contest)
     if action not in TRANSITIONS:
         abort(404)
     move = TRANSITIONS[action]
     if not button_action(
         lambda: move(current_user, contest), transition_message(action), ContestError
     ):
-        return _desk(contest, 409)
-    return _to_desk(contest)
+        return desk_page(contest, 409)
+    return to_desk(contest)
+
+
+def _close_judging(contest: Contest):
+    """Close judging; with finalists left unscored only when "close anyway" is ticked."""
+    form = CloseJudgingForm()
+    if not form.validate_on_submit():
+        refuse(400, _("Your form has expired. Reload the page and try again."))
+    if not attempt(
+        lambda: services.close_judging(current_user, contest, bool(form.confirm.data)),
+        form,
+        ContestError,
+    ):
+        return desk_page(contest, 409, close_judging_form=form)
+    flash(transition_message("close-judging"), "success")
+    return to_desk(contest)
 
 
 def _cancel(contest: Contest):
     form = CancelForm()
     if not form.validate_on_submit():
-        return _desk(contest, 422, cancel_form=form)
+        return desk_page(contest, 422, cancel_form=form)
     if not attempt(
         lambda: services.cancel_contest(current_user, contest, form.reason.data),
         refused=ContestError,
     ):
-        return _desk(contest, 409, cancel_form=form)
+        return desk_page(contest, 409, cancel_form=form)
     flash(_("The contest is cancelled; the entrants have been told."), "success")
-    return _to_desk(contest)
+    return to_desk(contest)
 
 
 @bp.post("/contests/<int:contest_id>/shortlist")
@@ -205,14 +230,14 @@ def shortlist(contest_id: int):
     form = ShortlistForm()
     form.finalists.choices = [(e.id, e.trade_name) for e in contest.entries]
     if not form.validate_on_submit():
-        return _desk(contest, 422, shortlist_form=form)
+        return desk_page(contest, 422, shortlist_form=form)
     if not attempt(
         lambda: services.shortlist(current_user, contest, form.finalists.data or []),
         refused=ContestError,
     ):
-        return _desk(contest, 422, shortlist_form=form)
+        return desk_page(contest, 422, shortlist_form=form)
     flash(_("The finalists are chosen and every entrant has been told."), "success")
-    return _to_desk(contest)
+    return to_desk(contest)
 
 
 @bp.post("/contests/<int:contest_id>/jurors")
@@ -226,8 +251,8 @@ def invite_juror(contest_id: int):
         ContestError,
     ):
         flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-        return _to_desk(contest, "jury")
-    return _desk(contest, 422, juror_form=form)
+        return to_desk(contest, "jury")
+    return desk_page(contest, 422, juror_form=form)
 
 
 @bp.post("/contests/<int:contest_id>/announce")
@@ -245,8 +270,8 @@ def announce(contest_id: int):
             _("The winner is announced: the placement is made and every entrant has been told."),
             "success",
         )
-        return _to_desk(contest)
-    return _desk(contest, 422, announce_form=form)
+        return to_desk(contest)
+    return desk_page(contest, 422, announce_form=form)
 
 
 @bp.post("/contests/awards/<int:award_id>/evaluate")
@@ -260,5 +285,5 @@ def evaluate(award_id: int):
         refused=ContestError,
     ):
         flash(_("The evaluation is recorded."), "success")
-        return _to_desk(contest, "evaluation")
-    return _desk(contest, 422, evaluation_form=form, evaluated_award=award.id)
+        return to_desk(contest, "evaluation")
+    return desk_page(contest, 422, evaluation_form=form, evaluated_award=award.id)
