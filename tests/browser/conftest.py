@@ -3,7 +3,7 @@
 Fixtures:
 
 - ``live_server``: the session's ``app`` served by werkzeug on 127.0.0.1 (a free port) in a
-  daemon thread; yields the base URL. SQLite backend only: skipped on PostgreSQL.
+  daemon thread; gives the base URL. SQLite only, except journeys marked ``both_databases``.
 - ``browser``: one headless Chromium for the session, Debian's ``/usr/bin/chromium`` (never a
   downloaded Playwright build; ``make browser`` installs it).
 - ``page``: a fresh browser context per test (Dutch locale, ``base_url`` set to the live
@@ -89,10 +89,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 @pytest.fixture(scope="session")
-def live_server(app) -> Iterator[str]:
-    """The app over real HTTP on 127.0.0.1 and a free port; yields the base URL."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("browser tests run on the SQLite backend only")
+def _served(app) -> Iterator[str]:
+    """The app over real HTTP on 127.0.0.1 and a free port, once per session."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -102,6 +100,16 @@ def live_server(app) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app, request) -> str:
+    """The served app's base URL. Journeys run on SQLite; one marked ``both_databases`` (the
+    money chain) runs on PostgreSQL too."""
+    on_sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    if not on_sqlite and request.node.get_closest_marker("both_databases") is None:
+        pytest.skip("this browser journey runs on the SQLite backend only")
+    return request.getfixturevalue("_served")
 
 
 @pytest.fixture(scope="session")

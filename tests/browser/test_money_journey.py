@@ -43,7 +43,7 @@ def test_turnover_invoice_payment_settlement_statement(
     # Staff check the report and issue the invoice: 10 % of 12.000 beats the 1.000 base.
     log_in(page, collective.staff.email)
     page.goto(f"/collectives/{collective.id}?period={last_month:%Y-%m}")
-    page.locator("form[action$='/review'] button").click()
+    page.locator("form[action$='/review'] button[value=approve]").click()
     page.locator("form[action$='/invoices'] button").click()
     page.get_by_role("link", name="1 factuur uitgegeven.").click()  # the job's result
     invoices = page.locator("#invoices")
