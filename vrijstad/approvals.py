@@ -95,6 +95,16 @@ def waiting(kind: str, subject_id: int) -> Approval | None:
     return found if found is not None and not found.complete else None
 
 
+def forget(kind: str, subject_id: int) -> None:
+    """Drop the approvals of a subject whose decision was undone (a payment file the bank
+    rejected): the next decision about it needs its own approvals again."""
+    db.session.execute(
+        sa.delete(Approval)
+        .where(Approval.kind == kind, Approval.subject_id == subject_id)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 def _locked(kind: str, subject_id: int) -> Approval | None:
     return db.session.scalars(
         sa.select(Approval)

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from vrijstad import clock, submissions
+from vrijstad import approvals, clock, submissions
 from vrijstad.auth.guards import two_factor_required
 from vrijstad.billing import paying
 from vrijstad.billing.models import Invoice, Settlement
@@ -244,6 +244,8 @@ def payouts(settlement_id: int):
         executed=ExecutedForm(executed_on=executed_on),
         button=ButtonForm(),
         stripe=current_app.config.get("PAYMENT_PROVIDER") == "stripe",
+        approval=approvals.waiting(services.PAYOUT_APPROVAL, settlement.id),
+        four_eyes_threshold=approvals.threshold_cents(settlement.collective.organisation_id),
     )
 
 
@@ -257,7 +259,10 @@ def pay_out(settlement_id: int, method: str):
         abort(400)
     done = submissions.claim(f"payout:settlement:{settlement.id}", form.key.data, current_user.id)
     # A commit also keeps failed transfers on record, for a safe retry.
-    if attempt(lambda: _pay_out(settlement, method, form, repeated=done.repeated)):
+    outcome = attempt(lambda: _pay_out(settlement, method, form, repeated=done.repeated))
+    if outcome and not outcome.value:
+        flash(_("Your approval is recorded; a second colleague makes the payout."), "info")
+    elif outcome:
         if method == "sepa":
             flash(
                 _(
@@ -277,13 +282,13 @@ def pay_out(settlement_id: int, method: str):
     return redirect(url_for(".payouts", settlement_id=settlement.id))
 
 
-def _pay_out(settlement: Settlement, method: str, form: SepaForm, repeated: bool) -> None:
+def _pay_out(settlement: Settlement, method: str, form: SepaForm, repeated: bool) -> bool:
+    """True when the payout was made; False when it waits for a second colleague."""
     if repeated:  # the same form sent again: answered like the first, paid once
-        return
+        return True
     if method == "sepa":
-        services.pay_by_sepa(current_user, settlement, form.execution_date.data)
-    else:
-        services.pay_by_stripe(current_user, settlement)
+        return services.pay_by_sepa(current_user, settlement, form.execution_date.data) is not None
+    return services.pay_by_stripe(current_user, settlement) is not None
 
 
 @bp.post("/settlements/<int:settlement_id>/payouts/remind")

@@ -27,6 +27,7 @@ from vrijstad.payments.services.payout_files import (
     without_iban,
 )
 from vrijstad.payments.services.payouts import (
+    PAYOUT_APPROVAL,
     landlord_shares,
     next_business_day,
     pay_by_stripe,
@@ -84,6 +85,7 @@ __all__ = [
     "next_business_day",
     "pay_by_sepa",
     "pay_by_stripe",
+    "PAYOUT_APPROVAL",
     "payment_status",
     "payout_account",
     "payout_key",

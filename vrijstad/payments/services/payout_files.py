@@ -21,7 +21,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from vrijstad import clock
+from vrijstad import approvals, clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
@@ -45,11 +45,13 @@ from vrijstad.payments.models import (
 )
 from vrijstad.payments.services.common import PaymentsError, _staff
 from vrijstad.payments.services.payouts import (
+    PAYOUT_APPROVAL,
     _accounts,
     _names,
     _payouts_for,
     landlord_shares,
     next_business_day,
+    payout_run_approved,
 )
 
 #: Payouts a new file may carry: not yet paid and not in a file awaiting the bank.
@@ -125,10 +127,11 @@ def live_batch(settlement_id: int) -> PayoutBatch | None:
 
 def pay_by_sepa(
     actor: User, settlement: Settlement, execution_date: date | None = None
-) -> PayoutBatch:
+) -> PayoutBatch | None:
     """A pain.001 credit-transfer file paying every landlord's share still owed from the
     organisation's account. The payouts are then in the file; the bank's execution is
-    confirmed afterwards (``confirm_batch``)."""
+    confirmed afterwards (``confirm_batch``). None when the file waits for a second
+    colleague (four eyes above the organisation's threshold)."""
     organisation = db.session.get_one(Organisation, settlement.collective.organisation_id)
     _staff(actor, organisation.id, MemberRole.ADMIN)
     execution_date = execution_date or next_business_day(clock.today())
@@ -158,6 +161,8 @@ def pay_by_sepa(
                 names=_names(missing),
             )
         )
+    if not payout_run_approved(actor, settlement, payouts):
+        return None
     batch = sepa.build_batch(organisation, settlement, payouts, accounts, execution_date)
     batch.created_by_id = actor.id
     db.session.add(batch)
@@ -232,6 +237,7 @@ def reject_batch(actor: User, batch: PayoutBatch) -> PayoutBatch:
     settlement = _decide(actor, batch, BatchStatus.REJECTED)
     for payout in _exported_payouts(batch):
         PAYOUT_FLOW.move(payout, PayoutStatus.PENDING)
+    approvals.forget(PAYOUT_APPROVAL, settlement.id)  # the next file is approved anew
     db.session.flush()
     record_event(
         actor,

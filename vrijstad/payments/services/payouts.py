@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 import stripe
 
-from vrijstad import clock, labels
+from vrijstad import approvals, clock, labels
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
@@ -141,9 +141,24 @@ def _names(landlord_ids: list[int]) -> str:
     )
 
 
-def pay_by_stripe(actor: User, settlement: Settlement) -> list[Payout]:
+#: The approval (vrijstad.approvals) of paying out a settlement's shares, by file or Stripe.
+PAYOUT_APPROVAL = "payout_run"
+
+
+def payout_run_approved(actor: User, settlement: Settlement, payouts: list[Payout]) -> bool:
+    """Four eyes on the money leaving the organisation: above the organisation's threshold a
+    payout run (a SEPA file, Stripe transfers) is made only when a second staff member asks
+    for it too; the first request is recorded and nothing is paid."""
+    amount = sum(p.amount_cents for p in payouts if p.status != PayoutStatus.SENT)
+    return approvals.require_two(
+        PAYOUT_APPROVAL, settlement.id, amount, actor, settlement.collective.organisation_id
+    )
+
+
+def pay_by_stripe(actor: User, settlement: Settlement) -> list[Payout] | None:
     """Transfer each landlord's share to their Connect account (transfer group = the
-    settlement); a failed transfer is reported and can be retried with the same key."""
+    settlement); a failed transfer is reported and can be retried with the same key. None
+    when the run waits for a second colleague (four eyes)."""
     organisation_id = settlement.collective.organisation_id
     _staff(actor, organisation_id, MemberRole.ADMIN)
     stripe_provider = provider()
@@ -170,6 +185,8 @@ def pay_by_stripe(actor: User, settlement: Settlement) -> list[Payout]:
                 names=_names(missing),
             )
         )
+    if not payout_run_approved(actor, settlement, payouts):
+        return None
     for payout in payouts:
         if payout.status == PayoutStatus.SENT:
             continue
