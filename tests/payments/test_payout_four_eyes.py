@@ -82,7 +82,7 @@ def test_the_page_says_who_asked_and_that_it_waits(
         follow_redirects=True,
     )
     assert response.status_code == 200
-    assert "a second colleague makes the payout" in response.text
+    assert "een tweede collega maakt de uitbetaling" in response.text
     page = client.get(f"/settlements/{approved.id}/payouts").text
     assert 'id="payout-approval"' in page and collective.staff.name in page
     assert batches() == 0
