@@ -54,6 +54,18 @@ def test_a_started_placement_gets_one_deposit_invoice_without_vat(ctx, place):
     assert ledger.total_of_all_entries() == 0
 
 
+def test_the_deposit_invoice_is_announced_to_the_starter(ctx, place, outbox):
+    placement = started(place)
+    db.session.commit()
+    invoice = billing.deposit_state(placement).invoice
+    notices = db.session.scalars(
+        sa.select(Notification).where(Notification.kind == "invoice.issued")
+    ).all()
+    assert [n.data["invoice_id"] for n in notices] == [invoice.id]
+    mails = [m for m in outbox() if m["Subject"].startswith(f"Factuur {invoice.number}:")]
+    assert len(mails) == 1 and mails[0]["To"] == placement.starter.email
+
+
 def test_no_deposit_no_invoice(ctx, place):
     placement = started(place, deposit=0)
     assert billing.deposit_state(placement).invoice is None
@@ -91,9 +103,10 @@ def test_return_minus_damages_moves_the_liability_exactly(ctx, collective, place
     assert org_balance(placement, ledger.payable(landlord)) == -35_055
     assert ledger.total_of_all_entries() == 0
     notice = db.session.scalars(
-        sa.select(Notification).where(Notification.user_id == placement.starter_id)
+        sa.select(Notification).where(
+            Notification.user_id == placement.starter_id, Notification.kind == "deposit.returned"
+        )
     ).one()
-    assert notice.kind == "deposit.returned"
     assert notice.data["deposit"] == "€\xa01.900,00"
     assert notice.data["damages"] == "€\xa0350,55"
     assert notice.data["refund"] == "€\xa01.549,45"

@@ -156,7 +156,7 @@ def test_accepting_makes_a_placement_of_those_days(ctx, unit, short_lets, starte
     kinds = db.session.scalars(
         sa.select(Notification.kind).where(Notification.user_id == starter.id)
     ).all()
-    assert kinds == ["booking.accepted"]
+    assert sorted(kinds) == ["booking.accepted", "invoice.issued"]  # and its invoice
     actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["booking.status", "placement.created"]
 
@@ -392,6 +392,26 @@ def test_an_accepted_booking_is_invoiced_once_for_its_price(ctx, unit, short_let
     assert ledger.total_of_all_entries() == 0
     run = billing.generate_invoices(None, unit.area.organisation, ahead.replace(day=1))
     assert placement.id not in [i.placement_id for i in run.created]  # not billed monthly too
+
+
+def test_the_booking_invoice_reaches_the_starter_by_mail_with_its_pdf(
+    ctx, unit, short_lets, starter, ahead, outbox
+):
+    """A pop-up's one-off invoice is announced as every invoice: a notice and a mail."""
+    from vrijstad.billing.mailing import KIND
+    from vrijstad.billing.models import Invoice
+    from vrijstad.notifications.models import Notification
+
+    booking = request(starter, unit, ahead, ahead + timedelta(days=2))
+    placement = services.accept_booking(unit.owner, booking)
+    db.session.commit()
+    invoice = db.session.scalar(sa.select(Invoice).where(Invoice.placement_id == placement.id))
+    mails = [m for m in outbox() if m["Subject"].startswith(f"Factuur {invoice.number}:")]
+    assert len(mails) == 1 and mails[0]["To"] == starter.email
+    (pdf,) = list(mails[0].iter_attachments())
+    assert pdf.get_content_type() == "application/pdf"
+    notices = db.session.scalars(sa.select(Notification).where(Notification.kind == KIND)).all()
+    assert [n.user_id for n in notices] == [starter.id]
 
 
 def test_an_accepted_booking_holds_the_unit_until_it_is_over(ctx, unit, make_booking, ahead):

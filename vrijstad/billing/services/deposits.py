@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.billing.mailing import announce_invoice
 from vrijstad.billing.models import (
     INVOICE_FLOW,
     DepositReturn,
@@ -55,9 +56,11 @@ def issue_deposit_invoice(placement: Placement, issued_on: date | None = None) -
     if existing is not None:
         return existing
     line = Line(_("Deposit (waarborgsom), no VAT: not a supply"), placement.deposit_cents, 0)
-    return _issue(
+    invoice = _issue(
         placement, month_start(placement.start_date), [line], issued_on, InvoiceKind.DEPOSIT
     )
+    announce_invoice(invoice)  # notice now, mail with the PDF after the commit
+    return invoice
 
 
 def held_cents(placement: Placement) -> int:

@@ -273,7 +273,9 @@ def issue_one_off_invoice(
     if existing is not None:
         return existing
     rate = VAT_STANDARD_BP if placement.vat_opted else 0
-    return _issue(placement, period, [Line(description, net_cents, rate)], issued_on)
+    invoice = _issue(placement, period, [Line(description, net_cents, rate)], issued_on)
+    announce_invoice(invoice)  # the starter gets it as every invoice: notice, mail with PDF
+    return invoice
 
 
 @dataclass

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from vrijstad import clock
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
+from vrijstad.billing.mailing import announce_invoice
 from vrijstad.billing.models import (
     VAT_STANDARD_BP,
     Invoice,
@@ -146,6 +147,8 @@ def reconcile_year(
         invoice = _issue(
             placement, date(year, 1, 1), [Line(text, abs(difference), rate)], None, kind
         )
+        if kind == InvoiceKind.RECONCILIATION:  # money to pay: announced as every invoice
+            announce_invoice(invoice)
     settled = TurnoverReconciliation(
         placement_id=placement.id,
         year=year,
