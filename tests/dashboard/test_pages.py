@@ -9,6 +9,7 @@ from tests.dashboard.test_views import page_text
 from vrijstad import clock
 from vrijstad.areas.models import Street
 from vrijstad.extensions import db
+from vrijstad.units.models import UnitStatus
 
 
 def hoogstraat(city) -> Street:
@@ -32,11 +33,51 @@ def test_street_page_is_public_once_published(client, login, city, lettings):
     client.post("/logout")
     text = page_text(client.get(f"/streets/{street.id}?lang=en"))
     assert "Since 1350 the market street." in text and "Now: makers." in text
-    assert "75.0 %" in text and "3 of 4 units are vacant." in text
+    assert "3 of the 4 units are vacant." in text
+    assert "%" not in text  # four units: a percentage would say more than it knows
     assert "Welcome here: Fashion & luxury" in text and "Enough of: Leisure & horeca" in text
     assert "Zaak 0" in text  # the new starter in h1
     assert "Hoogstraat 2" in text and "Hoogstraat 3" in text  # listed units
     assert "Hoogstraat 4" not in text  # a draft is not public
+
+
+def publish(client, street, story="De Kerkstraat."):
+    response = client.post(
+        f"/dashboard/streets/{street.id}/story", data={"story": story, "published": "y"}
+    )
+    assert response.status_code == 302
+
+
+def test_street_page_without_profile_shows_no_profile_and_a_count(client, login, city):
+    street = next(s for s in city.area.streets if s.name == "Kerkstraat")
+    login(city.staff)
+    story_page = page_text(client.get(f"/dashboard/streets/{street.id}/story?lang=en"))
+    assert "This street has no profile yet" in story_page
+    profile_url = f"/organisations/{city.org.id}/streets/{street.id}/profile"
+    assert profile_url in client.get(f"/dashboard/streets/{street.id}/story").text
+    publish(client, street)
+    staff_view = client.get(f"/streets/{street.id}?lang=en")
+    assert profile_url in staff_view.text
+    assert "This street has no profile yet, so the public page shows none." in page_text(staff_view)
+    client.post("/logout")
+    text = page_text(client.get(f"/streets/{street.id}?lang=nl"))
+    assert "1 van de 3 panden staat leeg." in text
+    assert "%" not in text and "Leegstand:" not in text
+    assert "profiel" not in text.lower()
+
+
+def test_street_page_gives_the_rate_from_ten_units(client, login, city, make_unit):
+    street = hoogstraat(city)
+    owner = db.session.get(type(city.staff), city.units["h1"].owner_id)
+    for _ in range(6):
+        make_unit(owner=owner, area=city.area, street="Hoogstraat", status=UnitStatus.LET)
+    db.session.commit()
+    login(city.staff)
+    publish(client, street)
+    client.post("/logout")
+    text = page_text(client.get(f"/streets/{street.id}?lang=nl"))
+    assert "3 van de 10 panden staan leeg." in text
+    assert "Leegstand: 30,0 %" in text
 
 
 def test_story_form_refuses_too_long_a_story(client, login, city):

@@ -1,11 +1,15 @@
 """The grant letter reads well: names with diacritics, euro amounts, no text over text."""
 
+from datetime import date
+
 from tests.pdf_layout import assert_readable, text_of
 from tests.subsidies.conftest import DAY
 from vrijstad.extensions import db
+from vrijstad.i18n import force_locale
 from vrijstad.subsidies import services
 from vrijstad.subsidies.documents import grant_letter_pdf
 from vrijstad.subsidies.models import SubsidyStatus
+from vrijstad.subsidies.services.clock import objection_deadline
 
 NAME = "Zoë's Atelier Łukasz Şahin"
 
@@ -25,3 +29,25 @@ def test_grant_letter_prints_names_and_amounts_apart(make_application, scheme):
         assert expected in text, expected
     assert "EUR" not in text and "?" not in text
     assert_readable(data)
+
+
+def test_grant_letter_says_how_and_until_when_to_object(make_application, scheme):
+    """Awb 6:7: six weeks from the day after sending (decided and sent Monday 2 March 2026, so
+    until Monday 13 April 2026), to the body named on the scheme, with what the letter holds."""
+    application = make_application(status=SubsidyStatus.IN_REVIEW)
+    services.grant(scheme.organisation.test_staff, application, on=DAY)
+    db.session.commit()
+    with force_locale("nl"):
+        text = " ".join(text_of(grant_letter_pdf(application)).replace("\xa0", " ").split())
+    assert "Bezwaar maken" in text
+    assert "uiterlijk op 13 april 2026" in text
+    assert "bij Gemeente Dijkerveen" in text
+    for part in ("ondertekende brief", "uw naam en adres", "de datum", "waarom u"):
+        assert part in text, part
+    assert application.dossier_number in text
+
+
+def test_objection_term_ending_in_a_weekend_moves_to_monday():
+    assert objection_deadline(date(2026, 3, 2)) == date(2026, 4, 13)
+    assert objection_deadline(date(2026, 3, 7)) == date(2026, 4, 20)  # Saturday → Monday
+    assert objection_deadline(date(2026, 3, 8)) == date(2026, 4, 20)  # Sunday → Monday

@@ -118,9 +118,11 @@ def test_the_procedure_through_the_pages(client_for, scheme, applicant, colleagu
             "street_id": "0",
             "address": "Hoogstraat 12",
             "work_starts_on": work_starts.isoformat(),
+            "other_de_minimis": "1.250,50",
         },
     )
     application = db.session.scalar(sa.select(SubsidyApplication))
+    assert application.other_de_minimis_cents == 1_250_50  # the declaration is kept
     url = f"/subsidies/applications/{application.id}"
     assert started.location.endswith(url)
     assert "The staff will contact you for an intake talk" in client.get(url).text

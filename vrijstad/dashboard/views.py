@@ -185,7 +185,12 @@ def story(street_id: int):
         flash(_("The street page is saved."), "success")
         return redirect(url_for("streets.page", street_id=street.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("dashboard/story.html", street=street, form=form), status
+    return render_template(
+        "dashboard/story.html",
+        street=street,
+        form=form,
+        has_profile=services.profile_of(street) is not None,
+    ), status
 
 
 @streets_bp.get("/streets")

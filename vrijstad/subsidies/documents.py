@@ -12,7 +12,7 @@ from vrijstad.labels import label
 from vrijstad.pdf import Document
 from vrijstad.subsidies.models import SubsidyApplication, SubsidyScheme
 from vrijstad.subsidies.services.amounts import Budget, Reasoning, advance_of, reasoning_of
-from vrijstad.subsidies.services.clock import decision_deadline
+from vrijstad.subsidies.services.clock import decision_deadline, objection_deadline
 from vrijstad.subsidies.services.notices import notify_applicant
 
 
@@ -117,7 +117,34 @@ def grant_letter_pdf(application: SubsidyApplication) -> bytes:
             kvk=application.applicant_kvk,
         )
     )
+    objection_clause(doc, application)
     return doc.output()
+
+
+def objection_clause(doc: Document, application: SubsidyApplication) -> None:
+    """How to object (Awb 6:7): within six weeks of the day after the decision was sent (it is
+    sent on the day of the decision), to the body named on the scheme, by a signed letter."""
+    if application.decided_on is None:
+        return
+    doc.heading(_("Objection"))
+    doc.paragraph(
+        _(
+            "If you do not agree with this decision, you can object to it. Do so within six "
+            "weeks of the day after this decision was sent, so no later than %(date)s, with "
+            "%(body)s.",
+            date=date_filter(objection_deadline(application.decided_on), "long"),
+            body=application.scheme.provider_name,
+        )
+    )
+    doc.paragraph(
+        _(
+            "Send a signed letter (notice of objection) stating your name and address, the "
+            "date, the decision you object to (dossier number %(dossier)s of %(decided)s) and "
+            "the reasons why you object.",
+            dossier=application.dossier_number,
+            decided=date_filter(application.decided_on, "long"),
+        )
+    )
 
 
 def grant_letter_name(application: SubsidyApplication) -> str:

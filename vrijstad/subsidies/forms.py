@@ -172,6 +172,13 @@ class ApplicationForm(FlaskForm):
     street_id = SelectField(_l("Street"), coerce=int, validators=[Optional()])
     address = StringField(_l("House number or address"), validators=[Optional(), Length(max=160)])
     work_starts_on = DateField(_l("The work starts on"), validators=[InputRequired()])
+    other_de_minimis = EuroField(
+        _l("Other de-minimis aid received this year and the two previous years"),
+        description=_l(
+            "Aid from other bodies under the de-minimis rules, for this KvK number; € 0 if none."
+        ),
+        validators=[Optional(), BigInteger(), NumberRange(min=0)],
+    )
 
     def fill(self, scheme: SubsidyScheme, kinds: list[ApplicantKind]) -> None:
         self.applicant_kind.choices = _choices(kinds, label)
@@ -189,6 +196,7 @@ class ApplicationForm(FlaskForm):
             work_starts_on=self.work_starts_on.data,
             street_id=self.street_id.data or None,
             address=self.address.data,
+            other_de_minimis_cents=self.other_de_minimis.data or 0,
         )
 
 

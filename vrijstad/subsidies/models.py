@@ -358,6 +358,10 @@ class SubsidyApplication(Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     granted_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
+    #: Other de-minimis aid the applicant declares for this and the two previous years.
+    other_de_minimis_cents: Mapped[int] = mapped_column(
+        sa.BigInteger, default=0, server_default="0"
+    )
     conditions: Mapped[str | None] = mapped_column(sa.Text)
     rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
     advance_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
@@ -394,6 +398,7 @@ class SubsidyApplication(Model):
         sa.CheckConstraint("advance_cents >= 0", name="advance_not_negative"),
         sa.CheckConstraint("paid_cents >= 0", name="paid_not_negative"),
         sa.CheckConstraint("suspended_days >= 0", name="suspended_days_not_negative"),
+        sa.CheckConstraint("other_de_minimis_cents >= 0", name="other_de_minimis_not_negative"),
         sa.Index("ix_subsidy_applications_queue", "scheme_id", "submitted_at"),
     )
 

@@ -45,23 +45,40 @@ def can_see_street_page(user: User, street: Street, story: StreetStory | None) -
     return bool(story and story.published) or can_manage(user, street.area.organisation_id)
 
 
+#: A vacancy percentage says little about a short street (1 of 5 is "20 %"): the page gives
+#: it only from this many units on, and always the count.
+RATE_FROM_UNITS = 10
+
+
+def profile_of(street: Street) -> StreetProfile | None:
+    """The street's profile when it says anything (a wish, an exclusion or a note)."""
+    profile = db.session.scalar(
+        sa.select(StreetProfile).where(StreetProfile.street_id == street.id)
+    )
+    if profile is None or not (profile.wanted or profile.excluded or profile.note):
+        return None
+    return profile
+
+
 @dataclass
 class StreetPage:
     street: Street
     story: StreetStory | None
-    profile: StreetProfile | None
+    profile: StreetProfile | None  # None also when the profile is empty
     vacancy: Vacancy
     units: list[Unit]
     starters: list
+
+    @property
+    def show_rate(self) -> bool:
+        return self.vacancy.units_total >= RATE_FROM_UNITS
 
 
 def street_page(street: Street, today: date) -> StreetPage:
     """What a street's public page shows: story, profile, new starters, units, vacancy."""
     area = street.area
     figures = live_stock(area, today).street(street.name) or Vacancy(street=street.name)
-    profile = db.session.scalar(
-        sa.select(StreetProfile).where(StreetProfile.street_id == street.id)
-    )
+    profile = profile_of(street)
     since = add_months(month_start(today), -12)
     return StreetPage(
         street=street,

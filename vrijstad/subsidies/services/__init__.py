@@ -29,13 +29,16 @@ reclaim). The grant letter is made after the decision, in ``subsidies.documents`
 from vrijstad.labels import label
 from vrijstad.subsidies.models import DocumentKind
 from vrijstad.subsidies.services.amounts import (
+    DE_MINIMIS_CEILING_CENTS,
     Budget,
     Reasoning,
     advance_of,
     balance_due,
     budget_of,
     check_budget,
+    check_de_minimis,
     compute_amount,
+    de_minimis_of,
     final_reasoning_of,
     granted_account,
     payable_account,
@@ -143,7 +146,10 @@ __all__ = [
     "budget_of",
     "can_see",
     "change_status",
+    "DE_MINIMIS_CEILING_CENTS",
     "check_budget",
+    "check_de_minimis",
+    "de_minimis_of",
     "check_location",
     "check_open",
     "check_pdf",

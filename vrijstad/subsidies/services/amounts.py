@@ -2,6 +2,7 @@
 accounts that hold the money."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -191,3 +192,54 @@ def granted_account(scheme_id: int) -> str:
 def payable_account(application_id: int) -> str:
     """What is owed to a recipient (credit), or owed back by them (debit)."""
     return ledger.account("subsidy_payable", "application", application_id)
+
+
+# De-minimis aid ----------------------------------------------------------------------------
+
+#: At most this much de-minimis aid per company over the current and two previous years.
+DE_MINIMIS_CEILING_CENTS = 300_000_00
+
+
+def de_minimis_of(application: SubsidyApplication, on: date) -> int:
+    """The de-minimis aid of the applicant's company (its KvK number): what any scheme granted
+    it (or finally set) in the year of `on` and the two before, this application left out,
+    plus the other aid the applicant declared."""
+    since = date(on.year - 2, 1, 1)
+    granted = db.session.scalar(
+        sa.select(
+            sa.func.coalesce(
+                sa.func.sum(
+                    sa.func.coalesce(
+                        SubsidyApplication.final_cents, SubsidyApplication.granted_cents
+                    )
+                ),
+                0,
+            )
+        ).where(
+            SubsidyApplication.applicant_kvk == application.applicant_kvk,
+            SubsidyApplication.granted_cents.is_not(None),
+            SubsidyApplication.decided_on >= since,
+            SubsidyApplication.id != application.id,
+        )
+    )
+    return int(granted or 0) + application.other_de_minimis_cents
+
+
+def check_de_minimis(
+    application: SubsidyApplication, amount: int, on: date, field_name: str | None = None
+) -> None:
+    """Refuse an amount that takes the company above the de-minimis ceiling, with the sum."""
+    received = de_minimis_of(application, on)
+    if received + amount > DE_MINIMIS_CEILING_CENTS:
+        raise SubsidyError(
+            _l(
+                "The de-minimis ceiling of %(ceiling)s per company over three years would be "
+                "exceeded: KvK number %(kvk)s already received %(received)s in de-minimis aid "
+                "(including the aid declared), and this needs %(amount)s."
+            ),
+            field_name,
+            ceiling=Cents(DE_MINIMIS_CEILING_CENTS),
+            kvk=application.applicant_kvk,
+            received=Cents(received),
+            amount=Cents(amount),
+        )

@@ -48,6 +48,8 @@ class ApplicationData:
     work_starts_on: date
     street_id: int | None = None
     address: str | None = None
+    #: Other de-minimis aid received in this and the two previous years (declared), cents.
+    other_de_minimis_cents: int = 0
 
 
 def kinds_for(user: User) -> list[ApplicantKind]:
@@ -204,6 +206,8 @@ def _check_details(
         raise SubsidyError(
             _("Describe the project in a few sentences (at least 20 characters)."), "description"
         )
+    if data.other_de_minimis_cents < 0:
+        raise SubsidyError(_("Enter an amount of € 0 or more."), "other_de_minimis")
     street = check_location(scheme, data.street_id)
     check_start(scheme, data.work_starts_on, on)
     organisation_id = None
@@ -228,6 +232,7 @@ def _set_details(
     application.street_id = street.id if street else None
     application.address = (data.address or "").strip()[:160] or None
     application.work_starts_on = data.work_starts_on
+    application.other_de_minimis_cents = data.other_de_minimis_cents
 
 
 def start_application(

@@ -36,3 +36,18 @@ def days_late(application: SubsidyApplication) -> int:
         return 0
     due = decision_deadline(application, application.decided_on)
     return max((application.decided_on - due).days, 0) if due else 0
+
+
+# The objection term ------------------------------------------------------------------------
+
+OBJECTION_WEEKS = 6
+
+
+def objection_deadline(sent_on: date) -> date:
+    """The last day to object to a decision (Awb 6:7, 6:8): six weeks from the day after the
+    decision was sent, so the same weekday six weeks on. A last day on a Saturday or Sunday
+    moves to the Monday (Algemene termijnenwet art. 1; public holidays are not counted here)."""
+    due = sent_on + timedelta(weeks=OBJECTION_WEEKS)
+    while due.weekday() >= 5:
+        due += timedelta(days=1)
+    return due

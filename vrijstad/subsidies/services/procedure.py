@@ -24,6 +24,7 @@ from vrijstad.subsidies.models import (
 )
 from vrijstad.subsidies.services.amounts import (
     check_budget,
+    check_de_minimis,
     granted_account,
     payable_account,
     reasoning_of,
@@ -90,6 +91,7 @@ def submit_application(
             _("The application is not complete yet. Missing: %(items)s.", items="; ".join(missing))
         )
     amount = reasoning_of(application).amount_cents
+    check_de_minimis(application, amount, on)
     if scheme.handling == Handling.FIRST_COME:
         check_budget(scheme, application, amount)
     application.requested_cents = amount
@@ -259,6 +261,7 @@ def grant(
             amount=Cents(computed),
         )
     check_budget(scheme, application, amount, "amount")
+    check_de_minimis(application, amount, on, "amount")
     application.conditions = (conditions or "").strip()[:5000] or None
     try:
         complete = approvals.require_two(

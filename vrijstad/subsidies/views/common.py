@@ -128,6 +128,7 @@ def detail_context(application: SubsidyApplication, **forms) -> dict:
         details_form = ApplicationForm(formdata=None, obj=application)
         details_form.applicant_kind.data = application.applicant_kind.value
         details_form.street_id.data = application.street_id or 0
+        details_form.other_de_minimis.data = application.other_de_minimis_cents
     if details_form is not None:
         kinds = [k for k in services.kinds_for(current_user) if k.value in scheme.applicant_kinds]
         details_form.fill(scheme, kinds or [application.applicant_kind])
