@@ -74,10 +74,28 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def pass_second_step(page, email: str) -> None:
     """After the password: the authenticator code, when the login asks for one (staff)."""
     code = page.locator("main input[name=code]")
-    page.locator("form[action$='/logout'] button").or_(code).first.wait_for()
+    page.locator("form[action$='/logout'] button").or_(code).first.wait_for(state="attached")
     if code.is_visible():
         code.fill(second_factor_code(find_user_by_email(email).id))
         page.locator("main form button[type=submit]").click()
+
+
+def open_my_menu(page) -> None:
+    """Open the header's "My Vrijstad" menu (account, log out, the items beyond the top five)."""
+    menu = page.locator("header details.my-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+
+
+def log_out(page) -> None:
+    """Log out through the "My Vrijstad" menu."""
+    open_my_menu(page)
+    page.locator("header form[action$='/logout'] button").click()
+
+
+def logged_in(page):
+    """The log-out button in the header's menu: there once someone is logged in."""
+    return page.locator("header form[action$='/logout'] button")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

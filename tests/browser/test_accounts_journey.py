@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import log_out, open_my_menu
+
 NAME = "Fatima de Vries"
 EMAIL = "fatima@example.nl"
 PASSWORD = "Zonnig-Terras-2026"  # noqa: S105
@@ -48,7 +50,7 @@ def test_register_log_out_log_in_and_switch_to_english(page: Page, live_server):
     expect(page.get_by_role("heading", name=f"Hallo {NAME}")).to_be_visible()
     expect(page.get_by_role("heading", name="Starter", exact=True)).to_be_visible()
 
-    page.get_by_role("button", name="Uitloggen").click()
+    log_out(page)
     expect(page.get_by_role("status")).to_have_text("Je bent uitgelogd.")
     expect(page.get_by_role("heading", name=re.compile("^Hallo"))).to_have_count(0)
 
@@ -69,6 +71,7 @@ def test_register_log_out_log_in_and_switch_to_english(page: Page, live_server):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Empty shops, new entrepreneurs")
     expect(page.get_by_role("heading", name=f"Hello {NAME}")).to_be_visible()
+    open_my_menu(page)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     assert_no_browser_errors(page)

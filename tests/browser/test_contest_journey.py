@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import pass_second_step
+from tests.browser.conftest import log_out, logged_in, pass_second_step
 from tests.conftest import PASSWORD
 from vrijstad import clock
 from vrijstad.billing import services as billing
@@ -26,11 +26,7 @@ def log_in(page: Page, email: str) -> None:
     page.locator("main input[name=password]").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     pass_second_step(page, email)
-    expect(page.locator("form[action$='/logout'] button")).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.locator("form[action$='/logout'] button").click()
+    expect(logged_in(page)).to_be_attached()
 
 
 def test_from_contest_creation_to_a_winner_whose_first_invoice_shows_the_discount(

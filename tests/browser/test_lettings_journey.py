@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import pass_second_step
+from tests.browser.conftest import log_out, logged_in, open_my_menu, pass_second_step
 from tests.conftest import PASSWORD
 from vrijstad import clock
 from vrijstad.pdf import Document
@@ -17,11 +17,7 @@ def log_in(page: Page, email: str) -> None:
     page.get_by_role("textbox", name="Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Inloggen", exact=True).click()
     pass_second_step(page, email)
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Uitloggen").click()
+    expect(logged_in(page)).to_be_attached()
 
 
 def test_from_profile_to_placement(
@@ -37,6 +33,7 @@ def test_from_profile_to_placement(
 
     # The starter fills in her profile; the bar shows what is missing.
     log_in(page, starter.email)
+    open_my_menu(page)
     page.get_by_role("navigation").get_by_role("link", name="Mijn profiel").click()
     expect(page.get_by_role("heading", name="Je profiel is voor 0% compleet")).to_be_visible()
     page.get_by_label("Handelsnaam", exact=True).fill("Lotte Leeft")

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import logged_in
 from tests.browser.test_lettings_journey import log_in, log_out
 from tests.conftest import PASSWORD
 from vrijstad import clock
@@ -104,7 +105,7 @@ def test_keyboard_only_login_and_unit_search(
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+    expect(logged_in(page)).to_be_attached()
     page.goto("/units")
     page.get_by_label("Straat").focus()
     page.keyboard.type("Lange Hezelstraat")

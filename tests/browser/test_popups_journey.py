@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import pass_second_step
+from tests.browser.conftest import log_out, logged_in, pass_second_step
 from tests.conftest import PASSWORD
 from vrijstad import clock
 
@@ -21,11 +21,7 @@ def log_in(page: Page, email: str) -> None:
     page.get_by_role("textbox", name="Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Inloggen", exact=True).click()
     pass_second_step(page, email)
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log out").click()
+    expect(logged_in(page)).to_be_attached()
 
 
 def next_weekend() -> tuple[date, date]:

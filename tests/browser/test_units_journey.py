@@ -7,6 +7,7 @@ from datetime import timedelta
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import log_out
 from tests.conftest import PASSWORD
 from vrijstad import clock
 
@@ -57,7 +58,7 @@ def test_landlord_publishes_with_photo_and_visitor_filters(
     expect(page.get_by_role("img", name="Foto 1 van Kerkstraat 7")).to_be_visible()
     page.get_by_role("button", name="Publiceren").click()
     expect(page.get_by_text("Het pand is nu aangeboden.")).to_be_visible()
-    page.get_by_role("button", name="Uitloggen").click()
+    log_out(page)
 
     page.goto("/units")
     expect(page.get_by_text("2 panden gevonden")).to_be_visible()
