@@ -33,11 +33,10 @@ from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.errors import LettingError
 from vrijstad.letting.models import Placement
-from vrijstad.letting.placements import PlacementTerms, create_placement
+from vrijstad.letting.placements import PlacementTerms, create_placement, placement_fields
 from vrijstad.notifications.services import notify
 from vrijstad.organisations.models import Organisation
 from vrijstad.starters.models import SpaceKind
-from vrijstad.starters.services import profile_of
 from vrijstad.units.models import PUBLIC_STATUSES, Unit, UnitStatus
 from vrijstad.units.services import register_hold
 from vrijstad.units.status import claim_unit, organisation_id_of
@@ -188,28 +187,30 @@ def offer_version(offer: Offer) -> str:
     return hashlib.sha256("|".join(map(str, terms)).encode()).hexdigest()[:20]
 
 
-def draft_placement(offer: Offer) -> Placement:
-    """The placement the offer becomes when accepted, unsaved: what the summary page and the
-    draft agreement show (the starter's trade name and KvK number as they are now)."""
-    application = offer.application
-    unit, starter = application.unit, application.starter
-    profile = profile_of(starter)
-    organisation_id = organisation_id_of(unit)
-    return Placement(
-        unit=unit,
-        starter=starter,
-        organisation=db.session.get(Organisation, organisation_id) if organisation_id else None,
-        offer_id=offer.id,
+def terms_of(offer: Offer) -> PlacementTerms:
+    """The placement terms an offer agrees."""
+    return PlacementTerms(
         kind=offer.kind,
         start_date=offer.start_date,
         end_date=offer.end_date,
         base_fee_cents_per_month=offer.base_fee_cents_per_month,
         turnover_basis_points=offer.turnover_basis_points,
         deposit_cents=offer.deposit_cents,
-        discount_schedule=[],
-        vat_opted=unit.vat_opted,
-        starter_trade_name=(profile.trade_name if profile and profile.trade_name else starter.name),
-        starter_kvk=profile.kvk_number if profile else None,
+    )
+
+
+def draft_placement(offer: Offer) -> Placement:
+    """The placement the offer becomes when accepted, unsaved: what the summary page and the
+    draft agreement show (the starter's trade name and KvK number as they are now)."""
+    application = offer.application
+    unit, starter = application.unit, application.starter
+    organisation_id = organisation_id_of(unit)
+    return Placement(
+        unit=unit,
+        starter=starter,
+        organisation=db.session.get(Organisation, organisation_id) if organisation_id else None,
+        offer_id=offer.id,
+        **placement_fields(unit, starter, terms_of(offer), []),
     )
 
 
@@ -237,20 +238,12 @@ def accept_offer(
         raise ApplicationError(_("This unit has just been let to someone else."))
     transition(starter, application, ApplicationStatus.ACCEPTED, offer=offer.id)
     close_offer(offer, OfferStatus.ACCEPTED)
-    terms = PlacementTerms(
-        kind=offer.kind,
-        start_date=offer.start_date,
-        end_date=offer.end_date,
-        base_fee_cents_per_month=offer.base_fee_cents_per_month,
-        turnover_basis_points=offer.turnover_basis_points,
-        deposit_cents=offer.deposit_cents,
-    )
     try:
         placement = create_placement(
             starter,
             unit,
             starter,
-            terms,
+            terms_of(offer),
             application_id=application.id,
             offer_id=offer.id,
             event={"application": application.id},

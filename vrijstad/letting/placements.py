@@ -93,6 +93,28 @@ def check_placement_terms(terms: PlacementTerms) -> list:
     return check_discount_schedule(terms.discount_schedule)
 
 
+def placement_fields(
+    unit: Unit, starter: User, terms: PlacementTerms, schedule: list, in_space: bool = False
+) -> dict[str, Any]:
+    """What a placement holds from its terms, the unit (VAT option) and the starter (trade
+    name and KvK number as they are now): shared by ``create_placement`` and the unsaved
+    draft an offer's summary page shows."""
+    profile = profile_of(starter)
+    trade_name = profile.trade_name if profile and profile.trade_name else starter.name
+    return {
+        "kind": SpaceKind.SHOP_IN_SHOP if in_space else terms.kind,
+        "start_date": terms.start_date,
+        "end_date": terms.end_date,
+        "base_fee_cents_per_month": terms.base_fee_cents_per_month,
+        "turnover_basis_points": terms.turnover_basis_points,
+        "deposit_cents": terms.deposit_cents,
+        "discount_schedule": schedule,
+        "vat_opted": unit.vat_opted,
+        "starter_trade_name": trade_name,
+        "starter_kvk": profile.kvk_number if profile else None,
+    }
+
+
 def create_placement(
     actor: User | None,
     unit: Unit,
@@ -122,7 +144,6 @@ def create_placement(
             start=clash.start_date,
             end=clash.end_date,
         )
-    profile = profile_of(starter)
     placement = Placement(
         unit_id=unit.id,
         starter_id=starter.id,
@@ -130,16 +151,7 @@ def create_placement(
         application_id=application_id,
         offer_id=offer_id,
         space_id=space.id if space else None,
-        kind=SpaceKind.SHOP_IN_SHOP if space else terms.kind,
-        start_date=terms.start_date,
-        end_date=terms.end_date,
-        base_fee_cents_per_month=terms.base_fee_cents_per_month,
-        turnover_basis_points=terms.turnover_basis_points,
-        deposit_cents=terms.deposit_cents,
-        discount_schedule=schedule,
-        vat_opted=unit.vat_opted,
-        starter_trade_name=(profile.trade_name if profile and profile.trade_name else starter.name),
-        starter_kvk=profile.kvk_number if profile else None,
+        **placement_fields(unit, starter, terms, schedule, in_space=space is not None),
     )
     db.session.add(placement)
     if space is None and lets_unit and unit.status in PUBLIC_STATUSES:
