@@ -143,6 +143,19 @@ class Invoice(Model):
         return self.total_cents - self.paid_cents
 
 
+def rent_invoice(placement_id: int, period: date) -> Invoice | None:
+    """A placement's rent invoice of a month, if issued: the one the monthly run, a pop-up's
+    one-off invoice and the turnover report's month all mean (a deposit, a yearly
+    settlement or a credit note of that month is another kind)."""
+    return db.session.scalar(
+        sa.select(Invoice).where(
+            Invoice.placement_id == placement_id,
+            Invoice.period == period,
+            Invoice.kind == InvoiceKind.RENT,
+        )
+    )
+
+
 class InvoiceLine(Model):
     __tablename__ = "invoice_lines"
 

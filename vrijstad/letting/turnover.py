@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from vrijstad import clock, labels
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
-from vrijstad.billing.models import Invoice, InvoiceKind
+from vrijstad.billing.models import rent_invoice
 from vrijstad.clock import add_months, month_start, next_month
 from vrijstad.extensions import db
 from vrijstad.i18n import date_filter
@@ -52,15 +52,7 @@ def report_deadline(period: date) -> date:
 
 def period_is_closed(placement: Placement, period: date) -> bool:
     """A month is closed for reporting once its invoice has been issued."""
-    return bool(
-        db.session.scalar(
-            sa.select(Invoice.id).where(
-                Invoice.placement_id == placement.id,
-                Invoice.period == period,
-                Invoice.kind == InvoiceKind.RENT,
-            )
-        )
-    )
+    return rent_invoice(placement.id, period) is not None
 
 
 def _evidence_type(data: bytes) -> tuple[str, str]:

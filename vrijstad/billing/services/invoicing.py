@@ -19,6 +19,7 @@ from vrijstad.billing.models import (
     InvoiceLine,
     InvoiceSequence,
     InvoiceStatus,
+    rent_invoice,
 )
 from vrijstad.billing.services.common import (
     BillingError,
@@ -154,13 +155,7 @@ def _parties(placement: Placement, organisation: Organisation) -> tuple[dict, di
 def issue_invoice(placement: Placement, period: date, issued_on: date | None = None) -> Invoice:
     """Issue the month's invoice for a placement and book it (once per placement and month)."""
     period = period.replace(day=1)
-    existing = db.session.scalar(
-        sa.select(Invoice).where(
-            Invoice.placement_id == placement.id,
-            Invoice.period == period,
-            Invoice.kind == InvoiceKind.RENT,
-        )
-    )
+    existing = rent_invoice(placement.id, period)
     if existing is not None:
         return existing
     if placement.organisation_id is None:
@@ -263,13 +258,7 @@ def issue_one_off_invoice(
 ) -> Invoice:
     """Invoice a let with one price, e.g. a pop-up booking of some days (booked once)."""
     period = placement.start_date.replace(day=1)
-    existing = db.session.scalar(
-        sa.select(Invoice).where(
-            Invoice.placement_id == placement.id,
-            Invoice.period == period,
-            Invoice.kind == InvoiceKind.RENT,
-        )
-    )
+    existing = rent_invoice(placement.id, period)
     if existing is not None:
         return existing
     rate = VAT_STANDARD_BP if placement.vat_opted else 0
@@ -308,13 +297,7 @@ def generate_invoices(actor: User | None, organisation: Organisation, period: da
     run = InvoiceRun([], [])
     placements = db.session.scalars(invoiceable(organisation.id, period)).all()
     for done, placement in enumerate(placements, start=1):
-        already = db.session.scalar(
-            sa.select(Invoice.id).where(
-                Invoice.placement_id == placement.id,
-                Invoice.period == period,
-                Invoice.kind == InvoiceKind.RENT,
-            )
-        )
+        already = rent_invoice(placement.id, period)
         if not already:
             try:
                 with savepoint():
