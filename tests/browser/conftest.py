@@ -81,7 +81,11 @@ def pass_second_step(page, email: str) -> None:
 
 
 def open_my_menu(page) -> None:
-    """Open the header's "My Vrijstad" menu (account, log out, the items beyond the top five)."""
+    """Open the header's "My Vrijstad" menu (account, log out, the items beyond the top five);
+    on a phone first the "Menu" button that holds it."""
+    outer = page.locator("header details.nav-menu")
+    if outer.locator("> summary").is_visible() and outer.get_attribute("open") is None:
+        outer.locator("> summary").click()
     menu = page.locator("header details.my-menu")
     if menu.get_attribute("open") is None:
         menu.locator("summary").click()
