@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 
 from vrijstad import clock
-from vrijstad.forecast.history import area_panel
+from vrijstad.forecast.history import area_panel, street_name_key
 from vrijstad.forecast.model import estimate, forecast
 
 #: Months of history the chances are estimated from.
@@ -80,3 +80,13 @@ def street_outlook(
         )
     outlook.sort(key=lambda s: (s.crosses is None, -s.expected[HORIZONS[-1]], s.street))
     return outlook
+
+
+def outlook_of_street(
+    area_id: int, street: str, healthy_max: float, today: date | None = None
+) -> StreetOutlook | None:
+    """One street's outlook (its chances still learnt with the whole area's), or None when
+    the street has no units on record."""
+    key = street_name_key(street)
+    found = street_outlook(area_id, healthy_max, today)
+    return next((row for row in found if street_name_key(row.street) == key), None)

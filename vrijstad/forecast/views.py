@@ -2,12 +2,13 @@
 
 from flask import Blueprint, render_template
 from flask_babel import format_percent
-from flask_login import login_required
+from flask_login import current_user, login_required
 
-from vrijstad.areas.models import Area
+from vrijstad.areas.models import Area, Street
 from vrijstad.dashboard.services import references_for
-from vrijstad.forecast.services import HORIZONS, street_outlook
+from vrijstad.forecast.services import HORIZONS, StreetOutlook, outlook_of_street, street_outlook
 from vrijstad.loaders import managed
+from vrijstad.organisations.services import can_manage
 
 bp = Blueprint("forecast", __name__, url_prefix="/dashboard")
 
@@ -30,3 +31,20 @@ def area(area_id: int):
         healthy=healthy,
         pct=pct,
     )
+
+
+@bp.app_context_processor
+def street_forecast() -> dict:
+    """For a street's page: its outlook, to the staff of the street's organisation only."""
+
+    def outlook(street: Street) -> dict | None:
+        organisation_id = street.area.organisation_id
+        if not can_manage(current_user, organisation_id):
+            return None
+        healthy = references_for(organisation_id).healthy_max_bp / 10_000
+        row: StreetOutlook | None = outlook_of_street(street.area_id, street.name, healthy)
+        if row is None:
+            return None
+        return {"row": row, "healthy": healthy, "horizons": HORIZONS, "pct": pct}
+
+    return {"street_forecast": outlook}
