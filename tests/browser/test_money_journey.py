@@ -9,7 +9,9 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import logged_in
 from tests.browser.test_lettings_journey import log_in, log_out
 from tests.conftest import PASSWORD
+from tests.fixtures_lettings import MOTIVATION
 from vrijstad import clock
+from vrijstad.applications import services
 from vrijstad.auth.models import User
 from vrijstad.extensions import db
 from vrijstad.forms import format_iban
@@ -141,6 +143,38 @@ def test_staff_allocate_and_the_starter_is_invited(
         space_kind=SpaceKind.WHOLE_UNIT,
         streets=[area.streets[0]],
     )
+    # A starter who fits as well but signed for another unit already: the allocation skips her.
+    housed = make_starter(
+        name="Hanna Huisvest",
+        trade_name="Hanna's Hoeden",
+        branch_group=BranchGroup.FASHION_LUXURY,
+        required_use=PermittedUse.DETAILHANDEL,
+        min_area_m2=60,
+        max_area_m2=120,
+        budget_cents_per_month=150_000,
+        earliest_start=clock.today(),
+        space_kind=SpaceKind.WHOLE_UNIT,
+        streets=[area.streets[0]],
+    )
+    elsewhere = make_unit(area=area, street="Kerkstraat", house_number=3)
+    application = services.submit_application(housed, elsewhere, MOTIVATION)
+    services.shortlist(elsewhere.owner, application)
+    start = clock.today() + timedelta(days=14)
+    services.make_offer(
+        elsewhere.owner,
+        application,
+        services.OfferTerms(
+            kind=SpaceKind.WHOLE_UNIT,
+            start_date=start,
+            end_date=start + timedelta(days=730),
+            base_fee_cents_per_month=100_000,
+            turnover_basis_points=0,
+            deposit_cents=0,
+        ),
+    )
+    services.accept_offer(housed, application)
+    db.session.commit()
+
     log_in(page, org.test_staff.email)
     page.goto(f"/organisations/{org.id}/allocation")
     for box in page.locator("fieldset input[type=checkbox]").all():
@@ -149,6 +183,7 @@ def test_staff_allocate_and_the_starter_is_invited(
     result = page.locator("section[aria-labelledby=result-heading]")
     expect(result).to_contain_text("Floor's Atelier")
     expect(result).to_contain_text(f"Hoogstraat {unit.house_number}")
+    expect(result).not_to_contain_text("Hanna")
     page.locator("form[action$='/allocation/invite'] button[type=submit]").click()
     log_out(page)
     log_in(page, starter.email)

@@ -201,6 +201,9 @@ def test_a_subsidy_from_intake_to_payment(
     assert letter.suggested_filename == f"grant-{number}.pdf"
     text = "".join(p.extract_text() for p in PdfReader(letter.path()).pages)
     assert number in text and "8.250,00" in text
+    # The objection clause: six weeks from the day after the letter was sent (Awb 6:7, 6:8).
+    words = " ".join(text.split())
+    assert "bezwaar maken" in words and "binnen zes weken" in words
 
     # The advance: 80 % of the grant.
     page.get_by_role("button", name=eur("Voorschot van € 6.600,00 betalen")).click()
