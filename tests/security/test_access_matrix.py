@@ -227,6 +227,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "subsidies.extend": (None, STAFF_X),
     "subsidies.grant": (None, STAFF_X),
     "subsidies.grant_letter": (NOBODY, None),  # the world's application is not granted yet
+    "subsidies.rejection_letter": (NOBODY, None),  # nor rejected: the file is 404 to all
     "subsidies.index": (ALL, None),
     "subsidies.intake": (None, STAFF_X),
     "subsidies.mine": (USERS, None),

@@ -4,6 +4,7 @@ from datetime import date
 
 from tests.pdf_layout import assert_readable, text_of
 from tests.subsidies.conftest import DAY
+from vrijstad import clock
 from vrijstad.extensions import db
 from vrijstad.i18n import force_locale
 from vrijstad.subsidies import services
@@ -51,3 +52,31 @@ def test_objection_term_ending_in_a_weekend_moves_to_monday():
     assert objection_deadline(date(2026, 3, 2)) == date(2026, 4, 13)
     assert objection_deadline(date(2026, 3, 7)) == date(2026, 4, 20)  # Saturday → Monday
     assert objection_deadline(date(2026, 3, 8)) == date(2026, 4, 20)  # Sunday → Monday
+
+
+def test_a_refusal_has_a_letter_with_its_reasons_and_the_objection_clause(
+    client, login, make_application, scheme, applicant, outbox
+):
+    """Every decision is a letter with the way to object, a refusal too (Awb 6:7, 3:45)."""
+    application = make_application(status=SubsidyStatus.IN_REVIEW)
+    login(scheme.organisation.test_staff)
+    url = f"/subsidies/applications/{application.id}"
+    assert client.get(f"{url}/decision.pdf").status_code == 404  # no decision yet
+    reason = "De Kanaalstraat valt buiten het gebied van de regeling."
+    response = client.post(f"{url}/reject", data={"reject-reason": reason})
+    assert response.status_code == 302
+    [mail] = [m for m in outbox() if "not granted" in m["Subject"]]
+    assert mail["To"] == applicant.email
+    [attachment] = [a for a in mail.iter_attachments() if a.get_content_type() == "application/pdf"]
+    assert attachment.get_filename() == f"decision-{application.dossier_number}.pdf"
+    text = " ".join(text_of(attachment.get_content()).replace("\xa0", " ").split())
+    assert "not granted" in text and reason in text  # in the applicant's language (English)
+    assert "you can object to it" in text and "with Gemeente Dijkerveen" in text
+    assert f"no later than {objection_deadline(clock.today()):%-d %B %Y}" in text
+    client.post("/logout")
+    login(applicant)
+    page = client.get(url).text
+    assert f"{url}/decision.pdf" in page
+    letter = client.get(f"{url}/decision.pdf")
+    assert letter.headers["Content-Type"] == "application/pdf"
+    assert_readable(letter.data)

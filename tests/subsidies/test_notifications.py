@@ -104,6 +104,7 @@ def test_a_refusal_and_a_withdrawal_are_notified(make_application, scheme, appli
     staff = scheme.organisation.test_staff
     refused = make_application(status=S.IN_REVIEW)
     services.reject(staff, refused, "The street is not on the list.", on=DAY + timedelta(days=4))
+    documents.send_rejection_letter(refused)
     withdrawn = make_application(status=S.SUBMITTED, title="Another idea")
     services.withdraw(applicant, withdrawn)
     db.session.commit()

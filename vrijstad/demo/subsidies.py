@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from vrijstad.demo.base import Demo
 from vrijstad.subsidies import services as subsidies
-from vrijstad.subsidies.documents import send_grant_letter
+from vrijstad.subsidies.documents import send_grant_letter, send_rejection_letter
 from vrijstad.subsidies.models import (
     ApplicantKind,
     CostCategory,
@@ -295,6 +295,7 @@ def _tell(demo: Demo, scheme, street_id: int, case: Case) -> SubsidyApplication:
                 "de collectieve verhuur; dubbele steun is niet toegestaan.",
                 on=on(step),
             )
+            send_rejection_letter(application)
         elif step == "advance":
             subsidies.pay_advance(manager, application, on=on(step))
         elif step == "account":

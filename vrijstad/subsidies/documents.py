@@ -1,5 +1,5 @@
-"""The grant letter (PDF), made and sent after the decision, and the scheme exports for the
-provincial or municipal report."""
+"""The decision letters (PDF: grant and refusal), made and sent after the decision, and the
+scheme exports for the provincial or municipal report."""
 
 from dataclasses import dataclass
 from operator import itemgetter
@@ -10,7 +10,7 @@ from vrijstad.i18n import date_filter, eur_filter, force_locale
 from vrijstad.i18n import gettext as _
 from vrijstad.labels import label
 from vrijstad.pdf import Document
-from vrijstad.subsidies.models import SubsidyApplication, SubsidyScheme
+from vrijstad.subsidies.models import SubsidyApplication, SubsidyScheme, SubsidyStatus
 from vrijstad.subsidies.services.amounts import Budget, Reasoning, advance_of, reasoning_of
 from vrijstad.subsidies.services.clock import decision_deadline, objection_deadline
 from vrijstad.subsidies.services.notices import notify_applicant
@@ -45,23 +45,28 @@ def reasoning_rows(reasoning: Reasoning) -> list[tuple[str, str]]:
     return rows
 
 
-def grant_letter_pdf(application: SubsidyApplication) -> bytes:
-    """The grant decision: parties, project, the amount and how it follows, payment, conditions."""
+def decision_facts(doc: Document, application: SubsidyApplication) -> None:
+    """The head of a decision letter: dossier, date, scheme, provider and who handled it."""
     scheme = application.scheme
-    organisation = scheme.organisation
-    doc = Document(
-        _("Grant decision %(dossier)s", dossier=application.dossier_number),
-        author=organisation.name,
-    )
     doc.rows(
         [
             (_("Dossier number"), application.dossier_number or ""),
             (_("Date of decision"), date_filter(application.decided_on)),
             (_("Scheme"), scheme.name),
             (_("Provider"), f"{scheme.provider_name} ({label(scheme.provider)})"),
-            (_("Handled by"), organisation.name),
+            (_("Handled by"), scheme.organisation.name),
         ]
     )
+
+
+def grant_letter_pdf(application: SubsidyApplication) -> bytes:
+    """The grant decision: parties, project, the amount and how it follows, payment, conditions."""
+    scheme = application.scheme
+    doc = Document(
+        _("Grant decision %(dossier)s", dossier=application.dossier_number),
+        author=scheme.organisation.name,
+    )
+    decision_facts(doc, application)
     doc.heading(_("Applicant"))
     location = ", ".join(
         p
@@ -162,6 +167,52 @@ def send_grant_letter(application: SubsidyApplication) -> None:
         "granted",
         [(grant_letter_name(application), "application/pdf", letter)],
         amount_cents=application.granted_cents,
+    )
+
+
+def rejection_letter_pdf(application: SubsidyApplication) -> bytes:
+    """The refusal: the decision, its reasons as staff gave them, and how to object."""
+    scheme = application.scheme
+    doc = Document(
+        _("Decision %(dossier)s: not granted", dossier=application.dossier_number),
+        author=scheme.organisation.name,
+    )
+    decision_facts(doc, application)
+    doc.heading(_("Applicant"))
+    doc.rows(
+        [
+            (_("Name"), application.applicant_name),
+            (_("KvK number"), application.applicant_kvk),
+            (_("Project"), application.title),
+        ]
+    )
+    doc.heading(_("Decision"))
+    doc.paragraph(
+        _(
+            "We do not grant your application for a subsidy under the scheme %(scheme)s.",
+            scheme=scheme.name,
+        )
+    )
+    doc.heading(_("Reasons"))
+    doc.paragraph(application.rejection_reason or "")
+    objection_clause(doc, application)
+    return doc.output()
+
+
+def rejection_letter_name(application: SubsidyApplication) -> str:
+    return f"decision-{application.dossier_number}.pdf"
+
+
+def send_rejection_letter(application: SubsidyApplication) -> None:
+    """After the refusal: the letter in the applicant's language, attached to their notice."""
+    if application.status != SubsidyStatus.REJECTED:
+        raise ValueError("send_rejection_letter follows services.reject")
+    with force_locale(application.applicant.locale or "nl"):
+        letter = rejection_letter_pdf(application)
+    notify_applicant(
+        application,
+        "rejected",
+        [(rejection_letter_name(application), "application/pdf", letter)],
     )
 
 

@@ -297,7 +297,8 @@ def grant(
 def reject(
     actor: User, application: SubsidyApplication, reason: str, on: date | None = None
 ) -> SubsidyApplication:
-    """Staff refuse the application, with the reason; a reservation is released."""
+    """Staff refuse the application, with the reason; a reservation is released. The
+    decision letter, with the notice, follows (``documents.send_rejection_letter``)."""
     require_staff(actor, application.scheme)
     reason = (reason or "").strip()
     if len(reason) < 10:
@@ -310,7 +311,6 @@ def reject(
     _decided(actor, application, on)
     change_status(actor, application, SubsidyStatus.REJECTED, late_days=days_late(application))
     application.closed_on = on
-    notify_applicant(application, "rejected")
     return application
 
 

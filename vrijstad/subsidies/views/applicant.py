@@ -28,6 +28,7 @@ from vrijstad.subsidies.models import (
     DocumentKind,
     SubsidyApplication,
     SubsidyDocument,
+    SubsidyStatus,
 )
 from vrijstad.subsidies.services import SubsidyError
 from vrijstad.subsidies.views.common import (
@@ -270,6 +271,23 @@ def account(application_id: int):
             flash(_("Thank you: your accountability is in."), "success")
             return to_detail(application)
     return rerender(application, accountability_form=form)
+
+
+@bp.get("/subsidies/applications/<int:application_id>/decision.pdf")
+@login_required
+def rejection_letter(application_id: int):
+    application = get_visible_or_404(application_id)
+    if application.status != SubsidyStatus.REJECTED:
+        abort(404)
+    name = documents.rejection_letter_name(application)
+    return (
+        documents.rejection_letter_pdf(application),
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
 
 
 @bp.get("/subsidies/applications/<int:application_id>/grant-letter.pdf")

@@ -118,6 +118,12 @@ def grant(application_id: int):
     )
 
 
+def _reject(application: SubsidyApplication, form: ReasonForm) -> None:
+    """The refusal, then its letter: mailed with the notice after the commit."""
+    services.reject(current_user, application, form.reason.data)
+    documents.send_rejection_letter(application)
+
+
 @bp.post("/subsidies/applications/<int:application_id>/reject")
 @login_required
 def reject(application_id: int):
@@ -125,8 +131,8 @@ def reject(application_id: int):
         application_id,
         ReasonForm,
         "reject_form",
-        lambda a, f: services.reject(current_user, a, f.reason.data),
-        lambda a: _("The application is rejected."),
+        _reject,
+        lambda a: _("The application is rejected. The applicant received the decision letter."),
         prefix="reject",
     )
 
