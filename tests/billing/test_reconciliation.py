@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from tests.pdf_layout import text_of
 from vrijstad.billing import services as billing
@@ -12,6 +13,7 @@ from vrijstad.clock import add_months, month_start
 from vrijstad.extensions import db
 from vrijstad.ledger import services as ledger
 from vrijstad.letting.models import TurnoverReport, TurnoverStatus
+from vrijstad.notifications.models import Notification
 
 pytestmark = pytest.mark.clock("2026-12-10T10:00")
 YEAR = 2025
@@ -118,3 +120,24 @@ def test_the_credit_note_pdf_says_credit_note(ctx, collective, place):
     text = text_of(invoice_pdf(note))
     assert f"Creditnota {note.number}" in text
     assert "Totaal gecrediteerd" in text
+
+
+def test_the_credit_note_is_mailed_with_its_pdf(ctx, collective, place, outbox):
+    placement = year_of_advances(place)
+    before = len(outbox())
+    note = billing.reconcile_year(collective.staff, placement, YEAR, 9_000_000).invoice
+    db.session.commit()  # the mail leaves after the commit
+    mails = outbox()[before:]
+    [mail] = [m for m in mails if m["Subject"].startswith(("Creditnota", "Credit note"))]
+    assert mail["To"] == placement.starter.email
+    assert str(note.number) in mail["Subject"] and "726,00" in mail["Subject"]
+    [pdf] = [a for a in mail.iter_attachments() if a.get_content_type() == "application/pdf"]
+    assert pdf.get_filename() == f"credit-note-{note.number}.pdf"
+    for part in (mail.get_body(("plain",)), mail.get_body(("html",))):
+        body = part.get_content()
+        assert "726,00" in body
+        assert "Transfer" not in body and "Maak " not in body  # nothing to pay
+    kinds = db.session.scalars(
+        sa.select(Notification.kind).where(Notification.user_id == placement.starter_id)
+    ).all()
+    assert "reconciliation.issued" in kinds and "invoice.issued" not in kinds  # one notice

@@ -1,5 +1,6 @@
 """An issued invoice reaches the starter: a notice in the app at once, and after the commit an
-e-mail (HTML and text) with the key facts, how to pay and the invoice PDF attached.
+e-mail (HTML and text) with the key facts, how to pay and the invoice PDF attached. A credit
+note is mailed the same way; its notice is the year's settlement's.
 
 The e-mail is a background job per invoice, so an invoice run of thousands of placements does
 not render thousands of PDFs inside its transaction. The job is enqueued only when the invoice
@@ -15,7 +16,7 @@ from flask_mail import Message
 from vrijstad import jobs
 from vrijstad.auth.models import User
 from vrijstad.billing import documents, paying
-from vrijstad.billing.models import Invoice
+from vrijstad.billing.models import Invoice, InvoiceKind
 from vrijstad.extensions import db
 from vrijstad.i18n import current_language, date_filter, eur_filter, force_locale
 from vrijstad.i18n import gettext as _
@@ -45,14 +46,15 @@ def announce_invoice(invoice: Invoice) -> None:
     starter = db.session.get(User, invoice.starter_id)
     if starter is None or not starter.active:
         return
-    db.session.add(
-        Notification(
-            user_id=starter.id,
-            kind=KIND,
-            data=notice_data(invoice),
-            url=url_for("payments.pay", invoice_id=invoice.id),
+    if invoice.kind != InvoiceKind.CREDIT_NOTE:  # a credit note's notice is its settlement's
+        db.session.add(
+            Notification(
+                user_id=starter.id,
+                kind=KIND,
+                data=notice_data(invoice),
+                url=url_for("payments.pay", invoice_id=invoice.id),
+            )
         )
-    )
     try:
         jobs.enqueue(
             send_invoice_mail,
@@ -67,22 +69,31 @@ def announce_invoice(invoice: Invoice) -> None:
 
 def invoice_message(invoice: Invoice, starter: User) -> Message:
     """The e-mail in the current language: subject with number and amount, the facts, the PDF."""
-    to_pay = paying.payable_cents(invoice)
-    subject = _(
-        "Invoice %(number)d: %(amount)s",
-        number=invoice.number,
-        amount=eur_filter(invoice.total_cents),
+    credit = invoice.kind == InvoiceKind.CREDIT_NOTE
+    to_pay = 0 if credit else paying.payable_cents(invoice)
+    subject = (
+        _(
+            "Credit note %(number)d: %(amount)s",
+            number=invoice.number,
+            amount=eur_filter(invoice.total_cents),
+        )
+        if credit
+        else _(
+            "Invoice %(number)d: %(amount)s",
+            number=invoice.number,
+            amount=eur_filter(invoice.total_cents),
+        )
     )
+    name = f"credit-note-{invoice.number}.pdf" if credit else f"invoice-{invoice.number}.pdf"
     return build_message(
         starter.email,
         subject,
         "invoice",
-        attachments=[
-            (f"invoice-{invoice.number}.pdf", "application/pdf", documents.invoice_pdf(invoice))
-        ],
+        attachments=[(name, "application/pdf", documents.invoice_pdf(invoice))],
         lang=current_language(),
         name=starter.name,
         invoice=invoice,
+        credit=credit,
         supplier=invoice.supplier["name"],
         period=documents.period_label(invoice.period),
         amount=eur_filter(invoice.total_cents),

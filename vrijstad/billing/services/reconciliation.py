@@ -147,8 +147,7 @@ def reconcile_year(
         invoice = _issue(
             placement, date(year, 1, 1), [Line(text, abs(difference), rate)], None, kind
         )
-        if kind == InvoiceKind.RECONCILIATION:  # money to pay: announced as every invoice
-            announce_invoice(invoice)
+        announce_invoice(invoice)  # mailed with its PDF, money to pay or a credit note
     settled = TurnoverReconciliation(
         placement_id=placement.id,
         year=year,
