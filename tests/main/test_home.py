@@ -154,7 +154,9 @@ def test_this_year_is_the_year_in_amsterdam(app, make_org, make_unit, make_user)
 
 
 @pytest.mark.clock("2026-03-15T12:00+01:00")
-def test_the_trend_compares_now_with_the_first_snapshot_of_the_year(app, make_org, make_unit):
+def test_the_trend_compares_now_with_the_first_snapshot_of_the_year(
+    app, client, make_org, make_unit
+):
     quiet = make_org().areas[0]
     make_unit(area=quiet)
     area = make_org().areas[0]  # the area with the most units
@@ -176,6 +178,11 @@ def test_the_trend_compares_now_with_the_first_snapshot_of_the_year(app, make_or
         date(2026, 1, 1),
         date(2026, 3, 1),
     ]
+    response = en(client)
+    text = page_text(response)
+    assert "75.0 % vacancy in Centrum, Dijkerveen" in text
+    assert "up from 30.0 % in June 2025" in text
+    assert response.text.count("<rect ") == 3  # one bar a month with figures
 
 
 def test_an_empty_site_shows_the_search_and_no_empty_blocks(client):
