@@ -1,15 +1,24 @@
 """The home page shows its live figures and featured units; a featured card opens its unit,
 whose photos are a strip that steps one photo at a time (buttons and arrow keys) without the
-page scrolling sideways; at phone and desktop width."""
+page scrolling sideways; at phone and desktop width, and at the 320 px of the reflow test."""
+
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.main.test_home import contest, publish
 from tests.units.test_views import jpeg_bytes
+from vrijstad import clock
+from vrijstad.contests.models import ContestStatus
 from vrijstad.extensions import db
 from vrijstad.units import photos
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+SIZES = {
+    "narrow": {"width": 320, "height": 800},  # the reflow width (WCAG 1.4.10)
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 800},
+}
 STEPPED = "([strip, n]) => Math.abs(strip.scrollLeft - n * strip.clientWidth) < 2"
 
 
@@ -17,8 +26,12 @@ STEPPED = "([strip, n]) => Math.abs(strip.scrollLeft - n * strip.clientWidth) < 
 def test_home_figures_lead_to_a_unit_whose_gallery_steps_one_photo_at_a_time(
     page: Page, app, make_org, make_unit, size
 ):
-    area = make_org().areas[0]
-    make_unit(area=area, street="Kerkstraat")
+    org = make_org()
+    area = org.areas[0]
+    prize = make_unit(area=area, street="Kerkstraat")
+    publish(area.streets[0], note="Makers and menders wanted.")
+    today = clock.today()
+    contest(org, prize, ContestStatus.OPEN, today, today + timedelta(days=20), "Win de Kerkstraat")
     unit = make_unit(area=area, street="Molenstraat", house_number=9)
     with app.test_request_context():
         for _ in range(3):
@@ -28,6 +41,8 @@ def test_home_figures_lead_to_a_unit_whose_gallery_steps_one_photo_at_a_time(
 
     page.goto("/")
     expect(page.locator(".home-figures")).to_contain_text("2")
+    expect(page.get_by_role("link", name="Win de Kerkstraat")).to_be_visible()
+    expect(page.get_by_role("link", name="Hoogstraat")).to_be_visible()  # its street story
     card = page.locator(f".featured-units a[href='/units/{unit.id}']")
     expect(card).to_have_text("Molenstraat 9")
     card.click()
@@ -57,6 +72,8 @@ def test_home_figures_lead_to_a_unit_whose_gallery_steps_one_photo_at_a_time(
         page.wait_for_function(STEPPED, arg=[strip.element_handle(), 0])
     else:
         expect(page.locator(".gallery-thumbs")).to_be_hidden()
-    width, screen = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width <= screen
+    for path in ("/", f"/units/{unit.id}"):
+        page.goto(path)
+        width, screen = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= screen, path
     assert page.console_errors == [] and page.csp_violations == []
