@@ -5,8 +5,10 @@ from flask_login import current_user
 
 from vrijstad import clock
 from vrijstad.dashboard.services import home_cards
+from vrijstad.main.services import showcase
 from vrijstad.organisations.services import organisations_of
 from vrijstad.todo.services import tasks_of
+from vrijstad.units.forms import SearchForm
 
 bp = Blueprint("main", __name__)
 
@@ -19,6 +21,8 @@ def home():
         "main/home.html",
         organisations=organisations,
         tasks=tasks_of(current_user, today) if organisations else None,
+        search_form=SearchForm(formdata=None),
+        showcase=showcase(today),
         **home_cards(current_user, today),
     )
 

@@ -77,7 +77,7 @@ from vrijstad.dashboard.services.streets import (
     street_index,
     street_page,
 )
-from vrijstad.dashboard.services.trend import trend_rows
+from vrijstad.dashboard.services.trend import VacancyTrend, trend_rows, vacancy_trend
 
 __all__ = [
     "DEFAULT_MONTHS",
@@ -97,6 +97,7 @@ __all__ = [
     "StreetPage",
     "TurnoverDue",
     "Vacancy",
+    "VacancyTrend",
     "add_months",
     "address",
     "branch_rows",
@@ -139,4 +140,5 @@ __all__ = [
     "take_snapshots",
     "trend_rows",
     "turnover_due",
+    "vacancy_trend",
 ]

@@ -1,14 +1,19 @@
 """Vacancy month by month: snapshots, and the current month live."""
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from vrijstad.areas.models import Area
-from vrijstad.clock import month_start
+from vrijstad.clock import add_months, month_start
 from vrijstad.dashboard import queries
 from vrijstad.dashboard.services.periods import Period
-from vrijstad.dashboard.services.stock import COUNTS, Stock, Vacancy
+from vrijstad.dashboard.services.stock import COUNTS, Stock, Vacancy, live_stock
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
+
+#: The home page's trend: the vacancy over the last year.
+TREND_MONTHS = 12
 
 
 def trend_rows(
@@ -48,3 +53,33 @@ def trend_rows(
             ]
         )
     return rows, missing
+
+
+@dataclass(frozen=True)
+class VacancyTrend:
+    """An area's vacancy rate now and at the start of the months before, where recorded."""
+
+    area: Area
+    rate_now: Decimal | None
+    since: date | None = None  # the first month of the window that has a snapshot
+    rate_then: Decimal | None = None
+    rates: tuple[tuple[date, Decimal | None], ...] = ()
+
+    @property
+    def change(self) -> Decimal | None:
+        """Percentage points from then to now (negative: less vacancy)."""
+        if self.rate_now is None or self.rate_then is None:
+            return None
+        return self.rate_now - self.rate_then
+
+
+def vacancy_trend(area: Area, today: date, months: int = TREND_MONTHS) -> VacancyTrend:
+    """The area's vacancy by count, month by month over the last months (snapshots, and this
+    month live): the home page's trend."""
+    current = month_start(today)
+    period = Period(add_months(current, 1 - months), current)
+    rows, _missing = trend_rows(area, period, None, today, live_stock(area, today))
+    rates = tuple((row[0], row[3]) for row in rows)
+    earlier = [(month, rate) for month, rate in rates if month < current]
+    since, rate_then = earlier[0] if earlier else (None, None)
+    return VacancyTrend(area, rates[-1][1] if rates else None, since, rate_then, rates)
