@@ -104,3 +104,38 @@ def test_one_year_settled_from_two_tabs_at_once_is_settled_once(app, ctx, collec
     assert sorted(statuses) == [302, 422]
     assert db.session.scalar(sa.select(sa.func.count(TurnoverReconciliation.id))) == 1
     assert ledger.total_of_all_entries() == 0
+
+
+def test_staff_record_the_refund_and_the_damages_transferred_once(app, ctx, collective, place):
+    """After the return the money still has to leave: the refund to the starter, the damages
+    to the landlord; each transfer is recorded once and empties its payable."""
+    placement = ended(place)
+    db.session.commit()
+    staff, starter = client_of(app, collective.staff), client_of(app, placement.starter)
+    url = f"/placements/{placement.id}/money"
+    transfer = f"/placements/{placement.id}/deposit/transfer"
+    early = staff.post(f"{transfer}/starter")
+    assert early.status_code == 422 and "eerst" in early.text  # nothing returned yet
+    staff.post(
+        f"/placements/{placement.id}/deposit/return",
+        data={"damages": "350,55", "description": "Kapotte etalageruit"},
+    )
+    page = staff.get(url).text
+    assert "Terugbetaling aan de starter overgemaakt" in page and "1.549,45" in page
+    assert "Schade aan de verhuurder overgemaakt" in page
+    assert "overgemaakt" not in starter.get(url).text  # the starter sees no buttons
+    assert starter.post(f"{transfer}/starter").status_code == 403  # hers to see, not to book
+    assert staff.post(f"{transfer}/starter").status_code == 302
+    again = staff.post(f"{transfer}/starter")
+    assert again.status_code == 422 and "al op" in again.text
+    assert staff.post(f"{transfer}/landlord").status_code == 302
+    organisation_id = placement.organisation_id
+    assert ledger.balance(organisation_id, ledger.refund_due(placement.starter_id)) == 0
+    landlord = collective.units[0].owner_id
+    assert ledger.balance(organisation_id, ledger.payable(landlord)) == 0
+    assert ledger.balance(organisation_id, ledger.bank(organisation_id)) == 190_000 - 190_000
+    kinds = db.session.scalars(sa.select(Posting.kind).where(Posting.kind == "deposit_transfer"))
+    assert len(kinds.all()) == 2
+    assert ledger.total_of_all_entries() == 0
+    page = starter.get(url).text
+    assert "Terugbetaling aan de starter overgemaakt: 10-12-2026" in page

@@ -321,6 +321,7 @@ def build_world(app, make_org, make_user) -> World:
         "award_id": db.session.scalar(sa.select(Award.id)),  # the demo's running contest
         "number": 0,  # the terms' and privacy statement's shipped version
         "kind": "terms",
+        "payee": "starter",
     }
     world.by_endpoint = {
         "contests.transition": {"action": "judge"},

@@ -374,6 +374,10 @@ class DepositReturn(Model):
     returned_on: Mapped[date]
     returned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
+    #: The days the organisation transferred the refund to the starter and the damages to the
+    #: landlord (each booked once, from the payable to the bank).
+    refund_paid_on: Mapped[date | None]
+    damages_paid_on: Mapped[date | None]
 
     __table_args__ = (
         sa.CheckConstraint(

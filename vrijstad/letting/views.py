@@ -49,7 +49,7 @@ from vrijstad.organisations.services import can_manage
 from vrijstad.organisations.views import get_managed_or_403
 from vrijstad.storage import get_storage
 from vrijstad.units.models import Unit
-from vrijstad.web import attempt, required
+from vrijstad.web import attempt, button_action, required
 
 bp = Blueprint("letting", __name__)
 
@@ -425,6 +425,7 @@ def _money_page(placement: Placement, status: int = 200, **forms):
         reconciliations=reconciliations,
         return_form=forms.get("return_form") or DepositReturnForm(formdata=None),
         guarantee_form=forms.get("guarantee_form") or GuaranteeForm(formdata=None),
+        transfer_form=ButtonForm(formdata=None),
         reconcile_form=forms.get("reconcile_form")
         or ReconcileForm(formdata=None, year=clock.today().year - 1),
     ), status
@@ -454,6 +455,20 @@ def return_deposit(placement_id: int):
         flash(_("The deposit has been settled; the starter has the statement."), "success")
         return _to_money_page(placement)
     return _money_page(placement, 422, return_form=form)
+
+
+@bp.post("/placements/<int:placement_id>/deposit/transfer/<any(starter, landlord):payee>")
+@login_required
+def deposit_transfer(placement_id: int, payee: str):
+    """Staff record the bank transfer of the refund (to the starter) or the damages (to the
+    landlord) after a deposit's return."""
+    placement = owned(Placement, placement_id, _is_staff, visible=_sees_money)
+    if button_action(
+        lambda: billing.record_transfer(current_user, placement, payee),
+        _("The transfer is recorded."),
+    ):
+        return _to_money_page(placement)
+    return _money_page(placement, 422)
 
 
 @bp.post("/placements/<int:placement_id>/deposit/guarantee")

@@ -30,6 +30,7 @@ from vrijstad.billing.services.deposits import (
     has_ended,
     issue_deposit_invoice,
     record_bank_guarantee,
+    record_transfer,
     return_deposit,
 )
 from vrijstad.billing.services.explained import Breakdown, Part, Receipts, explain_settlement
@@ -127,6 +128,7 @@ __all__ = [
     "record_bank_guarantee",
     "record_payment",
     "rent_for",
+    "record_transfer",
     "return_deposit",
     "round_half_up",
     "settlement_approval",

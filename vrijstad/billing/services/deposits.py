@@ -229,3 +229,59 @@ def record_bank_guarantee(actor: User | None, placement: Placement, reference: s
     if actor is not None:
         record_event(actor, "deposit.guarantee", placement, placement.organisation_id)
     return placement
+
+
+#: Who a deposit's return pays: the starter her refund, the landlord the damages.
+TRANSFERS = ("starter", "landlord")
+
+
+def record_transfer(actor: User, placement: Placement, payee: str) -> DepositReturn:
+    """Staff record that the organisation transferred the refund to the starter or the damages
+    to the landlord: the payable is emptied against the bank, once. The return's row is
+    locked first, so the same click twice (or from two tabs) books one transfer."""
+    if placement.organisation_id is None or payee not in TRANSFERS:
+        raise BillingError(_("Only placements through an organisation are invoiced here."))
+    _staff(actor, placement.organisation_id)
+    found = deposit_return(placement)
+    if found is None:
+        raise BillingError(_("Return the deposit first."))
+    returned = db.session.scalars(
+        sa.select(DepositReturn)
+        .where(DepositReturn.id == found.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    to_starter = payee == "starter"
+    cents = returned.refund_cents if to_starter else returned.damages_cents
+    done = returned.refund_paid_on if to_starter else returned.damages_paid_on
+    if not cents:
+        raise BillingError(_("There is nothing to transfer."))
+    if done is not None:
+        raise BillingError(_l("This transfer was recorded on %(date)s."), date=done)
+    today = clock.today()
+    account = (
+        ledger.refund_due(placement.starter_id)
+        if to_starter
+        else ledger.payable(_landlord_id(placement))
+    )
+    ledger.book(
+        placement.organisation_id,
+        "deposit_transfer",
+        f"deposit-transfer:{returned.id}:{payee}",
+        f"Deposit {'refund' if to_starter else 'damages'} paid, {placement.starter_trade_name}",
+        [(account, cents), (ledger.bank(placement.organisation_id), -cents)],
+        today,
+    )
+    if to_starter:
+        returned.refund_paid_on = today
+    else:
+        returned.damages_paid_on = today
+    record_event(
+        actor,
+        "deposit.transferred",
+        placement,
+        placement.organisation_id,
+        payee=payee,
+        cents=cents,
+    )
+    return returned
