@@ -87,3 +87,26 @@ def test_on_a_desktop_an_empty_search_suggests_how_to_widen_it(page: Page, make_
     expect(page).to_have_url(re.compile(r"/units\?city=Dijkerveen$"))
     expect(page.locator(".unit-card")).to_have_count(1)
     expect(page.locator("#units-map .leaflet-marker-icon")).to_have_count(1)
+
+
+def test_without_javascript_the_filter_sheet_still_opens_on_a_phone(
+    browser, live_server, make_unit
+):
+    make_unit(city="Dijkerveen")
+    context = browser.new_context(
+        locale="nl-NL", base_url=live_server, java_script_enabled=False, viewport=PHONE
+    )
+    try:
+        page = context.new_page()
+        page.goto("/units?city=Dijkerveen")
+        city = page.locator("#city")
+        expect(city).to_be_hidden()
+        page.locator("summary", has_text="Filters (1)").click()
+        expect(city).to_be_visible()
+        city.fill("Nergens")
+        page.get_by_role("button", name="Zoeken").click()
+        expect(page).to_have_url(re.compile(r"city=Nergens"))
+        expect(page.locator(".result-count")).to_have_text("0 panden gevonden")
+        expect(city).to_be_hidden()  # the new page opens with the sheet closed
+    finally:
+        context.close()

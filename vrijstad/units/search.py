@@ -13,6 +13,10 @@ play no part.
 
 The SQL: one statement per combination of filters (values are bound parameters), built once;
 one statement gives a page of result cards with the number of matches.
+
+The filters a search sets (FILTERS; the sort order is none) are counted on the phone's
+"Filters (N)" button, and a search that finds nothing offers to drop each of them, saying how
+many units the wider search finds (widenings).
 """
 
 from collections.abc import Callable, Mapping
@@ -38,7 +42,6 @@ from vrijstad.units.models import (
     PermittedUse,
     Unit,
     UnitPhoto,
-    UnitStatus,
     monthly,
     street_address,
 )
@@ -246,10 +249,6 @@ class UnitCard:
     @property
     def permitted_uses(self) -> list[PermittedUse]:
         return [use for use in PermittedUse if self.uses_mask & use.bit]
-
-    @property
-    def is_listed(self) -> bool:
-        return self.status == UnitStatus.LISTED
 
 
 #: The card's columns of the units table (the cover and the short-let flag are looked up).
