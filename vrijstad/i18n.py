@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from vrijstad import labels
 from vrijstad.extensions import babel
-from vrijstad.money import Cents, format_eur
+from vrijstad.money import Cents, format_eur, format_whole_eur
 
 
 def select_locale() -> str:
@@ -129,6 +129,10 @@ def eur_filter(cents: int | None) -> str:
     return format_eur(cents, current_language())
 
 
+def whole_eur_filter(cents: int | None) -> str:
+    return format_whole_eur(cents, current_language())
+
+
 def date_filter(value: date | datetime | None, style: str = "short") -> str:
     """'28-11-2026' in Dutch; 'long' gives '28 november 2026'."""
     if value is None:
@@ -163,6 +167,7 @@ def month_filter(value: date | None) -> str:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["eur"] = eur_filter
+    app.jinja_env.filters["whole_eur"] = whole_eur_filter
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["month"] = month_filter
     app.jinja_env.filters["label"] = labels.label

@@ -2,10 +2,11 @@
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import format_currency
 
 _AMOUNT = re.compile(r"^\s*(?:€\s*)?(-?)(\d{1,3}(?:\.\d{3})+|\d+)(?:[,.](\d{1,2}))?\s*$")
@@ -93,6 +94,23 @@ def _babel_eur(cents: int, locale: str) -> str:
     the same amounts (rents, fees) again and again. The text follows from the amount and the
     locale alone."""
     return format_currency(Decimal(cents).scaleb(-2), "EUR", locale=locale)
+
+
+def format_whole_eur(cents: int | None, locale: str = "nl") -> str:
+    """Format cents rounded to whole euros (half up) in the locale's style, e.g. '€ 1.848' in
+    Dutch: for prices read at a glance, such as the rent on a result card."""
+    if cents is None:
+        return ""
+    euros = Decimal(cents).scaleb(-2).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return format_currency(
+        euros, "EUR", format=_whole_pattern(locale), locale=locale, currency_digits=False
+    )
+
+
+@lru_cache(maxsize=8)
+def _whole_pattern(locale: str) -> str:
+    """The locale's currency pattern without decimals ('¤ #,##0' in Dutch)."""
+    return Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
 
 
 def cents_text(cents: int) -> str:

@@ -16,19 +16,24 @@
   function resultsMap(el) {
     if (el._vrijstadMap) { el._vrijstadMap.remove(); }
     const map = baseMap(el, [52.2, 5.3], 7);
+    map.setMaxZoom(19);  // the clusters need it, also when no tile layer sets it
     el._vrijstadMap = map;
     fetch(el.dataset.src, { headers: { Accept: "application/json" } })
       .then((response) => response.json())
       .then((data) => {
         const group = L.markerClusterGroup ? L.markerClusterGroup() : L.featureGroup();
+        const markers = new Map();  // unit id -> marker, for the cards (js/search.js)
         data.markers.forEach((m) => {
           const link = document.createElement("a");
           link.href = m.url;
           link.textContent = `${m.title}, ${m.city} (${m.area} m²)`;
-          L.marker([m.lat, m.lon], { title: m.title }).bindPopup(link).addTo(group);
+          const marker = L.marker([m.lat, m.lon], { title: m.title }).bindPopup(link).addTo(group);
+          markers.set(String(m.id), marker);
         });
         group.addTo(map);
         if (data.markers.length) { map.fitBounds(group.getBounds(), { maxZoom: 16, padding: [20, 20] }); }
+        el.vrijstadMarkers = { group: group, byUnit: markers };
+        el.dispatchEvent(new CustomEvent("vrijstad:markers", { bubbles: true }));
       })
       .catch(() => { el.dataset.failed = "true"; });
   }

@@ -53,7 +53,8 @@ def test_no_page_scrolls_sideways_at_320_px(page: Page, make_user, make_org, mak
     starter = make_user("starter", email="lotte@example.nl")
     staff = organisation.test_staff
     page.set_viewport_size(NARROW)
-    public = ["/", "/units", f"/units/{unit.id}", "/streets", "/contests", "/subsidies"]
+    public = ["/", "/units", "/units?city=Nergens", f"/units/{unit.id}", "/streets", "/contests"]
+    public.append("/subsidies")
 
     wide = too_wide(page, [*public, "/login", "/register", "/terms", "/privacy"])
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from babel.numbers import format_currency
 
-from vrijstad.money import AmountError, format_eur, parse_eur, split_cents
+from vrijstad.money import AmountError, format_eur, format_whole_eur, parse_eur, split_cents
 
 
 def test_split_adds_up_to_the_cent():
@@ -35,6 +35,15 @@ def test_split_refuses_nonsense_weights():
         split_cents(100, [0, 0])
     with pytest.raises(ValueError):
         split_cents(100, [1, -1])
+
+
+def test_whole_euros_round_half_up_in_each_languages_style():
+    assert format_whole_eur(184_800) == "€\xa01.848"
+    assert format_whole_eur(184_849) == "€\xa01.848"
+    assert format_whole_eur(184_850) == "€\xa01.849"
+    assert format_whole_eur(49) == "€\xa00"
+    assert format_whole_eur(184_850, "en") == "€1,849"
+    assert format_whole_eur(None) == ""
 
 
 def test_format_eur_dutch_and_english():

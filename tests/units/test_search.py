@@ -86,7 +86,8 @@ def test_a_remembered_search_holds_nothing_of_the_user_the_session_or_the_day(
 
     assert signed_in == anonymous
     assert signed_in.problems == (("Max. m²", ("Nummer moet tussen 0 en 2147483647 liggen.",)),)
-    drawn = str(signed_in.panel) + repr(signed_in.problems)
+    assert len(signed_in.active) == 7  # sort is no filter, max_area is not valid
+    drawn = str(signed_in.panel) + repr(signed_in.problems) + repr(signed_in.active)
     for private in (
         "Wilhelmina",
         "wilhelmina@example.nl",

@@ -7,10 +7,11 @@ other ends.
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute
 
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
 from vrijstad.units.models import Unit
-from vrijstad.units.search import register_free_days
+from vrijstad.units.search import register_free_days, register_short_lets
 
 
 def _overlaps(model, start: date, end: date):
@@ -85,14 +86,23 @@ def feed_bookings(unit_id: int, since: date) -> sa.Select:
     )
 
 
+@register_short_lets
+def open_for_short_lets(
+    unit_id: sa.ColumnElement[int] | QueryableAttribute[int],
+) -> sa.ColumnElement[bool]:
+    """A condition on a unit's id: its landlord lets it for short stays (pop-ups)."""
+    return (
+        sa.select(ShortLetTerms.id)
+        .where(ShortLetTerms.unit_id == unit_id, ShortLetTerms.enabled.is_(True))
+        .exists()
+    )
+
+
 @register_free_days
 def free_between(first_day: date, last_day: date) -> sa.ColumnElement[bool]:
     """A condition on Unit: open for short lets, and no booking or blocked period touches any
     day from first_day to last_day (both included)."""
     start, end = first_day, last_day + timedelta(days=1)
-    open_for_short_lets = sa.select(ShortLetTerms.id).where(
-        ShortLetTerms.unit_id == Unit.id, ShortLetTerms.enabled.is_(True)
-    )
     booked = sa.select(Booking.id).where(
         Booking.unit_id == Unit.id,
         Booking.status == BookingStatus.ACCEPTED,
@@ -101,4 +111,4 @@ def free_between(first_day: date, last_day: date) -> sa.ColumnElement[bool]:
     blocked = sa.select(BlockedPeriod.id).where(
         BlockedPeriod.unit_id == Unit.id, _overlaps(BlockedPeriod, start, end)
     )
-    return sa.and_(open_for_short_lets.exists(), ~booked.exists(), ~blocked.exists())
+    return sa.and_(open_for_short_lets(Unit.id), ~booked.exists(), ~blocked.exists())

@@ -13,21 +13,28 @@ play no part.
 
 The SQL: one statement per combination of filters (values are bound parameters), built once;
 one statement gives a page of result cards with the number of matches.
+
+The filters a search sets (FILTERS; the sort order is none) are counted on the phone's
+"Filters (N)" button, and a search that finds nothing offers to drop each of them, saying how
+many units the wider search finds (widenings).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from functools import cache, lru_cache
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
+from wtforms import Field, SelectField
 from wtforms.fields.core import UnboundField
 
 from vrijstad import database
-from vrijstad.i18n import current_language, force_locale
+from vrijstad.i18n import current_language, date_filter, force_locale
+from vrijstad.i18n import gettext as _
 from vrijstad.units.forms import SearchForm
 from vrijstad.units.models import (
     PUBLIC_STATUSES,
@@ -47,6 +54,22 @@ SEARCHES = "vrijstad.searches"
 #: The query parameters a search is made of, in a fixed order.
 PARAMETERS = tuple(
     name for name, value in vars(SearchForm).items() if isinstance(value, UnboundField)
+)
+
+
+#: The filters a visitor can set, each as the query parameters it is made of and the fields of
+#: UnitFilters they fill (the sort order is no filter). Dropping one widens the search.
+FILTERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("city",), ("city",)),
+    (("area",), ("area",)),
+    (("street",), ("street",)),
+    (("min_area",), ("min_area",)),
+    (("max_area",), ("max_area",)),
+    (("max_rent",), ("max_rent_month_euros",)),
+    (("use",), ("use",)),
+    (("available_by",), ("available_by",)),
+    (("label",), ("label",)),
+    (("free_from", "free_until"), ("free_from", "free_until")),
 )
 
 
@@ -155,6 +178,23 @@ def register_free_days(
     return condition
 
 
+#: Whether a unit is open for short lets (a pop-up), as a condition on its id: registered by the
+#: short-let feature too (vrijstad/popups/queries.py), for the cards' "pop-up" chip.
+_SHORT_LETS: list[Callable[[sa.ColumnElement[int]], sa.ColumnElement[bool]]] = []
+
+
+_ShortLets = TypeVar("_ShortLets", bound=Callable[[sa.ColumnElement[int]], sa.ColumnElement[bool]])
+
+
+def register_short_lets(condition: _ShortLets) -> _ShortLets:
+    _SHORT_LETS[:] = [condition]
+    return condition
+
+
+def _short_let(unit_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    return _SHORT_LETS[0](unit_id) if _SHORT_LETS else sa.false()
+
+
 def _free_days(filters: UnitFilters) -> sa.ColumnElement[bool] | None:
     first = filters.free_from or filters.free_until
     last = filters.free_until or filters.free_from
@@ -177,7 +217,7 @@ def search_units(filters: UnitFilters) -> sa.Select:
 
 @dataclass(frozen=True)
 class UnitCard:
-    """What a search result card shows of a unit."""
+    """What a result card shows of a unit (templates/units/_card.html)."""
 
     id: int
     street: str
@@ -188,8 +228,13 @@ class UnitCard:
     city: str
     floor_area_vvo: int
     rent_cents_per_year: int
+    vat_opted: bool  # the rent is charged with VAT ("excl. btw"); otherwise no VAT is due
+    uses_mask: int
+    energy_label: EnergyLabel | None
+    available_from: date | None
     status: str
     thumbnail: str | None  # the cover photo's thumbnail file, if the unit has photos
+    short_let: bool  # open for short lets (pop-ups)
 
     @property
     def address(self) -> str:
@@ -201,8 +246,13 @@ class UnitCard:
     def rent_cents_per_month(self) -> int:
         return monthly(self.rent_cents_per_year)
 
+    @property
+    def permitted_uses(self) -> list[PermittedUse]:
+        return [use for use in PermittedUse if self.uses_mask & use.bit]
 
-_CARD_FIELDS = [f.name for f in fields(UnitCard) if f.name != "thumbnail"]
+
+#: The card's columns of the units table (the cover and the short-let flag are looked up).
+_CARD_FIELDS = [f.name for f in fields(UnitCard) if f.name not in ("thumbnail", "short_let")]
 
 
 def _card_statement(search: sa.Select, sort: str) -> sa.Select:
@@ -225,7 +275,10 @@ def _card_statement(search: sa.Select, sort: str) -> sa.Select:
     )
     total = _count_statement(search).scalar_subquery()
     return sa.select(
-        *(page.c[name] for name in _CARD_FIELDS), cover.label("thumbnail"), total.label("total")
+        *(page.c[name] for name in _CARD_FIELDS),
+        cover.label("thumbnail"),
+        _short_let(page.c.id).label("short_let"),
+        total.label("total"),
     ).order_by(*_order(page.c, sort))
 
 
@@ -307,12 +360,22 @@ class SearchKey:
 
 
 @dataclass(frozen=True)
+class ActiveFilter:
+    """A filter the search sets, as the filter panel and the widening suggestions name it."""
+
+    params: tuple[str, ...]  # its query parameters (see FILTERS)
+    label: str  # "City"
+    value: str  # "Zwolle"; empty where the value means nothing to a visitor (an area's id)
+
+
+@dataclass(frozen=True)
 class ParsedSearch:
     """What a search's query string says: its filters, what was wrong with them (label and
-    messages, for the results) and the filter panel showing them."""
+    messages, for the results), the filters it sets and the filter panel showing them."""
 
     filters: UnitFilters
     problems: tuple[tuple[str, tuple[str, ...]], ...]
+    active: tuple[ActiveFilter, ...]
     panel: Markup
 
     @property
@@ -344,14 +407,71 @@ def parse(key: SearchKey) -> ParsedSearch:
     )
     with force_locale(key.language):
         form.validate()
+        filters = search_filters(form)
+        active = active_filters(form, filters)
         return ParsedSearch(
-            filters=search_filters(form),
+            filters=filters,
             problems=tuple(
                 (str(form[name].label.text), tuple(map(str, errors)))
                 for name, errors in form.errors.items()
             ),
-            panel=Markup(render_template("units/_filters.html", form=form)),  # nosec B704 - escaped by the template
+            active=active,
+            panel=Markup(render_template("units/_filters.html", form=form, active=len(active))),  # nosec B704 - escaped by the template
         )
+
+
+def active_filters(form: SearchForm, filters: UnitFilters) -> tuple[ActiveFilter, ...]:
+    """The filters of FILTERS that `filters` (read from the validated `form`) set."""
+    found = []
+    for params, names in FILTERS:
+        if all(getattr(filters, name) is None for name in names):
+            continue
+        field = form[params[0]]
+        if params == ("free_from", "free_until"):
+            days = dict.fromkeys(date_filter(d) for d in (filters.free_from, filters.free_until))
+            found.append(ActiveFilter(params, _("Pop-up dates"), " – ".join(d for d in days if d)))
+        elif params == ("area",):
+            found.append(ActiveFilter(params, str(field.label.text), ""))
+        else:
+            found.append(ActiveFilter(params, str(field.label.text), _shown(field)))
+    return tuple(found)
+
+
+def _shown(field: Field) -> str:
+    """A filter field's value as the visitor knows it: a choice's label, a Dutch date."""
+    if isinstance(field, SelectField):
+        return next((str(label) for value, label, chosen, *_ in field.iter_choices() if chosen), "")
+    if isinstance(field.data, date):
+        return date_filter(field.data)
+    return str(field.data).strip()
+
+
+@dataclass(frozen=True)
+class Widening:
+    """A way to widen a search that found nothing: drop one of its filters."""
+
+    dropped: ActiveFilter
+    args: dict[str, str]  # the search's query parameters without that filter
+    total: int  # how many units the wider search finds
+
+
+def widenings(search: ParsedSearch, args: Mapping[str, str]) -> list[Widening]:
+    """For each filter the search sets: the search without it, and how many units that finds
+    (most first). `args` are the page's query parameters (the page number left out)."""
+    found = []
+    for active in search.active:
+        names = next(names for params, names in FILTERS if params == active.params)
+        wider = replace(search.filters, **cast(dict[str, Any], dict.fromkeys(names)))
+        kept = {name: value for name, value in args.items() if name not in active.params}
+        found.append(Widening(active, kept, count_matches(wider)))
+    return sorted(found, key=lambda w: -w.total)
+
+
+def count_matches(filters: UnitFilters) -> int:
+    """How many public units the filters find."""
+    params = search_params(filters)
+    _cards, matches = result_cards(filters, params)
+    return database.read(matches, params)[0][0]
 
 
 def init_app(app: Flask) -> None:
@@ -364,10 +484,13 @@ def search_filters(form: SearchForm) -> UnitFilters:
     def ok(field):
         return field.data if not field.errors else None
 
+    def text(field):
+        return (ok(field) or "").strip() or None
+
     return UnitFilters(
-        city=ok(form.city) or None,
+        city=text(form.city),
         area=ok(form.area),
-        street=ok(form.street) or None,
+        street=text(form.street),
         min_area=ok(form.min_area),
         max_area=ok(form.max_area),
         max_rent_month_euros=ok(form.max_rent),

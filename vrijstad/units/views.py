@@ -73,6 +73,7 @@ def index():
         search=parsed,
         page=page,
         args=args,
+        widenings=search.widenings(parsed, args) if not page.total else [],
     )
 
 
@@ -93,6 +94,7 @@ def map_data():
     units = db.session.scalars(search.search_units(filters).limit(MAP_LIMIT))
     markers = [
         {
+            "id": u.id,
             "lat": u.latitude,
             "lon": u.longitude,
             "title": u.address,
