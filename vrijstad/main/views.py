@@ -6,7 +6,7 @@ from flask_login import current_user
 from vrijstad import clock
 from vrijstad.dashboard.services import home_cards
 from vrijstad.organisations.services import organisations_of
-from vrijstad.todo.services import tasks_of
+from vrijstad.todo.services import page_of, tasks_of
 
 bp = Blueprint("main", __name__)
 
@@ -18,7 +18,7 @@ def home():
     return render_template(
         "main/home.html",
         organisations=organisations,
-        tasks=tasks_of(current_user, today) if organisations else None,
+        todo=page_of(tasks_of(current_user, today), 1) if organisations else None,
         **home_cards(current_user, today),
     )
 
