@@ -57,3 +57,12 @@ def stage_counts(area: Area, today: date) -> dict[str, int]:
     for unit, case, _organisation_id in rows:
         counts[stage_of(unit, case, today)] += 1
     return counts
+
+
+def closed_cases(unit: Unit) -> sa.Select[BylawCase]:
+    """The unit's earlier (closed) cases, the latest first."""
+    return (
+        sa.select(BylawCase)
+        .where(BylawCase.unit_id == unit.id, BylawCase.stage == BylawStage.CLOSED)
+        .order_by(BylawCase.id.desc())
+    )

@@ -8,7 +8,7 @@ from vrijstad import clock
 from vrijstad.bylaw import queries, services
 from vrijstad.bylaw.documents import Letter, available, letter_name, letter_pdf
 from vrijstad.bylaw.forms import BylawForm, ConsultForm, ReportForm
-from vrijstad.bylaw.models import BylawCase, ReportChannel
+from vrijstad.bylaw.models import ReportChannel
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, FlaskForm
 from vrijstad.i18n import force_locale
@@ -62,8 +62,10 @@ def overview(organisation_id: int):
 def _case_page(unit: Unit, status: int = 200, **forms: FlaskForm):
     today = clock.today()
     case = services.open_case(unit)
-    forms.setdefault("report_form", ReportForm(data={"reported_on": today}))
-    forms.setdefault("consult_form", ConsultForm())
+    if "report_form" not in forms:
+        forms["report_form"] = ReportForm(formdata=None, data={"reported_on": today})
+    if "consult_form" not in forms:
+        forms["consult_form"] = ConsultForm(formdata=None)
     return render_template(
         "bylaw/case.html",
         unit=unit,
@@ -71,20 +73,10 @@ def _case_page(unit: Unit, status: int = 200, **forms: FlaskForm):
         case=case,
         spell=services.clock_of(unit, today),
         letters=available(case) if case else [],
-        past=_past_cases(unit),
+        past=db.session.scalars(queries.closed_cases(unit)).all(),
         button=ButtonForm(),
         **forms,
     ), status
-
-
-def _past_cases(unit: Unit) -> list[BylawCase]:
-    return list(
-        db.session.scalars(
-            db.select(BylawCase)
-            .where(BylawCase.unit_id == unit.id, BylawCase.closed_on.is_not(None))
-            .order_by(BylawCase.id.desc())
-        )
-    )
 
 
 @bp.get(f"/units/<{ID}:unit_id>/bylaw")
