@@ -30,6 +30,8 @@ from vrijstad.auth.verification_views import bp as verification_bp
 from vrijstad.auth.views import bp as auth_bp
 from vrijstad.billing import todo as billing_todo
 from vrijstad.billing.views import bp as billing_bp
+from vrijstad.bylaw import todo as bylaw_todo
+from vrijstad.bylaw.views import bp as bylaw_bp
 from vrijstad.contests import todo as contests_todo
 from vrijstad.contests.views import bp as contests_bp
 from vrijstad.dashboard.views import bp as dashboard_bp
@@ -65,6 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TASK_PROVIDERS = (
     applications_todo,
     billing_todo,
+    bylaw_todo,
     contests_todo,
     forecast_todo,
     letting_todo,
@@ -167,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
         verification_bp,
         legal_bp,
         todo_bp,
+        bylaw_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -23,6 +23,7 @@ from vrijstad.billing.models import (
     Settlement,
     SettlementLine,
 )
+from vrijstad.bylaw.models import BylawCase, BylawStage, ReportChannel, VacancyBylaw
 from vrijstad.contests.models import (
     Award,
     Conflict,
@@ -85,6 +86,10 @@ from vrijstad.units.models import (
 )
 
 __all__ = [
+    "BylawCase",
+    "BylawStage",
+    "ReportChannel",
+    "VacancyBylaw",
     "DigestUnit",
     "Favourite",
     "SavedSearch",

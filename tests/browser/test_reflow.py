@@ -1,10 +1,16 @@
 """Reflow (WCAG 2.1, 1.4.10): at 320 px wide no page of any role's journeys scrolls sideways,
 and the header folds into a "Menu" button; at 1,280 px the staff header is one row."""
 
+from datetime import date
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import logged_in, pass_second_step
 from tests.conftest import PASSWORD
+from vrijstad.applications.services import submit_application
+from vrijstad.bylaw.services import save_bylaw
+from vrijstad.dashboard.views import TABS
+from vrijstad.extensions import db
 
 NARROW = {"width": 320, "height": 800}
 WIDE = {"width": 1280, "height": 800}
@@ -45,13 +51,17 @@ def too_wide(page: Page, paths: list[str]) -> list[str]:
     return wide
 
 
-def test_no_page_scrolls_sideways_at_320_px(page: Page, make_user, make_org, make_unit):
+def test_no_page_scrolls_sideways_at_320_px(page: Page, ctx, make_user, make_org, make_unit):
     organisation = make_org()
     area = organisation.areas[0]
     landlord = make_user("landlord", email="henk@example.nl")
     unit = make_unit(owner=landlord, area=area, street="Burgemeester van Roijensingelstraat")
     starter = make_user("starter", email="lotte@example.nl")
     staff = organisation.test_staff
+    # A card on the pipeline board (its columns must fit a phone) and a unit under the bylaw.
+    submit_application(starter, unit, "Mijn concept past goed in deze straat; ik begin graag snel.")
+    save_bylaw(staff, organisation, "Gemeente Dijkerveen", date(2024, 1, 1))
+    db.session.commit()
     page.set_viewport_size(NARROW)
     public = ["/", "/units", "/units?city=Nergens", f"/units/{unit.id}", "/streets", "/contests"]
     public.append("/subsidies")
@@ -104,7 +114,10 @@ def test_no_page_scrolls_sideways_at_320_px(page: Page, make_user, make_org, mak
     staff_pages = [
         "/dashboard/",
         f"/dashboard/areas/{area.id}",
+        *(f"/dashboard/areas/{area.id}?tab={tab}" for tab in TABS if tab != "overview"),
         f"/dashboard/areas/{area.id}/forecast",
+        f"/organisations/{organisation.id}/bylaw",
+        f"/units/{unit.id}/bylaw",
         f"/areas/{area.id}",
         "/todo",
         "/pipeline",
@@ -126,6 +139,8 @@ def test_no_page_scrolls_sideways_at_320_px(page: Page, make_user, make_org, mak
         "/account",
     ]
     wide += too_wide(page, ["/", f"/units/{unit.id}", *staff_pages])
+    page.set_viewport_size(WIDE)  # the board and the dashboard fit a laptop too
+    wide += too_wide(page, ["/pipeline", f"/dashboard/areas/{area.id}?tab=vacancy"])
 
     assert wide == [], "pages wider than the screen:\n" + "\n".join(wide)
 

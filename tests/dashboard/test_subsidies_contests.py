@@ -216,7 +216,10 @@ def test_contest_results(app, city, contests):
 
 def test_the_page_and_downloads_show_them(client, login, city, grants, contests):
     login(city.staff)
-    text = page_text(client.get(f"/dashboard/areas/{city.area.id}"))
+    text = " ".join(
+        page_text(client.get(f"/dashboard/areas/{city.area.id}?tab={tab}"))
+        for tab in ("subsidies", "contests")
+    )
     assert "Gevelfonds Gemeente Dijkerveen €50,000.00 €18,000.00 €3,000.00 €13,000.00" in text
     assert "Win een winkel 2026 winner announced 2 2 Atelier Noord (Hoogstraat 2)" in text
     csv = client.get(f"/dashboard/areas/{city.area.id}/figures/subsidies.csv").text

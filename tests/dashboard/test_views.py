@@ -15,7 +15,7 @@ from vrijstad.dashboard import services
 from vrijstad.dashboard.figures import Kind, format_cell
 from vrijstad.dashboard.models import VacancySnapshot
 from vrijstad.dashboard.services import market
-from vrijstad.dashboard.views import FIGURE_KEYS
+from vrijstad.dashboard.views import FIGURE_KEYS, TABS
 from vrijstad.exports import csv_cell
 
 
@@ -24,11 +24,16 @@ def page_text(response) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.text)))
 
 
+def every_tab(client, area_id: int) -> str:
+    """The text of every tab of the area's dashboard, one after the other."""
+    return " ".join(page_text(client.get(f"/dashboard/areas/{area_id}?tab={tab}")) for tab in TABS)
+
+
 def test_staff_see_the_figures(client, login, city, lettings, books):
     login(city.staff)
     response = client.get(f"/dashboard/areas/{city.area.id}")
     assert response.status_code == 200
-    text = page_text(response)
+    text = every_tab(client, city.area.id)
     assert "Vacancy dashboard: Centrum" in text
     assert "57.1 %" in text and "50.0 %" in text  # by count and by floor area
     assert "4 of 7 units" in text and "500 of 1,000 m²" in text
@@ -40,9 +45,10 @@ def test_staff_see_the_figures(client, login, city, lettings, books):
     assert "Hoogstraat 4" in text  # the structural case
     assert re.search(r"Applications 4 Offers 2 Placements 2", text)
     assert "€100.00" in text and "€85.00" in text  # collected and paid out to landlords
-    assert "data-chart=" in response.text and "chart.umd.js" in response.text
+    vacancy = client.get(f"/dashboard/areas/{city.area.id}?tab=vacancy")
+    assert "data-chart=" in vacancy.text and "chart.umd.js" in vacancy.text
     # No inline script: the CSP forbids it.
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", response.text)
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", vacancy.text)
 
 
 def test_htmx_period_change_returns_the_figures_only(client, login, city):
@@ -74,7 +80,7 @@ def test_csv_and_xlsx_equal_the_page(client, login, city, lettings, books, key, 
         for row in figure.rows
     ]
     # The page shows the very same values, formatted for the reader (a long list: its size).
-    page = page_text(client.get(f"/dashboard/areas/{city.area.id}"))
+    page = every_tab(client, city.area.id)
     for row in figure.rows if figure.on_page else ():
         cells = [format_cell(v, c.kind, "en") for v, c in zip(row, figure.columns, strict=True)]
         assert " ".join(cells) in page, cells
@@ -234,7 +240,7 @@ def test_a_long_list_is_counted_on_the_page_and_downloaded_whole(
 ):
     monkeypatch.setattr(market, "PAGE_LIST_LIMIT", 2)
     login(city.staff)
-    text = page_text(client.get(f"/dashboard/areas/{city.area.id}"))
+    text = page_text(client.get(f"/dashboard/areas/{city.area.id}?tab=letting"))
     assert "3 rows: too many for the page, download the list." in text
     assert "Zaak 1" not in text
     rows = client.get(f"/dashboard/areas/{city.area.id}/figures/starters_list.csv").text
@@ -252,7 +258,10 @@ def test_charts_count_in_whole_numbers_and_name_months_in_dutch(client, login, c
     the funnel's column says what it counts ("Aantal", not "Nummer")."""
     login(city.staff)
     client.post("/language", data={"language": "nl"})
-    page = client.get(f"/dashboard/areas/{city.area.id}").text
+    page = " ".join(
+        client.get(f"/dashboard/areas/{city.area.id}?tab={tab}").text
+        for tab in ("vacancy", "letting")
+    )
     assert _chart(page, "funnel")["count"] is True
     assert _chart(page, "durations")["count"] is True
     assert _chart(page, "trend")["count"] is False
@@ -261,3 +270,57 @@ def test_charts_count_in_whole_numbers_and_name_months_in_dutch(client, login, c
     funnel = page[page.index('id="h-funnel"') :]
     assert "Aantal" in funnel[: funnel.index("</table>")]
     assert "Nummer" not in funnel[: funnel.index("</table>")]
+
+
+#: The charts each tab draws (by the id of the heading above each).
+TAB_CHARTS = {
+    "overview": set(),
+    "vacancy": {"trend", "durations"},
+    "letting": {"branches", "funnel"},
+    "money": {"money"},
+    "subsidies": set(),  # no scheme in this city: the table says so, no chart
+    "contests": set(),
+}
+
+
+def test_each_tab_is_its_own_page_with_only_its_charts(client, login, city, lettings, books):
+    login(city.staff)
+    assert set(TAB_CHARTS) == set(TABS)
+    for tab, expected in TAB_CHARTS.items():
+        response = client.get(f"/dashboard/areas/{city.area.id}?tab={tab}")
+        assert response.status_code == 200, tab
+        assert f'?tab={tab}" aria-current="page"' in response.text
+        drawn = {
+            key
+            for key in ("trend", "durations", "branches", "funnel", "money", "subsidies")
+            if f'id="h-{key}"' in response.text
+            and "data-chart="
+            in response.text[response.text.index(f'id="h-{key}"') :].split("</section>")[0]
+        }
+        assert drawn == expected, tab
+        assert ("chart.umd.js" in response.text) == bool(expected), tab
+        assert ("leaflet.js" in response.text) == (tab == "vacancy"), tab
+    assert client.get(f"/dashboard/areas/{city.area.id}?tab=nope").status_code == 404
+
+
+def test_the_tabs_keep_the_period_and_the_form_keeps_the_tab(client, login, city):
+    login(city.staff)
+    response = client.get(f"/dashboard/areas/{city.area.id}?tab=money&street=Kerkstraat")
+    assert f"/dashboard/areas/{city.area.id}?tab=vacancy&amp;street=Kerkstraat" in response.text
+    assert '<input type="hidden" name="tab" value="money">' in response.text
+
+
+def test_the_overview_sets_the_bylaw_beside_the_carrots(client, login, city):
+    from datetime import date
+
+    from vrijstad.bylaw.services import save_bylaw
+    from vrijstad.extensions import db
+
+    login(city.staff)
+    text = page_text(client.get(f"/dashboard/areas/{city.area.id}"))
+    assert "Stick and carrot" in text and "No vacancy bylaw is recorded" in text
+    assert "Running contests 0 Subsidy applications 0 Units in collective letting 0" in text
+    save_bylaw(city.staff, city.org, "Gemeente Dijkerveen", date(2020, 1, 1))
+    db.session.commit()
+    text = page_text(client.get(f"/dashboard/areas/{city.area.id}"))
+    assert re.search(r"clock running \(under six months\) \d+ report due \d+ reported 0", text)

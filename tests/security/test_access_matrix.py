@@ -37,6 +37,13 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "api.unit": (ALL, None),
     "api.units": (ALL, None),
     "forecast.area": (STAFF_X, None),
+    "bylaw.overview": (STAFF_X, ORG_ADMIN_X),  # staff see it; an admin records the bylaw
+    "bylaw.case": (STAFF_X, None),  # a unit of organisation X's area
+    "bylaw.consult": (None, STAFF_X),
+    "bylaw.escalate": (None, STAFF_X),
+    "bylaw.letter": (STAFF_X, None),  # the world's case has a reminder
+    "bylaw.remind": (None, STAFF_X),
+    "bylaw.report": (None, STAFF_X),
     "todo.index": ({"staff_x", "staff_y", "admin"}, None),  # each their own organisations' tasks
     "api_tokens.create": (None, ORG_ADMIN_X),
     "api_tokens.index": (ORG_ADMIN_X, None),

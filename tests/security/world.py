@@ -20,6 +20,7 @@ from vrijstad.areas.models import Street
 from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import FundPurpose, Invoice, Settlement, SettlementStatus
+from vrijstad.bylaw.models import BylawCase, VacancyBylaw
 from vrijstad.contests.models import (
     Award,
     Contest,
@@ -323,7 +324,9 @@ def build_world(app, make_org, make_user) -> World:
         "kind": "terms",
         "payee": "starter",
     }
+    _bylaw_case(listed)
     world.by_endpoint = {
+        "bylaw.letter": {"letter": "reminder"},
         "contests.transition": {"action": "judge"},
         "units.photo_action": {"action": "delete"},
     }
@@ -358,6 +361,29 @@ def build_world(app, make_org, make_user) -> World:
     world.params["key"] = "headline"
     _saved_search(world, starter_a)
     return world
+
+
+def _bylaw_case(unit: Unit) -> None:
+    """Organisation X's municipality has a vacancy bylaw; the listed unit has a case with a
+    reminder sent (so its letter exists)."""
+    organisation_id = unit.area.organisation_id
+    since = clock.add_months(clock.today(), -7)
+    db.session.add_all(
+        [
+            VacancyBylaw(
+                organisation_id=organisation_id,
+                municipality="Gemeente Dijkerveen",
+                in_force_since=since,
+            ),
+            BylawCase(
+                unit_id=unit.id,
+                organisation_id=organisation_id,
+                vacant_since=since,
+                reminded_on=clock.today(),
+            ),
+        ]
+    )
+    db.session.commit()
 
 
 def _saved_search(world: World, starter: User) -> None:

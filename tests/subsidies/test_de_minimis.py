@@ -43,3 +43,20 @@ def test_only_this_and_the_two_previous_years_count(make_application, scheme):
     later = make_application()
     assert services.de_minimis_of(later, date(2028, 12, 31)) == 10_000_00
     assert services.de_minimis_of(later, date(2029, 1, 1)) == 0
+
+
+def test_staff_see_the_running_total_of_the_company_on_the_application_page(
+    make_application, make_scheme, scheme, client_for
+):
+    first = make_application(status=SubsidyStatus.IN_REVIEW, other_de_minimis_cents=12_500_00)
+    other_scheme = make_scheme(name="Huurfonds", dossier_prefix="HUUR")
+    second = make_application(status=SubsidyStatus.IN_REVIEW, target_scheme=other_scheme)
+    services.grant(other_scheme.organisation.test_staff, second, on=DAY)
+    db.session.commit()
+    page = client_for(scheme.organisation.test_staff).get(f"/subsidies/applications/{first.id}")
+    assert page.status_code == 200
+    section = page.text[page.text.index('id="de-minimis"') :]
+    assert "€22,500.00" in section[:400] and "€300,000.00" in section[:400]  # declared + granted
+    assert "87654321" in section[:400]
+    applicant_page = client_for(first.applicant).get(f"/subsidies/applications/{first.id}")
+    assert 'id="de-minimis"' not in applicant_page.text

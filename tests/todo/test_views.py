@@ -154,3 +154,50 @@ def test_the_navigation_count_costs_a_few_statements_however_many_tasks(
         with statements() as again:
             assert task_count(collective.staff, clock.today()) == 15
         assert again == []  # once per request
+
+
+def test_the_list_is_paged_with_the_counts_of_every_kind_kept(ctx, client, login, org):
+    """A busy organisation's list (1,465 tasks for the bench's) shows 50 a page, the most
+    urgent first; the count of each kind is of the whole list, and a kind can be shown alone."""
+    from vrijstad.todo import services
+
+    today = date(2026, 12, 10)
+    tasks = by_urgency(
+        [
+            Task(f"Taak {n:03d}", "", today - timedelta(days=n), "/", "billing.overdue")
+            for n in range(120)
+        ]
+        + [Task("Contest", "", today, "/", "contests.phase")],
+        today,
+    )
+    first = services.page_of(tasks, 1)
+    assert len(first.items) == 50 and first.pages == 3 and first.total == 121
+    assert first.items[0].title == "Taak 119"  # the longest overdue first
+    assert first.by_group == {"billing": 120, "contests": 1}
+    last = services.page_of(tasks, 99)
+    assert last.page == 3 and len(last.items) == 21 and last.items[-1].title == "Taak 000"
+    only = services.page_of(tasks, 1, "contests")
+    assert [t.title for t in only.items] == ["Contest"] and only.by_group == first.by_group
+    assert services.page_of(tasks, 1, "nope").items == []
+
+
+def test_the_page_shows_a_page_and_links_the_next(
+    ctx, client, login, collective, place, monkeypatch
+):
+    from vrijstad.todo import services
+
+    monkeypatch.setattr(services, "PER_PAGE", 2)
+    busy(collective, place)
+    login(collective.staff)
+    page = client.get("/todo").text
+    assert page.count('<tr class="') == 2 and badge(page) == "5"
+    assert "Pagina 1 van 3 (5 taken)" in page and "/todo?page=2" in page
+    assert re.search(r"Alle \(5\)", page) and re.search(r"Betalingen \(2\)", page)
+    last = client.get("/todo?page=3").text
+    assert last.count('<tr class="') == 1 and "/todo?page=2" in last
+    assert client.get("/todo?page=999999999999").status_code == 200
+    payments = client.get("/todo?kind=payments").text
+    assert payments.count('<tr class="') == 2 and "Pagina" not in payments
+    assert re.search(r"Alle \(5\)", payments)  # the counts stay those of the whole list
+    home = client.get("/").text
+    assert home.count('<tr class="') == 2 and "/todo?page=2" in home

@@ -18,9 +18,22 @@ from vrijstad.contests.models import (
 )
 from vrijstad.dashboard.models import WHOLE_AREA, VacancySnapshot, street_key
 from vrijstad.ledger.models import Entry, Posting
-from vrijstad.letting.models import Collective, Placement, PlacementStatus, TurnoverReport
+from vrijstad.letting.models import (
+    Collective,
+    HeadLease,
+    HeadLeaseStatus,
+    Placement,
+    PlacementStatus,
+    TurnoverReport,
+)
 from vrijstad.matching.models import StreetProfile
-from vrijstad.subsidies.models import SubsidyScheme, scheme_areas, scheme_streets
+from vrijstad.subsidies.models import (
+    SubsidyApplication,
+    SubsidyScheme,
+    SubsidyStatus,
+    scheme_areas,
+    scheme_streets,
+)
 from vrijstad.units.models import PUBLIC_STATUSES, Unit, UnitStatus
 
 #: Vacancy classes by days vacant (as Unit.vacancy_class): < 1 year, 1–3 years, > 3 years.
@@ -473,4 +486,59 @@ def invoiced_periods(placement_ids: list[int]) -> sa.Select:
     """(placement, month) of the invoices issued: a month is closed for reports then."""
     return sa.select(Invoice.placement_id, Invoice.period).where(
         Invoice.placement_id.in_(placement_ids), Invoice.kind == InvoiceKind.RENT
+    )
+
+
+#: Contest statuses in which a call still draws starters to the area (entries to the prize).
+RUNNING_CONTESTS = (
+    ContestStatus.OPEN,
+    ContestStatus.CLOSED,
+    ContestStatus.SHORTLISTED,
+    ContestStatus.JUDGING,
+    ContestStatus.JUDGED,
+    ContestStatus.WINNER_ANNOUNCED,
+    ContestStatus.RUNNING,
+)
+#: Subsidy applications that are neither drafts nor ended without money.
+LIVE_APPLICATIONS = tuple(
+    s
+    for s in SubsidyStatus
+    if s
+    not in (
+        SubsidyStatus.INTAKE,
+        SubsidyStatus.DRAFT,
+        SubsidyStatus.REJECTED,
+        SubsidyStatus.WITHDRAWN,
+    )
+)
+
+
+def carrot_counts(organisation_id: int, area_id: int) -> sa.Select[int, int, int]:
+    """One row: the area's running contests, live subsidy applications of the schemes that
+    cover it, and units in collective letting (an active or signed head lease)."""
+    with_units = (
+        sa.select(contest_units.c.contest_id)
+        .join(Unit, Unit.id == contest_units.c.unit_id)
+        .where(Unit.area_id == area_id)
+    )
+    contests = sa.select(sa.func.count()).where(
+        Contest.organisation_id == organisation_id,
+        Contest.status.in_(RUNNING_CONTESTS),
+        Contest.id.in_(with_units),
+    )
+    schemes = subsidy_schemes_for(organisation_id, area_id).with_only_columns(SubsidyScheme.id)
+    applications = sa.select(sa.func.count()).where(
+        SubsidyApplication.scheme_id.in_(schemes.order_by(None)),
+        SubsidyApplication.status.in_(LIVE_APPLICATIONS),
+    )
+    letting = (
+        sa.select(sa.func.count(sa.distinct(HeadLease.unit_id)))
+        .join(Unit, Unit.id == HeadLease.unit_id)
+        .where(
+            Unit.area_id == area_id,
+            HeadLease.status.in_((HeadLeaseStatus.SIGNED, HeadLeaseStatus.ACTIVE)),
+        )
+    )
+    return sa.select(
+        contests.scalar_subquery(), applications.scalar_subquery(), letting.scalar_subquery()
     )

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 
 from vrijstad import clock, exports, jobs
@@ -40,15 +41,18 @@ ID = "int"  # the app's bounded converter: a larger id is not found
 FORMATS = exports.FORMATS
 
 
-def _board(area: Area, lists: bool = False) -> services.Dashboard:
-    """The dashboard for the period and street in the query string; 400 with the reason."""
+def _board(area: Area, lists: bool = False, tab: str | None = None) -> services.Dashboard:
+    """The dashboard (of one tab, or all of it) for the period and street in the query
+    string; 400 with the reason."""
     today = clock.today()
     try:
         period = services.choose_period(request.args.get("from"), request.args.get("to"), today)
         street = services.check_street(area, request.args.get("street"))
     except services.DashboardError as exc:
         refuse(400, str(exc))
-    return services.build_dashboard(area, period, street, today, lists)
+    if tab is None:
+        return services.build_dashboard(area, period, street, today, lists)
+    return services.build_dashboard(area, period, street, today, builders=TAB_BUILDERS[tab])
 
 
 @bp.get("/")
@@ -71,11 +75,17 @@ def index():
 @login_required
 def area(area_id: int):
     area = managed(Area, area_id)
-    board = _board(area)
+    tab = request.args.get("tab") or "overview"
+    if tab not in TABS:
+        abort(404)
+    board = _board(area, tab=tab)
     return render_page(
         "dashboard/area.html",
         "dashboard/_figures.html",
         board=board,
+        tab=tab,
+        tabs=TABS,
+        levers=services.levers_of(area, clock.today()) if tab == "overview" else None,
         charts=charts(board),
         structural_links=unit_links(board.structural_ids),
         locale=current_language(),
@@ -221,6 +231,18 @@ def page(street_id: int):
 
 # Presentation helpers -----------------------------------------------------------------------
 
+#: The dashboard's tabs (each its own URL, ?tab=) with their names; the figures of each are
+#: services.TAB_BUILDERS.
+TABS: dict[str, LazyString] = {
+    "overview": _l("Overview"),
+    "vacancy": _l("Vacancy"),
+    "letting": _l("Letting"),
+    "money": _l("Money"),
+    "subsidies": _l("Subsidies"),
+    "contests": _l("Contests"),
+}
+TAB_BUILDERS = services.TAB_BUILDERS
+
 FIGURE_KEYS = (
     "headline",
     "trend",
@@ -246,6 +268,7 @@ def unit_links(unit_ids: list[int]) -> list[str]:
 
 
 def _args() -> dict:
+    """The period and street of the query string, kept across tabs and downloads."""
     return {k: request.args[k] for k in ("from", "to", "street") if request.args.get(k)}
 
 
@@ -254,42 +277,45 @@ def _slug(text: str) -> str:
 
 
 def charts(board: services.Dashboard) -> dict[str, dict]:
-    """Chart.js data for the figures that have a chart (the tables stay the source)."""
+    """Chart.js data for the board's figures that have a chart (the tables stay the source);
+    a tab's board has only its own figures, so only their charts are made."""
     found = board.figures
     language = current_language()
-    trend = figures.chart_series(found["trend"], 0, [3, 6], language)
-    national = float(board.references.pct(board.references.national_count_bp))
-    trend["datasets"].append(
-        {
-            "label": _("National reference"),
-            "data": [national] * len(trend["labels"]),
-            "dashed": True,
-        }
-    )
+    made: dict[str, dict] = {}
+    if "trend" in found:
+        trend = figures.chart_series(found["trend"], 0, [3, 6], language)
+        national = float(board.references.pct(board.references.national_count_bp))
+        trend["datasets"].append(
+            {
+                "label": _("National reference"),
+                "data": [national] * len(trend["labels"]),
+                "dashed": True,
+            }
+        )
+        made["trend"] = {"type": "line", "percent": True, **trend}
+    if "durations" in found:
+        series = figures.chart_series(found["durations"], 0, [1], language)
+        made["durations"] = {"type": "bar", **series}
+    if "funnel" in found:
+        made["funnel"] = {"type": "bar", **figures.chart_series(found["funnel"], 0, [1], language)}
+    if "money" in found:
+        series = figures.chart_series(found["money"], 0, [1, 2, 3, 4], language)
+        made["money"] = {"type": "bar", "euro": True, **series}
+    if "subsidies" in found and found["subsidies"].rows:
+        series = figures.chart_series(found["subsidies"], 0, [2, 3, 5], language)
+        made["subsidies"] = {"type": "bar", "euro": True, **series}
     by_branch: dict[str, int] = {}
-    for _street, branch, count, _stance, _remark in found["branches"].rows:
-        by_branch[branch] = by_branch.get(branch, 0) + count
-    return {
-        "trend": {"type": "line", "percent": True, **trend},
-        "durations": {"type": "bar", **figures.chart_series(found["durations"], 0, [1], language)},
-        "funnel": {"type": "bar", **figures.chart_series(found["funnel"], 0, [1], language)},
-        "money": {
-            "type": "bar",
-            "euro": True,
-            **figures.chart_series(found["money"], 0, [1, 2, 3, 4], language),
-        },
-        "subsidies": {
-            "type": "bar",
-            "euro": True,
-            **figures.chart_series(found["subsidies"], 0, [2, 3, 5], language),
-        },
-        "branches": {
+    if "branches" in found:
+        for _street, branch, count, _stance, _remark in found["branches"].rows:
+            by_branch[branch] = by_branch.get(branch, 0) + count
+    if by_branch:
+        made["branches"] = {
             "type": "bar",
             "count": True,
             "labels": list(by_branch),
             "datasets": [{"label": _("Starters placed"), "data": list(by_branch.values())}],
-        },
-    }
+        }
+    return made
 
 
 @bp.app_template_filter("figure_cell")

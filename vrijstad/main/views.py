@@ -7,7 +7,7 @@ from vrijstad import clock
 from vrijstad.dashboard.services import home_cards
 from vrijstad.main.services import showcase
 from vrijstad.organisations.services import organisations_of
-from vrijstad.todo.services import tasks_of
+from vrijstad.todo.services import page_of, tasks_of
 from vrijstad.units.forms import SearchForm
 
 bp = Blueprint("main", __name__)
@@ -20,7 +20,7 @@ def home():
     return render_template(
         "main/home.html",
         organisations=organisations,
-        tasks=tasks_of(current_user, today) if organisations else None,
+        todo=page_of(tasks_of(current_user, today), 1) if organisations else None,
         search_form=SearchForm(formdata=None),
         showcase=showcase(today),
         **home_cards(current_user, today),

@@ -1,6 +1,8 @@
 """The "Te doen" list of a staff member: the open tasks of the organisations they work for."""
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -60,3 +62,45 @@ def task_count(user: User, today: date) -> int:
         ids = [organisation.id for organisation in organisations_of(user)]
         g.todo_count = count_tasks(ids, today)
     return g.todo_count
+
+
+#: Tasks on one page of the list (the most urgent first).
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """One page of the list, and how many tasks each group (a kind's feature) has in all."""
+
+    items: list[Task]
+    page: int
+    pages: int
+    total: int
+    by_group: dict[str, int]
+    group: str | None
+
+
+def group_of(task: Task) -> str:
+    """The feature a task comes from: "billing" for "billing.overdue"."""
+    return task.kind.split(".", 1)[0]
+
+
+def page_of(
+    tasks: Sequence[Task], page: int, group: str | None = None, per_page: int | None = None
+) -> TaskPage:
+    """Page ``page`` (from 1; past the last: the last) of the tasks, in their order, only
+    those of ``group`` when given; the counts per group are of every task."""
+    by_group = Counter(group_of(task) for task in tasks)
+    chosen = [task for task in tasks if group is None or group_of(task) == group]
+    per_page = per_page or PER_PAGE
+    pages = max(1, -(-len(chosen) // per_page))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * per_page
+    return TaskPage(
+        items=chosen[start : start + per_page],
+        page=page,
+        pages=pages,
+        total=len(chosen),
+        by_group=dict(sorted(by_group.items())),
+        group=group,
+    )

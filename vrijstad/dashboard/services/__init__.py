@@ -16,7 +16,7 @@ from vrijstad.dashboard.services.board import (
     map_points,
     street_names,
 )
-from vrijstad.dashboard.services.build import build_dashboard
+from vrijstad.dashboard.services.build import TAB_BUILDERS, build_dashboard
 from vrijstad.dashboard.services.home import (
     LandlordCard,
     StarterCard,
@@ -26,6 +26,7 @@ from vrijstad.dashboard.services.home import (
     starter_card,
     turnover_due,
 )
+from vrijstad.dashboard.services.levers import Levers, levers_of
 from vrijstad.dashboard.services.market import (
     branch_rows,
     funnel,
@@ -81,6 +82,9 @@ from vrijstad.dashboard.services.trend import VacancyTrend, trend_rows, vacancy_
 
 __all__ = [
     "DEFAULT_MONTHS",
+    "TAB_BUILDERS",
+    "Levers",
+    "levers_of",
     "Dashboard",
     "AreaStreets",
     "DashboardError",

@@ -36,12 +36,27 @@ FIGURE_BUILDERS: tuple[FigureBuilder, ...] = (
     contests_figure,
 )
 
+#: The dashboard's tabs and the figures each shows (the overview: the key figures).
+TAB_BUILDERS: dict[str, tuple[FigureBuilder, ...]] = {
+    "overview": (headline_figure,),
+    "vacancy": (trend_figure, streets_figure, durations_figure, structural_figure),
+    "letting": (branches_figure, funnel_figures, starters_figures),
+    "money": (money_figures,),
+    "subsidies": (subsidies_figure,),
+    "contests": (contests_figure,),
+}
+
 
 def build_dashboard(
-    area: Area, period: Period, street: str | None, today: date, lists: bool = False
+    area: Area,
+    period: Period,
+    street: str | None,
+    today: date,
+    lists: bool = False,
+    builders: tuple[FigureBuilder, ...] = FIGURE_BUILDERS,
 ) -> Dashboard:
-    """Compute every figure of the dashboard; with lists, also the long lists the page only
-    counts (for a download)."""
+    """Compute the figures of ``builders`` (every figure of the dashboard by default); with
+    lists, also the long lists the page only counts (for a download)."""
     stock = stock_for(area, period, today)
     reference = stock.reference_date if stock else min(today, period.last_day)
     board = Dashboard(
@@ -54,7 +69,7 @@ def build_dashboard(
         today=today,
         lists=lists,
     )
-    for builder in FIGURE_BUILDERS:
+    for builder in builders:
         for figure in builder(board):
             board.figures[figure.key] = figure
     return board

@@ -162,6 +162,8 @@ def detail_context(application: SubsidyApplication, **forms) -> dict:
         "advance": services.advance_of(application),
         "balance": services.balance_due(application),
         "budget": services.budget_of(scheme) if staff else None,
+        "de_minimis": services.de_minimis_of(application, clock.today()) if staff else None,
+        "de_minimis_ceiling": services.DE_MINIMIS_CEILING_CENTS,
         "approval": approval,
         "four_eyes_threshold": approvals.threshold_cents(scheme.organisation_id),
         "SubsidyStatus": SubsidyStatus,  # the history keeps raw values
