@@ -349,3 +349,19 @@ def test_search_for_units_free_between_two_dates(
         "/units", query_string={"free_from": ahead.isoformat(), "free_until": "2000-01-01"}
     )
     assert response.status_code == 400  # the search page's answer to an invalid filter
+
+
+def test_a_five_day_placement_shows_its_last_day_and_the_price_of_the_stay(
+    client, login, people, unit, short_lets, make_booking, ahead
+):
+    """Issue 23: a 5-day pop-up showed "€ 375 per maand" and an end date one day late."""
+    tuesday, saturday = ahead + timedelta(days=1), ahead + timedelta(days=5)
+    booking = make_booking(tuesday, saturday)
+    booking.price_cents = 5 * DAY
+    db.session.commit()
+    as_(client, login, people["staff"])
+    client.post(f"/bookings/{booking.id}/accept")
+    page = as_(client, login, people["starter"]).get("/my/placements").text
+    assert "375,00 voor 5 dagen" in page and "per maand" not in page
+    assert saturday.strftime("%d-%m-%Y") in page
+    assert (saturday + timedelta(days=1)).strftime("%d-%m-%Y") not in page
