@@ -25,7 +25,7 @@ from vrijstad.auth.verification import require_verified_email
 from vrijstad.billing.services import issue_one_off_invoice
 from vrijstad.core import TransitionError
 from vrijstad.extensions import db, savepoint
-from vrijstad.i18n import current_language, date_filter
+from vrijstad.i18n import current_language, date_filter, ngettext
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.errors import LettingError
@@ -137,9 +137,23 @@ def check_dates(
         raise BookingError(_("You can book at most two years ahead."), "first_day")
     days = (last_day - first_day).days + 1
     if days < terms.min_stay_days:
-        raise BookingError(_("The minimum stay is %(n)d days.", n=terms.min_stay_days), "last_day")
+        raise BookingError(
+            ngettext(
+                "The minimum stay is %(num)d day.",
+                "The minimum stay is %(num)d days.",
+                terms.min_stay_days,
+            ),
+            "last_day",
+        )
     if days > terms.max_stay_days:
-        raise BookingError(_("The maximum stay is %(n)d days.", n=terms.max_stay_days), "last_day")
+        raise BookingError(
+            ngettext(
+                "The maximum stay is %(num)d day.",
+                "The maximum stay is %(num)d days.",
+                terms.max_stay_days,
+            ),
+            "last_day",
+        )
     for day, field in ((first_day, "first_day"), (last_day, "last_day")):
         if not terms.bookable_on(day):
             raise BookingError(
