@@ -1,11 +1,13 @@
 """Short-let pages: who may open each route, the calendar fragment, the live price, the feed."""
 
+import io
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask import render_template_string
 from icalendar import Calendar
+from pypdf import PdfReader
 
 from tests.popups.conftest import DAY, WEEK
 from vrijstad import clock
@@ -365,3 +367,8 @@ def test_a_five_day_placement_shows_its_last_day_and_the_price_of_the_stay(
     assert "375,00 voor 5 dagen" in page and "per maand" not in page
     assert saturday.strftime("%d-%m-%Y") in page
     assert (saturday + timedelta(days=1)).strftime("%d-%m-%Y") not in page
+    placement = db.session.scalar(sa.select(Placement))
+    pdf = client.get(f"/placements/{placement.id}/agreement.pdf").data
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Laatste dag" in text and saturday.strftime("%d-%m-%Y") in text
+    assert "Vergoeding voor het hele verblijf" in text and "per maand" not in text
