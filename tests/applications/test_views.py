@@ -12,6 +12,7 @@ from vrijstad.applications.models import Application, ApplicationStatus, Offer
 from vrijstad.extensions import db
 from vrijstad.letting.models import Placement
 from vrijstad.notifications.models import Notification
+from vrijstad.starters.models import SpaceKind
 from vrijstad.units import services as unit_services
 from vrijstad.units.models import UnitStatus
 
@@ -351,3 +352,54 @@ def test_the_owner_cannot_let_a_unit_behind_an_open_offer(client, login, offered
     client.post(f"/units/{unit.id}/status", data={"status": "let"})
     db.session.refresh(unit)
     assert unit.status == UnitStatus.LET
+
+
+def test_the_offer_form_starts_from_the_unit_and_the_starters_wishes(
+    ctx, client, login, unit, make_starter
+):
+    """Issue 23: the offer form defaulted to "pop-up" and left the unit's rent to be typed."""
+    starter = make_starter(space_kind=SpaceKind.WHOLE_UNIT)
+    unit.service_charges_cents_per_year = 1_200_00
+    application = services.submit_application(starter, unit, MOTIVATION)
+    services.shortlist(unit.owner, application)
+    db.session.commit()
+    login(unit.owner)
+    page = client.get(f"/applications/{application.id}").text
+    assert '<option selected value="whole_unit">' in page
+    start = max(clock.today(), unit.available_from or clock.today())
+    assert f'name="start_date" required type="date" value="{start.isoformat()}"' in page
+    assert (
+        f'name="base_fee" required type="text" value="{unit.rent_cents_per_month // 100}"' in page
+    )
+    assert "Servicekosten: € 100,00 per maand" in page.replace("\xa0", " ")
+    blank = client.post(
+        f"/applications/{application.id}/offer",
+        data={"kind": "", "start_date": "2030-01-01", "end_date": "2031-01-01", "base_fee": "9"},
+    )
+    assert blank.status_code == 422 and "Kies het soort verhuur." in blank.text
+
+
+def test_shortlisting_on_the_application_page_stays_there_and_says_so_once(
+    ctx, client, login, unit, starter
+):
+    """Issue 23: "Op de shortlist" jumped to the board and confirmed twice."""
+    application = services.submit_application(starter, unit, MOTIVATION)
+    db.session.commit()
+    login(unit.owner)
+    moved = client.post(
+        f"/applications/{application.id}/move", data={"status": "shortlisted", "back": "detail"}
+    )
+    assert moved.location.endswith(f"/applications/{application.id}")
+    assert client.get(moved.location).text.count("Verplaatst naar op de shortlist.") == 1
+    rejected = client.post(f"/applications/{application.id}/move", data={"status": "rejected"})
+    assert client.get(rejected.location).text.count("Verplaatst naar afgewezen.") == 1
+
+
+def test_a_fresh_application_tells_the_starter_what_comes_next(ctx, client, login, unit, starter):
+    """Issue 23: "Volgende stappen" on a fresh application offered only "intrekken"."""
+    application = services.submit_application(starter, unit, MOTIVATION)
+    db.session.commit()
+    login(starter)
+    page = client.get(f"/applications/{application.id}").text
+    assert "De verhuurder leest je reactie." in page
+    assert 'href="#thread"' in page and "Mijn reactie intrekken" in page

@@ -264,7 +264,7 @@ def test_change_email_tells_the_old_address_and_asks_the_new_one_to_confirm(
     assert not user.email_verified
     mails = {m["To"]: m for m in outbox()}
     assert sorted(mails) == ["nieuw@example.nl", "oud@example.nl"]
-    assert "/account/confirm/" in mails["nieuw@example.nl"].get_content()
+    assert "/account/confirm/" in mails["nieuw@example.nl"].get_body(("plain",)).get_content()
 
 
 def test_remember_me_sets_a_persistent_cookie(client, make_user):

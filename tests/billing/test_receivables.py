@@ -123,7 +123,7 @@ def test_staff_can_send_due_reminders_from_the_page(ctx, client, login, collecti
     url = f"/organisations/{collective.organisation_id}/receivables"
     response = client.post(url + "/remind", follow_redirects=True)
     assert response.status_code == 200
-    assert "1 herinneringen verstuurd" in response.text or "1 reminders sent" in response.text
+    assert "1 herinnering verstuurd" in response.text or "1 reminder sent" in response.text
     assert client.post(url + "/remind").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(InvoiceReminder.id))) == 1
 

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from vrijstad.dashboard.services.home import turnover_due
+from vrijstad.extensions import db
 from vrijstad.letting import services as letting
 
 pytestmark = pytest.mark.clock("2026-12-10T10:00")
@@ -37,3 +38,18 @@ def test_the_next_report_due_is_never_in_the_past(ctx, place, day):
     due = turnover_due(placement.starter_id, today)
     assert due.next_deadline is not None and due.next_deadline >= today
     assert all(month < date(2026, 12, 1) for month in due.overdue)
+
+
+@pytest.mark.clock("2026-12-04T10:00")
+def test_the_home_card_names_the_next_report_due_not_a_past_one(client, login, ctx, place):
+    """Issue 23: in December the starter's home card named a report "due 10-10-2026"."""
+    placement = place(
+        base=50_000, turnover_bp=500, start_date=date(2026, 9, 1), end_date=date(2027, 9, 1)
+    )
+    for month in (9, 10):
+        letting.submit_turnover(placement.starter, placement, date(2026, month, 1), 5, PROOF)
+    db.session.commit()
+    login(placement.starter)
+    page = client.get("/").text
+    assert "10-12-2026" in page  # November's report, due on the 10th of December
+    assert "10-10-2026" not in page and "10-11-2026" not in page

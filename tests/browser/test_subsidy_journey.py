@@ -77,14 +77,14 @@ def test_a_subsidy_from_intake_to_payment(
     expect(page.get_by_label("Ik vraag aan als")).to_have_value("starter")
     expect(page.get_by_label("KvK-nummer")).to_have_value("87654321")
     page.get_by_label("Titel van het project").fill("Duurzame winkel Koffie & Kaft")
-    page.get_by_label("Wat wilt u doen, en waarom?").fill(
+    page.get_by_label("Wat wil je doen, en waarom?").fill(
         "LED-verlichting en een geïsoleerde etalage, met advies over het energielabel."
     )
     page.get_by_label("Straat").select_option(label="Hoogstraat (Centrum)")
     page.get_by_label("Huisnummer of adres").fill("Hoogstraat 12")
     page.get_by_label("Het werk begint op").fill(work_starts.isoformat())
     page.get_by_role("button", name="Mijn aanvraag starten").click()
-    expect(page.get_by_text("Uw aanvraag is gestart.")).to_be_visible()
+    expect(page.get_by_text("Je aanvraag is gestart.")).to_be_visible()
     expect(status(page)).to_have_text("intake")
     log_out(page)
 
@@ -141,7 +141,7 @@ def test_a_subsidy_from_intake_to_payment(
         expect(page.get_by_text("Het document is geüpload.")).to_be_visible()
     expect(page.locator("#missing")).to_have_count(0)
     page.get_by_role("button", name="Aanvraag indienen").click()
-    expect(page.get_by_text("Uw aanvraag is ingediend en heeft een dossiernummer.")).to_be_visible()
+    expect(page.get_by_text("Je aanvraag is ingediend en heeft een dossiernummer.")).to_be_visible()
     expect(status(page)).to_have_text("ingediend")
     number = f"HIRB-{clock.today().year}-0001"
     expect(page.locator("main hgroup")).to_contain_text(f"dossier {number}")
@@ -172,9 +172,9 @@ def test_a_subsidy_from_intake_to_payment(
     page.get_by_role(
         "button",
         name=f"Voor dossier {number} is aanvullende informatie nodig. "
-        "De beslistermijn staat stil tot u antwoordt.",
+        "De beslistermijn staat stil tot je antwoordt.",
     ).click()
-    page.get_by_label("Uw antwoord").fill("Het pand heeft energielabel C; het rapport volgt.")
+    page.get_by_label("Je antwoord").fill("Het pand heeft energielabel C; het rapport volgt.")
     page.get_by_role("button", name="Mijn antwoord versturen").click()
     expect(
         page.get_by_text(f"de beslistermijn loopt weer, tot {deadline:%d-%m-%Y}")
@@ -231,7 +231,7 @@ def test_a_subsidy_from_intake_to_payment(
     account.get_by_label("Werkelijke kosten van ‘Advies energielabel’, excl. btw").fill("2.500,00")
     account.get_by_label("Wat is er gedaan").fill("Verlichting en isolatie zijn aangebracht.")
     account.get_by_role("button", name="Verantwoording versturen").click()
-    expect(page.get_by_text("Dank u: uw verantwoording is binnen.")).to_be_visible()
+    expect(page.get_by_text("Dank je: je verantwoording is binnen.")).to_be_visible()
     expect(status(page)).to_have_text("verantwoord")
     log_out(page)
 

@@ -360,7 +360,11 @@ def test_a_juror_is_invited_by_mail_and_signs_up_with_no_other_rights(
     db.session.commit()
     mail = outbox()[-1]
     assert mail["To"] == "bankier@example.nl"
-    link = next(line for line in mail.get_content().splitlines() if "/contests/jury/" in line)
+    link = next(
+        line
+        for line in mail.get_body(("plain",)).get_content().splitlines()
+        if "/contests/jury/" in line
+    )
     token = link.rsplit("/", 1)[-1].strip()
     assert services.juror_for_token(token).id == juror.id
     user = services.accept_jury_invitation(juror, None, "Bea Bankier", "Correct-Horse-42")
@@ -529,7 +533,7 @@ def test_ranking_of_a_judged_contest_with_a_tie(judging, org):
 
 def _confirm_link(outbox) -> str:
     db.session.commit()  # mail goes out after the commit
-    body = outbox()[-1].get_content()
+    body = outbox()[-1].get_body(("plain",)).get_content()
     return next(line for line in body.splitlines() if "/contests/votes/" in line).rsplit("/", 1)[1]
 
 

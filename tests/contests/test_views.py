@@ -290,7 +290,9 @@ def test_the_invitation_link_makes_a_juror_account_with_no_other_rights(
     services.invite_juror(org.test_staff, open_contest, "pers@example.nl", "Lokale Krant")
     db.session.commit()
     link = next(
-        line for line in outbox()[-1].get_content().splitlines() if "/contests/jury/" in line
+        line
+        for line in outbox()[-1].get_body(("plain",)).get_content().splitlines()
+        if "/contests/jury/" in line
     )
     path = "/" + link.split("/", 3)[3].strip()
     assert client.get(path).status_code == 200
@@ -327,7 +329,11 @@ def test_the_public_vote_through_the_pages(client, judging, outbox):
         data={"entry": str(entry.id), "email": "fan@example.nl"},
     )
     assert response.status_code == 302
-    link = next(line for line in outbox()[-1].get_content().splitlines() if "/votes/" in line)
+    link = next(
+        line
+        for line in outbox()[-1].get_body(("plain",)).get_content().splitlines()
+        if "/votes/" in line
+    )
     path = "/" + link.split("/", 3)[3].strip()
     assert services.vote_counts(judging) == {}  # not confirmed yet
     confirm = client.get(path + "?lang=en")

@@ -11,7 +11,7 @@ from vrijstad.extensions import db
 
 def _confirm_link(outbox) -> str:
     db.session.commit()  # mail goes out after the commit
-    body = outbox()[-1].get_content()
+    body = outbox()[-1].get_body(("plain",)).get_content()
     return next(line for line in body.splitlines() if "/contests/votes/" in line).rsplit("/", 1)[1]
 
 

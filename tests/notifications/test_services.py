@@ -6,7 +6,7 @@ from flask import has_request_context
 
 from vrijstad.extensions import db
 from vrijstad.notifications.models import Notification
-from vrijstad.notifications.services import notify, subject_of
+from vrijstad.notifications.services import headline, notify, subject_of
 
 
 def test_notify_works_in_an_app_context_without_a_request(app, make_user, outbox):
@@ -39,3 +39,10 @@ def test_a_word_ending_exactly_at_the_cut_is_kept():
 
 def test_one_long_word_is_cut_where_it_must():
     assert subject_of("y" * 200) == "y" * 117 + "…"
+
+
+def test_a_mail_subject_is_the_notices_first_sentence():
+    text = "Your application for Kerkstraat 4 was shortlisted. The landlord may invite you."
+    assert headline(text) == "Your application for Kerkstraat 4 was shortlisted"
+    assert headline("Invoice 7: € 121,00 due 10-01-2027") == "Invoice 7: € 121,00 due 10-01-2027"
+    assert headline("Amount € 1.5 due; pay now.") == "Amount € 1.5 due"

@@ -34,6 +34,12 @@ def test_cheapest_mix_of_weeks_and_days(days, day, week, expected):
     assert compute_price(days, day, week) == expected
 
 
+def test_a_week_is_as_many_days_as_the_unit_is_let_in_a_week():
+    # Let Tuesday to Saturday: ten open days are two weeks, six are a week and a day.
+    assert compute_price(10, 75_00, 300_00, days_per_week=5) == Price(10, 2, 0, 600_00)
+    assert compute_price(6, 75_00, 300_00, days_per_week=5) == Price(6, 1, 1, 375_00)
+
+
 def test_a_tie_takes_the_fewest_weeks():
     assert compute_price(4, 100_00, 400_00) == Price(4, 0, 4, 400_00)
 

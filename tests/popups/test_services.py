@@ -426,3 +426,29 @@ def test_an_accepted_booking_holds_the_unit_until_it_is_over(ctx, unit, make_boo
     db.session.commit()
     unit_services.change_status(unit.owner, unit, UnitStatus.WITHDRAWN, "own use")
     assert unit.status == UnitStatus.WITHDRAWN
+
+
+def test_closed_weekdays_within_a_stay_are_not_charged(ctx, unit, short_lets, starter, ahead):
+    """Issue 23: with only Tuesday to Saturday let, a stay over Sunday and Monday was refused."""
+    short_lets.weekdays_mask = 0b0111110  # Tuesday to Saturday
+    short_lets.price_cents_per_week = 300_00
+    db.session.commit()
+    tuesday = ahead + timedelta(days=1)
+    # Tuesday to the next Tuesday: six open days, Sunday and Monday free of charge.
+    price = services.check_dates(unit, short_lets, tuesday, tuesday + timedelta(days=7))
+    assert (price.days, price.closed_days) == (6, 2)
+    assert (price.weeks, price.extra_days, price.total_cents) == (1, 1, 300_00 + DAY)
+    # Two weeks of Tuesday to Saturday are two week rates: a week is five open days here.
+    price = services.check_dates(unit, short_lets, tuesday, tuesday + timedelta(days=11))
+    assert (price.weeks, price.extra_days, price.total_cents) == (2, 0, 600_00)
+    booking = request(starter, unit, tuesday, tuesday + timedelta(days=7))
+    assert booking.price_cents == 300_00 + DAY and booking.days == 8
+
+
+def test_a_stay_starts_and_ends_on_a_day_the_unit_is_let(ctx, unit, short_lets, starter, ahead):
+    short_lets.weekdays_mask = 0b0111110  # Tuesday to Saturday
+    db.session.commit()
+    reason = refused(starter, unit, ahead, ahead + timedelta(days=3), "first_day")
+    assert "Start and end your stay on one of those days." in reason
+    sunday = ahead + timedelta(days=6)
+    refused(starter, unit, ahead + timedelta(days=1), sunday, "last_day")

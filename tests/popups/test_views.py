@@ -1,11 +1,13 @@
 """Short-let pages: who may open each route, the calendar fragment, the live price, the feed."""
 
+import io
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask import render_template_string
 from icalendar import Calendar
+from pypdf import PdfReader
 
 from tests.popups.conftest import DAY, WEEK
 from vrijstad import clock
@@ -349,3 +351,24 @@ def test_search_for_units_free_between_two_dates(
         "/units", query_string={"free_from": ahead.isoformat(), "free_until": "2000-01-01"}
     )
     assert response.status_code == 400  # the search page's answer to an invalid filter
+
+
+def test_a_five_day_placement_shows_its_last_day_and_the_price_of_the_stay(
+    client, login, people, unit, short_lets, make_booking, ahead
+):
+    """Issue 23: a 5-day pop-up showed "€ 375 per maand" and an end date one day late."""
+    tuesday, saturday = ahead + timedelta(days=1), ahead + timedelta(days=5)
+    booking = make_booking(tuesday, saturday)
+    booking.price_cents = 5 * DAY
+    db.session.commit()
+    as_(client, login, people["staff"])
+    client.post(f"/bookings/{booking.id}/accept")
+    page = as_(client, login, people["starter"]).get("/my/placements").text
+    assert "375,00 voor 5 dagen" in page and "per maand" not in page
+    assert saturday.strftime("%d-%m-%Y") in page
+    assert (saturday + timedelta(days=1)).strftime("%d-%m-%Y") not in page
+    placement = db.session.scalar(sa.select(Placement))
+    pdf = client.get(f"/placements/{placement.id}/agreement.pdf").data
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Laatste dag" in text and saturday.strftime("%d-%m-%Y") in text
+    assert "Vergoeding voor het hele verblijf" in text and "per maand" not in text

@@ -145,3 +145,31 @@ def test_landlord_of_an_applied_unit_downloads_the_plan_others_do_not(
     client.post("/logout")
     login(make_user("landlord"))
     assert client.get(f"/applications/{application.id}/plan.pdf").status_code == 404
+
+
+def test_upload_plan_keeps_the_fields_typed_above_it(client, login, make_user):
+    """Issue 23: typing the profile and then pressing "Plan uploaden" threw the typing away."""
+    starter = make_user("starter")
+    login(starter)
+    no_file = client.post("/my/profile/plan", data=GOOD)
+    assert no_file.status_code == 422 and "Kies een pdf-bestand" in no_file.text
+    assert 'value="Fietsatelier Vélo"' in no_file.text  # shown again as typed
+    assert profile_of(starter) is None
+
+    uploaded = client.post(
+        "/my/profile/plan", data=GOOD | {"plan": (io.BytesIO(a_pdf()), "plan.pdf")}
+    )
+    assert uploaded.status_code == 302
+    profile = profile_of(starter)
+    assert profile.trade_name == "Fietsatelier Vélo" and profile.kvk_number == "12345678"
+    assert profile.plan_filename == "plan.pdf"
+
+
+def test_a_refused_plan_keeps_the_typed_fields_and_saves_nothing(client, login, make_user):
+    starter = make_user("starter")
+    login(starter)
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    response = client.post("/my/profile/plan", data=GOOD | {"plan": (io.BytesIO(png), "plan.pdf")})
+    assert response.status_code == 422 and "moet een pdf-bestand zijn" in response.text
+    assert 'value="Fietsatelier Vélo"' in response.text
+    assert profile_of(starter) is None

@@ -425,3 +425,26 @@ def test_staff_without_two_step_verification_cannot_pay_out_a_grant(
     url = f"/subsidies/applications/{application.id}"
     assert client.post(f"{url}/steps/advance").location == "/account/two-factor"
     assert fresh(application).status == S.GRANTED
+
+
+def test_the_location_names_the_street_once(client_for, make_application, scheme):
+    """Issue 23: the application showed "Kerkstraat 4 Kerkstraat"."""
+    street = services.street_choices(scheme)[0]
+    application = make_application(address=f"{street.name} 4", street_id=street.id)
+    page = client_for(application.applicant).get(f"/subsidies/applications/{application.id}")
+    assert f"<dd>{street.name} 4</dd>" in page.text
+    other = make_application(address="Achterom 2", street_id=street.id)
+    assert other.location == f"Achterom 2, {street.name}"
+
+
+def test_a_new_cost_has_no_category_until_one_is_chosen(client_for, make_application):
+    """Issue 23: a new cost line was filed as "onderzoek" unasked, then wanted a quote."""
+    application = make_application(costs=())
+    url = f"/subsidies/applications/{application.id}"
+    starter = client_for(application.applicant)
+    page = starter.get(url).text
+    assert '<option value="">— choose —</option><option value="research">' in page
+    assert "You can add the quote later" in page
+    refused = starter.post(f"{url}/costs", data={"description": "Sign", "amount": "500"})
+    assert refused.status_code == 422 and "Choose the category of this cost." in refused.text
+    assert count(CostLine) == 0

@@ -44,7 +44,11 @@ class ViewingForm(FlaskForm):
 
 
 class OfferForm(FlaskForm):
-    kind = SelectField(_l("Kind of let"), choices=space_choices(), default=SpaceKind.POPUP.value)
+    kind = SelectField(
+        _l("Kind of let"),
+        choices=space_choices(_l("— choose —")),
+        validators=[DataRequired(_l("Choose the kind of let."))],
+    )
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     end_date = DateField(
         _l("End date"),

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from vrijstad import clock
 from vrijstad.applications import queries, services
 from vrijstad.applications.forms import (
     AcceptOfferForm,
@@ -29,6 +30,7 @@ from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.htmx import render_page
+from vrijstad.i18n import eur_filter
 from vrijstad.i18n import gettext as _
 from vrijstad.letting.models import Placement
 from vrijstad.letting.services import agreement_pdf, discount_rows, kind_label, percent, use_labels
@@ -36,7 +38,7 @@ from vrijstad.loaders import allow, load, owned
 from vrijstad.starters.forms import branch_label
 from vrijstad.starters.services import completeness, profile_of
 from vrijstad.storage import get_storage
-from vrijstad.units.models import Unit
+from vrijstad.units.models import Unit, monthly
 from vrijstad.web import attempt, button_action, is_htmx
 
 bp = Blueprint("applications", __name__)
@@ -120,8 +122,30 @@ def _detail_context(application: Application, **forms) -> dict:
         "button": ButtonForm(),
         "message_form": forms.get("message_form") or MessageForm(formdata=None),
         "viewing_form": forms.get("viewing_form") or ViewingForm(formdata=None),
-        "offer_form": forms.get("offer_form") or OfferForm(formdata=None),
+        "offer_form": forms.get("offer_form") or _new_offer_form(application),
+        "completeness": completeness(profile_of(application.starter)),
     }
+
+
+def _new_offer_form(application: Application) -> OfferForm:
+    """An offer filled in from the unit (its rent, when it is free, its service charges) and
+    the starter's wishes (kind of space, earliest start); the landlord adjusts it."""
+    unit, profile = application.unit, profile_of(application.starter)
+    wanted = profile.earliest_start if profile else None
+    start = max(d for d in (clock.today(), unit.available_from, wanted) if d is not None)
+    note = None
+    if unit.service_charges_cents_per_year:
+        note = _(
+            "Service charges: %(amount)s per month excl. VAT, on top of the base fee.",
+            amount=eur_filter(monthly(unit.service_charges_cents_per_year)),
+        )
+    return OfferForm(
+        formdata=None,
+        kind=profile.space_kind.value if profile and profile.space_kind else "",
+        start_date=start,
+        base_fee=unit.rent_cents_per_month,
+        note=note,
+    )
 
 
 @bp.get("/applications/<int:application_id>")
@@ -370,6 +394,8 @@ def move(application_id: int):
         refuse(400, _("Unknown status."))
     moved = _("Moved to %(status)s.", status=services.status_label(target))
     button_action(lambda: services.move(current_user, application, target), moved)
+    if request.form.get("back") == "detail":  # pressed on the application's own page
+        return redirect(url_for("applications.detail", application_id=application.id))
     if not is_htmx():
         filters: dict[str, Any] = {
             k: v for k, v in request.args.items() if k in ("unit", "area") and v

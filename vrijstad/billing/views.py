@@ -27,7 +27,7 @@ from vrijstad.billing.models import (
 )
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm, month_choices, month_or_previous, requested_page
-from vrijstad.i18n import current_language
+from vrijstad.i18n import current_language, ngettext
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.models import Collective
@@ -386,7 +386,7 @@ def send_reminders(organisation_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     sent = commit(lambda: receivables.send_reminders(clock.today(), organisation.id))
-    flash(_("%(n)d reminders sent.", n=len(sent)), "success")
+    flash(ngettext("%(num)d reminder sent.", "%(num)d reminders sent.", len(sent)), "success")
     return redirect(
         url_for(
             "billing.receivables_page",

@@ -104,8 +104,8 @@ def agreement_pdf(placement: Placement) -> bytes:
     doc.rows(
         [
             (_("Start date"), date_filter(placement.start_date)),
-            (_("End date"), date_filter(placement.end_date)),
-            (_("Notice"), _("none agreed: the let ends on the end date")),
+            (_("Last day"), date_filter(placement.last_day)),
+            (_("Notice"), _("none agreed: the let ends after the last day")),
         ]
     )
     doc.heading(_("Payment"))
@@ -116,7 +116,7 @@ def agreement_pdf(placement: Placement) -> bytes:
     )
     rows = [
         (
-            _("Base fee per month"),
+            _("Fee for the whole stay") if placement.fee_covers_stay else _("Base fee per month"),
             _("%(amount)s excl. VAT", amount=eur_filter(placement.base_fee_cents_per_month)),
         ),
         (_("VAT"), vat),

@@ -1,6 +1,6 @@
 """Placements: a starter in a unit for a period on agreed terms."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock, labels
+from vrijstad.clock import add_months
 from vrijstad.core import enum_type
 from vrijstad.extensions import Model, db
 from vrijstad.i18n import lazy_gettext as _l
@@ -101,6 +102,20 @@ class Placement(Model):
     @property
     def is_current(self) -> bool:
         return self.status != PlacementStatus.ENDED
+
+    @property
+    def last_day(self) -> date:
+        """The last day of the let (its end date is exclusive): what people are shown."""
+        return self.end_date - timedelta(days=1)
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days
+
+    @property
+    def fee_covers_stay(self) -> bool:
+        """A pop-up of at most a calendar month: its fee is the price of the whole stay."""
+        return self.kind == SpaceKind.POPUP and self.end_date <= add_months(self.start_date, 1)
 
     def discount_bp(self, month_number: int) -> int:
         """The discount (basis points) in the placement's n-th month (1 = the first)."""

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from vrijstad import clock, jobs
 from vrijstad.core import transaction_list
 from vrijstad.extensions import mail
+from vrijstad.i18n import current_language
 from vrijstad.i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ _PENDING = "vrijstad_pending_mail"
 def build_message(to: str, subject: str, template: str, attachments=(), **context) -> Message:
     """A mail from templates/mail/<template>.txt, with an HTML part when <template>.html exists;
     attachments are (filename, content type, bytes)."""
+    context.setdefault("lang", current_language())
     body = render_template(f"mail/{template}.txt", **context)
     try:
         html = render_template(f"mail/{template}.html", **context)

@@ -1,5 +1,6 @@
 """Notify a person of an event: an in-app notice and an e-mail, both in their own language."""
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -56,6 +57,15 @@ def subject_of(text: str, limit: int = SUBJECT_LIMIT) -> str:
     return head.rstrip(" ,;:") + "…"
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s")
+
+
+def headline(text: str) -> str:
+    """A notice's first sentence, as a short mail subject (the body carries the rest)."""
+    first = SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    return subject_of(first.rstrip(".;") if first.endswith((".", ";")) else first)
+
+
 def links(endpoint: str, url_values: dict) -> tuple[str, str]:
     """The page's path (for the notice) and its full address (for the mail).
 
@@ -88,7 +98,7 @@ def notify(
             text = notification_text(kind, data)
             queue_mail(
                 user.email,
-                subject_of(text),
+                headline(text),
                 "notification",
                 attachments=attachments,
                 text=text,

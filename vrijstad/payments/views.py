@@ -14,6 +14,7 @@ from vrijstad.billing.services import settlement_label
 from vrijstad.extensions import csrf, db
 from vrijstad.forms import ButtonForm, reads_own_body
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import ngettext
 from vrijstad.loaders import allow, load, managed, owned
 from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.organisations.services import can_manage
@@ -123,7 +124,10 @@ def bank_import(organisation_id: int):
             )
         )
         if done := outcome.value:
-            flash(_("%(n)d payments booked.", n=done.matched_count), "success")
+            flash(
+                ngettext("%(num)d payment booked.", "%(num)d payments booked.", done.matched_count),
+                "success",
+            )
             return redirect(url_for(".bank_import_result", import_id=done.id))
         errors = getattr(outcome.error, "errors", [])
     imports = db.session.scalars(queries.recent_imports(organisation.id)).all()

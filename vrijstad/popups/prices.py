@@ -15,23 +15,30 @@ class Price:
     weeks: int
     extra_days: int
     total_cents: int
+    #: Days within the stay on which the unit is not let (closed weekdays): not charged.
+    closed_days: int = 0
 
 
-def compute_price(days: int, day_cents: int | None, week_cents: int | None) -> Price:
-    """The cheapest mix of week and day rates covering `days` days.
+def compute_price(
+    days: int, day_cents: int | None, week_cents: int | None, days_per_week: int = 7
+) -> Price:
+    """The cheapest mix of week and day rates covering `days` bookable days.
 
-    A week may cover fewer than seven remaining days when that is cheaper than paying them
-    by the day (six days at € 100 cost less as one week at € 500). With only a week rate,
-    every started week is paid; with only a day rate, every day.
+    A week is as many days as the unit is let in a week (`days_per_week`: five when only
+    Tuesday to Saturday are bookable). A week may cover fewer remaining days when that is
+    cheaper than paying them by the day (six days at € 100 cost less as one week at € 500).
+    With only a week rate, every started week is paid; with only a day rate, every day.
     """
     if days < 1:
         raise ValueError("a stay lasts at least one day")
     if day_cents is None and week_cents is None:
         raise ValueError("no price set")
-    most_weeks = -(-days // 7)
+    if not 1 <= days_per_week <= 7:
+        raise ValueError("a week has one to seven bookable days")
+    most_weeks = -(-days // days_per_week)
     options = []
     for weeks in range(0, most_weeks + 1) if week_cents is not None else [0]:
-        extra = max(0, days - 7 * weeks)
+        extra = max(0, days - days_per_week * weeks)
         if extra and day_cents is None:
             continue
         total = weeks * (week_cents or 0) + extra * (day_cents or 0)

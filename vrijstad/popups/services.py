@@ -11,6 +11,7 @@ and ``calendars`` (the month calendar and the iCalendar feed); their public name
 importable from here as well.
 """
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -24,7 +25,7 @@ from vrijstad.auth.verification import require_verified_email
 from vrijstad.billing.services import issue_one_off_invoice
 from vrijstad.core import TransitionError
 from vrijstad.extensions import db, savepoint
-from vrijstad.i18n import current_language, date_filter
+from vrijstad.i18n import current_language, date_filter, ngettext
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.errors import LettingError
@@ -136,21 +137,46 @@ def check_dates(
         raise BookingError(_("You can book at most two years ahead."), "first_day")
     days = (last_day - first_day).days + 1
     if days < terms.min_stay_days:
-        raise BookingError(_("The minimum stay is %(n)d days.", n=terms.min_stay_days), "last_day")
+        raise BookingError(
+            ngettext(
+                "The minimum stay is %(num)d day.",
+                "The minimum stay is %(num)d days.",
+                terms.min_stay_days,
+            ),
+            "last_day",
+        )
     if days > terms.max_stay_days:
-        raise BookingError(_("The maximum stay is %(n)d days.", n=terms.max_stay_days), "last_day")
-    for offset in range(min(days, 7)):  # a week holds every weekday
-        day = first_day + timedelta(days=offset)
+        raise BookingError(
+            ngettext(
+                "The maximum stay is %(num)d day.",
+                "The maximum stay is %(num)d days.",
+                terms.max_stay_days,
+            ),
+            "last_day",
+        )
+    for day, field in ((first_day, "first_day"), (last_day, "last_day")):
         if not terms.bookable_on(day):
             raise BookingError(
-                _l("This unit is let on %(weekdays)s only; %(date)s is not one of them."),
-                "first_day",
+                _l(
+                    "This unit is let on %(weekdays)s only; %(date)s is not one of them. "
+                    "Start and end your stay on one of those days."
+                ),
+                field,
                 weekdays=", ".join(weekday_names(terms.weekdays_mask)),
                 date=day,
             )
     start, end = first_day, last_day + timedelta(days=1)
     _check_free(unit, start, end)
-    return compute_price(days, terms.price_cents_per_day, terms.price_cents_per_week)
+    # Closed weekdays within the stay (a Sunday and Monday when only Tuesday to Saturday are
+    # let) do not stop it: they are simply not charged.
+    open_days = sum(terms.bookable_on(first_day + timedelta(days=n)) for n in range(days))
+    price = compute_price(
+        open_days,
+        terms.price_cents_per_day,
+        terms.price_cents_per_week,
+        days_per_week=terms.weekdays_mask.bit_count(),
+    )
+    return replace(price, closed_days=days - open_days)
 
 
 def _check_free(unit: Unit, start: date, end: date) -> None:

@@ -1,6 +1,7 @@
 """The starter profile form (shape checks; the rules live in the services)."""
 
 from flask_babel import LazyString
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -105,6 +106,12 @@ class ProfileForm(FlaskForm):
             "Landlords and city-centre staff then cannot invite you; you still see the units "
             "that fit you and can apply yourself."
         ),
+    )
+
+    plan = FileField(
+        _l("Upload your plan (PDF, at most 10 MB)"),
+        id="plan-file",
+        render_kw={"accept": "application/pdf"},
     )
 
     def validate_max_area_m2(self, field) -> None:

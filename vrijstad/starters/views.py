@@ -2,13 +2,12 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
 from wtforms import SelectChoice
 
 from vrijstad.areas.models import Area, Street
-from vrijstad.core import DomainError
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
 from vrijstad.starters import services
 from vrijstad.starters.forms import ProfileForm
@@ -45,48 +44,54 @@ def _profile_form(profile) -> ProfileForm:
 @login_required
 def profile():
     _starter_only()
-    current = services.profile_of(current_user)
-    form = _profile_form(current)
-    if form.validate_on_submit() and attempt(
-        lambda: services.save_profile(
-            current_user,
-            form.profile_data(),
-            form.area_ids.data or [],
-            form.street_ids.data or [],
-        ),
-        form,
-    ):
-        flash(_("Your profile is saved."), "success")
-        return redirect(url_for("starters.profile"))
-    status = 422 if form.is_submitted() else 200
-    return render_template(
-        "starters/profile.html",
-        form=form,
-        profile=current,
-        completeness=services.completeness(current),
-        button=ButtonForm(),
-    ), status
-
-
-def _refuse(exc: DomainError) -> None:
-    """A plan over the limit is a 413 page; other refusals are flashed."""
-    if isinstance(exc, services.PlanTooLarge):
-        refuse(413, str(exc))
-    flash(str(exc), "error")
+    return _profile_page(plan_required=False)
 
 
 @bp.post("/my/profile/plan")
 @login_required
 def upload_plan():
+    """The "Upload plan" button submits the whole profile form: what was typed is kept."""
     _starter_only()
-    upload = request.files.get("plan")
-    if not ButtonForm().validate_on_submit() or upload is None or not upload.filename:
-        flash(_("Choose a PDF file to upload."), "error")
-        return redirect(url_for("starters.profile", _anchor="plan"))
-    content = upload.read(services.MAX_PLAN_BYTES + 1)
-    if attempt(lambda: services.store_plan(current_user, upload.filename, content), show=_refuse):
-        flash(_("Your business plan is uploaded."), "success")
-    return redirect(url_for("starters.profile", _anchor="plan"))
+    return _profile_page(plan_required=True)
+
+
+def _profile_page(plan_required: bool):
+    """Save the profile with the plan chosen (if any), or show the form again as typed."""
+    current = services.profile_of(current_user)
+    form = _profile_form(current)
+    upload = form.plan.data if isinstance(form.plan.data, FileStorage) else None
+    if upload is not None and not upload.filename:
+        upload = None
+    outcome = None
+    if form.validate_on_submit():
+        if plan_required and upload is None:
+            form.plan.errors = [_("Choose a PDF file to upload.")]
+        else:
+            outcome = attempt(lambda: _save(form, upload), form)
+            if outcome:
+                message = _("Your business plan is uploaded.") if upload else None
+                flash(message or _("Your profile is saved."), "success")
+                return redirect(url_for("starters.profile", _anchor="plan" if upload else None))
+    status = 200
+    if form.is_submitted():
+        too_large = outcome is not None and isinstance(outcome.error, services.PlanTooLarge)
+        status = 413 if too_large else 422
+    return render_template(
+        "starters/profile.html",
+        form=form,
+        profile=current,
+        completeness=services.completeness(current),
+    ), status
+
+
+def _save(form: ProfileForm, upload: FileStorage | None) -> None:
+    user = current_user
+    services.save_profile(
+        user, form.profile_data(), form.area_ids.data or [], form.street_ids.data or []
+    )
+    if upload is not None:
+        content = upload.read(services.MAX_PLAN_BYTES + 1)
+        services.store_plan(user, upload.filename or "", content)
 
 
 @bp.get("/my/profile/plan.pdf")

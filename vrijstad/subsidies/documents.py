@@ -68,17 +68,12 @@ def grant_letter_pdf(application: SubsidyApplication) -> bytes:
     )
     decision_facts(doc, application)
     doc.heading(_("Applicant"))
-    location = ", ".join(
-        p
-        for p in (application.address, application.street.name if application.street else None)
-        if p
-    )
     doc.rows(
         [
             (_("Name"), application.applicant_name),
             (_("KvK number"), application.applicant_kvk),
             (_("Applies as"), label(application.applicant_kind)),
-            (_("Location"), location),
+            (_("Location"), application.location),
         ]
     )
     doc.heading(_("Project"))

@@ -216,13 +216,22 @@ class CostLineForm(FlaskForm):
     supplier = StringField(
         _l("Supplier (from the quote)"), validators=[Optional(), Length(max=160)]
     )
-    category = SelectField(_l("Category"))
+    # No category is preselected: a cost silently filed as research was easy to miss.
+    category = SelectField(
+        _l("Category"), validators=[DataRequired(_l("Choose the category of this cost."))]
+    )
     amount = EuroField(_l("Amount excl. VAT"), validators=[InputRequired(), BigInteger()])
     includes_vat = BooleanField(_l("This amount includes VAT"))
-    quote = FileField(_l("Quote (PDF)"))
+    quote = FileField(
+        _l("Quote (PDF)"),
+        description=_l("You can add the quote later; each cost needs one before you submit."),
+    )
 
     def fill(self) -> None:
-        self.category.choices = _choices(CostCategory, label)
+        self.category.choices = [
+            SelectChoice("", _l("— choose —")),
+            *_choices(CostCategory, label),
+        ]
 
 
 class QuoteForm(FlaskForm):

@@ -387,6 +387,15 @@ class SubsidyApplication(Model):
         back_populates="application", order_by="SubsidyDocument.id", cascade="all, delete-orphan"
     )
 
+    @property
+    def location(self) -> str:
+        """The address and the street, the street only when the address does not name it
+        ("Kerkstraat 4", not "Kerkstraat 4 Kerkstraat")."""
+        street = self.street.name if self.street else None
+        if self.address and street and street.casefold() in self.address.casefold():
+            street = None
+        return ", ".join(part for part in (self.address, street) if part)
+
     __table_args__ = (
         sa.UniqueConstraint("scheme_id", "dossier_number", name="dossier_number_per_scheme"),
         sa.CheckConstraint("requested_cents >= 0", name="requested_not_negative"),
