@@ -78,9 +78,10 @@ def test_static_files_are_compressed_for_everyone_and_keep_their_etag_and_cache(
         assert b"--pico" in gzip.decompress(other.data)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def files_app():
-    """An app with a view for each kind of file answer, as the features send them."""
+    """An app with a view for each kind of file answer, as the features send them (one for
+    the module: views cannot be added to the session's app once it has served)."""
     app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
     text = "Hoogstraat;12;1.500,00\n" * 200
     table = Table("Proef", [Column("Adres", lambda row: row)], ["Hoogstraat 12"] * 200)
