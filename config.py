@@ -86,6 +86,22 @@ class Config:
     PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
     PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
 
+    # Compressed responses (vrijstad/compression.py): Flask-Compress is called by the app, for
+    # static files and for visitors who are not logged in, not for every response.
+    COMPRESS_REGISTER = False
+    COMPRESS_ALGORITHM = ["br", "gzip"]  # the browser's first choice of these two
+    COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]  # static files, sent in chunks
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/geo+json",
+        "image/svg+xml",
+    ]
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down: keep limiting each process in memory instead of failing every request.

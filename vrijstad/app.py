@@ -11,6 +11,7 @@ from config import Config, get_config
 from vrijstad import (
     api,
     cli,
+    compression,
     database,
     errors,
     forms,
@@ -91,6 +92,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_operations(app)
+    register_compression(app)
     register_extensions(app)
     register_i18n(app)
     register_templating(app)
@@ -108,6 +110,13 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
 def register_operations(app: Flask) -> None:
 
     ops.init_app(app)
+
+
+def register_compression(app: Flask) -> None:
+    """Early: after_request functions run last-registered first, so compression sees each
+    answer after every other step has set its body and headers."""
+
+    compression.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -45,6 +46,7 @@ csrf = CSRFProtect()
 babel = Babel()
 htmx = Htmx()
 mail = Mail()
+compress = Compress()
 limiter = Limiter(key_func=get_remote_address)
 
 

@@ -1,5 +1,8 @@
 """Security headers on every response, and the keys that sign links and hash votes.
 
+A logged-in visitor's pages (every answer without a Cache-Control of its own) are sent with
+`Cache-Control: private, no-store`.
+
 The Content-Security-Policy is built from the configuration: map tiles
 may come from the host of `MAP_TILE_URL` (a `{s}` subdomain becomes `*`), and with
 `PAYMENT_PROVIDER=stripe` Stripe.js may load its script, frames and API. HSTS is sent when the
@@ -15,7 +18,8 @@ from collections.abc import Mapping
 from functools import cache
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
 BASE_POLICY: dict[str, list[str]] = {
     "default-src": ["'self'"],
@@ -88,6 +92,14 @@ def set_security_headers(response: Response) -> Response:
     max_age = config.get("HSTS_MAX_AGE", 0)
     if config.get("SESSION_COOKIE_SECURE") and max_age > 0:
         response.headers.setdefault("Strict-Transport-Security", f"max-age={max_age}")
+    # A logged-in page is personal: neither a shared cache nor the browser's disk keeps it,
+    # so the next user of a shared computer cannot page back into it after logging out.
+    if (
+        "Cache-Control" not in response.headers
+        and request.endpoint != "static"
+        and current_user.is_authenticated
+    ):
+        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
