@@ -325,6 +325,7 @@ def build_world(app, make_org, make_user) -> World:
     world.by_endpoint = {
         "contests.transition": {"action": "judge"},
         "units.photo_action": {"action": "delete"},
+        "units_wizard.step": {"step": "terms"},
     }
     world.by_endpoint |= _job_results(collective.organisation_id, collective.id)
     _subsidies(app, world)
