@@ -82,6 +82,7 @@ def test_an_unknown_address_can_be_typed_by_hand(client, landlord, make_org):
     assert client.post("/units/wizard/facts", data=facts_step()).status_code == 302
     unit = db.session.scalar(sa.select(Unit))
     assert (unit.street, unit.address_latitude, unit.bag_id) == ("Kerkstraat", None, None)
+    assert (unit.latitude, unit.longitude) == (52.1, 5.1)  # the typed pin, no rule without a point
 
 
 def test_a_service_that_is_down_is_said_without_a_500(client, landlord, app, monkeypatch):
@@ -100,15 +101,19 @@ def test_the_steps_keep_their_data_and_publish(client, landlord, make_org):
     response = client.post("/units/wizard", data=address_step(area.id))
     assert response.location.endswith("/units/wizard/facts")
     assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 0  # waits for the facts
-    back = client.post("/units/wizard/facts", data=facts_step(action="back"))
-    assert back.location.endswith("/units/wizard")
     again = client.get("/units/wizard")
     assert 'value="Kerkstraat"' in again.text and 'value="7"' in again.text  # nothing lost
+    assert client.post("/units/wizard/facts", data={"action": "back"}).status_code == 422
 
-    client.post("/units/wizard", data=address_step(area.id))
-    created = client.post("/units/wizard/facts", data=facts_step())
-    unit = db.session.scalar(sa.select(Unit))
+    back = client.post("/units/wizard/facts", data=facts_step(action="back"))
+    unit = db.session.scalar(sa.select(Unit))  # going back saved the draft
+    assert back.location.endswith(f"/units/{unit.id}/wizard/address")
+    assert client.get(back.location).status_code == 200
+    onwards = client.post(back.location, data=address_step(area.id))
+    assert onwards.location.endswith(f"/units/{unit.id}/wizard/facts")
+    created = client.post(f"/units/{unit.id}/wizard/facts", data=facts_step())
     assert created.location.endswith(f"/units/{unit.id}/wizard/photos")
+    db.session.expire_all()
     # The address service's answer: BAG id, the address's point, and the pin there.
     assert unit.bag_id is not None and len(unit.bag_id) == 16
     assert (unit.latitude, unit.longitude) == (unit.address_latitude, unit.address_longitude)
@@ -192,3 +197,25 @@ def test_others_cannot_use_the_wizard_on_a_unit(client, make_user, make_unit, lo
 def test_only_landlords_start_the_wizard(client, make_user, login):
     login(make_user("starter"))
     assert client.get("/units/wizard").status_code == 403
+
+
+def test_the_one_page_form_asks_too_when_the_pin_moves_far(client, landlord, make_org):
+    area = make_org().areas[0]
+    client.post("/units/wizard", data=address_step(area.id))
+    client.post("/units/wizard/facts", data=facts_step())
+    unit = db.session.scalar(sa.select(Unit))
+    form = client.get(f"/units/{unit.id}/edit")
+    assert form.status_code == 200 and 'name="pin_confirmed"' not in form.text
+    data = {
+        **address_step(area.id, latitude=FAR[0], longitude=FAR[1]),
+        **facts_step(),
+        "rent_cents_per_year": "18.000",
+    }
+    refused = client.post(f"/units/{unit.id}/edit", data=data)
+    assert refused.status_code == 422
+    assert 'name="pin_confirmed"' in refused.text and "km van het adres" in refused.text
+    assert (
+        client.post(f"/units/{unit.id}/edit", data=data | {"pin_confirmed": "y"}).status_code == 302
+    )
+    db.session.expire_all()
+    assert unit.pin_confirmed and unit.latitude == float(FAR[0])

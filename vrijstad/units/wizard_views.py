@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from vrijstad.core import DomainError
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
@@ -21,7 +20,7 @@ from vrijstad.units import photos, services
 from vrijstad.units.addresses import AddressServiceDown, address_lookup
 from vrijstad.units.forms import AddressForm, FactsForm, TermsForm, unit_data
 from vrijstad.units.models import Unit, UnitStatus
-from vrijstad.web import attempt, form_error
+from vrijstad.web import attempt
 
 bp = Blueprint("units_wizard", __name__)
 
@@ -133,10 +132,7 @@ def start():
     form = _address_form(data=session.get(DRAFT_KEY))
     data, status = _address_step(form)
     if data is not None:
-        try:
-            services.check_pin(data)
-        except DomainError as exc:
-            form_error(form, exc)
+        if not attempt(lambda: services.check_pin(data), form=form):
             return _render("address", None, 422, form=form)
         session[DRAFT_KEY] = data
         return redirect(url_for("units_wizard.new_facts"))
@@ -153,8 +149,6 @@ def new_facts():
         return redirect(url_for("units_wizard.start"))
     form = FactsForm()
     if form.validate_on_submit():
-        if request.form.get("action") == "back":
-            return redirect(url_for("units_wizard.start"))
         done = attempt(
             lambda: services.create_unit(
                 current_user, current_user, address | unit_data(form) | {"rent_cents_per_year": 0}
@@ -163,9 +157,7 @@ def new_facts():
         )
         if done and done.value is not None:
             session.pop(DRAFT_KEY, None)
-            return redirect(url_for("units_wizard.step", unit_id=done.value.id, step="photos"))
-    elif form.is_submitted() and request.form.get("action") == "back":
-        return redirect(url_for("units_wizard.start"))
+            return _go(done.value, "facts")
     return _render("facts", None, 422 if form.is_submitted() else 200, form=form)
 
 
