@@ -5,7 +5,9 @@
 and raises :class:`AddressServiceDown` when the service cannot be asked (a timeout, an error,
 an answer that makes no sense). Two adapters: :class:`PdokLookup` asks the PDOK
 Locatieserver (production), :class:`FakeLookup` reads the demo city's addresses shipped with
-the code (tests, the demo, development without network). ``ADDRESS_LOOKUP`` picks one.
+the code (``addresses.json``: Dijkerveen's streets as vrijstad/demo/city.py lays them out, with
+made-up BAG ids from the unused municipality code 9999) for tests, the demo and development
+without network. ``ADDRESS_LOOKUP`` picks one ("fake" by default, "pdok" in production).
 
 The addition is what follows the house number, as a person types it: a letter ("A"), a
 toevoeging ("2", "bis") or both ("A-2"); it is matched against the register's huisletter and

@@ -97,8 +97,8 @@ def _look_up(form: AddressForm) -> bool:
 
 def located(form: AddressForm) -> dict:
     """The address step's data with the address's point from the address service, and the
-    pin, street, city and BAG id filled in where the landlord left them empty. Without an
-    answer (unknown address, service down) the typed address stands without a point."""
+    pin and BAG id filled in where the landlord left them empty. Without an answer (unknown
+    address, service down) the typed address stands without a point."""
     data = unit_data(form)
     query = form.address_query()
     try:
