@@ -171,6 +171,11 @@ class Config:
     #: The open-data API's rate limits: without a token (per address) and per token.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "60 per minute")
     API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "600 per minute")
+    #: The address service behind the listing wizard: "fake" (the demo city's addresses,
+    #: no network) or "pdok" (the national PDOK Locatieserver).
+    ADDRESS_LOOKUP = os.environ.get("ADDRESS_LOOKUP", "fake")
+    ADDRESS_LOOKUP_URL = os.environ.get("ADDRESS_LOOKUP_URL", "")
+    ADDRESS_LOOKUP_TIMEOUT = float(os.environ.get("ADDRESS_LOOKUP_TIMEOUT", "5"))
 
 
 class DevelopmentConfig(Config):
@@ -199,6 +204,7 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
+    ADDRESS_LOOKUP = os.environ.get("ADDRESS_LOOKUP", "pdok")
 
     def __init__(self) -> None:
         key = os.environ.get("SECRET_KEY", "")

@@ -60,6 +60,7 @@ from vrijstad.subsidies.views import bp as subsidies_bp
 from vrijstad.todo.views import bp as todo_bp
 from vrijstad.units.import_views import bp as units_import_bp
 from vrijstad.units.views import bp as units_bp
+from vrijstad.units.wizard_views import bp as units_wizard_bp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -160,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
         areas_bp,
         units_bp,
         units_import_bp,
+        units_wizard_bp,
         starters_bp,
         applications_bp,
         letting_bp,

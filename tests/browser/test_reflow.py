@@ -28,6 +28,9 @@ STICKING_OUT = """() => {
 }"""
 
 
+WIZARD_STEPS = ("address", "facts", "photos", "terms", "preview", "publish")
+
+
 def log_in(page: Page, email: str) -> None:
     page.goto("/login")
     page.locator("main input[name=email]").fill(email)
@@ -99,6 +102,8 @@ def test_no_page_scrolls_sideways_at_320_px(page: Page, ctx, make_user, make_org
         "/my/units",
         "/units/new",
         f"/units/{unit.id}/edit",
+        "/units/wizard",
+        *(f"/units/{unit.id}/wizard/{step}" for step in WIZARD_STEPS),
         f"/units/{unit.id}/short-lets",
         f"/units/{unit.id}/bookings",
         "/my/statements",

@@ -73,7 +73,7 @@ def test_the_demo_tells_its_story_on_any_day(runner, client, moment):
         response = client.post("/login", data={"email": MANAGER, "password": DEMO_PASSWORD})
         assert response.status_code == 302
         for area in db.session.scalars(sa.select(Area).order_by(Area.id)):
-            board = f"/dashboard/areas/{area.id}?from={first:%Y-%m}&to={this_month:%Y-%m}"
+            board = f"/dashboard/areas/{area.id}?tab=vacancy&from={first:%Y-%m}&to={this_month:%Y-%m}"
             page = client.get(board)
             assert page.status_code == 200
             labels = _trend(page.text)["labels"]
@@ -83,7 +83,7 @@ def test_the_demo_tells_its_story_on_any_day(runner, client, moment):
             assert labels[-1] == format_date(this_month, "LLL yyyy", locale=language)
             assert "have no snapshot" not in page.text and "has no snapshot" not in page.text
             two_years_ago = add_months(this_month, -24)
-            page = client.get(f"/dashboard/areas/{area.id}?from={two_years_ago:%Y-%m}")
+            page = client.get(f"/dashboard/areas/{area.id}?tab=vacancy&from={two_years_ago:%Y-%m}")
             by_count = _trend(page.text)["datasets"][0]["data"]
             assert len(by_count) == 25 and by_count[0] > by_count[-1], (area.name, by_count)
         client.post("/logout")

@@ -267,6 +267,9 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "units_import.export_units": (STAFF_X, None),
     "units_import.import_result": (STAFF_X, None),
     "units_import.import_units": (STAFF_X, STAFF_X),
+    "units_wizard.new_facts": (LANDLORDS, LANDLORDS),  # the wizard lists the landlord's own unit
+    "units_wizard.start": (LANDLORDS, LANDLORDS),
+    "units_wizard.step": (LANDLORD_SIDE, LANDLORD_SIDE),
     "verification.confirm": (ALL, None),  # the mailed link; a bad one is answered, not hidden
     "verification.resend": (None, USERS),
 }

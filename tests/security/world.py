@@ -329,6 +329,7 @@ def build_world(app, make_org, make_user) -> World:
         "bylaw.letter": {"letter": "reminder"},
         "contests.transition": {"action": "judge"},
         "units.photo_action": {"action": "delete"},
+        "units_wizard.step": {"step": "terms"},
     }
     world.by_endpoint |= _job_results(collective.organisation_id, collective.id)
     _subsidies(app, world)

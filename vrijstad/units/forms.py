@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from wtforms import (
     BooleanField,
@@ -29,6 +30,7 @@ from vrijstad import clock
 from vrijstad.forms import FlaskForm, normalise_postcode, postcode_validator
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.money import AmountError, parse_eur
+from vrijstad.units.addresses import Address
 from vrijstad.units.models import EnergyLabel, PermittedUse
 
 MAX_RENT_CENTS_PER_YEAR = 5_000_000_00  # five million euros a year: beyond that, a typo
@@ -93,7 +95,9 @@ def not_in_future(form, field) -> None:
         raise ValidationError(_l("This date cannot be in the future."))
 
 
-class UnitForm(FlaskForm):
+class AddressForm(FlaskForm):
+    """The address and the pin: the wizard's first step, and the top of the one-page form."""
+
     street = StringField(_l("Street"), validators=[DataRequired(), Length(max=120)])
     house_number = IntegerField(
         _l("House number"), validators=[InputRequired(), NumberRange(min=1, max=99999)]
@@ -119,6 +123,43 @@ class UnitForm(FlaskForm):
     longitude = DecimalField(
         _l("Longitude"), places=6, validators=[Optional(), NumberRange(min=3.3, max=7.3)]
     )
+    pin_confirmed = BooleanField(_l("Yes, the pin is where the unit is"))
+
+    def address_query(self) -> tuple[str, int, str | None] | None:
+        """Postcode, house number and addition (letter and addition as typed) for the address
+        service, once postcode and number are valid; their field errors say what is wrong."""
+        valid = self.postcode.validate(self) & self.house_number.validate(self)
+        if not valid or not self.postcode.data:
+            return None
+        addition = f"{self.house_letter.data or ''}{self.house_number_addition.data or ''}"
+        return self.postcode.data, self.house_number.data, addition or None
+
+    def fill(self, address: Address) -> None:
+        """Fill the address fields and the pin from the address service's answer."""
+        self.street.data = address.street
+        self.house_letter.data = address.house_letter
+        self.house_number_addition.data = address.house_number_addition
+        self.postcode.data = address.postcode
+        self.city.data = address.city
+        self.bag_id.data = address.bag_id
+        self.latitude.data = Decimal(str(address.latitude))
+        self.longitude.data = Decimal(str(address.longitude))
+        for field in (
+            self.street,
+            self.house_letter,
+            self.house_number_addition,
+            self.postcode,
+            self.city,
+            self.bag_id,
+            self.latitude,
+            self.longitude,
+        ):
+            field.raw_data = None  # show the filled value, not the one typed
+
+
+class FactsForm(FlaskForm):
+    """Floor areas, use, energy label and description: the wizard's second step."""
+
     floor_area_vvo = IntegerField(
         _l("Lettable floor area (vvo, m²)"),
         validators=[InputRequired(), NumberRange(min=1, max=100_000)],
@@ -133,15 +174,6 @@ class UnitForm(FlaskForm):
     energy_label = SelectField(_l("Energy label"), choices=lambda: label_choices(_l("unknown")))
     energy_label_valid_until = DateField(_l("Energy label valid until"), validators=[Optional()])
     is_monument = BooleanField(_l("Listed monument"))
-    rent_cents_per_year = EuroField(
-        _l("Rent per year excl. VAT (€)"), validators=[InputRequired(), amount_range]
-    )
-    service_charges_cents_per_year = EuroField(
-        _l("Service charges per year (€)"), validators=[Optional(), amount_range]
-    )
-    vat_opted = BooleanField(_l("Rent is subject to VAT (option for taxed letting)"), default=True)
-    available_from = DateField(_l("Available from"), validators=[Optional()])
-    vacant_since = DateField(_l("Vacant since"), validators=[Optional(), not_in_future])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
 
     def validate_floor_area_wvo(self, field) -> None:
@@ -152,16 +184,44 @@ class UnitForm(FlaskForm):
         if field.data and self.floor_area_vvo.data and field.data < self.floor_area_vvo.data:
             raise ValidationError(_l("The gross area cannot be smaller than the lettable area."))
 
+
+class TermsForm(FlaskForm):
+    """Rent, charges, VAT and availability: the wizard's price and terms step."""
+
+    rent_cents_per_year = EuroField(
+        _l("Rent per year excl. VAT (€)"), validators=[InputRequired(), amount_range]
+    )
+    service_charges_cents_per_year = EuroField(
+        _l("Service charges per year (€)"), validators=[Optional(), amount_range]
+    )
+    vat_opted = BooleanField(_l("Rent is subject to VAT (option for taxed letting)"), default=True)
+    available_from = DateField(_l("Available from"), validators=[Optional()])
+    vacant_since = DateField(_l("Vacant since"), validators=[Optional(), not_in_future])
+
+
+def unit_data(form: FlaskForm) -> dict:
+    """A unit form's (or step form's) validated values as keyword data for the services."""
+    data = {field.name: field.data for field in form if field.name != "csrf_token"}
+    if "energy_label" in data:
+        data["energy_label"] = EnergyLabel(data["energy_label"]) if data["energy_label"] else None
+    if "area_id" in data:
+        data["area_id"] = data["area_id"] or None
+    for key in ("latitude", "longitude"):
+        if key in data:
+            data[key] = float(data[key]) if data[key] is not None else None
+    if "service_charges_cents_per_year" in data:
+        data["service_charges_cents_per_year"] = data["service_charges_cents_per_year"] or 0
+    if "postcode" in data:
+        data["postcode"] = normalise_postcode(data["postcode"])
+    return data
+
+
+class UnitForm(AddressForm, FactsForm, TermsForm):
+    """Every field of a unit on one page."""
+
     def unit_data(self) -> dict:
         """The validated values as keyword data for the unit services."""
-        data = {name: self[name].data for name in self._fields if name != "csrf_token"}
-        data["energy_label"] = EnergyLabel(data["energy_label"]) if data["energy_label"] else None
-        data["area_id"] = data["area_id"] or None
-        for key in ("latitude", "longitude"):
-            data[key] = float(data[key]) if data[key] is not None else None
-        data["service_charges_cents_per_year"] = data["service_charges_cents_per_year"] or 0
-        data["postcode"] = normalise_postcode(data["postcode"])
-        return data
+        return unit_data(self)
 
 
 class WithdrawForm(FlaskForm):

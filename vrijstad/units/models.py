@@ -137,8 +137,14 @@ class Unit(Model):
     postcode: Mapped[str] = mapped_column(sa.String(7))
     city: Mapped[str] = mapped_column(sa.String(80))
     bag_id: Mapped[str | None] = mapped_column(sa.String(16))
+    #: The pin on the map.
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+    #: The address's point as the address service gave it; None when typed by hand.
+    address_latitude: Mapped[float | None]
+    address_longitude: Mapped[float | None]
+    #: The landlord confirmed a pin far from the address's point (see services.pin_distance).
+    pin_confirmed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     floor_area_vvo: Mapped[int]
     floor_area_wvo: Mapped[int | None]

@@ -5,6 +5,11 @@ accepted pop-up booking) changes status only through that workflow: its owner ca
 to let, withdrawn or draft behind the workflow's back, and is told which contest, offer or
 booking holds it. The features that hold units say so through `register_hold`: they sit above
 this module and it cannot ask them itself.
+
+The pin on the map and the address's point: when the address service gave the address's
+point, a pin more than 200 m from it (a careless click on the map) is kept only when the
+landlord confirms it, and a unit with such a pin is not published without that confirmation.
+Moving the pin asks again; changing the address forgets the old address's point.
 """
 
 from collections.abc import Callable
@@ -20,8 +25,10 @@ from vrijstad.auth.verification import require_verified_email
 from vrijstad.core import DomainError, TransitionError
 from vrijstad.extensions import db
 from vrijstad.i18n import gettext as _
+from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.organisations.services import can_manage, organisations_of, staff_of
 from vrijstad.units import events
+from vrijstad.units.addresses import PIN_TOLERANCE_M, Distance, distance_m
 from vrijstad.units.models import Unit, UnitStatus
 from vrijstad.units.status import UNIT_FLOW, move_unit
 
@@ -36,6 +43,9 @@ UNIT_FIELDS = (
     "bag_id",
     "latitude",
     "longitude",
+    "address_latitude",
+    "address_longitude",
+    "pin_confirmed",
     "floor_area_vvo",
     "floor_area_wvo",
     "floor_area_bvo",
@@ -53,8 +63,26 @@ UNIT_FIELDS = (
 )
 
 
+#: The fields that make the address: when they change, the old address's point goes.
+ADDRESS_FIELDS = ("postcode", "house_number", "house_letter", "house_number_addition")
+
+
 class UnitError(DomainError):
     """A unit change was refused; field names the form field it concerns, if any."""
+
+
+class PinFarFromAddress(UnitError):
+    """The pin is far from the address's point and the landlord has not confirmed it."""
+
+    field = "pin_confirmed"
+
+    def __init__(self, distance: Distance) -> None:
+        super().__init__(
+            _l(
+                "The pin is %(distance)s from the address — is that right? Tick the box to confirm."
+            ),
+            distance=distance,
+        )
 
 
 @dataclass
@@ -100,12 +128,59 @@ def areas_for(user: User) -> list[Area]:
 
 
 def _apply(unit: Unit, data: dict) -> None:
+    address = [getattr(unit, key) for key in ADDRESS_FIELDS]
+    pin = (unit.latitude, unit.longitude)
     for key in UNIT_FIELDS:
         if key in data:
             setattr(unit, key, data[key])
+    if "address_latitude" not in data and address != [getattr(unit, k) for k in ADDRESS_FIELDS]:
+        unit.address_latitude = unit.address_longitude = None
+    if "pin_confirmed" not in data and pin != (unit.latitude, unit.longitude):
+        unit.pin_confirmed = False
     unit.rent_per_m2_cents_per_year = (
         round(unit.rent_cents_per_year / unit.floor_area_vvo) if unit.floor_area_vvo else 0
     )
+
+
+def far_pin(
+    pin: tuple[float | None, float | None],
+    point: tuple[float | None, float | None],
+    confirmed: bool,
+) -> Distance | None:
+    """The pin's distance from the address's point when it is over the tolerance and not
+    confirmed; None when it is close, confirmed, or either place is unknown."""
+    (lat, lon), (address_lat, address_lon) = pin, point
+    if lat is None or lon is None or address_lat is None or address_lon is None:
+        return None
+    distance = Distance(distance_m(lat, lon, address_lat, address_lon))
+    return distance if distance > PIN_TOLERANCE_M and not confirmed else None
+
+
+def pin_needs_confirming(unit: Unit) -> Distance | None:
+    """How far the unit's pin is from its address when that needs the landlord's confirmation."""
+    return far_pin(
+        (unit.latitude, unit.longitude),
+        (unit.address_latitude, unit.address_longitude),
+        unit.pin_confirmed,
+    )
+
+
+def check_pin(data: dict) -> None:
+    """Refuse an address and pin (as the wizard's first step gives them) whose pin is far from
+    the address's point without the landlord's confirmation."""
+    distance = far_pin(
+        (data.get("latitude"), data.get("longitude")),
+        (data.get("address_latitude"), data.get("address_longitude")),
+        bool(data.get("pin_confirmed")),
+    )
+    if distance is not None:
+        raise PinFarFromAddress(distance)
+
+
+def _check_pin(unit: Unit) -> None:
+    distance = pin_needs_confirming(unit)
+    if distance is not None:
+        raise PinFarFromAddress(distance)
 
 
 def _check_area(actor: User, data: dict) -> None:
@@ -136,6 +211,7 @@ def create_unit(actor: User, owner: User, data: dict) -> Unit:
     _check_area(actor, data)
     unit = Unit(owner_id=owner.id, status=UnitStatus.DRAFT)
     _apply(unit, data)
+    _check_pin(unit)
     if unit.vacant_since is None:
         unit.vacant_since = clock.today()
     db.session.add(unit)
@@ -151,6 +227,7 @@ def update_unit(actor: User, unit: Unit, data: dict) -> Unit:
     _check_area(actor, data)
     rent = unit.rent_cents_per_year
     _apply(unit, data)
+    _check_pin(unit)
     db.session.flush()
     record_event(actor, "unit.updated", unit, _org_id(unit))
     events.rent_changed(unit, rent, unit.rent_cents_per_year)
@@ -172,6 +249,8 @@ def publish_problems(unit: Unit) -> list[PublishProblem]:
         problems.append(PublishProblem("available_from", _("State from when it is available.")))
     if unit.latitude is None or unit.longitude is None:
         problems.append(PublishProblem("latitude", _("Place the pin on the map.")))
+    elif (distance := pin_needs_confirming(unit)) is not None:
+        problems.append(PublishProblem("pin_confirmed", str(PinFarFromAddress(distance))))
     if not unit.rent_cents_per_year:
         problems.append(PublishProblem("rent", _("State the rent per year.")))
     return problems

@@ -30,7 +30,7 @@ from vrijstad.htmx import render_page
 from vrijstad.i18n import gettext as _
 from vrijstad.loaders import allow, load
 from vrijstad.organisations.views import get_managed_or_403
-from vrijstad.units import photos, queries, search, services, showcase
+from vrijstad.units import addresses, photos, queries, search, services, showcase
 from vrijstad.units.forms import UnitForm, WithdrawForm, use_choices
 from vrijstad.units.models import (
     PermittedUse,
@@ -48,6 +48,7 @@ bp = Blueprint("units", __name__)
 def _init_search(state: BlueprintSetupState) -> None:
     assert isinstance(state.app, Flask)
     search.init_app(state.app)
+    addresses.init_app(state.app)
 
 
 PER_PAGE = 12
