@@ -17,7 +17,7 @@ def test_the_generic_layout_reads_offsets_local_times_and_days():
     )
     assert parsed.layout == "generic" and not parsed.errors
     first, summer, day = parsed.rows
-    assert first.start == datetime(2026, 11, 2, 8, tzinfo=UTC) and first.count == 412
+    assert first.start == datetime(2026, 11, 2, 8, tzinfo=UTC) and first.passers_by == 412
     assert summer.start == datetime(2026, 7, 2, 7, tzinfo=UTC)  # Amsterdam summer time
     assert day.interval is Interval.DAY and day.start == datetime(2026, 11, 2, 23, tzinfo=UTC)
     assert day.day == date(2026, 11, 3) and day.counter == "HS-02"
@@ -40,7 +40,7 @@ def test_the_dutch_layout_reads_dates_and_hours_as_written():
     )
     assert parsed.layout == "dutch" and not parsed.errors
     assert [r.start.hour for r in parsed.rows] == [12, 13]
-    assert [r.count for r in parsed.rows] == [120, 80]
+    assert [r.passers_by for r in parsed.rows] == [120, 80]
 
 
 def test_every_bad_line_has_its_number_and_reason():

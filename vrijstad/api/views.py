@@ -1,5 +1,7 @@
 """The open-data API /api/v1/: read-only JSON with an OpenAPI document (flask-smorest)."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import TypeVar
 
 from flask import current_app, g, request, url_for
@@ -251,8 +253,25 @@ def area_footfall(area_id: int, weeks: int):
     }
 
 
+def token_required(view: Callable[..., T]) -> Callable[..., T]:
+    """401 before the body is read when the request presents no API token."""
+
+    @wraps(view)
+    def checked(*args, **kwargs) -> T:
+        if g.api_token is None:
+            abort(
+                401,
+                message=_("Pushing counts needs an API token."),
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return view(*args, **kwargs)
+
+    return checked
+
+
 @bp.route("/footfall", methods=["POST"])
 @bp.doc(security=[{"bearerAuth": []}])
+@token_required
 @bp.arguments(FootfallCountSchema(many=True), location="json", as_kwargs=False)
 @bp.response(201, FootfallImportedSchema)
 @reads_own_body
@@ -264,12 +283,6 @@ def push_footfall(items: list[dict]):
     replace the earlier ones.
     """
     token = g.api_token
-    if token is None:
-        abort(
-            401,
-            message=_("Pushing counts needs an API token."),
-            headers={"WWW-Authenticate": "Bearer"},
-        )
     if not items or len(items) > MAX_PUSH:
         abort(422, message=_("Send from 1 to %(max)s counts at a time.", max=MAX_PUSH))
     parsed = footfall_importer.from_items(items)

@@ -33,7 +33,9 @@ def last_full_week(today: date) -> date:
     return week_start(today) - WEEK
 
 
-def day_totals(street_ids: Iterable[int], ranges: Iterable[tuple[date, date]]) -> sa.Select:
+def day_totals(
+    street_ids: Iterable[int], ranges: Iterable[tuple[date, date]]
+) -> sa.Select[int, int, date, int]:
     """(street id, counter id, day, total) of the streets' counters on the days of the
     ranges (first and last day included); read by the day table's key."""
     within = [FootfallDay.day.between(first, last) for first, last in ranges]

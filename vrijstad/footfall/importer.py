@@ -23,31 +23,33 @@ line is not imported at all (the service checks the counter codes, also per line
 import csv
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 from vrijstad import clock
 from vrijstad.footfall.models import Interval
 from vrijstad.i18n import lazy_gettext as _l
 
 HOURS = [str(h) for h in range(24)]
+INTERVALS = {"": Interval.HOUR, "hour": Interval.HOUR, "day": Interval.DAY}
+ZERO = timedelta(0)
 #: More passers-by than this in one hour or day is a typing error, not a count.
 MAX_COUNT = 10_000_000
 _HOUR = re.compile(r"^(\d{1,2})(?::00)?(?:\s*-\s*\d{1,2}(?::00)?)?$")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One count: its line, the counter's code, the start in UTC, the local day it belongs
-    to, hour or day, and the number of passers-by."""
+    to, hour or day, and the number of passers-by (a tuple: files have millions)."""
 
     line: int
     counter: str
     start: datetime
     day: date
     interval: Interval
-    count: int
+    passers_by: int
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,25 @@ class BadValue(ValueError):
     pass
 
 
+@lru_cache(maxsize=16_384)
+def _local_offset(day: date, hour: int) -> timedelta | None:
+    """Amsterdam's offset from UTC at a local hour; the clocks change between 02:00 and
+    03:00, so the hours before 2 share one offset and those after 2 another."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=clock.AMSTERDAM).utcoffset()
+
+
+@lru_cache(maxsize=16_384)
+def _utc_offset(day: date, after_one: bool) -> timedelta | None:
+    """Amsterdam's offset at a UTC day's hours before or from 01:00 UTC (when clocks change)."""
+    moment = datetime(day.year, day.month, day.day, int(after_one), tzinfo=UTC)
+    return moment.astimezone(clock.AMSTERDAM).utcoffset()
+
+
 def _local(day: date, hour: int) -> datetime:
     """A local hour of a day as UTC; an hour the clocks skip (summer time) is refused."""
+    if hour != 2:
+        offset = _local_offset(day, 0 if hour < 2 else 3)
+        return datetime(day.year, day.month, day.day, hour, tzinfo=UTC) - (offset or ZERO)
     moment = datetime(day.year, day.month, day.day, hour, tzinfo=clock.AMSTERDAM)
     utc = moment.astimezone(UTC)
     if utc.astimezone(clock.AMSTERDAM).hour != hour:
@@ -123,12 +142,10 @@ def _start(text: str, interval: Interval) -> tuple[datetime, date]:
                 value=repr(text),
             )
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=clock.AMSTERDAM)
-    utc = moment.astimezone(UTC)
-    local = utc.astimezone(clock.AMSTERDAM)
-    if utc.minute or utc.second or utc.microsecond:
+    if moment.minute or moment.second or moment.microsecond:
         raise BadValue(_l("The start %(value)s is not on the hour.", value=repr(text)))
+    utc = _local(moment.date(), moment.hour) if moment.tzinfo is None else moment.astimezone(UTC)
+    local = utc + (_utc_offset(utc.date(), utc.hour >= 1) or ZERO)
     if interval is Interval.DAY and local.hour:
         raise BadValue(
             _l("A day's count starts at midnight; %(value)s does not.", value=repr(text))
@@ -137,6 +154,9 @@ def _start(text: str, interval: Interval) -> tuple[datetime, date]:
 
 
 def _interval(text: str) -> Interval:
+    known = INTERVALS.get(text)
+    if known is not None:
+        return known
     text = (text or "hour").strip().lower() or "hour"
     try:
         return Interval(text)
@@ -160,34 +180,26 @@ def _counter_of(cells: dict[str, str], default: str | None) -> str:
     raise BadValue(_l("The line names no counter."))
 
 
-def _generic(cells: dict[str, str], line: int, default: str | None) -> Iterator[Row]:
+def _generic(cells: dict[str, str], line: int, default: str | None) -> list[Row]:
     interval = _interval(cells.get("interval", ""))
     start, day = _start(cells.get("start", ""), interval)
-    yield Row(
-        line, _counter_of(cells, default), start, day, interval, _count(cells.get("count", ""))
-    )
+    count = _count(cells.get("count", ""))
+    return [Row(line, _counter_of(cells, default), start, day, interval, count)]
 
 
-def _wide(cells: dict[str, str], line: int, default: str | None) -> Iterator[Row]:
+def _wide(cells: dict[str, str], line: int, default: str | None) -> list[Row]:
     day = _date(cells.get("date") or cells.get("datum") or "")
     counter = _counter_of(cells, default)
     counts = [(hour, cells.get(str(hour), "").strip()) for hour in range(24)]
     rows = [(hour, _count(text)) for hour, text in counts if text]
-    for hour, count in rows:
-        yield Row(line, counter, _local(day, hour), day, Interval.HOUR, count)
+    return [Row(line, counter, _local(day, hour), day, Interval.HOUR, n) for hour, n in rows]
 
 
-def _dutch(cells: dict[str, str], line: int, default: str | None) -> Iterator[Row]:
+def _dutch(cells: dict[str, str], line: int, default: str | None) -> list[Row]:
     day = _date(cells.get("datum", ""))
-    hour = _hour(cells.get("uur", ""))
-    yield Row(
-        line,
-        _counter_of(cells, default),
-        _local(day, hour),
-        day,
-        Interval.HOUR,
-        _count(cells.get("aantal", "")),
-    )
+    start = _local(day, _hour(cells.get("uur", "")))
+    count = _count(cells.get("aantal", ""))
+    return [Row(line, _counter_of(cells, default), start, day, Interval.HOUR, count)]
 
 
 LAYOUTS = {"generic": _generic, "wide": _wide, "dutch": _dutch}
@@ -227,10 +239,10 @@ def decode(data: bytes) -> str:
 def parse(text: str, default_counter: str | None = None) -> Parsed:
     """Every line's counts and every bad line's reason (a line with one bad cell adds no
     count); FileError when the header is not known or a counter is missing for the file."""
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    first_line = text.lstrip("\ufeff").partition("\n")[0]
+    if not first_line.strip():
         raise FileError(_l("The file is empty."))
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first_line))
     header = [cell.strip().lower() for cell in next(reader)]
     layout = layout_of(header)
     if not has_counter_column(header) and not default_counter:
@@ -239,12 +251,11 @@ def parse(text: str, default_counter: str | None = None) -> Parsed:
     rows: list[Row] = []
     errors: list[LineError] = []
     for values in reader:
-        if not any(v.strip() for v in values):
+        if not "".join(values).strip():
             continue
         line = reader.line_num
-        cells = dict(zip(header, values, strict=False))
         try:
-            rows.extend(read(cells, line, default_counter))
+            rows.extend(read(dict(zip(header, values, strict=False)), line, default_counter))
         except BadValue as exc:
             errors.append(LineError(line, str(exc)))
     return Parsed(layout, rows, errors)

@@ -43,6 +43,11 @@ class BatchError(FootfallError):
         self.errors = errors
 
 
+COPY_COUNTS = (
+    "COPY footfall_counts (counter_id, period_start, interval, count) FROM STDIN (FORMAT BINARY)"
+)
+
+
 @dataclass(frozen=True)
 class Imported:
     counts: int
@@ -132,15 +137,15 @@ def _check(organisation_id: int, rows: list[Row], errors: list[LineError]) -> di
         (day_rows if row.interval == "day" else hour_days).setdefault(
             (row.counter, row.day), row.line
         )
-    for key, line in day_rows.items():
-        if key in hour_days:
+    for counter_day, line in day_rows.items():
+        if counter_day in hour_days:
             errors.append(
                 LineError(
                     line,
                     str(
                         _l(
                             "This day's count overlaps the hours on line %(line)s.",
-                            line=hour_days[key],
+                            line=hour_days[counter_day],
                         )
                     ),
                 )
@@ -191,21 +196,10 @@ def _replace(counter_id: int, batch: list[Row]) -> None:
             FootfallCount.period_start < end,
         )
     )
-    insert_rows(
-        FootfallCount.__table__,
-        [
-            {
-                "counter_id": counter_id,
-                "period_start": r.start,
-                "interval": r.interval.value,
-                "count": r.count,
-            }
-            for r in batch
-        ],
-    )
+    _insert_counts(counter_id, batch)
     totals: dict[date, int] = defaultdict(int)
     for row in batch:
-        totals[row.day] += row.count
+        totals[row.day] += row.passers_by
     first, last = min(totals), max(totals)
     # The first and last day may hold counts outside the batch's period: add them up anew.
     for day in {first, last}:
@@ -222,6 +216,32 @@ def _replace(counter_id: int, batch: list[Row]) -> None:
             for day, total in sorted(totals.items())
         ],
     )
+
+
+def _insert_counts(counter_id: int, batch: list[Row]) -> None:
+    """Insert a counter's counts in the session's transaction: on PostgreSQL with COPY (a
+    million rows in seconds), elsewhere with executemany."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        insert_rows(
+            FootfallCount.__table__,
+            [
+                {
+                    "counter_id": counter_id,
+                    "period_start": r.start,
+                    "interval": r.interval.value,
+                    "count": r.passers_by,
+                }
+                for r in batch
+            ],
+        )
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None  # a live connection of the session's transaction
+    with raw.cursor() as cursor, cursor.copy(COPY_COUNTS) as copy:
+        copy.set_types(["int4", "timestamptz", "text", "int4"])
+        for r in batch:
+            copy.write_row((counter_id, r.start, r.interval.value, r.passers_by))
 
 
 def _day_total(counter_id: int, day: date) -> int:
