@@ -47,6 +47,7 @@ def upgrade():
     op.create_table('footfall_days',
     sa.Column('counter_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('week', sa.Date(), nullable=False),
     sa.Column('total', sa.Integer(), nullable=False),
     sa.CheckConstraint('total >= 0', name=op.f('ck_footfall_days_total_not_negative')),
     sa.ForeignKeyConstraint(['counter_id'], ['footfall_counters.id'], name=op.f('fk_footfall_days_counter_id_footfall_counters'), ondelete='CASCADE'),

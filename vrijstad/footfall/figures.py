@@ -5,7 +5,6 @@ number of counters that reported (two counters in one street do not double its p
 Weeks run Monday to Sunday; a "full" week is one that has ended, so this week never counts.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,6 +21,7 @@ USUAL_WEEKS = 4
 #: A year back on the same weekday: 52 weeks.
 YEAR = timedelta(weeks=52)
 WEEK = timedelta(weeks=1)
+SIX_DAYS = timedelta(days=6)
 
 
 def week_start(day: date) -> date:
@@ -33,34 +33,56 @@ def last_full_week(today: date) -> date:
     return week_start(today) - WEEK
 
 
-def day_totals(
+def _within(ranges: Iterable[tuple[date, date]]) -> sa.ColumnElement[bool]:
+    return sa.or_(*(FootfallDay.day.between(first, last) for first, last in ranges))
+
+
+def week_totals(
     street_ids: Iterable[int], ranges: Iterable[tuple[date, date]]
-) -> sa.Select[int, int, date, int]:
-    """(street id, counter id, day, total) of the streets' counters on the days of the
-    ranges (first and last day included); read by the day table's key."""
-    within = [FootfallDay.day.between(first, last) for first, last in ranges]
+) -> sa.Select[int, date, int, int]:
+    """(street id, week, total, counters that reported) of the streets' counters on the days
+    of the ranges (first and last day included), added up in SQL by street and week."""
     return (
-        sa.select(Counter.street_id, FootfallDay.counter_id, FootfallDay.day, FootfallDay.total)
+        sa.select(
+            Counter.street_id,
+            FootfallDay.week,
+            sa.func.sum(FootfallDay.total),
+            sa.func.count(sa.distinct(FootfallDay.counter_id)),
+        )
         .join(Counter, Counter.id == FootfallDay.counter_id)
-        .where(Counter.street_id.in_(list(street_ids)), sa.or_(*within))
+        .where(Counter.street_id.in_(list(street_ids)), _within(ranges))
+        .group_by(Counter.street_id, FootfallDay.week)
+    )
+
+
+def day_totals(street_ids: Iterable[int], first: date, last: date) -> sa.Select[date, int, int]:
+    """(day, total, counters that reported) of the streets' counters from first to last."""
+    return (
+        sa.select(FootfallDay.day, sa.func.sum(FootfallDay.total), sa.func.count())
+        .join(Counter, Counter.id == FootfallDay.counter_id)
+        .where(Counter.street_id.in_(list(street_ids)), _within([(first, last)]))
+        .group_by(FootfallDay.day)
     )
 
 
 @dataclass
 class Weeks:
-    """Per street and week (its Monday): the counters' total and which counters reported."""
+    """Per street and week (its Monday): the counters' total and how many reported."""
 
-    totals: dict[tuple[int, date], int] = field(default_factory=lambda: defaultdict(int))
-    counters: dict[tuple[int, date], set[int]] = field(default_factory=lambda: defaultdict(set))
+    totals: dict[tuple[int, date], int] = field(default_factory=dict)
+    counters: dict[tuple[int, date], int] = field(default_factory=dict)
 
-    def add(self, street_id: int, counter_id: int, day: date, total: int) -> None:
-        key = (street_id, week_start(day))
-        self.totals[key] += total
-        self.counters[key].add(counter_id)
+    @classmethod
+    def read(cls, street_ids: Iterable[int], ranges: Iterable[tuple[date, date]]) -> "Weeks":
+        weeks = cls()
+        for street_id, week, total, counters in db.session.execute(week_totals(street_ids, ranges)):
+            weeks.totals[(street_id, week)] = int(total)
+            weeks.counters[(street_id, week)] = counters
+        return weeks
 
     def per_counter(self, street_id: int, week: date) -> float | None:
         counters = self.counters.get((street_id, week))
-        return self.totals[(street_id, week)] / len(counters) if counters else None
+        return self.totals[(street_id, week)] / counters if counters else None
 
 
 def usual_week(weeks: Weeks, street_id: int, last: date, count: int = USUAL_WEEKS) -> int | None:
@@ -77,9 +99,7 @@ def weekly_by_street(street_ids: Iterable[int], today: date) -> dict[int, int]:
         return {}
     last = last_full_week(today)
     first = last - (USUAL_WEEKS - 1) * WEEK
-    weeks = Weeks()
-    for row in db.session.execute(day_totals(street_ids, [(first, last + 6 * timedelta(1))])):
-        weeks.add(*row)
+    weeks = Weeks.read(street_ids, [(first, last + SIX_DAYS)])
     found = {s: usual_week(weeks, s, last) for s in street_ids}
     return {s: n for s, n in found.items() if n is not None}
 
@@ -121,31 +141,23 @@ class AreaFootfall:
 def _area_week(weeks: Weeks, street_ids: list[int], week: date) -> int | None:
     """All counters of the area in a week, per counter."""
     total = sum(weeks.totals.get((s, week), 0) for s in street_ids)
-    counters = sum(len(weeks.counters.get((s, week), ())) for s in street_ids)
+    counters = sum(weeks.counters.get((s, week), 0) for s in street_ids)
     return round(total / counters) if counters else None
 
 
 def area_footfall(streets: list[Street], today: date) -> AreaFootfall:
-    """The footfall figures of an area's streets, from one read of the counters' days."""
+    """The footfall figures of an area's streets: two grouped reads of the counters' days."""
     last = last_full_week(today)
     first = last - (TREND_WEEKS - 1) * WEEK
-    pattern_first = last - (USUAL_WEEKS - 1) * WEEK
     ids = [s.id for s in streets]
-    weeks, year_ago = Weeks(), Weeks()
+    weeks = Weeks.read(ids, [(first, last + SIX_DAYS), (last - YEAR, last - YEAR + SIX_DAYS)])
     by_weekday: list[int] = [0] * 7
     counter_days: list[int] = [0] * 7
-    six = timedelta(days=6)
-    rows = db.session.execute(
-        day_totals(ids, [(first, last + six), (last - YEAR, last - YEAR + six)])
-    )
-    for street_id, counter_id, day, total in rows:
-        if day >= first:
-            weeks.add(street_id, counter_id, day, total)
-            if day >= pattern_first:
-                by_weekday[day.weekday()] += total
-                counter_days[day.weekday()] += 1
-        else:
-            year_ago.add(street_id, counter_id, day + YEAR, total)
+    for day, total, counters in db.session.execute(
+        day_totals(ids, last - (USUAL_WEEKS - 1) * WEEK, last + SIX_DAYS)
+    ):
+        by_weekday[day.weekday()] += int(total)
+        counter_days[day.weekday()] += counters
     counted = [
         s
         for s in streets
@@ -160,13 +172,13 @@ def area_footfall(streets: list[Street], today: date) -> AreaFootfall:
             round(t / n) if n else None for t, n in zip(by_weekday, counter_days, strict=True)
         ],
         this_year=_area_week(weeks, ids, last),
-        year_ago=_area_week(year_ago, ids, last),
+        year_ago=_area_week(weeks, ids, last - YEAR),
         streets=[
             StreetRow(
                 s,
                 usual_week(weeks, s.id, last),
                 _round(weeks.per_counter(s.id, last)),
-                _round(year_ago.per_counter(s.id, last)),
+                _round(weeks.per_counter(s.id, last - YEAR)),
             )
             for s in counted
         ],
@@ -182,10 +194,8 @@ def street_weeks(
 ) -> list[tuple[int, date, int, int]]:
     """(street id, week, passers-by per counter, counters) for the weeks from ``first`` to
     ``last`` (Mondays) that have counts, by street and week."""
-    weeks = Weeks()
-    for row in db.session.execute(day_totals(street_ids, [(first, last + timedelta(days=6))])):
-        weeks.add(*row)
+    weeks = Weeks.read(street_ids, [(first, last + SIX_DAYS)])
     return sorted(
-        (street_id, week, round(weeks.totals[(street_id, week)] / len(counters)), len(counters))
+        (street_id, week, round(weeks.totals[(street_id, week)] / counters), counters)
         for (street_id, week), counters in weeks.counters.items()
     )

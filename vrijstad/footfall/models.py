@@ -75,6 +75,8 @@ class FootfallDay(Model):
         sa.ForeignKey("footfall_counters.id", ondelete="CASCADE"), primary_key=True
     )
     day: Mapped[date] = mapped_column(primary_key=True)
+    #: The Monday of the day's week: figures add up weeks in SQL, on any database.
+    week: Mapped[date]
     total: Mapped[int]
 
     __table_args__ = (sa.CheckConstraint("total >= 0", name="total_not_negative"),)

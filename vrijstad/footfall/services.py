@@ -23,6 +23,7 @@ from vrijstad.audit.services import record_event
 from vrijstad.core import DomainError
 from vrijstad.database import insert_rows
 from vrijstad.extensions import db
+from vrijstad.footfall.figures import week_start
 from vrijstad.footfall.importer import LineError, Row
 from vrijstad.footfall.models import SPAN, Counter, FootfallCount, FootfallDay
 from vrijstad.i18n import lazy_gettext as _l
@@ -212,7 +213,7 @@ def _replace(counter_id: int, batch: list[Row]) -> None:
     insert_rows(
         FootfallDay.__table__,
         [
-            {"counter_id": counter_id, "day": day, "total": total}
+            {"counter_id": counter_id, "day": day, "week": week_start(day), "total": total}
             for day, total in sorted(totals.items())
         ],
     )
