@@ -14,6 +14,8 @@ OPERATIONS = [
     ("/api/v1/areas", "GET"),
     ("/api/v1/areas/{area_id}", "GET"),
     ("/api/v1/areas/{area_id}/vacancy", "GET"),
+    ("/api/v1/areas/{area_id}/footfall", "GET"),
+    ("/api/v1/footfall", "POST"),
     ("/api/v1/units", "GET"),
     ("/api/v1/units/{unit_id}", "GET"),
 ]

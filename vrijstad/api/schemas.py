@@ -236,7 +236,14 @@ class FootfallSchema(ma.Schema):
 class FootfallCountSchema(ma.Schema):
     """One count pushed by an organisation's counting system."""
 
-    counter = fields.Str(required=True, validate=validate.Length(min=1, max=40))
+    counter = fields.Str(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=40),
+            validate.Regexp(PRINTABLE, error="Control characters are not allowed."),
+            _printable,
+        ],
+    )
     start = fields.Str(
         required=True,
         validate=validate.Length(min=10, max=40),
