@@ -38,6 +38,7 @@ from vrijstad.contests.views import bp as contests_bp
 from vrijstad.dashboard.views import bp as dashboard_bp
 from vrijstad.dashboard.views import streets_bp
 from vrijstad.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
+from vrijstad.footfall.views import bp as footfall_bp
 from vrijstad.forecast import todo as forecast_todo
 from vrijstad.forecast.views import bp as forecast_bp
 from vrijstad.legal.views import bp as legal_bp
@@ -177,6 +178,7 @@ def register_blueprints(app: Flask) -> None:
         contests_bp,
         subsidies_bp,
         forecast_bp,
+        footfall_bp,
         saved_bp,
         verification_bp,
         legal_bp,

@@ -36,6 +36,7 @@ from vrijstad.contests.models import (
     Vote,
 )
 from vrijstad.dashboard.models import DashboardSettings, StreetStory, VacancySnapshot
+from vrijstad.footfall.models import Counter, FootfallCount, FootfallDay
 from vrijstad.ledger.models import Entry, Posting
 from vrijstad.legal.models import Consent, LegalKind, LegalText
 from vrijstad.letting.models import (
@@ -128,6 +129,9 @@ __all__ = [
     "JuryScore",
     "Vote",
     "Entry",
+    "Counter",
+    "FootfallCount",
+    "FootfallDay",
     "Consent",
     "LegalKind",
     "LegalText",

@@ -14,6 +14,8 @@ OPERATIONS = [
     ("/api/v1/areas", "GET"),
     ("/api/v1/areas/{area_id}", "GET"),
     ("/api/v1/areas/{area_id}/vacancy", "GET"),
+    ("/api/v1/areas/{area_id}/footfall", "GET"),
+    ("/api/v1/footfall", "POST"),
     ("/api/v1/units", "GET"),
     ("/api/v1/units/{unit_id}", "GET"),
 ]
@@ -37,7 +39,10 @@ def test_every_operation_is_tested(api_schema):
 @pytest.mark.parametrize(("path", "method"), OPERATIONS)
 def test_api_answers_as_documented(api_schema, token, path, method, mode):
     operation = api_schema[path][method]
-    with_token = {"Authorization": f"Bearer {token}"}
+    # Schemathesis asks for compressed answers (as requests does) but its WSGI transport hands
+    # the body over undecoded; compression has its own tests (tests/core/test_compression.py).
+    plain = {"Accept-Encoding": "identity"}
+    with_token = {"Authorization": f"Bearer {token}"} | plain
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
@@ -47,7 +52,7 @@ def test_api_answers_as_documented(api_schema, token, path, method, mode):
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     def answers(case):
-        case.call_and_validate()
+        case.call_and_validate(headers=plain)
         case.call_and_validate(headers=with_token)
 
     answers()

@@ -73,7 +73,8 @@ def test_the_demo_tells_its_story_on_any_day(runner, client, moment):
         response = client.post("/login", data={"email": MANAGER, "password": DEMO_PASSWORD})
         assert response.status_code == 302
         for area in db.session.scalars(sa.select(Area).order_by(Area.id)):
-            board = f"/dashboard/areas/{area.id}?tab=vacancy&from={first:%Y-%m}&to={this_month:%Y-%m}"
+            period = f"from={first:%Y-%m}&to={this_month:%Y-%m}"
+            board = f"/dashboard/areas/{area.id}?tab=vacancy&{period}"
             page = client.get(board)
             assert page.status_code == 200
             labels = _trend(page.text)["labels"]

@@ -233,7 +233,8 @@ def test_scores_run_from_0_to_100_and_an_open_profile_scores_50():
         space_kind=SpaceKind.WHOLE_UNIT,
         branch_group=BranchGroup.FASHION_LUXURY,
     )
-    units = [unit(wanted_mask=branch_bit(BranchGroup.FASHION_LUXURY))]
+    busy = scoring.FOOTFALL_FULL  # fashion lives on walk-in trade: a busy street fits fully
+    units = [unit(wanted_mask=branch_bit(BranchGroup.FASHION_LUXURY), footfall=busy)]
     scores, excluded = fits([perfect, starter(id=2)], units)
     assert scores[:, 0].tolist() == [100, 50] and not excluded.any()
     assert scores.dtype == np.float32 and np.all(scores == np.rint(scores))

@@ -34,7 +34,7 @@ def test_a_starter_sees_the_units_that_fit_and_why(client, login, unit, fashion_
     page = client.get("/my/matches")
     assert page.status_code == 200
     assert unit.address in page.text and '<details class="why">' in page.text
-    assert page.text.count("<progress") == 7
+    assert page.text.count("<progress") == 8
     fragment = client.get("/my/matches?limit=3", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.text
     assert unit.address in fragment.text and "HX-Request" in fragment.headers["Vary"]

@@ -34,6 +34,8 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "api.area": (ALL, None),
     "api.area_vacancy": (ALL, None),
     "api.areas": (ALL, None),
+    "api.area_footfall": (ALL, None),
+    "api.push_footfall": (None, NOBODY),  # an API token only: a session is not one (401)
     "api.unit": (ALL, None),
     "api.units": (ALL, None),
     "forecast.area": (STAFF_X, None),
@@ -44,6 +46,9 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "bylaw.letter": (STAFF_X, None),  # the world's case has a reminder
     "bylaw.remind": (None, STAFF_X),
     "bylaw.report": (None, STAFF_X),
+    "footfall.area": (STAFF_X, None),
+    "footfall.counters": (STAFF_X, STAFF_X),
+    "footfall.upload": (STAFF_X, STAFF_X),
     "todo.index": ({"staff_x", "staff_y", "admin"}, None),  # each their own organisations' tasks
     "api_tokens.create": (None, ORG_ADMIN_X),
     "api_tokens.index": (ORG_ADMIN_X, None),
@@ -276,11 +281,15 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
 
 #: Where a refused anonymous visitor gets a 404 rather than the login page.
 ANONYMOUS_DENIED = {"ops.job_status", "ops.job_retry"}
+#: Where everyone without an API token is asked for one (401), signed in or not.
+TOKEN_ONLY = {"api.push_footfall"}
 
 
 def expected(endpoint: str, allowed: frozenset, role: str) -> str:
     if role in allowed:
         return OK
+    if endpoint in TOKEN_ONLY:
+        return LOGIN
     if role == "anonymous" and endpoint not in ANONYMOUS_DENIED:
         return LOGIN
     return DENIED

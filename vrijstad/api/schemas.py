@@ -202,3 +202,59 @@ class VacancyStatSchema(ma.Schema):
 
 class VacancyPageSchema(PageSchema):
     items = fields.List(fields.Nested(VacancyStatSchema), required=True)
+
+
+# Footfall -----------------------------------------------------------------------------------
+
+
+class FootfallArgs(ma.Schema):
+    weeks = fields.Int(
+        load_default=12,
+        validate=validate.Range(min=1, max=260),
+        metadata={"description": "The number of full weeks back from the last one (1–260)."},
+    )
+
+
+class FootfallWeekSchema(ma.Schema):
+    """A street's passers-by in a week, as one counting point saw them (the average of the
+    street's counters that reported)."""
+
+    street_id = fields.Int(required=True)
+    street = fields.Str(required=True)
+    week = fields.Date(required=True, metadata={"description": "The week's Monday."})
+    passers_by = fields.Int(required=True)
+    counters = fields.Int(required=True, metadata={"description": "Counters that reported."})
+
+
+class FootfallSchema(ma.Schema):
+    area_id = fields.Int(required=True)
+    first_week = fields.Date(required=True)
+    last_week = fields.Date(required=True)
+    items = fields.List(fields.Nested(FootfallWeekSchema), required=True)
+
+
+class FootfallCountSchema(ma.Schema):
+    """One count pushed by an organisation's counting system."""
+
+    counter = fields.Str(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=40),
+            validate.Regexp(PRINTABLE, error="Control characters are not allowed."),
+            _printable,
+        ],
+    )
+    start = fields.Str(
+        required=True,
+        validate=validate.Length(min=10, max=40),
+        metadata={"description": "ISO 8601, with an offset or in Amsterdam time; on the hour."},
+    )
+    count = fields.Int(required=True, strict=True, validate=validate.Range(min=0, max=10_000_000))
+    interval = fields.Str(load_default="hour", validate=validate.OneOf(["hour", "day"]))
+
+
+class FootfallImportedSchema(ma.Schema):
+    counts = fields.Int(required=True)
+    counters = fields.Int(required=True)
+    first = fields.Date(required=True, allow_none=True)
+    last = fields.Date(required=True, allow_none=True)

@@ -1,5 +1,7 @@
 """The open-data API /api/v1/: read-only JSON with an OpenAPI document (flask-smorest)."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import TypeVar
 
 from flask import current_app, g, request, url_for
@@ -15,6 +17,10 @@ from vrijstad.api.schemas import (
     AreaArgs,
     AreaPageSchema,
     AreaSchema,
+    FootfallArgs,
+    FootfallCountSchema,
+    FootfallImportedSchema,
+    FootfallSchema,
     UnitArgs,
     UnitPageSchema,
     UnitSchema,
@@ -24,8 +30,13 @@ from vrijstad.api.schemas import (
 from vrijstad.areas.models import Area
 from vrijstad.dashboard.services import parse_month
 from vrijstad.extensions import csrf, db, limiter
+from vrijstad.footfall import figures as footfall_figures
+from vrijstad.footfall import importer as footfall_importer
+from vrijstad.footfall.services import BatchError, import_counts
+from vrijstad.forms import reads_own_body
 from vrijstad.i18n import gettext as _
 from vrijstad.units.models import Unit
+from vrijstad.web import commit
 
 bp = Blueprint(
     "api",
@@ -210,3 +221,76 @@ def unit(unit_id: int):
         unit = None
     unit = _found(unit, _("There is no listed unit with this id."))
     return services.unit_data(unit, private, clock.today())
+
+
+#: Counts one push may carry (about a year of one counter's hours and more).
+MAX_PUSH = 20_000
+
+
+@bp.route(f"/areas/<{ID}:area_id>/footfall")
+@bp.doc(security=SECURITY)
+@bp.arguments(FootfallArgs, location="query", as_kwargs=True)
+@bp.response(200, FootfallSchema)
+def area_footfall(area_id: int, weeks: int):
+    """Passers-by per street and week in an area, for the last full weeks
+
+    A street's figure is what one counting point sees: where a street has more counters,
+    their average. Weeks run from Monday to Sunday.
+    """
+    area = _found(db.session.get(Area, area_id), _("There is no area with this id."))
+    last = footfall_figures.last_full_week(clock.today())
+    first = last - (weeks - 1) * footfall_figures.WEEK
+    names = {street.id: street.name for street in area.streets}
+    rows = footfall_figures.street_weeks(list(names), first, last)
+    return {
+        "area_id": area.id,
+        "first_week": first,
+        "last_week": last,
+        "items": [
+            {"street_id": s, "street": names[s], "week": w, "passers_by": n, "counters": c}
+            for s, w, n, c in rows
+        ],
+    }
+
+
+def token_required(view: Callable[..., T]) -> Callable[..., T]:
+    """401 before the body is read when the request presents no API token."""
+
+    @wraps(view)
+    def checked(*args, **kwargs) -> T:
+        if g.api_token is None:
+            abort(
+                401,
+                message=_("Pushing counts needs an API token."),
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return view(*args, **kwargs)
+
+    return checked
+
+
+@bp.route("/footfall", methods=["POST"])
+@bp.doc(security=[{"bearerAuth": []}])
+@token_required
+@bp.arguments(FootfallCountSchema(many=True), location="json", as_kwargs=False)
+@bp.response(201, FootfallImportedSchema)
+@reads_own_body
+def push_footfall(items: list[dict]):
+    """Push counts of the organisation's counters (an API token is required)
+
+    A JSON list of {counter, start, count, interval}: all are imported, or none when any is
+    not right (422, with each item's number and reason). Counts of a period pushed again
+    replace the earlier ones.
+    """
+    token = g.api_token
+    if not items or len(items) > MAX_PUSH:
+        abort(422, message=_("Send from 1 to %(max)s counts at a time.", max=MAX_PUSH))
+    parsed = footfall_importer.from_items(items)
+    try:
+        imported = commit(
+            lambda: import_counts(None, token.organisation, parsed.rows, parsed.errors)
+        )
+    except BatchError as exc:
+        db.session.rollback()
+        abort(422, message=str(exc), errors={"json": {e.line: [e.message] for e in exc.errors}})
+    return imported

@@ -4,7 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+import numpy as np
+from babel.numbers import format_decimal
+
 from vrijstad import labels
+from vrijstad.footfall.figures import rounded
 from vrijstad.i18n import current_language, date_filter
 from vrijstad.i18n import gettext as _
 from vrijstad.matching import scoring
@@ -170,7 +174,22 @@ def _notes(
             notes["branch_mix"] = _(
                 "%(branch)s already in the street: %(n)d.", branch=branch, n=same
             )
+    notes["footfall"] = _footfall_note(group, float(u.footfall[0]))
     return notes
+
+
+def _footfall_note(group: str | None, weekly: float) -> str:
+    """Why footfall counts (for walk-in trade, a busy street fits better) or does not."""
+    known = not np.isnan(weekly)
+    if group is None or BranchGroup(group) not in scoring.WALK_IN:
+        return _("Footfall counts only for branch groups that live on walk-in trade.")
+    if not known:
+        return _("Walk-in trade; the street has no footfall counter.")
+    return _(
+        "Walk-in trade: ± %(count)s passers-by a week in the street; %(full)s or more fits fully.",
+        count=format_decimal(rounded(int(weekly)), "#,##0", locale=current_language()),
+        full=format_decimal(scoring.FOOTFALL_FULL, "#,##0", locale=current_language()),
+    )
 
 
 def explain(

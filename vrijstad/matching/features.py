@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from vrijstad.areas.models import Street
 from vrijstad.extensions import db
+from vrijstad.footfall.figures import weekly_by_street
 from vrijstad.matching import queries
 from vrijstad.matching.models import COMPONENTS, DEFAULT_WEIGHTS, StreetProfile
 from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
@@ -148,6 +149,7 @@ class UnitFeatures:
     wanted: np.ndarray  # bit mask of branch groups the street profile asks for
     excluded: np.ndarray  # bit mask of branch groups the street wants no more of
     same_branch: np.ndarray  # (branch groups + 1) × units: occupants per group in the street
+    footfall: np.ndarray  # passers-by a week in the street (last 4 full weeks); NaN: not counted
     weights: np.ndarray  # units × components
 
     def __len__(self) -> int:
@@ -181,8 +183,10 @@ class UnitFeatures:
             wanted=np.array([r.get("wanted_mask", 0) for r in rows], dtype=np.int64),
             excluded=np.array([r.get("excluded_mask", 0) for r in rows], dtype=np.int64),
             same_branch=counts,
+            footfall=_floats(r.get("footfall") for r in rows),
             weights=np.array(
-                [[r["weights"][name] for name in COMPONENTS] for r in rows], dtype=np.float64
+                [[r["weights"].get(name, 0) for name in COMPONENTS] for r in rows],
+                dtype=np.float64,
             ).reshape(len(rows), len(COMPONENTS)),
         )
 
@@ -303,6 +307,9 @@ def unit_rows(units: Sequence[Unit], today: date) -> list[dict[str, Any]]:
         for found, street_profile in db.session.execute(queries.streets_of_areas(area_ids)):
             streets[street_key(found.area_id, found.name)] = (found, street_profile)
     occupants = occupants_of(area_ids, today)
+    footfall = weekly_by_street(
+        [street.id for street, _profile in streets.values() if street], today
+    )
     rows = []
     for unit in units:
         key = street_key(unit.area_id, unit.street)
@@ -322,6 +329,7 @@ def unit_rows(units: Sequence[Unit], today: date) -> list[dict[str, Any]]:
                 "wanted_mask": profile.wanted_mask if profile else 0,
                 "excluded_mask": profile.excluded_mask if profile else 0,
                 "occupants": occupants.get(key, {}),
+                "footfall": footfall.get(street.id) if street else None,
                 "weights": weights.get(
                     organisation_of.get(unit.area_id or -1, -1), DEFAULT_WEIGHTS
                 ),

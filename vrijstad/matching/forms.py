@@ -1,5 +1,6 @@
 """Matching forms: weights, a street profile, the allocation choices, invitations."""
 
+from flask_babel.speaklater import LazyString
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -24,9 +25,10 @@ from vrijstad.starters.models import BRANCH_LABELS, BranchGroup
 from vrijstad.units.forms import MultiCheckboxField
 
 
-def _weight(name: str) -> IntegerField:
+def _weight(name: str, description: str | LazyString = "") -> IntegerField:
     return IntegerField(
         COMPONENT_LABELS[Component(name)],
+        description=description,
         default=DEFAULT_WEIGHTS[name],
         validators=[InputRequired(), NumberRange(min=0, max=MAX_WEIGHT)],
     )
@@ -40,6 +42,13 @@ class WeightsForm(FlaskForm):
     availability = _weight("availability")
     space_kind = _weight("space_kind")
     branch_mix = _weight("branch_mix")
+    footfall = _weight(
+        "footfall",
+        _l(
+            "For walk-in trade (daily goods, fashion, leisure goods, food and drink): the "
+            "more passers-by the street's counters see, the better it fits."
+        ),
+    )
 
     def values(self) -> dict[str, int]:
         return {name: self[name].data for name in COMPONENTS}

@@ -29,6 +29,7 @@ class Component(StrEnum):
     AVAILABILITY = "availability"
     SPACE_KIND = "space_kind"
     BRANCH_MIX = "branch_mix"
+    FOOTFALL = "footfall"
 
 
 COMPONENT_LABELS = labels.register(
@@ -41,6 +42,7 @@ COMPONENT_LABELS = labels.register(
         Component.AVAILABILITY: _l("Availability"),
         Component.SPACE_KIND: _l("Kind of space"),
         Component.BRANCH_MIX: _l("Branch mix"),
+        Component.FOOTFALL: _l("Footfall"),
     },
 )
 #: The components' names (the weights' column names), in the order they are shown.
@@ -54,6 +56,8 @@ DEFAULT_WEIGHTS = {
     "availability": 1,
     "space_kind": 1,
     "branch_mix": 2,
+    #: Counts only for branch groups that live on walk-in trade (see scoring.footfall_fit).
+    "footfall": 1,
 }
 MAX_WEIGHT = 10
 
@@ -104,6 +108,10 @@ class MatchWeights(Model):
     availability: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["availability"])
     space_kind: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["space_kind"])
     branch_mix: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["branch_mix"])
+    footfall: Mapped[int] = mapped_column(
+        default=DEFAULT_WEIGHTS["footfall"],
+        server_default=sa.text(str(DEFAULT_WEIGHTS["footfall"])),
+    )
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )

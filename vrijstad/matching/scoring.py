@@ -23,7 +23,7 @@ from vrijstad.matching.features import (
 )
 from vrijstad.matching.models import COMPONENTS
 from vrijstad.matching.solver import Limit, solve_sparse, solve_with_limits
-from vrijstad.starters.models import SpaceKind
+from vrijstad.starters.models import BranchGroup, SpaceKind
 
 #: Below the smallest area wanted the fit falls to 0 at half of it; smaller still is excluded.
 SIZE_UNDER_SPAN = 0.5
@@ -38,6 +38,16 @@ SHOP_IN_SHOP_DEFAULT_M2 = 30
 LOCATION_STREET, LOCATION_AREA, LOCATION_CITY = 1.0, 0.7, 0.4
 #: Without preferred areas or streets: the starter's own city, or anywhere else.
 LOCATION_OWN_CITY, LOCATION_ELSEWHERE = 0.7, 0.3
+#: Branch groups that live on walk-in trade: for them a busier street fits better.
+WALK_IN = (
+    BranchGroup.DAILY_GOODS,
+    BranchGroup.FASHION_LUXURY,
+    BranchGroup.LEISURE_GOODS,
+    BranchGroup.LEISURE_HORECA,
+)
+WALK_IN_CODES = np.array([BRANCHES.index(group) for group in WALK_IN], dtype=np.int64)
+#: Passers-by a week at which a street fits walk-in trade fully (a busy main street).
+FOOTFALL_FULL = 25_000
 #: Rows of starters scored at a time: bounds memory for large matrices.
 CHUNK_ROWS = 512
 
@@ -178,6 +188,15 @@ def branch_mix_fit(s: StarterFeatures, u: UnitFeatures, today: int) -> Fits:
     return table[code], hard[code]
 
 
+def footfall_fit(s: StarterFeatures, u: UnitFeatures, today: int) -> Fits:
+    """For walk-in trade, the street's passers-by a week against a busy main street's; for
+    other branch groups, and streets without a counter, neutral."""
+    level = np.nan_to_num((u.footfall / FOOTFALL_FULL).clip(0, 1), nan=NEUTRAL).astype(F32)
+    fit = np.full((len(s), len(u)), NEUTRAL, dtype=F32)
+    fit[np.isin(s.branch, WALK_IN_CODES)] = level
+    return fit, None
+
+
 #: A component: starters, units and today (a day ordinal) → its fits.
 Fit = Callable[[StarterFeatures, UnitFeatures, int], Fits]
 
@@ -189,6 +208,7 @@ COMPONENT_FITS: dict[str, Fit] = {
     "availability": availability_fit,
     "space_kind": space_kind_fit,
     "branch_mix": branch_mix_fit,
+    "footfall": footfall_fit,
 }
 assert tuple(COMPONENT_FITS) == COMPONENTS
 

@@ -1,0 +1,1 @@
+"""Footfall (passantentellingen): counters in streets and their counts per hour or day."""
