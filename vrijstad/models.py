@@ -65,6 +65,7 @@ from vrijstad.payments.models import (
     StripeEvent,
 )
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
+from vrijstad.relations.models import Contact, Message, MessageSend, Relation
 from vrijstad.saved.models import DigestUnit, Favourite, SavedSearch
 from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
 from vrijstad.submissions import Submission
@@ -85,6 +86,10 @@ from vrijstad.units.models import (
 )
 
 __all__ = [
+    "Contact",
+    "Message",
+    "MessageSend",
+    "Relation",
     "DigestUnit",
     "Favourite",
     "SavedSearch",
