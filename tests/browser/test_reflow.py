@@ -5,6 +5,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import logged_in, pass_second_step
 from tests.conftest import PASSWORD
+from vrijstad.extensions import db
+from vrijstad.relations import services as relations
 
 NARROW = {"width": 320, "height": 800}
 WIDE = {"width": 1280, "height": 800}
@@ -52,6 +54,10 @@ def test_no_page_scrolls_sideways_at_320_px(page: Page, make_user, make_org, mak
     unit = make_unit(owner=landlord, area=area, street="Burgemeester van Roijensingelstraat")
     starter = make_user("starter", email="lotte@example.nl")
     staff = organisation.test_staff
+    relation = relations.create_relation(
+        staff, organisation, {"kind": "owner", "name": "Henk", "units": [unit.id]}
+    )
+    db.session.commit()
     page.set_viewport_size(NARROW)
     public = ["/", "/units", f"/units/{unit.id}", "/streets", "/contests", "/subsidies"]
 
@@ -120,6 +126,10 @@ def test_no_page_scrolls_sideways_at_320_px(page: Page, make_user, make_org, mak
         f"{org}/bank-import",
         f"{org}/contests/new",
         f"/units/{unit.id}/candidates",
+        f"{org}/relations",
+        f"{org}/relations/new",
+        f"{org}/relations/message",
+        f"/relations/{relation.id}",
         "/account/two-factor",
         "/notifications",
         "/account",

@@ -37,7 +37,7 @@ def _segment_of_request() -> services.Segment:
 
 
 def _segment(form: SegmentForm | MessageForm) -> services.Segment:
-    kind = form.kind.data
+    kind = form.kind.data if not form.kind.errors else None
     return services.Segment(
         street=(form.street.data or "").strip() or None,
         vacant_months=form.vacant_months.data if not form.vacant_months.errors else None,
