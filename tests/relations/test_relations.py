@@ -194,6 +194,9 @@ def test_an_unknown_owner_gets_a_relation_and_claims_the_units_by_invitation(
     db.session.rollback()
 
     login(org.test_staff)
+    page = client.get(f"/units/{held[0].id}")
+    assert page.status_code == 200 and "nog niet geclaimd" in page.text
+    assert "wacht op de eigenaar" in client.get(f"/organisations/{org.id}/units").text
     client.post(f"/relations/{piet.id}/invite")
     [mail] = outbox()
     assert mail["To"] == "piet@example.nl"
