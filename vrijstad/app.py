@@ -54,6 +54,8 @@ from vrijstad.payments import todo as payments_todo
 from vrijstad.payments.views import bp as payments_bp
 from vrijstad.popups.views import bp as popups_bp
 from vrijstad.privacy.views import bp as privacy_bp
+from vrijstad.relations import todo as relations_todo
+from vrijstad.relations.views import bp as relations_bp
 from vrijstad.saved.views import bp as saved_bp
 from vrijstad.starters.views import bp as starters_bp
 from vrijstad.subsidies import todo as subsidies_todo
@@ -75,6 +77,7 @@ TASK_PROVIDERS = (
     forecast_todo,
     letting_todo,
     payments_todo,
+    relations_todo,
     subsidies_todo,
 )
 
@@ -184,6 +187,7 @@ def register_blueprints(app: Flask) -> None:
         legal_bp,
         todo_bp,
         bylaw_bp,
+        relations_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -67,6 +67,7 @@ from vrijstad.payments.models import (
     StripeEvent,
 )
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
+from vrijstad.relations.models import Contact, Message, MessageSend, Relation
 from vrijstad.saved.models import DigestUnit, Favourite, SavedSearch
 from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
 from vrijstad.submissions import Submission
@@ -91,6 +92,10 @@ __all__ = [
     "BylawStage",
     "ReportChannel",
     "VacancyBylaw",
+    "Contact",
+    "Message",
+    "MessageSend",
+    "Relation",
     "DigestUnit",
     "Favourite",
     "SavedSearch",

@@ -11,6 +11,7 @@ from vrijstad.applications.services import submit_application
 from vrijstad.bylaw.services import save_bylaw
 from vrijstad.dashboard.views import TABS
 from vrijstad.extensions import db
+from vrijstad.relations import services as relations
 
 NARROW = {"width": 320, "height": 800}
 WIDE = {"width": 1280, "height": 800}
@@ -64,6 +65,9 @@ def test_no_page_scrolls_sideways_at_320_px(page: Page, ctx, make_user, make_org
     # A card on the pipeline board (its columns must fit a phone) and a unit under the bylaw.
     submit_application(starter, unit, "Mijn concept past goed in deze straat; ik begin graag snel.")
     save_bylaw(staff, organisation, "Gemeente Dijkerveen", date(2024, 1, 1))
+    relation = relations.create_relation(
+        staff, organisation, {"kind": "owner", "name": "Henk", "units": [unit.id]}
+    )
     db.session.commit()
     page.set_viewport_size(NARROW)
     public = ["/", "/units", "/units?city=Nergens", f"/units/{unit.id}", "/streets", "/contests"]
@@ -142,6 +146,10 @@ def test_no_page_scrolls_sideways_at_320_px(page: Page, ctx, make_user, make_org
         f"{org}/bank-import",
         f"{org}/contests/new",
         f"/units/{unit.id}/candidates",
+        f"{org}/relations",
+        f"{org}/relations/new",
+        f"{org}/relations/message",
+        f"/relations/{relation.id}",
         "/account/two-factor",
         "/notifications",
         "/account",

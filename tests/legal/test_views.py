@@ -1,6 +1,8 @@
 """The terms and privacy statement: pages, consent at registration, new versions the platform
 admin publishes and the users then accept, and who may publish."""
 
+import warnings
+
 import sqlalchemy as sa
 
 from tests.auth.test_views import register
@@ -166,3 +168,21 @@ def test_the_data_export_holds_the_consents(client, login, make_user):
     data = client.get("/account/data.json").json
     assert [(c["kind"], c["version"]) for c in data["consents"]] == [("terms", 0), ("privacy", 0)]
     assert data["account"]["email_verified_at"] is None
+
+
+def test_a_huge_address_asked_for_consent_keeps_the_session_cookie_small(client, login, make_user):
+    """The page to come back to lives in the session cookie: a 7 KB query string would push
+    the cookie past what browsers keep, and the user would be logged out without a word."""
+    starter = make_user("starter")
+    login(starter)
+    admin = make_user("admin")
+    db.session.add(
+        LegalText(kind=LegalKind.TERMS, version=1, body=NEW_TERMS, published_by_id=admin.id)
+    )
+    db.session.commit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # werkzeug warns of a cookie browsers drop
+        asked = client.get("/my/matches?page=" + "9" * 7000)
+    assert asked.status_code == 302 and asked.location == "/terms/accept"
+    accepted = client.post("/terms/accept", data={"consent": "y"})
+    assert accepted.location == "/my/matches"  # the page, without its huge query

@@ -223,6 +223,17 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "popups.unblock": (None, LANDLORD_SIDE),
     "privacy.delete": (USERS, USERS),
     "privacy.export": (USERS, None),
+    "relations.claim": (ALL, ALL),  # the signed link decides (its units are claimed already)
+    "relations.create": (STAFF_X, STAFF_X),
+    "relations.detail": (STAFF_X, None),
+    "relations.edit": (STAFF_X, STAFF_X),
+    "relations.follow_up_done": (None, STAFF_X),
+    "relations.index": (STAFF_X, None),
+    "relations.invite": (None, STAFF_X),
+    "relations.log_contact": (None, STAFF_X),
+    "relations.message": (STAFF_X, STAFF_X),
+    "relations.sent": (STAFF_X, None),
+    "relations.start": ({"staff_x", "staff_y"}, None),  # each to their own organisation's list
     "starters.download_plan": (STARTER_A, None),
     "starters.profile": (STARTERS, STARTERS),
     "starters.upload_plan": (None, STARTERS),

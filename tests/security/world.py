@@ -361,6 +361,7 @@ def build_world(app, make_org, make_user) -> World:
     world.params["run_id"] = run.id
     world.params["key"] = "headline"
     _saved_search(world, starter_a)
+    _relations(world, staff_x, collective.organisation_id)
     return world
 
 
@@ -385,6 +386,24 @@ def _bylaw_case(unit: Unit) -> None:
         ]
     )
     db.session.commit()
+
+
+def _relations(world: World, staff: User, organisation_id: int) -> None:
+    """Relations of organisation X: one with a contact and a claim link, one without an
+    address that a message did not reach (no mail is queued while the world is built)."""
+    from vrijstad.relations import services
+    from vrijstad.relations.models import RelationKind
+
+    organisation = db.session.get_one(Organisation, organisation_id)
+    data = {"kind": "owner", "name": "Mevrouw Bakker", "email": "bakker@example.nl"}
+    relation = services.create_relation(staff, organisation, data)
+    services.log_contact(staff, relation, "call", clock.today(), "Eerste gesprek")
+    services.create_relation(staff, organisation, {"kind": "municipality", "name": "Gemeente"})
+    segment = services.Segment(kind=RelationKind.MUNICIPALITY)
+    message = services.send_message(staff, organisation, segment, "Nieuws", "Tekst")
+    db.session.commit()
+    world.params |= {"relation_id": relation.id, "message_id": message.id}
+    world.by_endpoint["relations.claim"] = {"token": services.claim_token(relation)}
 
 
 def _saved_search(world: World, starter: User) -> None:

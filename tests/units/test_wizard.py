@@ -219,3 +219,18 @@ def test_the_one_page_form_asks_too_when_the_pin_moves_far(client, landlord, mak
     )
     db.session.expire_all()
     assert unit.pin_confirmed and unit.latitude == float(FAR[0])
+
+
+def test_street_and_city_take_the_latin_script_of_dutch_addresses():
+    from types import SimpleNamespace
+
+    import pytest
+    from wtforms import ValidationError
+
+    from vrijstad.units.forms import address_name
+
+    for name in ("'s-Gravenweg", "Rue de l'Église", "Bürgerstraße", "St.-Jansstraat (achter)"):
+        address_name(None, SimpleNamespace(data=name))
+    for name in ("Kerk🏪straat", "Kerkstraat<script>", "街道"):
+        with pytest.raises(ValidationError):
+            address_name(None, SimpleNamespace(data=name))

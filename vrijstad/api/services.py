@@ -157,7 +157,7 @@ def unit_data(unit: Unit, private: bool, today: date) -> dict:
             "days_vacant": unit.days_vacant(today),
             "vacancy_class": vacancy.value if vacancy else None,
             "bag_id": unit.bag_id,
-            "owner_name": unit.owner.name,
+            "owner_name": unit.owner.name if unit.owner else None,
         }
     return data
 

@@ -35,18 +35,21 @@ def letter_name(case: BylawCase, letter: Letter) -> str:
 
 def _head(doc: Document, case: BylawCase, bylaw: VacancyBylaw) -> None:
     unit = case.unit
+    # A unit held for an owner without an account (imported) has no user: the letter is
+    # addressed to "the owner" and staff put the name from the relations log on the envelope.
+    owner = unit.owner.name if unit.owner is not None else _("the owner")
     doc.rows(
         [
             (_("Date"), date_filter(clock.today(), "long")),
             (_("From"), bylaw.municipality),
-            (_("To"), unit.owner.name),
+            (_("To"), owner),
             (_("Unit"), f"{unit.address}, {unit.postcode} {unit.city}"),
             (_("BAG id"), unit.bag_id or "—"),
             (_("Vacant since"), date_filter(case.vacant_since, "long")),
             (_("Our reference"), f"LV-{case.id}"),
         ]
     )
-    doc.paragraph(_("Dear %(name)s,", name=unit.owner.name))
+    doc.paragraph(_("Dear %(name)s,", name=owner))
 
 
 def _close(doc: Document, bylaw: VacancyBylaw) -> None:

@@ -159,7 +159,7 @@ def letter(unit_id: int, letter: str):
     bylaw = services.bylaw_of(services.organisation_of(unit))
     if case is None or bylaw is None or letter not in [item.value for item in available(case)]:
         abort(404)
-    with force_locale(unit.owner.locale or "nl"):
+    with force_locale((unit.owner.locale if unit.owner else None) or "nl"):
         data = letter_pdf(case, bylaw, Letter(letter))
     return (
         data,

@@ -69,4 +69,4 @@ def add_photos(demo: Demo) -> None:
     offered = [u for units in demo.units.values() for u in units if u.status in PUBLIC_STATUSES]
     for n, unit in enumerate(offered):
         for variant in range(1 + n % 2):
-            photos.add_photo(unit.owner, unit, shop_front(unit, n + variant * 3))
+            photos.add_photo(unit.landlord, unit, shop_front(unit, n + variant * 3))

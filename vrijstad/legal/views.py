@@ -21,6 +21,7 @@ OPEN_BLUEPRINTS = {"legal", "privacy", "verification", "api", "api-docs", "ops"}
 OPEN_ENDPOINTS = {"static", "auth.logout", "auth.set_language", "main.health"}
 #: The page the user was going to when asked (kept in the session, so no open redirect).
 AFTER_CONSENT = "legal_after_consent"
+MAX_RETURN_URL = 1000
 
 
 @bp.before_app_request
@@ -42,7 +43,10 @@ def ask_for_consent():
         return None
     if not services.outstanding(current_user):
         return None
-    session[AFTER_CONSENT] = request.full_path.rstrip("?")
+    # The page to return to; a very long query string is left out, since the session is a
+    # cookie that browsers drop beyond 4 KB (and with it the login).
+    target = request.full_path.rstrip("?")
+    session[AFTER_CONSENT] = target if len(target) <= MAX_RETURN_URL else request.path
     return redirect(url_for("legal.accept"))
 
 

@@ -75,7 +75,7 @@ def agreement_pdf(placement: Placement) -> bytes:
         (_("Starter"), placement.starter_trade_name),
         (_("KvK number starter"), placement.starter_kvk or _("not yet registered")),
     ]
-    rows.append((_("Landlord"), unit.owner.name))
+    rows.append((_("Landlord"), unit.landlord.name))
     if organisation is not None:
         rows += [
             (_("Intermediary"), organisation.name),

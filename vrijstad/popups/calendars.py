@@ -96,7 +96,7 @@ def feed_ics(terms: ShortLetTerms, today: date | None = None) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Vrijstad//pop-up bookings//NL")
     cal.add("version", "2.0")
-    with force_locale(unit.owner.locale or "nl"):
+    with force_locale(unit.landlord.locale or "nl"):
         cal.add("x-wr-calname", _("Pop-up bookings %(unit)s", unit=unit.address))
         for booking in db.session.scalars(
             queries.feed_bookings(unit.id, today - timedelta(days=365))

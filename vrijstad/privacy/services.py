@@ -15,6 +15,8 @@ trade name and KvK number, never the person's own name.
   are told, since they now finish the dossier without the applicant's account.
 - Invitations to apply that the person received are deleted; those they sent stay.
 - Saved searches (with what their e-mails sent) and favourites are deleted.
+- Relations an organisation keeps of the person (linked to the account) are deleted, with
+  their contacts and the record of messages sent to them.
 """
 
 import secrets
@@ -57,6 +59,7 @@ from vrijstad.notifications.services import notify
 from vrijstad.organisations.models import Invitation, Membership
 from vrijstad.organisations.services import staff_of
 from vrijstad.popups.models import BOOKING_FLOW, Booking, BookingStatus
+from vrijstad.relations import services as relations
 from vrijstad.saved import services as saved
 from vrijstad.starters.models import StarterProfile
 from vrijstad.storage import delete_after_commit, get_storage
@@ -346,6 +349,7 @@ def export_data(user: User) -> dict:
         "subsidy_applications": _subsidy_applications(user),
         "match_invitations": _match_invitations(user),
         **saved.export_of(user),  # saved_searches, favourites
+        **relations.export_of(user),  # relations (an organisation's contacts with the person)
     }
 
 
@@ -396,6 +400,7 @@ def delete_account(user: User, password: str) -> None:
     _forget_subsidy_applications(user)
     db.session.execute(sa.delete(MatchInvitation).where(MatchInvitation.starter_id == user.id))
     saved.forget(user)
+    relations.forget(user)
     db.session.execute(sa.delete(Notification).where(Notification.user_id == user.id))
     db.session.execute(sa.delete(Membership).where(Membership.user_id == user.id))
     db.session.execute(sa.delete(Invitation).where(Invitation.email == user.email))

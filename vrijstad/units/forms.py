@@ -95,10 +95,22 @@ def not_in_future(form, field) -> None:
         raise ValidationError(_l("This date cannot be in the future."))
 
 
+#: Dutch street and place names (BAG) are written in the Latin script: letters with their
+#: accents, digits, spaces and the punctuation of names like "'s-Hertogenbosch" or "St.-Jansstraat".
+ADDRESS_NAME = re.compile(r"[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f\s'\u2019.,()/&-]*")
+
+
+def address_name(form, field) -> None:
+    """Letters of the Latin script and a name's punctuation only (the wizard keeps the address
+    in the session cookie until the facts step, so it stays small too)."""
+    if field.data and not ADDRESS_NAME.fullmatch(field.data):
+        raise ValidationError(_l("Use letters, digits and the usual punctuation of an address."))
+
+
 class AddressForm(FlaskForm):
     """The address and the pin: the wizard's first step, and the top of the one-page form."""
 
-    street = StringField(_l("Street"), validators=[DataRequired(), Length(max=120)])
+    street = StringField(_l("Street"), validators=[DataRequired(), Length(max=120), address_name])
     house_number = IntegerField(
         _l("House number"), validators=[InputRequired(), NumberRange(min=1, max=99999)]
     )
@@ -106,10 +118,12 @@ class AddressForm(FlaskForm):
         _l("Letter"), validators=[Optional(), Length(max=1)], filters=[lambda v: v or None]
     )
     house_number_addition = StringField(
-        _l("Addition"), validators=[Optional(), Length(max=4)], filters=[lambda v: v or None]
+        _l("Addition"),
+        validators=[Optional(), Length(max=4), address_name],
+        filters=[lambda v: v or None],
     )
     postcode = StringField(_l("Postcode"), validators=[DataRequired(), postcode_validator])
-    city = StringField(_l("City"), validators=[DataRequired(), Length(max=80)])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=80), address_name])
     area_id = SelectField(_l("Area"), coerce=int, validators=[Optional()])
     bag_id = StringField(
         _l("BAG id"),

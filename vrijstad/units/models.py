@@ -126,7 +126,9 @@ class Unit(Model):
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: None while the unit is held for its organisation: imported for an owner without an
+    #: account, until the owner claims it (see vrijstad/relations); it cannot be listed then.
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id"), index=True)
     status: Mapped[UnitStatus] = mapped_column(enum_type(UnitStatus), default=UnitStatus.DRAFT)
 
@@ -171,11 +173,19 @@ class Unit(Model):
     )
     listed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
-    owner: Mapped["User"] = relationship()
+    owner: Mapped["User | None"] = relationship()
     area: Mapped["Area | None"] = relationship()
     photos: Mapped[list["UnitPhoto"]] = relationship(
         back_populates="unit", order_by="UnitPhoto.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def landlord(self) -> "User":
+        """The owner's account, for a unit that has been listed: a unit held for an owner
+        without an account stays a draft, so offers, placements, bookings and prizes have one."""
+        if self.owner is None:
+            raise LookupError(f"unit {self.id} is held for an owner without an account")
+        return self.owner
 
     __table_args__ = (
         sa.CheckConstraint("rent_cents_per_year >= 0", name="rent_not_negative"),

@@ -108,7 +108,7 @@ def is_landlord_side(user: User, unit: Unit) -> bool:
 
 def landlord_side_people(unit: Unit) -> list[User]:
     """Who hears of news on the landlord side: the owner and the area's organisation staff."""
-    people = [unit.owner]
+    people = [unit.owner] if unit.owner is not None else []
     if unit.area is not None:
         people += staff_of(unit.area.organisation_id)
     return people
@@ -196,27 +196,29 @@ def _check_area(actor: User, data: dict) -> None:
         )
 
 
-def create_unit(actor: User, owner: User, data: dict) -> Unit:
-    """A landlord lists a unit as a draft, or staff do so on a landlord's behalf."""
-    if owner.id != actor.id:
+def create_unit(actor: User, owner: User | None, data: dict) -> Unit:
+    """A landlord lists a unit as a draft, or staff do so on a landlord's behalf; without an
+    owner (an import for an owner who has no account yet) staff hold it for the organisation
+    until the owner claims it."""
+    if owner is None or owner.id != actor.id:
         area = db.session.get(Area, data.get("area_id") or 0)
         if area is None or not can_manage(actor, area.organisation_id):
             raise UnitError(_("Only the area's staff can list a unit for a landlord."), "owner")
-    if not owner.is_landlord:
+    if owner is not None and not owner.is_landlord:
         raise UnitError(_("The owner must have a landlord account."), "owner")
     if data.get("available_from") and data["available_from"] < clock.today():
         raise UnitError(
             _("A new listing cannot be available from a date in the past."), "available_from"
         )
     _check_area(actor, data)
-    unit = Unit(owner_id=owner.id, status=UnitStatus.DRAFT)
+    unit = Unit(owner_id=owner.id if owner else None, status=UnitStatus.DRAFT)
     _apply(unit, data)
     _check_pin(unit)
     if unit.vacant_since is None:
         unit.vacant_since = clock.today()
     db.session.add(unit)
     db.session.flush()
-    record_event(actor, "unit.created", unit, _org_id(unit), owner=owner.id)
+    record_event(actor, "unit.created", unit, _org_id(unit), owner=owner.id if owner else None)
     return unit
 
 
@@ -237,6 +239,10 @@ def update_unit(actor: User, unit: Unit, data: dict) -> Unit:
 def publish_problems(unit: Unit) -> list[PublishProblem]:
     """What is missing before a unit can be listed publicly."""
     problems = []
+    if unit.owner_id is None:
+        problems.append(
+            PublishProblem("owner", _("The owner has not claimed this unit yet: invite them."))
+        )
     if unit.area_id is None:
         problems.append(PublishProblem("area_id", _("Choose the area the unit is in.")))
     if not unit.uses_mask:

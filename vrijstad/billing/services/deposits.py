@@ -106,7 +106,7 @@ def _landlord_id(placement: Placement) -> int:
     )
     if lease_landlord is not None:
         return lease_landlord
-    return db.session.get_one(Unit, placement.unit_id).owner_id
+    return db.session.get_one(Unit, placement.unit_id).landlord.id
 
 
 def return_deposit(

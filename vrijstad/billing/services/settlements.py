@@ -224,6 +224,7 @@ def calculate_settlements(
         .order_by(Invoice.collective_id, Invoice.unit_id)
     ):
         assert collective_id is not None  # the query takes invoices of these collectives only
+        assert owner_id is not None  # an invoiced unit has been let, so it has an owner
         received[collective_id].append((unit_id, owner_id, int(cents)))
     leases: dict[int, dict[int, HeadLease]] = {c: {} for c in todo_ids}
     for lease in db.session.scalars(

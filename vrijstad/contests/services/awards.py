@@ -110,7 +110,7 @@ def announce_winners(
         )
     for award in awards:
         notify(
-            [award.unit.owner],
+            [award.unit.landlord],
             "contest.unit_won",
             "contests.detail",
             {"contest_id": contest.id},

@@ -12,6 +12,7 @@ from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
+from vrijstad.relations.services import link_unit, owner_relation
 from vrijstad.units import services
 from vrijstad.units.importer.checking import Planned, RowCheck, RowContext, check_columns
 from vrijstad.units.importer.reading import Row, RowError
@@ -27,7 +28,10 @@ class ImportResult:
 
 
 def import_units(actor: User, organisation: Organisation, rows: list[Row]) -> ImportResult:
-    """Create a unit per row, or none: every row is checked before the first is created."""
+    """Create a unit per row, or none: every row is checked before the first is created.
+
+    Each owner becomes a relation of the organisation, with the units; an owner without an
+    account is invited from there, and the units are held (without owner) until claimed."""
     if not can_manage(actor, organisation.id):
         raise services.UnitError(_("You do not work for this organisation."))
     errors = check_columns(rows)
@@ -48,7 +52,9 @@ def import_units(actor: User, organisation: Organisation, rows: list[Row]) -> Im
         return ImportResult(errors=errors)
     units: list[Unit] = []
     for done, plan in enumerate(planned, start=1):
-        units.append(_create(actor, plan))
+        unit = _create(actor, plan)
+        link_unit(owner_relation(organisation.id, plan.owner_email, plan.owner), unit)
+        units.append(unit)
         _progress(
             done,
             len(planned),

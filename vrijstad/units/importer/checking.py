@@ -40,6 +40,8 @@ _STATUSES = {
 }
 _YES = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}
 _NO = {"nee", "n", "no", "false", "onwaar", "0"}
+#: An address as far as an import can tell (the invitation mail proves it).
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 
 
@@ -47,7 +49,9 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 class Planned:
     """A checked row: what create_unit gets, and what happens after."""
 
-    owner: User
+    #: None for an owner without an account: the unit is held for the organisation.
+    owner: User | None
+    owner_email: str
     data: dict[str, Any]
     status: UnitStatus
 
@@ -222,16 +226,24 @@ class RowCheck:
             "vacant_since": self.day("leeg_sinds"),
             "description": self.text("omschrijving", 5000),
         }
-        owner = self.owner()
+        email, owner = self.owner()
         status = _STATUSES.get(self.raw("status").lower())
         if status is None:
             self.fail("status", _("The status must be draft or listed."))
+        elif status == UnitStatus.LISTED and email and owner is None:
+            self.fail(
+                "status",
+                _(
+                    "This owner has no account yet: import the unit as draft; it can be "
+                    "listed once the owner has claimed it."
+                ),
+            )
         self.check_rules(data)
         if status == UnitStatus.LISTED:
             self.check_publishable(data)
-        if self.errors or owner is None or status is None:
+        if self.errors or not email or status is None:
             return None  # a missing owner or status has been reported as an error
-        return Planned(owner, data, status)
+        return Planned(owner, email, data, status)
 
     def postcode(self) -> str | None:
         value = self.raw("postcode", required=True)
@@ -264,16 +276,18 @@ class RowCheck:
             return None
         return area.id
 
-    def owner(self) -> User | None:
+    def owner(self) -> tuple[str, User | None]:
+        """The owner's address and account; an address without one is an owner to invite."""
         email = self.raw("eigenaar_email", required=True)
         if not email:
-            return None
+            return "", None
+        if not EMAIL_RE.fullmatch(email):
+            self.fail("eigenaar_email", _("Enter a valid e-mail address."))
+            return "", None
         owner = self.context.owner(email)
-        if owner is None:
-            self.fail("eigenaar_email", _("No landlord account with this e-mail."))
-        elif not owner.is_landlord:
+        if owner is not None and not owner.is_landlord:
             self.fail("eigenaar_email", _("The owner must have a landlord account."))
-        return owner
+        return normalise_email(email), owner
 
     def check_rules(self, data: dict[str, Any]) -> None:
         """The rules the unit form checks across fields, and duplicates."""
@@ -315,6 +329,8 @@ class RowCheck:
         probe = Unit(**{k: v for k, v in data.items() if k != "permitted_uses"})
         probe.permitted_uses = data["permitted_uses"]
         for problem in services.publish_problems(probe):
+            if problem.field == "owner":  # the owner's column is checked on its own
+                continue
             column = COLUMN_OF_FIELD[problem.field]
             if not self.failed(column):
                 self.fail(column, problem.message)

@@ -49,6 +49,6 @@ _EXPORTED = {
     "beschikbaar_per": (lambda u: u.available_from, _DATE),
     "leeg_sinds": (lambda u: u.vacant_since, _DATE),
     "omschrijving": (lambda u: u.description, _TEXT),
-    "eigenaar_email": (lambda u: u.owner.email, _TEXT),
+    "eigenaar_email": (lambda u: u.owner.email if u.owner else None, _TEXT),
     "status": (lambda u: UnitStatus(u.status).value, _TEXT),
 }
