@@ -7,6 +7,7 @@ import threading
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import brotli
 import pytest
 
 from config import get_config
@@ -87,8 +88,11 @@ class _Collector(BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802 - http.server's naming
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.headers.get("Content-Encoding") == "gzip":
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "gzip":
             body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+        elif encoding == "br":  # sentry-sdk sends Brotli once the brotli package is installed
+            body = brotli.decompress(body)
         self.received.append(body)
         self.send_response(200)
         self.end_headers()
