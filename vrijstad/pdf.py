@@ -155,3 +155,15 @@ class Document:
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
+
+
+def download(data: bytes, filename: str) -> tuple[bytes, int, dict[str, str]]:
+    """A view's answer that sends a PDF as a download under its file name."""
+    return (
+        data,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )

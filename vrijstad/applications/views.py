@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from vrijstad import clock
+from vrijstad import clock, pdf
 from vrijstad.applications import queries, services
 from vrijstad.applications.forms import (
     AcceptOfferForm,
@@ -208,13 +208,8 @@ def offer_agreement(application_id: int):
     offer = _open_offer_or_back(application)
     if offer is None:
         return redirect(url_for("applications.detail", application_id=application.id))
-    return (
-        agreement_pdf(services.draft_placement(offer)),
-        200,
-        {
-            "Content-Type": "application/pdf",
-            "Content-Disposition": f'attachment; filename="draft-agreement-offer-{offer.id}.pdf"',
-        },
+    return pdf.download(
+        agreement_pdf(services.draft_placement(offer)), f"draft-agreement-offer-{offer.id}.pdf"
     )
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from vrijstad import approvals, clock, exports, jobs, submissions
+from vrijstad import approvals, clock, exports, jobs, pdf, submissions
 from vrijstad.auth.guards import two_factor_required
 from vrijstad.billing import documents, receivables, services, tasks
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
@@ -143,14 +143,7 @@ def _sees_invoice(user, invoice: Invoice) -> bool:
 @login_required
 def invoice_pdf(invoice_id: int):
     invoice = load(Invoice, invoice_id, _sees_invoice)
-    return (
-        documents.invoice_pdf(invoice),
-        200,
-        {
-            "Content-Type": "application/pdf",
-            "Content-Disposition": f'attachment; filename="invoice-{invoice.number}.pdf"',
-        },
-    )
+    return pdf.download(documents.invoice_pdf(invoice), f"invoice-{invoice.number}.pdf")
 
 
 def _pay(invoice: Invoice, form: PaymentForm) -> None:
@@ -437,13 +430,9 @@ def statement_csv(settlement_id: int):
 @login_required
 def statement_pdf(settlement_id: int):
     item = _my_settlement(settlement_id)
-    return (
+    return pdf.download(
         documents.statement_pdf(item, current_user.id, current_user.name),
-        200,
-        {
-            "Content-Type": "application/pdf",
-            "Content-Disposition": f'attachment; filename="statement-{item.period:%Y-%m}.pdf"',
-        },
+        f"statement-{item.period:%Y-%m}.pdf",
     )
 
 

@@ -4,7 +4,7 @@ unit's case with its next steps, and the letters."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from vrijstad import clock
+from vrijstad import clock, pdf
 from vrijstad.bylaw import queries, services
 from vrijstad.bylaw.documents import Letter, available, letter_name, letter_pdf
 from vrijstad.bylaw.forms import BylawForm, ConsultForm, ReportForm
@@ -161,11 +161,4 @@ def letter(unit_id: int, letter: str):
         abort(404)
     with force_locale((unit.owner.locale if unit.owner else None) or "nl"):
         data = letter_pdf(case, bylaw, Letter(letter))
-    return (
-        data,
-        200,
-        {
-            "Content-Type": "application/pdf",
-            "Content-Disposition": f'attachment; filename="{letter_name(case, Letter(letter))}"',
-        },
-    )
+    return pdf.download(data, letter_name(case, Letter(letter)))

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from vrijstad import clock
+from vrijstad import clock, pdf
 from vrijstad.areas.models import Area
 from vrijstad.billing import services as billing
 from vrijstad.billing.forms import PaymentForm, PeriodForm, SpendingForm
@@ -58,14 +58,7 @@ bp = Blueprint("letting", __name__)
 @login_required
 def agreement(placement_id: int):
     placement = load(Placement, placement_id, services.can_see_placement)
-    return (
-        services.agreement_pdf(placement),
-        200,
-        {
-            "Content-Type": "application/pdf",
-            "Content-Disposition": f'attachment; filename="agreement-{placement.id}.pdf"',
-        },
-    )
+    return pdf.download(services.agreement_pdf(placement), f"agreement-{placement.id}.pdf")
 
 
 # Collectives -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from flask import abort, flash, render_template
 from flask_login import current_user, login_required
 
+from vrijstad import pdf
 from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.htmx import render_page
@@ -280,14 +281,7 @@ def rejection_letter(application_id: int):
     if application.status != SubsidyStatus.REJECTED:
         abort(404)
     name = documents.rejection_letter_name(application)
-    return (
-        documents.rejection_letter_pdf(application),
-        200,
-        {
-            "Content-Type": "application/pdf",
-            "Content-Disposition": f'attachment; filename="{name}"',
-        },
-    )
+    return pdf.download(documents.rejection_letter_pdf(application), name)
 
 
 @bp.get("/subsidies/applications/<int:application_id>/grant-letter.pdf")
@@ -296,11 +290,6 @@ def grant_letter(application_id: int):
     application = get_visible_or_404(application_id)
     if application.granted_cents is None:
         abort(404)
-    return (
-        documents.grant_letter_pdf(application),
-        200,
-        {
-            "Content-Type": "application/pdf",
-            "Content-Disposition": f'attachment; filename="grant-{application.dossier_number}.pdf"',
-        },
+    return pdf.download(
+        documents.grant_letter_pdf(application), f"grant-{application.dossier_number}.pdf"
     )
