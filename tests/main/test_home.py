@@ -10,15 +10,16 @@ import pytest
 import sqlalchemy as sa
 
 from tests.dashboard.test_views import page_text
+from tests.units.test_showcase import place
 from vrijstad import clock
 from vrijstad.contests.models import Contest, ContestStatus, PrizeKind
 from vrijstad.dashboard.models import StreetStory, VacancySnapshot
 from vrijstad.dashboard.services import live_stock
 from vrijstad.extensions import db
-from vrijstad.letting.models import Placement, PlacementStatus
+from vrijstad.letting.models import PlacementStatus
 from vrijstad.main.services import showcase
 from vrijstad.matching.models import StreetProfile, mask_of
-from vrijstad.starters.models import BranchGroup, SpaceKind
+from vrijstad.starters.models import BranchGroup
 from vrijstad.units.models import UnitPhoto, UnitStatus
 
 
@@ -41,23 +42,6 @@ def en(client, url: str = "/"):
     response = client.get(url, query_string={"lang": "en"})
     assert response.status_code == 200
     return response
-
-
-def place(unit, starter, start: date, status=PlacementStatus.ACTIVE) -> Placement:
-    placement = Placement(
-        unit_id=unit.id,
-        starter_id=starter.id,
-        organisation_id=unit.area.organisation_id,
-        status=status,
-        kind=SpaceKind.WHOLE_UNIT,
-        start_date=start,
-        end_date=start + timedelta(days=365),
-        base_fee_cents_per_month=50_000,
-        starter_trade_name="Bakkerij De Korf",
-    )
-    db.session.add(placement)
-    db.session.commit()
-    return placement
 
 
 def add_photo(unit, name: str, position: int = 0) -> None:
@@ -133,11 +117,11 @@ def test_figures_count_units_on_offer_and_starters_placed_this_year(
     make_unit(area=area, status=UnitStatus.DRAFT)
     let = make_unit(area=area, status=UnitStatus.LET, vacant_since=None)
     anna, bram, cas, dirk = (make_user("starter") for _ in range(4))
-    place(let, anna, date(2026, 1, 1))
-    place(listed, anna, date(2026, 2, 1), PlacementStatus.ENDED)  # anna again: counted once
-    place(talks, bram, date(2026, 12, 31), PlacementStatus.AGREED)  # later this year
-    place(let, cas, date(2025, 12, 31))  # last year
-    place(let, dirk, date(2027, 1, 1), PlacementStatus.AGREED)  # next year
+    place(let, anna, start=date(2026, 1, 1))
+    place(listed, anna, PlacementStatus.ENDED, start=date(2026, 2, 1))  # anna again: counted once
+    place(talks, bram, PlacementStatus.AGREED, start=date(2026, 12, 31))  # later this year
+    place(let, cas, start=date(2025, 12, 31))  # last year
+    place(let, dirk, PlacementStatus.AGREED, start=date(2027, 1, 1))  # next year
     with app.test_request_context():
         found = showcase(clock.today())
     assert found.on_offer == 3  # listed, in talks, reserved
@@ -147,8 +131,8 @@ def test_figures_count_units_on_offer_and_starters_placed_this_year(
 @pytest.mark.clock("2026-12-31T23:30+00:00")  # already 1 January 2027 in Amsterdam
 def test_this_year_is_the_year_in_amsterdam(app, make_org, make_unit, make_user):
     unit = make_unit(area=make_org().areas[0])
-    place(unit, make_user("starter"), date(2026, 12, 1))
-    place(unit, make_user("starter"), date(2027, 1, 1))
+    place(unit, make_user("starter"), start=date(2026, 12, 1))
+    place(unit, make_user("starter"), start=date(2027, 1, 1))
     with app.test_request_context():
         assert showcase(clock.today()).placed_this_year == 1
 
@@ -215,7 +199,7 @@ def test_home_shows_featured_units_streets_and_the_open_contest(
     add_photo(pictured, "front")
     make_unit(area=area, street="Verstopt", status=UnitStatus.DRAFT)
     make_unit(area=area, street="Bezet", status=UnitStatus.IN_TALKS)  # on offer, not featured
-    place(make_unit(area=area, status=UnitStatus.LET), make_user("starter"), date(2026, 2, 1))
+    place(make_unit(area=area, status=UnitStatus.LET), make_user("starter"), start=date(2026, 2, 1))
     hoogstraat = area.streets[0]
     publish(
         hoogstraat,

@@ -3,7 +3,7 @@ units on offer nearby, its street's page; and the "verhuurd" page of a let unit.
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -33,8 +33,15 @@ def publish_street(area, name: str = "Hoogstraat") -> int:
     return street.id
 
 
-def place(unit, starter, status=PlacementStatus.ACTIVE, started_days_ago: int = 10) -> Placement:
-    start = clock.today() - timedelta(days=started_days_ago)
+def place(
+    unit,
+    starter,
+    status=PlacementStatus.ACTIVE,
+    started_days_ago: int = 10,
+    start: date | None = None,
+) -> Placement:
+    """A year's placement of the starter in the unit, from ``start`` (or some days ago)."""
+    start = start or clock.today() - timedelta(days=started_days_ago)
     placement = Placement(
         unit_id=unit.id,
         starter_id=starter.id,
