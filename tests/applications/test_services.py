@@ -155,19 +155,20 @@ def test_viewing_in_the_past_is_refused(ctx, unit, starter):
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"end_date": clock.today() + timedelta(days=10)}, "end_date"),  # before start
-        ({"start_date": clock.today() - timedelta(days=1)}, "start_date"),
-        ({"base_fee_cents_per_month": -1}, "base_fee"),
-        ({"turnover_basis_points": 10001}, "turnover_pct"),
-        ({"deposit_cents": -5}, "deposit"),
-        ({"end_date": clock.today() + timedelta(days=14 + 2 * 365 + 2)}, "end_date"),  # pop-up
-        ({"base_fee_cents_per_month": 0, "turnover_basis_points": 0}, "base_fee"),
+        (lambda t: {"end_date": t.start_date - timedelta(days=5)}, "end_date"),  # before start
+        (lambda t: {"start_date": clock.today() - timedelta(days=1)}, "start_date"),
+        (lambda t: {"base_fee_cents_per_month": -1}, "base_fee"),
+        (lambda t: {"turnover_basis_points": 10001}, "turnover_pct"),
+        (lambda t: {"deposit_cents": -5}, "deposit"),
+        # a pop-up one day past two calendar years, leap day or not
+        (lambda t: {"end_date": clock.add_months(t.start_date, 24) + timedelta(1)}, "end_date"),
+        (lambda t: {"base_fee_cents_per_month": 0, "turnover_basis_points": 0}, "base_fee"),
     ],
 )
 def test_bad_offers_are_refused_with_their_field(ctx, unit, starter, terms, change, field):
     application = services.submit_application(starter, unit, MOTIVATION)
     services.shortlist(unit.owner, application)
-    bad = services.OfferTerms(**(terms.__dict__ | change))
+    bad = services.OfferTerms(**(terms.__dict__ | change(terms)))
     with pytest.raises(services.ApplicationError) as refused:
         services.make_offer(unit.owner, application, bad)
     assert refused.value.field == field

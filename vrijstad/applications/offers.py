@@ -2,7 +2,6 @@
 offer lets the unit and becomes a placement (through letting's one constructor)."""
 
 import hashlib
-from datetime import date
 
 import sqlalchemy as sa
 
@@ -77,20 +76,13 @@ def _lock_unit(application: Application) -> Unit:
     ).one()
 
 
-def _two_years_after(start: date) -> date:
-    try:
-        return start.replace(year=start.year + 2)
-    except ValueError:  # 29 February
-        return start.replace(year=start.year + 2, day=28)
-
-
 def check_terms(terms: OfferTerms) -> None:
     """The rules every offer meets; each refusal names its field."""
     if terms.start_date < clock.today():
         raise ApplicationError(_("The start date cannot be in the past."), "start_date")
     if terms.end_date <= terms.start_date:
         raise ApplicationError(_("The end date must be after the start date."), "end_date")
-    if terms.kind == SpaceKind.POPUP and terms.end_date > _two_years_after(terms.start_date):
+    if terms.kind == SpaceKind.POPUP and terms.end_date > clock.add_months(terms.start_date, 24):
         raise ApplicationError(
             _(
                 "A pop-up lasts at most two years; a longer let is a regular shop lease "
