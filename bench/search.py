@@ -567,7 +567,7 @@ def time_new_filter_sets(app, cities: list[str]) -> list[float]:
     client = app.test_client()
     samples = []
     for i in range(NEW_FILTER_SETS):
-        app.extensions[SEARCHES].cache_clear()  # see vrijstad.units.search
+        app.extensions[SEARCHES].cache_clear()  # see vrijstad.units.search_query
         samples.append(get_page(client, cities[i % len(cities)]))
     return samples
 

@@ -63,7 +63,8 @@ def test_a_remembered_search_holds_nothing_of_the_user_the_session_or_the_day(
 
     from vrijstad import clock
     from vrijstad.i18n import date_filter
-    from vrijstad.units.search import PARAMETERS, SearchKey, parse
+    from vrijstad.units.search import PARAMETERS
+    from vrijstad.units.search_query import SearchKey, parse
 
     day = clock.today() + timedelta(days=3)
     # Dates in a later year than `day`, so the year of the day cannot hide in them.

@@ -8,7 +8,8 @@ from vrijstad import clock
 from vrijstad.extensions import db
 from vrijstad.popups.models import ShortLetTerms
 from vrijstad.units.models import EnergyLabel, PermittedUse
-from vrijstad.units.search import PARAMETERS, SearchKey, parse, widenings
+from vrijstad.units.search import PARAMETERS
+from vrijstad.units.search_query import SearchKey, parse, widenings
 
 
 def card(page: str, unit_id: int) -> str:

@@ -24,7 +24,8 @@ from vrijstad.saved.models import DigestFrequency, DigestUnit, Favourite, SavedS
 from vrijstad.units import events
 from vrijstad.units.forms import SearchForm
 from vrijstad.units.models import Unit, UnitStatus, monthly
-from vrijstad.units.search import PARAMETERS, UnitFilters, search_filters
+from vrijstad.units.search import PARAMETERS, UnitFilters
+from vrijstad.units.search_query import search_filters
 
 #: Saved searches one person may keep.
 MAX_SEARCHES = 50

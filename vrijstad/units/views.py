@@ -30,7 +30,7 @@ from vrijstad.htmx import render_page
 from vrijstad.i18n import gettext as _
 from vrijstad.loaders import allow, load
 from vrijstad.organisations.views import get_managed_or_403
-from vrijstad.units import addresses, photos, queries, search, services, showcase
+from vrijstad.units import addresses, photos, queries, search, search_query, services, showcase
 from vrijstad.units.forms import UnitForm, WithdrawForm, use_choices
 from vrijstad.units.models import (
     PermittedUse,
@@ -47,7 +47,7 @@ bp = Blueprint("units", __name__)
 @bp.record_once
 def _init_search(state: BlueprintSetupState) -> None:
     assert isinstance(state.app, Flask)
-    search.init_app(state.app)
+    search_query.init_app(state.app)
     addresses.init_app(state.app)
 
 
@@ -62,7 +62,7 @@ def get_editable_or_404(unit_id: int) -> Unit:
 
 @bp.get("/units")
 def index():
-    parsed = search.parsed_search()
+    parsed = search_query.parsed_search()
     page = search.card_page(parsed.filters, requested_page(), PER_PAGE)
     if not page.items and page.page > page.pages > 0:  # past the end: show the last page
         page = search.card_page(parsed.filters, page.pages, PER_PAGE)
@@ -74,7 +74,7 @@ def index():
         search=parsed,
         page=page,
         args=args,
-        widenings=search.widenings(parsed, args) if not page.total else [],
+        widenings=search_query.widenings(parsed, args) if not page.total else [],
     )
 
 
@@ -91,7 +91,7 @@ def city_options():
 
 @bp.get("/units/map.json")
 def map_data():
-    filters = search.parsed_search().filters
+    filters = search_query.parsed_search().filters
     units = db.session.scalars(search.search_units(filters).limit(MAP_LIMIT))
     markers = [
         {
