@@ -1,13 +1,14 @@
-"""Reads for the dashboard: vacancy aggregated in SQL, snapshots, funnel, money, home cards."""
+"""Reads for the dashboard: vacancy aggregated in SQL, snapshots, funnel, money, subsidies,
+contests and street pages (the home cards' reads are in home_queries)."""
 
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from vrijstad.applications.models import OPEN_STATUSES, Application, Offer
+from vrijstad.applications.models import Application, Offer
 from vrijstad.areas.models import Street
-from vrijstad.billing.models import Invoice, InvoiceKind, InvoiceStatus, Settlement
+from vrijstad.billing.models import Settlement
 from vrijstad.contests.models import (
     Award,
     Contest,
@@ -24,7 +25,6 @@ from vrijstad.letting.models import (
     HeadLeaseStatus,
     Placement,
     PlacementStatus,
-    TurnoverReport,
 )
 from vrijstad.matching.models import StreetProfile
 from vrijstad.subsidies.models import (
@@ -428,64 +428,6 @@ def new_starters_of_street(area_id: int, street: str, since: date, today: date) 
             Placement.end_date >= today,
         )
         .order_by(Placement.start_date.desc(), Placement.id.desc())
-    )
-
-
-# Home cards ---------------------------------------------------------------------------------
-
-
-def landlord_payouts(landlord_account: str, first: date, last: date) -> sa.Select:
-    """What was paid out to a landlord's payable account between the two days, all books."""
-    return (
-        sa.select(sa.func.coalesce(sa.func.sum(Entry.amount_cents), 0))
-        .join(Posting, Posting.id == Entry.posting_id)
-        .where(
-            Entry.account == landlord_account,
-            Posting.kind == "payout",
-            Entry.amount_cents > 0,
-            Posting.booked_on.between(first, last),
-        )
-    )
-
-
-def open_applications_of(starter_id: int) -> sa.Select:
-    return (
-        sa.select(Application)
-        .where(Application.starter_id == starter_id, Application.status.in_(OPEN_STATUSES))
-        .order_by(Application.updated_at.desc(), Application.id.desc())
-    )
-
-
-def open_invoices_of(starter_id: int) -> sa.Select:
-    return (
-        sa.select(Invoice)
-        .where(Invoice.starter_id == starter_id, Invoice.status == InvoiceStatus.OPEN)
-        .order_by(Invoice.due_on, Invoice.id)
-    )
-
-
-def turnover_placements_of(starter_id: int) -> sa.Select:
-    return (
-        sa.select(Placement)
-        .where(
-            Placement.starter_id == starter_id,
-            Placement.turnover_basis_points > 0,
-            Placement.status != PlacementStatus.ENDED,
-        )
-        .order_by(Placement.id)
-    )
-
-
-def reported_periods(placement_ids: list[int]) -> sa.Select:
-    return sa.select(TurnoverReport.placement_id, TurnoverReport.period).where(
-        TurnoverReport.placement_id.in_(placement_ids)
-    )
-
-
-def invoiced_periods(placement_ids: list[int]) -> sa.Select:
-    """(placement, month) of the invoices issued: a month is closed for reports then."""
-    return sa.select(Invoice.placement_id, Invoice.period).where(
-        Invoice.placement_id.in_(placement_ids), Invoice.kind == InvoiceKind.RENT
     )
 
 

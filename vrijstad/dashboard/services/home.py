@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from vrijstad import clock
 from vrijstad.auth.models import User
 from vrijstad.clock import add_months, month_start
-from vrijstad.dashboard import queries
+from vrijstad.dashboard import home_queries
 from vrijstad.extensions import db
 from vrijstad.forms import valid_iban
 from vrijstad.ledger import services as ledger
@@ -48,7 +48,7 @@ def landlord_card(user: User, today: date) -> LandlordCard:
 
     units = list(db.session.scalars(units_of_owner(user.id).limit(10)))
     paid = db.session.scalar(
-        queries.landlord_payouts(
+        home_queries.landlord_payouts(
             ledger.payable(user.id), date(today.year, 1, 1), date(today.year, 12, 31)
         )
     )
@@ -81,13 +81,13 @@ def turnover_due(starter_id: int, today: date) -> TurnoverDue:
     the month after): those past their deadline, and the earliest deadline still ahead, which
     may be the running month's, reported once it is over."""
 
-    placements = list(db.session.scalars(queries.turnover_placements_of(starter_id)))
+    placements = list(db.session.scalars(home_queries.turnover_placements_of(starter_id)))
     due = TurnoverDue()
     if not placements:
         return due
     ids = [p.id for p in placements]
-    done = {tuple(row) for row in db.session.execute(queries.reported_periods(ids))}
-    done |= {tuple(row) for row in db.session.execute(queries.invoiced_periods(ids))}
+    done = {tuple(row) for row in db.session.execute(home_queries.reported_periods(ids))}
+    done |= {tuple(row) for row in db.session.execute(home_queries.invoiced_periods(ids))}
     current = month_start(today)
     ahead = []
     for placement in placements:
@@ -109,8 +109,8 @@ def turnover_due(starter_id: int, today: date) -> TurnoverDue:
 def starter_card(user: User, today: date) -> StarterCard:
     """A starter's open applications, open invoices and next turnover-report deadline."""
     return StarterCard(
-        applications=list(db.session.scalars(queries.open_applications_of(user.id).limit(10))),
-        invoices=list(db.session.scalars(queries.open_invoices_of(user.id).limit(10))),
+        applications=list(db.session.scalars(home_queries.open_applications_of(user.id).limit(10))),
+        invoices=list(db.session.scalars(home_queries.open_invoices_of(user.id).limit(10))),
         turnover=turnover_due(user.id, today),
     )
 
