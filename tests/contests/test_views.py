@@ -300,7 +300,7 @@ def test_the_invitation_link_makes_a_juror_account_with_no_other_rights(
         path,
         data={"name": "Pia Pers", "password": "Correct-Horse-42", "confirm": "Correct-Horse-42"},
     )
-    assert response.status_code == 302 and response.location.endswith(
+    assert response.status_code == 303 and response.location.endswith(
         f"/contests/{open_contest.id}/jury"
     )
     user = db.session.scalar(sa.select(User).where(User.email == "pers@example.nl"))

@@ -3,15 +3,13 @@
 from operator import attrgetter
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
-from vrijstad.auth.services import AccountError
-from vrijstad.core import DomainError
-from vrijstad.forms import ButtonForm, FlaskForm
 from vrijstad.i18n import gettext as _
+from vrijstad.invitations import accept_signed_invitation
 from vrijstad.loaders import managed
 from vrijstad.organisations import services
-from vrijstad.organisations.forms import AcceptInvitationForm, AreaForm, InvitationForm
+from vrijstad.organisations.forms import AreaForm, InvitationForm
 from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.web import attempt, on_field
 
@@ -74,43 +72,19 @@ def invite(organisation_id: int):
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    try:
-        invitation = services.invitation_for_token(token)
-    except services.OrganisationError as exc:
-        return render_template("organisations/invitation_invalid.html", message=str(exc)), 410
-    needs_account = not current_user.is_authenticated
-    form = AcceptInvitationForm() if needs_account else ButtonForm()
-    if form.validate_on_submit():
-        done = attempt(
-            lambda: services.accept_invitation(
-                invitation,
-                current_user,
-                name=form.name.data if needs_account else "",
-                password=form.password.data if needs_account else "",
-            ),
-            show=lambda exc: _show_refusal(form, exc),
-        )
-        if membership := done.value:
-            login_user(membership.user)
-            flash(_("Welcome to %(org)s.", org=invitation.organisation.name), "success")
-            return redirect(
-                url_for("organisations.detail", organisation_id=invitation.organisation_id)
-            )
-    status = 422 if form.is_submitted() else 200
-    return render_template(
+    return accept_signed_invitation(
+        token,
+        services.invitation_for_token,
+        lambda invitation, user, name, password: services.accept_invitation(
+            invitation, user, name=name, password=password
+        ),
+        lambda invitation, membership: (
+            membership.user,
+            _("Welcome to %(org)s.", org=invitation.organisation.name),
+            url_for("organisations.detail", organisation_id=invitation.organisation_id),
+        ),
         "organisations/accept_invitation.html",
-        invitation=invitation,
-        form=form,
-        needs_account=needs_account,
-    ), status
-
-
-def _show_refusal(form: FlaskForm, exc: DomainError) -> None:
-    """An account's refusal goes on its field (the password by default); others are flashed."""
-    if isinstance(exc, AccountError):
-        on_field(getattr(form, exc.field or "", form.password))(exc)
-    else:
-        flash(str(exc), "error")
+    )
 
 
 @bp.app_context_processor

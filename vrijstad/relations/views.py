@@ -2,14 +2,14 @@
 segment, and the owner's claim of held units through an invitation link."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from vrijstad import submissions
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
+from vrijstad.invitations import accept_signed_invitation
 from vrijstad.loaders import allow, load
-from vrijstad.organisations.forms import AcceptInvitationForm
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage, organisations_of
 from vrijstad.relations import services
@@ -207,32 +207,18 @@ def sent(message_id: int):
 @bp.route("/relations/claim/<token>", methods=["GET", "POST"])
 def claim(token: str):
     """The owner's invitation link: make an account (or log in) and claim the held units."""
-    try:
-        relation = services.relation_of_token(token)
-    except services.RelationError as exc:
-        return render_template("relations/claim_invalid.html", message=str(exc)), 410
-    needs_account = not current_user.is_authenticated
-    form = AcceptInvitationForm() if needs_account else ButtonForm()
-    if form.validate_on_submit():
-        done = attempt(
-            lambda: services.claim_units(
-                relation,
-                current_user,
-                name=form.name.data if needs_account else "",
-                password=form.password.data if needs_account else "",
-            ),
-            form,
-        )
-        if done.value:
-            user, units = done.value
-            login_user(user)
-            flash(_("The units are yours now: %(count)d in all.", count=len(units)), "success")
-            return redirect(url_for("units.mine"), code=303)
-    status = 422 if form.is_submitted() else 200
-    return render_template(
+    return accept_signed_invitation(
+        token,
+        services.relation_of_token,
+        lambda relation, user, name, password: services.claim_units(
+            relation, user, name=name, password=password
+        ),
+        lambda _relation, claimed: (
+            claimed[0],
+            _("The units are yours now: %(count)d in all.", count=len(claimed[1])),
+            url_for("units.mine"),
+        ),
         "relations/claim.html",
-        relation=relation,
-        units=services.held_units(relation),
-        form=form,
-        needs_account=needs_account,
-    ), status
+        context=lambda relation: {"relation": relation, "units": services.held_units(relation)},
+        invalid_template="relations/claim_invalid.html",
+    )

@@ -1,7 +1,7 @@
 """The jury's pages: accepting the invitation, scoring finalists, declaring a conflict."""
 
 from flask import flash, redirect, render_template, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from vrijstad.auth.services import AccountError
@@ -10,51 +10,31 @@ from vrijstad.contests.forms import ConflictForm, ScoreForm
 from vrijstad.contests.models import Contest, ContestEntry, Juror
 from vrijstad.contests.services import ContestError
 from vrijstad.contests.views.common import bp, get_judged_or_404, get_visible_or_404
-from vrijstad.core import DomainError
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm
 from vrijstad.htmx import render_page
 from vrijstad.i18n import gettext as _
+from vrijstad.invitations import accept_signed_invitation
 from vrijstad.loaders import allow
-from vrijstad.organisations.forms import AcceptInvitationForm
 from vrijstad.web import attempt, is_htmx
 
 
 @bp.route("/contests/jury/<token>", methods=["GET", "POST"])
 def jury_invitation(token: str):
-    try:
-        juror = services.juror_for_token(token)
-    except services.ContestError as exc:
-        return render_template("organisations/invitation_invalid.html", message=str(exc)), 410
-    needs_account = not current_user.is_authenticated
-    form = AcceptInvitationForm() if needs_account else ButtonForm()
-    if form.validate_on_submit():
-        done = attempt(
-            lambda: services.accept_jury_invitation(
-                juror,
-                current_user,
-                name=form.name.data if needs_account else "",
-                password=form.password.data if needs_account else "",
-                locale=session.get("locale", "nl"),
-            ),
-            refused=(AccountError, ContestError),
-            show=lambda exc: _invitation_refused(form, exc),
-        )
-        if done.value is not None:
-            login_user(done.value)
-            flash(_("Welcome to the jury of %(contest)s.", contest=juror.contest.title), "success")
-            return redirect(url_for("contests.jury", contest_id=juror.contest_id))
-    return render_template(
-        "contests/jury_invitation.html", juror=juror, form=form, needs_account=needs_account
-    ), (422 if form.is_submitted() else 200)
-
-
-def _invitation_refused(form: FlaskForm, exc: DomainError) -> None:
-    """An account problem on its field (the password by default), the rest above the form."""
-    if isinstance(exc, AccountError):
-        getattr(form, exc.field, form.password).errors = [str(exc)]
-    else:
-        form.form_errors.append(str(exc))
+    return accept_signed_invitation(
+        token,
+        services.juror_for_token,
+        lambda juror, user, name, password: services.accept_jury_invitation(
+            juror, user, name=name, password=password, locale=session.get("locale", "nl")
+        ),
+        lambda juror, user: (
+            user,
+            _("Welcome to the jury of %(contest)s.", contest=juror.contest.title),
+            url_for("contests.jury", contest_id=juror.contest_id),
+        ),
+        "contests/jury_invitation.html",
+        context=lambda juror: {"juror": juror},
+        refused=(AccountError, ContestError),
+    )
 
 
 def _finalist_context(entry: ContestEntry, juror, **forms) -> dict:
