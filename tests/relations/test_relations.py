@@ -16,7 +16,14 @@ from vrijstad.auth.models import User
 from vrijstad.extensions import db
 from vrijstad.privacy import services as privacy
 from vrijstad.relations import services
-from vrijstad.relations.models import Contact, Message, MessageSend, Relation, RelationKind
+from vrijstad.relations.models import (
+    Contact,
+    ContactKind,
+    Message,
+    MessageSend,
+    Relation,
+    RelationKind,
+)
 from vrijstad.submissions import new_key
 from vrijstad.todo.services import open_tasks
 from vrijstad.units import importer
@@ -60,7 +67,9 @@ def test_only_the_organisations_staff_see_its_relations(
             assert client.get(page).status_code == 404, (person.email, page)
         answer = client.post(f"/relations/{relation.id}/contacts", data={"kind": "call"})
         assert answer.status_code == 404
+        assert client.post(f"/relations/{relation.id}/delete").status_code == 404
         client.post("/logout")
+    assert db.session.get(Relation, relation.id) is not None
     login(org.test_staff)
     assert client.get("/relations").location.endswith(f"/organisations/{org.id}/relations")
     for page in pages:
@@ -109,6 +118,54 @@ def test_contacts_go_on_the_timeline_with_who_logged_them(org, login, client):
     assert answer.status_code == 422
     assert "Een contact kan niet in de toekomst liggen." in answer.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 2
+
+
+def test_a_relation_is_removed_with_its_timeline_and_messages(org, login, client):
+    relation = add_relation(org, email="jan@example.nl")
+    other = add_relation(org, name="Els Bakker")
+    services.log_contact(
+        org.test_staff, relation, ContactKind.CALL, clock.today(), "Gebeld", None, None
+    )
+    services.log_contact(
+        org.test_staff, other, ContactKind.CALL, clock.today(), "Ook gebeld", None, None
+    )
+    message = Message(organisation_id=org.id, subject="Nieuws", body="Hallo")
+    message.sends = [MessageSend(relation_id=relation.id, address="jan@example.nl")]
+    db.session.add(message)
+    db.session.commit()
+    login(org.test_staff)
+    page = client.get(f"/relations/{relation.id}")
+    assert "Verwijder Jan de Vries" in page.text
+
+    gone, kept = relation.id, other.id
+    answer = client.post(f"/relations/{gone}/delete")
+    assert answer.status_code == 303 and answer.location.endswith(
+        f"/organisations/{org.id}/relations"
+    )
+    assert "Jan de Vries is verwijderd" in client.get(answer.location).text
+    db.session.expire_all()
+    assert db.session.get(Relation, gone) is None
+    assert client.get(f"/relations/{gone}").status_code == 404
+    left = db.session.execute(sa.select(Contact.relation_id, Contact.note)).all()
+    assert left == [(kept, "Ook gebeld")]  # the other relation keeps its timeline
+    assert not db.session.scalars(sa.select(MessageSend)).all()
+    assert db.session.get(Message, message.id) is not None  # what was sent stays on record
+
+
+def test_a_relation_holding_units_for_an_owner_without_account_is_kept(org, login, client):
+    newcomer = type("Owner", (), {"email": "piet@example.nl"})
+    importer.import_units(
+        org.test_staff,
+        org,
+        importer.read_rows("panden.csv", csv_bytes([unit_row(newcomer, status="draft")])),
+    )
+    db.session.commit()
+    piet = db.session.scalar(sa.select(Relation).where(Relation.email == "piet@example.nl"))
+    login(org.test_staff)
+    answer = client.post(f"/relations/{piet.id}/delete", follow_redirects=True)
+    assert f"nog panden zonder eigenaar-account op naam van {piet.name} (1)" in answer.text
+    db.session.expire_all()
+    assert db.session.get(Relation, piet.id) is not None and len(piet.units) == 1
 
 
 def follow_up_tasks(organisation) -> list:
@@ -321,7 +378,9 @@ def test_a_persons_relations_are_in_their_export_and_go_with_their_account(org, 
     person = make_user("landlord", email="kees@example.nl")
     relation = add_relation(org, name="Kees", email="kees@example.nl", phone="0612345678")
     assert relation.user_id == person.id
-    services.log_contact(org.test_staff, relation, "call", clock.today(), "Belde over de huur")
+    services.log_contact(
+        org.test_staff, relation, ContactKind.CALL, clock.today(), "Belde over de huur"
+    )
     db.session.commit()
     [exported] = privacy.export_data(person)["relations"]
     assert exported["phone"] == "0612345678"

@@ -225,6 +225,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "privacy.export": (USERS, None),
     "relations.claim": (ALL, ALL),  # the signed link decides (its units are claimed already)
     "relations.create": (STAFF_X, STAFF_X),
+    "relations.delete": (None, STAFF_X),
     "relations.detail": (STAFF_X, None),
     "relations.edit": (STAFF_X, STAFF_X),
     "relations.follow_up_done": (None, STAFF_X),

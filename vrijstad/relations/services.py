@@ -450,10 +450,39 @@ def export_of(user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def forget(user: User) -> None:
-    """Delete the relations linked to the account, with their timelines."""
-    ids = sa.select(Relation.id).where(Relation.user_id == user.id)
+def _delete_relations(ids: sa.Select) -> None:
+    """Delete the relations `ids` selects, with their timelines, messages and unit links (one
+    statement per table, so SQLite without enforced foreign keys leaves nothing behind)."""
     db.session.execute(sa.delete(Contact).where(Contact.relation_id.in_(ids)))
     db.session.execute(sa.delete(MessageSend).where(MessageSend.relation_id.in_(ids)))
     db.session.execute(sa.delete(relation_units).where(relation_units.c.relation_id.in_(ids)))
-    db.session.execute(sa.delete(Relation).where(Relation.user_id == user.id))
+    db.session.execute(
+        sa.delete(Relation).where(Relation.id.in_(ids)).execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
+
+
+def delete_relation(actor: User, relation: Relation) -> None:
+    """Remove a relation from the organisation's log, with its timeline. Units held for it
+    (an owner without an account) would be left without anyone: those must go to another
+    relation first."""
+    if not may_see(actor, relation):
+        raise RelationError(_l("You do not work for this organisation."))
+    held = held_units(relation)
+    if held:
+        raise RelationError(
+            _l(
+                "Units without an owner account are still held for %(name)s (%(count)s): link "
+                "them to another relation first, or let the owner claim them."
+            ),
+            name=relation.name,
+            count=len(held),
+        )
+    # The audit keeps that a relation was removed, not who it was (their details are gone).
+    record_event(actor, "relation.deleted", relation, relation.organisation_id)
+    _delete_relations(sa.select(Relation.id).where(Relation.id == relation.id))
+
+
+def forget(user: User) -> None:
+    """Delete the relations linked to the account, with their timelines."""
+    _delete_relations(sa.select(Relation.id).where(Relation.user_id == user.id))

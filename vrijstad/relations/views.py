@@ -154,6 +154,19 @@ def follow_up_done(relation_id: int):
     return redirect(url_for(".detail", relation_id=relation.id), code=303)
 
 
+@bp.post("/relations/<int:relation_id>/delete")
+@login_required
+def delete(relation_id: int):
+    relation = _relation(relation_id)
+    organisation_id, name = relation.organisation_id, relation.name
+    if button_action(
+        lambda: services.delete_relation(current_user, relation),
+        _("%(name)s is removed from the relations.", name=name),
+    ):
+        return redirect(url_for(".index", organisation_id=organisation_id), code=303)
+    return redirect(url_for(".detail", relation_id=relation_id), code=303)
+
+
 @bp.post("/relations/<int:relation_id>/invite")
 @login_required
 def invite(relation_id: int):
