@@ -20,7 +20,7 @@ def pdf_text(download) -> str:
 
 
 def test_staff_escalate_a_twelve_month_vacancy(
-    page: Page, live_server, make_org, make_user, make_unit
+    page: Page, live_server, make_org, make_user, make_unit, outbox
 ):
     organisation = make_org(name="Binnenstad Dijkerveen", staff_role="admin")
     owner = make_user("landlord", name="Henk Pandeigenaar")
@@ -46,7 +46,9 @@ def test_staff_escalate_a_twelve_month_vacancy(
     expect(page.get_by_role("heading", name=f"Leegstandsverordening: {address}")).to_be_visible()
 
     page.get_by_role("button", name="Herinner de eigenaar aan de meldplicht").click()
-    expect(page.get_by_text("De herinnering is vastgelegd")).to_be_visible()
+    expect(
+        page.get_by_text(f"De stap is vastgelegd en de brief is gemaild naar {owner.email}")
+    ).to_be_visible()
     with page.expect_download() as reminder:
         page.get_by_role("link", name="Herinnering aan de meldplicht (pdf)").click()
     text = pdf_text(reminder)
@@ -59,17 +61,21 @@ def test_staff_escalate_a_twelve_month_vacancy(
 
     page.get_by_label("Overleg op").fill(clock.today().isoformat())
     page.get_by_role("button", name="Uitnodigen voor overleg").click()
-    expect(page.get_by_text("De uitnodiging is vastgelegd")).to_be_visible()
+    expect(
+        page.get_by_text(f"De stap is vastgelegd en de brief is gemaild naar {owner.email}")
+    ).to_be_visible()
 
     page.get_by_role("button", name="Escaleren: de gemeente mag een gebruiker voordragen").click()
     expect(
-        page.get_by_text("De leegstand is geëscaleerd: download de kennisgeving.")
+        page.get_by_text(f"De stap is vastgelegd en de brief is gemaild naar {owner.email}")
     ).to_be_visible()
     with page.expect_download() as notice:
         page.get_by_role("link", name="Kennisgeving van escalatie (pdf)").click()
     assert notice.value.suggested_filename == f"leegstand-{unit.id}-escalation.pdf"
     text = pdf_text(notice)
     assert f"{address}, {unit.postcode} {unit.city}" in text and "Gemeente Dijkerveen" in text
+
+    assert [m["To"] for m in outbox()] == [owner.email] * 3  # each letter mailed, PDF attached
 
     db.session.expire_all()
     case = db.session.scalar(sa.select(BylawCase))

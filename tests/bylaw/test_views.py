@@ -96,3 +96,68 @@ def test_the_bylaw_steps_are_on_the_to_do_list(client, login, org, vacant_unit):
     services.invite_to_consult(org.test_staff, unit, TODAY + timedelta(days=60), TODAY)
     db.session.commit()
     assert unit.address not in client.get("/todo").text
+
+
+def test_the_overview_is_paged_longest_vacant_first(client, login, org, make_unit, monkeypatch):
+    from vrijstad.bylaw import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    area = org.areas[0]
+    units = [
+        make_unit(area=area, house_number=n, vacant_since=YEAR_AGO + timedelta(days=n))
+        for n in (3, 1, 2)
+    ]
+    login(org.test_staff)
+    first = client.get(f"/organisations/{org.id}/bylaw?lang=nl")
+    assert "3 leegstaande panden vallen onder de verordening." in first.text
+    assert "Pagina 1 van 2" in first.text
+    shown = [u for u in units if f">{u.address}</a>" in first.text]
+    assert sorted(u.house_number for u in shown) == [1, 2]  # the two longest vacant
+    second = client.get(f"/organisations/{org.id}/bylaw?page=2")
+    assert f">{units[0].address}</a>" in second.text and "Pagina 2 van 2" in second.text
+    assert client.get(f"/organisations/{org.id}/bylaw?page=3").status_code == 404
+
+
+def test_each_letter_is_mailed_to_the_owner_with_the_pdf(client, login, org, vacant_unit, outbox):
+    unit = vacant_unit(YEAR_AGO)
+    login(org.test_staff)
+    reminded = client.post(f"/units/{unit.id}/bylaw/remind", follow_redirects=True)
+    assert f"de brief is gemaild naar {unit.owner.email}" in reminded.text
+    client.post(f"/units/{unit.id}/bylaw/report", data={"reported_on": TODAY.isoformat()})
+    client.post(f"/units/{unit.id}/bylaw/consult", data={"consult_on": TODAY.isoformat()})
+    client.post(f"/units/{unit.id}/bylaw/escalate")
+    mails = outbox()
+    assert [m["To"] for m in mails] == [unit.owner.email] * 3
+    assert [m["Subject"].split("·")[0].strip() for m in mails] == [
+        "Herinnering: meldplicht voor een leegstaand pand",
+        "Uitnodiging voor overleg over een leegstaand pand",
+        "Kennisgeving: voordracht van een gebruiker voor een leegstaand pand",
+    ]
+    [attachment] = list(mails[2].iter_attachments())
+    assert attachment.get_filename() == f"leegstand-{unit.id}-escalation.pdf"
+    assert "Gemeente Dijkerveen" in text_of(attachment.get_content())
+    body = mails[0].get_body(("plain",)).get_content()
+    assert f"Geachte {unit.owner.name}" in body and "kenmerk LV-" in body
+
+
+def test_a_held_unit_is_mailed_to_its_relation_and_without_address_posted(
+    client, login, org, make_unit, outbox
+):
+    from vrijstad.relations import services as relations
+
+    held = make_unit(area=org.areas[0], vacant_since=YEAR_AGO, house_number=5)
+    unknown = make_unit(area=org.areas[0], vacant_since=YEAR_AGO, house_number=7)
+    held.owner = unknown.owner = None  # held for owners without an account (imported)
+    data = {"kind": "owner", "name": "Piet Pand", "email": "piet@example.nl", "units": [held.id]}
+    relations.create_relation(org.test_staff, org, data)
+    db.session.commit()
+    login(org.test_staff)
+    client.post(f"/units/{held.id}/bylaw/remind")
+    [mail] = outbox()
+    assert (
+        mail["To"] == "piet@example.nl"
+        and "Geachte Piet Pand" in mail.get_body(("plain",)).get_content()
+    )
+    answer = client.post(f"/units/{unknown.id}/bylaw/remind", follow_redirects=True)
+    assert "Er is geen e-mailadres van de eigenaar bekend" in answer.text
+    assert len(outbox()) == 1

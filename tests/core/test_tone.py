@@ -27,6 +27,8 @@ FORMAL = {
     "Under the vacancy bylaw, %(municipality)s may therefore propose a user for the unit. We "
     "will send you the proposal; you are asked to give the proposed user the opportunity to "
     "rent the unit on reasonable terms.",
+    # the mail that carries a bylaw letter (templates/mail/bylaw_letter.*)
+    "Enclosed is the letter from %(municipality)s about the unit at %(address)s: %(title)s.",
     "We ask you to report the vacancy within two weeks of the date of this letter. Failing to "
     "report may be fined. If the unit is in use again, please let us know, so that we can close "
     "the file.",

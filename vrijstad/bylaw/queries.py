@@ -36,6 +36,32 @@ def vacant_units(organisation_ids: Sequence[int]) -> sa.Select[Unit, BylawCase, 
     )
 
 
+def vacant_units_list(organisation_id: int) -> sa.Select[Unit]:
+    """The organisation's vacant units under its bylaw, the longest vacant first (a page of
+    them goes with open_cases_of)."""
+    return (
+        sa.select(Unit)
+        .join(Area, Area.id == Unit.area_id)
+        .join(VacancyBylaw, VacancyBylaw.organisation_id == Area.organisation_id)
+        .where(
+            Area.organisation_id == organisation_id,
+            Unit.status.not_in(NOT_VACANT),
+            Unit.vacant_since.is_not(None),
+        )
+        .order_by(Unit.vacant_since, Unit.id)
+    )
+
+
+def open_cases_of(unit_ids: Sequence[int]) -> dict[int, BylawCase]:
+    """The open case of each of the units that has one."""
+    cases = db.session.scalars(
+        sa.select(BylawCase).where(
+            BylawCase.unit_id.in_(unit_ids), BylawCase.stage != BylawStage.CLOSED
+        )
+    )
+    return {case.unit_id: case for case in cases}
+
+
 def stage_of(unit: Unit, case: BylawCase | None, today: date) -> str:
     """The stage a vacant unit is in: its case's, or running / report due without one."""
     if case is not None:

@@ -5,12 +5,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from vrijstad import clock, pdf
-from vrijstad.bylaw import queries, services
+from vrijstad.bylaw import mailing, queries, services
 from vrijstad.bylaw.documents import Letter, available, letter_name, letter_pdf
 from vrijstad.bylaw.forms import BylawForm, ConsultForm, ReportForm
-from vrijstad.bylaw.models import ReportChannel
+from vrijstad.bylaw.models import BylawCase, ReportChannel
 from vrijstad.extensions import db
-from vrijstad.forms import ButtonForm, FlaskForm
+from vrijstad.forms import ButtonForm, FlaskForm, requested_page
 from vrijstad.i18n import force_locale
 from vrijstad.i18n import gettext as _
 from vrijstad.loaders import managed
@@ -22,6 +22,8 @@ from vrijstad.web import attempt, button_action, commit, required
 bp = Blueprint("bylaw", __name__)
 
 ID = "int"  # the app's bounded converter: a larger id is not found
+#: Vacant units on one page of the overview (the longest vacant first).
+PER_PAGE = 50
 
 
 def _managed_unit(unit_id: int) -> Unit:
@@ -48,13 +50,20 @@ def overview(organisation_id: int):
         flash(_("The vacancy bylaw is saved."), "success")
         return redirect(url_for("bylaw.overview", organisation_id=organisation.id))
     today = clock.today()
-    rows = db.session.execute(queries.vacant_units([organisation.id])).all()
+    page = db.paginate(
+        queries.vacant_units_list(organisation.id), page=requested_page(), per_page=PER_PAGE
+    )
+    cases = queries.open_cases_of([unit.id for unit in page.items])
     return render_template(
         "bylaw/overview.html",
         organisation=organisation,
         bylaw=bylaw,
         form=form,
-        rows=[(unit, case, queries.stage_of(unit, case, today)) for unit, case, _org in rows],
+        page=page,
+        rows=[
+            (unit, cases.get(unit.id), queries.stage_of(unit, cases.get(unit.id), today))
+            for unit in page.items
+        ],
         report_due_on=services.report_due_on,
     ), 422 if form.is_submitted() else 200
 
@@ -85,13 +94,30 @@ def case(unit_id: int):
     return _case_page(_managed_unit(unit_id))
 
 
+class _Mailed:
+    """A step that calls for a letter: the letter is mailed to the owner with the step (in
+    the same transaction, sent after the commit), and staff are told where it went."""
+
+    def __init__(self, letter: Letter) -> None:
+        self.letter = letter
+        self.to: mailing.Recipient | None = None
+
+    def __call__(self, case: BylawCase) -> BylawCase:
+        self.to = mailing.mail_letter(current_user, case, self.letter)
+        return case
+
+    def message(self) -> str:
+        return mailing.mailed_message(self.to)
+
+
 @bp.post(f"/units/<{ID}:unit_id>/bylaw/remind")
 @login_required
 def remind(unit_id: int):
     unit = _managed_unit(unit_id)
+    step = _Mailed(Letter.REMINDER)
     button_action(
-        lambda: services.remind_owner(current_user, unit, clock.today()),
-        _("The reminder is recorded: download the letter and send it to the owner."),
+        lambda: step(services.remind_owner(current_user, unit, clock.today())),
+        step.message,
         services.BylawError,
     )
     return redirect(url_for("bylaw.case", unit_id=unit.id), code=303)
@@ -126,15 +152,18 @@ def consult(unit_id: int):
     unit = _managed_unit(unit_id)
     form = ConsultForm()
     if form.validate_on_submit():
+        step = _Mailed(Letter.INVITATION)
         done = attempt(
-            lambda: services.invite_to_consult(
-                current_user, unit, required(form.consult_on.data), clock.today()
+            lambda: step(
+                services.invite_to_consult(
+                    current_user, unit, required(form.consult_on.data), clock.today()
+                )
             ),
             form,
             services.BylawError,
         )
         if done:
-            flash(_("The invitation is recorded: download the letter."), "success")
+            flash(step.message(), "success")
             return redirect(url_for("bylaw.case", unit_id=unit.id), code=303)
     return _case_page(unit, 422, consult_form=form)
 
@@ -143,9 +172,10 @@ def consult(unit_id: int):
 @login_required
 def escalate(unit_id: int):
     unit = _managed_unit(unit_id)
+    step = _Mailed(Letter.ESCALATION)
     button_action(
-        lambda: services.escalate(current_user, unit, clock.today()),
-        _("The vacancy is escalated: download the notice."),
+        lambda: step(services.escalate(current_user, unit, clock.today())),
+        step.message,
         services.BylawError,
     )
     return redirect(url_for("bylaw.case", unit_id=unit.id), code=303)
