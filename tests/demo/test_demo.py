@@ -15,6 +15,7 @@ from babel.dates import format_date
 from vrijstad import clock
 from vrijstad.areas.models import Area, Street
 from vrijstad.billing.models import Invoice, InvoiceReminder, InvoiceStatus
+from vrijstad.bylaw.models import BylawCase, BylawStage
 from vrijstad.clock import add_months
 from vrijstad.contests.models import Contest, ContestStatus
 from vrijstad.demo import DEMO_PASSWORD
@@ -121,3 +122,23 @@ def test_the_demo_tells_its_story_on_any_day(runner, client, moment):
         )
         states = set(db.session.scalars(sa.select(SubsidyApplication.status)))
         assert states == set(SubsidyStatus) - {SubsidyStatus.WITHDRAWN}
+
+        # The staff's day: follow-ups and bylaw steps on "Te doen", cases, footfall.
+        client.post("/login", data={"email": MANAGER, "password": DEMO_PASSWORD})
+        todo = client.get("/todo").text
+        assert "Terugbellen over het huurvoorstel Brugstraat" in todo  # due today
+        assert "Meldplicht voor Lange Nieuwstraat" in todo  # vacant for years, not reported
+        stages = dict(
+            db.session.execute(
+                sa.select(BylawCase.stage, sa.func.count()).group_by(BylawCase.stage)
+            ).all()
+        )
+        assert stages == {BylawStage.CONSULT_INVITED: 1, BylawStage.REPORTED: 1}
+        organisation_id = db.session.scalar(sa.select(Area.organisation_id).limit(1))
+        relations = client.get(f"/organisations/{organisation_id}/relations").text
+        assert "Van Dam Bedrijfshuisvesting" in relations and "Henk Jansen Vastgoed" in relations
+        centre = db.session.scalar(sa.select(Area).order_by(Area.id))
+        footfall = client.get(f"/dashboard/areas/{centre.id}/footfall")
+        assert footfall.status_code == 200 and "Hoogstraat" in footfall.text
+        hoogstraat = db.session.scalar(sa.select(Unit).where(Unit.street == "Hoogstraat"))
+        assert "passanten per week in deze straat" in client.get(f"/units/{hoogstraat.id}").text

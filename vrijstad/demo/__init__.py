@@ -2,7 +2,9 @@
 
 Everything is made through the services of each feature, as real use would make it: units
 offered with photos, applications, collective letting with invoices and settlements, contests
-in three phases, a subsidy application in every state of the procedure, and street pages. The
+in three phases, a subsidy application in every state of the procedure, street pages, and
+the staff's day: relations with contacts and follow-ups, vacancy-bylaw cases and two years of
+footfall counts. The
 past is told by dates relative to today (services take the day they act on), and two years of
 monthly vacancy snapshots give the dashboard its trend. Loading it again changes nothing."""
 
@@ -16,6 +18,7 @@ from vrijstad.demo.contests import build_contests
 from vrijstad.demo.history import record_history
 from vrijstad.demo.lettings import build_collective
 from vrijstad.demo.photos import add_photos
+from vrijstad.demo.staffday import build_staff_day
 from vrijstad.demo.streets import publish_streets
 from vrijstad.demo.subsidies import build_subsidies
 from vrijstad.extensions import db
@@ -51,4 +54,5 @@ def load_demo_data() -> list[tuple[str, str]]:
         publish_streets(demo)
         add_photos(demo)
         record_history(demo)
+        build_staff_day(demo)
     return logins()
