@@ -1,6 +1,8 @@
 """The deposit and annual-settlement page: staff return a deposit, the starter settles a
 year; each form sent twice (also at the same moment, on PostgreSQL) books once."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -139,3 +141,55 @@ def test_staff_record_the_refund_and_the_damages_transferred_once(app, ctx, coll
     assert ledger.total_of_all_entries() == 0
     page = starter.get(url).text
     assert "Terugbetaling aan de starter overgemaakt: 10-12-2026" in page
+
+
+def test_a_sepa_file_pays_the_refund_and_the_damages_to_their_ibans(app, ctx, collective, place):
+    """The treasurer gets a pain.001 file per transfer to upload to the bank; it books nothing
+    and is refused, with the reason, while an IBAN is missing."""
+    from xml.etree import ElementTree as etree  # our own file
+
+    from vrijstad.payments.models import PayoutAccount
+    from vrijstad.starters.models import StarterProfile
+
+    placement = ended(place)
+    db.session.commit()
+    staff, starter = client_of(app, collective.staff), client_of(app, placement.starter)
+    url = f"/placements/{placement.id}/money"
+    files = f"/placements/{placement.id}/deposit/transfer"
+    early = staff.get(f"{files}/starter.xml", follow_redirects=True)
+    assert "Reken eerst de waarborgsom af." in early.text
+    staff.post(
+        f"/placements/{placement.id}/deposit/return",
+        data={"damages": "350,55", "description": "Kapotte etalageruit"},
+    )
+    assert re.search(r"SEPA-bestand voor de bank \(€\s1\.549,45\)", staff.get(url).text)
+    missing = staff.get(f"{files}/starter.xml", follow_redirects=True)
+    assert "heeft geen geldig IBAN" in missing.text
+    profile = db.session.scalar(
+        sa.select(StarterProfile).where(StarterProfile.user_id == placement.starter_id)
+    ) or StarterProfile(user_id=placement.starter_id)
+    profile.iban = "NL02ABNA0123456789"
+    db.session.add(profile)
+    landlord = collective.units[0].owner_id
+    db.session.add(PayoutAccount(landlord_id=landlord, iban="NL44RABO0123456789"))
+    db.session.commit()
+    assert starter.get(f"{files}/starter.xml").status_code == 403  # staff only
+
+    refund = staff.get(f"{files}/starter.xml")
+    assert refund.status_code == 200 and refund.headers["Content-Type"] == "application/xml"
+    assert f"deposit-{placement.id}-starter.xml" in refund.headers["Content-Disposition"]
+    ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+    doc = etree.fromstring(refund.data)
+    assert doc.findtext(".//p:CdtTrfTxInf/p:Amt/p:InstdAmt", namespaces=ns) == "1549.45"
+    assert doc.findtext(".//p:CdtrAcct/p:Id/p:IBAN", namespaces=ns) == "NL02ABNA0123456789"
+    assert doc.findtext(".//p:DbtrAcct/p:Id/p:IBAN", namespaces=ns) == "NL91ABNA0417164300"
+    damages = etree.fromstring(staff.get(f"{files}/landlord.xml").data)
+    assert damages.findtext(".//p:InstdAmt", namespaces=ns) == "350.55"
+    assert damages.findtext(".//p:CdtrAcct/p:Id/p:IBAN", namespaces=ns) == "NL44RABO0123456789"
+    assert not db.session.scalars(
+        sa.select(Posting).where(Posting.kind == "deposit_transfer")
+    ).all()  # a file books nothing
+
+    staff.post(f"{files}/starter")  # the bank made it: recorded once
+    again = staff.get(f"{files}/starter.xml", follow_redirects=True)
+    assert again.status_code == 200 and "al op" in again.text

@@ -161,6 +161,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "letting.placement_money": (STARTER_A | STAFF_X, None),  # deposit, annual settlement
     "letting.return_deposit": (None, STAFF_X),
     "letting.deposit_transfer": (None, STAFF_X),
+    "letting.deposit_transfer_file": (STAFF_X, None),
     "letting.bank_guarantee": (None, STAFF_X),
     "letting.reconcile_year": (None, STARTER_A | STAFF_X),
     "letting.report_turnover": (None, STARTER_A),

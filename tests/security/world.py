@@ -366,25 +366,28 @@ def build_world(app, make_org, make_user) -> World:
 
 
 def _bylaw_case(unit: Unit) -> None:
-    """Organisation X's municipality has a vacancy bylaw; the listed unit has a case with a
-    reminder sent (so its letter exists)."""
+    """Organisation X's municipality has a vacancy bylaw (the demo records it); the listed unit
+    has a case with a reminder sent (so its letter exists)."""
     organisation_id = unit.area.organisation_id
     since = clock.add_months(clock.today(), -7)
-    db.session.add_all(
-        [
+    if (
+        db.session.scalar(sa.select(VacancyBylaw).filter_by(organisation_id=organisation_id))
+        is None
+    ):
+        db.session.add(
             VacancyBylaw(
                 organisation_id=organisation_id,
                 municipality="Gemeente Dijkerveen",
                 in_force_since=since,
-            ),
-            BylawCase(
-                unit_id=unit.id,
-                organisation_id=organisation_id,
-                vacant_since=since,
-                reminded_on=clock.today(),
-            ),
-        ]
+            )
+        )
+    case = db.session.scalar(
+        sa.select(BylawCase).where(BylawCase.unit_id == unit.id, BylawCase.closed_on.is_(None))
     )
+    if case is None:
+        case = BylawCase(unit_id=unit.id, organisation_id=organisation_id, vacant_since=since)
+        db.session.add(case)
+    case.reminded_on = clock.today()
     db.session.commit()
 
 

@@ -18,7 +18,7 @@ from vrijstad.i18n import ngettext
 from vrijstad.loaders import allow, load, managed, owned
 from vrijstad.organisations.models import MemberRole, Organisation
 from vrijstad.organisations.services import can_manage
-from vrijstad.payments import queries, services, statements
+from vrijstad.payments import queries, sepa, services, statements
 from vrijstad.payments.forms import BankAccountForm, ExecutedForm, SepaForm, StatementForm
 from vrijstad.payments.models import (
     BankImport,
@@ -345,14 +345,7 @@ def reject_batch(batch_id: int):
 def sepa_file(settlement_id: int):
     settlement = _settlement_or_403(settlement_id)
     batch = services.live_batch(settlement.id) or abort(404)
-    return (
-        batch.xml,
-        200,
-        {
-            "Content-Type": "application/xml",
-            "Content-Disposition": f'attachment; filename="payouts-{settlement.period:%Y-%m}.xml"',
-        },
-    )
+    return sepa.download(batch.xml, f"payouts-{settlement.period:%Y-%m}.xml")
 
 
 # Landlords: where their money goes ---------------------------------------------------------

@@ -26,9 +26,11 @@ from vrijstad.billing.services.common import (
 )
 from vrijstad.billing.services.deposits import (
     DepositState,
+    PendingTransfer,
     deposit_state,
     has_ended,
     issue_deposit_invoice,
+    pending_transfer,
     record_bank_guarantee,
     record_transfer,
     return_deposit,
@@ -128,6 +130,8 @@ __all__ = [
     "record_bank_guarantee",
     "record_payment",
     "rent_for",
+    "PendingTransfer",
+    "pending_transfer",
     "record_transfer",
     "return_deposit",
     "round_half_up",

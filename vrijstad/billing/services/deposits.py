@@ -235,22 +235,36 @@ def record_bank_guarantee(actor: User | None, placement: Placement, reference: s
 TRANSFERS = ("starter", "landlord")
 
 
-def record_transfer(actor: User, placement: Placement, payee: str) -> DepositReturn:
-    """Staff record that the organisation transferred the refund to the starter or the damages
-    to the landlord: the payable is emptied against the bank, once. The return's row is
-    locked first, so the same click twice (or from two tabs) books one transfer."""
+@dataclass(frozen=True)
+class PendingTransfer:
+    """A transfer a deposit's return still calls for: the refund to the starter or the
+    damages to the landlord (``person_id``), of ``cents``."""
+
+    returned: DepositReturn
+    payee: str
+    person_id: int
+    cents: int
+
+
+def pending_transfer(
+    actor: User | None, placement: Placement, payee: str, lock: bool = False
+) -> PendingTransfer:
+    """The refund or damages still to transfer (refused with the reason when there is none,
+    or it was recorded already); ``lock`` locks the return's row for recording it."""
     if placement.organisation_id is None or payee not in TRANSFERS:
         raise BillingError(_("Only placements through an organisation are invoiced here."))
     _staff(actor, placement.organisation_id)
     found = deposit_return(placement)
     if found is None:
         raise BillingError(_("Return the deposit first."))
-    returned = db.session.scalars(
-        sa.select(DepositReturn)
-        .where(DepositReturn.id == found.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    returned = found
+    if lock:
+        returned = db.session.scalars(
+            sa.select(DepositReturn)
+            .where(DepositReturn.id == found.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
     to_starter = payee == "starter"
     cents = returned.refund_cents if to_starter else returned.damages_cents
     done = returned.refund_paid_on if to_starter else returned.damages_paid_on
@@ -258,11 +272,20 @@ def record_transfer(actor: User, placement: Placement, payee: str) -> DepositRet
         raise BillingError(_("There is nothing to transfer."))
     if done is not None:
         raise BillingError(_l("This transfer was recorded on %(date)s."), date=done)
+    person = placement.starter_id if to_starter else _landlord_id(placement)
+    return PendingTransfer(returned, payee, person, cents)
+
+
+def record_transfer(actor: User, placement: Placement, payee: str) -> DepositReturn:
+    """Staff record that the organisation transferred the refund to the starter or the damages
+    to the landlord: the payable is emptied against the bank, once. The return's row is
+    locked first, so the same click twice (or from two tabs) books one transfer."""
+    pending = pending_transfer(actor, placement, payee, lock=True)
+    returned, cents, to_starter = pending.returned, pending.cents, payee == "starter"
+    assert placement.organisation_id is not None
     today = clock.today()
     account = (
-        ledger.refund_due(placement.starter_id)
-        if to_starter
-        else ledger.payable(_landlord_id(placement))
+        ledger.refund_due(placement.starter_id) if to_starter else ledger.payable(pending.person_id)
     )
     ledger.book(
         placement.organisation_id,

@@ -11,6 +11,7 @@ from vrijstad.billing.models import (
     Invoice,
     TurnoverReconciliation,
 )
+from vrijstad.core import DomainError
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
@@ -28,6 +29,8 @@ from vrijstad.letting.models import (
 from vrijstad.letting.views.common import bp
 from vrijstad.loaders import load, owned
 from vrijstad.organisations.services import can_manage
+from vrijstad.payments import sepa
+from vrijstad.payments.services import deposit_files
 from vrijstad.web import attempt, button_action, required
 
 
@@ -164,6 +167,20 @@ def deposit_transfer(placement_id: int, payee: str):
     ):
         return _to_money_page(placement)
     return _money_page(placement, 422)
+
+
+@bp.get("/placements/<int:placement_id>/deposit/transfer/<any(starter, landlord):payee>.xml")
+@login_required
+def deposit_transfer_file(placement_id: int, payee: str):
+    """The SEPA file (pain.001) for the refund or the damages, to upload to the bank; it books
+    nothing (staff record the transfer once the bank has made it)."""
+    placement = owned(Placement, placement_id, _is_staff, visible=_sees_money)
+    try:
+        made = deposit_files.deposit_transfer_file(current_user, placement, payee, clock.today())
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return _to_money_page(placement)
+    return sepa.download(made.xml, made.filename)
 
 
 @bp.post("/placements/<int:placement_id>/deposit/guarantee")
