@@ -448,3 +448,20 @@ def test_a_new_cost_has_no_category_until_one_is_chosen(client_for, make_applica
     refused = starter.post(f"{url}/costs", data={"description": "Sign", "amount": "500"})
     assert refused.status_code == 422 and "Choose the category of this cost." in refused.text
     assert count(CostLine) == 0
+
+
+def test_the_apply_button_is_shown_only_to_those_the_scheme_is_for(
+    client, login, make_scheme, make_user
+):
+    starters_only = make_scheme(
+        name="Startershuur", dossier_prefix="SH", applicant_kinds=["starter"]
+    )
+    page = f"/subsidies/schemes/{starters_only.id}"
+    login(make_user("landlord"))
+    shown = client.get(page)
+    assert f'href="{page}/apply"' not in shown.text
+    assert "Deze regeling is alleen voor starter." in shown.text
+    assert client.get(f"{page}/apply").status_code == 403
+    client.post("/logout")
+    login(make_user("starter"))
+    assert f'href="{page}/apply"' in client.get(page).text

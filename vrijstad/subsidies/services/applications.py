@@ -52,6 +52,11 @@ class ApplicationData:
     other_de_minimis_cents: int = 0
 
 
+def kinds_for_scheme(user: User, scheme: SubsidyScheme) -> list[ApplicantKind]:
+    """The kinds of applicant a person can apply as under this scheme (none: not theirs)."""
+    return [kind for kind in kinds_for(user) if kind.value in scheme.applicant_kinds]
+
+
 def kinds_for(user: User) -> list[ApplicantKind]:
     """The kinds of applicant a person can apply as."""
     if not user.is_authenticated:

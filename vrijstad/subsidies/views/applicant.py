@@ -12,7 +12,6 @@ from vrijstad.extensions import db
 from vrijstad.htmx import render_page
 from vrijstad.i18n import date_filter
 from vrijstad.i18n import gettext as _
-from vrijstad.labels import label
 from vrijstad.storage import get_storage
 from vrijstad.subsidies import documents, queries, services
 from vrijstad.subsidies.forms import (
@@ -24,7 +23,6 @@ from vrijstad.subsidies.forms import (
     accountability_form,
 )
 from vrijstad.subsidies.models import (
-    ApplicantKind,
     CostLine,
     DocumentKind,
     SubsidyApplication,
@@ -36,6 +34,7 @@ from vrijstad.subsidies.views.common import (
     act,
     bp,
     detail_context,
+    for_whom,
     get_open_scheme,
     get_own_or_403,
     get_visible_or_404,
@@ -52,10 +51,9 @@ from vrijstad.web import attempt, check_button, is_htmx
 @login_required
 def apply(scheme_id: int):
     item = get_open_scheme(scheme_id)
-    kinds = [k for k in services.kinds_for(current_user) if k.value in item.applicant_kinds]
+    kinds = services.kinds_for_scheme(current_user, item)
     if not kinds:
-        allowed = ", ".join(label(ApplicantKind(k)) for k in item.applicant_kinds)
-        refuse(403, _("This scheme is for %(kinds)s only.", kinds=allowed))
+        refuse(403, for_whom(item))
     form = ApplicationForm(data=services.applicant_defaults(current_user, item))
     form.fill(item, kinds)
     if form.validate_on_submit():

@@ -14,6 +14,7 @@ from vrijstad.errors import refuse
 from vrijstad.extensions import db
 from vrijstad.forms import ButtonForm
 from vrijstad.i18n import gettext as _
+from vrijstad.labels import label
 from vrijstad.loaders import load, owned
 from vrijstad.organisations.models import Organisation
 from vrijstad.organisations.services import can_manage
@@ -34,6 +35,7 @@ from vrijstad.subsidies.forms import (
 from vrijstad.subsidies.models import (
     EDITABLE,
     SETTLED_STATES,
+    ApplicantKind,
     CostLine,
     SubsidyApplication,
     SubsidyDocument,
@@ -55,6 +57,12 @@ def get_managed_scheme(scheme_id: int) -> SubsidyScheme:
 def get_open_scheme(scheme_id: int) -> SubsidyScheme:
     """An active scheme, or an inactive one of the current user's organisation."""
     return load(SubsidyScheme, scheme_id, lambda user, s: s.active or services.is_staff(user, s))
+
+
+def for_whom(scheme: SubsidyScheme) -> str:
+    """Who may apply under the scheme, in words: "This scheme is for starters only."."""
+    allowed = ", ".join(label(ApplicantKind(kind)) for kind in scheme.applicant_kinds)
+    return _("This scheme is for %(kinds)s only.", kinds=allowed)
 
 
 def get_visible_or_404(application_id: int) -> SubsidyApplication:

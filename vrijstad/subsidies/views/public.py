@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from vrijstad.extensions import db
 from vrijstad.subsidies import queries, services
-from vrijstad.subsidies.views.common import bp, get_open_scheme
+from vrijstad.subsidies.views.common import bp, for_whom, get_open_scheme
 
 
 @bp.get("/subsidies")
@@ -22,5 +22,6 @@ def scheme(scheme_id: int):
         scheme=item,
         staff=services.is_staff(current_user, item),
         budget=services.budget_of(item),
-        can_apply=bool(services.kinds_for(current_user)),
+        can_apply=bool(services.kinds_for_scheme(current_user, item)),
+        for_whom=for_whom(item),
     )
