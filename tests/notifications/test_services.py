@@ -46,3 +46,26 @@ def test_a_mail_subject_is_the_notices_first_sentence():
     assert headline(text) == "Your application for Kerkstraat 4 was shortlisted"
     assert headline("Invoice 7: € 121,00 due 10-01-2027") == "Invoice 7: € 121,00 due 10-01-2027"
     assert headline("Amount € 1.5 due; pay now.") == "Amount € 1.5 due"
+
+
+def test_a_mail_queued_after_an_earlier_commit_in_the_same_request_is_sent(
+    app, make_user, outbox, caplog
+):
+    """The first commit expires the logged-in user; queuing the job of the second commit's mail
+    must not load them again (the session may not then), or the mail is lost."""
+    from flask_login import current_user, login_user
+
+    from vrijstad.notifications.mail import queue_mail
+
+    user = make_user("landlord")
+    db.session.commit()
+    facts = {"name": "Jan", "title": "t", "address": "Markt 1", "municipality": "m"}
+    with app.test_request_context("/"):
+        login_user(user)
+        assert current_user.name  # loaded, then expired by the commit
+        queue_mail("eerste@example.nl", "Een", "bylaw_letter", reference="1", **facts)
+        db.session.commit()
+        queue_mail("tweede@example.nl", "Twee", "bylaw_letter", reference="2", **facts)
+        db.session.commit()
+    assert [m["To"] for m in outbox()] == ["eerste@example.nl", "tweede@example.nl"]
+    assert not [r for r in caplog.records if "could not queue" in r.message]

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import redis
+import sqlalchemy as sa
 from flask import Flask, current_app, has_request_context
 from flask_login import current_user
 from rq import Retry, get_current_job
@@ -103,6 +104,19 @@ def _job_id(job_key: str | None) -> str:
     return hashlib.sha256(job_key.encode()).hexdigest()[:32]
 
 
+def _requesting_user_id() -> int | None:
+    """The id of the user whose request starts the job, read from the identity map: a job
+    is also queued after a commit (a mail), when the user's attributes are expired and the
+    session may not load them again."""
+    if not has_request_context():
+        return None
+    user = current_user._get_current_object()
+    state = sa.inspect(user, raiseerr=False)
+    if state is None or state.identity is None:
+        return None  # the anonymous user, or one not in the database
+    return int(state.identity[0])
+
+
 def _create(
     func: Callable,
     args: tuple,
@@ -116,9 +130,7 @@ def _create(
     _check_function(func)
     backend = _backend()
     queue = backend.queue(job_queue)
-    user_id = None
-    if has_request_context() and current_user and current_user.is_authenticated:
-        user_id = current_user.id
+    user_id = _requesting_user_id()
     title = str(job_title or _l("Working"))
     meta: dict[str, Any] = {
         "key": job_key,
