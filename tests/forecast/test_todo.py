@@ -11,10 +11,10 @@ from vrijstad.todo.registry import providers
 from vrijstad.units.models import UnitStatus
 
 
-def tipping_street(area, make_unit) -> None:
+def tipping_street(area, make_unit, today=TODAY) -> None:
     """Ten let units in the Hoogstraat of which one falls empty every month (let again four
-    months later), and ten quiet ones in the Kerkstraat."""
-    opened = clock.add_months(TODAY, -30)
+    months later), and ten quiet ones in the Kerkstraat, up to `today`."""
+    opened = clock.add_months(today, -30)
     units = {
         street: [
             make_unit(
@@ -32,9 +32,9 @@ def tipping_street(area, make_unit) -> None:
         change(unit, clock.add_months(opened, 1), UnitStatus.LISTED, UnitStatus.LET)
     for month in range(24):
         unit = units["Hoogstraat"][month % 10]
-        fell = clock.add_months(TODAY, month - 24).replace(day=5)
+        fell = clock.add_months(today, month - 24).replace(day=5)
         change(unit, fell, UnitStatus.LET, UnitStatus.LISTED)
-        back = min(clock.add_months(fell, 4), TODAY - timedelta(days=1))
+        back = min(clock.add_months(fell, 4), today - timedelta(days=1))
         change(unit, back, UnitStatus.LISTED, UnitStatus.LET)
     db.session.commit()
 
