@@ -39,6 +39,7 @@ from vrijstad.dashboard.views import bp as dashboard_bp
 from vrijstad.dashboard.views import streets_bp
 from vrijstad.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
 from vrijstad.footfall.views import bp as footfall_bp
+from vrijstad.opendata.views import bp as opendata_bp
 from vrijstad.forecast import todo as forecast_todo
 from vrijstad.forecast.views import bp as forecast_bp
 from vrijstad.legal.views import bp as legal_bp
@@ -188,6 +189,7 @@ def register_blueprints(app: Flask) -> None:
         todo_bp,
         bylaw_bp,
         relations_bp,
+        opendata_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
