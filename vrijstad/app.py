@@ -39,7 +39,6 @@ from vrijstad.dashboard.views import bp as dashboard_bp
 from vrijstad.dashboard.views import streets_bp
 from vrijstad.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
 from vrijstad.footfall.views import bp as footfall_bp
-from vrijstad.opendata.views import bp as opendata_bp
 from vrijstad.forecast import todo as forecast_todo
 from vrijstad.forecast.views import bp as forecast_bp
 from vrijstad.legal.views import bp as legal_bp
@@ -49,6 +48,7 @@ from vrijstad.main.views import bp as main_bp
 from vrijstad.matching.views import bp as matching_bp
 from vrijstad.notifications import mail as outbox
 from vrijstad.notifications.views import bp as notifications_bp
+from vrijstad.opendata.views import bp as opendata_bp
 from vrijstad.ops.views import bp as ops_bp
 from vrijstad.organisations.views import bp as organisations_bp
 from vrijstad.payments import todo as payments_todo
