@@ -102,19 +102,19 @@ def test_every_bad_bag_line_is_named():
     )
     messages = {error.line: error.message for error in parsed.errors}
     assert messages == {
-        2: "The BAG id '99990100000001' is not 16 digits.",
-        3: "The postcode '7411 SA' is not a Dutch postcode (1234 AB).",
-        4: "The floor area 'veel' is not a whole number of m² from 1 to 1.000.000.",
-        5: "The house number 'vier' is not a whole number from 1 to 99999.",
-        6: "The position 47.97479, 3.31355 is not in the Netherlands.",
-        8: "The BAG id 9999010000000006 was given before, on line 7.",
+        2: "Het BAG-id '99990100000001' is geen 16 cijfers.",
+        3: "De postcode '7411 SA' is geen Nederlandse postcode (1234 AB).",
+        4: "De oppervlakte 'veel' is geen heel aantal m² van 1 tot 1.000.000.",
+        5: "Het huisnummer 'vier' is geen heel getal van 1 tot 99999.",
+        6: "De positie 47.97479, 3.31355 ligt niet in Nederland.",
+        8: "Het BAG-id 9999010000000006 staat er al eerder in, op regel 7.",
     }
 
 
 def test_a_file_without_the_needed_columns_is_refused_as_a_whole():
     with pytest.raises(FileError) as refused:
         read_bag("identificatie;postcode\n9999010000000001;7411 KA\n", everywhere)
-    assert "openbareruimtenaam" in str(refused.value) and "gebruiksdoel" in str(refused.value)
+    assert "openbare_ruimte_naam" in str(refused.value) and "gebruiksdoel" in str(refused.value)
     with pytest.raises(FileError):
         read_kvk("", everywhere)
 
@@ -134,7 +134,7 @@ def test_a_kvk_register_keeps_the_areas_establishments_and_names_bad_lines():
         everywhere,
     )
     assert [(e.line, e.message) for e in bad.errors] == [
-        (2, "The establishment number '1234' is not 12 digits."),
-        (3, "The SBI code 'winkel' is not 2 to 5 digits."),
-        (4, "The trade name is empty."),
+        (2, "Het vestigingsnummer '1234' is geen 12 cijfers."),
+        (3, "De SBI-code 'winkel' is geen 2 tot 5 cijfers."),
+        (4, "De handelsnaam is leeg."),
     ]

@@ -79,14 +79,16 @@ def test_a_bad_line_imports_nothing_and_keeps_what_was_there(make_org):
         )
     db.session.rollback()
     assert [(e.line, e.message) for e in refused.value.errors] == [
-        (3, "The floor area 'groot' is not a whole number of m² from 1 to 1.000.000.")
+        (3, "De oppervlakte 'groot' is geen heel aantal m² van 1 tot 1.000.000.")
     ]
     assert _count(BagObject) == 4
 
 
 def test_a_file_with_nothing_in_the_areas_is_refused(make_org):
     organisation = make_org()
-    with pytest.raises(services.OpenDataError, match="No line of the file lies in your"):
+    with pytest.raises(
+        services.OpenDataError, match="Geen regel van het bestand ligt in de gebieden"
+    ):
         services.import_bag(
             None,
             organisation,
@@ -145,15 +147,15 @@ def test_following_up_makes_one_relation_with_a_task(make_org, make_unit):
     again = hidden.follow_up(staff, organisation, unoffered.ref)
     db.session.commit()
     assert again.id == relation.id
-    assert relation.name == "Owner of Hoogstraat 2, Dijkerveen"
+    assert relation.name == "Eigenaar van Hoogstraat 2, Dijkerveen"
     assert relation.follow_up_on == clock.today()
-    assert relation.follow_up_what == "Hidden vacancy: Hoogstraat 2, Dijkerveen"
+    assert relation.follow_up_what == "Verborgen leegstand: Hoogstraat 2, Dijkerveen"
     owner = hidden.follow_up(staff, organisation, f"unit-{listed.id}")
     db.session.commit()
     assert owner.email == listed.owner.email and owner.units == [listed]
     assert _count(Relation) == 2
     with current_app.test_request_context():
         titles = [task.detail for task in open_tasks([organisation.id], clock.today())]
-    assert "Hidden vacancy: Hoogstraat 2, Dijkerveen" in titles
+    assert "Verborgen leegstand: Hoogstraat 2, Dijkerveen" in titles
     with pytest.raises(hidden.HiddenVacancyError):
         hidden.follow_up(staff, organisation, "bag-999999")

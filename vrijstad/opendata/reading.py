@@ -100,7 +100,8 @@ def column_name(text: str) -> str:
     return re.sub(r"[\s_\-.]+", "", text.strip().lower())
 
 
-#: Field → the column names that give it (after column_name), first found wins.
+#: Field → the column names that give it (compared by column_name), first found wins; the
+#: first is the one an error names.
 BAG_COLUMNS = {
     "bag_id": (
         "identificatie",
@@ -110,12 +111,12 @@ BAG_COLUMNS = {
         "vboid",
         "bagid",
     ),
-    "street": ("openbareruimtenaam", "openbareruimte", "straatnaam", "straat", "street"),
+    "street": ("openbare_ruimte_naam", "openbareruimte", "straatnaam", "straat", "street"),
     "number": ("huisnummer",),
     "letter": ("huisletter",),
     "addition": ("huisnummertoevoeging", "toevoeging"),
     "postcode": ("postcode",),
-    "city": ("woonplaatsnaam", "woonplaats", "plaats", "city"),
+    "city": ("woonplaats_naam", "woonplaats", "plaats", "city"),
     "area": ("oppervlakte", "oppervlakteverblijfsobject", "oppervlaktem2"),
     "use": (
         "gebruiksdoel",
@@ -159,8 +160,8 @@ def _columns(
     positions = {}
     for key, aliases in names.items():
         for alias in aliases:
-            if alias in found:
-                positions[key] = found.index(alias)
+            if column_name(alias) in found:
+                positions[key] = found.index(column_name(alias))
                 break
     missing = [names[key][0] for key in required if key not in positions]
     if missing:
