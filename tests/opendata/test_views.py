@@ -158,3 +158,16 @@ def test_the_commands_import_big_files_all_or_nothing(runner, make_org, tmp_path
     assert refused.exit_code == 1
     assert "line 2: Het BAG-id '1' is geen 16 cijfers." in refused.output
     assert _count(BagObject) == 4
+
+
+def test_a_long_list_shows_its_first_rows_and_downloads_all(client, login, make_org, monkeypatch):
+    organisation = make_org()
+    services.import_bag(None, organisation, bag_file())
+    db.session.commit()
+    monkeypatch.setattr("vrijstad.opendata.views.PAGE_ROWS", 2)
+    login(organisation.test_staff)
+    page = client.get(f"/organisations/{organisation.id}/hidden-vacancy").text
+    assert "De eerste 2 van 4 adressen; de download bevat ze allemaal." in page
+    assert page.count("Toevoegen aan relaties") == 2
+    csv = client.get(f"/organisations/{organisation.id}/hidden-vacancy.csv")
+    assert len(csv.data.decode("utf-8-sig").strip().splitlines()) == 5

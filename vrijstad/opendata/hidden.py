@@ -58,13 +58,23 @@ class HiddenVacancyError(DomainError):
 
 def hidden_vacancies(organisation_id: int) -> list[Hidden]:
     """Both kinds of row for the organisation, unoffered shop objects first, by address."""
-    objects = list(
-        db.session.scalars(
-            sa.select(BagObject)
-            .where(BagObject.organisation_id == organisation_id)
-            .order_by(BagObject.street, BagObject.house_number, BagObject.address_key)
+    # Rows, not objects: an extract of a whole city holds a hundred thousand.
+    objects = db.session.execute(
+        sa.select(
+            BagObject.id,
+            BagObject.bag_id,
+            BagObject.street,
+            BagObject.house_number,
+            BagObject.house_letter,
+            BagObject.house_number_addition,
+            BagObject.postcode,
+            BagObject.city,
+            BagObject.floor_area,
+            BagObject.address_key,
         )
-    )
+        .where(BagObject.organisation_id == organisation_id)
+        .order_by(BagObject.street, BagObject.house_number, BagObject.address_key)
+    ).all()
     businesses: dict[str, list[str]] = defaultdict(list)
     for key, name in db.session.execute(
         sa.select(Establishment.address_key, Establishment.trade_name)

@@ -22,6 +22,8 @@ bp = Blueprint("opendata", __name__)
 
 #: Bigger extracts are imported with `flask opendata import-bag` / `import-kvk`.
 MAX_FILE_BYTES = 30 * 1024 * 1024
+#: Rows the page shows; the download holds them all.
+PAGE_ROWS = 500
 IMPORTERS = {Register.BAG: services.import_bag, Register.KVK: services.import_kvk}
 HIDDEN_COLUMNS = (
     exports.Column(_l("Address"), attrgetter("address")),
@@ -96,7 +98,8 @@ def hidden_list(organisation_id: int):
     return render_template(
         "opendata/hidden.html",
         organisation=organisation,
-        rows=rows,
+        rows=rows[:PAGE_ROWS],
+        total=len(rows),
         reason=reason,
         button=ButtonForm(),
     )
