@@ -48,6 +48,7 @@ from vrijstad.main.views import bp as main_bp
 from vrijstad.matching.views import bp as matching_bp
 from vrijstad.notifications import mail as outbox
 from vrijstad.notifications.views import bp as notifications_bp
+from vrijstad.opendata.views import bp as opendata_bp
 from vrijstad.ops.views import bp as ops_bp
 from vrijstad.organisations.views import bp as organisations_bp
 from vrijstad.payments import todo as payments_todo
@@ -188,6 +189,7 @@ def register_blueprints(app: Flask) -> None:
         todo_bp,
         bylaw_bp,
         relations_bp,
+        opendata_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

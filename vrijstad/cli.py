@@ -20,6 +20,7 @@ from vrijstad.extensions import db
 from vrijstad.letting.models import Collective
 from vrijstad.letting.services import send_turnover_reminders, start_placements
 from vrijstad.money import format_eur
+from vrijstad.opendata.cli import opendata_cli
 from vrijstad.organisations.models import Organisation
 from vrijstad.saved import digests
 from vrijstad.storage import StorageError, remove_job_files
@@ -308,3 +309,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(clean_files_command)
     app.cli.add_command(analyze_command)
+    app.cli.add_command(opendata_cli)

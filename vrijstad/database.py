@@ -3,7 +3,7 @@
 One engine, Flask-SQLAlchemy's: every option below is one of SQLAlchemy's or psycopg's own."""
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -166,3 +166,44 @@ def update_rows(table: sa.FromClause, rows: list[dict]) -> None:
         .where(table.c.id == source.c.id)
         .values({key: source.c[key] for key in values})
     )
+
+
+def copy_rows(table: sa.FromClause, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Insert many rows (tuples in the order of ``columns``) in the session's transaction: on
+    PostgreSQL with psycopg's binary COPY (a million rows in seconds; the column types are
+    told from the table), elsewhere through insert_rows."""
+    table = _table(table)
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        insert_rows(table, [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None  # a live connection of the session's transaction
+    types = [_copy_type(table.c[name].type) for name in columns]
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
+
+
+def _copy_type(column_type: sa.types.TypeEngine) -> str:
+    """The PostgreSQL type binary COPY sends a column's values as (text for every string and
+    enum column: a VARCHAR reads the same bytes)."""
+    for kind, name in COPY_TYPES:
+        if isinstance(column_type, kind):
+            return "timestamptz" if getattr(column_type, "timezone", False) else name
+    raise TypeError(f"no COPY type for {column_type!r}")
+
+
+#: SQLAlchemy types and the PostgreSQL types COPY sends them as (the first that fits).
+COPY_TYPES: tuple[tuple[type, str], ...] = (
+    (sa.BigInteger, "int8"),
+    (sa.SmallInteger, "int2"),
+    (sa.Integer, "int4"),
+    (sa.Float, "float8"),
+    (sa.Boolean, "bool"),
+    (sa.DateTime, "timestamp"),
+    (sa.Date, "date"),
+    (sa.String, "text"),  # also Text and Enum (a VARCHAR of the value)
+)

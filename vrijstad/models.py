@@ -50,6 +50,7 @@ from vrijstad.letting.models import (
 )
 from vrijstad.matching.models import MatchInvitation, MatchWeights, StreetProfile
 from vrijstad.notifications.models import Notification
+from vrijstad.opendata.models import BagObject, Establishment, RegisterImport
 from vrijstad.organisations.models import (
     Invitation,
     MemberRole,
@@ -135,6 +136,9 @@ __all__ = [
     "Vote",
     "Entry",
     "Counter",
+    "BagObject",
+    "Establishment",
+    "RegisterImport",
     "FootfallCount",
     "FootfallDay",
     "Consent",

@@ -49,6 +49,11 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "footfall.area": (STAFF_X, None),
     "footfall.counters": (STAFF_X, STAFF_X),
     "footfall.upload": (STAFF_X, STAFF_X),
+    "opendata.bag": (STAFF_X, STAFF_X),
+    "opendata.kvk": (STAFF_X, STAFF_X),
+    "opendata.hidden_list": (STAFF_X, None),
+    "opendata.hidden_download": (STAFF_X, None),
+    "opendata.follow_up": (None, STAFF_X),
     "todo.index": ({"staff_x", "staff_y", "admin"}, None),  # each their own organisations' tasks
     "api_tokens.create": (None, ORG_ADMIN_X),
     "api_tokens.index": (ORG_ADMIN_X, None),

@@ -330,6 +330,7 @@ def build_world(app, make_org, make_user) -> World:
         "contests.transition": {"action": "judge"},
         "units.photo_action": {"action": "delete"},
         "units_wizard.step": {"step": "terms"},
+        "opendata.follow_up": {"ref": "bag-1"},
     }
     world.by_endpoint |= _job_results(collective.organisation_id, collective.id)
     _subsidies(app, world)

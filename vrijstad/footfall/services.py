@@ -21,7 +21,7 @@ from vrijstad import clock
 from vrijstad.areas.models import Street
 from vrijstad.audit.services import record_event
 from vrijstad.core import DomainError
-from vrijstad.database import insert_rows
+from vrijstad.database import copy_rows, insert_rows
 from vrijstad.extensions import db
 from vrijstad.footfall.figures import week_start
 from vrijstad.footfall.importer import LineError, Row
@@ -42,11 +42,6 @@ class BatchError(FootfallError):
             _l("%(count)s lines are not right; nothing was imported.", count=len(errors))
         )
         self.errors = errors
-
-
-COPY_COUNTS = (
-    "COPY footfall_counts (counter_id, period_start, interval, count) FROM STDIN (FORMAT BINARY)"
-)
 
 
 @dataclass(frozen=True)
@@ -220,29 +215,12 @@ def _replace(counter_id: int, batch: list[Row]) -> None:
 
 
 def _insert_counts(counter_id: int, batch: list[Row]) -> None:
-    """Insert a counter's counts in the session's transaction: on PostgreSQL with COPY (a
-    million rows in seconds), elsewhere with executemany."""
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        insert_rows(
-            FootfallCount.__table__,
-            [
-                {
-                    "counter_id": counter_id,
-                    "period_start": r.start,
-                    "interval": r.interval.value,
-                    "count": r.passers_by,
-                }
-                for r in batch
-            ],
-        )
-        return
-    raw = connection.connection.driver_connection
-    assert raw is not None  # a live connection of the session's transaction
-    with raw.cursor() as cursor, cursor.copy(COPY_COUNTS) as copy:
-        copy.set_types(["int4", "timestamptz", "text", "int4"])
-        for r in batch:
-            copy.write_row((counter_id, r.start, r.interval.value, r.passers_by))
+    """Insert a counter's counts in the session's transaction (COPY on PostgreSQL)."""
+    copy_rows(
+        FootfallCount.__table__,
+        ("counter_id", "period_start", "interval", "count"),
+        ((counter_id, r.start, r.interval.value, r.passers_by) for r in batch),
+    )
 
 
 def _day_total(counter_id: int, day: date) -> int:

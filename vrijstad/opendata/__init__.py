@@ -1,0 +1,1 @@
+"""National open data kept offline: BAG shop objects, KvK establishments, hidden vacancy."""
