@@ -171,3 +171,19 @@ def test_a_long_list_shows_its_first_rows_and_downloads_all(client, login, make_
     assert page.count("Toevoegen aan relaties") == 2
     csv = client.get(f"/organisations/{organisation.id}/hidden-vacancy.csv")
     assert len(csv.data.decode("utf-8-sig").strip().splitlines()) == 5
+
+
+def test_the_list_warns_while_the_kvk_register_is_missing(client, login, make_org):
+    organisation = make_org()
+    services.import_bag(None, organisation, bag_file(), "bag.csv")
+    db.session.commit()
+    login(organisation.test_staff)
+    url = f"/organisations/{organisation.id}/hidden-vacancy"
+    page = client.get(url).text
+    assert "Het KvK-register is nog niet geïmporteerd" in page
+    assert "BAG: geïmporteerd op" in page and "uit bag.csv" in page
+    services.import_kvk(None, organisation, kvk_file(), "kvk.csv")
+    db.session.commit()
+    page = client.get(url).text
+    assert "Het KvK-register is nog niet geïmporteerd" not in page
+    assert "KvK: geïmporteerd op" in page

@@ -17,6 +17,8 @@ from vrijstad.billing.models import SettlementLine
 from vrijstad.exports import FORMULA_START
 from vrijstad.extensions import db
 from vrijstad.matching.models import AllocationRun
+from vrijstad.opendata.models import BagObject
+from vrijstad.opendata.reading import address_key
 from vrijstad.starters.models import StarterProfile
 from vrijstad.subsidies.models import SubsidyApplication
 from vrijstad.units.models import Unit
@@ -36,6 +38,8 @@ CASES = [
     ("subsidies.export", {"fmt": "xlsx"}, "staff_x", ""),
     ("units_import.export_units", {"fmt": "csv"}, "staff_x", ""),
     ("units_import.export_units", {"fmt": "xlsx"}, "staff_x", ""),
+    ("opendata.hidden_download", {"fmt": "csv"}, "staff_x", ""),
+    ("opendata.hidden_download", {"fmt": "xlsx"}, "staff_x", ""),
 ]
 
 
@@ -56,6 +60,19 @@ def poison(world) -> None:
     db.session.execute(sa.update(SettlementLine).values(note=HOSTILE[0]))
     db.session.execute(
         sa.update(SubsidyApplication).values(applicant_name=HOSTILE[0], title=HOSTILE[1])
+    )
+    # A shop object of the BAG with no business and no unit: on the hidden-vacancy list.
+    db.session.add(
+        BagObject(
+            organisation_id=world.params["organisation_id"],
+            bag_id="0301010000012345",
+            street=HOSTILE[0],
+            house_number=999,
+            postcode="9999 ZZ",
+            city=HOSTILE[1],
+            address_key=address_key("9999 ZZ", 999, None, None),
+            floor_area=80,
+        )
     )
     run = db.session.get(AllocationRun, world.params["run_id"])
     unit_id, starter_id = run.unit_ids[0], run.starter_ids[0]

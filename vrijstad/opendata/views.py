@@ -95,9 +95,14 @@ def kvk(organisation_id: int):
 def hidden_list(organisation_id: int):
     organisation = _organisation(organisation_id)
     rows = hidden.hidden_vacancies(organisation.id)
+    imported = {
+        register: db.session.scalar(services.last_imports(organisation.id, register).limit(1))
+        for register in Register
+    }
     return render_template(
         "opendata/hidden.html",
         organisation=organisation,
+        imported=imported,
         rows=rows[:PAGE_ROWS],
         total=len(rows),
         reason=reason,
