@@ -50,4 +50,5 @@ def area(make_org, make_unit):
     area.streets.append(Street(name="Kerkstraat", grade=StreetGrade.B1))
     db.session.commit()
     make_unit(area=area, street="Molenstraat")
+    area.test_staff = organisation.test_staff
     return area

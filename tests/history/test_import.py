@@ -95,7 +95,7 @@ def test_a_whole_area_line_is_kept_and_its_streets_may_not_add_up_to_more(area):
         ),
     )
     assert list(errors) == [2]
-    assert "10 units against 8, 2 vacant units against 1, 200 vacant m² against 100" in errors[2]
+    assert "10 panden tegen 8, 2 lege panden tegen 1, 200 lege m² tegen 100" in errors[2]
 
 
 def test_importing_months_again_replaces_them_without_doubling(area):
@@ -118,7 +118,7 @@ def test_recorded_months_are_never_touched(area):
     before = {(r.street_key, r.units_total, r.taken_at) for r in rows_of(area).values()}
     errors = refused_keeping(area, history_csv(line(months_ago(3)), line(recorded)))
     assert list(errors) == [3]
-    assert f"recorded {recorded:%Y-%m} itself" in errors[3]
+    assert f"Vrijstad heeft {recorded:%Y-%m} zelf vastgelegd" in errors[3]
     run(area, history_csv(line(months_ago(3)), line(months_ago(2))))
     after = rows_of(area)
     assert after[recorded].source == SnapshotSource.RECORDED
@@ -165,17 +165,17 @@ def test_every_kind_of_bad_line_is_named_with_its_number_and_nothing_is_imported
         ),
     )
     assert sorted(errors) == list(range(3, 14))
-    assert "lies in the future" in errors[3]
-    assert "is this month" in errors[4]
-    assert "6 vacant units is more than the 5 units in total" in errors[5]
-    assert "600 m² vacant is more than the 500 m² in total" in errors[6]
-    assert "by duration add up to 2, not to the 3 vacant units" in errors[7]
-    assert "m² by duration add up to 200, not to the 300 m² vacant" in errors[8]
-    assert "Dorpsstraat is not a street of Centrum" in errors[9]
-    assert "given before, on line 2" in errors[10]
-    assert "'maart 2024' is not a month" in errors[11]
-    assert "panden_totaal: 'tien' is not a whole number" in errors[12]
-    assert "from 2000 on" in errors[13]
+    assert "ligt in de toekomst" in errors[3]
+    assert "is deze maand" in errors[4]
+    assert "6 lege panden is meer dan de 5 panden in totaal" in errors[5]
+    assert "600 m² leeg is meer dan de 500 m² in totaal" in errors[6]
+    assert "lege panden naar duur komen samen op 2, niet op de 3" in errors[7]
+    assert "lege m² naar duur komen samen op 200, niet op de 300 m²" in errors[8]
+    assert "Dorpsstraat is geen straat van Centrum" in errors[9]
+    assert "stonden er al, op regel 2" in errors[10]
+    assert "'maart 2024' is geen maand" in errors[11]
+    assert "panden_totaal: 'tien' is geen heel getal" in errors[12]
+    assert "vanaf 2000" in errors[13]
 
 
 def test_a_file_without_the_split_by_duration_is_refused_as_a_whole(area):
@@ -214,5 +214,5 @@ def test_the_trend_shows_the_imported_months(area):
     current = clock.month_start(clock.today())
     rows, missing = trend_rows(area, Period(first, current), None, clock.today(), None)
     assert [row[0] for row in rows] == [first, months_ago(3)]
-    assert rows[0][1:3] == [20, 5] and rows[0][-1] == "imported"
+    assert rows[0][1:3] == [20, 5] and rows[0][-1] == "geïmporteerd"
     assert months_ago(2) in missing

@@ -49,6 +49,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "footfall.area": (STAFF_X, None),
     "footfall.counters": (STAFF_X, STAFF_X),
     "footfall.upload": (STAFF_X, STAFF_X),
+    "history.upload": (STAFF_X, STAFF_X),  # the vacancy history of organisation X's area
     "todo.index": ({"staff_x", "staff_y", "admin"}, None),  # each their own organisations' tasks
     "api_tokens.create": (None, ORG_ADMIN_X),
     "api_tokens.index": (ORG_ADMIN_X, None),
