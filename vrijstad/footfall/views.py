@@ -125,7 +125,9 @@ def area(area_id: int):
 def trend_chart(board: figures.AreaFootfall) -> dict:
     """Chart.js data of the weekly trend (the table beside it holds the same figures): the
     passers-by per week, and the same weeks a year before when any of them was counted."""
-    datasets = [{"label": _("Passers-by"), "data": [count for _week, count in board.trend]}]
+    datasets: list[dict] = [
+        {"label": _("Passers-by"), "data": [count for _week, count in board.trend]}
+    ]
     if any(count is not None for count in board.trend_year_ago):
         datasets.append(
             {"label": _("Same week last year"), "data": board.trend_year_ago, "dashed": True}

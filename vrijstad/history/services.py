@@ -30,7 +30,7 @@ from vrijstad.core import DomainError
 from vrijstad.dashboard.models import WHOLE_AREA, SnapshotSource, VacancySnapshot, street_key
 from vrijstad.dashboard.services.periods import EARLIEST_YEAR
 from vrijstad.database import insert_rows
-from vrijstad.extensions import db
+from vrijstad.extensions import db, rowcount
 from vrijstad.history.reading import COUNT_FIELDS, HistoryLine, LineError
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.units.models import Unit
@@ -222,13 +222,15 @@ def import_history(
                     }
                     | line.counts
                 )
-    replaced = db.session.execute(
-        sa.delete(VacancySnapshot).where(
-            VacancySnapshot.area_id == area.id,
-            VacancySnapshot.source == SnapshotSource.IMPORTED,
-            VacancySnapshot.period.in_(list(by_month)),
+    replaced = rowcount(
+        db.session.execute(
+            sa.delete(VacancySnapshot).where(
+                VacancySnapshot.area_id == area.id,
+                VacancySnapshot.source == SnapshotSource.IMPORTED,
+                VacancySnapshot.period.in_(list(by_month)),
+            )
         )
-    ).rowcount
+    )
     insert_rows(VacancySnapshot.__table__, rows)
     first, last = min(by_month), max(by_month)
     record_event(
@@ -241,7 +243,7 @@ def import_history(
         first=f"{first:%Y-%m}",
         last=f"{last:%Y-%m}",
     )
-    return Imported(len(by_month), len(rows), replaced or 0, first, last)
+    return Imported(len(by_month), len(rows), replaced, first, last)
 
 
 def imported_months(area_id: int) -> list[date]:

@@ -70,4 +70,5 @@ def _trend_url(area: Area, imported: services.Imported) -> str:
     period the dashboard shows)."""
     current = clock.month_start(clock.today())
     first = max(imported.first, clock.add_months(current, 1 - MAX_MONTHS))
-    return url_for("dashboard.area", area_id=area.id, tab="vacancy", **{"from": f"{first:%Y-%m}"})
+    values: dict = {"area_id": area.id, "tab": "vacancy", "from": f"{first:%Y-%m}"}
+    return url_for("dashboard.area", **values)
