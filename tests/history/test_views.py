@@ -6,8 +6,11 @@ import io
 import sqlalchemy as sa
 
 from tests.history.conftest import history_csv, line, months_ago
+from vrijstad import clock
 from vrijstad.dashboard.models import VacancySnapshot
+from vrijstad.dashboard.services.snapshots import take_snapshot
 from vrijstad.extensions import db
+from vrijstad.history import reading, services
 
 
 def _upload(client, area, data: bytes, filename: str = "historie.csv"):
@@ -100,3 +103,21 @@ def test_the_command_imports_a_big_file_or_lists_the_bad_lines(runner, area, tmp
         args=["history", "import", str(good), "--area", str(area.id), "--as", "x@y.nl"]
     )
     assert stranger.exit_code != 0
+
+
+def test_the_open_data_tells_imported_months_from_recorded_ones(client, area):
+    take_snapshot(area, months_ago(1), clock.today())
+    db.session.commit()
+    public = client.get(f"/api/v1/areas/{area.id}/vacancy?from={months_ago(3):%Y-%m}")
+    assert public.status_code == 200
+    assert [(i["period"], i["source"]) for i in public.json["items"]] == [
+        (f"{months_ago(1):%Y-%m}", "recorded")
+    ]
+    parsed = reading.parse("h.csv", history_csv(line(months_ago(3), "", 10, 1, 100, 10)))
+    services.import_history(None, area, parsed.lines, parsed.errors)
+    db.session.commit()
+    items = client.get(f"/api/v1/areas/{area.id}/vacancy?from={months_ago(3):%Y-%m}").json["items"]
+    assert [(i["period"], i["source"]) for i in items] == [
+        (f"{months_ago(3):%Y-%m}", "imported"),
+        (f"{months_ago(1):%Y-%m}", "recorded"),
+    ]
