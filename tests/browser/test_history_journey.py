@@ -5,7 +5,7 @@ shows its weekly trend as a chart. Months and weeks count back from today."""
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_reflow import log_in
-from tests.footfall.conftest import hourly_csv
+from tests.footfall.conftest import daily_csv
 from tests.history.conftest import history_csv, line, months_ago
 from vrijstad import clock
 from vrijstad.extensions import db
@@ -76,7 +76,7 @@ def test_the_footfall_page_shows_the_weekly_trend_as_a_chart(page: Page, make_or
         (last - 3 * figures.WEEK, 100),
         (last - figures.YEAR - 3 * figures.WEEK, 80),
     ):
-        import_counts(None, organisation, parse(hourly_csv(first, 7 * 4, per_hour)).rows)
+        import_counts(None, organisation, parse(daily_csv(first, 7 * 4, per_hour)).rows)
     db.session.commit()
     log_in(page, organisation.test_staff.email)
 

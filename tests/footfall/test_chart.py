@@ -5,7 +5,7 @@ import html
 import json
 import re
 
-from tests.footfall.conftest import hourly_csv
+from tests.footfall.conftest import daily_csv
 from vrijstad import clock
 from vrijstad.extensions import db
 from vrijstad.footfall import figures
@@ -14,7 +14,9 @@ from vrijstad.footfall.services import import_counts
 
 
 def _seed(organisation, first, days: int, per_hour: int) -> None:
-    import_counts(None, organisation, parse(hourly_csv(first, days, per_hour)).rows)
+    parsed = parse(daily_csv(first, days, per_hour))
+    assert parsed.errors == []
+    import_counts(None, organisation, parsed.rows)
     db.session.commit()
 
 
