@@ -162,9 +162,10 @@ def test_every_kind_of_bad_line_is_named_with_its_number_and_nothing_is_imported
             line("maart 2024", "Hoogstraat"),  # 11: not a month
             "2024-03;Hoogstraat;tien;2;1000;200;2;0;0;200;0;0",  # 12: not a number
             line("1999-12", "Hoogstraat"),  # 13: before the dashboard's first year
+            line(months_ago(9), "Hoogstraat", 100_001, 0),  # 14: no street has so many
         ),
     )
-    assert sorted(errors) == list(range(3, 14))
+    assert sorted(errors) == list(range(3, 15))
     assert "ligt in de toekomst" in errors[3]
     assert "is deze maand" in errors[4]
     assert "6 lege panden is meer dan de 5 panden in totaal" in errors[5]
@@ -174,8 +175,9 @@ def test_every_kind_of_bad_line_is_named_with_its_number_and_nothing_is_imported
     assert "Dorpsstraat is geen straat van Centrum" in errors[9]
     assert "stonden er al, op regel 2" in errors[10]
     assert "'maart 2024' is geen maand" in errors[11]
-    assert "panden_totaal: 'tien' is geen heel getal" in errors[12]
+    assert "panden_totaal: 'tien' is geen heel getal van 0 tot 100.000." in errors[12]
     assert "vanaf 2000" in errors[13]
+    assert "panden_totaal: '100001' is geen heel getal van 0 tot 100.000" in errors[14]
 
 
 def test_a_file_without_the_split_by_duration_is_refused_as_a_whole(area):

@@ -72,8 +72,10 @@ COLUMN_OF_FIELD = {field: column for column, field in reversed(FIELD_OF_COLUMN.i
 CLASS_COLUMNS = frozenset(COLUMN_OF_FIELD[f] for f in COUNT_FIELDS[4:])
 #: A whole number: plain digits, or grouped by dots as in Dutch (1.234).
 _NUMBER = re.compile(r"^(\d+|\d{1,3}(\.\d{3})+)$")
-#: No area has more units or square metres than this: a larger figure is a typing error.
-MAX_FIGURE = 100_000_000
+#: No street has more units or square metres than these: a larger figure is a typing error
+#: (and a month's streets, each named once, add up to what the database's columns hold).
+MAX_UNITS = 100_000
+MAX_M2 = 100_000_000
 
 
 class HistoryFileError(DomainError):
@@ -125,12 +127,14 @@ def parse_figure(text: str, column: str) -> int:
     cleaned = text.strip().replace(" ", "")
     if not cleaned and column in CLASS_COLUMNS:
         return 0
-    if not _NUMBER.match(cleaned) or int(cleaned.replace(".", "")) > MAX_FIGURE:
+    most = MAX_M2 if column.endswith("m2") else MAX_UNITS
+    if not _NUMBER.match(cleaned) or int(cleaned.replace(".", "")) > most:
         raise BadValue(
             _l(
-                "%(column)s: %(value)s is not a whole number from 0.",
+                "%(column)s: %(value)s is not a whole number from 0 to %(most)s.",
                 column=column,
                 value=repr(text.strip()),
+                most=f"{most:,}".replace(",", "."),
             )
         )
     return int(cleaned.replace(".", ""))
