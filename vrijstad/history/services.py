@@ -188,6 +188,9 @@ def import_history(
     of those months; HistoryError with every bad line (the parse's and these checks') and
     nothing written. In the caller's transaction."""
     today = today or clock.today()
+    # One import of an area at a time (PostgreSQL): two uploads of the same months would
+    # otherwise both delete the old rows and insert the new ones twice.
+    db.session.execute(sa.select(Area.id).where(Area.id == area.id).with_for_update())
     errors = list(errors)
     by_month = _check(area, lines, errors, today)
     wholes = {month: _whole_area(month, found, errors) for month, found in by_month.items()}
