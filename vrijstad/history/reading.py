@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import format_decimal
+
 from vrijstad.core import DomainError
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.units.importer.reading import Row, read_rows
@@ -134,7 +136,7 @@ def parse_figure(text: str, column: str) -> int:
                 "%(column)s: %(value)s is not a whole number from 0 to %(most)s.",
                 column=column,
                 value=repr(text.strip()),
-                most=f"{most:,}".replace(",", "."),
+                most=format_decimal(most, "#,##0"),
             )
         )
     return int(cleaned.replace(".", ""))

@@ -33,6 +33,7 @@ from vrijstad.database import insert_rows
 from vrijstad.extensions import db, rowcount
 from vrijstad.history.reading import COUNT_FIELDS, HistoryLine, LineError
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.i18n import present
 from vrijstad.units.models import Unit
 
 #: The figures a street line's sum is compared with the whole area's on, and their names.
@@ -117,7 +118,7 @@ def _check(
                 "Vrijstad recorded %(month)s itself (counted to %(day)s); a recorded month is "
                 "never replaced. Leave this month out of the file.",
                 month=f"{line.month:%Y-%m}",
-                day=recorded[line.month].strftime("%d-%m-%Y"),
+                day=present(recorded[line.month]),
             )
         elif line.street and street_key(line.street) not in streets:
             problem = _l(
