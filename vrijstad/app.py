@@ -41,6 +41,7 @@ from vrijstad.extensions import csrf, db, htmx, limiter, login_manager, mail, mi
 from vrijstad.footfall.views import bp as footfall_bp
 from vrijstad.forecast import todo as forecast_todo
 from vrijstad.forecast.views import bp as forecast_bp
+from vrijstad.history.views import bp as history_bp
 from vrijstad.legal.views import bp as legal_bp
 from vrijstad.letting import todo as letting_todo
 from vrijstad.letting.views import bp as letting_bp
@@ -183,6 +184,7 @@ def register_blueprints(app: Flask) -> None:
         subsidies_bp,
         forecast_bp,
         footfall_bp,
+        history_bp,
         saved_bp,
         verification_bp,
         legal_bp,

@@ -17,6 +17,7 @@ from vrijstad.billing import services as billing
 from vrijstad.core import DomainError
 from vrijstad.dashboard import services as dashboard
 from vrijstad.extensions import db
+from vrijstad.history.cli import history_cli
 from vrijstad.letting.models import Collective
 from vrijstad.letting.services import send_turnover_reminders, start_placements
 from vrijstad.money import format_eur
@@ -299,6 +300,7 @@ def analyze_command() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(units_cli)
+    app.cli.add_command(history_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(invoice_command)
     app.cli.add_command(settle_command)

@@ -130,6 +130,7 @@ def test_no_page_scrolls_sideways_at_320_px(page: Page, ctx, make_user, make_org
         f"/dashboard/areas/{area.id}/footfall",
         f"{org}/footfall",
         f"{org}/footfall/import",
+        f"/dashboard/areas/{area.id}/history",
         f"/areas/{area.id}",
         "/todo",
         "/pipeline",

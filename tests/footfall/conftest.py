@@ -27,3 +27,10 @@ def hourly_csv(first: date, days: int, per_hour: int = 100, code: str = "HS-01")
         day = first + timedelta(days=n)
         lines += [f"{code};{day.isoformat()} {hour:02d}:00;{per_hour}" for hour in range(24)]
     return "\n".join(lines) + "\n"
+
+
+def daily_csv(first: date, days: int, per_hour: int, code: str = "HS-01") -> str:
+    """A count a day (24 × per_hour): a week holds the same on days the clocks change."""
+    lines = ["counter;start;count;interval"]
+    lines += [f"{code};{first + timedelta(days=n)};{24 * per_hour};day" for n in range(days)]
+    return "\n".join(lines) + "\n"

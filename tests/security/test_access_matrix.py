@@ -49,6 +49,7 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "footfall.area": (STAFF_X, None),
     "footfall.counters": (STAFF_X, STAFF_X),
     "footfall.upload": (STAFF_X, STAFF_X),
+    "history.upload": (STAFF_X, STAFF_X),  # the vacancy history of organisation X's area
     "opendata.bag": (STAFF_X, STAFF_X),
     "opendata.kvk": (STAFF_X, STAFF_X),
     "opendata.hidden_list": (STAFF_X, None),

@@ -198,6 +198,14 @@ class VacancyStatSchema(ma.Schema):
     frictional_m2 = fields.Int(required=True)
     long_term_m2 = fields.Int(required=True)
     structural_m2 = fields.Int(required=True)
+    source = fields.Str(
+        required=True,
+        validate=validate.OneOf(["recorded", "imported"]),
+        metadata={
+            "description": "recorded: counted by Vrijstad from its units; imported: from the "
+            "organisation's historic vacancy file (months before it used Vrijstad)."
+        },
+    )
 
 
 class VacancyPageSchema(PageSchema):

@@ -181,6 +181,7 @@ def vacancy_data(row: VacancySnapshot) -> dict:
         "frictional_m2": row.frictional_m2,
         "long_term_m2": row.long_term_m2,
         "structural_m2": row.structural_m2,
+        "source": row.source.value,
     }
 
 

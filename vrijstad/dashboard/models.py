@@ -1,6 +1,7 @@
 """Monthly vacancy snapshots, street stories and an organisation's dashboard settings."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrijstad import clock, labels
 from vrijstad.applications.models import Application, Offer
+from vrijstad.core import enum_type
 from vrijstad.extensions import Model
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.letting.models import Placement
@@ -36,6 +38,14 @@ VACANCY_CLASS_LABELS = labels.register(
 )
 
 
+class SnapshotSource(StrEnum):
+    """Where a snapshot row comes from: Vrijstad counted its own units (the monthly run, or
+    staff by hand), or staff imported it from a historic vacancy file (a backfill)."""
+
+    RECORDED = "recorded"
+    IMPORTED = "imported"
+
+
 class VacancySnapshot(Model):
     """An area's (street '') or one street's vacancy figures as recorded for a month."""
 
@@ -62,6 +72,13 @@ class VacancySnapshot(Model):
     long_term_m2: Mapped[int] = mapped_column(sa.BigInteger)
     structural_m2: Mapped[int] = mapped_column(sa.BigInteger)
     taken_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=clock.now)
+    #: Recorded rows are never replaced by an import; imported rows by a later import of the
+    #: same month, and by a recording of that month.
+    source: Mapped[SnapshotSource] = mapped_column(
+        enum_type(SnapshotSource),
+        default=SnapshotSource.RECORDED,
+        server_default=SnapshotSource.RECORDED.value,
+    )
 
     __table_args__ = (
         # One row per area, street and month; the trend reads (area, street) over a month range.

@@ -126,6 +126,8 @@ class AreaFootfall:
 
     last_week: date
     trend: list[tuple[date, int | None]]
+    #: Per week of the trend, the same week a year before (52 weeks back).
+    trend_year_ago: list[int | None]
     pattern: list[int | None]
     this_year: int | None
     year_ago: int | None
@@ -150,7 +152,7 @@ def area_footfall(streets: list[Street], today: date) -> AreaFootfall:
     last = last_full_week(today)
     first = last - (TREND_WEEKS - 1) * WEEK
     ids = [s.id for s in streets]
-    weeks = Weeks.read(ids, [(first, last + SIX_DAYS), (last - YEAR, last - YEAR + SIX_DAYS)])
+    weeks = Weeks.read(ids, [(first, last + SIX_DAYS), (first - YEAR, last - YEAR + SIX_DAYS)])
     by_weekday: list[int] = [0] * 7
     counter_days: list[int] = [0] * 7
     for day, total, counters in db.session.execute(
@@ -167,6 +169,9 @@ def area_footfall(streets: list[Street], today: date) -> AreaFootfall:
         last_week=last,
         trend=[
             (first + n * WEEK, _area_week(weeks, ids, first + n * WEEK)) for n in range(TREND_WEEKS)
+        ],
+        trend_year_ago=[
+            _area_week(weeks, ids, first + n * WEEK - YEAR) for n in range(TREND_WEEKS)
         ],
         pattern=[
             round(t / n) if n else None for t, n in zip(by_weekday, counter_days, strict=True)

@@ -114,11 +114,30 @@ def area(area_id: int):
         "footfall/area.html",
         area=area,
         board=board,
+        chart=trend_chart(board),
         change=None
         if board.change is None
         else format_percent(board.change, "+#,##0.0 %;-#,##0.0 %"),
         weekdays=[format_date(monday + timedelta(days=n), "EEEE") for n in range(7)],
     )
+
+
+def trend_chart(board: figures.AreaFootfall) -> dict:
+    """Chart.js data of the weekly trend (the table beside it holds the same figures): the
+    passers-by per week, and the same weeks a year before when any of them was counted."""
+    datasets: list[dict] = [
+        {"label": _("Passers-by"), "data": [count for _week, count in board.trend]}
+    ]
+    if any(count is not None for count in board.trend_year_ago):
+        datasets.append(
+            {"label": _("Same week last year"), "data": board.trend_year_ago, "dashed": True}
+        )
+    return {
+        "type": "line",
+        "count": True,
+        "labels": [format_date(week, "d MMM") for week, _count in board.trend],
+        "datasets": datasets,
+    }
 
 
 @bp.app_template_filter("passers")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from vrijstad import clock, jobs
 from vrijstad.areas.models import Area
 from vrijstad.clock import add_months, month_end, month_start
-from vrijstad.dashboard.models import WHOLE_AREA, VacancySnapshot, street_key
+from vrijstad.dashboard.models import WHOLE_AREA, SnapshotSource, VacancySnapshot, street_key
 from vrijstad.dashboard.services.periods import DashboardError
 from vrijstad.dashboard.services.stock import live_stock
 from vrijstad.extensions import db
@@ -35,7 +35,15 @@ def check_snapshot_period(period: date, today: date) -> None:
 
 
 def take_snapshot(area: Area, period: date, today: date) -> int:
-    """Record the area's vacancy for the month once; returns the rows written (0: had one)."""
+    """Record the area's vacancy for the month once; returns the rows written (0: had one).
+    Rows of the month imported from a history file give way: Vrijstad's own count wins."""
+    db.session.execute(
+        sa.delete(VacancySnapshot).where(
+            VacancySnapshot.area_id == area.id,
+            VacancySnapshot.period == period,
+            VacancySnapshot.source == SnapshotSource.IMPORTED,
+        )
+    )
     exists = db.session.scalar(
         sa.select(VacancySnapshot.id).where(
             VacancySnapshot.area_id == area.id,

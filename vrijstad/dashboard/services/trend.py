@@ -7,6 +7,7 @@ from decimal import Decimal
 from vrijstad.areas.models import Area
 from vrijstad.clock import add_months, month_start
 from vrijstad.dashboard import queries
+from vrijstad.dashboard.models import SnapshotSource
 from vrijstad.dashboard.services.periods import Period
 from vrijstad.dashboard.services.stock import COUNTS, Stock, Vacancy, live_stock
 from vrijstad.extensions import db
@@ -33,7 +34,7 @@ def trend_rows(
         elif month in recorded:
             snap = recorded[month]
             figures = Vacancy(**{name: getattr(snap, name) for name in COUNTS})
-            source = _("snapshot")
+            source = _("snapshot") if snap.source == SnapshotSource.RECORDED else _("imported")
         else:
             missing.append(month)
             continue

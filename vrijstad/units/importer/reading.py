@@ -84,21 +84,22 @@ class Row:
     stray: bool = False  # a value in a column without a name
 
 
-def read_rows(filename: str, data: bytes) -> list[Row]:
-    """The data rows of a .csv (UTF-8, ';' or ',') or .xlsx (first sheet) upload."""
+def read_rows(filename: str, data: bytes, max_rows: int | None = MAX_ROWS) -> list[Row]:
+    """The data rows of a .csv (UTF-8, ';' or ',') or .xlsx (first sheet) upload; other
+    tables than units (a vacancy history) pass their own limit, None for none."""
     kind = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     readers = {"csv": _csv_cells, "xlsx": _xlsx_cells}
     if kind not in readers:
         raise ImportFileError(_("Upload a .csv or .xlsx file."))
     with closing(readers[kind](data)) as table:
-        return _rows(table)
+        return _rows(table, max_rows)
 
 
 def column_name(text: str) -> str:
     return re.sub(r"[\s-]+", "_", text.strip().lower())
 
 
-def _rows(table: Iterator[list[str]]) -> list[Row]:
+def _rows(table: Iterator[list[str]], max_rows: int | None = MAX_ROWS) -> list[Row]:
     # Line numbers count records, as a spreadsheet numbers its rows; a description spanning
     # several physical lines in a CSV file is still one row.
     header = [column_name(cell) for cell in next(table, [])]
@@ -112,7 +113,7 @@ def _rows(table: Iterator[list[str]]) -> list[Row]:
     for line, cells in enumerate(table, start=2):
         if not any(cells):
             continue  # spreadsheets often end in blank rows
-        if len(rows) == MAX_ROWS:
+        if len(rows) == max_rows:
             raise ImportFileError(
                 _("A file may hold at most %(n)d units; split it into several files.", n=MAX_ROWS)
             )
