@@ -87,6 +87,6 @@ def zones_form(area, **by_name) -> dict[str, str]:
     """The form fields of a zoning: every street by name (default: by its grade)."""
     defaults = {"Hoogstraat": "core", "Kerkstraat": "approach", "Molenstraat": "transformation"}
     return {
-        f"zone-{street.id}": by_name.get(street.name, defaults[street.name])
+        f"zone-{street.id}": by_name.get(street.name, defaults.get(street.name, "core"))
         for street in area.streets
     }
