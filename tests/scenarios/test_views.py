@@ -185,3 +185,22 @@ def test_the_dashboard_links_to_the_scenarios(client, login, town):
     login(town.test_staff)
     area = town.areas[0]
     assert f"/dashboard/areas/{area.id}/scenarios" in client.get(f"/dashboard/areas/{area.id}").text
+
+
+def test_a_refused_edit_leaves_the_scenario_as_it_was(client, login, town, make_org):
+    login(town.test_staff)
+    area = town.areas[0]
+    url = _create(client, area, "Smalle kern").location
+    other = make_org().areas[0].streets[0]
+    data = {"name": "Brede kern", f"zone-{other.id}": "core"} | zones_form(area, Kerkstraat="core")
+    refused = client.post(f"{url}/edit", data=data)
+    assert refused.status_code == 422
+    assert "Deze straat hoort niet bij de straten van dit gebied." in refused.text
+    db.session.expire_all()
+    scenario = db.session.scalar(sa.select(Scenario))
+    assert scenario.name == "Smalle kern" and scenario.figures["core"]["units"] == 4
+    assert sorted(z.value for z in scenario.zoning.values()) == [
+        "approach",
+        "core",
+        "transformation",
+    ]

@@ -148,6 +148,15 @@ def update_scenario(actor: User, scenario: Scenario, data: ScenarioData) -> Scen
     return scenario
 
 
+def save_scenario(
+    actor: User, area: Area, data: ScenarioData, scenario: Scenario | None = None
+) -> Scenario:
+    """A new scenario of the area, or the changed one."""
+    if scenario is None:
+        return create_scenario(actor, area, data)
+    return update_scenario(actor, scenario, data)
+
+
 def recompute_scenario(actor: User, scenario: Scenario) -> Scenario:
     compute_figures(actor, scenario)
     record_event(actor, "scenarios.recomputed", scenario, scenario.organisation_id)

@@ -41,15 +41,10 @@ def _form_page(area: Area, scenario: Scenario | None, zoning: dict[int, Zone]):
             form.name.data or "", form.note.data or "", zones_of(request.form)
         )
         zones = data.zones
-        if scenario is None:
-            done = attempt(
-                lambda: services.create_scenario(current_user, area, data), show=_show(form, errors)
-            )
-        else:
-            done = attempt(
-                lambda: services.update_scenario(current_user, scenario, data),
-                show=_show(form, errors),
-            )
+        done = attempt(
+            lambda: services.save_scenario(current_user, area, data, scenario),
+            show=_show(form, errors),
+        )
         if done and done.value is not None:
             flash(_("The scenario is saved and its figures computed."), "success")
             return redirect(url_for("scenarios.detail", scenario_id=done.value.id))
