@@ -59,6 +59,7 @@ from vrijstad.privacy.views import bp as privacy_bp
 from vrijstad.relations import todo as relations_todo
 from vrijstad.relations.views import bp as relations_bp
 from vrijstad.saved.views import bp as saved_bp
+from vrijstad.scenarios.views import bp as scenarios_bp
 from vrijstad.starters.views import bp as starters_bp
 from vrijstad.subsidies import todo as subsidies_todo
 from vrijstad.subsidies.views import bp as subsidies_bp
@@ -186,6 +187,7 @@ def register_blueprints(app: Flask) -> None:
         footfall_bp,
         history_bp,
         saved_bp,
+        scenarios_bp,
         verification_bp,
         legal_bp,
         todo_bp,

@@ -70,6 +70,7 @@ from vrijstad.payments.models import (
 from vrijstad.popups.models import BlockedPeriod, Booking, BookingStatus, ShortLetTerms
 from vrijstad.relations.models import Contact, Message, MessageSend, Relation
 from vrijstad.saved.models import DigestUnit, Favourite, SavedSearch
+from vrijstad.scenarios.models import Scenario, ScenarioZone
 from vrijstad.starters.models import BranchGroup, SpaceKind, StarterProfile
 from vrijstad.submissions import Submission
 from vrijstad.subsidies.models import (
@@ -188,4 +189,6 @@ __all__ = [
     "Unit",
     "UnitPhoto",
     "UnitStatus",
+    "Scenario",
+    "ScenarioZone",
 ]

@@ -67,6 +67,14 @@ RULES: dict[str, tuple[frozenset | None, frozenset | None]] = {
     "dashboard.snapshot": (None, STAFF_X),
     "dashboard.story": (STAFF_X, STAFF_X),
     "streets.page": (ALL, None),  # a street's public page
+    "scenarios.index": (STAFF_X, None),  # scenarios of organisation X's area
+    "scenarios.new": (STAFF_X, STAFF_X),
+    "scenarios.detail": (STAFF_X, None),
+    "scenarios.edit": (STAFF_X, STAFF_X),
+    "scenarios.recompute": (None, STAFF_X),
+    "scenarios.duplicate": (None, STAFF_X),
+    "scenarios.delete": (None, STAFF_X),
+    "scenarios.compare": (STAFF_X, None),  # without two chosen: back to the list
     "saved.delete_search": (None, STARTER_A),  # the world's saved search is starter A's
     "saved.edit_search": (None, STARTER_A),
     "saved.favourite": (None, STARTERS),  # the heart on a public unit

@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD
 from vrijstad import clock, jobs
 from vrijstad.applications import services as applications
 from vrijstad.applications.models import Application
-from vrijstad.areas.models import Street
+from vrijstad.areas.models import Area, Street
 from vrijstad.auth.models import User
 from vrijstad.billing import services as billing
 from vrijstad.billing.models import FundPurpose, Invoice, Settlement, SettlementStatus
@@ -46,6 +46,7 @@ from vrijstad.payments.services import (
 )
 from vrijstad.popups import services as popups
 from vrijstad.popups.models import ALL_WEEKDAYS
+from vrijstad.scenarios import services as scenarios
 from vrijstad.starters.models import BranchGroup
 from vrijstad.starters.services import store_plan
 from vrijstad.storage import get_storage
@@ -363,7 +364,19 @@ def build_world(app, make_org, make_user) -> World:
     world.params["key"] = "headline"
     _saved_search(world, starter_a)
     _relations(world, staff_x, collective.organisation_id)
+    _scenario(world, staff_x, listed.area_id)
     return world
+
+
+def _scenario(world: World, staff: User, area_id: int) -> None:
+    """A scenario of organisation X's area, zoned by the streets' grades."""
+    area = db.session.get_one(Area, area_id)
+    zones = {str(k): v.value for k, v in scenarios.default_zoning(area).items()}
+    if "core" not in zones.values():
+        zones[next(iter(zones))] = "core"
+    data = scenarios.ScenarioData("Compacte kern", zones=zones)
+    world.params["scenario_id"] = scenarios.create_scenario(staff, area, data).id
+    db.session.commit()
 
 
 def _bylaw_case(unit: Unit) -> None:
