@@ -139,6 +139,8 @@ def test_edit_duplicate_compare_and_delete(client, login, town):
     alone = client.get(f"/dashboard/areas/{area.id}/scenarios/compare?ids={first_id}")
     assert alone.status_code == 302
     assert "Kies twee tot vier scenario" in client.get(alone.location).text
+    detail = client.get(f"/scenarios/{copy_id}").text
+    assert "<summary>Dit scenario verwijderen</summary>" in detail  # asked before it goes
     assert client.post(f"/scenarios/{copy_id}/delete").status_code == 302
     assert _count() == (1, 3)
 
