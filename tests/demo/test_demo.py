@@ -140,5 +140,12 @@ def test_the_demo_tells_its_story_on_any_day(runner, client, moment):
         centre = db.session.scalar(sa.select(Area).order_by(Area.id))
         footfall = client.get(f"/dashboard/areas/{centre.id}/footfall")
         assert footfall.status_code == 200 and "Hoogstraat" in footfall.text
+        hidden = client.get(f"/organisations/{organisation_id}/hidden-vacancy").text
+        assert "Hoogstraat 52" in hidden and "Kringloopwinkel Tweede Kans" in hidden
+        scenarios = client.get(f"/dashboard/areas/{centre.id}/scenarios").text
+        assert (
+            "Kern volgens straatklasse" in scenarios
+            and "Compacte kern zonder Kerkstraat" in scenarios
+        )
         hoogstraat = db.session.scalar(sa.select(Unit).where(Unit.street == "Hoogstraat"))
         assert "passanten per week in deze straat" in client.get(f"/units/{hoogstraat.id}").text

@@ -4,7 +4,8 @@ Everything is made through the services of each feature, as real use would make 
 offered with photos, applications, collective letting with invoices and settlements, contests
 in three phases, a subsidy application in every state of the procedure, street pages, and
 the staff's day: relations with contacts and follow-ups, vacancy-bylaw cases and two years of
-footfall counts. The
+footfall counts, the BAG and KvK registers with their hidden vacancy, and two
+scenarios for the city centre. The
 past is told by dates relative to today (services take the day they act on), and two years of
 monthly vacancy snapshots give the dashboard its trend. Loading it again changes nothing."""
 
@@ -18,6 +19,7 @@ from vrijstad.demo.contests import build_contests
 from vrijstad.demo.history import record_history
 from vrijstad.demo.lettings import build_collective
 from vrijstad.demo.photos import add_photos
+from vrijstad.demo.registers import build_registers
 from vrijstad.demo.staffday import build_staff_day
 from vrijstad.demo.streets import publish_streets
 from vrijstad.demo.subsidies import build_subsidies
@@ -55,4 +57,5 @@ def load_demo_data() -> list[tuple[str, str]]:
         add_photos(demo)
         record_history(demo)
         build_staff_day(demo)
+        build_registers(demo)
     return logins()
