@@ -53,6 +53,12 @@ def test_an_upload_imports_or_lists_every_bad_line(client, login, counted):
     assert unknown.status_code == 422 and "bekende indelingen" in unknown.text
     without = _upload(client, counted, "datum;uur;aantal\n02-11-2026;13;120\n")
     assert without.status_code == 422 and "kies de teller" in without.text
+    binary = client.post(
+        f"/organisations/{counted.id}/footfall/import",
+        data={"file": (io.BytesIO(bytes(range(256)) * 8), "tellingen.csv"), "counter": "HS-01"},
+        content_type="multipart/form-data",
+    )
+    assert binary.status_code == 422 and "Dit is geen CSV-bestand" in binary.text
 
 
 def test_other_organisations_and_the_public_may_not_upload(client, login, counted, make_org):

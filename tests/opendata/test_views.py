@@ -187,3 +187,14 @@ def test_the_list_warns_while_the_kvk_register_is_missing(client, login, make_or
     page = client.get(url).text
     assert "Het KvK-register is nog niet geïmporteerd" not in page
     assert "KvK: geïmporteerd op" in page
+
+
+def test_a_file_that_is_not_text_is_refused_with_the_reason(client, login, make_org):
+    organisation = make_org()
+    login(organisation.test_staff)
+    not_text = bytes(range(256)) * 8  # a binary file: bytes no text encoding reads
+    for register in ("bag", "kvk"):
+        answer = _upload(client, organisation, register, not_text, "extract.csv")
+        assert answer.status_code == 422, register
+        assert "Dit is geen CSV-bestand" in answer.text
+    assert (_count(BagObject), _count(Establishment)) == (0, 0)

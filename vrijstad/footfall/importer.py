@@ -31,6 +31,7 @@ from typing import NamedTuple
 from vrijstad import clock
 from vrijstad.footfall.models import Interval
 from vrijstad.i18n import lazy_gettext as _l
+from vrijstad.textfiles import NotText, decode_upload
 
 HOURS = [str(h) for h in range(24)]
 INTERVALS = {"": Interval.HOUR, "hour": Interval.HOUR, "day": Interval.DAY}
@@ -230,10 +231,13 @@ def _delimiter(first_line: str) -> str:
 
 
 def decode(data: bytes) -> str:
+    """The upload as text (see vrijstad.textfiles); FileError when it is not a text file."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
+        return decode_upload(data)
+    except NotText:
+        raise FileError(
+            _l("This is not a CSV file: save it as CSV (UTF-8) and upload it again.")
+        ) from None
 
 
 def parse(text: str, default_counter: str | None = None) -> Parsed:

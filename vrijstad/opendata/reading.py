@@ -25,6 +25,7 @@ from typing import NamedTuple
 from vrijstad.core import DomainError
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.opendata.rd import rd_to_wgs84
+from vrijstad.textfiles import NotText, decode_upload
 from vrijstad.units.addresses import compact_addition
 
 _POSTCODE = re.compile(r"^([1-9]\d{3}) ?([A-Z]{2})$")
@@ -146,10 +147,13 @@ KVK_REQUIRED = ("number", "name", "street", "house", "postcode", "city", "sbi")
 
 
 def decode(data: bytes) -> str:
+    """The upload as text (see vrijstad.textfiles); FileError when it is not a text file."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
+        return decode_upload(data)
+    except NotText:
+        raise FileError(
+            _l("This is not a CSV file: save it as CSV (UTF-8) and upload it again.")
+        ) from None
 
 
 def _columns(
