@@ -4,7 +4,8 @@ A BAG extract of Dijkerveen's shop objects (every unit, two shop objects nobody 
 dwelling the import passes over) and a KvK register of the businesses in the let units, plus
 one at a unit that is still listed: the hidden-vacancy list then shows both kinds. Both go
 through the same import as an uploaded file. The city centre gets two scenarios to compare:
-the zoning by street grade, and one that gives up the Kerkstraat as core.
+the zoning by street grade, and one that gives up the Kerkstraat as core and turns the
+Lange Nieuwstraat into a transformation zone.
 """
 
 from vrijstad.areas.models import Area
@@ -112,10 +113,9 @@ def _scenarios(demo: Demo) -> None:
             {str(street_id): zone.value for street_id, zone in by_grade.items()},
         ),
     )
+    changed = {"Kerkstraat": Zone.APPROACH, "Lange Nieuwstraat": Zone.TRANSFORMATION}
     smaller = {
-        str(street.id): (
-            Zone.APPROACH if street.name == "Kerkstraat" else by_grade[street.id]
-        ).value
+        str(street.id): changed.get(street.name, by_grade[street.id]).value
         for street in centre.streets
     }
     scenarios.create_scenario(
@@ -123,7 +123,8 @@ def _scenarios(demo: Demo) -> None:
         centre,
         scenarios.ScenarioData(
             "Compacte kern zonder Kerkstraat",
-            "Hoogstraat en Markt als kern; de Kerkstraat wordt aanloopgebied.",
+            "Hoogstraat en Markt als kern; de Kerkstraat wordt aanloopgebied, de Lange "
+            "Nieuwstraat transformatiegebied (wonen boven en in de lege winkels).",
             smaller,
         ),
     )
