@@ -188,6 +188,18 @@ def run(url: str) -> None:
             rows=len(rows),
             stale=sum(row.hint == hidden.Hint.STALE for row in rows),
         )
+        # "Add to relations" checks only its own row is still on the list.
+        refs = [rows[len(rows) // 2].ref, *(r.ref for r in rows if r.hint == hidden.Hint.STALE)][:2]
+        for ref in refs:
+            started = time.perf_counter()
+            found = hidden.hidden_vacancies(organisation.id, only=ref)
+            emit(
+                "hidden_vacancy_one_row",
+                round((time.perf_counter() - started) * 1000, 1),
+                "ms",
+                ref=ref.split("-")[0],
+                found=len(found),
+            )
 
 
 def main() -> None:

@@ -159,3 +159,24 @@ def test_following_up_makes_one_relation_with_a_task(make_org, make_unit):
     assert "Verborgen leegstand: Hoogstraat 2, Dijkerveen" in titles
     with pytest.raises(hidden.HiddenVacancyError):
         hidden.follow_up(staff, organisation, "bag-999999")
+
+
+def test_one_row_is_found_as_the_whole_list_has_it(ctx, make_org, make_unit):
+    """Following a row up reads only that row; it must be the row the list shows, and a ref
+    that is not on the list (or no ref at all) finds nothing."""
+    organisation = make_org()
+    make_unit(area=organisation.areas[0], house_number=3)
+    services.import_bag(None, organisation, bag_file())
+    services.import_kvk(None, organisation, kvk_file())
+    db.session.commit()
+    rows = hidden.hidden_vacancies(organisation.id)
+    assert {row.hint for row in rows} == {hidden.Hint.UNOFFERED, hidden.Hint.STALE}
+    for row in rows:
+        assert hidden.hidden_vacancies(organisation.id, only=row.ref) == [row]
+    on_list = {row.ref for row in rows}
+    for ref in ("bag-999999", "unit-999999", "bag-x", "x", "unit-" + "9" * 40, ""):
+        assert hidden.hidden_vacancies(organisation.id, only=ref) == [], ref
+    others = [f"bag-{n}" for n in range(1, 8)] + [f"unit-{n}" for n in range(1, 4)]
+    for ref in others:
+        found = hidden.hidden_vacancies(organisation.id, only=ref)
+        assert found == ([r for r in rows if r.ref == ref] if ref in on_list else []), ref

@@ -56,10 +56,18 @@ class HiddenVacancyError(DomainError):
     """A row of the list cannot be followed up."""
 
 
-def hidden_vacancies(organisation_id: int) -> list[Hidden]:
-    """Both kinds of row for the organisation, unoffered shop objects first, by address."""
+def hidden_vacancies(organisation_id: int, only: str | None = None) -> list[Hidden]:
+    """Both kinds of row for the organisation, unoffered shop objects first, by address;
+    with ``only`` (a row's ref) just that row, if it is on the list, without reading the
+    whole register."""
+    kind, _sep, number = (only or "").partition("-")
+    if only is not None and (kind not in ("bag", "unit") or not number.isdigit()):
+        return []
+    picked = int(number) if only is not None and len(number) <= 18 else None
+    if only is not None and picked is None:
+        return []
     # Rows, not objects: an extract of a whole city holds a hundred thousand.
-    objects = db.session.execute(
+    objects_query = (
         sa.select(
             BagObject.id,
             BagObject.bag_id,
@@ -74,16 +82,42 @@ def hidden_vacancies(organisation_id: int) -> list[Hidden]:
         )
         .where(BagObject.organisation_id == organisation_id)
         .order_by(BagObject.street, BagObject.house_number, BagObject.address_key)
-    ).all()
-    businesses: dict[str, list[str]] = defaultdict(list)
-    for key, name in db.session.execute(
+    )
+    units = organisation_units(organisation_id)
+    if kind == "unit":
+        units = [unit for unit in units if unit.id == picked]
+        keys = [unit_key(unit) for unit in units]
+        objects_query = objects_query.where(
+            sa.or_(
+                BagObject.bag_id.in_([u.bag_id for u in units if u.bag_id]),
+                BagObject.address_key.in_(keys),
+            )
+        )
+    elif kind == "bag":
+        objects_query = objects_query.where(BagObject.id == picked)
+    objects = db.session.execute(objects_query).all()
+    businesses_query = (
         sa.select(Establishment.address_key, Establishment.trade_name)
         .where(Establishment.organisation_id == organisation_id)
         .order_by(Establishment.trade_name)
-    ):
+    )
+    if only is not None:
+        wanted = {o.address_key for o in objects} | {unit_key(u) for u in units}
+        businesses_query = businesses_query.where(Establishment.address_key.in_(wanted))
+    businesses: dict[str, list[str]] = defaultdict(list)
+    for key, name in db.session.execute(businesses_query):
         businesses[key].append(name)
-    units = organisation_units(organisation_id)
     key_of_bag = {o.bag_id: o.address_key for o in objects}
+    if kind == "bag":  # where the units' own BAG objects are (the whole list read them all)
+        key_of_bag |= {
+            bag_id: key
+            for bag_id, key in db.session.execute(
+                sa.select(BagObject.bag_id, BagObject.address_key).where(
+                    BagObject.organisation_id == organisation_id,
+                    BagObject.bag_id.in_([u.bag_id for u in units if u.bag_id]),
+                )
+            )
+        }
     unit_keys = {key_of_bag.get(u.bag_id or "", unit_key(u)) for u in units}
     unit_bag_ids = {u.bag_id for u in units if u.bag_id}
     rows = [
@@ -102,7 +136,7 @@ def hidden_vacancies(organisation_id: int) -> list[Hidden]:
         and o.address_key not in unit_keys
     ]
     stale = []
-    for unit in units:
+    for unit in units if kind != "bag" else []:
         key = key_of_bag.get(unit.bag_id or "", unit_key(unit))
         if unit.status in PUBLIC_STATUSES and key in businesses:
             stale.append(
@@ -117,13 +151,15 @@ def hidden_vacancies(organisation_id: int) -> list[Hidden]:
                     tuple(businesses[key]),
                 )
             )
+    if kind == "unit":
+        rows = []
     return rows + sorted(stale, key=lambda h: h.address)
 
 
 def follow_up(actor: User, organisation: Organisation, ref: str) -> Relation:
     """Follow a row of the list up: the owner's relation (made when there is none, linked to
     the unit) with "Hidden vacancy: <address>" as its follow-up from today."""
-    row = next((h for h in hidden_vacancies(organisation.id) if h.ref == ref), None)
+    row = next((h for h in hidden_vacancies(organisation.id, only=ref) if h.ref == ref), None)
     if row is None:
         raise HiddenVacancyError(_l("This address is no longer on the hidden-vacancy list."))
     unit = db.session.get(Unit, int(ref.removeprefix("unit-"))) if row.hint == Hint.STALE else None
