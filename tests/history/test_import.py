@@ -218,3 +218,15 @@ def test_the_trend_shows_the_imported_months(area):
     assert [row[0] for row in rows] == [first, months_ago(3)]
     assert rows[0][1:3] == [20, 5] and rows[0][-1] == "geïmporteerd"
     assert months_ago(2) in missing
+
+
+def test_a_city_centres_floor_area_is_not_taken_for_a_typing_error(area):
+    """Square metres go up to 100 million a line (a city centre has hundreds of thousands),
+    units to 100,000: m2_totaal is a floor area, though its name starts with m2."""
+    bad = refused(area, history_csv(line(months_ago(29), "Hoogstraat", m2=100_000_001)))
+    assert list(bad.values()) == [
+        "m2_totaal: '100000001' is geen heel getal van 0 tot 100.000.000."
+    ]
+    month = months_ago(30)
+    run(area, history_csv(line(month, "Hoogstraat", units=900, m2=708_688, vacant_m2=200)))
+    assert rows_of(area)[month].floor_area_total_m2 == 708_688

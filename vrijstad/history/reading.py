@@ -129,7 +129,7 @@ def parse_figure(text: str, column: str) -> int:
     cleaned = text.strip().replace(" ", "")
     if not cleaned and column in CLASS_COLUMNS:
         return 0
-    most = MAX_M2 if column.endswith("m2") else MAX_UNITS
+    most = MAX_M2 if FIELD_OF_COLUMN.get(column, column).endswith("_m2") else MAX_UNITS
     if not _NUMBER.match(cleaned) or int(cleaned.replace(".", "")) > most:
         raise BadValue(
             _l(
