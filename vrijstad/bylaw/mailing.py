@@ -7,8 +7,6 @@ letter is only downloaded, and staff post it.
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from vrijstad.audit.services import record_event
 from vrijstad.auth.models import User
 from vrijstad.bylaw.documents import Letter, letter_name, letter_pdf
@@ -19,7 +17,8 @@ from vrijstad.i18n import force_locale
 from vrijstad.i18n import gettext as _
 from vrijstad.i18n import lazy_gettext as _l
 from vrijstad.notifications.mail import queue_mail
-from vrijstad.relations.models import Relation, relation_units
+from vrijstad.relations import services as relations
+from vrijstad.relations.models import Relation
 
 #: Each letter's mail subject (the letter's own title).
 SUBJECTS = {
@@ -43,14 +42,8 @@ def recipient(case: BylawCase) -> Recipient | None:
     if owner is not None:
         return Recipient(owner.name, owner.email, owner.locale or "nl")
     relation = db.session.scalar(
-        sa.select(Relation)
-        .join(relation_units, relation_units.c.relation_id == Relation.id)
-        .where(
-            relation_units.c.unit_id == case.unit_id,
-            Relation.organisation_id == case.organisation_id,
-            Relation.email.is_not(None),
-        )
-        .order_by(Relation.id)
+        relations.relations_of_unit(case.organisation_id, case.unit_id)
+        .where(Relation.email.is_not(None))
         .limit(1)
     )
     if relation is None or relation.email is None:

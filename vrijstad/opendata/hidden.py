@@ -28,7 +28,7 @@ from vrijstad.opendata.models import BagObject, Establishment
 from vrijstad.opendata.services import organisation_units, unit_key
 from vrijstad.organisations.models import Organisation
 from vrijstad.relations import services as relations
-from vrijstad.relations.models import Relation, RelationKind, relation_units
+from vrijstad.relations.models import Relation, RelationKind
 from vrijstad.units.models import PUBLIC_STATUSES, Unit, street_address
 
 
@@ -183,12 +183,7 @@ def _owner_relation(
     """The relation that owns the unit, or the owner's by e-mail, or one named after the
     address (found again by that name, so following up twice makes one relation)."""
     if unit is not None:
-        known = db.session.scalar(
-            sa.select(Relation)
-            .join(relation_units, relation_units.c.relation_id == Relation.id)
-            .where(Relation.organisation_id == organisation.id, relation_units.c.unit_id == unit.id)
-            .limit(1)
-        )
+        known = db.session.scalar(relations.relations_of_unit(organisation.id, unit.id).limit(1))
         if known is not None:
             return known
         if unit.owner is not None:

@@ -240,6 +240,17 @@ def link_unit(relation: Relation, unit: Unit) -> None:
     db.session.flush()
 
 
+def relations_of_unit(organisation_id: int, unit_id: int) -> sa.Select[Relation]:
+    """The organisation's relations linked to the unit (its owner, held or not), the first
+    linked first."""
+    return (
+        sa.select(Relation)
+        .join(relation_units, relation_units.c.relation_id == Relation.id)
+        .where(Relation.organisation_id == organisation_id, relation_units.c.unit_id == unit_id)
+        .order_by(Relation.id)
+    )
+
+
 def held_units(relation: Relation) -> list[Unit]:
     """The relation's units held for the organisation until an owner claims them."""
     return [unit for unit in relation.units if unit.owner_id is None]
