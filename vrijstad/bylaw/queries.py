@@ -16,17 +16,12 @@ from vrijstad.units.models import Unit
 RUNNING = "running"
 
 
-def vacant_units(organisation_ids: Sequence[int]) -> sa.Select[Unit, BylawCase, int]:
-    """(unit, open case or None, organisation id) of every vacant unit with a known start in
-    the areas of organisations that have a bylaw, the longest vacant first."""
+def _under_bylaw(query: sa.Select, organisation_ids: Sequence[int]) -> sa.Select:
+    """The query's rows for every vacant unit with a known start in the areas of the
+    organisations that have a bylaw, the longest vacant first."""
     return (
-        sa.select(Unit, BylawCase, Area.organisation_id)
-        .join(Area, Area.id == Unit.area_id)
+        query.join(Area, Area.id == Unit.area_id)
         .join(VacancyBylaw, VacancyBylaw.organisation_id == Area.organisation_id)
-        .outerjoin(
-            BylawCase,
-            sa.and_(BylawCase.unit_id == Unit.id, BylawCase.stage != BylawStage.CLOSED),
-        )
         .where(
             Area.organisation_id.in_(organisation_ids),
             Unit.status.not_in(NOT_VACANT),
@@ -36,20 +31,21 @@ def vacant_units(organisation_ids: Sequence[int]) -> sa.Select[Unit, BylawCase, 
     )
 
 
-def vacant_units_list(organisation_id: int) -> sa.Select[Unit]:
-    """The organisation's vacant units under its bylaw, the longest vacant first (a page of
-    them goes with open_cases_of)."""
-    return (
-        sa.select(Unit)
-        .join(Area, Area.id == Unit.area_id)
-        .join(VacancyBylaw, VacancyBylaw.organisation_id == Area.organisation_id)
-        .where(
-            Area.organisation_id == organisation_id,
-            Unit.status.not_in(NOT_VACANT),
-            Unit.vacant_since.is_not(None),
-        )
-        .order_by(Unit.vacant_since, Unit.id)
+def vacant_units(organisation_ids: Sequence[int]) -> sa.Select[Unit, BylawCase, int]:
+    """(unit, open case or None, organisation id) of every vacant unit under a bylaw."""
+    return _under_bylaw(
+        sa.select(Unit, BylawCase, Area.organisation_id).outerjoin(
+            BylawCase,
+            sa.and_(BylawCase.unit_id == Unit.id, BylawCase.stage != BylawStage.CLOSED),
+        ),
+        organisation_ids,
     )
+
+
+def vacant_units_list(organisation_id: int) -> sa.Select[Unit]:
+    """The organisation's vacant units under its bylaw (a page of them goes with
+    open_cases_of)."""
+    return _under_bylaw(sa.select(Unit), [organisation_id])
 
 
 def open_cases_of(unit_ids: Sequence[int]) -> dict[int, BylawCase]:
