@@ -467,10 +467,7 @@ def _delete_relations(ids: sa.Select) -> None:
     db.session.execute(sa.delete(Contact).where(Contact.relation_id.in_(ids)))
     db.session.execute(sa.delete(MessageSend).where(MessageSend.relation_id.in_(ids)))
     db.session.execute(sa.delete(relation_units).where(relation_units.c.relation_id.in_(ids)))
-    db.session.execute(
-        sa.delete(Relation).where(Relation.id.in_(ids)).execution_options(synchronize_session=False)
-    )
-    db.session.expire_all()
+    db.session.execute(sa.delete(Relation).where(Relation.id.in_(ids)))
 
 
 def delete_relation(actor: User, relation: Relation) -> None:
